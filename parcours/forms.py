@@ -1,0 +1,293 @@
+from datetime import date
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from partenaires.models import Professionnel, Structure, TypeStructure
+from reussite.core.forms import DateInput, DsfrMixin, FormulaireDsfr, ModeleFormulaireDsfr
+
+from .models import (
+    Enfant,
+    Famille,
+    LienResponsable,
+    MotifOrientation,
+    MotifSortie,
+    Parcours,
+    ResponsableLegal,
+    Statut,
+)
+from .services import fin_annee_scolaire
+
+
+def _professionnels(programmes):
+    return (
+        Professionnel.objects.actifs()
+        .filter(structure__programmes__in=programmes)
+        .select_related("user", "structure")
+        .distinct()
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def _etablissements(programmes):
+    return Structure.objects.filter(programmes__in=programmes, type=TypeStructure.ECOLE).distinct()
+
+
+class ReferentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.get_full_name()} – {obj.structure.nom}"
+
+
+class EnfantForm(ModeleFormulaireDsfr):
+    class Meta:
+        model = Enfant
+        fields = [
+            "nom",
+            "prenom",
+            "date_naissance",
+            "sexe",
+            "etablissement",
+            "niveau_scolaire",
+            "classe",
+            "quartier",
+            "qpv",
+        ]
+        widgets = {"date_naissance": DateInput(), "sexe": forms.RadioSelect}
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["etablissement"].queryset = _etablissements(programmes)
+
+    def clean_date_naissance(self):
+        valeur = self.cleaned_data["date_naissance"]
+        if valeur > date.today():
+            raise ValidationError(_("La date de naissance ne peut pas être dans le futur."))
+        return valeur
+
+
+class FamilleForm(ModeleFormulaireDsfr):
+    class Meta:
+        model = Famille
+        fields = ["adresse", "commune", "langue_parlee"]
+
+
+class ResponsableForm(ModeleFormulaireDsfr):
+    class Meta:
+        model = ResponsableLegal
+        fields = ["nom", "prenom", "lien", "autorite_parentale", "telephone", "email"]
+
+
+class BaseResponsableFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        remplis = [
+            f for f in self.forms if f.has_changed() and not self._should_delete_form(f)
+        ]
+        existants = [f for f in self.forms if f.instance.pk and not self._should_delete_form(f)]
+        if not remplis and not existants:
+            raise ValidationError(_("Indiquez au moins un responsable légal."))
+
+
+ResponsableFormSet = forms.modelformset_factory(
+    ResponsableLegal,
+    form=ResponsableForm,
+    formset=BaseResponsableFormSet,
+    extra=2,
+    max_num=4,
+    can_delete=False,
+)
+ResponsableFormSetEdition = forms.modelformset_factory(
+    ResponsableLegal,
+    form=ResponsableForm,
+    formset=BaseResponsableFormSet,
+    extra=1,
+    max_num=4,
+    can_delete=False,
+)
+
+
+class ParcoursForm(ModeleFormulaireDsfr):
+    motifs_orientation = forms.MultipleChoiceField(
+        label=_("Motifs d’orientation"),
+        choices=MotifOrientation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un motif d’orientation.")},
+    )
+    referent = ReferentChoiceField(
+        label=_("Référent de parcours"), queryset=Professionnel.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Parcours
+        fields = [
+            "orienteur",
+            "orienteur_structure",
+            "motifs_orientation",
+            "profil_accompagnement",
+            "referent",
+            "date_entree",
+            "date_prochaine_revue",
+        ]
+        widgets = {"date_entree": DateInput(), "date_prochaine_revue": DateInput()}
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = _professionnels(programmes)
+        self.fields["orienteur_structure"].queryset = Structure.objects.filter(
+            programmes__in=programmes
+        ).distinct()
+        if not self.instance.pk:
+            self.fields["date_entree"].initial = date.today()
+
+    def clean(self):
+        donnees = super().clean()
+        entree, revue = donnees.get("date_entree"), donnees.get("date_prochaine_revue")
+        if entree and revue and revue < entree:
+            self.add_error(
+                "date_prochaine_revue", _("La revue ne peut pas précéder l’entrée dans le parcours.")
+            )
+        return donnees
+
+
+class ConfirmationForm(FormulaireDsfr):
+    """Shown when the child may already exist or is outside the age range."""
+
+    confirmer = forms.BooleanField(
+        label=_("J’ai vérifié : créer quand même ce parcours"), required=False
+    )
+
+
+class ProgrammeForm(FormulaireDsfr):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class TransitionForm(FormulaireDsfr):
+    statut = forms.ChoiceField(choices=Statut.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    commentaire = forms.CharField(
+        label=_("Commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class SortieForm(FormulaireDsfr):
+    date_sortie = forms.DateField(label=_("Date de sortie"), widget=DateInput(), initial=date.today)
+    motif_sortie = forms.ChoiceField(
+        label=_("Motif de sortie"), choices=[("", "---------"), *MotifSortie.choices]
+    )
+    commentaire = forms.CharField(
+        label=_("Commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConsentementForm(FormulaireDsfr):
+    date_signature = forms.DateField(label=_("Date de signature"), widget=DateInput())
+    signataires = forms.ModelMultipleChoiceField(
+        label=_("Signataires"),
+        queryset=ResponsableLegal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins un signataire.")},
+    )
+    date_expiration = forms.DateField(
+        label=_("Date d’expiration"),
+        widget=DateInput(),
+        help_text=_("Par défaut, la fin de l’année scolaire."),
+    )
+
+    def __init__(self, *args, famille, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signataires"].queryset = famille.responsables.filter(autorite_parentale=True)
+        self.fields["date_signature"].initial = date.today()
+        self.fields["date_expiration"].initial = fin_annee_scolaire(date.today())
+
+    def clean(self):
+        donnees = super().clean()
+        signature, expiration = donnees.get("date_signature"), donnees.get("date_expiration")
+        if signature and signature > date.today():
+            self.add_error("date_signature", _("La date de signature ne peut pas être future."))
+        if signature and expiration and expiration <= signature:
+            self.add_error("date_expiration", _("L’expiration doit suivre la signature."))
+        return donnees
+
+
+TRANCHES_AGE = [
+    ("2-5", _("2 à 5 ans")),
+    ("6-10", _("6 à 10 ans")),
+    ("11-16", _("11 à 16 ans")),
+    ("17+", _("17 ans et plus")),
+]
+
+
+class ReferentFilter(django_filters.ModelChoiceFilter):
+    field_class = ReferentChoiceField
+
+
+class ParcoursFilter(django_filters.FilterSet):
+    """Filters on a list that is already limited to what the user may see: they only narrow it."""
+
+    q = django_filters.CharFilter(label=_("Rechercher un enfant"), method="filtrer_recherche")
+    statut = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=Statut.choices, empty_label=_("Tous les statuts")
+    )
+    referent = ReferentFilter(
+        label=_("Référent"), queryset=Professionnel.objects.none(), empty_label=_("Tous")
+    )
+    etablissement = django_filters.ModelChoiceFilter(
+        label=_("École"),
+        field_name="enfant__etablissement",
+        queryset=Structure.objects.none(),
+        empty_label=_("Toutes"),
+    )
+    tranche_age = django_filters.ChoiceFilter(
+        label=_("Âge"), choices=TRANCHES_AGE, method="filtrer_age", empty_label=_("Tous âges")
+    )
+    qpv = django_filters.ChoiceFilter(
+        label=_("Quartier prioritaire"),
+        field_name="enfant__qpv",
+        choices=[("true", _("QPV")), ("false", _("Hors QPV"))],
+        empty_label=_("Indifférent"),
+    )
+    tri = django_filters.OrderingFilter(
+        label=_("Trier par"),
+        fields=[
+            ("enfant__nom", "nom"),
+            ("date_entree", "entree"),
+            ("date_prochaine_revue", "revue"),
+            ("statut", "statut"),
+        ],
+        field_labels={
+            "nom": _("Nom"),
+            "-nom": _("Nom (Z→A)"),
+            "entree": _("Entrée (ancienne d’abord)"),
+            "-entree": _("Entrée (récente d’abord)"),
+            "revue": _("Prochaine revue"),
+            "-revue": _("Prochaine revue (tardive d’abord)"),
+            "statut": _("Statut"),
+            "-statut": _("Statut (inverse)"),
+        },
+        empty_label=_("Par défaut"),
+    )
+
+    class Meta:
+        model = Parcours
+        fields = ["q", "statut", "referent", "etablissement", "tranche_age", "qpv"]
+        form = FormulaireDsfr
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["referent"].queryset = _professionnels(programmes)
+        self.filters["etablissement"].queryset = _etablissements(programmes)
+
+    def filtrer_recherche(self, queryset, name, value):
+        return queryset.recherche(value)
+
+    def filtrer_age(self, queryset, name, value):
+        return queryset.tranche_age(value)

@@ -1,0 +1,349 @@
+"""Children, their families and their pathways in a programme."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from partenaires.models import Professionnel, Structure
+from reussite.core.models import Programme
+
+from .querysets import EnfantQuerySet, ParcoursQuerySet
+from .text import normaliser
+
+
+class Sexe(models.TextChoices):
+    FEMININ = "F", _("Fille")
+    MASCULIN = "M", _("Garçon")
+
+
+class NiveauScolaire(models.TextChoices):
+    NON_SCOLARISE = "non_scolarise", _("Non scolarisé")
+    PS = "ps", _("Petite section")
+    MS = "ms", _("Moyenne section")
+    GS = "gs", _("Grande section")
+    CP = "cp", _("CP")
+    CE1 = "ce1", _("CE1")
+    CE2 = "ce2", _("CE2")
+    CM1 = "cm1", _("CM1")
+    CM2 = "cm2", _("CM2")
+    SIXIEME = "6e", _("6e")
+    CINQUIEME = "5e", _("5e")
+    QUATRIEME = "4e", _("4e")
+    TROISIEME = "3e", _("3e")
+    LYCEE = "lycee", _("Lycée")
+
+
+class LienResponsable(models.TextChoices):
+    MERE = "mere", _("Mère")
+    PERE = "pere", _("Père")
+    TUTEUR = "tuteur", _("Tuteur·rice")
+    INSTITUTION = "institution", _("Institution (ASE…)")
+    AUTRE = "autre", _("Autre")
+
+
+class Famille(models.Model):
+    """A household: the legal guardians and the children (siblings) of one family."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="familles")
+    adresse = models.CharField(_("adresse"), max_length=300, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    langue_parlee = models.CharField(_("langue parlée à la maison"), max_length=100, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("famille")
+        verbose_name_plural = _("familles")
+
+    def __str__(self):
+        return f"Famille n° {self.pk}"
+
+
+class ResponsableLegal(models.Model):
+    famille = models.ForeignKey(Famille, on_delete=models.CASCADE, related_name="responsables")
+    nom = models.CharField(_("nom"), max_length=150)
+    prenom = models.CharField(_("prénom"), max_length=150, blank=True)
+    lien = models.CharField(_("lien avec l’enfant"), max_length=20, choices=LienResponsable.choices)
+    autorite_parentale = models.BooleanField(_("exerce l’autorité parentale"), default=True)
+    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+
+    class Meta:
+        verbose_name = _("responsable légal")
+        verbose_name_plural = _("responsables légaux")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}".strip()
+
+
+class Enfant(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enfants")
+    famille = models.ForeignKey(Famille, on_delete=models.PROTECT, related_name="enfants")
+    nom = models.CharField(_("nom"), max_length=150)
+    prenom = models.CharField(_("prénom"), max_length=150)
+    date_naissance = models.DateField(_("date de naissance"))
+    sexe = models.CharField(_("sexe"), max_length=1, choices=Sexe.choices)
+    etablissement = models.ForeignKey(
+        Structure,
+        verbose_name=_("établissement scolaire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="eleves",
+    )
+    niveau_scolaire = models.CharField(
+        _("niveau scolaire"), max_length=20, choices=NiveauScolaire.choices, blank=True
+    )
+    classe = models.CharField(_("classe"), max_length=50, blank=True)
+    quartier = models.CharField(_("quartier"), max_length=150, blank=True)
+    qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), default=False)
+    # Accent- and case-free "nom prénom", kept by save() so that search can use a trigram index.
+    recherche = models.CharField(max_length=310, editable=False, default="")
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = EnfantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enfant")
+        verbose_name_plural = _("enfants")
+        indexes = [
+            GinIndex(OpClass("recherche", name="gin_trgm_ops"), name="enfant_recherche_trgm"),
+            models.Index(fields=["programme", "date_naissance"]),
+        ]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+    def save(self, *args, **kwargs):
+        self.recherche = normaliser(f"{self.nom} {self.prenom}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "recherche"}
+        super().save(*args, **kwargs)
+
+    def age(self, le: date | None = None) -> int:
+        le = le or date.today()
+        return le.year - self.date_naissance.year - (
+            (le.month, le.day) < (self.date_naissance.month, self.date_naissance.day)
+        )
+
+
+class Statut(models.TextChoices):
+    REPERAGE = "reperage", _("Repérage")
+    EN_ATTENTE_CONSENTEMENT = "attente_consentement", _("En attente de consentement")
+    DIAGNOSTIC = "diagnostic", _("Diagnostic")
+    EN_COURS = "en_cours", _("En cours")
+    SUSPENDU = "suspendu", _("Suspendu")
+    SORTI = "sorti", _("Sorti")
+
+
+class Orienteur(models.TextChoices):
+    ECOLE = "ecole", _("École / établissement scolaire")
+    PMI = "pmi", _("PMI")
+    SERVICE_SOCIAL = "service_social", _("Service social")
+    ASE = "ase", _("Aide sociale à l’enfance")
+    SANTE = "sante", _("Santé")
+    FAMILLE = "famille", _("Famille")
+    ASSOCIATION = "association", _("Association")
+    VILLE = "ville", _("Services de la ville")
+    AUTRE = "autre", _("Autre")
+
+
+class MotifOrientation(models.TextChoices):
+    RESULTATS_SCOLAIRES = "resultats_scolaires", _("Résultats scolaires")
+    ISOLEMENT_SOCIAL = "isolement_social", _("Isolement social")
+    COMPORTEMENT = "comportement", _("Comportement")
+    SANTE = "sante", _("Santé")
+    PARENTALITE = "parentalite", _("Soutien à la parentalité")
+    LANGAGE = "langage", _("Langage")
+    ABSENTEISME = "absenteisme", _("Absentéisme")
+    AUTRE = "autre", _("Autre")
+
+
+class ProfilAccompagnement(models.TextChoices):
+    LEGER = "leger", _("Accompagnement léger")
+    SOUTENU = "soutenu", _("Accompagnement soutenu")
+    RENFORCE = "renforce", _("Accompagnement renforcé")
+
+
+class MotifSortie(models.TextChoices):
+    OBJECTIFS_ATTEINTS = "objectifs_atteints", _("Objectifs atteints")
+    REFUS_FAMILLE = "refus_famille", _("Refus de la famille")
+    DEMENAGEMENT = "demenagement", _("Déménagement")
+    REORIENTATION = "reorientation", _("Réorientation vers le droit commun")
+    PRISE_EN_CHARGE_ASE = "ase", _("Prise en charge par l’ASE")
+    LIMITE_AGE = "limite_age", _("Limite d’âge atteinte")
+    SANS_NOUVELLES = "sans_nouvelles", _("Sans nouvelles de la famille")
+    AUTRE = "autre", _("Autre")
+
+
+class Parcours(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="parcours")
+    enfant = models.ForeignKey(Enfant, on_delete=models.PROTECT, related_name="parcours")
+    statut = models.CharField(
+        _("statut"), max_length=30, choices=Statut.choices, default=Statut.REPERAGE
+    )
+    orienteur = models.CharField(_("orienté par"), max_length=20, choices=Orienteur.choices)
+    orienteur_structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure qui oriente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orientations",
+    )
+    motifs_orientation = ArrayField(
+        models.CharField(max_length=30, choices=MotifOrientation.choices),
+        verbose_name=_("motifs d’orientation"),
+        default=list,
+    )
+    profil_accompagnement = models.CharField(
+        _("profil d’accompagnement"),
+        max_length=20,
+        choices=ProfilAccompagnement.choices,
+        blank=True,
+    )
+    referent = models.ForeignKey(
+        Professionnel,
+        verbose_name=_("référent de parcours"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcours_referes",
+    )
+    date_entree = models.DateField(_("date d’entrée"))
+    date_sortie = models.DateField(_("date de sortie"), null=True, blank=True)
+    motif_sortie = models.CharField(
+        _("motif de sortie"), max_length=30, choices=MotifSortie.choices, blank=True
+    )
+    date_prochaine_revue = models.DateField(_("prochaine revue en EPS"), null=True, blank=True)
+    # Incremented by every service that edits the pathway: optimistic locking of concurrent edits.
+    version = models.PositiveIntegerField(default=1)
+    derniere_activite = models.DateTimeField(_("dernière activité"), auto_now_add=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = ParcoursQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("parcours")
+        verbose_name_plural = _("parcours")
+        default_permissions = ("view", "change")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "programme"],
+                condition=~Q(statut="sorti"),
+                name="un_parcours_ouvert_par_enfant_et_programme",
+                violation_error_message=_("Cet enfant a déjà un parcours ouvert dans ce programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_sortie__isnull=True) | Q(date_sortie__gte=F("date_entree")),
+                name="parcours_sortie_apres_entree",
+                violation_error_message=_("La date de sortie précède la date d’entrée."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(statut="sorti", date_sortie__isnull=False) & ~Q(motif_sortie="")
+                )
+                | (~Q(statut="sorti") & Q(date_sortie__isnull=True, motif_sortie="")),
+                name="parcours_sortie_complete",
+                violation_error_message=_(
+                    "Un parcours sorti a une date et un motif de sortie, et seulement lui."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["programme", "statut"]),
+            models.Index(fields=["programme", "date_prochaine_revue"]),
+            models.Index(fields=["referent", "statut"]),
+        ]
+
+    def __str__(self):
+        return f"Parcours n° {self.pk}"
+
+    @property
+    def est_ouvert(self) -> bool:
+        return self.statut != Statut.SORTI
+
+    def get_motifs_orientation_display(self) -> list[str]:
+        return [MotifOrientation(motif).label for motif in self.motifs_orientation]
+
+
+class ParcoursUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Parcours, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"])]
+
+
+class ParcoursGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Parcours, on_delete=models.CASCADE)
+
+
+class ChangementStatut(models.Model):
+    """History of a pathway's status changes."""
+
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="historique")
+    ancien_statut = models.CharField(max_length=30, choices=Statut.choices, blank=True)
+    nouveau_statut = models.CharField(max_length=30, choices=Statut.choices)
+    le = models.DateTimeField(auto_now_add=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["-le", "-pk"]
+        indexes = [models.Index(fields=["parcours", "-le"])]
+
+    def __str__(self):
+        return f"{self.get_ancien_statut_display()} → {self.get_nouveau_statut_display()}"
+
+
+class Consentement(models.Model):
+    """The family's written consent to the pathway and to sharing information."""
+
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="consentements")
+    date_signature = models.DateField(_("date de signature"))
+    signataires = models.ManyToManyField(
+        ResponsableLegal, verbose_name=_("signataires"), related_name="consentements", blank=True
+    )
+    date_expiration = models.DateField(_("date d’expiration"))
+    date_retrait = models.DateField(_("date de retrait"), null=True, blank=True)
+    motif_retrait = models.TextField(_("motif du retrait"), blank=True)
+    enregistre_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ["-date_signature", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_expiration__gt=F("date_signature")),
+                name="consentement_expire_apres_signature",
+                violation_error_message=_("L’expiration doit suivre la signature."),
+            )
+        ]
+
+    def __str__(self):
+        return f"Consentement du {self.date_signature:%d/%m/%Y}"
+
+    def est_valide(self, le: date | None = None) -> bool:
+        le = le or date.today()
+        return (
+            self.date_signature <= le < self.date_expiration
+            and (self.date_retrait is None or self.date_retrait > le)
+        )

@@ -1,0 +1,98 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from reussite.core.models import ProgrammeUserObjectPermission, Role
+
+
+def _coordonne(user, programme_ref: str) -> Exists:
+    return Exists(
+        ProgrammeUserObjectPermission.objects.filter(
+            content_object=OuterRef(programme_ref),
+            user=user,
+            permission__codename=Role.COORDINATEUR.value,
+        )
+    )
+
+
+def _permission_parcours(user, codename: str, parcours_ref: str = "pk") -> Exists:
+    from .models import ParcoursUserObjectPermission
+
+    return Exists(
+        ParcoursUserObjectPermission.objects.filter(
+            content_object=OuterRef(parcours_ref), user=user, permission__codename=codename
+        )
+    )
+
+
+class ParcoursQuerySet(models.QuerySet):
+    """Every list of pathways a user sees starts here (ARCHITECTURE.md, "One path for access")."""
+
+    def visibles_par(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            _coordonne(user, "programme_id") | _permission_parcours(user, "view_parcours")
+        )
+
+    def modifiables_par(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            _coordonne(user, "programme_id") | _permission_parcours(user, "change_parcours")
+        )
+
+    def coordonnes_par(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(_coordonne(user, "programme_id"))
+
+    def ouverts(self):
+        return self.exclude(statut="sorti")
+
+    def revue_depassee(self, le: date | None = None):
+        return self.ouverts().filter(date_prochaine_revue__lt=le or date.today())
+
+    def sans_referent(self):
+        return self.ouverts().filter(referent__isnull=True)
+
+    def tranche_age(self, tranche: str, le: date | None = None):
+        """Children in one of the national survey's age bands ("2-5", "6-10", "11-16", "17+")."""
+        le = le or date.today()
+        bornes = {"2-5": (2, 5), "6-10": (6, 10), "11-16": (11, 16), "17+": (17, 150)}
+        if tranche not in bornes:
+            return self
+        age_min, age_max = bornes[tranche]
+        ne_apres = _annees_avant(le, age_max + 1)
+        ne_avant_ou_le = _annees_avant(le, age_min)
+        return self.filter(
+            enfant__date_naissance__gt=ne_apres, enfant__date_naissance__lte=ne_avant_ou_le
+        )
+
+    def recherche(self, terme: str):
+        from .text import normaliser
+
+        mots = normaliser(terme).split()
+        condition = Q()
+        for mot in mots:
+            condition &= Q(enfant__recherche__contains=mot)
+        return self.filter(condition)
+
+
+def _annees_avant(le: date, annees: int) -> date:
+    try:
+        return le.replace(year=le.year - annees)
+    except ValueError:  # 29 February
+        return le.replace(year=le.year - annees, day=28)
+
+
+class EnfantQuerySet(models.QuerySet):
+    def doublons_probables(self, *, programme, nom: str, prenom: str, date_naissance: date):
+        from .text import normaliser
+
+        return self.filter(
+            programme=programme,
+            date_naissance=date_naissance,
+            recherche=normaliser(f"{nom} {prenom}"),
+        )

@@ -1,0 +1,95 @@
+"""Page reads. Everything starts from `Parcours.objects.visibles_par(user)`."""
+
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+
+from reussite.core.models import Programme, Role
+
+from .models import ChangementStatut, Consentement, Enfant, Parcours, ResponsableLegal, Statut
+
+
+def programmes_coordonnes(user):
+    return Programme.objects.avec_role(user, Role.COORDINATEUR)
+
+
+def programmes_de_travail(user):
+    """Programmes whose lists and choices the user's pages draw from."""
+    return Programme.objects.filter(
+        Q(pk__in=programmes_coordonnes(user).values("pk"))
+        | Q(pk__in=Parcours.objects.visibles_par(user).values("programme_id"))
+    )
+
+
+def parcours_pour_liste(user):
+    return (
+        Parcours.objects.visibles_par(user)
+        .select_related("enfant", "enfant__etablissement", "referent__user", "programme")
+        .order_by("enfant__nom", "enfant__prenom", "pk")
+    )
+
+
+def tableau_de_bord(user, *, le: date | None = None) -> dict:
+    le = le or date.today()
+    visibles = Parcours.objects.visibles_par(user)
+    compteurs = visibles.aggregate(
+        **{statut.value: Count("pk", filter=Q(statut=statut.value)) for statut in Statut},
+        sans_referent=Count("pk", filter=Q(referent__isnull=True) & ~Q(statut=Statut.SORTI)),
+        revue_depassee=Count(
+            "pk", filter=Q(date_prochaine_revue__lt=le) & ~Q(statut=Statut.SORTI)
+        ),
+    )
+    a_traiter = (
+        visibles.ouverts()
+        .filter(Q(referent__isnull=True) | Q(date_prochaine_revue__lt=le))
+        .select_related("enfant", "referent__user")
+        .order_by("date_prochaine_revue", "pk")[:10]
+    )
+    activite = (
+        ChangementStatut.objects.filter(parcours__in=visibles)
+        .select_related("parcours__enfant", "auteur")
+        .order_by("-le", "-pk")[:10]
+    )
+    return {
+        "par_statut": [(statut, compteurs[statut.value]) for statut in Statut],
+        "sans_referent": compteurs["sans_referent"],
+        "revue_depassee": compteurs["revue_depassee"],
+        "total_ouverts": sum(compteurs[s.value] for s in Statut if s != Statut.SORTI),
+        "a_traiter": list(a_traiter),
+        "activite": list(activite),
+        "le": le,
+    }
+
+
+def parcours_detail_queryset():
+    return Parcours.objects.select_related(
+        "programme",
+        "enfant__famille",
+        "enfant__etablissement",
+        "referent__user",
+        "referent__structure",
+        "orienteur_structure",
+    ).prefetch_related(
+        Prefetch("enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")),
+        Prefetch(
+            "historique", queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk")
+        ),
+        Prefetch(
+            "consentements",
+            queryset=Consentement.objects.prefetch_related("signataires").order_by("-date_signature", "-pk"),
+        ),
+    )
+
+
+def fratrie_visible(user, parcours: Parcours):
+    """Siblings' pathways the user may open; other siblings are only counted."""
+    freres_et_soeurs = Enfant.objects.filter(famille_id=parcours.enfant.famille_id).exclude(
+        pk=parcours.enfant_id
+    )
+    visibles = (
+        Parcours.objects.visibles_par(user)
+        .filter(enfant__in=freres_et_soeurs)
+        .select_related("enfant")
+        .order_by("enfant__date_naissance")
+    )
+    return list(visibles)

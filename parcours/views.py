@@ -1,0 +1,355 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .access import ECRITURE, LECTURE, parcours_pour
+from .forms import (
+    ConfirmationForm,
+    ConsentementForm,
+    EnfantForm,
+    FamilleForm,
+    ParcoursFilter,
+    ParcoursForm,
+    ProgrammeForm,
+    ResponsableFormSet,
+    ResponsableFormSetEdition,
+    SortieForm,
+    TransitionForm,
+)
+from .models import Enfant, ResponsableLegal, Statut
+from .selectors import (
+    fratrie_visible,
+    parcours_detail_queryset,
+    parcours_pour_liste,
+    programmes_coordonnes,
+    programmes_de_travail,
+    tableau_de_bord as lire_tableau_de_bord,
+)
+from .services import (
+    ConflitDeModification,
+    DonneesCreation,
+    DonneesResponsable,
+    avertissement_age,
+    consentement_enregistrer,
+    enfant_et_parcours_creer,
+    enfant_modifier,
+    famille_modifier,
+    parcours_changer_statut,
+    parcours_modifier,
+    parcours_sortir,
+    transitions_possibles,
+)
+
+
+def _appliquer_erreurs(formulaire, erreur: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, on its fields where it names them."""
+    if hasattr(erreur, "error_dict"):
+        for champ, liste in erreur.error_dict.items():
+            formulaire.add_error(champ if champ in formulaire.fields else None, liste)
+    else:
+        formulaire.add_error(None, erreur)
+
+
+@require_GET
+def tableau_de_bord(request):
+    contexte = lire_tableau_de_bord(request.user)
+    contexte["peut_creer"] = programmes_coordonnes(request.user).exists()
+    return render(request, "parcours/tableau_de_bord.html", contexte)
+
+
+@require_GET
+def parcours_liste(request):
+    filtre = ParcoursFilter(
+        request.GET,
+        queryset=parcours_pour_liste(request.user),
+        programmes=programmes_de_travail(request.user),
+    )
+    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    contexte = {
+        "filtre": filtre,
+        "page": page,
+        "parametres": parametres.urlencode(),
+        "peut_creer": programmes_coordonnes(request.user).exists(),
+    }
+    if request.htmx:
+        return render(request, "parcours/includes/_liste_resultats.html", contexte)
+    return render(request, "parcours/liste.html", contexte)
+
+
+def parcours_creer(request):
+    programmes = programmes_coordonnes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    donnees = request.POST if request.method == "POST" else None
+    form_programme = ProgrammeForm(donnees, programmes=programmes, prefix="programme")
+    form_enfant = EnfantForm(donnees, programmes=programmes, prefix="enfant")
+    form_famille = FamilleForm(donnees, prefix="famille")
+    formset = ResponsableFormSet(donnees, queryset=ResponsableLegal.objects.none(), prefix="responsables")
+    form_parcours = ParcoursForm(donnees, programmes=programmes, prefix="parcours")
+    form_confirmation = ConfirmationForm(donnees, prefix="confirmation")
+    avertissements, doublons = [], []
+    formulaires = [form_programme, form_enfant, form_famille, formset, form_parcours, form_confirmation]
+    if request.method == "POST" and all(f.is_valid() for f in formulaires):
+        programme = form_programme.cleaned_data["programme"]
+        enfant = form_enfant.cleaned_data
+        doublons = list(
+            Enfant.objects.doublons_probables(
+                programme=programme,
+                nom=enfant["nom"],
+                prenom=enfant["prenom"],
+                date_naissance=enfant["date_naissance"],
+            ).prefetch_related("parcours")
+        )
+        avertissement = avertissement_age(
+            date_naissance=enfant["date_naissance"],
+            date_entree=form_parcours.cleaned_data["date_entree"],
+        )
+        if avertissement:
+            avertissements.append(avertissement)
+        if (doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]:
+            messages.warning(request, _("Vérifiez les points signalés avant de créer le parcours."))
+        else:
+            creation = DonneesCreation(
+                enfant=form_enfant.cleaned_data,
+                famille=form_famille.cleaned_data,
+                responsables=[
+                    DonneesResponsable(**f.cleaned_data)
+                    for f in formset.forms
+                    if f.has_changed()
+                ],
+                parcours=form_parcours.cleaned_data,
+            )
+            try:
+                with transaction.atomic():
+                    parcours = enfant_et_parcours_creer(
+                        programme=programme, auteur=request.user, donnees=creation
+                    )
+            except ValidationError as erreur:
+                _appliquer_erreurs(form_parcours, erreur)
+            else:
+                messages.success(request, _("Le parcours a été créé."))
+                return redirect("parcours:detail", pk=parcours.pk)
+    return render(
+        request,
+        "parcours/creer.html",
+        {
+            "form_programme": form_programme,
+            "plusieurs_programmes": programmes.count() > 1,
+            "form_enfant": form_enfant,
+            "form_famille": form_famille,
+            "formset": formset,
+            "form_parcours": form_parcours,
+            "form_confirmation": form_confirmation,
+            "doublons": doublons,
+            "avertissements": avertissements,
+        },
+    )
+
+
+@require_GET
+def parcours_detail(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset())
+    peut_modifier = parcours.est_ouvert and _peut_modifier(request.user, parcours)
+    return render(
+        request,
+        "parcours/detail.html",
+        {
+            "parcours": parcours,
+            "enfant": parcours.enfant,
+            "responsables": parcours.enfant.famille.responsables.all(),
+            "fratrie": fratrie_visible(request.user, parcours),
+            "historique": parcours.historique.all(),
+            "consentements": parcours.consentements.all(),
+            "consentement_valide": next((c for c in parcours.consentements.all() if c.est_valide()), None),
+            "transitions": [Statut(s) for s in transitions_possibles(parcours)] if peut_modifier else [],
+            "can_modifier": peut_modifier,
+            "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
+        },
+    )
+
+
+def _peut_modifier(user, parcours) -> bool:
+    from .models import Parcours
+
+    return Parcours.objects.modifiables_par(user).filter(pk=parcours.pk).exists()
+
+
+def parcours_modifier_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
+    conflit = None
+    if request.method == "POST":
+        form = ParcoursForm(request.POST, instance=parcours, programmes=programmes, prefix="parcours")
+        version = _version(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    parcours_modifier(
+                        parcours=parcours,
+                        donnees={nom: form.cleaned_data[nom] for nom in form.Meta.fields},
+                        version=version,
+                        auteur=request.user,
+                    )
+            except ConflitDeModification as exc:
+                conflit = exc.actuel
+                form.add_error(
+                    None,
+                    _(
+                        "Quelqu’un a modifié ce parcours pendant que vous le modifiiez. Vos saisies "
+                        "sont conservées ci-dessous, à côté de la version enregistrée ; "
+                        "enregistrez à nouveau pour les appliquer."
+                    ),
+                )
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("Le parcours a été modifié."))
+                return redirect("parcours:detail", pk=parcours.pk)
+    else:
+        form = ParcoursForm(instance=parcours, programmes=programmes, prefix="parcours")
+    return render(
+        request,
+        "parcours/modifier_parcours.html",
+        {
+            "parcours": parcours,
+            "form": form,
+            "version": conflit.version if conflit else _version(request.POST) or parcours.version,
+            "conflit": conflit,
+        },
+    )
+
+
+def _version(donnees) -> int | None:
+    try:
+        return int(donnees.get("version", ""))
+    except ValueError:
+        return None
+
+
+def enfant_modifier_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
+    form = EnfantForm(
+        request.POST if request.method == "POST" else None,
+        instance=parcours.enfant,
+        programmes=programmes,
+        prefix="enfant",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                enfant_modifier(enfant=parcours.enfant, donnees=form.cleaned_data)
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("La fiche de l’enfant a été modifiée."))
+            return redirect("parcours:detail", pk=parcours.pk)
+    return render(request, "parcours/modifier_enfant.html", {"parcours": parcours, "form": form})
+
+
+def famille_modifier_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    famille = parcours.enfant.famille
+    donnees = request.POST if request.method == "POST" else None
+    form = FamilleForm(donnees, instance=famille, prefix="famille")
+    formset = ResponsableFormSetEdition(
+        donnees, queryset=famille.responsables.order_by("pk"), prefix="responsables"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                famille_modifier(
+                    famille=famille,
+                    donnees=form.cleaned_data,
+                    responsables=[(f.instance, f.cleaned_data) for f in formset.forms if f.has_changed()],
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("La famille a été modifiée."))
+            return redirect("parcours:detail", pk=parcours.pk)
+    return render(
+        request, "parcours/modifier_famille.html", {"parcours": parcours, "form": form, "formset": formset}
+    )
+
+
+@require_POST
+def parcours_changer_statut_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Changement de statut invalide."))
+        return redirect("parcours:detail", pk=parcours.pk)
+    try:
+        with transaction.atomic():
+            parcours = parcours_changer_statut(
+                parcours=parcours,
+                statut=form.cleaned_data["statut"],
+                auteur=request.user,
+                commentaire=form.cleaned_data["commentaire"],
+                version=form.cleaned_data["version"],
+            )
+    except ConflitDeModification:
+        messages.error(
+            request,
+            _("Le parcours a été modifié entre-temps : vérifiez son statut actuel avant de recommencer."),
+        )
+    except ValidationError as erreur:
+        for message in erreur.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Statut changé : %(statut)s.") % {"statut": parcours.get_statut_display()}
+        )
+    return redirect("parcours:detail", pk=parcours.pk)
+
+
+def parcours_sortir_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    if not parcours.est_ouvert:
+        messages.info(request, _("Ce parcours est déjà sorti."))
+        return redirect("parcours:detail", pk=parcours.pk)
+    form = SortieForm(
+        request.POST if request.method == "POST" else None, initial={"version": parcours.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                parcours_sortir(parcours=parcours, auteur=request.user, **form.cleaned_data)
+        except ConflitDeModification:
+            form.add_error(None, _("Le parcours a été modifié entre-temps : rechargez la page."))
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("Le parcours est clos."))
+            return redirect("parcours:detail", pk=parcours.pk)
+    return render(request, "parcours/sortir.html", {"parcours": parcours, "form": form})
+
+
+def consentement_ajouter_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    form = ConsentementForm(
+        request.POST if request.method == "POST" else None, famille=parcours.enfant.famille
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                consentement_enregistrer(
+                    parcours=parcours,
+                    date_signature=form.cleaned_data["date_signature"],
+                    date_expiration=form.cleaned_data["date_expiration"],
+                    signataires=list(form.cleaned_data["signataires"]),
+                    auteur=request.user,
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("Le consentement de la famille est enregistré."))
+            return redirect("parcours:detail", pk=parcours.pk)
+    return render(request, "parcours/consentement.html", {"parcours": parcours, "form": form})

@@ -1,0 +1,14 @@
+from .models import Programme, Role
+
+
+def navigation(request):
+    """Role flags for the header menu, computed lazily so that pages that do not show them
+    pay no query."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def programmes_coordonnes():
+        return list(Programme.objects.avec_role(user, Role.COORDINATEUR))
+
+    return {"nav_programmes_coordonnes": programmes_coordonnes}

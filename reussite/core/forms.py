@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBoundField
+from dsfr.utils import dsfr_input_class_attr
+
+
+class DsfrMixin:
+    """DSFR rendering for any form (django-dsfr's DsfrBaseForm only covers plain forms).
+
+    Optional fields are marked, as the DSFR now recommends, instead of required ones.
+    """
+
+    template_name = "dsfr/form_snippet.html"
+    bound_field_class = DsfrBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+    def get_context(self):
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+    def full_clean(self):
+        super().full_clean()
+        # Re-apply aria attributes now that errors are known.
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+
+class FormulaireDsfr(DsfrMixin, forms.Form):
+    pass
+
+
+class ModeleFormulaireDsfr(DsfrMixin, forms.ModelForm):
+    pass
+
+
+class ConnexionForm(DsfrMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse électronique"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Les deux champs tiennent compte "
+            "des majuscules."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+
+class ReinitialisationForm(DsfrMixin, PasswordResetForm):
+    pass
+
+
+class NouveauMotDePasseForm(DsfrMixin, SetPasswordForm):
+    pass
+
+
+class ChangementMotDePasseForm(DsfrMixin, PasswordChangeForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

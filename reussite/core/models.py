@@ -1,0 +1,123 @@
+"""Cross-cutting core: users, the tenant (`Programme`) and programme-level roles."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address."""
+
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    is_staff = models.BooleanField(_("accès à l’administration"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("date d’inscription"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name
+
+
+class Role(models.TextChoices):
+    """Programme-level roles, held as object permissions on the `Programme`."""
+
+    COORDINATEUR = "coordonner_programme", _("coordinateur")
+    ADMINISTRATEUR = "administrer_programme", _("administrateur")
+    PILOTAGE = "piloter_programme", _("pilotage")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def avec_role(self, user, role: Role):
+        """Programmes on which `user` holds `role` (a direct object permission)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            Exists(
+                ProgrammeUserObjectPermission.objects.filter(
+                    content_object=OuterRef("pk"), user=user, permission__codename=role.value
+                )
+            )
+        )
+
+
+class Programme(models.Model):
+    """One Programme de Réussite Éducative: the tenant everything about a child belongs to."""
+
+    nom = models.CharField(_("nom"), max_length=200, unique=True)
+    territoire = models.CharField(_("territoire"), max_length=200, blank=True)
+    communes = ArrayField(models.CharField(max_length=100), blank=True, default=list)
+    codes_qpv = ArrayField(
+        models.CharField(max_length=20), verbose_name=_("codes QPV"), blank=True, default=list
+    )
+    delai_revue_jours = models.PositiveIntegerField(
+        _("délai entre deux revues (jours)"), default=120
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["nom"]
+        permissions = [(role.value, role.label) for role in Role]
+
+    def __str__(self):
+        return self.nom
+
+
+class ProgrammeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Programme, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"])]
+
+
+class ProgrammeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Programme, on_delete=models.CASCADE)

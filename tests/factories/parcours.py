@@ -1,0 +1,91 @@
+from datetime import date, timedelta
+
+import factory
+
+from parcours.models import (
+    Consentement,
+    Enfant,
+    Famille,
+    LienResponsable,
+    MotifOrientation,
+    Orienteur,
+    Parcours,
+    ResponsableLegal,
+    Sexe,
+    Statut,
+)
+from parcours.permissions import parcours_permissions_recalculer
+
+from .core import ProgrammeFactory
+
+
+class FamilleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Famille
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    adresse = factory.Sequence(lambda n: f"{n} rue des Tilleuls")
+    commune = "Villeneuve"
+
+
+class ResponsableLegalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponsableLegal
+
+    famille = factory.SubFactory(FamilleFactory)
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name_female", locale="fr_FR")
+    lien = LienResponsable.MERE
+    autorite_parentale = True
+    telephone = "06 00 00 00 00"
+
+
+class EnfantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enfant
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    famille = factory.SubFactory(FamilleFactory, programme=factory.SelfAttribute("..programme"))
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    date_naissance = factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 8 + 40))
+    sexe = Sexe.FEMININ
+
+
+class ParcoursFactory(factory.django.DjangoModelFactory):
+    """Build pathways through the model, then derive permissions as the services do."""
+
+    class Meta:
+        model = Parcours
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    enfant = factory.SubFactory(EnfantFactory, programme=factory.SelfAttribute("..programme"))
+    statut = Statut.REPERAGE
+    orienteur = Orienteur.ECOLE
+    motifs_orientation = factory.LazyFunction(lambda: [MotifOrientation.RESULTATS_SCOLAIRES])
+    date_entree = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+
+    class Params:
+        sorti = factory.Trait(
+            statut=Statut.SORTI,
+            date_sortie=factory.LazyFunction(date.today),
+            motif_sortie="objectifs_atteints",
+        )
+        en_cours = factory.Trait(statut=Statut.EN_COURS)
+
+    @factory.post_generation
+    def avec_consentement(obj, create, extracted, **kwargs):
+        if create and extracted:
+            responsable = ResponsableLegalFactory(famille=obj.enfant.famille)
+            consentement = Consentement.objects.create(
+                parcours=obj,
+                date_signature=date.today() - timedelta(days=10),
+                date_expiration=date.today() + timedelta(days=200),
+            )
+            consentement.signataires.add(responsable)
+
+    @factory.post_generation
+    def permissions(obj, create, extracted, **kwargs):
+        if create:
+            parcours_permissions_recalculer(parcours=obj)
