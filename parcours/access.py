@@ -1,7 +1,13 @@
-"""The one place that fetches a child's pathway for a user and decides whether they may see it."""
+"""The one place that fetches a child's pathway for a user and decides whether they may see it.
+
+Every call is traced in the access journal, allowed or denied (DOMAIN.md, rule 3).
+"""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+from reussite.core.journal import journaliser
+from reussite.core.models import Evenement
 
 from .models import Parcours
 
@@ -20,6 +26,23 @@ def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None) -> Parcours:
     else:
         raise ValueError(f"Unknown permission {perm!r}")
     try:
-        return base.get(pk=pk)
-    except (Parcours.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Parcours introuvable.")) from None
+        identifiant = int(pk)
+    except (ValueError, TypeError):
+        identifiant = None
+    parcours = base.filter(pk=identifiant).first() if identifiant is not None else None
+    if parcours is None:
+        journaliser(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=Parcours,
+            object_id=identifiant,
+        )
+        raise Http404(_("Parcours introuvable."))
+    journaliser(
+        user=user,
+        evenement=Evenement.LECTURE if perm == LECTURE else Evenement.MODIFICATION,
+        autorise=True,
+        objet=parcours,
+    )
+    return parcours

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ParcoursConfig(AppConfig):
     name = "parcours"
     verbose_name = _("Parcours")
+
+    def ready(self):
+        from partenaires.hooks import enregistrer_apres_changement_adhesion
+
+        from .permissions import permissions_recalculer_pour_professionnel
+
+        enregistrer_apres_changement_adhesion(permissions_recalculer_pour_professionnel)

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Professionnel, Structure, TypeStructure
-from reussite.core.forms import DateInput, DsfrMixin, FormulaireDsfr, ModeleFormulaireDsfr
+from reussite.core.fichiers import type_document
+from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
 
 from .models import (
     Enfant,
     Famille,
-    LienResponsable,
+    Finalite,
     MotifOrientation,
     MotifSortie,
     Parcours,
@@ -84,9 +85,7 @@ class BaseResponsableFormSet(forms.BaseModelFormSet):
         super().clean()
         if any(self.errors):
             return
-        remplis = [
-            f for f in self.forms if f.has_changed() and not self._should_delete_form(f)
-        ]
+        remplis = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
         existants = [f for f in self.forms if f.instance.pk and not self._should_delete_form(f)]
         if not remplis and not existants:
             raise ValidationError(_("Indiquez au moins un responsable légal."))
@@ -148,7 +147,8 @@ class ParcoursForm(ModeleFormulaireDsfr):
         entree, revue = donnees.get("date_entree"), donnees.get("date_prochaine_revue")
         if entree and revue and revue < entree:
             self.add_error(
-                "date_prochaine_revue", _("La revue ne peut pas précéder l’entrée dans le parcours.")
+                "date_prochaine_revue",
+                _("La revue ne peut pas précéder l’entrée dans le parcours."),
             )
         return donnees
 
@@ -173,7 +173,9 @@ class TransitionForm(FormulaireDsfr):
     statut = forms.ChoiceField(choices=Statut.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
     commentaire = forms.CharField(
-        label=_("Commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Commentaire (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
@@ -183,7 +185,9 @@ class SortieForm(FormulaireDsfr):
         label=_("Motif de sortie"), choices=[("", "---------"), *MotifSortie.choices]
     )
     commentaire = forms.CharField(
-        label=_("Commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Commentaire (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -196,17 +200,48 @@ class ConsentementForm(FormulaireDsfr):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Cochez au moins un signataire.")},
     )
+    structures = forms.ModelMultipleChoiceField(
+        label=_("Structures avec qui la famille accepte le partage d’informations"),
+        queryset=Structure.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("L’équipe du PRE n’a pas besoin d’y figurer."),
+    )
+    finalites = forms.MultipleChoiceField(
+        label=_("Finalités acceptées"),
+        choices=Finalite.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une finalité.")},
+    )
     date_expiration = forms.DateField(
         label=_("Date d’expiration"),
         widget=DateInput(),
         help_text=_("Par défaut, la fin de l’année scolaire."),
     )
+    fichier = forms.FileField(
+        label=_("Formulaire signé"),
+        help_text=_("PDF, JPEG ou PNG, 10 Mo au plus."),
+        error_messages={"required": _("Joignez le formulaire signé (PDF, JPEG ou PNG).")},
+    )
 
-    def __init__(self, *args, famille, **kwargs):
+    def __init__(self, *args, parcours, precedent=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["signataires"].queryset = famille.responsables.filter(autorite_parentale=True)
+        self.fields["signataires"].queryset = parcours.enfant.famille.responsables.filter(
+            autorite_parentale=True
+        )
+        self.fields["structures"].queryset = structures_partenaires(parcours.programme)
         self.fields["date_signature"].initial = date.today()
         self.fields["date_expiration"].initial = fin_annee_scolaire(date.today())
+        self.fields["finalites"].initial = [f.value for f in Finalite]
+        if precedent is not None:
+            self.fields["structures"].initial = [s.pk for s in precedent.structures.all()]
+            self.fields["signataires"].initial = [s.pk for s in precedent.signataires.all()]
+            self.fields["finalites"].initial = precedent.finalites
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        type_document(fichier)
+        return fichier
 
     def clean(self):
         donnees = super().clean()
@@ -216,6 +251,45 @@ class ConsentementForm(FormulaireDsfr):
         if signature and expiration and expiration <= signature:
             self.add_error("date_expiration", _("L’expiration doit suivre la signature."))
         return donnees
+
+
+class RetraitConsentementForm(FormulaireDsfr):
+    date_retrait = forms.DateField(
+        label=_("Date du retrait"), widget=DateInput(), initial=date.today
+    )
+    motif_retrait = forms.CharField(
+        label=_("Motif du retrait"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class IntervenantForm(FormulaireDsfr):
+    professionnel = ReferentChoiceField(
+        label=_("Professionnel"), queryset=Professionnel.objects.none(), empty_label=_("Choisir")
+    )
+
+    def __init__(self, *args, parcours, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professionnel"].queryset = _professionnels([parcours.programme])
+
+
+class TransfertForm(FormulaireDsfr):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)
+    ancien = ReferentChoiceField(label=_("Référent actuel"), queryset=Professionnel.objects.none())
+    nouveau = ReferentChoiceField(
+        label=_("Nouveau référent"), queryset=Professionnel.objects.none()
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["ancien"].queryset = _professionnels(programmes)
+        self.fields["nouveau"].queryset = _professionnels(programmes)
+
+
+def structures_partenaires(programme):
+    return Structure.objects.filter(
+        partenariat__programme=programme, partenariat__est_porteuse=False
+    ).order_by("nom")
 
 
 TRANCHES_AGE = [

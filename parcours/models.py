@@ -7,11 +7,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partenaires.models import Professionnel, Structure
+from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
 
 from .querysets import EnfantQuerySet, ParcoursQuerySet
@@ -131,8 +131,10 @@ class Enfant(models.Model):
 
     def age(self, le: date | None = None) -> int:
         le = le or date.today()
-        return le.year - self.date_naissance.year - (
-            (le.month, le.day) < (self.date_naissance.month, self.date_naissance.day)
+        return (
+            le.year
+            - self.date_naissance.year
+            - ((le.month, le.day) < (self.date_naissance.month, self.date_naissance.day))
         )
 
 
@@ -242,7 +244,9 @@ class Parcours(models.Model):
                 fields=["enfant", "programme"],
                 condition=~Q(statut="sorti"),
                 name="un_parcours_ouvert_par_enfant_et_programme",
-                violation_error_message=_("Cet enfant a déjà un parcours ouvert dans ce programme."),
+                violation_error_message=_(
+                    "Cet enfant a déjà un parcours ouvert dans ce programme."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(date_sortie__isnull=True) | Q(date_sortie__gte=F("date_entree")),
@@ -250,9 +254,7 @@ class Parcours(models.Model):
                 violation_error_message=_("La date de sortie précède la date d’entrée."),
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(statut="sorti", date_sortie__isnull=False) & ~Q(motif_sortie="")
-                )
+                condition=(Q(statut="sorti", date_sortie__isnull=False) & ~Q(motif_sortie=""))
                 | (~Q(statut="sorti") & Q(date_sortie__isnull=True, motif_sortie="")),
                 name="parcours_sortie_complete",
                 violation_error_message=_(
@@ -278,7 +280,14 @@ class Parcours(models.Model):
 
 
 class ParcoursUserObjectPermission(UserObjectPermissionBase):
+    """guardian's direct-FK permission rows, derived by `parcours.permissions` only.
+
+    `expire_le` carries the time-bound facts (consent expiry, the référent's 30 days after
+    exit): reads ignore a row from that day on, with nothing saved.
+    """
+
     content_object = models.ForeignKey(Parcours, on_delete=models.CASCADE)
+    expire_le = models.DateField(null=True, blank=True)
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["user", "permission", "content_object"])]
@@ -310,6 +319,13 @@ class ChangementStatut(models.Model):
         return f"{self.get_ancien_statut_display()} → {self.get_nouveau_statut_display()}"
 
 
+class Finalite(models.TextChoices):
+    ACCOMPAGNEMENT = "accompagnement", _("Mise en place et suivi du parcours")
+    PARTAGE = "partage", _("Partage d’informations avec les partenaires désignés")
+    EPS = "eps", _("Examen de la situation en équipe pluridisciplinaire (EPS)")
+    STATISTIQUES = "statistiques", _("Statistiques anonymes du programme")
+
+
 class Consentement(models.Model):
     """The family's written consent to the pathway and to sharing information."""
 
@@ -317,6 +333,29 @@ class Consentement(models.Model):
     date_signature = models.DateField(_("date de signature"))
     signataires = models.ManyToManyField(
         ResponsableLegal, verbose_name=_("signataires"), related_name="consentements", blank=True
+    )
+    structures = models.ManyToManyField(
+        Structure,
+        verbose_name=_("structures avec qui partager"),
+        related_name="consentements",
+        blank=True,
+    )
+    finalites = ArrayField(
+        models.CharField(max_length=30, choices=Finalite.choices),
+        verbose_name=_("finalités"),
+        default=list,
+        blank=True,
+    )
+    fichier = models.FileField(
+        _("formulaire signé"), upload_to=chemin_document("consentements"), blank=True
+    )
+    renouvelle = models.OneToOneField(
+        "self",
+        verbose_name=_("renouvelle le consentement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renouvele_par",
     )
     date_expiration = models.DateField(_("date d’expiration"))
     date_retrait = models.DateField(_("date de retrait"), null=True, blank=True)
@@ -341,9 +380,44 @@ class Consentement(models.Model):
     def __str__(self):
         return f"Consentement du {self.date_signature:%d/%m/%Y}"
 
+    def fin_de_validite(self) -> date:
+        """First day the consent no longer covers anything (expiry or withdrawal)."""
+        if self.date_retrait is not None:
+            return min(self.date_expiration, self.date_retrait)
+        return self.date_expiration
+
     def est_valide(self, le: date | None = None) -> bool:
         le = le or date.today()
-        return (
-            self.date_signature <= le < self.date_expiration
-            and (self.date_retrait is None or self.date_retrait > le)
+        return self.date_signature <= le < self.date_expiration and (
+            self.date_retrait is None or self.date_retrait > le
         )
+
+
+class Intervenant(models.Model):
+    """A professional who delivers something for the pathway (DOMAIN.md: "intervenant")."""
+
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="intervenants")
+    professionnel = models.ForeignKey(
+        Professionnel, on_delete=models.PROTECT, related_name="interventions"
+    )
+    depuis = models.DateField(_("depuis"), default=date.today)
+    actif = models.BooleanField(default=True)
+    ajoute_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("intervenant")
+        verbose_name_plural = _("intervenants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcours", "professionnel"],
+                condition=Q(actif=True),
+                name="intervenant_actif_unique",
+                violation_error_message=_("Ce professionnel intervient déjà sur ce parcours."),
+            )
+        ]
+        indexes = [models.Index(fields=["professionnel", "actif"])]
+
+    def __str__(self):
+        return f"{self.professionnel} – {self.parcours}"

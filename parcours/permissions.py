@@ -1,72 +1,204 @@
 """Derive guardian's object permissions on a pathway from its facts; never edit them by hand.
 
-Every service that changes one of the facts (référent, status, consent) calls
-`parcours_permissions_recalculer` in the same transaction.
+The facts: programme roles, assignments (the référent, and active intervenants), valid
+consents and the structures they name, the charter (signed by the structure, accepted by the
+person), active membership of the structure, the pathway's status and exit date. Every service
+that changes one of them calls `parcours_permissions_recalculer` in the same transaction.
+
+Time-bound facts (consent expiry, the référent's 30 days after exit) are stored as
+`expire_le` on the rows and checked by every read (`ParcoursQuerySet.visibles_par`), so they
+take effect on their date with nothing saved; a nightly task recomputes the rows.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
 
-from partenaires.models import Partenariat
+from partenaires.models import Partenariat, Professionnel, SignatureCharte
+from reussite.core.charte import CHARTE_VERSION
+from reussite.core.models import AcceptationCharte
 
-from .models import Parcours, ParcoursUserObjectPermission, Statut
+from .models import Consentement, Intervenant, Parcours, ParcoursUserObjectPermission, Statut
 
 # A référent keeps read access for 30 days after the pathway's exit (DOMAIN.md, rule 5).
 DELAI_LECTURE_APRES_SORTIE = timedelta(days=30)
 
+LECTURE = "view_parcours"
+ECRITURE = "change_parcours"
 
-def _permissions():
+
+@dataclass(frozen=True)
+class Droit:
+    user_id: int
+    codename: str
+    expire_le: date | None
+
+
+def _permissions() -> dict[str, Permission]:
     content_type = ContentType.objects.get_for_model(Parcours)
     return {
         p.codename: p
         for p in Permission.objects.filter(
-            content_type=content_type, codename__in=["view_parcours", "change_parcours"]
+            content_type=content_type, codename__in=[LECTURE, ECRITURE]
         )
     }
+
+
+def _professionnel_habilite(professionnel: Professionnel) -> bool:
+    """Active membership, active account, and the charter accepted by the person."""
+    return (
+        professionnel.actif
+        and professionnel.user.is_active
+        and AcceptationCharte.objects.filter(
+            user_id=professionnel.user_id, version=CHARTE_VERSION
+        ).exists()
+    )
+
+
+def _equipe_pre(professionnel: Professionnel, programme_id: int) -> bool:
+    return Partenariat.objects.filter(
+        programme_id=programme_id, structure_id=professionnel.structure_id, est_porteuse=True
+    ).exists()
+
+
+def _fin_du_consentement(parcours: Parcours, professionnel: Professionnel, le: date) -> date | None:
+    """The day the valid consents naming the professional's structure stop covering it, or None
+    when none covers it (a structure must also have signed the charter)."""
+    if not SignatureCharte.objects.filter(
+        structure_id=professionnel.structure_id, version=CHARTE_VERSION
+    ).exists():
+        return None
+    fins = [
+        c.fin_de_validite()
+        for c in parcours.consentements.all()
+        if c.est_valide(le) and professionnel.structure_id in {s.pk for s in c.structures.all()}
+    ]
+    return max(fins) if fins else None
+
+
+def droits_attendus(
+    parcours: Parcours, *, le: date | None = None
+) -> dict[tuple[int, str], date | None]:
+    """The (user id, codename) → expiry the pathway's facts grant on day `le`."""
+    le = le or date.today()
+    droits: dict[tuple[int, str], date | None] = {}
+
+    def accorder(user_id, codename, expire_le):
+        cle = (user_id, codename)
+        if cle in droits:
+            ancien = droits[cle]
+            expire_le = None if ancien is None or expire_le is None else max(ancien, expire_le)
+        droits[cle] = expire_le
+
+    affectes: list[tuple[Professionnel, bool]] = []
+    if parcours.referent is not None:
+        affectes.append((parcours.referent, True))
+    affectes += [(i.professionnel, False) for i in parcours.intervenants.all() if i.actif]
+
+    for professionnel, est_referent in affectes:
+        if not _professionnel_habilite(professionnel):
+            continue
+        if _equipe_pre(professionnel, parcours.programme_id):
+            expire_le = None
+        else:
+            expire_le = _fin_du_consentement(parcours, professionnel, le)
+            if expire_le is None:
+                continue
+        if parcours.statut == Statut.SORTI:
+            # Only the référent keeps reading, for 30 days after the exit.
+            if est_referent and parcours.date_sortie:
+                fin = parcours.date_sortie + DELAI_LECTURE_APRES_SORTIE + timedelta(days=1)
+                if le < fin:
+                    accorder(
+                        professionnel.user_id,
+                        LECTURE,
+                        fin if expire_le is None else min(fin, expire_le),
+                    )
+            continue
+        accorder(professionnel.user_id, LECTURE, expire_le)
+        if est_referent:
+            accorder(professionnel.user_id, ECRITURE, expire_le)
+    return droits
 
 
 def permissions_attendues(parcours: Parcours, *, le: date | None = None) -> set[tuple[int, str]]:
-    """The (user id, codename) pairs the pathway's facts grant today."""
+    """The (user id, codename) pairs in force on day `le` (expiry taken into account)."""
     le = le or date.today()
-    attendues: set[tuple[int, str]] = set()
-    referent = parcours.referent
-    if referent is None or not referent.actif or not referent.user.is_active:
-        return attendues
-    # Before consent, only the PRE team (référents of the structure porteuse) sees the pathway.
-    dans_equipe_pre = Partenariat.objects.filter(
-        programme_id=parcours.programme_id, structure_id=referent.structure_id, est_porteuse=True
-    ).exists()
-    consentement_valide = any(c.est_valide(le) for c in parcours.consentements.all())
-    if not (dans_equipe_pre or consentement_valide):
-        return attendues
-    if parcours.statut == Statut.SORTI:
-        if parcours.date_sortie and le <= parcours.date_sortie + DELAI_LECTURE_APRES_SORTIE:
-            attendues.add((referent.user_id, "view_parcours"))
-        return attendues
-    attendues.add((referent.user_id, "view_parcours"))
-    attendues.add((referent.user_id, "change_parcours"))
-    return attendues
+    return {
+        cle
+        for cle, expire_le in droits_attendus(parcours, le=le).items()
+        if expire_le is None or le < expire_le
+    }
 
 
-def parcours_permissions_recalculer(*, parcours: Parcours) -> None:
-    attendues = permissions_attendues(parcours)
+def _recharger(parcours: Parcours) -> Parcours:
+    return (
+        Parcours.objects.select_related("referent__user")
+        .prefetch_related(
+            Prefetch(
+                "intervenants",
+                queryset=Intervenant.objects.filter(actif=True).select_related(
+                    "professionnel__user"
+                ),
+            ),
+            Prefetch("consentements", queryset=Consentement.objects.prefetch_related("structures")),
+        )
+        .get(pk=parcours.pk)
+    )
+
+
+def parcours_permissions_recalculer(*, parcours: Parcours, le: date | None = None) -> None:
+    """Make the pathway's permission rows equal to what its facts grant. Deleting and
+    recreating an object never inherits rows: they are keyed on the pathway's own id."""
+    parcours = _recharger(parcours)
+    attendus = droits_attendus(parcours, le=le)
     permissions = _permissions()
     existantes = {
-        (row.user_id, row.permission.codename): row.pk
-        for row in ParcoursUserObjectPermission.objects.filter(content_object=parcours).select_related(
-            "permission"
-        )
+        (row.user_id, row.permission.codename): row
+        for row in ParcoursUserObjectPermission.objects.filter(
+            content_object=parcours
+        ).select_related("permission")
     }
-    a_supprimer = [pk for cle, pk in existantes.items() if cle not in attendues]
+    a_supprimer = [row.pk for cle, row in existantes.items() if cle not in attendus]
     if a_supprimer:
         ParcoursUserObjectPermission.objects.filter(pk__in=a_supprimer).delete()
+    a_mettre_a_jour = []
+    for cle, expire_le in attendus.items():
+        row = existantes.get(cle)
+        if row is not None and row.expire_le != expire_le:
+            row.expire_le = expire_le
+            a_mettre_a_jour.append(row)
+    if a_mettre_a_jour:
+        ParcoursUserObjectPermission.objects.bulk_update(a_mettre_a_jour, ["expire_le"])
     ParcoursUserObjectPermission.objects.bulk_create(
         [
             ParcoursUserObjectPermission(
-                content_object=parcours, user_id=user_id, permission=permissions[codename]
+                content_object=parcours,
+                user_id=user_id,
+                permission=permissions[codename],
+                expire_le=expire_le,
             )
-            for user_id, codename in attendues - existantes.keys()
+            for (user_id, codename), expire_le in attendus.items()
+            if (user_id, codename) not in existantes
         ]
     )
+
+
+def parcours_du_professionnel(professionnel: Professionnel):
+    """Pathways whose rows may depend on this membership."""
+    return Parcours.objects.filter(referent=professionnel) | Parcours.objects.filter(
+        intervenants__professionnel=professionnel
+    )
+
+
+def permissions_recalculer_pour_professionnel(*, professionnel: Professionnel) -> None:
+    for parcours in parcours_du_professionnel(professionnel).distinct():
+        parcours_permissions_recalculer(parcours=parcours)
+
+
+def permissions_recalculer_pour_user(*, user) -> None:
+    for professionnel in Professionnel.objects.filter(user=user):
+        permissions_recalculer_pour_professionnel(professionnel=professionnel)

@@ -17,11 +17,16 @@ def _coordonne(user, programme_ref: str) -> Exists:
 
 
 def _permission_parcours(user, codename: str, parcours_ref: str = "pk") -> Exists:
+    """A derived guardian row that is still in force today (time-bound facts end on their
+    date with nothing saved)."""
     from .models import ParcoursUserObjectPermission
 
     return Exists(
         ParcoursUserObjectPermission.objects.filter(
-            content_object=OuterRef(parcours_ref), user=user, permission__codename=codename
+            Q(expire_le__isnull=True) | Q(expire_le__gt=date.today()),
+            content_object=OuterRef(parcours_ref),
+            user=user,
+            permission__codename=codename,
         )
     )
 
@@ -30,18 +35,38 @@ class ParcoursQuerySet(models.QuerySet):
     """Every list of pathways a user sees starts here (ARCHITECTURE.md, "One path for access")."""
 
     def visibles_par(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(
-            _coordonne(user, "programme_id") | _permission_parcours(user, "view_parcours")
-        )
+        return self._accessibles(user, "view_parcours")
 
     def modifiables_par(self, user):
+        return self._accessibles(user, "change_parcours")
+
+    def _accessibles(self, user, codename: str):
+        """Pathways of the programmes the user coordinates, plus those their derived rows grant.
+
+        One `pk IN (… UNION …)` rather than `A OR B`: PostgreSQL then starts from the user's own
+        rows (a few hundred ids) instead of scanning every pathway, so the cost follows what the
+        user may see, not the size of the table.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(
-            _coordonne(user, "programme_id") | _permission_parcours(user, "change_parcours")
-        )
+        from .models import Parcours, ParcoursUserObjectPermission
+
+        programmes = ProgrammeUserObjectPermission.objects.filter(
+            user=user, permission__codename=Role.COORDINATEUR.value
+        ).values("content_object_id")
+        par_role = Parcours.objects.filter(programme_id__in=programmes).values("pk")
+        par_affectation = ParcoursUserObjectPermission.objects.filter(
+            Q(expire_le__isnull=True) | Q(expire_le__gt=date.today()),
+            user=user,
+            permission__codename=codename,
+        ).values("content_object_id")
+        return self.filter(pk__in=par_role.union(par_affectation, all=True))
+
+    def suivis_par(self, user):
+        """ "Mes suivis": pathways shared with the user through an assignment (not a role)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(_permission_parcours(user, "view_parcours"))
 
     def coordonnes_par(self, user):
         if not user.is_authenticated or not user.is_active:

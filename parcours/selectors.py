@@ -1,12 +1,23 @@
 """Page reads. Everything starts from `Parcours.objects.visibles_par(user)`."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 
-from reussite.core.models import Programme, Role
+from reussite.core.journal import ALIAS
+from reussite.core.models import JournalAcces, Programme, Role, User
 
-from .models import ChangementStatut, Consentement, Enfant, Parcours, ResponsableLegal, Statut
+from .models import (
+    ChangementStatut,
+    Consentement,
+    Enfant,
+    Intervenant,
+    Parcours,
+    ResponsableLegal,
+    Statut,
+)
 
 
 def programmes_coordonnes(user):
@@ -35,9 +46,7 @@ def tableau_de_bord(user, *, le: date | None = None) -> dict:
     compteurs = visibles.aggregate(
         **{statut.value: Count("pk", filter=Q(statut=statut.value)) for statut in Statut},
         sans_referent=Count("pk", filter=Q(referent__isnull=True) & ~Q(statut=Statut.SORTI)),
-        revue_depassee=Count(
-            "pk", filter=Q(date_prochaine_revue__lt=le) & ~Q(statut=Statut.SORTI)
-        ),
+        revue_depassee=Count("pk", filter=Q(date_prochaine_revue__lt=le) & ~Q(statut=Statut.SORTI)),
     )
     a_traiter = (
         visibles.ouverts()
@@ -72,11 +81,20 @@ def parcours_detail_queryset():
     ).prefetch_related(
         Prefetch("enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")),
         Prefetch(
-            "historique", queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk")
+            "historique",
+            queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk"),
         ),
         Prefetch(
             "consentements",
-            queryset=Consentement.objects.prefetch_related("signataires").order_by("-date_signature", "-pk"),
+            queryset=Consentement.objects.prefetch_related("signataires", "structures").order_by(
+                "-date_signature", "-pk"
+            ),
+        ),
+        Prefetch(
+            "intervenants",
+            queryset=Intervenant.objects.select_related(
+                "professionnel__user", "professionnel__structure"
+            ),
         ),
     )
 
@@ -93,3 +111,49 @@ def fratrie_visible(user, parcours: Parcours):
         .order_by("enfant__date_naissance")
     )
     return list(visibles)
+
+
+@dataclass(frozen=True)
+class DroitsParcours:
+    """What the current user may do on one pathway; reaches templates as flags."""
+
+    coordinateur: bool
+    referent: bool
+    equipe: bool  # coordination or référent: family, consents, siblings
+    modifier: bool
+
+
+def droits_sur_parcours(user, parcours: Parcours) -> DroitsParcours:
+    coordinateur = programmes_coordonnes(user).filter(pk=parcours.programme_id).exists()
+    referent = parcours.referent is not None and parcours.referent.user_id == user.pk
+    modifier = parcours.est_ouvert and (
+        coordinateur or Parcours.objects.modifiables_par(user).filter(pk=parcours.pk).exists()
+    )
+    return DroitsParcours(
+        coordinateur=coordinateur,
+        referent=referent,
+        equipe=coordinateur or referent,
+        modifier=modifier,
+    )
+
+
+def consultations_du_parcours(parcours: Parcours, *, limite: int = 20) -> list[dict]:
+    """ "Who consulted this file": the latest trail entries, with the users' names."""
+    entrees = list(
+        JournalAcces.objects.using(ALIAS)
+        .filter(content_type=ContentType.objects.get_for_model(Parcours), object_id=parcours.pk)
+        .order_by("-le", "-pk")[:limite]
+    )
+    noms = {
+        u.pk: u.get_full_name() for u in User.objects.filter(pk__in={e.user_id for e in entrees})
+    }
+    return [
+        {
+            "le": e.le,
+            "qui": noms.get(e.user_id, "—"),
+            "quoi": e.get_evenement_display(),
+            "autorise": e.autorise,
+            "page": e.page,
+        }
+        for e in entrees
+    ]

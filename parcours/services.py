@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partenaires.models import Professionnel
+from partenaires.models import Partenariat, Professionnel, Structure
 from reussite.core.models import Programme, User
 
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     Consentement,
     Enfant,
     Famille,
+    Intervenant,
     MotifSortie,
     Parcours,
     ResponsableLegal,
@@ -39,7 +40,11 @@ AGE_MIN, AGE_MAX = 2, 16
 
 
 def age_a(date_naissance: date, le: date) -> int:
-    return le.year - date_naissance.year - ((le.month, le.day) < (date_naissance.month, date_naissance.day))
+    return (
+        le.year
+        - date_naissance.year
+        - ((le.month, le.day) < (date_naissance.month, date_naissance.day))
+    )
 
 
 def avertissement_age(*, date_naissance: date, date_entree: date) -> str | None:
@@ -90,13 +95,40 @@ def _enregistrer_historique(parcours, *, ancien: str, auteur, commentaire: str =
     )
 
 
-def _verifier_referent(referent: Professionnel | None, programme: Programme) -> None:
-    if referent is None:
+def _verifier_affectation(
+    professionnel: Professionnel, programme: Programme, parcours: Parcours | None, champ: str
+) -> None:
+    """Assigning a professional goes through the sharing rules: their structure works with the
+    programme, and it is the structure porteuse (PRE team) or a valid consent names it."""
+    if (
+        not professionnel.actif
+        or not professionnel.structure.programmes.filter(pk=programme.pk).exists()
+    ):
+        raise ValidationError({champ: _("Ce professionnel ne travaille pas avec ce programme.")})
+    equipe_pre = Partenariat.objects.filter(
+        programme=programme, structure_id=professionnel.structure_id, est_porteuse=True
+    ).exists()
+    if equipe_pre:
         return
-    if not referent.actif or not referent.structure.programmes.filter(pk=programme.pk).exists():
+    couvert = parcours is not None and any(
+        c.est_valide() and professionnel.structure_id in {s.pk for s in c.structures.all()}
+        for c in parcours.consentements.all()
+    )
+    if not couvert:
         raise ValidationError(
-            {"referent": _("Ce professionnel ne travaille pas avec ce programme.")}
+            {
+                champ: _(
+                    "Le consentement de la famille ne couvre pas %(structure)s : enregistrez un "
+                    "consentement qui nomme cette structure avant de lui confier le parcours."
+                )
+                % {"structure": professionnel.structure.nom}
+            }
         )
+
+
+def _verifier_referent(referent: Professionnel | None, programme: Programme, parcours=None) -> None:
+    if referent is not None:
+        _verifier_affectation(referent, programme, parcours, "referent")
 
 
 def _sauver(instance, **kwargs):
@@ -105,7 +137,9 @@ def _sauver(instance, **kwargs):
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:  # a concurrent insert beat full_clean's check
-        raise ValidationError(_("Enregistrement impossible : %(erreur)s") % {"erreur": exc}) from exc
+        raise ValidationError(
+            _("Enregistrement impossible : %(erreur)s") % {"erreur": exc}
+        ) from exc
     return instance
 
 
@@ -126,10 +160,15 @@ def enfant_et_parcours_creer(
             _sauver(ResponsableLegal(famille=famille, **responsable.__dict__))
 
     enfant = _sauver(Enfant(programme=programme, famille=famille, **donnees.enfant))
-    parcours = Parcours(programme=programme, enfant=enfant, statut=Statut.REPERAGE, **donnees.parcours)
+    parcours = Parcours(
+        programme=programme, enfant=enfant, statut=Statut.REPERAGE, **donnees.parcours
+    )
+    # No consent exists yet: only the PRE team can be named référent at creation.
     _verifier_referent(parcours.referent, programme)
     _sauver(parcours)
-    _enregistrer_historique(parcours, ancien="", auteur=auteur, commentaire=_("Création du parcours"))
+    _enregistrer_historique(
+        parcours, ancien="", auteur=auteur, commentaire=_("Création du parcours")
+    )
     parcours_permissions_recalculer(parcours=parcours)
     return parcours
 
@@ -174,11 +213,15 @@ def _toucher(parcours: Parcours) -> None:
 
 
 @transaction.atomic
-def parcours_modifier(*, parcours: Parcours, donnees: dict, version: int | None, auteur: User) -> Parcours:
+def parcours_modifier(
+    *, parcours: Parcours, donnees: dict, version: int | None, auteur: User
+) -> Parcours:
     actuel = _verrouiller(parcours, version)
+    ancien_referent = actuel.referent_id
     for nom, valeur in donnees.items():
         setattr(actuel, nom, valeur)
-    _verifier_referent(actuel.referent, actuel.programme)
+    if actuel.referent_id != ancien_referent:
+        _verifier_referent(actuel.referent, actuel.programme, actuel)
     _toucher(actuel)
     _sauver(actuel)
     parcours_permissions_recalculer(parcours=actuel)
@@ -191,7 +234,12 @@ def transitions_possibles(parcours: Parcours) -> tuple[str, ...]:
 
 @transaction.atomic
 def parcours_changer_statut(
-    *, parcours: Parcours, statut: str, auteur: User, commentaire: str = "", version: int | None = None
+    *,
+    parcours: Parcours,
+    statut: str,
+    auteur: User,
+    commentaire: str = "",
+    version: int | None = None,
 ) -> Parcours:
     """Move a pathway along its lifecycle (exit has its own service, `parcours_sortir`)."""
     actuel = _verrouiller(parcours, version)
@@ -232,8 +280,10 @@ def parcours_sortir(
         raise ValidationError({"motif_sortie": _("Choisissez un motif de sortie.")})
     if date_sortie < actuel.date_entree:
         raise ValidationError(
-            {"date_sortie": _("La date de sortie ne peut pas précéder la date d’entrée (%(d)s).")
-             % {"d": actuel.date_entree.strftime("%d/%m/%Y")}}
+            {
+                "date_sortie": _("La date de sortie ne peut pas précéder la date d’entrée (%(d)s).")
+                % {"d": actuel.date_entree.strftime("%d/%m/%Y")}
+            }
         )
     ancien = actuel.statut
     actuel.statut = Statut.SORTI
@@ -255,27 +305,134 @@ def consentement_enregistrer(
     date_expiration: date,
     signataires: list[ResponsableLegal],
     auteur: User,
+    structures: list[Structure] = (),
+    finalites: list[str] = (),
+    fichier=None,
+    renouvelle: Consentement | None = None,
 ) -> Consentement:
+    """Record the family's written consent; sharing follows it in the same transaction."""
+    actuel = _verrouiller(parcours, None)
+    famille_id = actuel.enfant.famille_id
     if not signataires:
         raise ValidationError({"signataires": _("Indiquez qui a signé le consentement.")})
-    if any(s.famille_id != parcours.enfant.famille_id for s in signataires):
-        raise ValidationError({"signataires": _("Les signataires doivent être des responsables de l’enfant.")})
-    if date_signature > date.today():
-        raise ValidationError({"date_signature": _("La date de signature ne peut pas être future.")})
-    actuel = _verrouiller(parcours, None)
-    consentement = _sauver(
-        Consentement(
-            parcours=actuel,
-            date_signature=date_signature,
-            date_expiration=date_expiration,
-            enregistre_par=auteur,
+    if any(s.famille_id != famille_id for s in signataires):
+        raise ValidationError(
+            {"signataires": _("Les signataires doivent être des responsables de l’enfant.")}
         )
+    if actuel.programme.consentement_deux_signataires:
+        titulaires = ResponsableLegal.objects.filter(
+            famille_id=famille_id, autorite_parentale=True
+        ).count()
+        if titulaires >= 2 and len({s.pk for s in signataires}) < 2:
+            raise ValidationError(
+                {
+                    "signataires": _(
+                        "Ce programme demande la signature des deux titulaires de l’autorité parentale."
+                    )
+                }
+            )
+    if date_signature > date.today():
+        raise ValidationError(
+            {"date_signature": _("La date de signature ne peut pas être future.")}
+        )
+    partenaires = set(actuel.programme.structures.values_list("pk", flat=True))
+    if any(s.pk not in partenaires for s in structures):
+        raise ValidationError(
+            {"structures": _("Ces structures ne travaillent pas avec ce programme.")}
+        )
+    if renouvelle is not None and renouvelle.parcours_id != actuel.pk:
+        raise ValidationError(_("Ce consentement appartient à un autre parcours."))
+    consentement = Consentement(
+        parcours=actuel,
+        date_signature=date_signature,
+        date_expiration=date_expiration,
+        finalites=list(finalites),
+        renouvelle=renouvelle,
+        enregistre_par=auteur,
     )
+    if fichier is not None:
+        from reussite.core.fichiers import type_document
+
+        consentement._fichier_mime = type_document(fichier)
+        consentement.fichier = fichier
+    _sauver(consentement)
     consentement.signataires.set(signataires)
+    consentement.structures.set(structures)
     _toucher(actuel)
     actuel.save(update_fields=["version", "derniere_activite", "modifie_le"])
     parcours_permissions_recalculer(parcours=actuel)
     return consentement
+
+
+@transaction.atomic
+def consentement_retirer(
+    *, consentement: Consentement, date_retrait: date, motif: str, auteur: User
+) -> Consentement:
+    """The family withdraws its consent: every partner's access ends at once."""
+    consentement = Consentement.objects.select_for_update(of=("self",)).get(pk=consentement.pk)
+    if consentement.date_retrait is not None:
+        raise ValidationError(_("Ce consentement a déjà été retiré."))
+    if date_retrait > date.today():
+        raise ValidationError({"date_retrait": _("La date de retrait ne peut pas être future.")})
+    if date_retrait < consentement.date_signature:
+        raise ValidationError({"date_retrait": _("Le retrait ne peut pas précéder la signature.")})
+    if not motif.strip():
+        raise ValidationError({"motif_retrait": _("Indiquez le motif du retrait.")})
+    consentement.date_retrait = date_retrait
+    consentement.motif_retrait = motif
+    _sauver(consentement)
+    parcours = _verrouiller(consentement.parcours, None)
+    _toucher(parcours)
+    parcours.save(update_fields=["version", "derniere_activite", "modifie_le"])
+    parcours_permissions_recalculer(parcours=parcours)
+    return consentement
+
+
+@transaction.atomic
+def intervenant_ajouter(
+    *, parcours: Parcours, professionnel: Professionnel, auteur: User
+) -> Intervenant:
+    actuel = _verrouiller(parcours, None)
+    if not actuel.est_ouvert:
+        raise ValidationError(_("Ce parcours est sorti."))
+    _verifier_affectation(professionnel, actuel.programme, actuel, "professionnel")
+    intervenant = _sauver(
+        Intervenant(parcours=actuel, professionnel=professionnel, ajoute_par=auteur)
+    )
+    _toucher(actuel)
+    actuel.save(update_fields=["version", "derniere_activite", "modifie_le"])
+    parcours_permissions_recalculer(parcours=actuel)
+    return intervenant
+
+
+@transaction.atomic
+def intervenant_retirer(*, intervenant: Intervenant, auteur: User) -> None:
+    intervenant.actif = False
+    intervenant.save(update_fields=["actif"])
+    parcours_permissions_recalculer(parcours=intervenant.parcours)
+
+
+@transaction.atomic
+def portefeuille_transferer(
+    *, programme: Programme, ancien: Professionnel, nouveau: Professionnel, auteur: User
+) -> int:
+    """Hand a référent's whole caseload in this programme over to another référent."""
+    if ancien.pk == nouveau.pk:
+        raise ValidationError({"nouveau": _("Choisissez un autre référent.")})
+    a_transferer = list(
+        Parcours.objects.select_for_update(of=("self",))
+        .filter(programme=programme, referent=ancien)
+        .exclude(statut=Statut.SORTI)
+        .order_by("pk")
+    )
+    for parcours in a_transferer:
+        _verifier_referent(nouveau, programme, parcours)
+    for parcours in a_transferer:
+        parcours.referent = nouveau
+        _toucher(parcours)
+        parcours.save(update_fields=["referent", "version", "derniere_activite", "modifie_le"])
+        parcours_permissions_recalculer(parcours=parcours)
+    return len(a_transferer)
 
 
 def fin_annee_scolaire(le: date) -> date:

@@ -1,17 +1,46 @@
 from django.urls import path
 
-from . import views
+from .views import pages, partage
 
 app_name = "parcours"
 
 urlpatterns = [
-    path("", views.parcours_liste, name="liste"),
-    path("nouveau/", views.parcours_creer, name="creer"),
-    path("<int:pk>/", views.parcours_detail, name="detail"),
-    path("<int:pk>/modifier/", views.parcours_modifier_vue, name="modifier"),
-    path("<int:pk>/enfant/", views.enfant_modifier_vue, name="modifier_enfant"),
-    path("<int:pk>/famille/", views.famille_modifier_vue, name="modifier_famille"),
-    path("<int:pk>/statut/", views.parcours_changer_statut_vue, name="changer_statut"),
-    path("<int:pk>/sortie/", views.parcours_sortir_vue, name="sortir"),
-    path("<int:pk>/consentement/", views.consentement_ajouter_vue, name="consentement"),
+    path("", pages.parcours_liste, name="liste"),
+    path("mes-suivis/", partage.mes_suivis, name="mes_suivis"),
+    path("nouveau/", pages.parcours_creer, name="creer"),
+    path("charte/", partage.charte_vue, name="charte"),
+    path("transfert/", partage.transfert_vue, name="transfert"),
+    path("<int:pk>/", pages.parcours_detail, name="detail"),
+    path("<int:pk>/modifier/", pages.parcours_modifier_vue, name="modifier"),
+    path("<int:pk>/enfant/", pages.enfant_modifier_vue, name="modifier_enfant"),
+    path("<int:pk>/famille/", pages.famille_modifier_vue, name="modifier_famille"),
+    path("<int:pk>/statut/", pages.parcours_changer_statut_vue, name="changer_statut"),
+    path("<int:pk>/sortie/", pages.parcours_sortir_vue, name="sortir"),
+    path("<int:pk>/consentement/", pages.consentement_ajouter_vue, name="consentement"),
+    path(
+        "<int:pk>/consentement/formulaire/",
+        partage.consentement_formulaire,
+        name="consentement_formulaire",
+    ),
+    path(
+        "<int:pk>/consentement/<int:consentement_pk>/fichier/",
+        partage.consentement_fichier,
+        name="consentement_fichier",
+    ),
+    path(
+        "<int:pk>/consentement/<int:consentement_pk>/retirer/",
+        partage.consentement_retirer_vue,
+        name="consentement_retirer",
+    ),
+    path(
+        "<int:pk>/consentement/<int:renouvelle_pk>/renouveler/",
+        pages.consentement_ajouter_vue,
+        name="consentement_renouveler",
+    ),
+    path("<int:pk>/intervenants/", partage.intervenant_ajouter_vue, name="intervenant_ajouter"),
+    path(
+        "<int:pk>/intervenants/<int:intervenant_pk>/retirer/",
+        partage.intervenant_retirer_vue,
+        name="intervenant_retirer",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
 
 
@@ -119,3 +120,27 @@ class Professionnel(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name()} ({self.structure.nom})"
+
+
+class SignatureCharte(models.Model):
+    """A structure signed a version of the confidentiality charter (shared professional secrecy)."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="signatures_charte"
+    )
+    version = models.CharField(_("version de la charte"), max_length=20)
+    date_signature = models.DateField(_("date de signature"))
+    signataire = models.CharField(_("signataire"), max_length=200)
+    document = models.FileField(
+        _("charte signée"), upload_to=chemin_document("chartes"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("signature de la charte")
+        verbose_name_plural = _("signatures de la charte")
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "version"], name="signature_charte_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.structure} – {self.version}"

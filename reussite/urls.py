@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from parcours import views as parcours_views
+from parcours.views import pages as parcours_views
 from reussite.core import views as core_views
 
 urlpatterns = [

@@ -5,6 +5,29 @@ from django.test import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The access trail is written through its own connection ("journal" alias): every test that
+# touches the database may use it.
+BASES = ["default", "journal"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        marqueur = item.get_closest_marker("django_db")
+        if marqueur is not None and "databases" not in marqueur.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marqueur.args, **{**marqueur.kwargs, "databases": BASES}),
+                append=False,
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    yield
+    # The journal connection must be closed before the shared test database is dropped.
+    from django.db import connections
+
+    connections["journal"].close()
+
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "reussite.core"
     label = "core"
     verbose_name = _("Cœur de la plateforme")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,6 +1,7 @@
 """Cross-cutting core: users, the tenant (`Programme`) and programme-level roles."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -98,6 +99,10 @@ class Programme(models.Model):
     delai_revue_jours = models.PositiveIntegerField(
         _("délai entre deux revues (jours)"), default=120
     )
+    consentement_deux_signataires = models.BooleanField(
+        _("le consentement exige la signature des deux titulaires de l’autorité parentale"),
+        default=False,
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -121,3 +126,66 @@ class ProgrammeUserObjectPermission(UserObjectPermissionBase):
 
 class ProgrammeGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Programme, on_delete=models.CASCADE)
+
+
+class Evenement(models.TextChoices):
+    LECTURE = "lecture", _("Consultation")
+    MODIFICATION = "modification", _("Modification")
+    REFUS = "refus", _("Accès refusé")
+    CONNEXION = "connexion", _("Connexion")
+    ECHEC_CONNEXION = "echec_connexion", _("Échec de connexion")
+    DECONNEXION = "deconnexion", _("Déconnexion")
+
+
+class JournalAcces(models.Model):
+    """Append-only trail of who read or changed a child's data, and of denied attempts.
+
+    Never the content itself. Rows point at business objects through a content type and
+    denormalised ids (the core imports no business app), and at users by id only, so that
+    deleting a user never rewrites the trail. The database refuses UPDATE and DELETE on this
+    table (see migration 0004); only `journal_purger` may remove old rows.
+    """
+
+    le = models.DateTimeField(default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(null=True)
+    evenement = models.CharField(max_length=20, choices=Evenement.choices)
+    autorise = models.BooleanField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    object_id = models.BigIntegerField(null=True)
+    programme_id = models.BigIntegerField(null=True)
+    page = models.CharField(max_length=200, blank=True)
+    methode = models.CharField(max_length=10, blank=True)
+    ip = models.GenericIPAddressField(null=True)
+    # Only for failed logins: the identifier that was typed (no password, no child data).
+    identifiant = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal des accès")
+        verbose_name_plural = _("journal des accès")
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-le"]),
+            models.Index(fields=["user_id", "-le"]),
+        ]
+
+    def __str__(self):
+        return f"{self.le:%Y-%m-%d %H:%M} {self.evenement}"
+
+
+class AcceptationCharte(models.Model):
+    """A user personally accepted a version of the confidentiality charter."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="acceptations_charte")
+    version = models.CharField(max_length=20)
+    le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("acceptation de la charte")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="acceptation_charte_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} – {self.version}"

@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import connections, transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .models import Programme, Role, User
@@ -12,3 +12,22 @@ def role_attribuer(*, user: User, programme: Programme, role: Role) -> None:
 @transaction.atomic
 def role_retirer(*, user: User, programme: Programme, role: Role) -> None:
     remove_perm(role.value, user, programme)
+
+
+def journal_purger(*, avant) -> int:
+    """The retention purge: the only path allowed to delete access-trail entries."""
+    from .journal import ALIAS
+    from .models import JournalAcces
+
+    with transaction.atomic(using=ALIAS):
+        with connections[ALIAS].cursor() as cursor:
+            cursor.execute("SET LOCAL reussite.purge_journal = 'on'")
+        supprimees, _ = JournalAcces.objects.using(ALIAS).filter(le__lt=avant).delete()
+    return supprimees
+
+
+@transaction.atomic
+def charte_accepter(*, user: User, version: str) -> None:
+    from .models import AcceptationCharte
+
+    AcceptationCharte.objects.get_or_create(user=user, version=version)

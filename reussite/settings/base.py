@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "reussite.core.journal.JournalMiddleware",
+    "parcours.views.partage.CharteMiddleware",
     # AxesMiddleware must stay last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -78,6 +81,8 @@ WSGI_APPLICATION = "reussite.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///reussite")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# The access trail is written through its own connection, outside the request's transaction.
+DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -139,11 +144,15 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>"
+)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = Path(env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "celery-broker")))
+    _broker_dir = Path(
+        env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "celery-broker"))
+    )
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
@@ -158,7 +167,12 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "permissions-recalculer-nuit": {
+        "task": "parcours.tasks.permissions_recalculer_nuit",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
 
 # Content-Security-Policy: only our own static files, inline scripts only with the nonce.
 CONTENT_SECURITY_POLICY = {

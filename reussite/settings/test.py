@@ -2,9 +2,10 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, TEMPLATES, env
 
 DEBUG = False
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DATABASES["journal"]["TEST"] = {"DEPENDENCIES": []}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

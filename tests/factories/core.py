@@ -1,6 +1,7 @@
 import factory
 
-from reussite.core.models import Programme, Role, User
+from reussite.core.charte import CHARTE_VERSION
+from reussite.core.models import AcceptationCharte, Programme, Role, User
 from reussite.core.services import role_attribuer
 
 MOT_DE_PASSE = "mot-de-passe-de-test-123"
@@ -20,6 +21,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def enregistrer(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def charte_acceptee(obj, create, extracted, **kwargs):
+        """Users have accepted the current charter unless a test says charte_acceptee=False."""
+        if create and extracted is not False:
+            AcceptationCharte.objects.get_or_create(user=obj, version=CHARTE_VERSION)
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

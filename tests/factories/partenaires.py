@@ -1,6 +1,16 @@
+from datetime import date
+
 import factory
 
-from partenaires.models import Fonction, Partenariat, Professionnel, Structure, TypeStructure
+from partenaires.models import (
+    Fonction,
+    Partenariat,
+    Professionnel,
+    SignatureCharte,
+    Structure,
+    TypeStructure,
+)
+from reussite.core.charte import CHARTE_VERSION
 
 from .core import ProgrammeFactory, UserFactory
 
@@ -15,6 +25,16 @@ class StructureFactory(factory.django.DjangoModelFactory):
     commune = "Villeneuve"
 
     @factory.post_generation
+    def charte_signee(obj, create, extracted, **kwargs):
+        """Structures have signed the current charter unless a test says charte_signee=False."""
+        if create and extracted is not False:
+            SignatureCharte.objects.get_or_create(
+                structure=obj,
+                version=CHARTE_VERSION,
+                defaults={"date_signature": date.today(), "signataire": "La direction"},
+            )
+
+    @factory.post_generation
     def programmes(obj, create, extracted, **kwargs):
         """StructureFactory(programmes=[p]) makes the structure a partner of p."""
         if create and extracted:
@@ -22,11 +42,15 @@ class StructureFactory(factory.django.DjangoModelFactory):
                 Partenariat.objects.get_or_create(structure=obj, programme=programme)
 
     class Params:
-        ecole = factory.Trait(type=TypeStructure.ECOLE, nom=factory.Sequence(lambda n: f"École Jules-Ferry {n}"))
+        ecole = factory.Trait(
+            type=TypeStructure.ECOLE, nom=factory.Sequence(lambda n: f"École Jules-Ferry {n}")
+        )
 
 
 def structure_porteuse(programme, **kwargs) -> Structure:
-    structure = StructureFactory(type=TypeStructure.PORTEUSE, nom=f"CCAS – {programme.nom}", **kwargs)
+    structure = StructureFactory(
+        type=TypeStructure.PORTEUSE, nom=f"CCAS – {programme.nom}", **kwargs
+    )
     Partenariat.objects.create(structure=structure, programme=programme, est_porteuse=True)
     return structure
 

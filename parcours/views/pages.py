@@ -2,16 +2,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import ECRITURE, LECTURE, parcours_pour
-from .forms import (
+from ..access import ECRITURE, LECTURE, parcours_pour
+from ..forms import (
     ConfirmationForm,
     ConsentementForm,
     EnfantForm,
     FamilleForm,
+    IntervenantForm,
     ParcoursFilter,
     ParcoursForm,
     ProgrammeForm,
@@ -20,16 +23,20 @@ from .forms import (
     SortieForm,
     TransitionForm,
 )
-from .models import Enfant, ResponsableLegal, Statut
-from .selectors import (
+from ..models import Enfant, ResponsableLegal, Statut
+from ..selectors import (
+    consultations_du_parcours,
+    droits_sur_parcours,
     fratrie_visible,
     parcours_detail_queryset,
     parcours_pour_liste,
     programmes_coordonnes,
     programmes_de_travail,
+)
+from ..selectors import (
     tableau_de_bord as lire_tableau_de_bord,
 )
-from .services import (
+from ..services import (
     ConflitDeModification,
     DonneesCreation,
     DonneesResponsable,
@@ -62,11 +69,13 @@ def tableau_de_bord(request):
 
 
 @require_GET
-def parcours_liste(request):
+def parcours_liste(request, mes_suivis=False):
+    base = parcours_pour_liste(request.user)
+    if mes_suivis:
+        # Filters only narrow this queryset: they can never widen what is shared.
+        base = base.suivis_par(request.user)
     filtre = ParcoursFilter(
-        request.GET,
-        queryset=parcours_pour_liste(request.user),
-        programmes=programmes_de_travail(request.user),
+        request.GET, queryset=base, programmes=programmes_de_travail(request.user)
     )
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     parametres = request.GET.copy()
@@ -75,7 +84,9 @@ def parcours_liste(request):
         "filtre": filtre,
         "page": page,
         "parametres": parametres.urlencode(),
-        "peut_creer": programmes_coordonnes(request.user).exists(),
+        "peut_creer": not mes_suivis and programmes_coordonnes(request.user).exists(),
+        "mes_suivis": mes_suivis,
+        "url_liste": reverse("parcours:mes_suivis" if mes_suivis else "parcours:liste"),
     }
     if request.htmx:
         return render(request, "parcours/includes/_liste_resultats.html", contexte)
@@ -90,11 +101,20 @@ def parcours_creer(request):
     form_programme = ProgrammeForm(donnees, programmes=programmes, prefix="programme")
     form_enfant = EnfantForm(donnees, programmes=programmes, prefix="enfant")
     form_famille = FamilleForm(donnees, prefix="famille")
-    formset = ResponsableFormSet(donnees, queryset=ResponsableLegal.objects.none(), prefix="responsables")
+    formset = ResponsableFormSet(
+        donnees, queryset=ResponsableLegal.objects.none(), prefix="responsables"
+    )
     form_parcours = ParcoursForm(donnees, programmes=programmes, prefix="parcours")
     form_confirmation = ConfirmationForm(donnees, prefix="confirmation")
     avertissements, doublons = [], []
-    formulaires = [form_programme, form_enfant, form_famille, formset, form_parcours, form_confirmation]
+    formulaires = [
+        form_programme,
+        form_enfant,
+        form_famille,
+        formset,
+        form_parcours,
+        form_confirmation,
+    ]
     if request.method == "POST" and all(f.is_valid() for f in formulaires):
         programme = form_programme.cleaned_data["programme"]
         enfant = form_enfant.cleaned_data
@@ -119,9 +139,7 @@ def parcours_creer(request):
                 enfant=form_enfant.cleaned_data,
                 famille=form_famille.cleaned_data,
                 responsables=[
-                    DonneesResponsable(**f.cleaned_data)
-                    for f in formset.forms
-                    if f.has_changed()
+                    DonneesResponsable(**f.cleaned_data) for f in formset.forms if f.has_changed()
                 ],
                 parcours=form_parcours.cleaned_data,
             )
@@ -154,38 +172,45 @@ def parcours_creer(request):
 
 @require_GET
 def parcours_detail(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset())
-    peut_modifier = parcours.est_ouvert and _peut_modifier(request.user, parcours)
-    return render(
-        request,
-        "parcours/detail.html",
-        {
-            "parcours": parcours,
-            "enfant": parcours.enfant,
-            "responsables": parcours.enfant.famille.responsables.all(),
-            "fratrie": fratrie_visible(request.user, parcours),
-            "historique": parcours.historique.all(),
-            "consentements": parcours.consentements.all(),
-            "consentement_valide": next((c for c in parcours.consentements.all() if c.est_valide()), None),
-            "transitions": [Statut(s) for s in transitions_possibles(parcours)] if peut_modifier else [],
-            "can_modifier": peut_modifier,
-            "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
-        },
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset()
     )
-
-
-def _peut_modifier(user, parcours) -> bool:
-    from .models import Parcours
-
-    return Parcours.objects.modifiables_par(user).filter(pk=parcours.pk).exists()
+    droits = droits_sur_parcours(request.user, parcours)
+    consentements = list(parcours.consentements.all())
+    contexte = {
+        "parcours": parcours,
+        "enfant": parcours.enfant,
+        "droits": droits,
+        "can_modifier": droits.modifier,
+        "fratrie": fratrie_visible(request.user, parcours) if droits.equipe else [],
+        "historique": parcours.historique.all(),
+        "consentement_valide": next((c for c in consentements if c.est_valide()), None),
+        "intervenants": [i for i in parcours.intervenants.all() if i.actif],
+        "transitions": [Statut(s) for s in transitions_possibles(parcours)]
+        if droits.modifier
+        else [],
+        "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
+    }
+    if droits.equipe:
+        contexte["responsables"] = parcours.enfant.famille.responsables.all()
+        contexte["consentements"] = consentements
+    if droits.modifier:
+        contexte["form_intervenant"] = IntervenantForm(parcours=parcours, prefix="intervenant")
+    if droits.coordinateur:
+        contexte["consultations"] = consultations_du_parcours(parcours)
+    return render(request, "parcours/detail.html", contexte)
 
 
 def parcours_modifier_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
     conflit = None
     if request.method == "POST":
-        form = ParcoursForm(request.POST, instance=parcours, programmes=programmes, prefix="parcours")
+        form = ParcoursForm(
+            request.POST, instance=parcours, programmes=programmes, prefix="parcours"
+        )
         version = _version(request.POST)
         if form.is_valid():
             try:
@@ -233,7 +258,9 @@ def _version(donnees) -> int | None:
 
 
 def enfant_modifier_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
     form = EnfantForm(
         request.POST if request.method == "POST" else None,
@@ -254,7 +281,9 @@ def enfant_modifier_vue(request, pk):
 
 
 def famille_modifier_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     famille = parcours.enfant.famille
     donnees = request.POST if request.method == "POST" else None
     form = FamilleForm(donnees, instance=famille, prefix="famille")
@@ -267,7 +296,9 @@ def famille_modifier_vue(request, pk):
                 famille_modifier(
                     famille=famille,
                     donnees=form.cleaned_data,
-                    responsables=[(f.instance, f.cleaned_data) for f in formset.forms if f.has_changed()],
+                    responsables=[
+                        (f.instance, f.cleaned_data) for f in formset.forms if f.has_changed()
+                    ],
                 )
         except ValidationError as erreur:
             _appliquer_erreurs(form, erreur)
@@ -275,7 +306,9 @@ def famille_modifier_vue(request, pk):
             messages.success(request, _("La famille a été modifiée."))
             return redirect("parcours:detail", pk=parcours.pk)
     return render(
-        request, "parcours/modifier_famille.html", {"parcours": parcours, "form": form, "formset": formset}
+        request,
+        "parcours/modifier_famille.html",
+        {"parcours": parcours, "form": form, "formset": formset},
     )
 
 
@@ -298,7 +331,9 @@ def parcours_changer_statut_vue(request, pk):
     except ConflitDeModification:
         messages.error(
             request,
-            _("Le parcours a été modifié entre-temps : vérifiez son statut actuel avant de recommencer."),
+            _(
+                "Le parcours a été modifié entre-temps : vérifiez son statut actuel avant de recommencer."
+            ),
         )
     except ValidationError as erreur:
         for message in erreur.messages:
@@ -311,7 +346,9 @@ def parcours_changer_statut_vue(request, pk):
 
 
 def parcours_sortir_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     if not parcours.est_ouvert:
         messages.info(request, _("Ce parcours est déjà sorti."))
         return redirect("parcours:detail", pk=parcours.pk)
@@ -332,10 +369,20 @@ def parcours_sortir_vue(request, pk):
     return render(request, "parcours/sortir.html", {"parcours": parcours, "form": form})
 
 
-def consentement_ajouter_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+def consentement_ajouter_vue(request, pk, renouvelle_pk=None):
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
+    precedent = None
+    if renouvelle_pk is not None:
+        precedent = next((c for c in parcours.consentements.all() if c.pk == renouvelle_pk), None)
+        if precedent is None:
+            raise Http404
     form = ConsentementForm(
-        request.POST if request.method == "POST" else None, famille=parcours.enfant.famille
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        parcours=parcours,
+        precedent=precedent,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -345,6 +392,10 @@ def consentement_ajouter_vue(request, pk):
                     date_signature=form.cleaned_data["date_signature"],
                     date_expiration=form.cleaned_data["date_expiration"],
                     signataires=list(form.cleaned_data["signataires"]),
+                    structures=list(form.cleaned_data["structures"]),
+                    finalites=form.cleaned_data["finalites"],
+                    fichier=form.cleaned_data["fichier"],
+                    renouvelle=precedent,
                     auteur=request.user,
                 )
         except ValidationError as erreur:
@@ -352,4 +403,8 @@ def consentement_ajouter_vue(request, pk):
         else:
             messages.success(request, _("Le consentement de la famille est enregistré."))
             return redirect("parcours:detail", pk=parcours.pk)
-    return render(request, "parcours/consentement.html", {"parcours": parcours, "form": form})
+    return render(
+        request,
+        "parcours/consentement.html",
+        {"parcours": parcours, "form": form, "precedent": precedent, "multipart": True},
+    )

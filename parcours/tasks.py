@@ -1,0 +1,33 @@
+from datetime import date
+
+from celery import shared_task
+from django.db import transaction
+
+from .models import Parcours, ParcoursUserObjectPermission
+from .permissions import parcours_permissions_recalculer
+
+
+@shared_task(time_limit=3600, soft_time_limit=3300)
+def permissions_recalculer_nuit(tout: bool = False) -> int:
+    """Keep the derived permission rows true as time passes.
+
+    Reads already ignore expired rows (`expire_le`); this removes them and recomputes the
+    pathways they belong to. With `tout=True`, every pathway is recomputed (after a rule change).
+    """
+    if tout:
+        identifiants = Parcours.objects.values_list("pk", flat=True)
+    else:
+        identifiants = (
+            ParcoursUserObjectPermission.objects.filter(expire_le__lte=date.today())
+            .values_list("content_object_id", flat=True)
+            .distinct()
+        )
+    nombre = 0
+    for pk in identifiants.iterator(chunk_size=500):
+        with transaction.atomic():
+            parcours = Parcours.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+            if parcours is None:
+                continue
+            parcours_permissions_recalculer(parcours=parcours)
+            nombre += 1
+    return nombre

@@ -1,0 +1,248 @@
+"""Consent, assignments and the charter: the pages that decide what partners may see."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from reussite.core.charte import CHARTE_VERSION, charte_acceptee
+from reussite.core.fichiers import TYPES_ACCEPTES
+from reussite.core.services import charte_accepter
+
+from ..access import ECRITURE, LECTURE, parcours_pour
+from ..forms import IntervenantForm, RetraitConsentementForm, TransfertForm, structures_partenaires
+from ..models import Finalite
+from ..permissions import permissions_recalculer_pour_user
+from ..selectors import droits_sur_parcours, parcours_detail_queryset, programmes_coordonnes
+from ..services import (
+    consentement_retirer,
+    fin_annee_scolaire,
+    intervenant_ajouter,
+    intervenant_retirer,
+    portefeuille_transferer,
+)
+from .pages import _appliquer_erreurs
+
+SESSION_CHARTE = "charte_acceptee"
+
+
+def charte_vue(request):
+    """The interstitial page every professional goes through before a child's data."""
+    suivant = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
+        suivant = ""
+    if request.method == "POST":
+        with transaction.atomic():
+            charte_accepter(user=request.user, version=CHARTE_VERSION)
+            permissions_recalculer_pour_user(user=request.user)
+        request.session[SESSION_CHARTE] = CHARTE_VERSION
+        messages.success(request, _("Merci : vous avez accepté la charte de confidentialité."))
+        return redirect(suivant or "accueil")
+    return render(
+        request,
+        "parcours/charte.html",
+        {
+            "deja_acceptee": charte_acceptee(request.user),
+            "next": suivant,
+            "version": CHARTE_VERSION,
+        },
+    )
+
+
+class CharteMiddleware:
+    """Send a user who has not accepted the current charter to it before any child's data.
+
+    The acceptance is remembered in the session, so that the check costs no query after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or not request.user.is_authenticated:
+            return None
+        protegee = match.namespace == "parcours" or match.url_name == "accueil"
+        if not protegee or match.url_name == "charte":
+            return None
+        if request.session.get(SESSION_CHARTE) == CHARTE_VERSION:
+            return None
+        if charte_acceptee(request.user):
+            request.session[SESSION_CHARTE] = CHARTE_VERSION
+            return None
+        return redirect(f"{_url_charte()}?next={request.get_full_path()}")
+
+
+def _url_charte():
+    from django.urls import reverse
+
+    return reverse("parcours:charte")
+
+
+@require_GET
+def mes_suivis(request):
+    from .pages import parcours_liste
+
+    return parcours_liste(request, mes_suivis=True)
+
+
+@require_GET
+def consentement_formulaire(request, pk):
+    """The consent form to print and have signed, prefilled with the child and the family."""
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
+    if not droits_sur_parcours(request.user, parcours).equipe:
+        raise Http404
+    from datetime import date
+
+    return render(
+        request,
+        "parcours/consentement_imprimer.html",
+        {
+            "parcours": parcours,
+            "enfant": parcours.enfant,
+            "responsables": [
+                r for r in parcours.enfant.famille.responsables.all() if r.autorite_parentale
+            ],
+            "structures": structures_partenaires(parcours.programme),
+            "finalites": Finalite.choices,
+            "expiration": fin_annee_scolaire(date.today()),
+            "deux_signataires": parcours.programme.consentement_deux_signataires,
+        },
+    )
+
+
+def _consentement(parcours, consentement_pk):
+    consentement = next((c for c in parcours.consentements.all() if c.pk == consentement_pk), None)
+    if consentement is None:
+        raise Http404
+    return consentement
+
+
+@require_GET
+def consentement_fichier(request, pk, consentement_pk):
+    """Serve a consent scan: to the coordination and the référent only, never by URL alone."""
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset()
+    )
+    if not droits_sur_parcours(request.user, parcours).equipe:
+        raise Http404
+    consentement = _consentement(parcours, consentement_pk)
+    if not consentement.fichier:
+        raise Http404
+    extension = "." + consentement.fichier.name.rsplit(".", 1)[-1]
+    type_mime = next(
+        (m for m, e in TYPES_ACCEPTES.items() if e == extension), "application/octet-stream"
+    )
+    reponse = FileResponse(
+        consentement.fichier.open("rb"),
+        content_type=type_mime,
+        as_attachment=True,
+        filename=f"consentement-{parcours.pk}-{consentement.pk}{extension}",
+    )
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+def consentement_retirer_vue(request, pk, consentement_pk):
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
+    consentement = _consentement(parcours, consentement_pk)
+    form = RetraitConsentementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                consentement_retirer(
+                    consentement=consentement,
+                    date_retrait=form.cleaned_data["date_retrait"],
+                    motif=form.cleaned_data["motif_retrait"],
+                    auteur=request.user,
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le retrait du consentement est enregistré : les partenaires n’ont plus accès au parcours."
+                ),
+            )
+            return redirect("parcours:detail", pk=parcours.pk)
+    return render(
+        request,
+        "parcours/consentement_retirer.html",
+        {"parcours": parcours, "consentement": consentement, "form": form},
+    )
+
+
+@require_POST
+def intervenant_ajouter_vue(request, pk):
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
+    form = IntervenantForm(request.POST, parcours=parcours, prefix="intervenant")
+    if not form.is_valid():
+        for erreurs in form.errors.values():
+            for erreur in erreurs:
+                messages.error(request, erreur)
+        return redirect("parcours:detail", pk=parcours.pk)
+    try:
+        with transaction.atomic():
+            intervenant_ajouter(
+                parcours=parcours,
+                professionnel=form.cleaned_data["professionnel"],
+                auteur=request.user,
+            )
+    except ValidationError as erreur:
+        for message in erreur.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("L’intervenant a été ajouté au parcours."))
+    return redirect("parcours:detail", pk=parcours.pk)
+
+
+@require_POST
+def intervenant_retirer_vue(request, pk, intervenant_pk):
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
+    intervenant = next(
+        (i for i in parcours.intervenants.all() if i.pk == intervenant_pk and i.actif), None
+    )
+    if intervenant is None:
+        raise Http404
+    with transaction.atomic():
+        intervenant_retirer(intervenant=intervenant, auteur=request.user)
+    messages.success(request, _("L’intervenant n’a plus accès à ce parcours."))
+    return redirect("parcours:detail", pk=parcours.pk)
+
+
+def transfert_vue(request):
+    """Hand a référent's whole caseload over to another référent (coordinators only)."""
+    programmes = programmes_coordonnes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = TransfertForm(request.POST if request.method == "POST" else None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                nombre = portefeuille_transferer(
+                    programme=form.cleaned_data["programme"],
+                    ancien=form.cleaned_data["ancien"],
+                    nouveau=form.cleaned_data["nouveau"],
+                    auteur=request.user,
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("%(nombre)s parcours transférés.") % {"nombre": nombre})
+            return redirect("parcours:liste")
+    return render(request, "parcours/transfert.html", {"form": form})

@@ -1,0 +1,26 @@
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .journal import journaliser
+from .models import Evenement
+
+
+@receiver(user_logged_in, dispatch_uid="journal_connexion")
+def journal_connexion(sender, request, user, **kwargs):
+    journaliser(user=user, evenement=Evenement.CONNEXION, autorise=True)
+
+
+@receiver(user_logged_out, dispatch_uid="journal_deconnexion")
+def journal_deconnexion(sender, request, user, **kwargs):
+    if user is not None:
+        journaliser(user=user, evenement=Evenement.DECONNEXION, autorise=True)
+
+
+@receiver(user_login_failed, dispatch_uid="journal_echec_connexion")
+def journal_echec_connexion(sender, credentials, request=None, **kwargs):
+    journaliser(
+        user=None,
+        evenement=Evenement.ECHEC_CONNEXION,
+        autorise=False,
+        identifiant=str(credentials.get("username", "")),
+    )
