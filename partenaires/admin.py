@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Partenariat, Professionnel, Structure
+from .models import Partenariat, Professionnel, SignatureCharte, Structure
 
 
 class PartenariatInline(admin.TabularInline):
@@ -29,3 +29,11 @@ class ProfessionnelAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__last_name", "structure__nom"]
     list_select_related = ["user", "structure"]
     autocomplete_fields = ["user", "structure"]
+
+
+@admin.register(SignatureCharte)
+class SignatureCharteAdmin(admin.ModelAdmin):
+    list_display = ["structure", "version", "date_signature", "signataire"]
+    list_filter = ["version"]
+    search_fields = ["structure__nom", "signataire"]
+    autocomplete_fields = ["structure"]

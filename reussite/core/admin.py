@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from .models import Programme, User
+from .models import JournalAcces, Programme, User
 
 
 @admin.register(User)
@@ -32,3 +32,33 @@ class UserAdmin(BaseUserAdmin):
 class ProgrammeAdmin(GuardedModelAdmin):
     list_display = ["nom", "territoire"]
     search_fields = ["nom", "territoire"]
+
+
+@admin.register(JournalAcces)
+class JournalAccesAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only, the database refuses changes anyway."""
+
+    list_display = [
+        "le",
+        "evenement",
+        "autorise",
+        "user_id",
+        "content_type",
+        "object_id",
+        "page",
+        "ip",
+    ]
+    list_filter = ["evenement", "autorise"]
+    date_hierarchy = "le"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).using("journal")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -35,7 +35,10 @@ def main(nombre: int = 100_000) -> None:
     partenaire = User.objects.get(email="partenaire-bench@exemple.test")
     coordinateur = User.objects.get(email="coordination-bench@exemple.test")
     for titre, qs in [
-        ("Mes suivis (partner, 30 shared pathways)", parcours_pour_liste(partenaire).suivis_par(partenaire)),
+        (
+            "Mes suivis (partner, 30 shared pathways)",
+            parcours_pour_liste(partenaire).suivis_par(partenaire),
+        ),
         ("Coordinator list (one programme of 1,000)", parcours_pour_liste(coordinateur)),
     ]:
         page = qs[:25]
