@@ -6,16 +6,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Professionnel, Structure, TypeStructure
-from reussite.core.forms import DateInput, DsfrMixin, FormulaireDsfr, ModeleFormulaireDsfr
+from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
 
 from .models import (
     Enfant,
     Famille,
-    LienResponsable,
     MotifOrientation,
     MotifSortie,
     Parcours,
     ResponsableLegal,
+    Sexe,
     Statut,
 )
 from .services import fin_annee_scolaire
@@ -59,6 +59,8 @@ class EnfantForm(ModeleFormulaireDsfr):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["etablissement"].queryset = _etablissements(programmes)
+        # A required radio list offers no empty "---------" choice.
+        self.fields["sexe"].choices = Sexe.choices
 
     def clean_date_naissance(self):
         valeur = self.cleaned_data["date_naissance"]
@@ -84,9 +86,7 @@ class BaseResponsableFormSet(forms.BaseModelFormSet):
         super().clean()
         if any(self.errors):
             return
-        remplis = [
-            f for f in self.forms if f.has_changed() and not self._should_delete_form(f)
-        ]
+        remplis = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
         existants = [f for f in self.forms if f.instance.pk and not self._should_delete_form(f)]
         if not remplis and not existants:
             raise ValidationError(_("Indiquez au moins un responsable légal."))
@@ -148,7 +148,8 @@ class ParcoursForm(ModeleFormulaireDsfr):
         entree, revue = donnees.get("date_entree"), donnees.get("date_prochaine_revue")
         if entree and revue and revue < entree:
             self.add_error(
-                "date_prochaine_revue", _("La revue ne peut pas précéder l’entrée dans le parcours.")
+                "date_prochaine_revue",
+                _("La revue ne peut pas précéder l’entrée dans le parcours."),
             )
         return donnees
 
@@ -167,13 +168,16 @@ class ProgrammeForm(FormulaireDsfr):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        self.fields["programme"].initial = programmes.first()
 
 
 class TransitionForm(FormulaireDsfr):
     statut = forms.ChoiceField(choices=Statut.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
     commentaire = forms.CharField(
-        label=_("Commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Commentaire (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
@@ -183,7 +187,9 @@ class SortieForm(FormulaireDsfr):
         label=_("Motif de sortie"), choices=[("", "---------"), *MotifSortie.choices]
     )
     commentaire = forms.CharField(
-        label=_("Commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Commentaire (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -251,9 +257,9 @@ class ParcoursFilter(django_filters.FilterSet):
     )
     qpv = django_filters.ChoiceFilter(
         label=_("Quartier prioritaire"),
-        field_name="enfant__qpv",
         choices=[("true", _("QPV")), ("false", _("Hors QPV"))],
         empty_label=_("Indifférent"),
+        method="filtrer_qpv",
     )
     tri = django_filters.OrderingFilter(
         label=_("Trier par"),
@@ -288,6 +294,9 @@ class ParcoursFilter(django_filters.FilterSet):
 
     def filtrer_recherche(self, queryset, name, value):
         return queryset.recherche(value)
+
+    def filtrer_qpv(self, queryset, name, value):
+        return queryset.filter(enfant__qpv=value == "true")
 
     def filtrer_age(self, queryset, name, value):
         return queryset.tranche_age(value)

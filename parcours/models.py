@@ -7,7 +7,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -131,8 +130,10 @@ class Enfant(models.Model):
 
     def age(self, le: date | None = None) -> int:
         le = le or date.today()
-        return le.year - self.date_naissance.year - (
-            (le.month, le.day) < (self.date_naissance.month, self.date_naissance.day)
+        return (
+            le.year
+            - self.date_naissance.year
+            - ((le.month, le.day) < (self.date_naissance.month, self.date_naissance.day))
         )
 
 
@@ -242,7 +243,9 @@ class Parcours(models.Model):
                 fields=["enfant", "programme"],
                 condition=~Q(statut="sorti"),
                 name="un_parcours_ouvert_par_enfant_et_programme",
-                violation_error_message=_("Cet enfant a déjà un parcours ouvert dans ce programme."),
+                violation_error_message=_(
+                    "Cet enfant a déjà un parcours ouvert dans ce programme."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(date_sortie__isnull=True) | Q(date_sortie__gte=F("date_entree")),
@@ -250,9 +253,7 @@ class Parcours(models.Model):
                 violation_error_message=_("La date de sortie précède la date d’entrée."),
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(statut="sorti", date_sortie__isnull=False) & ~Q(motif_sortie="")
-                )
+                condition=(Q(statut="sorti", date_sortie__isnull=False) & ~Q(motif_sortie=""))
                 | (~Q(statut="sorti") & Q(date_sortie__isnull=True, motif_sortie="")),
                 name="parcours_sortie_complete",
                 violation_error_message=_(
@@ -343,7 +344,6 @@ class Consentement(models.Model):
 
     def est_valide(self, le: date | None = None) -> bool:
         le = le or date.today()
-        return (
-            self.date_signature <= le < self.date_expiration
-            and (self.date_retrait is None or self.date_retrait > le)
+        return self.date_signature <= le < self.date_expiration and (
+            self.date_retrait is None or self.date_retrait > le
         )

@@ -55,9 +55,9 @@ def parcours_permissions_recalculer(*, parcours: Parcours) -> None:
     permissions = _permissions()
     existantes = {
         (row.user_id, row.permission.codename): row.pk
-        for row in ParcoursUserObjectPermission.objects.filter(content_object=parcours).select_related(
-            "permission"
-        )
+        for row in ParcoursUserObjectPermission.objects.filter(
+            content_object=parcours
+        ).select_related("permission")
     }
     a_supprimer = [pk for cle, pk in existantes.items() if cle not in attendues]
     if a_supprimer:

@@ -35,9 +35,7 @@ def tableau_de_bord(user, *, le: date | None = None) -> dict:
     compteurs = visibles.aggregate(
         **{statut.value: Count("pk", filter=Q(statut=statut.value)) for statut in Statut},
         sans_referent=Count("pk", filter=Q(referent__isnull=True) & ~Q(statut=Statut.SORTI)),
-        revue_depassee=Count(
-            "pk", filter=Q(date_prochaine_revue__lt=le) & ~Q(statut=Statut.SORTI)
-        ),
+        revue_depassee=Count("pk", filter=Q(date_prochaine_revue__lt=le) & ~Q(statut=Statut.SORTI)),
     )
     a_traiter = (
         visibles.ouverts()
@@ -72,11 +70,14 @@ def parcours_detail_queryset():
     ).prefetch_related(
         Prefetch("enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")),
         Prefetch(
-            "historique", queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk")
+            "historique",
+            queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk"),
         ),
         Prefetch(
             "consentements",
-            queryset=Consentement.objects.prefetch_related("signataires").order_by("-date_signature", "-pk"),
+            queryset=Consentement.objects.prefetch_related("signataires").order_by(
+                "-date_signature", "-pk"
+            ),
         ),
     )
 

@@ -39,7 +39,11 @@ AGE_MIN, AGE_MAX = 2, 16
 
 
 def age_a(date_naissance: date, le: date) -> int:
-    return le.year - date_naissance.year - ((le.month, le.day) < (date_naissance.month, date_naissance.day))
+    return (
+        le.year
+        - date_naissance.year
+        - ((le.month, le.day) < (date_naissance.month, date_naissance.day))
+    )
 
 
 def avertissement_age(*, date_naissance: date, date_entree: date) -> str | None:
@@ -105,7 +109,9 @@ def _sauver(instance, **kwargs):
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:  # a concurrent insert beat full_clean's check
-        raise ValidationError(_("Enregistrement impossible : %(erreur)s") % {"erreur": exc}) from exc
+        raise ValidationError(
+            _("Enregistrement impossible : %(erreur)s") % {"erreur": exc}
+        ) from exc
     return instance
 
 
@@ -126,10 +132,14 @@ def enfant_et_parcours_creer(
             _sauver(ResponsableLegal(famille=famille, **responsable.__dict__))
 
     enfant = _sauver(Enfant(programme=programme, famille=famille, **donnees.enfant))
-    parcours = Parcours(programme=programme, enfant=enfant, statut=Statut.REPERAGE, **donnees.parcours)
+    parcours = Parcours(
+        programme=programme, enfant=enfant, statut=Statut.REPERAGE, **donnees.parcours
+    )
     _verifier_referent(parcours.referent, programme)
     _sauver(parcours)
-    _enregistrer_historique(parcours, ancien="", auteur=auteur, commentaire=_("Création du parcours"))
+    _enregistrer_historique(
+        parcours, ancien="", auteur=auteur, commentaire=_("Création du parcours")
+    )
     parcours_permissions_recalculer(parcours=parcours)
     return parcours
 
@@ -174,7 +184,9 @@ def _toucher(parcours: Parcours) -> None:
 
 
 @transaction.atomic
-def parcours_modifier(*, parcours: Parcours, donnees: dict, version: int | None, auteur: User) -> Parcours:
+def parcours_modifier(
+    *, parcours: Parcours, donnees: dict, version: int | None, auteur: User
+) -> Parcours:
     actuel = _verrouiller(parcours, version)
     for nom, valeur in donnees.items():
         setattr(actuel, nom, valeur)
@@ -191,7 +203,12 @@ def transitions_possibles(parcours: Parcours) -> tuple[str, ...]:
 
 @transaction.atomic
 def parcours_changer_statut(
-    *, parcours: Parcours, statut: str, auteur: User, commentaire: str = "", version: int | None = None
+    *,
+    parcours: Parcours,
+    statut: str,
+    auteur: User,
+    commentaire: str = "",
+    version: int | None = None,
 ) -> Parcours:
     """Move a pathway along its lifecycle (exit has its own service, `parcours_sortir`)."""
     actuel = _verrouiller(parcours, version)
@@ -232,8 +249,10 @@ def parcours_sortir(
         raise ValidationError({"motif_sortie": _("Choisissez un motif de sortie.")})
     if date_sortie < actuel.date_entree:
         raise ValidationError(
-            {"date_sortie": _("La date de sortie ne peut pas précéder la date d’entrée (%(d)s).")
-             % {"d": actuel.date_entree.strftime("%d/%m/%Y")}}
+            {
+                "date_sortie": _("La date de sortie ne peut pas précéder la date d’entrée (%(d)s).")
+                % {"d": actuel.date_entree.strftime("%d/%m/%Y")}
+            }
         )
     ancien = actuel.statut
     actuel.statut = Statut.SORTI
@@ -259,9 +278,13 @@ def consentement_enregistrer(
     if not signataires:
         raise ValidationError({"signataires": _("Indiquez qui a signé le consentement.")})
     if any(s.famille_id != parcours.enfant.famille_id for s in signataires):
-        raise ValidationError({"signataires": _("Les signataires doivent être des responsables de l’enfant.")})
+        raise ValidationError(
+            {"signataires": _("Les signataires doivent être des responsables de l’enfant.")}
+        )
     if date_signature > date.today():
-        raise ValidationError({"date_signature": _("La date de signature ne peut pas être future.")})
+        raise ValidationError(
+            {"date_signature": _("La date de signature ne peut pas être future.")}
+        )
     actuel = _verrouiller(parcours, None)
     consentement = _sauver(
         Consentement(

@@ -15,6 +15,7 @@ from .forms import (
     ParcoursFilter,
     ParcoursForm,
     ProgrammeForm,
+    ResponsableForm,
     ResponsableFormSet,
     ResponsableFormSetEdition,
     SortieForm,
@@ -27,6 +28,8 @@ from .selectors import (
     parcours_pour_liste,
     programmes_coordonnes,
     programmes_de_travail,
+)
+from .selectors import (
     tableau_de_bord as lire_tableau_de_bord,
 )
 from .services import (
@@ -90,11 +93,20 @@ def parcours_creer(request):
     form_programme = ProgrammeForm(donnees, programmes=programmes, prefix="programme")
     form_enfant = EnfantForm(donnees, programmes=programmes, prefix="enfant")
     form_famille = FamilleForm(donnees, prefix="famille")
-    formset = ResponsableFormSet(donnees, queryset=ResponsableLegal.objects.none(), prefix="responsables")
+    formset = ResponsableFormSet(
+        donnees, queryset=ResponsableLegal.objects.none(), prefix="responsables"
+    )
     form_parcours = ParcoursForm(donnees, programmes=programmes, prefix="parcours")
     form_confirmation = ConfirmationForm(donnees, prefix="confirmation")
     avertissements, doublons = [], []
-    formulaires = [form_programme, form_enfant, form_famille, formset, form_parcours, form_confirmation]
+    formulaires = [
+        form_programme,
+        form_enfant,
+        form_famille,
+        formset,
+        form_parcours,
+        form_confirmation,
+    ]
     if request.method == "POST" and all(f.is_valid() for f in formulaires):
         programme = form_programme.cleaned_data["programme"]
         enfant = form_enfant.cleaned_data
@@ -112,14 +124,14 @@ def parcours_creer(request):
         )
         if avertissement:
             avertissements.append(avertissement)
-        if (doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]:
-            messages.warning(request, _("Vérifiez les points signalés avant de créer le parcours."))
-        else:
+        if not ((doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]):
             creation = DonneesCreation(
                 enfant=form_enfant.cleaned_data,
                 famille=form_famille.cleaned_data,
                 responsables=[
-                    DonneesResponsable(**f.cleaned_data)
+                    DonneesResponsable(
+                        **{nom: f.cleaned_data[nom] for nom in ResponsableForm.Meta.fields}
+                    )
                     for f in formset.forms
                     if f.has_changed()
                 ],
@@ -135,6 +147,9 @@ def parcours_creer(request):
             else:
                 messages.success(request, _("Le parcours a été créé."))
                 return redirect("parcours:detail", pk=parcours.pk)
+    if doublons or avertissements:
+        # Bring keyboard and screen-reader users straight to what must be checked.
+        form_confirmation.fields["confirmer"].widget.attrs["autofocus"] = True
     return render(
         request,
         "parcours/creer.html",
@@ -154,7 +169,9 @@ def parcours_creer(request):
 
 @require_GET
 def parcours_detail(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset()
+    )
     peut_modifier = parcours.est_ouvert and _peut_modifier(request.user, parcours)
     return render(
         request,
@@ -166,8 +183,12 @@ def parcours_detail(request, pk):
             "fratrie": fratrie_visible(request.user, parcours),
             "historique": parcours.historique.all(),
             "consentements": parcours.consentements.all(),
-            "consentement_valide": next((c for c in parcours.consentements.all() if c.est_valide()), None),
-            "transitions": [Statut(s) for s in transitions_possibles(parcours)] if peut_modifier else [],
+            "consentement_valide": next(
+                (c for c in parcours.consentements.all() if c.est_valide()), None
+            ),
+            "transitions": [Statut(s) for s in transitions_possibles(parcours)]
+            if peut_modifier
+            else [],
             "can_modifier": peut_modifier,
             "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
         },
@@ -181,11 +202,15 @@ def _peut_modifier(user, parcours) -> bool:
 
 
 def parcours_modifier_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
     conflit = None
     if request.method == "POST":
-        form = ParcoursForm(request.POST, instance=parcours, programmes=programmes, prefix="parcours")
+        form = ParcoursForm(
+            request.POST, instance=parcours, programmes=programmes, prefix="parcours"
+        )
         version = _version(request.POST)
         if form.is_valid():
             try:
@@ -233,7 +258,9 @@ def _version(donnees) -> int | None:
 
 
 def enfant_modifier_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
     form = EnfantForm(
         request.POST if request.method == "POST" else None,
@@ -254,7 +281,9 @@ def enfant_modifier_vue(request, pk):
 
 
 def famille_modifier_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     famille = parcours.enfant.famille
     donnees = request.POST if request.method == "POST" else None
     form = FamilleForm(donnees, instance=famille, prefix="famille")
@@ -267,7 +296,14 @@ def famille_modifier_vue(request, pk):
                 famille_modifier(
                     famille=famille,
                     donnees=form.cleaned_data,
-                    responsables=[(f.instance, f.cleaned_data) for f in formset.forms if f.has_changed()],
+                    responsables=[
+                        (
+                            f.instance,
+                            {nom: f.cleaned_data[nom] for nom in ResponsableForm.Meta.fields},
+                        )
+                        for f in formset.forms
+                        if f.has_changed()
+                    ],
                 )
         except ValidationError as erreur:
             _appliquer_erreurs(form, erreur)
@@ -275,7 +311,9 @@ def famille_modifier_vue(request, pk):
             messages.success(request, _("La famille a été modifiée."))
             return redirect("parcours:detail", pk=parcours.pk)
     return render(
-        request, "parcours/modifier_famille.html", {"parcours": parcours, "form": form, "formset": formset}
+        request,
+        "parcours/modifier_famille.html",
+        {"parcours": parcours, "form": form, "formset": formset},
     )
 
 
@@ -298,7 +336,9 @@ def parcours_changer_statut_vue(request, pk):
     except ConflitDeModification:
         messages.error(
             request,
-            _("Le parcours a été modifié entre-temps : vérifiez son statut actuel avant de recommencer."),
+            _(
+                "Le parcours a été modifié entre-temps : vérifiez son statut actuel avant de recommencer."
+            ),
         )
     except ValidationError as erreur:
         for message in erreur.messages:
@@ -311,7 +351,9 @@ def parcours_changer_statut_vue(request, pk):
 
 
 def parcours_sortir_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     if not parcours.est_ouvert:
         messages.info(request, _("Ce parcours est déjà sorti."))
         return redirect("parcours:detail", pk=parcours.pk)
@@ -333,7 +375,9 @@ def parcours_sortir_vue(request, pk):
 
 
 def consentement_ajouter_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset())
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+    )
     form = ConsentementForm(
         request.POST if request.method == "POST" else None, famille=parcours.enfant.famille
     )

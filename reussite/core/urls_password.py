@@ -24,7 +24,9 @@ urlpatterns = [
     ),
     path(
         "reinitialiser/<uidb64>/<token>/",
-        login_not_required(auth_views.PasswordResetConfirmView.as_view(form_class=NouveauMotDePasseForm)),
+        login_not_required(
+            auth_views.PasswordResetConfirmView.as_view(form_class=NouveauMotDePasseForm)
+        ),
         name="password_reset_confirm",
     ),
     path(
@@ -39,5 +41,7 @@ urlpatterns = [
         ),
         name="password_change",
     ),
-    path("changer/termine/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "changer/termine/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
 ]

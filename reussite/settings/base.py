@@ -22,9 +22,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # dsfr before django.forms: its widget templates (radios, checkboxes, errors) must win.
+    "dsfr",
     "django.forms",
     "widget_tweaks",
-    "dsfr",
     "django_htmx",
     "csp",
     "django_filters",
@@ -139,11 +140,15 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>"
+)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = Path(env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "celery-broker")))
+    _broker_dir = Path(
+        env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "celery-broker"))
+    )
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
@@ -186,3 +191,5 @@ LOGGING = {
 }
 
 PAGINATION_PAR_PAGE = 25
+# Mark optional fields rather than required ones, as the DSFR now recommends.
+DSFR_MARK_OPTIONAL_FIELDS = True

@@ -22,11 +22,15 @@ class StructureFactory(factory.django.DjangoModelFactory):
                 Partenariat.objects.get_or_create(structure=obj, programme=programme)
 
     class Params:
-        ecole = factory.Trait(type=TypeStructure.ECOLE, nom=factory.Sequence(lambda n: f"École Jules-Ferry {n}"))
+        ecole = factory.Trait(
+            type=TypeStructure.ECOLE, nom=factory.Sequence(lambda n: f"École Jules-Ferry {n}")
+        )
 
 
 def structure_porteuse(programme, **kwargs) -> Structure:
-    structure = StructureFactory(type=TypeStructure.PORTEUSE, nom=f"CCAS – {programme.nom}", **kwargs)
+    structure = StructureFactory(
+        type=TypeStructure.PORTEUSE, nom=f"CCAS – {programme.nom}", **kwargs
+    )
     Partenariat.objects.create(structure=structure, programme=programme, est_porteuse=True)
     return structure
 
