@@ -17,6 +17,7 @@ from .models import (
     MotifSortie,
     Parcours,
     ResponsableLegal,
+    Sexe,
     Statut,
 )
 from .services import fin_annee_scolaire
@@ -60,6 +61,8 @@ class EnfantForm(ModeleFormulaireDsfr):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["etablissement"].queryset = _etablissements(programmes)
+        # A required radio list offers no empty "---------" choice.
+        self.fields["sexe"].choices = Sexe.choices
 
     def clean_date_naissance(self):
         valeur = self.cleaned_data["date_naissance"]
@@ -167,6 +170,7 @@ class ProgrammeForm(FormulaireDsfr):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        self.fields["programme"].initial = programmes.first()
 
 
 class TransitionForm(FormulaireDsfr):
@@ -325,9 +329,9 @@ class ParcoursFilter(django_filters.FilterSet):
     )
     qpv = django_filters.ChoiceFilter(
         label=_("Quartier prioritaire"),
-        field_name="enfant__qpv",
         choices=[("true", _("QPV")), ("false", _("Hors QPV"))],
         empty_label=_("Indifférent"),
+        method="filtrer_qpv",
     )
     tri = django_filters.OrderingFilter(
         label=_("Trier par"),
@@ -362,6 +366,9 @@ class ParcoursFilter(django_filters.FilterSet):
 
     def filtrer_recherche(self, queryset, name, value):
         return queryset.recherche(value)
+
+    def filtrer_qpv(self, queryset, name, value):
+        return queryset.filter(enfant__qpv=value == "true")
 
     def filtrer_age(self, queryset, name, value):
         return queryset.tranche_age(value)

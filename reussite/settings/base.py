@@ -23,9 +23,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # dsfr before django.forms: its widget templates (radios, checkboxes, errors) must win.
+    "dsfr",
     "django.forms",
     "widget_tweaks",
-    "dsfr",
     "django_htmx",
     "csp",
     "django_filters",
@@ -200,3 +201,5 @@ LOGGING = {
 }
 
 PAGINATION_PAR_PAGE = 25
+# Mark optional fields rather than required ones, as the DSFR now recommends.
+DSFR_MARK_OPTIONAL_FIELDS = True

@@ -20,28 +20,40 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 class UnknownTemplateVariable(str):
     """Guard-rail: a variable that one of *our* templates uses but the context lacks fails the
-    test instead of rendering "". Third-party templates (django-dsfr) rely on the silent
-    default, so the check looks up which template the failing node comes from."""
+    test instead of rendering "".
+
+    Third-party templates (django-dsfr) rely on the silent default and on filters such as
+    `|default:` being applied to it, which Django only does when `string_if_invalid` is falsy:
+    so the value is falsy outside our templates, and raises inside them.
+    """
+
+    def __bool__(self):
+        return _template_du_projet() is not None
 
     def __contains__(self, item):
         return item == "%s"
 
     def __mod__(self, variable):
-        import inspect
-
-        from django.template.base import Node
-
-        frame = inspect.currentframe().f_back
-        while frame is not None:
-            node = frame.f_locals.get("self")
-            if isinstance(node, Node) and getattr(node, "origin", None) is not None:
-                if str(node.origin.name).startswith(str(BASE_DIR / "templates")):
-                    raise NameError(f"Unknown variable {variable!r} in {node.origin.name}")
-                return ""
-            frame = frame.f_back
-        return ""
+        raise NameError(f"Unknown variable {variable!r} in {_template_du_projet()}")
 
 
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnknownTemplateVariable("%s")
+def _template_du_projet() -> str | None:
+    import inspect
+
+    from django.template.base import Node
+
+    dossier = str(BASE_DIR / "templates")
+    cadre = inspect.currentframe()
+    while cadre is not None:
+        noeud = cadre.f_locals.get("self")
+        if isinstance(noeud, Node) and getattr(noeud, "origin", None) is not None:
+            nom = str(noeud.origin.name)
+            return nom if nom.startswith(dossier) else None
+        cadre = cadre.f_back
+    return None
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnknownTemplateVariable("")
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

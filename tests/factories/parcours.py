@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import factory
 
 from parcours.models import (
+    ChangementStatut,
     Consentement,
     Enfant,
     Famille,
@@ -89,3 +90,42 @@ class ParcoursFactory(factory.django.DjangoModelFactory):
     def permissions(obj, create, extracted, **kwargs):
         if create:
             parcours_permissions_recalculer(parcours=obj)
+
+
+class ConsentementFactory(factory.django.DjangoModelFactory):
+    """A consent row as the family signed it; signed by a new guardian of the child's family
+    unless `signataires=[...]` names them. Derive permissions afterwards if the test needs them."""
+
+    class Meta:
+        model = Consentement
+        skip_postgeneration_save = True
+
+    parcours = factory.SubFactory(ParcoursFactory)
+    date_signature = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
+    date_expiration = factory.LazyFunction(lambda: date.today() + timedelta(days=200))
+
+    class Params:
+        expire = factory.Trait(
+            date_signature=factory.LazyFunction(lambda: date.today() - timedelta(days=400)),
+            date_expiration=factory.LazyFunction(lambda: date.today() - timedelta(days=35)),
+        )
+        retire = factory.Trait(
+            date_retrait=factory.LazyFunction(date.today), motif_retrait="La famille se retire."
+        )
+
+    @factory.post_generation
+    def signataires(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [ResponsableLegalFactory(famille=obj.parcours.enfant.famille)]
+        obj.signataires.set(extracted)
+
+
+class ChangementStatutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangementStatut
+
+    parcours = factory.SubFactory(ParcoursFactory)
+    ancien_statut = Statut.REPERAGE
+    nouveau_statut = Statut.EN_ATTENTE_CONSENTEMENT

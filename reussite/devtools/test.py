@@ -1,0 +1,166 @@
+"""`make test`: every check CI runs, against private PostgreSQL and Redis instances.
+
+Installs PostgreSQL, Redis and Chromium when missing (as root; otherwise names them), starts
+throwaway instances on free loopback ports, runs each step even after a failure, stops what it
+started, prints a summary and exits non-zero when any step failed. The tests never use the
+DATABASE_URL of the shell: they always get their own instances.
+
+    python -m reussite.devtools.test [pytest arguments]
+"""
+
+# ruff: noqa: S603 - starting processes is the point, with argument lists built here.
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reussite.devtools.services import (
+    CHROMIUM,
+    POSTGRES_TEST_SETTINGS,
+    ROOT,
+    SetupError,
+    ensure_system_packages,
+    say,
+    start_postgres,
+    start_redis,
+)
+
+BIN = Path(sys.executable).parent
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+# Later arguments win: `make test ARGS="-n 0"` runs the suite in one process.
+PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations=15"]
+
+# pytest's "no tests were collected": a suite that silently shrank to nothing must fail.
+PYTEST_NO_TESTS = 5
+
+
+@dataclass
+class Step:
+    name: str
+    args: list[str]
+    env: dict[str, str] | None = None
+    returncode: int | None = None
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0
+
+
+def steps(pytest_args: list[str], env: dict[str, str]) -> list[Step]:
+    # `check --deploy` needs the production settings, which refuse to start without a real
+    # secret key: a random one, used for this check only.
+    prod = {
+        **{key: value for key, value in env.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "reussite.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "reussite.example",
+    }
+    return [
+        Step("ruff check", [str(BIN / "ruff"), "check", "."]),
+        Step("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
+        Step("djlint --lint templates/", [str(BIN / "djlint"), "--lint", "templates/"]),
+        Step("makemigrations --check", [*MANAGE, "makemigrations", "--check", "--dry-run"]),
+        Step("manage.py check", [*MANAGE, "check"]),
+        Step(
+            "manage.py check --deploy",
+            [*MANAGE, "check", "--deploy", "--fail-level", "WARNING"],
+            env=prod,
+        ),
+        Step("pytest", [*PYTEST, *pytest_args]),
+    ]
+
+
+def run(step: Step, env: dict[str, str]) -> None:
+    say(f"--- {step.name}")
+    started = time.monotonic()
+    step.interrupted = True  # until the command returns
+    try:
+        result = subprocess.run(step.args, cwd=ROOT, env=step.env or env, check=False)
+    finally:
+        step.seconds = time.monotonic() - started
+    step.interrupted = False
+    step.returncode = result.returncode
+    if step.name == "pytest" and step.returncode == PYTEST_NO_TESTS:
+        say("pytest collected no test: counted as a failure")
+
+
+def summary(all_steps: list[Step]) -> None:
+    print(flush=True)
+    say("summary")
+    for step in all_steps:
+        if step.interrupted:
+            status = "interrupted"
+        elif step.returncode is None:
+            status = "not run"
+        else:
+            status = "ok" if step.passed else f"FAILED (exit {step.returncode})"
+        print(f"    {step.name:<28} {status:<20} {step.seconds:6.1f} s", flush=True)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(pytest_args: list[str]) -> int:
+    os.chdir(ROOT)
+    # SIGTERM (a CI timeout) unwinds like Ctrl-C, through the finally block that stops services.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    services = []
+    all_steps: list[Step] = []
+    try:
+        ensure_system_packages("postgresql", "redis-server", "chromium")
+        say("starting a private PostgreSQL and Redis")
+        postgres = start_postgres(extra_settings=POSTGRES_TEST_SETTINGS)
+        services.append(postgres)
+        redis = start_redis()
+        services.append(redis)
+        say(f"PostgreSQL on {postgres.url}, Redis on {redis.url}")
+        env = {
+            **os.environ,
+            "DATABASE_URL": postgres.url,
+            "REDIS_URL": redis.url,
+            "CELERY_BROKER_URL": redis.url,
+            "DJANGO_SETTINGS_MODULE": "reussite.settings.test",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+            "CHROMIUM_PATH": str(CHROMIUM),
+            "HYPOTHESIS_PROFILE": "ci",
+            "PYTHONUNBUFFERED": "1",
+        }
+        all_steps = steps(pytest_args, env)
+        for step in all_steps:
+            run(step, env)
+    except SetupError as error:
+        say(f"error: {error}")
+        return 1
+    except KeyboardInterrupt:
+        print(flush=True)
+        say("interrupted")
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for service in reversed(services):
+            service.stop()
+        if services:
+            say("stopped PostgreSQL and Redis")
+        if all_steps:
+            summary(all_steps)
+    failed = [step.name for step in all_steps if not step.passed]
+    if failed:
+        say(f"FAILED: {', '.join(failed)}")
+        return 1
+    say("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

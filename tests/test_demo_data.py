@@ -1,0 +1,252 @@
+"""`manage.py demo_data`: idempotent, coherent with the domain's rules, realistic, usable."""
+
+import re
+from collections import Counter
+from datetime import date
+from io import StringIO
+from itertools import pairwise
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from parcours.models import (
+    ChangementStatut,
+    Consentement,
+    Enfant,
+    Famille,
+    MotifOrientation,
+    MotifSortie,
+    NiveauScolaire,
+    Orienteur,
+    Parcours,
+    ParcoursUserObjectPermission,
+    ResponsableLegal,
+    Statut,
+)
+from parcours.permissions import DELAI_LECTURE_APRES_SORTIE, permissions_attendues
+from parcours.services import AGE_MAX, AGE_MIN, TRANSITIONS, age_a
+from parcours.text import normaliser
+from partenaires.models import Fonction, Partenariat, Professionnel, Structure, TypeStructure
+from reussite.core.models import Programme, ProgrammeUserObjectPermission, Role, User
+
+pytestmark = pytest.mark.django_db
+
+MODELES = [
+    Programme,
+    ProgrammeUserObjectPermission,
+    Structure,
+    Partenariat,
+    User,
+    Professionnel,
+    Famille,
+    ResponsableLegal,
+    Enfant,
+    Parcours,
+    ParcoursUserObjectPermission,
+    ChangementStatut,
+    Consentement,
+    Consentement.signataires.through,
+]
+ROLES = ["coordinateur", "référent de parcours", "professionnel partenaire", "administrateur"]
+
+
+def _executer(**options) -> str:
+    sortie = StringIO()
+    call_command("demo_data", stdout=sortie, **options)
+    return sortie.getvalue()
+
+
+def _compter() -> dict[str, int]:
+    return {modele._meta.label: modele.objects.count() for modele in MODELES}
+
+
+def _comptes(sortie: str) -> tuple[str, dict[str, str]]:
+    """The printed password and {role label: email}."""
+    mot_de_passe = re.search(r"Comptes de démonstration \(mot de passe : (\S+)\)", sortie)[1]
+    lignes = sortie.split("Comptes de démonstration", 1)[1].splitlines()[1:]
+    comptes = dict(re.fullmatch(r"\s+(.+?)\s{2,}(\S+@\S+)", ligne).groups() for ligne in lignes)
+    return mot_de_passe, comptes
+
+
+@pytest.fixture
+def sortie(settings):
+    """The first run's output. Each run takes seconds: tests share one where they can."""
+    settings.DEBUG = True
+    return _executer()
+
+
+def test_refuse_de_tourner_sans_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        _executer()
+    assert not Programme.objects.exists()
+
+
+def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, settings, client):
+    apres_la_premiere = _compter()
+    settings.DEBUG = False
+    seconde = _executer(force=True)
+
+    assert _compter() == apres_la_premiere
+    assert "existe déjà" in seconde
+    assert _comptes(seconde) == _comptes(sortie)
+    assert apres_la_premiere["core.Programme"] == 1
+    assert apres_la_premiere["partenaires.Structure"] >= 12
+    assert apres_la_premiere["partenaires.Professionnel"] == 30
+    assert apres_la_premiere["parcours.Enfant"] == 200
+    assert apres_la_premiere["parcours.Parcours"] == 200
+    assert apres_la_premiere["parcours.Consentement"] > 0
+    assert set(Parcours.objects.values_list("statut", flat=True)) == set(Statut.values)
+
+    _verifier_les_comptes(sortie, client)
+
+
+def _verifier_les_comptes(sortie, client):
+    """Each printed login works and sees what its role may see."""
+    mot_de_passe, comptes = _comptes(sortie)
+    assert list(comptes) == ROLES
+    for email in comptes.values():
+        reponse = client.post(reverse("login"), {"username": email, "password": mot_de_passe})
+        assert reponse.status_code == 302, email
+        assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+        client.logout()
+
+    programme = Programme.objects.get()
+    coordinateur = User.objects.get(email=comptes["coordinateur"])
+    assert Programme.objects.avec_role(coordinateur, Role.COORDINATEUR).get() == programme
+    assert coordinateur.professionnels.get().fonction == Fonction.COORDINATEUR
+    assert Parcours.objects.visibles_par(coordinateur).count() == 200
+
+    referent = User.objects.get(email=comptes["référent de parcours"])
+    assert referent.professionnels.get().structure.type == TypeStructure.PORTEUSE
+    fin_de_lecture = date.today() - DELAI_LECTURE_APRES_SORTIE
+    attendus = Parcours.objects.filter(referent__user=referent).exclude(
+        statut=Statut.SORTI, date_sortie__lt=fin_de_lecture
+    )
+    visibles = Parcours.objects.visibles_par(referent)
+    assert set(visibles) == set(attendus)
+    assert 20 <= visibles.ouverts().count() <= 30
+
+    partenaire = User.objects.get(email=comptes["professionnel partenaire"])
+    assert partenaire.professionnels.get().structure.type == TypeStructure.DEPARTEMENT
+    visibles = Parcours.objects.visibles_par(partenaire)
+    assert visibles.count() == 2
+    assert all(any(c.est_valide() for c in p.consentements.all()) for p in visibles)
+
+    admin = User.objects.get(email=comptes["administrateur"])
+    assert admin.is_staff and admin.is_superuser
+    assert Programme.objects.avec_role(admin, Role.ADMINISTRATEUR).get() == programme
+
+
+def _niveau_attendu(naissance: date, aujourdhui: date) -> int:
+    """Index in school order (-1: not at school yet, 12: lycée) for a child never held back."""
+    rentree = aujourdhui.year if aujourdhui.month >= 9 else aujourdhui.year - 1
+    return max(-1, min(12, rentree - naissance.year - 3))
+
+
+def test_les_donnees_suivent_les_regles_et_les_proportions_du_domaine(sortie):
+    _verifier_les_regles()
+    _verifier_les_proportions()
+
+
+def _verifier_les_regles():
+    aujourdhui = date.today()
+    ordre_des_niveaux = list(NiveauScolaire)  # non scolarisé, PS ... 3e, lycée
+    parcours = list(
+        Parcours.objects.select_related("enfant__famille", "referent__structure")
+        .prefetch_related("historique", "consentements__signataires")
+        .order_by("pk")
+    )
+    structures_du_programme = set(Partenariat.objects.values_list("structure_id", flat=True))
+    accordees = {p.pk: set() for p in parcours}
+    for perm in ParcoursUserObjectPermission.objects.select_related("permission"):
+        accordees[perm.content_object_id].add((perm.user_id, perm.permission.codename))
+    for p in parcours:
+        enfant = p.enfant
+        assert AGE_MIN <= age_a(enfant.date_naissance, p.date_entree) <= AGE_MAX, p
+        rang = ordre_des_niveaux.index(enfant.niveau_scolaire) - 1
+        assert rang in {_niveau_attendu(enfant.date_naissance, aujourdhui) - k for k in (0, 1)}
+        assert enfant.recherche == normaliser(f"{enfant.nom} {enfant.prenom}")  # bulk_create
+
+        # The history follows the lifecycle and ends on the current status.
+        historique = sorted(p.historique.all(), key=lambda c: c.le)
+        assert (historique[0].ancien_statut, historique[0].nouveau_statut) == ("", Statut.REPERAGE)
+        for avant, apres in pairwise(historique):
+            assert apres.ancien_statut == avant.nouveau_statut
+            assert apres.nouveau_statut in (*TRANSITIONS[apres.ancien_statut], Statut.SORTI)
+        assert historique[-1].nouveau_statut == p.statut
+        assert historique[0].le.date() == p.date_entree
+        assert historique[-1].le <= p.derniere_activite
+
+        # A consent, signed by the child's guardians, for every pathway past "en attente".
+        statuts = [c.nouveau_statut for c in historique]
+        consentements = list(p.consentements.all())
+        assert bool(consentements) == (Statut.DIAGNOSTIC in statuts), p
+        for consentement in consentements:
+            signataires = list(consentement.signataires.all())
+            assert signataires
+            assert {s.famille_id for s in signataires} == {enfant.famille_id}
+            assert consentement.date_signature <= aujourdhui
+        if consentements:
+            diagnostic = next(c for c in historique if c.nouveau_statut == Statut.DIAGNOSTIC)
+            assert min(c.date_signature for c in consentements) <= diagnostic.le.date()
+        if p.est_ouvert and consentements:
+            assert any(c.est_valide() for c in consentements), p
+
+        if p.statut == Statut.SORTI:
+            assert p.date_entree <= p.date_sortie <= aujourdhui
+            assert historique[-1].le.date() == p.date_sortie
+            assert p.date_prochaine_revue is None
+        if p.referent is not None:
+            assert p.referent.structure_id in structures_du_programme
+
+        # Permissions are those the pathway's facts grant, as after the services.
+        assert accordees[p.pk] == permissions_attendues(p), p
+
+    enfant = parcours[0].enfant
+    assert Parcours.objects.recherche(f"{enfant.prenom} {enfant.nom}").filter(pk=parcours[0].pk)
+    sorties = Counter(p.motif_sortie for p in parcours if p.statut == Statut.SORTI)
+    assert sorties[MotifSortie.REFUS_FAMILLE] > 0
+    ouverts = Parcours.objects.ouverts()
+    assert 0 < ouverts.filter(referent__isnull=True).count() <= 0.1 * ouverts.count()
+    assert 0 < ouverts.revue_depassee().count() <= 0.1 * ouverts.count()
+    assert Partenariat.objects.get(est_porteuse=True).structure.type == TypeStructure.PORTEUSE
+    referents_porteuse = Professionnel.objects.filter(
+        structure__type=TypeStructure.PORTEUSE, fonction=Fonction.REFERENT
+    )
+    assert 5 <= referents_porteuse.count() <= 7
+
+
+def _verifier_les_proportions():
+    """DOMAIN.md, "Realistic proportions"."""
+    aujourdhui = date.today()
+    enfants = list(Enfant.objects.all())
+    assert Counter(e.sexe for e in enfants)["M"] == 116  # 58 %
+    tranches = Counter(
+        "2-5" if e.age() <= 5 else "6-10" if e.age() <= 10 else "11-16" for e in enfants
+    )
+    assert tranches == {"2-5": 30, "6-10": 105, "11-16": 65}  # 15/52/32, 17+ left out
+    assert all(AGE_MIN <= e.age(aujourdhui) <= AGE_MAX for e in enfants)
+    assert Counter(e.qpv for e in enfants).most_common(1)[0][0] is True
+
+    fratries = Counter(Counter(e.famille_id for e in enfants).values())
+    assert fratries[2] > 0 and fratries[3] > 0 and fratries[1] > fratries[2]
+    responsables = Counter(ResponsableLegal.objects.values_list("famille_id", flat=True))
+    assert set(responsables.values()) == {1, 2}
+    assert len(responsables) == Famille.objects.count()
+
+    parcours = list(Parcours.objects.all())
+    statuts = Counter(p.statut for p in parcours)
+    assert statuts.most_common(1)[0][0] == Statut.EN_COURS
+    orienteurs = Counter(p.orienteur for p in parcours)
+    assert orienteurs[Orienteur.ECOLE] > len(parcours) / 2
+    motifs = Counter(m for p in parcours for m in p.motifs_orientation)
+    assert [m for m, _ in motifs.most_common(2)] == [
+        MotifOrientation.RESULTATS_SCOLAIRES,
+        MotifOrientation.ISOLEMENT_SOCIAL,
+    ]
+    types = Counter(Structure.objects.values_list("type", flat=True))
+    assert 3 <= types[TypeStructure.ECOLE] <= 4 and types[TypeStructure.ASSOCIATION] == 2
+    for type_ in ("departement", "pmi", "caf", "sante", "ville", "porteuse"):
+        assert types[type_] >= 1, type_
