@@ -6,7 +6,7 @@ Every call is traced in the access journal, allowed or denied (DOMAIN.md, rule 3
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from reussite.core.journal import journaliser
+from reussite.core.journal import journaliser, methode_requete
 from reussite.core.models import Evenement
 
 from .models import Parcours
@@ -15,9 +15,14 @@ LECTURE = "view"
 ECRITURE = "change"
 
 
-def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None) -> Parcours:
+def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None, exiger=None) -> Parcours:
     """Return the pathway `pk` if `user` holds `perm` on it; otherwise 404, exactly like a
-    pathway that does not exist, so that nothing leaks about other programmes' children."""
+    pathway that does not exist, so that nothing leaks about other programmes' children.
+
+    `exiger(parcours)`, when given, is a further condition of the page (team only, a
+    sub-object that must belong to this pathway): when it fails the access is refused and
+    traced as refused, like any other.
+    """
     base = queryset if queryset is not None else Parcours.objects.all()
     if perm == LECTURE:
         base = base.visibles_par(user)
@@ -30,6 +35,8 @@ def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None) -> Parcours:
     except (ValueError, TypeError):
         identifiant = None
     parcours = base.filter(pk=identifiant).first() if identifiant is not None else None
+    if parcours is not None and exiger is not None and not exiger(parcours):
+        parcours = None
     if parcours is None:
         journaliser(
             user=user,
@@ -41,7 +48,10 @@ def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None) -> Parcours:
         raise Http404(_("Parcours introuvable."))
     journaliser(
         user=user,
-        evenement=Evenement.LECTURE if perm == LECTURE else Evenement.MODIFICATION,
+        # Opening an edit form is a read; only what writes is traced as a change.
+        evenement=Evenement.MODIFICATION
+        if perm == ECRITURE and methode_requete() not in {"GET", "HEAD"}
+        else Evenement.LECTURE,
         autorise=True,
         objet=parcours,
     )

@@ -359,10 +359,18 @@ class ParcoursFilter(django_filters.FilterSet):
         fields = ["q", "statut", "referent", "etablissement", "tranche_age", "qpv"]
         form = FormulaireDsfr
 
-    def __init__(self, *args, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["referent"].queryset = _professionnels(programmes)
-        self.filters["etablissement"].queryset = _etablissements(programmes)
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, queryset=queryset, **kwargs)
+        # Choices come from the pathways the user may see, and from nothing else: a partner's
+        # filters never reveal the rest of the programme's directory.
+        self.filters["referent"].queryset = (
+            Professionnel.objects.filter(pk__in=queryset.values("referent_id"))
+            .select_related("user", "structure")
+            .order_by("user__last_name", "user__first_name")
+        )
+        self.filters["etablissement"].queryset = Structure.objects.filter(
+            pk__in=queryset.values("enfant__etablissement_id")
+        ).order_by("nom")
 
     def filtrer_recherche(self, queryset, name, value):
         return queryset.recherche(value)

@@ -1,5 +1,6 @@
 """Children, their families and their pathways in a programme."""
 
+import contextlib
 from datetime import date
 
 from django.conf import settings
@@ -381,16 +382,22 @@ class Consentement(models.Model):
         return f"Consentement du {self.date_signature:%d/%m/%Y}"
 
     def fin_de_validite(self) -> date:
-        """First day the consent no longer covers anything (expiry or withdrawal)."""
+        """First day the consent no longer covers anything: its expiry, its withdrawal, or the
+        signature of the consent that renews (and so replaces) it."""
+        fins = [self.date_expiration]
         if self.date_retrait is not None:
-            return min(self.date_expiration, self.date_retrait)
-        return self.date_expiration
+            fins.append(self.date_retrait)
+        with contextlib.suppress(Consentement.DoesNotExist):
+            fins.append(self.renouvele_par.date_signature)
+        return min(fins)
 
     def est_valide(self, le: date | None = None) -> bool:
         le = le or date.today()
-        return self.date_signature <= le < self.date_expiration and (
-            self.date_retrait is None or self.date_retrait > le
-        )
+        return self.date_signature <= le < self.fin_de_validite()
+
+    @property
+    def autorise_le_partage(self) -> bool:
+        return Finalite.PARTAGE in self.finalites
 
 
 class Intervenant(models.Model):

@@ -74,7 +74,9 @@ def _fin_du_consentement(parcours: Parcours, professionnel: Professionnel, le: d
     fins = [
         c.fin_de_validite()
         for c in parcours.consentements.all()
-        if c.est_valide(le) and professionnel.structure_id in {s.pk for s in c.structures.all()}
+        if c.est_valide(le)
+        and c.autorise_le_partage
+        and professionnel.structure_id in {s.pk for s in c.structures.all()}
     ]
     return max(fins) if fins else None
 
@@ -135,8 +137,11 @@ def permissions_attendues(parcours: Parcours, *, le: date | None = None) -> set[
 
 
 def _recharger(parcours: Parcours) -> Parcours:
+    # The row lock serialises concurrent recomputes of one pathway, so that a recompute that
+    # read old facts cannot write back a row another one just removed.
     return (
-        Parcours.objects.select_related("referent__user")
+        Parcours.objects.select_for_update(of=("self",))
+        .select_related("referent__user")
         .prefetch_related(
             Prefetch(
                 "intervenants",
@@ -144,7 +149,12 @@ def _recharger(parcours: Parcours) -> Parcours:
                     "professionnel__user"
                 ),
             ),
-            Prefetch("consentements", queryset=Consentement.objects.prefetch_related("structures")),
+            Prefetch(
+                "consentements",
+                queryset=Consentement.objects.select_related("renouvele_par").prefetch_related(
+                    "structures"
+                ),
+            ),
         )
         .get(pk=parcours.pk)
     )

@@ -86,9 +86,9 @@ def parcours_detail_queryset():
         ),
         Prefetch(
             "consentements",
-            queryset=Consentement.objects.prefetch_related("signataires", "structures").order_by(
-                "-date_signature", "-pk"
-            ),
+            queryset=Consentement.objects.select_related("renouvele_par")
+            .prefetch_related("signataires", "structures")
+            .order_by("-date_signature", "-pk"),
         ),
         Prefetch(
             "intervenants",

@@ -17,6 +17,7 @@ from .models import (
     Consentement,
     Enfant,
     Famille,
+    Finalite,
     Intervenant,
     MotifSortie,
     Parcours,
@@ -334,6 +335,15 @@ def consentement_enregistrer(
     if date_signature > date.today():
         raise ValidationError(
             {"date_signature": _("La date de signature ne peut pas être future.")}
+        )
+    if structures and Finalite.PARTAGE not in finalites:
+        raise ValidationError(
+            {
+                "finalites": _(
+                    "Pour partager avec des structures, la famille doit avoir accepté la "
+                    "finalité « Partage d’informations avec les partenaires désignés »."
+                )
+            }
         )
     partenaires = set(actuel.programme.structures.values_list("pk", flat=True))
     if any(s.pk not in partenaires for s in structures):

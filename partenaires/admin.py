@@ -1,6 +1,14 @@
 from django.contrib import admin
 
+from .hooks import apres_changement_adhesion
 from .models import Partenariat, Professionnel, SignatureCharte, Structure
+
+
+def _recalculer_structure(structure: Structure) -> None:
+    """Membership, charter and partnership facts drive who sees which pathway: any change made
+    here goes through the same hook as the services, in the same transaction."""
+    for professionnel in structure.professionnels.all():
+        apres_changement_adhesion(professionnel=professionnel)
 
 
 class PartenariatInline(admin.TabularInline):
@@ -21,6 +29,10 @@ class StructureAdmin(admin.ModelAdmin):
     search_fields = ["nom", "siret", "uai"]
     inlines = [PartenariatInline, ProfessionnelInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _recalculer_structure(form.instance)
+
 
 @admin.register(Professionnel)
 class ProfessionnelAdmin(admin.ModelAdmin):
@@ -30,6 +42,15 @@ class ProfessionnelAdmin(admin.ModelAdmin):
     list_select_related = ["user", "structure"]
     autocomplete_fields = ["user", "structure"]
 
+    def save_model(self, request, obj, form, change):
+        ancienne_structure = None
+        if change and "structure" in form.changed_data:
+            ancienne_structure = Professionnel.objects.get(pk=obj.pk).structure
+        super().save_model(request, obj, form, change)
+        apres_changement_adhesion(professionnel=obj)
+        if ancienne_structure is not None:
+            _recalculer_structure(ancienne_structure)
+
 
 @admin.register(SignatureCharte)
 class SignatureCharteAdmin(admin.ModelAdmin):
@@ -37,3 +58,12 @@ class SignatureCharteAdmin(admin.ModelAdmin):
     list_filter = ["version"]
     search_fields = ["structure__nom", "signataire"]
     autocomplete_fields = ["structure"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _recalculer_structure(obj.structure)
+
+    def delete_model(self, request, obj):
+        structure = obj.structure
+        super().delete_model(request, obj)
+        _recalculer_structure(structure)

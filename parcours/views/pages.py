@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from ..forms import (
     ParcoursFilter,
     ParcoursForm,
     ProgrammeForm,
+    ResponsableForm,
     ResponsableFormSet,
     ResponsableFormSetEdition,
     SortieForm,
@@ -74,9 +74,7 @@ def parcours_liste(request, mes_suivis=False):
     if mes_suivis:
         # Filters only narrow this queryset: they can never widen what is shared.
         base = base.suivis_par(request.user)
-    filtre = ParcoursFilter(
-        request.GET, queryset=base, programmes=programmes_de_travail(request.user)
-    )
+    filtre = ParcoursFilter(request.GET, queryset=base)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     parametres = request.GET.copy()
     parametres.pop("page", None)
@@ -132,14 +130,16 @@ def parcours_creer(request):
         )
         if avertissement:
             avertissements.append(avertissement)
-        if (doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]:
-            messages.warning(request, _("Vérifiez les points signalés avant de créer le parcours."))
-        else:
+        if not ((doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]):
             creation = DonneesCreation(
                 enfant=form_enfant.cleaned_data,
                 famille=form_famille.cleaned_data,
                 responsables=[
-                    DonneesResponsable(**f.cleaned_data) for f in formset.forms if f.has_changed()
+                    DonneesResponsable(
+                        **{nom: f.cleaned_data[nom] for nom in ResponsableForm.Meta.fields}
+                    )
+                    for f in formset.forms
+                    if f.has_changed()
                 ],
                 parcours=form_parcours.cleaned_data,
             )
@@ -153,6 +153,9 @@ def parcours_creer(request):
             else:
                 messages.success(request, _("Le parcours a été créé."))
                 return redirect("parcours:detail", pk=parcours.pk)
+    if doublons or avertissements:
+        # Bring keyboard and screen-reader users straight to what must be checked.
+        form_confirmation.fields["confirmer"].widget.attrs["autofocus"] = True
     return render(
         request,
         "parcours/creer.html",
@@ -297,7 +300,12 @@ def famille_modifier_vue(request, pk):
                     famille=famille,
                     donnees=form.cleaned_data,
                     responsables=[
-                        (f.instance, f.cleaned_data) for f in formset.forms if f.has_changed()
+                        (
+                            f.instance,
+                            {nom: f.cleaned_data[nom] for nom in ResponsableForm.Meta.fields},
+                        )
+                        for f in formset.forms
+                        if f.has_changed()
                     ],
                 )
         except ValidationError as erreur:
@@ -371,13 +379,15 @@ def parcours_sortir_vue(request, pk):
 
 def consentement_ajouter_vue(request, pk, renouvelle_pk=None):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user,
+        pk=pk,
+        perm=ECRITURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: (
+            renouvelle_pk is None or any(c.pk == renouvelle_pk for c in p.consentements.all())
+        ),
     )
-    precedent = None
-    if renouvelle_pk is not None:
-        precedent = next((c for c in parcours.consentements.all() if c.pk == renouvelle_pk), None)
-        if precedent is None:
-            raise Http404
+    precedent = next((c for c in parcours.consentements.all() if c.pk == renouvelle_pk), None)
     form = ConsentementForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

@@ -96,10 +96,12 @@ def mes_suivis(request):
 def consentement_formulaire(request, pk):
     """The consent form to print and have signed, prefilled with the child and the family."""
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user,
+        pk=pk,
+        perm=ECRITURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: droits_sur_parcours(request.user, p).equipe,
     )
-    if not droits_sur_parcours(request.user, parcours).equipe:
-        raise Http404
     from datetime import date
 
     return render(
@@ -119,6 +121,13 @@ def consentement_formulaire(request, pk):
     )
 
 
+def _a_consentement(parcours, consentement_pk, *, avec_fichier=False) -> bool:
+    return any(
+        c.pk == consentement_pk and (c.fichier or not avec_fichier)
+        for c in parcours.consentements.all()
+    )
+
+
 def _consentement(parcours, consentement_pk):
     consentement = next((c for c in parcours.consentements.all() if c.pk == consentement_pk), None)
     if consentement is None:
@@ -130,13 +139,16 @@ def _consentement(parcours, consentement_pk):
 def consentement_fichier(request, pk, consentement_pk):
     """Serve a consent scan: to the coordination and the référent only, never by URL alone."""
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset()
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: (
+            droits_sur_parcours(request.user, p).equipe
+            and _a_consentement(p, consentement_pk, avec_fichier=True)
+        ),
     )
-    if not droits_sur_parcours(request.user, parcours).equipe:
-        raise Http404
     consentement = _consentement(parcours, consentement_pk)
-    if not consentement.fichier:
-        raise Http404
     extension = "." + consentement.fichier.name.rsplit(".", 1)[-1]
     type_mime = next(
         (m for m, e in TYPES_ACCEPTES.items() if e == extension), "application/octet-stream"
@@ -153,7 +165,11 @@ def consentement_fichier(request, pk, consentement_pk):
 
 def consentement_retirer_vue(request, pk, consentement_pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user,
+        pk=pk,
+        perm=ECRITURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: _a_consentement(p, consentement_pk),
     )
     consentement = _consentement(parcours, consentement_pk)
     form = RetraitConsentementForm(request.POST if request.method == "POST" else None)
@@ -212,7 +228,11 @@ def intervenant_ajouter_vue(request, pk):
 @require_POST
 def intervenant_retirer_vue(request, pk, intervenant_pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user,
+        pk=pk,
+        perm=ECRITURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: any(i.pk == intervenant_pk and i.actif for i in p.intervenants.all()),
     )
     intervenant = next(
         (i for i in parcours.intervenants.all() if i.pk == intervenant_pk and i.actif), None

@@ -44,6 +44,10 @@ class JournalMiddleware:
             contexte["page"] = (request.resolver_match.view_name or request.path)[:200]
 
 
+def methode_requete() -> str:
+    return (_requete.get() or {}).get("methode", "")
+
+
 def journaliser(
     *,
     user,

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.db import connections, transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .models import Programme, Role, User
@@ -14,10 +17,18 @@ def role_retirer(*, user: User, programme: Programme, role: Role) -> None:
     remove_perm(role.value, user, programme)
 
 
+# The CNIL's framework asks to keep access traces 6 months at least.
+RETENTION_MINIMALE_JOURNAL = timedelta(days=183)
+
+
 def journal_purger(*, avant) -> int:
-    """The retention purge: the only path allowed to delete access-trail entries."""
+    """The retention purge: the only path allowed to delete access-trail entries, and never
+    entries younger than the minimal retention."""
     from .journal import ALIAS
     from .models import JournalAcces
+
+    if avant > timezone.now() - RETENTION_MINIMALE_JOURNAL:
+        raise ValueError("The access trail keeps at least 6 months of entries.")
 
     with transaction.atomic(using=ALIAS):
         with connections[ALIAS].cursor() as cursor:

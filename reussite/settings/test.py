@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, TEMPLATES, env
+from .base import BASE_DIR, DATABASES, LOGGING, TEMPLATES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -57,3 +57,5 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnknownTemplateVariable("")
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+LOGGING["root"]["level"] = "WARNING"
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -7,6 +7,7 @@ from parcours.models import (
     Consentement,
     Enfant,
     Famille,
+    Finalite,
     LienResponsable,
     MotifOrientation,
     Orienteur,
@@ -81,6 +82,7 @@ class ParcoursFactory(factory.django.DjangoModelFactory):
             responsable = ResponsableLegalFactory(famille=obj.enfant.famille)
             consentement = Consentement.objects.create(
                 parcours=obj,
+                finalites=[f.value for f in Finalite],
                 date_signature=date.today() - timedelta(days=10),
                 date_expiration=date.today() + timedelta(days=200),
             )
@@ -103,6 +105,7 @@ class ConsentementFactory(factory.django.DjangoModelFactory):
     parcours = factory.SubFactory(ParcoursFactory)
     date_signature = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
     date_expiration = factory.LazyFunction(lambda: date.today() + timedelta(days=200))
+    finalites = factory.LazyFunction(lambda: [f.value for f in Finalite])
 
     class Params:
         expire = factory.Trait(
