@@ -24,11 +24,17 @@ from parcours.models import (
     ResponsableLegal,
     Statut,
 )
-from parcours.permissions import DELAI_LECTURE_APRES_SORTIE, permissions_attendues
+from parcours.permissions import (
+    DELAI_LECTURE_APRES_SORTIE,
+    permissions_attendues,
+    permissions_recalculer_pour_user,
+)
 from parcours.services import AGE_MAX, AGE_MIN, TRANSITIONS, age_a
 from parcours.text import normaliser
 from partenaires.models import Fonction, Partenariat, Professionnel, Structure, TypeStructure
+from reussite.core.charte import CHARTE_VERSION
 from reussite.core.models import Programme, ProgrammeUserObjectPermission, Role, User
+from reussite.core.services import charte_accepter
 
 pytestmark = pytest.mark.django_db
 
@@ -129,10 +135,18 @@ def _verifier_les_comptes(sortie, client):
     assert 20 <= visibles.ouverts().count() <= 30
 
     partenaire = User.objects.get(email=comptes["professionnel partenaire"])
-    assert partenaire.professionnels.get().structure.type == TypeStructure.DEPARTEMENT
+    structure = partenaire.professionnels.get().structure
+    assert structure.type == TypeStructure.DEPARTEMENT
+    # The partner meets the charter page first: nothing is shared before it is accepted.
+    assert not Parcours.objects.visibles_par(partenaire).exists()
+    charte_accepter(user=partenaire, version=CHARTE_VERSION)
+    permissions_recalculer_pour_user(user=partenaire)
     visibles = Parcours.objects.visibles_par(partenaire)
     assert visibles.count() == 2
-    assert all(any(c.est_valide() for c in p.consentements.all()) for p in visibles)
+    assert all(
+        any(c.est_valide() and structure in c.structures.all() for c in p.consentements.all())
+        for p in visibles
+    )
 
     admin = User.objects.get(email=comptes["administrateur"])
     assert admin.is_staff and admin.is_superuser

@@ -39,6 +39,8 @@ from parcours.models import (
     Consentement,
     Enfant,
     Famille,
+    Finalite,
+    Intervenant,
     LienResponsable,
     MotifOrientation,
     MotifSortie,
@@ -52,8 +54,16 @@ from parcours.models import (
 )
 from parcours.permissions import parcours_permissions_recalculer
 from parcours.text import normaliser
-from partenaires.models import Fonction, Partenariat, Professionnel, Structure, TypeStructure
-from reussite.core.models import Programme, Role, User
+from partenaires.models import (
+    Fonction,
+    Partenariat,
+    Professionnel,
+    SignatureCharte,
+    Structure,
+    TypeStructure,
+)
+from reussite.core.charte import CHARTE_VERSION
+from reussite.core.models import AcceptationCharte, Programme, Role, User
 from reussite.core.services import role_attribuer
 
 GRAINE = 2026
@@ -425,6 +435,7 @@ class _Generateur:
         enfants = self._familles_et_enfants()
         self._planifier(enfants)
         self._parcours(enfants)
+        self._charte_et_intervenants()
         for parcours in (
             Parcours.objects.filter(programme=self.programme)
             .select_related("referent__user")
@@ -698,6 +709,7 @@ class _Generateur:
         pour_partenaire = [p for p in a_referer if p.statut == Statut.EN_COURS][:2]
         for plan in pour_partenaire:
             plan.referent = self.partenaire_demo
+        self.plans_du_partenaire = {id(p) for p in pour_partenaire}
         reste = [p for p in a_referer if p.referent is None]
         for plan in self.rng.sample(reste, PARCOURS_DU_REFERENT_DEMO):
             plan.referent = self.referent_demo
@@ -742,6 +754,12 @@ class _Generateur:
             for responsable in signataires
         )
         self.nombre_consentements = len(lignes_consentement)
+        self.parcours_du_partenaire = {
+            p.pk
+            for plan, p in zip(enfants, parcours, strict=True)
+            if id(plan) in self.plans_du_partenaire
+        }
+        self._structures_des_consentements(parcours, lignes_consentement)
 
         # bulk_create stamps auto_now_add fields with "now"; bulk_update writes the real past.
         for p, (cree_le, derniere_activite) in zip(parcours, dates_parcours, strict=True):
@@ -755,6 +773,75 @@ class _Generateur:
                 F("date_signature") + HEURE_DES_CONSENTEMENTS, output_field=DateTimeField()
             )
         )
+
+    def _structures_des_consentements(self, parcours, consentements):
+        """Each consent names the structures the family accepts to share with: the child's
+        school, one to three other partners, and the partner login's structure for the pathways
+        that login follows (so that it sees them)."""
+        par_parcours = {p.pk: p for p in parcours}
+        autres = [
+            s
+            for s in self.structures.values()
+            if s.type not in (TypeStructure.PORTEUSE, TypeStructure.ECOLE)
+        ]
+        Partage = Consentement.structures.through
+        lignes = []
+        for consentement in consentements:
+            p = par_parcours[consentement.parcours_id]
+            nommees = {s.pk for s in self.rng.sample(autres, self.rng.randint(1, 3))}
+            if p.enfant.etablissement_id:
+                nommees.add(p.enfant.etablissement_id)
+            if p.pk in self.parcours_du_partenaire:
+                nommees.add(self.partenaire_demo.structure_id)
+            lignes += [Partage(consentement_id=consentement.pk, structure_id=pk) for pk in nommees]
+        Partage.objects.bulk_create(lignes)
+
+    def _charte_et_intervenants(self):
+        """Every structure signed the charter; every professional but the partner login accepted
+        it (the partner meets the charter page at first sign-in). A few partners intervene."""
+        SignatureCharte.objects.bulk_create(
+            SignatureCharte(
+                structure=structure,
+                version=CHARTE_VERSION,
+                date_signature=self.aujourdhui - self._jours((30, 700)),
+                signataire=f"Direction – {structure.nom}",
+            )
+            for structure in self.structures.values()
+        )
+        AcceptationCharte.objects.bulk_create(
+            AcceptationCharte(user_id=p.user_id, version=CHARTE_VERSION)
+            for p in self.professionnels
+            if p is not self.partenaire_demo
+        )
+        intervenants = []
+        candidats = [
+            p
+            for p in self.professionnels
+            if p.structure.type not in (TypeStructure.PORTEUSE,) and p is not self.partenaire_demo
+        ]
+        ouverts = list(
+            Parcours.objects.filter(programme=self.programme, statut=Statut.EN_COURS)
+            .prefetch_related("consentements__structures")
+            .order_by("pk")
+        )
+        for parcours in ouverts:
+            structures = {
+                s.pk
+                for c in parcours.consentements.all()
+                if c.est_valide()
+                for s in c.structures.all()
+            }
+            possibles = [p for p in candidats if p.structure_id in structures]
+            if possibles and self.rng.random() < 0.4:
+                intervenants.append(
+                    Intervenant(
+                        parcours=parcours,
+                        professionnel=self.rng.choice(possibles),
+                        depuis=max(parcours.date_entree, self.aujourdhui - self._jours((10, 200))),
+                        ajoute_par=self.coordination.user,
+                    )
+                )
+        Intervenant.objects.bulk_create(intervenants)
 
     def _un_parcours(self, plan: _Enfant):
         enfant = plan.enfant
@@ -870,6 +957,7 @@ class _Generateur:
             consentement = Consentement(
                 date_signature=signature,
                 date_expiration=expiration,
+                finalites=[f.value for f in Finalite],
                 enregistre_par=auteur,
             )
             consentements.append((consentement, signataires))
