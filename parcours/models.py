@@ -5,7 +5,6 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -106,7 +105,7 @@ class Enfant(models.Model):
     classe = models.CharField(_("classe"), max_length=50, blank=True)
     quartier = models.CharField(_("quartier"), max_length=150, blank=True)
     qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), default=False)
-    # Accent- and case-free "nom prénom", kept by save() so that search can use a trigram index.
+    # Accent- and case-free "nom prénom", kept by save(): search compares it with the typed words.
     recherche = models.CharField(max_length=310, editable=False, default="")
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
@@ -117,7 +116,6 @@ class Enfant(models.Model):
         verbose_name = _("enfant")
         verbose_name_plural = _("enfants")
         indexes = [
-            GinIndex(OpClass("recherche", name="gin_trgm_ops"), name="enfant_recherche_trgm"),
             models.Index(fields=["programme", "date_naissance"]),
         ]
 

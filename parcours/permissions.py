@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Prefetch
 
 from partenaires.models import Partenariat, Professionnel, SignatureCharte
@@ -160,6 +161,7 @@ def _recharger(parcours: Parcours) -> Parcours:
     )
 
 
+@transaction.atomic
 def parcours_permissions_recalculer(*, parcours: Parcours, le: date | None = None) -> None:
     """Make the pathway's permission rows equal to what its facts grant. Deleting and
     recreating an object never inherits rows: they are keyed on the pathway's own id."""

@@ -11,6 +11,8 @@ from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.factories.partage import png
+
 from .verifications import Controle
 
 
@@ -156,8 +158,10 @@ class PageCreationParcours(PageReussite):
         self._taper_puis_tab(self.champ_enfant("Prénom"), enfant.prenom)
         self.champ_enfant("Date de naissance").fill(enfant.date_naissance.isoformat())
 
+        # No option is preselected: focus the first radio, Space selects it, arrows move on.
         sexe = self._enfant.get_by_role("group", name=libelle("Sexe"))
-        sexe.get_by_role("radio", checked=True).focus()
+        sexe.get_by_role("radio").first.focus()
+        self.page.keyboard.press("Space")
         cible = sexe.get_by_role("radio", name=enfant.sexe, exact=True)
         for _ in range(sexe.get_by_role("radio").count()):
             if cible.is_checked():
@@ -207,7 +211,7 @@ class PageCreationParcours(PageReussite):
         self._parcours.get_by_label(libelle("Orienté par")).select_option(label=parcours.orienteur)
         motifs = self._parcours.get_by_role("group", name=libelle("Motifs d’orientation"))
         for motif in parcours.motifs:
-            motifs.get_by_role("checkbox", name=motif, exact=True).check()
+            motifs.get_by_role("checkbox", name=motif, exact=True).check(force=True)
         if parcours.date_prochaine_revue:
             self._parcours.get_by_label(libelle("Prochaine revue")).fill(
                 parcours.date_prochaine_revue.isoformat()
@@ -219,7 +223,7 @@ class PageCreationParcours(PageReussite):
         with self.page.expect_response(
             lambda r: r.request.method == "POST" and r.url.endswith(self.chemin)
         ) as reponse:
-            self.page.get_by_role("button", name="Créer le parcours").click()
+            self.page.get_by_role("button", name="Créer le parcours").last.click()
         self.page.wait_for_load_state()
         return reponse.value.status
 
@@ -325,11 +329,18 @@ class PageConsentement(PageReussite):
     etape = "consentement"
     nom_affiche = ""
 
-    def signe_par(self, *signataires: str) -> "PageParcours":
-        """The signature and expiry dates keep their defaults (today, end of school year)."""
+    def signe_par(self, *signataires: str, structures: tuple[str, ...] = ()) -> "PageParcours":
+        """The signature and expiry dates keep their defaults (today, end of school year), all
+        purposes stay ticked; the scan of the signed form is attached."""
         groupe = self.page.get_by_role("group", name=libelle("Signataires"))
         for signataire in signataires:
-            groupe.get_by_role("checkbox", name=re.compile(re.escape(signataire))).check()
+            groupe.get_by_role("checkbox", name=re.compile(re.escape(signataire))).check(force=True)
+        partage = self.page.get_by_role("group", name=libelle("Structures avec qui"))
+        for structure in structures:
+            partage.get_by_role("checkbox", name=structure).check(force=True)
+        self.page.get_by_label(libelle("Formulaire signé")).set_input_files(
+            files=[{"name": "consentement-signe.png", "mimeType": "image/png", "buffer": png()}]
+        )
         self.page.get_by_role("button", name="Enregistrer le consentement").click()
         parcours = PageParcours.atteinte(self, self.nom_affiche, "consentement enregistre")
         expect(self.messages).to_contain_text("Le consentement de la famille est enregistré.")

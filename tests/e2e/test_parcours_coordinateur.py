@@ -2,6 +2,7 @@
 it by searching, move it through two statuses and read its history. axe-core runs on every page
 reached (see conftest.py); screenshots land in test-results/screenshots/."""
 
+import re
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -110,7 +111,7 @@ def test_un_coordinateur_cree_retrouve_et_fait_avancer_un_parcours(
     expect(page.get_by_role("button", name="Passer à « Diagnostic »")).to_be_visible()
 
     fiche = fiche.enregistrer_consentement().signe_par("Nadia Lefèvre")
-    expect(page.get_by_text("Signé le", exact=False)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^\s*Signé le \d\d/\d\d/\d{4}, valable"))).to_be_visible()
 
     fiche = fiche.passer_a("Diagnostic")
     expect(fiche.statut).to_have_text("Diagnostic")
@@ -154,7 +155,11 @@ def test_un_doublon_probable_est_signale_et_rien_n_est_cree_sans_confirmation(
 
     expect(creation.avertissement).to_contain_text("Éloïse Lefèvre")
     expect(creation.avertissement.get_by_role("link", name="parcours Repérage")).to_be_visible()
-    expect(creation.messages).to_contain_text("Vérifiez les points signalés")
+    expect(creation.avertissement).to_contain_text("Vérifiez avant de créer")
+    # Focus lands on the confirmation, right under the warning.
+    expect(
+        creation.page.get_by_label("J’ai vérifié : créer quand même ce parcours")
+    ).to_be_focused()
     assert Enfant.objects.count() == 1
     assert Parcours.objects.count() == 1
     # What was typed is kept.

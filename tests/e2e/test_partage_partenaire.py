@@ -1,0 +1,148 @@
+"""A partner professional's journey, in Chromium: first sign-in meets the confidentiality
+charter, "Mes suivis" lists exactly the two pathways shared with them, and once the coordinator
+withdraws the family's consent the partner's next click gets the not-found page. axe-core runs
+on every page reached, for both users."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from parcours.models import Statut
+from partenaires.models import Fonction, TypeStructure
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import (
+    ajouter_intervenant,
+    consentement,
+    partenaire,
+    pre,
+    professionnel,
+)
+
+from .pages import PageConnexion, libelle
+from .verifications import Controle
+
+
+@pytest.fixture
+def monde(serveur):
+    reseau = pre(nom="PRE de Villeneuve")
+    departement = partenaire(
+        reseau.programme, nom="Service social départemental", type=TypeStructure.DEPARTEMENT
+    )
+    assistante = professionnel(
+        departement,
+        charte_acceptee=False,
+        fonction=Fonction.ASSISTANT_SOCIAL,
+        user__first_name="Inès",
+        user__last_name="Moreau",
+    )
+    enfants = [("Adam", "Bernard"), ("Léna", "Garnier"), ("Yanis", "Petitjean")]
+    parcours = []
+    for prenom, nom in enfants:
+        p = ParcoursFactory(
+            programme=reseau.programme,
+            statut=Statut.EN_COURS,
+            enfant=EnfantFactory(programme=reseau.programme, prenom=prenom, nom=nom),
+        )
+        consentement(p, auteur=reseau.coordinateur, structures=[departement])
+        parcours.append(p)
+    # Shared with her: the first two. The third names her structure but is not assigned to her.
+    for p in parcours[:2]:
+        ajouter_intervenant(p, assistante, auteur=reseau.coordinateur)
+    reseau.coordinateur.first_name, reseau.coordinateur.last_name = "Camille", "Durand"
+    reseau.coordinateur.save()
+    return reseau, assistante, parcours
+
+
+def _se_connecter(page, serveur, controle, email: str):
+    connexion = PageConnexion(page, serveur, controle).ouvrir()
+    connexion._taper_puis_tab(page.get_by_label(libelle("Adresse électronique")), email)
+    expect(page.get_by_label(libelle("Mot de passe"))).to_be_focused()
+    page.keyboard.type(MOT_DE_PASSE)
+    page.keyboard.press("Enter")
+
+
+def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(
+    page, browser, serveur, controle, monde
+):
+    reseau, assistante, (adam, _lena, _yanis) = monde
+
+    # First sign-in: the charter comes before any child's data.
+    _se_connecter(page, serveur, controle, assistante.user.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Charte de confidentialité du réseau de réussite éducative"
+    )
+    controle.page_verifiee("charte")
+    accepter = page.get_by_role("button", name="J’accepte la charte de confidentialité")
+    accepter.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+    controle.page_verifiee("tableau de bord partenaire")
+
+    # "Mes suivis": exactly the two pathways shared with her.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mes suivis"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes suivis")
+    resultats = page.locator("#resultats")
+    expect(resultats.get_by_role("row")).to_have_count(3)  # header + 2
+    expect(resultats).to_contain_text("Bernard Adam")
+    expect(resultats).to_contain_text("Garnier Léna")
+    expect(resultats).not_to_contain_text("Petitjean")
+    controle.page_verifiee("mes suivis")
+
+    # Her view of a pathway: identity and school, never the family or the consent scans.
+    resultats.get_by_role("link", name="Bernard Adam").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Adam Bernard")
+    expect(page.get_by_role("heading", name="Famille")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Consentements")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Qui a consulté ce dossier")).to_have_count(0)
+    controle.page_verifiee("parcours vu par le partenaire")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes suivis")
+
+    # Meanwhile, the coordinator records that Adam's family withdraws its consent.
+    contexte = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page_coordination = contexte.new_page()
+    controle_coordination = Controle(
+        page=page_coordination,
+        nom_test=controle.nom_test + "-coordination",
+        dossier=controle.dossier,
+    )
+    _se_connecter(page_coordination, serveur, controle_coordination, reseau.coordinateur.email)
+    expect(page_coordination.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+    page_coordination.goto(f"{serveur}/parcours/{adam.pk}/")
+    expect(page_coordination.get_by_role("heading", level=1)).to_have_text("Adam Bernard")
+    controle_coordination.page_verifiee("parcours vu par la coordination")
+    consentements = page_coordination.get_by_role("region", name="Consentements")
+    consentements.get_by_role("link", name="Retirer").click()
+    expect(page_coordination.get_by_role("heading", level=1)).to_have_text(
+        "Enregistrer le retrait du consentement"
+    )
+    controle_coordination.page_verifiee("retrait du consentement")
+    page_coordination.get_by_label(libelle("Date du retrait")).fill(date.today().isoformat())
+    page_coordination.get_by_label(libelle("Motif du retrait")).fill(
+        "La famille ne souhaite plus partager d’informations."
+    )
+    page_coordination.get_by_role("button", name="Enregistrer le retrait").click()
+    expect(page_coordination.get_by_role("status")).to_contain_text(
+        "les partenaires n’ont plus accès au parcours"
+    )
+    expect(consentements).to_contain_text(re.compile(r"Retiré le"))
+    controle_coordination.page_verifiee("consentement retiré")
+    contexte.close()
+
+    # The partner's very next click: not found, exactly like a pathway that does not exist.
+    page.locator("#resultats").get_by_role("link", name="Bernard Adam").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    expect(page.locator("body")).not_to_contain_text("Bernard")
+    controle.page_verifiee("introuvable apres retrait")
+    # And her list now holds only Léna.
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Mes suivis"
+    ).click()
+    expect(page.locator("#resultats").get_by_role("row")).to_have_count(2)
+    expect(page.locator("#resultats")).to_contain_text("Garnier Léna")
+    controle.page_verifiee("mes suivis apres retrait")
