@@ -112,7 +112,9 @@ def _verifier_affectation(
     if equipe_pre:
         return
     couvert = parcours is not None and any(
-        c.est_valide() and professionnel.structure_id in {s.pk for s in c.structures.all()}
+        c.est_valide()
+        and c.autorise_le_partage
+        and professionnel.structure_id in {s.pk for s in c.structures.all()}
         for c in parcours.consentements.all()
     )
     if not couvert:

@@ -682,13 +682,6 @@ def test_creer_refuse_les_identifiants_d_un_autre_programme(monde, champ):
     assert empreinte() == avant
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG parcours/views/pages.py parcours_creer: DonneesResponsable(**f.cleaned_data) "
-    "receives the model formset's 'id' key -> TypeError, HTTP 500: no pathway can be created "
-    "from the page. Build DonneesResponsable from ResponsableForm.Meta.fields only.",
-)
 def test_creer_avec_les_identifiants_du_programme_cree_le_parcours(monde):
     """Positive control of the test above: the same body with programme A's ids is accepted."""
     reponse = envoyer(
@@ -785,14 +778,6 @@ def test_modifier_famille_refuse_un_responsable_d_une_autre_famille(monde):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG parcours/services.py famille_modifier (with views/pages.py famille_modifier_vue): "
-    "the model formset's cleaned_data holds 'id' (a ResponsableLegal instance) and the service "
-    "does setattr(responsable, 'id', <instance>) -> full_clean error 'doit être un nombre "
-    "entier': no guardian can be edited. Pass only ResponsableForm.Meta.fields; never take the "
-    "pk from the body (formset 'id' choices span every family: keep instance from the queryset).",
-)
 def test_modifier_famille_enregistre_un_responsable_modifie(monde):
     """The legitimate edit of a guardian through the same formset."""
     client = client_de(monde.a.coordinateur)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -18,7 +17,7 @@ from parcours.models import Parcours, Statut
 from partenaires.models import Professionnel, Structure
 from reussite.core.journal import ALIAS
 from reussite.core.models import Evenement, JournalAcces, Programme, User
-from reussite.core.services import journal_purger
+from reussite.core.services import RETENTION_MINIMALE_JOURNAL, journal_purger
 from tests.conftest import connecter
 from tests.factories.core import MOT_DE_PASSE, UserFactory
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -122,22 +121,62 @@ def test_un_refus_sur_une_page_de_modification_est_journalise(client, monde):
     assert (entree.autorise, entree.evenement, entree.methode) == (False, "refus", "POST")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG parcours/views/partage.py consentement_fichier (and consentement_formulaire, "
-    "_consentement, intervenant_retirer_vue): parcours_pour() journals an *allowed* read, then "
-    "the view raises Http404 itself (not equipe / sub-object of another pathway). The trail "
-    "shows a successful consultation and no denied attempt.",
+@pytest.mark.parametrize(
+    ("qui", "page", "methode"),
+    [
+        # The intervenant reads the pathway, but the scans are for the team only.
+        ("intervenant", "parcours:consentement_fichier", "GET"),
+        # The référent may edit the pathway, but the id is another pathway's sub-object.
+        ("referent", "parcours:consentement_retirer", "GET"),
+        ("referent", "parcours:intervenant_retirer", "POST"),
+    ],
 )
-def test_un_refus_apres_le_controle_du_parcours_est_journalise_comme_refus(client, monde):
-    consentement_pk = monde.p.consentements.get().pk
-    connecter(client, monde.intervenant.user)
-    url = reverse("parcours:consentement_fichier", args=[monde.p.pk, consentement_pk])
+def test_un_refus_apres_le_controle_du_parcours_est_journalise_comme_refus(
+    client, monde, qui, page, methode
+):
+    """A condition of the page beyond the permission (team only, a sub-object of this very
+    pathway) that fails is a denied access: never traced as a consultation."""
+    user = getattr(monde, qui).user
+    if qui == "intervenant":
+        sous_objet = monde.p.consentements.get().pk
+    else:
+        # Another pathway of the same structure, where this user is not assigned.
+        autre = ParcoursFactory(programme=monde.programme, statut=Statut.EN_COURS)
+        c = consentement(autre, structures=[monde.structure], auteur=monde.coordinateur)
+        i = ajouter_intervenant(autre, professionnel(monde.structure), auteur=monde.coordinateur)
+        sous_objet = c.pk if page == "parcours:consentement_retirer" else i.pk
+    connecter(client, user)
+    url = reverse(page, args=[monde.p.pk, sous_objet])
 
-    assert client.get(url).status_code == 404
+    reponse = client.get(url) if methode == "GET" else client.post(url)
 
-    traces = entrees(user_id=monde.intervenant.user.pk, page="parcours:consentement_fichier")
-    assert [entree.autorise for entree in traces] == [False]
+    assert reponse.status_code == 404
+    traces = entrees(user_id=user.pk, page=page)
+    assert [(e.autorise, e.evenement, e.object_id) for e in traces] == [
+        (False, Evenement.REFUS, monde.p.pk)
+    ]
+
+
+def test_ouvrir_un_formulaire_de_modification_est_une_lecture_l_enregistrer_une_modification(
+    client, monde
+):
+    connecter(client, monde.referent.user)
+    url = reverse("parcours:modifier_enfant", args=[monde.p.pk])
+    donnees = {
+        "enfant-nom": "Autre",
+        "enfant-prenom": PRENOM,
+        "enfant-date_naissance": monde.p.enfant.date_naissance.isoformat(),
+        "enfant-sexe": monde.p.enfant.sexe,
+    }
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, donnees).status_code == 302
+
+    traces = entrees(user_id=monde.referent.user.pk, page="parcours:modifier_enfant")
+    assert [(e.evenement, e.methode, e.autorise) for e in traces] == [
+        (Evenement.LECTURE, "GET", True),
+        (Evenement.MODIFICATION, "POST", True),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -255,17 +294,27 @@ def test_la_purge_ne_laisse_aucune_porte_ouverte_apres_elle():
     assert JournalAcces.objects.filter(pk=recente.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WEAKNESS reussite/core/services.py journal_purger: any cutoff is accepted, so the "
-    "'retention purge' can erase today's trail (avant=now()). It should refuse a cutoff more "
-    "recent than the minimum retention (CNIL: 6 months), ideally enforced in the trigger too.",
-)
 def test_la_purge_refuse_d_effacer_des_entrees_plus_recentes_que_la_retention_minimale():
-    recente = JournalAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
-    with contextlib.suppress(ValueError, ValidationError, DatabaseError):  # refusing is right
-        journal_purger(avant=timezone.now() + timedelta(seconds=1))
-    assert entrees(pk=recente.pk).exists()
+    """The CNIL's framework: access traces are kept 6 months at least."""
+    maintenant = timezone.now()
+    gardees = [
+        JournalAcces.objects.using(ALIAS).create(
+            evenement=Evenement.LECTURE, autorise=True, le=maintenant - timedelta(days=jours)
+        )
+        for jours in (0, 150)
+    ]
+    for avant in (
+        maintenant + timedelta(seconds=1),
+        maintenant - timedelta(days=150),
+        maintenant - RETENTION_MINIMALE_JOURNAL + timedelta(minutes=1),
+    ):
+        with pytest.raises(ValueError, match="6 months"):
+            journal_purger(avant=avant)
+    assert entrees(pk__in=[e.pk for e in gardees]).count() == 2
+
+    # The oldest cut-off allowed deletes nothing younger than the retention.
+    assert journal_purger(avant=maintenant - RETENTION_MINIMALE_JOURNAL) == 0
+    assert entrees(pk__in=[e.pk for e in gardees]).count() == 2
 
 
 @pytest.mark.xfail(

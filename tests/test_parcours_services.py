@@ -13,6 +13,7 @@ from parcours.models import (
     Consentement,
     Enfant,
     Famille,
+    Finalite,
     LienResponsable,
     MotifSortie,
     Parcours,
@@ -84,7 +85,9 @@ def referent(programme):
 
 @pytest.fixture
 def partenaire(programme):
-    """A référent employed by a partner structure of the programme (not the PRE team)."""
+    """A référent employed by a partner structure of the programme (not the PRE team). The
+    factories sign the structure's charter and accept it for the person: only assignment and a
+    consent naming the structure are left for a test to decide."""
     return ProfessionnelFactory(structure=StructureFactory(programmes=[programme]))
 
 
@@ -656,11 +659,14 @@ def test_enregistrer_un_consentement(programme, auteur, partenaire):
         date_signature=AUJOURD_HUI,
         date_expiration=AUJOURD_HUI + timedelta(days=300),
         signataires=[mere, pere],
+        structures=[partenaire.structure],
+        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE],
         auteur=auteur,
     )
 
     consentement.refresh_from_db()
     assert set(consentement.signataires.all()) == {mere, pere}
+    assert list(consentement.structures.all()) == [partenaire.structure]
     assert consentement.enregistre_par == auteur
     assert consentement.est_valide()
     parcours.refresh_from_db()
@@ -879,11 +885,33 @@ def test_referent_partenaire_sans_consentement_n_a_rien(programme, partenaire):
 
 
 def test_referent_partenaire_avec_consentement_valide(programme, partenaire):
-    parcours = ParcoursFactory(programme=programme, referent=partenaire, avec_consentement=True)
+    parcours = ParcoursFactory(
+        programme=programme,
+        referent=partenaire,
+        avec_consentement=True,
+        avec_consentement__structures=[partenaire.structure],
+    )
 
     attendues = {(partenaire.user_id, VUE), (partenaire.user_id, MODIF)}
     assert permissions_attendues(parcours) == attendues
     assert lignes_permissions(parcours) == attendues
+
+
+def test_referent_partenaire_consentement_qui_ne_nomme_pas_sa_structure_n_a_rien(
+    programme, partenaire
+):
+    autre = StructureFactory(programmes=[programme])
+    parcours = ParcoursFactory(
+        programme=programme,
+        referent=partenaire,
+        en_cours=True,
+        avec_consentement=True,
+        avec_consentement__structures=[autre],
+    )
+
+    assert permissions_attendues(parcours) == set()
+    assert lignes_permissions(parcours) == set()
+    assert not Parcours.objects.visibles_par(partenaire.user).exists()
 
 
 def test_referent_partenaire_consentement_expire_ou_retire(programme, partenaire):
@@ -892,6 +920,7 @@ def test_referent_partenaire_consentement_expire_ou_retire(programme, partenaire
         parcours=parcours,
         date_signature=AUJOURD_HUI - timedelta(days=10),
         date_expiration=AUJOURD_HUI + timedelta(days=100),
+        structures=[partenaire.structure],
     )
     complet = {(partenaire.user_id, VUE), (partenaire.user_id, MODIF)}
 
@@ -924,6 +953,8 @@ def test_apres_la_sortie_lecture_seule_pendant_30_jours_puis_rien(qui, request, 
         date_sortie=sortie,
         motif_sortie=MotifSortie.OBJECTIFS_ATTEINTS,
         avec_consentement=True,
+        # The PRE team needs no consent naming it; a partner's structure must be named.
+        avec_consentement__structures=[] if qui == "referent" else [professionnel.structure],
     )
     lecture = {(professionnel.user_id, VUE)}
 

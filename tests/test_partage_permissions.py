@@ -1,7 +1,6 @@
 """Derived permissions on pathways (DOMAIN.md rules 1, 2 and 5; ARCHITECTURE.md "One path for
 access"): who sees a child's pathway, from which facts, and when that access ends."""
 
-import contextlib
 from datetime import date, timedelta
 
 import pytest
@@ -568,9 +567,34 @@ def _non_couvert(a, parcours, structure, cas: str):
             date_signature=aujourdhui() - jours(400),
             date_expiration=aujourdhui() - jours(1),
         )
+    elif cas == "renouvele-sans-elle":
+        ancien = partage(a, parcours, structure, date_signature=aujourdhui() - jours(20))
+        consentement(
+            parcours,
+            structures=[partenaire(a.programme)],
+            auteur=a.coordinateur,
+            date_signature=aujourdhui(),
+            renouvelle=ancien,
+        )
+    elif cas == "sans-finalite-partage":
+        # A row the service now refuses to write (written before the rule, or by hand).
+        sans_partage = Consentement.objects.create(
+            parcours=parcours,
+            date_signature=aujourdhui() - jours(5),
+            date_expiration=aujourdhui() + jours(100),
+            finalites=[Finalite.ACCOMPAGNEMENT],
+        )
+        sans_partage.structures.set([structure])
 
 
-CAS_NON_COUVERTS = ["sans-consentement", "autre-structure", "retire", "expire"]
+CAS_NON_COUVERTS = [
+    "sans-consentement",
+    "autre-structure",
+    "retire",
+    "expire",
+    "renouvele-sans-elle",
+    "sans-finalite-partage",
+]
 
 
 @pytest.mark.parametrize("cas", CAS_NON_COUVERTS)
@@ -803,13 +827,6 @@ def test_retirer_le_role_de_coordinateur_prend_effet_immediatement(a, p):
     assert not modifie(a.coordinateur, p)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG parcours/models.py Consentement.est_valide and parcours/permissions.py "
-    "_fin_du_consentement ignore renewal: a consent that was renewed (renouvele_par) keeps "
-    "covering the structures the family dropped in the renewal until its own expiry. A renewed "
-    "consent should stop covering anything from the renewal's signature date.",
-)
 def test_un_renouvellement_qui_ne_nomme_plus_la_structure_lui_retire_l_acces(a, p, structure):
     pro = professionnel(structure)
     autre = partenaire(a.programme)
@@ -827,16 +844,9 @@ def test_un_renouvellement_qui_ne_nomme_plus_la_structure_lui_retire_l_acces(a, 
     assert not voit(pro.user, p)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG parcours/services.py consentement_enregistrer + parcours/permissions.py: the "
-    "purposes are ignored. A consent whose purposes exclude 'partage' (sharing with the "
-    "designated partners) still opens the pathway to the structures it lists. Refuse "
-    "structures without Finalite.PARTAGE, or grant nothing from such a consent.",
-)
 def test_un_consentement_sans_la_finalite_partage_n_ouvre_rien_aux_partenaires(a, p, structure):
     pro = professionnel(structure)
-    with contextlib.suppress(ValidationError):
+    with pytest.raises(ValidationError) as erreur:
         consentement_enregistrer(
             parcours=p,
             date_signature=aujourdhui(),
@@ -846,8 +856,22 @@ def test_un_consentement_sans_la_finalite_partage_n_ouvre_rien_aux_partenaires(a
             finalites=[Finalite.ACCOMPAGNEMENT],
             auteur=a.coordinateur,
         )
-        ajouter_intervenant(p, pro, auteur=a.coordinateur)
-    assert not voit(pro.user, p)
+    assert set(erreur.value.message_dict) == {"finalites"}
+    assert not p.consentements.exists()
+
+    # Such a row, written before the rule or by hand, opens nothing either.
+    sans_partage = Consentement.objects.create(
+        parcours=p,
+        date_signature=aujourdhui() - jours(5),
+        date_expiration=aujourdhui() + jours(100),
+        finalites=[Finalite.ACCOMPAGNEMENT],
+    )
+    sans_partage.structures.set([structure])
+    for role in ("referent", "intervenant"):
+        affecter_sans_controle(p, pro, role)
+        assert (pro.user_id, VUE) not in attendues(p)
+        assert not voit(pro.user, p)
+    assert lignes_de(pro.user) == 0
 
 
 @pytest.mark.xfail(
@@ -867,15 +891,6 @@ def test_l_api_guardian_ne_donne_pas_une_ligne_expiree(a, p, structure):
     assert not pro.user.has_perm("parcours.view_parcours", p)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (security) partenaires/admin.py ProfessionnelAdmin / StructureAdmin inlines save "
-    "Professionnel.actif (and structure, SignatureCharte, Partenariat) directly, bypassing "
-    "professionnel_desactiver and its hook; visibles_par does not re-check the membership at "
-    "read time and the nightly task only revisits expired rows, so access never ends. Route "
-    "admin saves/deletes through the services (save_model/delete_model, save_formset) or make "
-    "those fields read-only there, and let the nightly task recompute everything.",
-)
 def test_desactiver_une_adhesion_depuis_l_administration_met_fin_aux_acces(client, a, p, structure):
     pro = professionnel(structure)
     partage(a, p, structure)

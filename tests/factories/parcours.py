@@ -78,6 +78,9 @@ class ParcoursFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def avec_consentement(obj, create, extracted, **kwargs):
+        """A valid consent with every purpose. It names no partner structure unless
+        `avec_consentement__structures=[...]` lists them: only a named structure's
+        professionals may be given the pathway."""
         if create and extracted:
             responsable = ResponsableLegalFactory(famille=obj.enfant.famille)
             consentement = Consentement.objects.create(
@@ -87,6 +90,7 @@ class ParcoursFactory(factory.django.DjangoModelFactory):
                 date_expiration=date.today() + timedelta(days=200),
             )
             consentement.signataires.add(responsable)
+            consentement.structures.set(kwargs.get("structures", ()))
 
     @factory.post_generation
     def permissions(obj, create, extracted, **kwargs):
@@ -96,7 +100,8 @@ class ParcoursFactory(factory.django.DjangoModelFactory):
 
 class ConsentementFactory(factory.django.DjangoModelFactory):
     """A consent row as the family signed it; signed by a new guardian of the child's family
-    unless `signataires=[...]` names them. Derive permissions afterwards if the test needs them."""
+    unless `signataires=[...]` names them, naming the partner structures `structures=[...]`.
+    Derive permissions afterwards if the test needs them."""
 
     class Meta:
         model = Consentement
@@ -123,6 +128,12 @@ class ConsentementFactory(factory.django.DjangoModelFactory):
         if extracted is None:
             extracted = [ResponsableLegalFactory(famille=obj.parcours.enfant.famille)]
         obj.signataires.set(extracted)
+
+    @factory.post_generation
+    def structures(obj, create, extracted, **kwargs):
+        """The partner structures the consent names (none unless `structures=[...]`)."""
+        if create and extracted:
+            obj.structures.set(extracted)
 
 
 class ChangementStatutFactory(factory.django.DjangoModelFactory):
