@@ -210,6 +210,21 @@ def _verrouiller(parcours: Parcours, version: int | None) -> Parcours:
     return actuel
 
 
+def _noter_activite(parcours: Parcours) -> None:
+    """Something was written on the pathway without changing its own fields."""
+    _toucher(parcours)
+    parcours.save(update_fields=["version", "derniere_activite", "modifie_le"])
+
+
+def _changer_statut(actuel: Parcours, *, auteur: User, commentaire: str, ancien: str) -> Parcours:
+    """Save a status change made on the locked row, with its history and derived access."""
+    _toucher(actuel)
+    _sauver(actuel)
+    _enregistrer_historique(actuel, ancien=ancien, auteur=auteur, commentaire=commentaire)
+    parcours_permissions_recalculer(parcours=actuel)
+    return actuel
+
+
 def _toucher(parcours: Parcours) -> None:
     parcours.version += 1
     parcours.derniere_activite = timezone.now()
@@ -259,11 +274,7 @@ def parcours_changer_statut(
         )
     ancien = actuel.statut
     actuel.statut = statut
-    _toucher(actuel)
-    _sauver(actuel)
-    _enregistrer_historique(actuel, ancien=ancien, auteur=auteur, commentaire=commentaire)
-    parcours_permissions_recalculer(parcours=actuel)
-    return actuel
+    return _changer_statut(actuel, auteur=auteur, commentaire=commentaire, ancien=ancien)
 
 
 @transaction.atomic
@@ -293,11 +304,7 @@ def parcours_sortir(
     actuel.date_sortie = date_sortie
     actuel.motif_sortie = motif_sortie
     actuel.date_prochaine_revue = None
-    _toucher(actuel)
-    _sauver(actuel)
-    _enregistrer_historique(actuel, ancien=ancien, auteur=auteur, commentaire=commentaire)
-    parcours_permissions_recalculer(parcours=actuel)
-    return actuel
+    return _changer_statut(actuel, auteur=auteur, commentaire=commentaire, ancien=ancien)
 
 
 @transaction.atomic
@@ -370,8 +377,7 @@ def consentement_enregistrer(
     _sauver(consentement)
     consentement.signataires.set(signataires)
     consentement.structures.set(structures)
-    _toucher(actuel)
-    actuel.save(update_fields=["version", "derniere_activite", "modifie_le"])
+    _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)
     return consentement
 
@@ -394,8 +400,7 @@ def consentement_retirer(
     consentement.motif_retrait = motif
     _sauver(consentement)
     parcours = _verrouiller(consentement.parcours, None)
-    _toucher(parcours)
-    parcours.save(update_fields=["version", "derniere_activite", "modifie_le"])
+    _noter_activite(parcours)
     parcours_permissions_recalculer(parcours=parcours)
     return consentement
 
@@ -411,8 +416,7 @@ def intervenant_ajouter(
     intervenant = _sauver(
         Intervenant(parcours=actuel, professionnel=professionnel, ajoute_par=auteur)
     )
-    _toucher(actuel)
-    actuel.save(update_fields=["version", "derniere_activite", "modifie_le"])
+    _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)
     return intervenant
 
