@@ -82,6 +82,10 @@ class ResponsableForm(ModeleFormulaireDsfr):
         model = ResponsableLegal
         fields = ["nom", "prenom", "lien", "autorite_parentale", "telephone", "email"]
 
+    def donnees(self) -> dict:
+        """The guardian's fields only: never the formset's `id`, which the view must not trust."""
+        return {nom: self.cleaned_data[nom] for nom in self.Meta.fields}
+
 
 class BaseResponsableFormSet(forms.BaseModelFormSet):
     def clean(self):

@@ -17,7 +17,6 @@ from ..forms import (
     ParcoursFilter,
     ParcoursForm,
     ProgrammeForm,
-    ResponsableForm,
     ResponsableFormSet,
     ResponsableFormSetEdition,
     SortieForm,
@@ -135,11 +134,7 @@ def parcours_creer(request):
                 enfant=form_enfant.cleaned_data,
                 famille=form_famille.cleaned_data,
                 responsables=[
-                    DonneesResponsable(
-                        **{nom: f.cleaned_data[nom] for nom in ResponsableForm.Meta.fields}
-                    )
-                    for f in formset.forms
-                    if f.has_changed()
+                    DonneesResponsable(**f.donnees()) for f in formset.forms if f.has_changed()
                 ],
                 parcours=form_parcours.cleaned_data,
             )
@@ -300,12 +295,7 @@ def famille_modifier_vue(request, pk):
                     famille=famille,
                     donnees=form.cleaned_data,
                     responsables=[
-                        (
-                            f.instance,
-                            {nom: f.cleaned_data[nom] for nom in ResponsableForm.Meta.fields},
-                        )
-                        for f in formset.forms
-                        if f.has_changed()
+                        (f.instance, f.donnees()) for f in formset.forms if f.has_changed()
                     ],
                 )
         except ValidationError as erreur:
