@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from partenaires.models import Partenariat, Professionnel, Structure
 from reussite.core.models import Programme, User
 
-from .models import (
+from ..models import (
     ChangementStatut,
     Consentement,
     Enfant,
@@ -24,7 +24,7 @@ from .models import (
     ResponsableLegal,
     Statut,
 )
-from .permissions import parcours_permissions_recalculer
+from ..permissions import parcours_permissions_recalculer
 
 # The lifecycle: repérage → en attente de consentement → diagnostic → en cours ⇄ suspendu;
 # exit ("sorti") is possible from every open status and handled by `parcours_sortir`.

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .hooks import apres_changement_adhesion
-from .models import Professionnel, SignatureCharte, Structure
+from ..hooks import apres_changement_adhesion
+from ..models import Professionnel, SignatureCharte, Structure
 
 
 @transaction.atomic

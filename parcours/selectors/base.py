@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from reussite.core.journal import ALIAS
 from reussite.core.models import JournalAcces, Programme, Role, User
 
-from .models import (
+from ..models import (
     ChangementStatut,
     Consentement,
     Enfant,

@@ -9,7 +9,7 @@ from partenaires.models import Professionnel, Structure, TypeStructure
 from reussite.core.fichiers import type_document
 from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
 
-from .models import (
+from ..models import (
     Enfant,
     Famille,
     Finalite,
@@ -20,7 +20,7 @@ from .models import (
     Sexe,
     Statut,
 )
-from .services import fin_annee_scolaire
+from ..services import fin_annee_scolaire
 
 
 def _professionnels(programmes):

@@ -1,0 +1,3 @@
+"""Forms of the parcours app, one module per flow; import them from here."""
+
+from .base import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""Services of the parcours app, one module per flow; import them from here."""
+
+from .base import *  # noqa: F403
