@@ -1,6 +1,7 @@
 """Derive guardian's object permissions on a pathway from its facts; never edit them by hand.
 
-The facts: programme roles, assignments (the référent, and active intervenants), valid
+The facts: programme roles, assignments (the référent, active intervenants, and the
+professionals delivering a planned or ongoing action), valid
 consents and the structures they name, the charter (signed by the structure, accepted by the
 person), active membership of the structure, the pathway's status and exit date. Every service
 that changes one of them calls `parcours_permissions_recalculer` in the same transaction.
@@ -22,7 +23,15 @@ from partenaires.models import Partenariat, Professionnel, SignatureCharte
 from reussite.core.charte import CHARTE_VERSION
 from reussite.core.models import AcceptationCharte
 
-from .models import Consentement, Intervenant, Parcours, ParcoursUserObjectPermission, Statut
+from .models import (
+    STATUTS_ACTION_ACTIFS,
+    Action,
+    Consentement,
+    Intervenant,
+    Parcours,
+    ParcoursUserObjectPermission,
+    Statut,
+)
 
 # A référent keeps read access for 30 days after the pathway's exit (DOMAIN.md, rule 5).
 DELAI_LECTURE_APRES_SORTIE = timedelta(days=30)
@@ -100,6 +109,12 @@ def droits_attendus(
     if parcours.referent is not None:
         affectes.append((parcours.referent, True))
     affectes += [(i.professionnel, False) for i in parcours.intervenants.all() if i.actif]
+    # Delivering an action (planned or under way) makes a professional an intervenant too.
+    affectes += [
+        (a.professionnel, False)
+        for a in parcours.actions.all()
+        if a.professionnel_id is not None and a.statut in STATUTS_ACTION_ACTIFS
+    ]
 
     for professionnel, est_referent in affectes:
         if not _professionnel_habilite(professionnel):
@@ -149,6 +164,12 @@ def _recharger(parcours: Parcours) -> Parcours:
                 queryset=Intervenant.objects.filter(actif=True).select_related(
                     "professionnel__user"
                 ),
+            ),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.filter(
+                    statut__in=STATUTS_ACTION_ACTIFS, professionnel__isnull=False
+                ).select_related("professionnel__user"),
             ),
             Prefetch(
                 "consentements",
@@ -201,8 +222,10 @@ def parcours_permissions_recalculer(*, parcours: Parcours, le: date | None = Non
 
 def parcours_du_professionnel(professionnel: Professionnel):
     """Pathways whose rows may depend on this membership."""
-    return Parcours.objects.filter(referent=professionnel) | Parcours.objects.filter(
-        intervenants__professionnel=professionnel
+    return (
+        Parcours.objects.filter(referent=professionnel)
+        | Parcours.objects.filter(intervenants__professionnel=professionnel)
+        | Parcours.objects.filter(actions__professionnel=professionnel)
     )
 
 

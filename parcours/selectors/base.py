@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 
+from partenaires.models import Partenariat
 from reussite.core.journal import ALIAS
 from reussite.core.models import JournalAcces, Programme, Role, User
 
@@ -22,6 +23,21 @@ from ..models import (
 
 def programmes_coordonnes(user):
     return Programme.objects.avec_role(user, Role.COORDINATEUR)
+
+
+def programmes_equipe_pre(user):
+    """Programmes whose PRE team the user belongs to: coordinators, and active professionals
+    of the structure porteuse (DOMAIN.md, rule 1). They plan EPS meetings."""
+    if not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    porteuses = Partenariat.objects.filter(
+        est_porteuse=True,
+        structure__professionnels__user=user,
+        structure__professionnels__actif=True,
+    ).values("programme_id")
+    return Programme.objects.filter(
+        Q(pk__in=programmes_coordonnes(user).values("pk")) | Q(pk__in=porteuses)
+    )
 
 
 def programmes_de_travail(user):
@@ -115,12 +131,29 @@ def fratrie_visible(user, parcours: Parcours):
 
 @dataclass(frozen=True)
 class DroitsParcours:
-    """What the current user may do on one pathway; reaches templates as flags."""
+    """What the current user may do on one pathway; reaches templates as flags.
+
+    - `equipe` (coordination or référent) reads the family, consents, siblings, ruptures,
+      documents, the information préoccupante record and notes restricted to them;
+    - `modifier` (change permission, open pathway) writes objectives, actions, ruptures,
+      documents;
+    - `ecrire_note`: everyone who may read an open pathway writes journal notes.
+    """
 
     coordinateur: bool
     referent: bool
-    equipe: bool  # coordination or référent: family, consents, siblings
+    equipe: bool
     modifier: bool
+    ecrire_note: bool = False
+    user_id: int | None = None
+
+    def peut_modifier_action(self, action) -> bool:
+        """The team edits every action; the professional who delivers one records its progress."""
+        return self.modifier or (
+            self.ecrire_note
+            and action.professionnel_id is not None
+            and action.professionnel.user_id == self.user_id
+        )
 
 
 def droits_sur_parcours(user, parcours: Parcours) -> DroitsParcours:
@@ -134,6 +167,9 @@ def droits_sur_parcours(user, parcours: Parcours) -> DroitsParcours:
         referent=referent,
         equipe=coordinateur or referent,
         modifier=modifier,
+        # The caller already fetched the pathway through `parcours_pour`: the user may read it.
+        ecrire_note=parcours.est_ouvert,
+        user_id=user.pk,
     )
 
 

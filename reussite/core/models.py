@@ -99,6 +99,14 @@ class Programme(models.Model):
     delai_revue_jours = models.PositiveIntegerField(
         _("délai entre deux revues (jours)"), default=120
     )
+    delai_inactivite_jours = models.PositiveIntegerField(
+        _("jours sans activité avant qu’un parcours soit signalé"),
+        default=60,
+        help_text=_(
+            "Sans écriture (note, action, objectif, statut, examen) pendant ce nombre de jours, "
+            "le parcours apparaît parmi les parcours à risque."
+        ),
+    )
     consentement_deux_signataires = models.BooleanField(
         _("le consentement exige la signature des deux titulaires de l’autorité parentale"),
         default=False,

@@ -14,8 +14,8 @@ from partenaires.models import Professionnel, Structure
 from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
 
-from .querysets import EnfantQuerySet, ParcoursQuerySet
-from .text import normaliser
+from ..querysets import EnfantQuerySet, ParcoursQuerySet
+from ..text import normaliser
 
 
 class Sexe(models.TextChoices):
@@ -226,6 +226,9 @@ class Parcours(models.Model):
         _("motif de sortie"), max_length=30, choices=MotifSortie.choices, blank=True
     )
     date_prochaine_revue = models.DateField(_("prochaine revue en EPS"), null=True, blank=True)
+    # Flag set when an information préoccupante was transmitted to the CRIP (DOMAIN.md, rule 7);
+    # only the référent and the coordination see it.
+    information_preoccupante_le = models.DateField(null=True, blank=True, editable=False)
     # Incremented by every service that edits the pathway: optimistic locking of concurrent edits.
     version = models.PositiveIntegerField(default=1)
     derniere_activite = models.DateTimeField(_("dernière activité"), auto_now_add=True)

@@ -1,0 +1,5 @@
+"""Children, their families and their pathways in a programme, and the work done on them."""
+
+from .base import *  # noqa: F403
+from .eps import *  # noqa: F403
+from .suivi import *  # noqa: F403
