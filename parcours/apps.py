@@ -7,8 +7,10 @@ class ParcoursConfig(AppConfig):
     verbose_name = _("Parcours")
 
     def ready(self):
-        from partenaires.hooks import enregistrer_apres_changement_adhesion
+        from partenaires.hooks import enregistrer_apres_changement_adhesion, fournir
 
         from .permissions import permissions_recalculer_pour_professionnel
+        from .selectors.mutualisation import offres_avec_utilisation
 
         enregistrer_apres_changement_adhesion(permissions_recalculer_pour_professionnel)
+        fournir("offres_avec_utilisation", offres_avec_utilisation)

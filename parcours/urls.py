@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import pages, partage
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("nouveau/", pages.parcours_creer, name="creer"),
     path("charte/", partage.charte_vue, name="charte"),
     path("transfert/", partage.transfert_vue, name="transfert"),
+    path("eps/", include("parcours.urls_eps")),
+    path("mutualisation/", include("parcours.urls_mutualisation")),
+    path("", include("parcours.urls_actions")),
+    path("", include("parcours.urls_journal")),
     path("<int:pk>/", pages.parcours_detail, name="detail"),
     path("<int:pk>/modifier/", pages.parcours_modifier_vue, name="modifier"),
     path("<int:pk>/enfant/", pages.enfant_modifier_vue, name="modifier_enfant"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", include("reussite.core.urls_password")),
     path("parcours/", include("parcours.urls")),
+    path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),
 ]
 

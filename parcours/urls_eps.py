@@ -1,0 +1,3 @@
+"""URLs of the eps pages (included by parcours/urls.py, in the `parcours` namespace)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the conventions pages (included by partenaires/urls.py, in the `partenaires` namespace)."""
+
+urlpatterns = []
