@@ -11,7 +11,7 @@ from operator import attrgetter
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
-from django.urls import reverse
+from django.urls import URLResolver, reverse
 from pytest_django.asserts import assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from parcours import urls as parcours_urls
@@ -190,12 +190,23 @@ def _attendu(page: str, role: str) -> int | str:
     return 200 if role in AUTORISES else 404
 
 
+def noms_des_urls(motifs) -> set[str]:
+    """Every named URL in `motifs`, included modules too."""
+    noms = set()
+    for motif in motifs:
+        if isinstance(motif, URLResolver):
+            noms |= noms_des_urls(motif.url_patterns)
+        elif motif.name:
+            noms.add(motif.name)
+    return noms
+
+
 def test_la_matrice_couvre_chaque_url_de_parcours():
     couvertes = {*PAGES_PARCOURS, *PAGES_GENERALES, "parcours:changer_statut"}
     assert not couvertes & set(DELEGUEES_AU_BALAYAGE)
-    assert {f"parcours:{p.name}" for p in parcours_urls.urlpatterns} <= couvertes | set(
-        DELEGUEES_AU_BALAYAGE
-    )
+    assert {
+        f"parcours:{nom}" for nom in noms_des_urls(parcours_urls.urlpatterns)
+    } <= couvertes | set(DELEGUEES_AU_BALAYAGE)
     # A URL left to the sweep must really be swept there (ids in its path) or declared to it.
     balayees = {route.nom for route in balayage.BALAYEES} | set(balayage.DECLAREES)
     assert set(DELEGUEES_AU_BALAYAGE) <= balayees
