@@ -5,7 +5,7 @@ Structures are network rows shared across programmes; nothing here imports `parc
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reussite.core.fichiers import chemin_document
@@ -184,7 +184,11 @@ class PeriodeCapacite(models.TextChoices):
 
 class OffreQuerySet(models.QuerySet):
     def publiees_pour(self, programmes):
-        return self.filter(programmes__in=programmes).distinct()
+        """Offers published to any of `programmes` (a queryset or a list), without duplicates."""
+        publications = Offre.programmes.through.objects.filter(
+            offre_id=OuterRef("pk"), programme__in=programmes
+        )
+        return self.filter(Exists(publications))
 
     def disponibles(self, le=None):
         from datetime import date
