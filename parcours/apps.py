@@ -10,7 +10,9 @@ class ParcoursConfig(AppConfig):
         from partenaires.hooks import enregistrer_apres_changement_adhesion, fournir
 
         from .permissions import permissions_recalculer_pour_professionnel
+        from .rappels import enregistrer_les_genres
         from .selectors.mutualisation import offres_avec_utilisation
 
         enregistrer_apres_changement_adhesion(permissions_recalculer_pour_professionnel)
         fournir("offres_avec_utilisation", offres_avec_utilisation)
+        enregistrer_les_genres()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("connexion/", core_views.ConnexionView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", include("reussite.core.urls_password")),
+    path("notifications/", include("reussite.core.urls_notifications")),
     path("parcours/", include("parcours.urls")),
     path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),

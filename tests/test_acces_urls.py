@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -28,6 +29,7 @@ from parcours.models import (
 )
 from parcours.services import parcours_sortir
 from partenaires.models import Professionnel, Structure
+from reussite.core.models import Rappel, StatutRappel
 from tests.conftest import connecter
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
@@ -59,6 +61,10 @@ EXEMPTEES = {
     "identifiant lu",
     "login": "page de connexion (journalisée par test_journal)",
     "logout": "déconnexion",
+    "notifications:liste": "les rappels de l’utilisateur connecté, filtrés sur destinataire=user",
+    "notifications:compteur": "le nombre de rappels non lus de l’utilisateur connecté",
+    "notifications:tout_lire": "marque comme lus les rappels de l’utilisateur connecté seulement",
+    "notifications:preferences": "les préférences de l’utilisateur connecté",
     "parcours:charte": "la charte de confidentialité : aucune donnée d’enfant ; `next` est une URL "
     "vérifiée par url_has_allowed_host_and_scheme (test_charte_*)",
 }
@@ -165,6 +171,7 @@ class Dossier:
     titulaire: ResponsableLegal
     structure: Structure  # the partner structure its consent names
     candidat: Professionnel  # covered by the consent, not assigned: a valid intervenant to add
+    rappel: Rappel  # a reminder about this pathway, for its programme's coordinator
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -173,6 +180,7 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "consentement_pk": lambda d: d.consentement.pk,
     "renouvelle_pk": lambda d: d.consentement.pk,
     "intervenant_pk": lambda d: d.intervenant.pk,
+    "rappel_pk": lambda d: d.rappel.pk,
 }
 
 
@@ -206,7 +214,16 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     intervenant = intervenant or professionnel(programme.porteuse)
     affectation = ajouter_intervenant(parcours, intervenant, auteur=programme.coordinateur)
     parcours.refresh_from_db()
-    return Dossier(parcours, c, affectation, mere, structure, professionnel(structure))
+    rappel = Rappel.objects.create(
+        genre="revue_proche",
+        destinataire=programme.coordinateur,
+        content_type=ContentType.objects.get_for_model(Parcours),
+        object_id=parcours.pk,
+        programme_id=parcours.programme_id,
+        echeance=date.today(),
+        statut=StatutRappel.SANS_COURRIEL,
+    )
+    return Dossier(parcours, c, affectation, mere, structure, professionnel(structure), rappel)
 
 
 def construire_monde() -> Monde:
@@ -315,6 +332,7 @@ SURVEILLES = {
     Consentement: ("parcours_id", "date_retrait", "renouvelle_id", "enregistre_par_id"),
     Intervenant: ("parcours_id", "professionnel_id", "actif"),
     ParcoursUserObjectPermission: ("user_id", "content_object_id", "permission_id", "expire_le"),
+    Rappel: ("destinataire_id", "lu_le", "statut"),
 }
 
 

@@ -35,6 +35,14 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class FrequenceCourriels(models.TextChoices):
+    """How a user wants reminders by email; the in-app list always has them."""
+
+    IMMEDIAT = "immediat", _("Un courriel par rappel, tout de suite")
+    QUOTIDIEN = "quotidien", _("Un courriel récapitulatif par jour")
+    AUCUN = "aucun", _("Aucun courriel : seulement dans l’application")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address."""
 
@@ -44,6 +52,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accès à l’administration"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("date d’inscription"), default=timezone.now)
+    frequence_courriels = models.CharField(
+        _("recevoir les rappels par courriel"),
+        max_length=10,
+        choices=FrequenceCourriels.choices,
+        default=FrequenceCourriels.QUOTIDIEN,
+    )
 
     objects = UserManager()
 
@@ -106,6 +120,15 @@ class Programme(models.Model):
             "Sans écriture (note, action, objectif, statut, examen) pendant ce nombre de jours, "
             "le parcours apparaît parmi les parcours à risque."
         ),
+    )
+    rappel_revue_jours = models.PositiveIntegerField(
+        _("rappeler une revue ce nombre de jours avant sa date"), default=15
+    )
+    rappel_consentement_jours = models.PositiveIntegerField(
+        _("rappeler l’expiration d’un consentement ce nombre de jours avant"), default=30
+    )
+    rappel_besoin_jours = models.PositiveIntegerField(
+        _("signaler un besoin non couvert ouvert depuis ce nombre de jours"), default=60
     )
     consentement_deux_signataires = models.BooleanField(
         _("le consentement exige la signature des deux titulaires de l’autorité parentale"),
@@ -197,3 +220,80 @@ class AcceptationCharte(models.Model):
 
     def __str__(self):
         return f"{self.user_id} – {self.version}"
+
+
+class StatutRappel(models.TextChoices):
+    A_ENVOYER = "a_envoyer", _("à envoyer")
+    ENVOYE = "envoye", _("envoyé")
+    RESUME = "resume", _("dans le récapitulatif du jour")
+    SANS_COURRIEL = "sans_courriel", _("dans l’application seulement")
+    ECHEC = "echec", _("échec de l’envoi")
+    ANNULE = "annule", _("sans objet")
+
+
+class RappelQuerySet(models.QuerySet):
+    def visibles(self):
+        """What the bell and the list show: every reminder whose reason still holds."""
+        return self.exclude(statut=StatutRappel.ANNULE)
+
+    def non_lus(self):
+        return self.visibles().filter(lu_le__isnull=True)
+
+
+class Rappel(models.Model):
+    """One reminder of one kind, about one subject, due on one date, for one person.
+
+    The database decides what is due and what was sent (ARCHITECTURE.md, "Reminders"): the
+    unique constraint makes a second scan, or two scans at once, create nothing more, and the
+    status says whether its email left. The subject is a content type and an id (the core
+    imports no business app); kinds are registered by the apps (`reussite.core.rappels`).
+    """
+
+    genre = models.CharField(_("type de rappel"), max_length=40)
+    destinataire = models.ForeignKey(User, on_delete=models.CASCADE, related_name="rappels")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    programme_id = models.BigIntegerField(null=True)
+    echeance = models.DateField(_("échéance"))
+    statut = models.CharField(
+        max_length=20, choices=StatutRappel.choices, default=StatutRappel.A_ENVOYER
+    )
+    cree_le = models.DateTimeField(default=timezone.now)
+    envoye_le = models.DateTimeField(null=True, blank=True)
+    tentatives = models.PositiveSmallIntegerField(default=0)
+    # The SMTP error of the last attempt: never any child data.
+    erreur = models.CharField(max_length=300, blank=True)
+    lu_le = models.DateTimeField(null=True, blank=True)
+
+    objects = RappelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rappel")
+        verbose_name_plural = _("rappels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["genre", "content_type", "object_id", "echeance", "destinataire"],
+                name="rappel_unique_par_evenement",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["destinataire", "-cree_le"]),
+            models.Index(
+                fields=["destinataire"],
+                condition=models.Q(lu_le__isnull=True),
+                name="rappel_non_lu",
+            ),
+            models.Index(
+                fields=["statut", "cree_le"],
+                condition=models.Q(statut="a_envoyer"),
+                name="rappel_a_envoyer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.genre} {self.object_id} {self.echeance:%Y-%m-%d}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable for the row: a receiving server drops a second copy sent after a crash."""
+        return f"<rappel-{self.pk}-{self.echeance:%Y%m%d}@reussite>"

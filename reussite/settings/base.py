@@ -145,16 +145,22 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The address links in emails point to.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>"
 )
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# The broker redelivers an unacknowledged message after this delay (Redis); no countdown or
+# ETA may exceed it, or the message would be delivered twice.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(
         env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "celery-broker"))
     )
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
@@ -170,6 +176,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "rappels-scanner": {
+        "task": "reussite.core.tasks.rappels_scanner",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "rappels-reprendre": {
+        # Picks up immediate reminders that never left (broker down at enqueue time).
+        "task": "reussite.core.tasks.rappels_reprendre",
+        "schedule": crontab(minute="*/15"),
+    },
+    "rappels-resume-quotidien": {
+        "task": "reussite.core.tasks.resumes_quotidiens",
+        "schedule": crontab(hour=17, minute=30),
+    },
     "permissions-recalculer-nuit": {
         "task": "parcours.tasks.permissions_recalculer_nuit",
         "schedule": crontab(hour=2, minute=15),

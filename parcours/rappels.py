@@ -1,0 +1,339 @@
+"""The reminder kinds about pathways (DOMAIN.md, rule 6), registered with the core's scan.
+
+Each kind selects its candidates with joins over the whole programme set at once (one query
+per kind, whatever the number of pathways), and says which pending reminders still have a
+reason, so that reminders stop when it ends (consent withdrawn, pathway exited, new activity).
+"""
+
+from datetime import date, timedelta
+
+from django.db.models import DateField, ExpressionWrapper, F
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reussite.core.models import Rappel, Role
+from reussite.core.rappels import Genre, Rendu, enregistrer
+
+from .models import Consentement, Parcours, Statut
+
+COORDINATION = Role.COORDINATEUR.value
+# An expired consent older than this when reminders start is not announced any more.
+FENETRE_EXPIRATION = timedelta(days=30)
+
+
+def _pour_referent(qs, prefixe: str = ""):
+    return qs.filter(**{f"{prefixe}referent__isnull": False}).annotate(
+        r_destinataire=F(f"{prefixe}referent__user_id")
+    )
+
+
+def _pour_coordination(qs, prefixe: str = ""):
+    # filter() then annotate() on the same multi-valued relation: one join, one row per
+    # coordinator of the pathway's programme.
+    lien = f"{prefixe}programme__programmeuserobjectpermission"
+    return qs.filter(**{f"{lien}__permission__codename": COORDINATION}).annotate(
+        r_destinataire=F(f"{lien}__user_id")
+    )
+
+
+def _colonnes(qs, *, objet: str, programme: str, echeance):
+    return (
+        qs.annotate(r_objet=F(objet), r_programme=F(programme), r_echeance=echeance)
+        .order_by()
+        .values("r_objet", "r_destinataire", "r_programme", "r_echeance")
+    )
+
+
+# --- Reviews -----------------------------------------------------------------------------------
+
+
+def _revues_proches(le: date):
+    base = (
+        Parcours.objects.exclude(statut=Statut.SORTI)
+        .annotate(
+            r_debut=ExpressionWrapper(
+                F("date_prochaine_revue") - F("programme__rappel_revue_jours"),
+                output_field=DateField(),
+            )
+        )
+        .filter(date_prochaine_revue__gte=le, r_debut__lte=le)
+    )
+    return _union_referent_coordination(base)
+
+
+def _revues_depassees(le: date):
+    base = Parcours.objects.exclude(statut=Statut.SORTI).filter(date_prochaine_revue__lt=le)
+    return _union_referent_coordination(base)
+
+
+def _union_referent_coordination(base):
+    colonnes = {"objet": "pk", "programme": "programme_id", "echeance": F("date_prochaine_revue")}
+    return _colonnes(_pour_referent(base), **colonnes).union(
+        _colonnes(_pour_coordination(base), **colonnes)
+    )
+
+
+def _destinataires_valables(rappels, parcours_valables: dict[int, Parcours], coordination):
+    """Reminders whose pathway still qualifies and whose recipient is still its référent or
+    one of its programme's coordinators."""
+    valables = set()
+    for r in rappels:
+        p = parcours_valables.get(r.object_id)
+        if p is None:
+            continue
+        referent = p.referent.user_id if p.referent_id else None
+        if r.destinataire_id == referent or (p.programme_id, r.destinataire_id) in coordination:
+            valables.add(r.pk)
+    return valables
+
+
+def _coordination(programmes: set[int]) -> set[tuple[int, int]]:
+    from reussite.core.models import ProgrammeUserObjectPermission
+
+    return set(
+        ProgrammeUserObjectPermission.objects.filter(
+            content_object_id__in=programmes, permission__codename=COORDINATION
+        ).values_list("content_object_id", "user_id")
+    )
+
+
+def _revues_valables(rappels: list[Rappel], le: date, *, depassee: bool) -> set[int]:
+    parcours = {
+        p.pk: p
+        for p in Parcours.objects.exclude(statut=Statut.SORTI)
+        .filter(pk__in={r.object_id for r in rappels})
+        .select_related("referent")
+    }
+    # Same review date as when the reminder was created: a new date is a new event.
+    parcours = {
+        pk: p
+        for pk, p in parcours.items()
+        if p.date_prochaine_revue is not None
+        and (p.date_prochaine_revue < le if depassee else p.date_prochaine_revue >= le)
+    }
+    echeances = {(r.object_id, r.echeance) for r in rappels}
+    parcours = {pk: p for pk, p in parcours.items() if (pk, p.date_prochaine_revue) in echeances}
+    return _destinataires_valables(
+        rappels, parcours, _coordination({p.programme_id for p in parcours.values()})
+    )
+
+
+def _rendre_parcours(rappels: list[Rappel], titre: str, texte: str) -> dict[int, Rendu]:
+    parcours = Parcours.objects.select_related("enfant").in_bulk({r.object_id for r in rappels})
+    rendus = {}
+    for r in rappels:
+        p = parcours.get(r.object_id)
+        if p is None:
+            continue
+        contexte = {
+            "enfant": f"{p.enfant.prenom} {p.enfant.nom[:1]}.",
+            "date": r.echeance.strftime("%d/%m/%Y"),
+        }
+        rendus[r.pk] = Rendu(
+            titre=titre % contexte,
+            texte=texte % contexte,
+            lien=reverse("parcours:detail", args=[p.pk]),
+        )
+    return rendus
+
+
+# --- Consents ------------------------------------------------------------------------------------
+
+
+def _consentements_en_cours(le: date):
+    return Consentement.objects.filter(
+        date_retrait__isnull=True, renouvele_par__isnull=True, date_signature__lte=le
+    ).exclude(parcours__statut=Statut.SORTI)
+
+
+def _consentements_bientot(le: date):
+    base = _consentements_en_cours(le).annotate(
+        r_debut=ExpressionWrapper(
+            F("date_expiration") - F("parcours__programme__rappel_consentement_jours"),
+            output_field=DateField(),
+        )
+    )
+    base = base.filter(date_expiration__gt=le, r_debut__lte=le)
+    return _colonnes(
+        _pour_referent(base, "parcours__"),
+        objet="pk",
+        programme="parcours__programme_id",
+        echeance=F("date_expiration"),
+    )
+
+
+def _consentements_expires(le: date):
+    base = _consentements_en_cours(le).filter(
+        date_expiration__lte=le, date_expiration__gt=le - FENETRE_EXPIRATION
+    )
+    return _colonnes(
+        _pour_referent(base, "parcours__"),
+        objet="pk",
+        programme="parcours__programme_id",
+        echeance=F("date_expiration"),
+    )
+
+
+def _consentements_valables(rappels: list[Rappel], le: date, *, expire: bool) -> set[int]:
+    consentements = {
+        c.pk: c
+        for c in _consentements_en_cours(le)
+        .filter(pk__in={r.object_id for r in rappels})
+        .select_related("parcours__referent")
+    }
+    valables = set()
+    for r in rappels:
+        c = consentements.get(r.object_id)
+        if c is None or (c.date_expiration <= le) != expire:
+            continue
+        referent = c.parcours.referent
+        if referent is not None and referent.user_id == r.destinataire_id:
+            valables.add(r.pk)
+    return valables
+
+
+def _rendre_consentements(rappels: list[Rappel], titre: str, texte: str) -> dict[int, Rendu]:
+    consentements = Consentement.objects.select_related("parcours__enfant").in_bulk(
+        {r.object_id for r in rappels}
+    )
+    rendus = {}
+    for r in rappels:
+        c = consentements.get(r.object_id)
+        if c is None:
+            continue
+        enfant = c.parcours.enfant
+        contexte = {
+            "enfant": f"{enfant.prenom} {enfant.nom[:1]}.",
+            "date": r.echeance.strftime("%d/%m/%Y"),
+        }
+        rendus[r.pk] = Rendu(
+            titre=titre % contexte,
+            texte=texte % contexte,
+            lien=reverse("parcours:detail", args=[c.parcours_id]),
+        )
+    return rendus
+
+
+# --- Pathways going quiet -----------------------------------------------------------------------
+
+
+def _silence(qs):
+    """The day a pathway became quiet: its last write plus the programme's delay."""
+    return qs.annotate(
+        r_silence=ExpressionWrapper(
+            Cast("derniere_activite", DateField()) + F("programme__delai_inactivite_jours"),
+            output_field=DateField(),
+        )
+    )
+
+
+def _inactifs(le: date):
+    base = _silence(Parcours.objects.exclude(statut=Statut.SORTI)).filter(r_silence__lte=le)
+    return _colonnes(
+        _pour_referent(base), objet="pk", programme="programme_id", echeance=F("r_silence")
+    )
+
+
+def _inactifs_valables(rappels: list[Rappel], le: date) -> set[int]:
+    parcours = {
+        p.pk: p
+        for p in _silence(Parcours.objects.exclude(statut=Statut.SORTI))
+        .filter(pk__in={r.object_id for r in rappels})
+        .select_related("referent")
+    }
+    return {
+        r.pk
+        for r in rappels
+        if (p := parcours.get(r.object_id)) is not None
+        and p.r_silence == r.echeance
+        and p.referent is not None
+        and p.referent.user_id == r.destinataire_id
+    }
+
+
+def enregistrer_les_genres() -> None:
+    enregistrer(
+        Genre(
+            nom="revue_proche",
+            libelle=gettext_lazy("Revue à venir"),
+            modele=Parcours,
+            candidats=_revues_proches,
+            valables=lambda rappels, le: _revues_valables(rappels, le, depassee=False),
+            rendre=lambda rappels: _rendre_parcours(
+                rappels,
+                _("Revue de parcours à préparer pour le %(date)s"),
+                _("La revue du parcours de %(enfant)s est prévue le %(date)s."),
+            ),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="revue_depassee",
+            libelle=gettext_lazy("Revue dépassée"),
+            modele=Parcours,
+            candidats=_revues_depassees,
+            valables=lambda rappels, le: _revues_valables(rappels, le, depassee=True),
+            rendre=lambda rappels: _rendre_parcours(
+                rappels,
+                _("Revue de parcours dépassée depuis le %(date)s"),
+                _(
+                    "La revue du parcours de %(enfant)s était prévue le %(date)s : "
+                    "inscrivez-le à une réunion EPS ou fixez une nouvelle date."
+                ),
+            ),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="consentement_bientot",
+            libelle=gettext_lazy("Consentement bientôt expiré"),
+            modele=Consentement,
+            candidats=_consentements_bientot,
+            valables=lambda rappels, le: _consentements_valables(rappels, le, expire=False),
+            rendre=lambda rappels: _rendre_consentements(
+                rappels,
+                _("Un consentement expire le %(date)s"),
+                _(
+                    "Le consentement de la famille de %(enfant)s expire le %(date)s : "
+                    "proposez son renouvellement."
+                ),
+            ),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="consentement_expire",
+            libelle=gettext_lazy("Consentement expiré"),
+            modele=Consentement,
+            candidats=_consentements_expires,
+            valables=lambda rappels, le: _consentements_valables(rappels, le, expire=True),
+            rendre=lambda rappels: _rendre_consentements(
+                rappels,
+                _("Un consentement a expiré le %(date)s"),
+                _(
+                    "Le consentement de la famille de %(enfant)s a expiré le %(date)s : les "
+                    "partenaires n’ont plus accès au parcours jusqu’à son renouvellement."
+                ),
+            ),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="parcours_inactif",
+            libelle=gettext_lazy("Parcours sans activité"),
+            modele=Parcours,
+            candidats=_inactifs,
+            valables=_inactifs_valables,
+            rendre=lambda rappels: _rendre_parcours(
+                rappels,
+                _("Un parcours est sans activité depuis le %(date)s"),
+                _(
+                    "Rien n’a été écrit sur le parcours de %(enfant)s depuis longtemps "
+                    "(seuil atteint le %(date)s) : une note, une action ou un point avec la "
+                    "famille ?"
+                ),
+            ),
+        )
+    )

@@ -1,0 +1,83 @@
+"""Reminder tasks: thin, they take ids and call `reussite.core.rappels`."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import rappels
+
+logger = logging.getLogger(__name__)
+
+ESSAIS = 5
+
+
+def _attente(essai: int) -> int:
+    """Backoff for SMTP retries: 1, 2, 4, 8 minutes, always under the broker's visibility
+    timeout (a longer countdown would be redelivered while still waiting)."""
+    return min(60 * 2**essai, settings.CELERY_VISIBILITY_TIMEOUT // 2)
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def rappels_scanner() -> dict:
+    bilan = rappels.rappels_scanner()
+    logger.info(
+        "Reminder scan: created %s, cancelled %s, re-enqueued %s",
+        bilan.crees,
+        bilan.annules,
+        bilan.repris,
+    )
+    return bilan.crees
+
+
+@shared_task(time_limit=120)
+def rappels_reprendre() -> int:
+    """Immediate reminders that never left (broker down, worker lost) are enqueued again."""
+    return rappels.rappels_reprendre()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=ESSAIS,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def rappel_envoyer(self, rappel_id: int) -> str:
+    try:
+        return rappels.rappel_envoyer(rappel_id=rappel_id)
+    except rappels.EnvoiImpossible as exc:
+        definitif = self.request.retries >= self.max_retries
+        rappels.rappel_noter_echec(rappel_id=rappel_id, erreur=str(exc), definitif=definitif)
+        if definitif:
+            logger.error("Reminder %s: sending failed for good", rappel_id)
+            return "échec"
+        raise self.retry(countdown=_attente(self.request.retries)) from None
+
+
+@shared_task(time_limit=300)
+def resumes_quotidiens() -> int:
+    jour = timezone.localdate()
+    destinataires = rappels.destinataires_du_resume()
+    for user_id in destinataires:
+        resume_envoyer.delay(user_id, jour.isoformat())
+    return len(destinataires)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=ESSAIS,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def resume_envoyer(self, user_id: int, jour: str) -> str:
+    from datetime import date
+
+    try:
+        return rappels.resume_envoyer(user_id=user_id, jour=date.fromisoformat(jour))
+    except rappels.EnvoiImpossible:
+        raise self.retry(countdown=_attente(self.request.retries)) from None

@@ -1,0 +1,303 @@
+"""Coordination reminders: the scan finds what is due once, sends leave once, reasons end."""
+
+import threading
+from datetime import date, timedelta
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from parcours.models import Parcours, Statut
+from parcours.services import consentement_retirer, parcours_sortir
+from reussite.core import rappels as service
+from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel
+from tests.factories.core import coordinateur
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import consentement, nommer_referent, partenaire, pre, professionnel
+
+pytestmark = pytest.mark.django_db
+
+AUJOURDHUI = date(2026, 11, 28)
+
+
+def _dossier(equipe, structure, *, revue=None, referent=None, nom="Synthétique"):
+    parcours = ParcoursFactory(
+        programme=equipe.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=equipe.programme, nom=nom, prenom="Lou"),
+        date_prochaine_revue=revue,
+    )
+    c = consentement(parcours, structures=[structure], auteur=equipe.coordinateur)
+    if referent is not None:
+        nommer_referent(parcours, referent, auteur=equipe.coordinateur)
+    return Parcours.objects.get(pk=parcours.pk), c
+
+
+@pytest.fixture
+def equipe():
+    return pre(nom="PRE Rappels")
+
+
+@pytest.fixture
+def structure(equipe):
+    return partenaire(equipe.programme)
+
+
+@pytest.fixture
+def referent(structure):
+    return professionnel(structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT)
+
+
+def _rappels(genre=None):
+    qs = Rappel.objects.order_by("pk")
+    if genre:
+        qs = qs.filter(genre=genre)
+    return list(qs.values_list("genre", "object_id", "destinataire_id", "echeance"))
+
+
+def test_une_revue_proche_previent_le_referent_et_la_coordination_une_seule_fois(
+    equipe, structure, referent
+):
+    revue = AUJOURDHUI + timedelta(days=10)  # within the programme's 15 days
+    parcours, _c = _dossier(equipe, structure, revue=revue, referent=referent)
+    _dossier(equipe, structure, revue=AUJOURDHUI + timedelta(days=40), referent=referent)
+
+    bilan = service.rappels_scanner(le=AUJOURDHUI)
+    service.rappels_scanner(le=AUJOURDHUI + timedelta(days=1))
+
+    assert bilan.crees["revue_proche"] == 2
+    assert sorted(_rappels("revue_proche")) == sorted(
+        [
+            ("revue_proche", parcours.pk, referent.user_id, revue),
+            ("revue_proche", parcours.pk, equipe.coordinateur.pk, revue),
+        ]
+    )
+
+
+def test_une_revue_depassee_puis_une_nouvelle_date_font_deux_evenements(
+    equipe, structure, referent
+):
+    parcours, _c = _dossier(
+        equipe, structure, revue=AUJOURDHUI - timedelta(days=1), referent=referent
+    )
+    service.rappels_scanner(le=AUJOURDHUI)
+    assert len(_rappels("revue_depassee")) == 2
+
+    Parcours.objects.filter(pk=parcours.pk).update(date_prochaine_revue=AUJOURDHUI + timedelta(5))
+    bilan = service.rappels_scanner(le=AUJOURDHUI)
+
+    # The old review reminders lost their reason; the new date is announced.
+    assert bilan.annules == 2
+    assert len(_rappels("revue_proche")) == 2
+
+
+def test_le_nombre_de_requetes_du_scan_ne_depend_pas_du_nombre_de_parcours(
+    equipe, structure, referent
+):
+    def requetes():
+        with CaptureQueriesContext(connection) as contexte:
+            service.rappels_scanner(le=AUJOURDHUI)
+        return len(contexte.captured_queries)
+
+    def un_de_chaque():
+        _dossier(equipe, structure, revue=AUJOURDHUI + timedelta(days=3), referent=referent)
+        _dossier(equipe, structure, revue=AUJOURDHUI - timedelta(days=3), referent=referent)
+
+    un_de_chaque()
+    requetes()  # content types cached
+    un_de_chaque()
+    peu = requetes()
+    for _i in range(8):
+        un_de_chaque()
+    beaucoup = requetes()
+
+    assert Rappel.objects.count() > 20
+    assert beaucoup == peu
+
+
+def test_un_consentement_proche_de_l_expiration_puis_retire_ne_rappelle_plus(
+    equipe, structure, referent
+):
+    _parcours, c = _dossier(equipe, structure, referent=referent)
+    c.date_expiration = AUJOURDHUI + timedelta(days=20)
+    c.save(update_fields=["date_expiration"])
+
+    service.rappels_scanner(le=AUJOURDHUI)
+    [rappel] = Rappel.objects.filter(genre="consentement_bientot")
+    assert rappel.destinataire_id == referent.user_id
+    assert rappel.statut == StatutRappel.A_ENVOYER
+
+    consentement_retirer(
+        consentement=c,
+        date_retrait=AUJOURDHUI,
+        motif="Retrait synthétique",
+        auteur=equipe.coordinateur,
+    )
+    service.rappels_scanner(le=AUJOURDHUI)
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.ANNULE
+    assert not Rappel.objects.visibles().filter(destinataire_id=referent.user_id).exists()
+
+
+def test_un_parcours_sans_activite_previent_son_referent(equipe, structure, referent):
+    parcours, _c = _dossier(equipe, structure, referent=referent)
+    il_y_a_longtemps = timezone.now() - timedelta(days=equipe.programme.delai_inactivite_jours + 3)
+    Parcours.objects.filter(pk=parcours.pk).update(derniere_activite=il_y_a_longtemps)
+
+    service.rappels_scanner(le=timezone.localdate())
+
+    [rappel] = Rappel.objects.filter(genre="parcours_inactif")
+    assert rappel.destinataire_id == referent.user_id
+    assert rappel.echeance == il_y_a_longtemps.date() + timedelta(
+        days=equipe.programme.delai_inactivite_jours
+    )
+
+
+def test_un_parcours_sorti_n_appelle_plus_de_rappel(equipe, structure, referent):
+    parcours, _c = _dossier(
+        equipe, structure, revue=AUJOURDHUI - timedelta(days=3), referent=referent
+    )
+    service.rappels_scanner(le=AUJOURDHUI)
+    parcours_sortir(
+        parcours=parcours,
+        date_sortie=date.today(),
+        motif_sortie="demenagement",
+        auteur=equipe.coordinateur,
+    )
+    service.rappels_scanner(le=AUJOURDHUI)
+    assert set(Rappel.objects.values_list("statut", flat=True)) == {StatutRappel.ANNULE}
+
+
+def test_l_envoi_part_une_fois_avec_un_message_id_tire_de_la_ligne(equipe, structure, referent):
+    parcours, _c = _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    service.rappels_scanner()
+    rappel = Rappel.objects.get(genre="revue_proche", destinataire_id=referent.user_id)
+
+    assert service.rappel_envoyer(rappel_id=rappel.pk) == "envoyé"
+    # The same task message delivered again: nothing more leaves.
+    assert service.rappel_envoyer(rappel_id=rappel.pk).startswith("déjà traité")
+
+    [courriel] = mail.outbox
+    assert courriel.extra_headers["Message-ID"] == rappel.message_id
+    assert "Synthétique" not in courriel.subject
+    assert "Lou S." in courriel.body
+    assert f"/parcours/{parcours.pk}/" in courriel.body
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.ENVOYE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_livraisons_simultanees_n_envoient_qu_un_courriel(equipe, structure, referent):
+    _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    service.rappels_scanner()
+    rappel = Rappel.objects.get(genre="revue_proche", destinataire_id=referent.user_id)
+    dans_l_envoi, relache = threading.Event(), threading.Event()
+    envoi_reel = mail.EmailMultiAlternatives.send
+
+    def envoi_lent(message, *args, **kwargs):
+        dans_l_envoi.set()
+        relache.wait(5)
+        return envoi_reel(message, *args, **kwargs)
+
+    resultats = []
+
+    def livrer():
+        try:
+            resultats.append(service.rappel_envoyer(rappel_id=rappel.pk))
+        finally:
+            connection.close()
+
+    mail.EmailMultiAlternatives.send = envoi_lent
+    try:
+        premiere = threading.Thread(target=livrer)
+        premiere.start()
+        assert dans_l_envoi.wait(5)
+        # The second delivery arrives while the first holds the row.
+        seconde = threading.Thread(target=livrer)
+        seconde.start()
+        seconde.join(5)
+        relache.set()
+        premiere.join(5)
+    finally:
+        mail.EmailMultiAlternatives.send = envoi_reel
+
+    assert sorted(resultats) == ["absent ou en cours d’envoi", "envoyé"]
+    assert len(mail.outbox) == 1
+
+
+def test_un_echec_smtp_laisse_le_rappel_a_envoyer_puis_echec_au_dernier_essai(
+    equipe, structure, referent, monkeypatch
+):
+    _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    service.rappels_scanner()
+    rappel = Rappel.objects.get(genre="revue_proche", destinataire_id=referent.user_id)
+
+    def panne(*args, **kwargs):
+        raise SMTPServerDisconnected("connexion perdue")
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", panne)
+    with pytest.raises(service.EnvoiImpossible):
+        service.rappel_envoyer(rappel_id=rappel.pk)
+    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="connexion perdue", definitif=False)
+    rappel.refresh_from_db()
+    assert (rappel.statut, rappel.tentatives) == (StatutRappel.A_ENVOYER, 1)
+
+    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="connexion perdue", definitif=True)
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.ECHEC
+
+
+def test_rien_n_est_mis_en_file_si_la_transaction_est_annulee(
+    equipe, structure, referent, django_capture_on_commit_callbacks
+):
+    _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    with django_capture_on_commit_callbacks() as rappels_en_file:
+        try:
+            with transaction.atomic():
+                service.rappels_scanner()
+                raise RuntimeError("annulation")
+        except RuntimeError:
+            pass
+    assert rappels_en_file == []
+    assert not Rappel.objects.exists()
+
+
+def test_le_recapitulatif_quotidien_regroupe_les_rappels_du_jour(equipe, structure):
+    referent = professionnel(structure, user__frequence_courriels=FrequenceCourriels.QUOTIDIEN)
+    for i in range(3):
+        _dossier(
+            equipe, structure, revue=date.today() + timedelta(i + 1), referent=referent, nom=f"N{i}"
+        )
+    service.rappels_scanner()
+
+    assert referent.user_id in service.destinataires_du_resume()
+    service.resume_envoyer(user_id=referent.user_id, jour=date.today())
+    service.resume_envoyer(user_id=referent.user_id, jour=date.today())
+
+    [courriel] = [m for m in mail.outbox if m.to == [referent.user.email]]
+    assert courriel.body.count("/parcours/") == 3
+    assert set(
+        Rappel.objects.filter(destinataire_id=referent.user_id).values_list("statut", flat=True)
+    ) == {StatutRappel.RESUME}
+
+
+def test_in_app_seulement_ne_part_jamais_par_courriel(equipe, structure):
+    referent = professionnel(structure, user__frequence_courriels=FrequenceCourriels.AUCUN)
+    _dossier(equipe, structure, revue=date.today() + timedelta(2), referent=referent)
+    service.rappels_scanner()
+    rappel = Rappel.objects.get(destinataire_id=referent.user_id)
+    assert rappel.statut == StatutRappel.SANS_COURRIEL
+    assert service.rappel_envoyer(rappel_id=rappel.pk).startswith("déjà traité")
+    assert Rappel.objects.non_lus().filter(destinataire_id=referent.user_id).count() == 1
+
+
+def test_un_coordinateur_d_un_autre_programme_ne_recoit_rien(equipe, structure, referent):
+    autre = pre(nom="Autre PRE")
+    coordinateur(autre.programme)
+    _dossier(equipe, structure, revue=AUJOURDHUI, referent=referent)
+    service.rappels_scanner(le=AUJOURDHUI)
+    destinataires = set(Rappel.objects.values_list("destinataire_id", flat=True))
+    assert destinataires == {referent.user_id, equipe.coordinateur.pk}
