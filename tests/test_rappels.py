@@ -207,6 +207,8 @@ def test_deux_livraisons_simultanees_n_envoient_qu_un_courriel(equipe, structure
     def livrer():
         try:
             resultats.append(service.rappel_envoyer(rappel_id=rappel.pk))
+        except service.RappelOccupe:
+            resultats.append("occupé : réessayer")
         finally:
             connection.close()
 
@@ -224,7 +226,9 @@ def test_deux_livraisons_simultanees_n_envoient_qu_un_courriel(equipe, structure
     finally:
         mail.EmailMultiAlternatives.send = envoi_reel
 
-    assert sorted(resultats) == ["absent ou en cours d’envoi", "envoyé"]
+    assert sorted(resultats) == ["envoyé", "occupé : réessayer"]
+    # The retry finds it sent.
+    assert service.rappel_envoyer(rappel_id=rappel.pk).startswith("déjà traité")
     assert len(mail.outbox) == 1
 
 
@@ -241,13 +245,19 @@ def test_un_echec_smtp_laisse_le_rappel_a_envoyer_puis_echec_au_dernier_essai(
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", panne)
     with pytest.raises(service.EnvoiImpossible):
         service.rappel_envoyer(rappel_id=rappel.pk)
-    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="connexion perdue", definitif=False)
+    assert service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3) == 1
     rappel.refresh_from_db()
-    assert (rappel.statut, rappel.tentatives) == (StatutRappel.A_ENVOYER, 1)
+    assert (rappel.statut, rappel.tentatives, rappel.erreur) == (
+        StatutRappel.A_ENVOYER,
+        1,
+        "perdue",
+    )
 
-    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="connexion perdue", definitif=True)
+    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3)
+    assert service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3) == 3
     rappel.refresh_from_db()
     assert rappel.statut == StatutRappel.ECHEC
+    assert mail.outbox == []
 
 
 def test_rien_n_est_mis_en_file_si_la_transaction_est_annulee(

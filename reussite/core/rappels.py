@@ -13,7 +13,9 @@ the sends (ARCHITECTURE.md, "Reminders"; DOMAIN.md, rule 6).
   transaction. A duplicate delivery of the task finds the row locked or already sent and does
   nothing. A worker killed before the mark loses its connection, PostgreSQL releases the lock
   and rolls the claim back, and the redelivered message (acks_late) or the next scan sends it:
-  with the same Message-ID, so a server that already received it drops the copy. That window —
+  with the same Message-ID, so a server that already received it drops the copy. A delivery
+  that finds the row locked retries a few seconds later rather than dropping the message: the
+  holder may be a worker that is dying. That window —
   after the SMTP hand-off, before the commit — is the only one where a second copy can exist.
 """
 
@@ -259,6 +261,11 @@ class EnvoiImpossible(Exception):
     """The SMTP hand-off failed; the task retries with backoff."""
 
 
+class RappelOccupe(Exception):
+    """Another delivery of the same reminder holds its row. If that one dies, PostgreSQL
+    releases the lock with its connection; a retry then finds the row free or already sent."""
+
+
 def rappel_envoyer(*, rappel_id: int) -> str:
     """Send one immediate reminder by email, at most once per row (see the module docstring).
     Returns what happened, for the task's log."""
@@ -270,7 +277,10 @@ def rappel_envoyer(*, rappel_id: int) -> str:
             .first()
         )
         if rappel is None:
-            return "absent ou en cours d’envoi"
+            if Rappel.objects.filter(pk=rappel_id).exists():
+                # Another delivery holds it: try again later, it may have died mid-send.
+                raise RappelOccupe(rappel_id)
+            return "absent"
         if rappel.statut != StatutRappel.A_ENVOYER:
             return f"déjà traité ({rappel.statut})"
         le = timezone.localdate()
@@ -299,17 +309,23 @@ def rappel_envoyer(*, rappel_id: int) -> str:
         return "envoyé"
 
 
-def rappel_noter_echec(*, rappel_id: int, erreur: str, definitif: bool) -> None:
-    """Record a failed attempt (outside the rolled-back send); after the last retry the reminder
-    is `echec` and the programme's coordinators see it."""
-    rappel = Rappel.objects.filter(pk=rappel_id, statut=StatutRappel.A_ENVOYER).first()
-    if rappel is None:
-        return
-    rappel.tentatives += 1
-    rappel.erreur = erreur[:300]
-    if definitif:
-        rappel.statut = StatutRappel.ECHEC
-    rappel.save(update_fields=["tentatives", "erreur", "statut"])
+def rappel_noter_echec(*, rappel_id: int, erreur: str, essais_max: int) -> int:
+    """Record a failed attempt (outside the rolled-back send) and return the attempts so far;
+    at `essais_max` the reminder is `echec` and the programme's coordinators see it."""
+    with transaction.atomic():
+        rappel = (
+            Rappel.objects.select_for_update(of=("self",))
+            .filter(pk=rappel_id, statut=StatutRappel.A_ENVOYER)
+            .first()
+        )
+        if rappel is None:
+            return essais_max
+        rappel.tentatives += 1
+        rappel.erreur = erreur[:300]
+        if rappel.tentatives >= essais_max:
+            rappel.statut = StatutRappel.ECHEC
+        rappel.save(update_fields=["tentatives", "erreur", "statut"])
+        return rappel.tentatives
 
 
 def _courriel(*, destinataire, sujet, gabarit, contexte, message_id) -> EmailMultiAlternatives:

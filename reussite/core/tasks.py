@@ -11,6 +11,8 @@ from . import rappels
 logger = logging.getLogger(__name__)
 
 ESSAIS = 5
+# A delivery that finds its reminder held by another one looks again after this delay.
+ATTENTE_OCCUPE = 5
 
 
 def _attente(essai: int) -> int:
@@ -41,20 +43,23 @@ def rappels_reprendre() -> int:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=ESSAIS,
+    max_retries=50,
     time_limit=120,
     soft_time_limit=100,
 )
 def rappel_envoyer(self, rappel_id: int) -> str:
     try:
         return rappels.rappel_envoyer(rappel_id=rappel_id)
+    except rappels.RappelOccupe:
+        raise self.retry(countdown=ATTENTE_OCCUPE) from None
     except rappels.EnvoiImpossible as exc:
-        definitif = self.request.retries >= self.max_retries
-        rappels.rappel_noter_echec(rappel_id=rappel_id, erreur=str(exc), definitif=definitif)
-        if definitif:
+        tentatives = rappels.rappel_noter_echec(
+            rappel_id=rappel_id, erreur=str(exc), essais_max=ESSAIS
+        )
+        if tentatives >= ESSAIS:
             logger.error("Reminder %s: sending failed for good", rappel_id)
             return "échec"
-        raise self.retry(countdown=_attente(self.request.retries)) from None
+        raise self.retry(countdown=_attente(tentatives)) from None
 
 
 @shared_task(time_limit=300)
