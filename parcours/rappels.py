@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy
 from reussite.core.models import Rappel, Role
 from reussite.core.rappels import Genre, Rendu, enregistrer
 
-from .models import Consentement, Parcours, Statut
+from .models import (
+    STATUTS_ACTION_ACTIFS,
+    Action,
+    BesoinNonCouvert,
+    Consentement,
+    Parcours,
+    Statut,
+    StatutBesoin,
+)
 
 COORDINATION = Role.COORDINATEUR.value
 # An expired consent older than this when reminders start is not announced any more.
@@ -253,6 +261,155 @@ def _inactifs_valables(rappels: list[Rappel], le: date) -> set[int]:
     }
 
 
+# --- Actions overdue ------------------------------------------------------------------------------
+
+
+def _actions_en_cours():
+    return Action.objects.filter(statut__in=STATUTS_ACTION_ACTIFS, resultat="").exclude(
+        parcours__statut=Statut.SORTI
+    )
+
+
+def _actions_en_retard(le: date):
+    base = _actions_en_cours().filter(date_fin__lt=le)
+    colonnes = {"objet": "pk", "programme": "parcours__programme_id", "echeance": F("date_fin")}
+    professionnels = base.filter(professionnel__isnull=False).annotate(
+        r_destinataire=F("professionnel__user_id")
+    )
+    return _colonnes(professionnels, **colonnes).union(
+        _colonnes(_pour_referent(base, "parcours__"), **colonnes)
+    )
+
+
+def _actions_valables(rappels: list[Rappel], le: date) -> set[int]:
+    actions = {
+        a.pk: a
+        for a in _actions_en_cours()
+        .filter(pk__in={r.object_id for r in rappels}, date_fin__lt=le)
+        .select_related("professionnel", "parcours__referent")
+    }
+    valables = set()
+    for r in rappels:
+        a = actions.get(r.object_id)
+        if a is None or a.date_fin != r.echeance:
+            continue
+        concernes = {
+            a.professionnel.user_id if a.professionnel else None,
+            a.parcours.referent.user_id if a.parcours.referent else None,
+        }
+        if r.destinataire_id in concernes:
+            valables.add(r.pk)
+    return valables
+
+
+def _rendre_actions(rappels: list[Rappel]) -> dict[int, Rendu]:
+    actions = Action.objects.select_related("parcours__enfant").in_bulk(
+        {r.object_id for r in rappels}
+    )
+    rendus = {}
+    for r in rappels:
+        a = actions.get(r.object_id)
+        if a is None:
+            continue
+        enfant = a.parcours.enfant
+        contexte = {
+            "action": a.intitule,
+            "enfant": f"{enfant.prenom} {enfant.nom[:1]}.",
+            "date": r.echeance.strftime("%d/%m/%Y"),
+        }
+        rendus[r.pk] = Rendu(
+            titre=_("Une action devait se terminer le %(date)s") % contexte,
+            texte=_(
+                "L’action « %(action)s » du parcours de %(enfant)s devait se terminer le "
+                "%(date)s : indiquez son résultat, ou prolongez-la."
+            )
+            % contexte,
+            lien=reverse("parcours:detail", args=[a.parcours_id]),
+        )
+    return rendus
+
+
+# --- Unmet needs -----------------------------------------------------------------------------------
+
+
+def _besoins_en_attente(le: date):
+    base = (
+        BesoinNonCouvert.objects.filter(statut=StatutBesoin.OUVERT)
+        .annotate(
+            r_seuil=ExpressionWrapper(
+                F("date_signalement") + F("programme__rappel_besoin_jours"),
+                output_field=DateField(),
+            )
+        )
+        .filter(r_seuil__lte=le)
+    )
+    return _colonnes(
+        _pour_coordination(base), objet="pk", programme="programme_id", echeance=F("r_seuil")
+    )
+
+
+def _besoins_valables(rappels: list[Rappel], le: date) -> set[int]:
+    besoins = BesoinNonCouvert.objects.filter(
+        pk__in={r.object_id for r in rappels}, statut=StatutBesoin.OUVERT
+    ).in_bulk()
+    coordination = _coordination({b.programme_id for b in besoins.values()})
+    return {
+        r.pk
+        for r in rappels
+        if (b := besoins.get(r.object_id)) is not None
+        and (b.programme_id, r.destinataire_id) in coordination
+    }
+
+
+def _rendre_besoins(rappels: list[Rappel]) -> dict[int, Rendu]:
+    besoins = BesoinNonCouvert.objects.in_bulk({r.object_id for r in rappels})
+    rendus = {}
+    for r in rappels:
+        b = besoins.get(r.object_id)
+        if b is None:
+            continue
+        contexte = {
+            "domaine": b.get_domaine_display(),
+            "age": b.get_tranche_age_display(),
+            "depuis": b.date_signalement.strftime("%d/%m/%Y"),
+        }
+        rendus[r.pk] = Rendu(
+            titre=_("Un besoin attend une offre depuis le %(depuis)s") % contexte,
+            texte=_(
+                "Un besoin en %(domaine)s (%(age)s) signalé le %(depuis)s n’a toujours pas "
+                "d’offre : à porter au comité de pilotage ?"
+            )
+            % contexte,
+            lien=reverse("parcours:detail", args=[b.parcours_id]) if b.parcours_id else "",
+        )
+    return rendus
+
+
+# --- New assignment (raised by the services) ------------------------------------------------------
+
+
+def _affectations_valables(rappels: list[Rappel], le: date) -> set[int]:
+    """Still assigned: still référent or active intervenant of the open pathway."""
+    parcours = {
+        p.pk: p
+        for p in Parcours.objects.exclude(statut=Statut.SORTI)
+        .filter(pk__in={r.object_id for r in rappels})
+        .select_related("referent")
+        .prefetch_related("intervenants__professionnel")
+    }
+    valables = set()
+    for r in rappels:
+        p = parcours.get(r.object_id)
+        if p is None:
+            continue
+        affectes = {i.professionnel.user_id for i in p.intervenants.all() if i.actif}
+        if p.referent is not None:
+            affectes.add(p.referent.user_id)
+        if r.destinataire_id in affectes:
+            valables.add(r.pk)
+    return valables
+
+
 def enregistrer_les_genres() -> None:
     enregistrer(
         Genre(
@@ -315,6 +472,43 @@ def enregistrer_les_genres() -> None:
                 _(
                     "Le consentement de la famille de %(enfant)s a expiré le %(date)s : les "
                     "partenaires n’ont plus accès au parcours jusqu’à son renouvellement."
+                ),
+            ),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="action_en_retard",
+            libelle=gettext_lazy("Action en retard"),
+            modele=Action,
+            candidats=_actions_en_retard,
+            valables=_actions_valables,
+            rendre=_rendre_actions,
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="besoin_en_attente",
+            libelle=gettext_lazy("Besoin non couvert en attente"),
+            modele=BesoinNonCouvert,
+            candidats=_besoins_en_attente,
+            valables=_besoins_valables,
+            rendre=_rendre_besoins,
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="affectation",
+            libelle=gettext_lazy("Nouvelle affectation"),
+            modele=Parcours,
+            candidats=None,
+            valables=_affectations_valables,
+            rendre=lambda rappels: _rendre_parcours(
+                rappels,
+                _("Un parcours vous a été confié"),
+                _(
+                    "Vous suivez désormais le parcours de %(enfant)s (depuis le %(date)s). "
+                    "Ouvrez-le pour prendre connaissance de ses objectifs et de ses actions."
                 ),
             ),
         )

@@ -38,7 +38,7 @@ def test_la_cloche_compte_les_rappels_non_lus_de_l_utilisateur_seulement(client,
 
     badge = client.get(reverse("notifications:compteur")).content.decode()
 
-    assert "1 non lu" in badge
+    assert "2 non lus" in badge  # the assignment and the coming review
     connecter(client, professionnel(partenaire(equipe.programme)).user)
     assert "non lu" not in client.get(reverse("notifications:compteur")).content.decode()
 
@@ -49,7 +49,7 @@ def test_la_liste_dit_quoi_faire_et_ouvrir_marque_lu_puis_mene_au_parcours(clien
 
     page = client.get(reverse("notifications:liste")).content.decode()
     assert "La revue du parcours de Lou S. est prévue le" in page
-    rappel = Rappel.objects.get(destinataire=referent.user)
+    rappel = Rappel.objects.get(destinataire=referent.user, genre="revue_proche")
 
     reponse = client.post(reverse("notifications:ouvrir", args=[rappel.pk]))
 
@@ -57,12 +57,15 @@ def test_la_liste_dit_quoi_faire_et_ouvrir_marque_lu_puis_mene_au_parcours(clien
     assert reponse.url == reverse("parcours:detail", args=[parcours.pk])
     rappel.refresh_from_db()
     assert rappel.lu_le is not None
-    assert "Marquer comme lu" not in client.get(reverse("notifications:liste")).content.decode()
+    page = client.get(reverse("notifications:liste")).content.decode()
+    assert page.count("Marquer comme lu") == 1  # the assignment is still unread
 
 
 def test_marquer_lu_le_rappel_d_un_autre_donne_404_sans_rien_changer(client, monde):
     equipe, referent, _p = monde
-    rappel_du_coordinateur = Rappel.objects.get(destinataire=equipe.coordinateur)
+    rappel_du_coordinateur = Rappel.objects.get(
+        destinataire=equipe.coordinateur, genre="revue_proche"
+    )
     connecter(client, referent.user)
 
     for nom in ("notifications:lue", "notifications:ouvrir"):
@@ -86,7 +89,7 @@ def test_la_liste_coute_le_meme_nombre_de_requetes_avec_1_et_20_rappels(
     connecter(client, referent.user)
     url = reverse("notifications:liste")
     client.get(url)
-    with django_assert_num_queries(11) as peu:
+    with django_assert_num_queries(12) as peu:
         client.get(url)
     for i in range(19):
         autre = ParcoursFactory(
@@ -98,7 +101,7 @@ def test_la_liste_coute_le_meme_nombre_de_requetes_avec_1_et_20_rappels(
         autre.referent = referent
         autre.save()
     service.rappels_scanner()
-    assert Rappel.objects.filter(destinataire=referent.user).count() == 20
+    assert Rappel.objects.filter(destinataire=referent.user).count() == 21
     with django_assert_num_queries(len(peu.captured_queries)):
         client.get(url)
 

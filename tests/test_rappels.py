@@ -139,7 +139,11 @@ def test_un_consentement_proche_de_l_expiration_puis_retire_ne_rappelle_plus(
     service.rappels_scanner(le=AUJOURDHUI)
     rappel.refresh_from_db()
     assert rappel.statut == StatutRappel.ANNULE
-    assert not Rappel.objects.visibles().filter(destinataire_id=referent.user_id).exists()
+    assert not (
+        Rappel.objects.visibles()
+        .filter(destinataire_id=referent.user_id, genre__startswith="consentement")
+        .exists()
+    )
 
 
 def test_un_parcours_sans_activite_previent_son_referent(equipe, structure, referent):
@@ -272,7 +276,7 @@ def test_rien_n_est_mis_en_file_si_la_transaction_est_annulee(
         except RuntimeError:
             pass
     assert rappels_en_file == []
-    assert not Rappel.objects.exists()
+    assert not Rappel.objects.filter(genre="revue_proche").exists()
 
 
 def test_le_recapitulatif_quotidien_regroupe_les_rappels_du_jour(equipe, structure):
@@ -288,7 +292,7 @@ def test_le_recapitulatif_quotidien_regroupe_les_rappels_du_jour(equipe, structu
     service.resume_envoyer(user_id=referent.user_id, jour=date.today())
 
     [courriel] = [m for m in mail.outbox if m.to == [referent.user.email]]
-    assert courriel.body.count("/parcours/") == 3
+    assert courriel.body.count("La revue du parcours de Lou N.") == 3
     assert set(
         Rappel.objects.filter(destinataire_id=referent.user_id).values_list("statut", flat=True)
     ) == {StatutRappel.RESUME}
@@ -298,10 +302,10 @@ def test_in_app_seulement_ne_part_jamais_par_courriel(equipe, structure):
     referent = professionnel(structure, user__frequence_courriels=FrequenceCourriels.AUCUN)
     _dossier(equipe, structure, revue=date.today() + timedelta(2), referent=referent)
     service.rappels_scanner()
-    rappel = Rappel.objects.get(destinataire_id=referent.user_id)
+    rappel = Rappel.objects.get(destinataire_id=referent.user_id, genre="revue_proche")
     assert rappel.statut == StatutRappel.SANS_COURRIEL
     assert service.rappel_envoyer(rappel_id=rappel.pk).startswith("déjà traité")
-    assert Rappel.objects.non_lus().filter(destinataire_id=referent.user_id).count() == 1
+    assert Rappel.objects.non_lus().filter(destinataire_id=referent.user_id).count() == 2
 
 
 def test_un_coordinateur_d_un_autre_programme_ne_recoit_rien(equipe, structure, referent):
@@ -311,3 +315,83 @@ def test_un_coordinateur_d_un_autre_programme_ne_recoit_rien(equipe, structure, 
     service.rappels_scanner(le=AUJOURDHUI)
     destinataires = set(Rappel.objects.values_list("destinataire_id", flat=True))
     assert destinataires == {referent.user_id, equipe.coordinateur.pk}
+
+
+def test_une_action_en_retard_previent_son_professionnel_et_le_referent_jusqu_a_son_resultat(
+    equipe, structure, referent
+):
+    from parcours.models import Action, StatutAction
+
+    parcours, _c = _dossier(equipe, structure, referent=referent)
+    realisateur = professionnel(structure)
+    action = Action.objects.create(
+        parcours=parcours,
+        intitule="Atelier synthétique",
+        structure=structure,
+        professionnel=realisateur,
+        date_debut=AUJOURDHUI - timedelta(days=30),
+        date_fin=AUJOURDHUI - timedelta(days=2),
+        statut=StatutAction.EN_COURS,
+    )
+
+    service.rappels_scanner(le=AUJOURDHUI)
+    assert sorted(_rappels("action_en_retard")) == sorted(
+        [
+            ("action_en_retard", action.pk, realisateur.user_id, action.date_fin),
+            ("action_en_retard", action.pk, referent.user_id, action.date_fin),
+        ]
+    )
+
+    Action.objects.filter(pk=action.pk).update(
+        statut=StatutAction.REALISEE, resultat="Objectif atteint"
+    )
+    service.rappels_scanner(le=AUJOURDHUI)
+    assert set(
+        Rappel.objects.filter(genre="action_en_retard").values_list("statut", flat=True)
+    ) == {StatutRappel.ANNULE}
+
+
+def test_un_besoin_non_couvert_ancien_previent_la_coordination(equipe, structure, referent):
+    from parcours.models import BesoinNonCouvert
+    from partenaires.models import Domaine
+
+    besoin = BesoinNonCouvert.objects.create(
+        programme=equipe.programme,
+        domaine=Domaine.SANTE,
+        tranche_age="6-10",
+        description="Bilan orthophonique introuvable",
+        date_signalement=AUJOURDHUI - timedelta(days=61),
+    )
+    BesoinNonCouvert.objects.create(
+        programme=equipe.programme,
+        domaine=Domaine.SPORT,
+        tranche_age="6-10",
+        description="Récent",
+        date_signalement=AUJOURDHUI - timedelta(days=10),
+    )
+
+    service.rappels_scanner(le=AUJOURDHUI)
+
+    assert _rappels("besoin_en_attente") == [
+        ("besoin_en_attente", besoin.pk, equipe.coordinateur.pk, AUJOURDHUI - timedelta(days=1))
+    ]
+    [(_rappel, rendu)] = service.rendre(list(Rappel.objects.filter(genre="besoin_en_attente")))
+    assert "Santé" in rendu.texte
+
+
+def test_une_affectation_previent_le_professionnel_apres_validation_seulement(
+    equipe, structure, referent, django_capture_on_commit_callbacks
+):
+    from tests.factories.partage import ajouter_intervenant
+
+    parcours, _c = _dossier(equipe, structure)
+    nouveau = professionnel(structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT)
+
+    with django_capture_on_commit_callbacks(execute=False) as en_file:
+        ajouter_intervenant(parcours, nouveau, auteur=equipe.coordinateur)
+
+    [rappel] = Rappel.objects.filter(genre="affectation", destinataire=nouveau.user)
+    assert rappel.object_id == parcours.pk
+    assert len(en_file) == 1  # the immediate send, enqueued on commit
+    service.rappel_envoyer(rappel_id=rappel.pk)
+    assert "Un parcours vous a été confié" in mail.outbox[0].subject

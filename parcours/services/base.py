@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partenaires.models import Partenariat, Professionnel, Structure
 from reussite.core.models import Programme, User
+from reussite.core.rappels import rappel_signaler
 
 from ..models import (
     ChangementStatut,
@@ -129,6 +130,11 @@ def _verifier_affectation(
         )
 
 
+def signaler_affectation(*, parcours: Parcours, professionnel: Professionnel) -> None:
+    """The professional assigned learns it at once (an immediate reminder, sent after commit)."""
+    rappel_signaler(genre_nom="affectation", objet=parcours, destinataire=professionnel.user)
+
+
 def _verifier_referent(referent: Professionnel | None, programme: Programme, parcours=None) -> None:
     if referent is not None:
         _verifier_affectation(referent, programme, parcours, "referent")
@@ -173,6 +179,8 @@ def enfant_et_parcours_creer(
         parcours, ancien="", auteur=auteur, commentaire=_("Création du parcours")
     )
     parcours_permissions_recalculer(parcours=parcours)
+    if parcours.referent is not None:
+        signaler_affectation(parcours=parcours, professionnel=parcours.referent)
     return parcours
 
 
@@ -243,6 +251,8 @@ def parcours_modifier(
     _toucher(actuel)
     _sauver(actuel)
     parcours_permissions_recalculer(parcours=actuel)
+    if actuel.referent_id != ancien_referent and actuel.referent is not None:
+        signaler_affectation(parcours=actuel, professionnel=actuel.referent)
     return actuel
 
 
@@ -418,6 +428,7 @@ def intervenant_ajouter(
     )
     _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)
+    signaler_affectation(parcours=actuel, professionnel=professionnel)
     return intervenant
 
 
@@ -448,6 +459,7 @@ def portefeuille_transferer(
         _toucher(parcours)
         parcours.save(update_fields=["referent", "version", "derniere_activite", "modifie_le"])
         parcours_permissions_recalculer(parcours=parcours)
+        signaler_affectation(parcours=parcours, professionnel=nouveau)
     return len(a_transferer)
 
 
