@@ -65,6 +65,7 @@ EXEMPTEES = {
     "notifications:compteur": "le nombre de rappels non lus de l’utilisateur connecté",
     "notifications:tout_lire": "marque comme lus les rappels de l’utilisateur connecté seulement",
     "notifications:preferences": "les préférences de l’utilisateur connecté",
+    "notifications:echecs": "les envois en échec des programmes que l’utilisateur coordonne",
     "parcours:charte": "la charte de confidentialité : aucune donnée d’enfant ; `next` est une URL "
     "vérifiée par url_has_allowed_host_and_scheme (test_charte_*)",
 }
@@ -221,7 +222,8 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         object_id=parcours.pk,
         programme_id=parcours.programme_id,
         echeance=date.today(),
-        statut=StatutRappel.SANS_COURRIEL,
+        # Failed: every reminder URL applies to it (read, open, send again).
+        statut=StatutRappel.ECHEC,
     )
     return Dossier(parcours, c, affectation, mere, structure, professionnel(structure), rappel)
 

@@ -89,7 +89,7 @@ def test_la_liste_coute_le_meme_nombre_de_requetes_avec_1_et_20_rappels(
     connecter(client, referent.user)
     url = reverse("notifications:liste")
     client.get(url)
-    with django_assert_num_queries(12) as peu:
+    with django_assert_num_queries(13) as peu:
         client.get(url)
     for i in range(19):
         autre = ParcoursFactory(
@@ -117,3 +117,29 @@ def test_les_preferences_changent_la_facon_de_recevoir_les_courriels(client, mon
     assert referent.user.frequence_courriels == FrequenceCourriels.AUCUN
     erreur = client.post(reverse("notifications:preferences"), {"frequence_courriels": "x"})
     assert "Sélectionnez un choix valide" in erreur.content.decode()
+
+
+def test_les_echecs_d_envoi_sont_montres_a_la_coordination_du_programme_seulement(
+    client, monde, django_capture_on_commit_callbacks
+):
+    equipe, referent, _p = monde
+    rappel = Rappel.objects.get(destinataire=referent.user, genre="revue_proche")
+    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="550 boîte inconnue", essais_max=1)
+
+    connecter(client, equipe.coordinateur)
+    page = client.get(reverse("notifications:echecs")).content.decode()
+    assert "550 boîte inconnue" in page
+    assert referent.user.email in page
+
+    autre = pre(nom="Autre programme")
+    connecter(client, autre.coordinateur)
+    assert "550 boîte inconnue" not in client.get(reverse("notifications:echecs")).content.decode()
+    assert client.post(reverse("notifications:renvoyer", args=[rappel.pk])).status_code == 404
+
+    connecter(client, equipe.coordinateur)
+    with django_capture_on_commit_callbacks(execute=False) as en_file:
+        reponse = client.post(reverse("notifications:renvoyer", args=[rappel.pk]))
+    assert reponse.status_code == 302
+    rappel.refresh_from_db()
+    assert (rappel.statut, rappel.tentatives) == ("a_envoyer", 0)
+    assert len(en_file) == 1

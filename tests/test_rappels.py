@@ -395,3 +395,29 @@ def test_une_affectation_previent_le_professionnel_apres_validation_seulement(
     assert len(en_file) == 1  # the immediate send, enqueued on commit
     service.rappel_envoyer(rappel_id=rappel.pk)
     assert "Un parcours vous a été confié" in mail.outbox[0].subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_scans_simultanes_ne_creent_qu_un_rappel_par_evenement(equipe, structure, referent):
+    """Two beat processes at once: the unique constraint decides, not the timing."""
+    _dossier(equipe, structure, revue=AUJOURDHUI + timedelta(days=3), referent=referent)
+    depart = threading.Barrier(2)
+    erreurs = []
+
+    def scanner():
+        try:
+            depart.wait(5)
+            service.rappels_scanner(le=AUJOURDHUI)
+        except Exception as exc:
+            erreurs.append(exc)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=scanner) for _i in range(2)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join(30)
+
+    assert not erreurs
+    assert len(_rappels("revue_proche")) == 2  # the référent and the coordinator, once each

@@ -64,18 +64,21 @@ def _attendre(condition, message: str):
 
 def test_le_meme_message_livre_deux_fois_n_envoie_qu_un_courriel():
     rappel = _rappel()
+    identifiant = str(uuid.uuid4())
+    file = f"rappels-test-{identifiant[:8]}"
     executions = []
 
     def compter(sender=None, task_id=None, **kwargs):
-        if getattr(sender, "name", None) == rappel_envoyer.name:
+        if task_id == identifiant:
             executions.append(task_id)
 
     task_postrun.connect(compter)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            identifiant = str(uuid.uuid4())
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[file]
+        ):
             for _fois in range(2):
-                rappel_envoyer.apply_async(args=[rappel.pk], task_id=identifiant)
+                rappel_envoyer.apply_async(args=[rappel.pk], task_id=identifiant, queue=file)
             _attendre(lambda: len(executions) >= 2, "the worker did not run both deliveries")
     finally:
         task_postrun.disconnect(compter)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from .models import JournalAcces, Programme, User
+from .models import JournalAcces, Programme, Rappel, User
 
 
 @admin.register(User)
@@ -58,6 +58,34 @@ class JournalAccesAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rappel)
+class RappelAdmin(admin.ModelAdmin):
+    """Platform staff follow the sends (failures included) without any child's identity: rows
+    show kinds, ids and SMTP errors, never the wording."""
+
+    list_display = [
+        "cree_le",
+        "genre",
+        "statut",
+        "echeance",
+        "destinataire_id",
+        "programme_id",
+        "object_id",
+        "tentatives",
+        "erreur",
+    ]
+    list_filter = ["statut", "genre"]
+    date_hierarchy = "cree_le"
+    fields = [*list_display, "envoye_le", "lu_le"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -14,8 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .forms import ModeleFormulaireDsfr
-from .models import Rappel, User
-from .rappels import libelles, rappel_marquer_lu, rappels_tout_marquer_lus, rendre
+from .models import Programme, Rappel, Role, StatutRappel, User
+from .rappels import (
+    libelles,
+    rappel_marquer_lu,
+    rappel_renvoyer,
+    rappels_tout_marquer_lus,
+    rendre,
+)
 
 PAR_PAGE = 25
 
@@ -95,3 +101,36 @@ def preferences(request):
         messages.success(request, _("Vos préférences sont enregistrées."))
         return redirect("notifications:preferences")
     return render(request, "core/preferences.html", {"form": form})
+
+
+def _echecs_visibles(user):
+    return Rappel.objects.filter(
+        statut=StatutRappel.ECHEC,
+        programme_id__in=Programme.objects.avec_role(user, Role.COORDINATEUR).values("pk"),
+    ).select_related("destinataire")
+
+
+def echecs(request):
+    """Reminders whose email could not be delivered, for the programme's coordinators."""
+    page = Paginator(_echecs_visibles(request.user).order_by("-cree_le", "-pk"), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    noms = libelles()
+    elements = [
+        {"rappel": r, "rendu": rendu, "genre": noms.get(r.genre, r.genre)}
+        for r, rendu in rendre(list(page.object_list))
+    ]
+    return render(request, "core/echecs.html", {"page": page, "elements": elements})
+
+
+@require_POST
+def echec_renvoyer(request, rappel_pk):
+    rappel = _echecs_visibles(request.user).filter(pk=rappel_pk).first()
+    if rappel is None:
+        raise Http404(_("Rappel introuvable."))
+    rappel_renvoyer(rappel=rappel)
+    messages.success(
+        request,
+        _("Le courriel sera renvoyé à %(qui)s.") % {"qui": rappel.destinataire.get_full_name()},
+    )
+    return redirect("notifications:echecs")

@@ -328,6 +328,14 @@ def rappel_noter_echec(*, rappel_id: int, erreur: str, essais_max: int) -> int:
         return rappel.tentatives
 
 
+def rappel_renvoyer(*, rappel: Rappel) -> None:
+    """A coordinator asks to try a failed send again (after fixing an address, say)."""
+    Rappel.objects.filter(pk=rappel.pk, statut=StatutRappel.ECHEC).update(
+        statut=StatutRappel.A_ENVOYER, tentatives=0, erreur=""
+    )
+    _envoyer_apres_validation([rappel.pk])
+
+
 def _courriel(*, destinataire, sujet, gabarit, contexte, message_id) -> EmailMultiAlternatives:
     contexte = {"destinataire": destinataire, "site": settings.SITE_URL, **contexte}
     message = EmailMultiAlternatives(

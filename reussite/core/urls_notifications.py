@@ -11,4 +11,6 @@ urlpatterns = [
     path("preferences/", notifications.preferences, name="preferences"),
     path("<int:rappel_pk>/ouvrir/", notifications.notification_ouvrir, name="ouvrir"),
     path("<int:rappel_pk>/lu/", notifications.notification_lue, name="lue"),
+    path("echecs/", notifications.echecs, name="echecs"),
+    path("echecs/<int:rappel_pk>/renvoyer/", notifications.echec_renvoyer, name="renvoyer"),
 ]

@@ -82,6 +82,8 @@ WSGI_APPLICATION = "reussite.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///reussite")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection that died with a PostgreSQL restart is replaced, not reused (workers, beat).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The access trail is written through its own connection, outside the request's transaction.
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -167,6 +169,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Workers and beat wait for the broker to come back instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
