@@ -142,6 +142,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     env = dict(os.environ)
     port = int(env.get("PORT") or 8000)
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     services: list = []
     children: list[tuple[str, subprocess.Popen]] = []
     exit_code = 0
@@ -153,6 +154,8 @@ def main() -> int:
         configure(env, services)
         run_step("applying migrations", [*MANAGE, "migrate", "--noinput"], env)
         demo_output = run_step("loading the demo data", [*MANAGE, "demo_data"], env, capture=True)
+        # What the daily beat task would find today, so that the bell is not empty at first.
+        run_step("finding the reminders due today", [*MANAGE, "rappels_scanner"], env)
 
         celery = [PYTHON, "-m", "celery", "-A", "reussite"]
         processes = {

@@ -63,7 +63,7 @@ from partenaires.models import (
     TypeStructure,
 )
 from reussite.core.charte import CHARTE_VERSION
-from reussite.core.models import AcceptationCharte, Programme, Role, User
+from reussite.core.models import AcceptationCharte, FrequenceCourriels, Programme, Role, User
 from reussite.core.services import role_attribuer
 
 GRAINE = 2026
@@ -487,7 +487,18 @@ class _Generateur:
             prenom, nom = self.fake.first_name(), self.fake.last_name()
             if email is None:
                 email = self._email(prenom, nom, DOMAINE)
-            users.append(User(email=email, first_name=prenom, last_name=nom, password=mot_de_passe))
+            users.append(
+                User(
+                    email=email,
+                    first_name=prenom,
+                    last_name=nom,
+                    password=mot_de_passe,
+                    # The demo référent gets each reminder by email at once (console output).
+                    frequence_courriels=FrequenceCourriels.IMMEDIAT
+                    if email == EMAIL_REFERENT
+                    else FrequenceCourriels.QUOTIDIEN,
+                )
+            )
             professionnels.append(
                 Professionnel(
                     user=users[-1],
