@@ -29,6 +29,7 @@ from parcours.models import Parcours, Statut
 from reussite.celery import app
 from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel
 from reussite.core.tasks import rappel_envoyer
+from reussite.devtools.services import start_redis
 from tests.factories.core import coordinateur
 from tests.factories.parcours import ParcoursFactory
 
@@ -107,8 +108,10 @@ def _url_base_de_test() -> str:
     return f"postgres://{utilisateur}@{hote}:{port}/{reglages['NAME']}"
 
 
-@pytest.fixture
-def travailleur(tmp_path):
+APPLICATION_WORKER = "reussite-worker-de-test"
+
+
+def _lancer_worker(tmp_path, courtier: str):
     """A `celery worker` process (prefork, one child) on a queue of its own."""
     file = f"rappels-test-{uuid.uuid4().hex[:8]}"
     courriels = tmp_path / "courriels"
@@ -117,7 +120,9 @@ def travailleur(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "reussite.settings.test",
         "DATABASE_URL": _url_base_de_test(),
-        "CELERY_BROKER_URL": _courtier(),
+        # Its PostgreSQL sessions carry this name, so that a test can cut them.
+        "PGAPPNAME": APPLICATION_WORKER,
+        "CELERY_BROKER_URL": courtier,
         "CELERY_VISIBILITY_TIMEOUT": "10",
         "EMAIL_BACKEND": "tests.support.courriel.CourrielEnFichiers",
         "COURRIELS_DIR": str(courriels),
@@ -135,15 +140,25 @@ def travailleur(tmp_path):
         stdout=journal,
         stderr=subprocess.STDOUT,
     )
-    try:
-        yield file, courriels
-    finally:
+
+    def arreter():
         processus.terminate()
         try:
             processus.wait(20)
         except subprocess.TimeoutExpired:
             processus.kill()
         journal.close()
+
+    return file, courriels, arreter
+
+
+@pytest.fixture
+def travailleur(tmp_path):
+    file, courriels, arreter = _lancer_worker(tmp_path, _courtier())
+    try:
+        yield file, courriels
+    finally:
+        arreter()
 
 
 def _envoyes(courriels: Path) -> list[str]:
@@ -182,3 +197,79 @@ def test_un_worker_tue_apres_la_remise_smtp_renvoie_avec_le_meme_message_id(trav
     _tuer_pendant_l_envoi(file, courriels, "apres", rappel)
 
     assert _envoyes(courriels) == [rappel.message_id, rappel.message_id]
+
+
+def _envoyer_et_attendre(rappel: Rappel, file: str, courtier: str) -> None:
+    with app.connection_for_write(courtier) as liaison:
+        rappel_envoyer.apply_async(args=[rappel.pk], queue=file, connection=liaison)
+    _attendre(
+        lambda: Rappel.objects.get(pk=rappel.pk).statut == StatutRappel.ENVOYE,
+        f"reminder {rappel.pk} was not sent",
+    )
+
+
+def test_le_worker_reprend_seul_apres_un_redemarrage_de_redis_et_de_postgresql(tmp_path):
+    redis = start_redis()
+    try:
+        file, courriels, arreter = _lancer_worker(tmp_path, redis.url)
+        try:
+            _envoyer_et_attendre(_rappel(), file, redis.url)
+
+            # Redis restarts on the same port; PostgreSQL drops the worker's sessions.
+            redis.stop()
+            time.sleep(1)
+            redis = start_redis(port=redis.port)
+            with connection.cursor() as curseur:
+                curseur.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = %s",
+                    [APPLICATION_WORKER],
+                )
+            apres = _rappel()
+            _envoyer_et_attendre(apres, file, redis.url)
+        finally:
+            arreter()
+    finally:
+        redis.stop()
+    assert apres.message_id in _envoyes(courriels)
+    assert len(_envoyes(courriels)) == 2
+
+
+@pytest.mark.django_db(databases=["default", "journal"])
+def test_un_courtier_injoignable_ne_fait_pas_echouer_la_requete_et_rien_n_est_perdu(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The assignment commits; its immediate reminder waits in the database, and the periodic
+    pick-up enqueues it once the broker is back."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from reussite.core import rappels
+    from reussite.devtools.services import free_port
+    from tests.conftest import connecter
+    from tests.factories.partage import consentement, partenaire, pre, professionnel
+
+    equipe = pre(nom="PRE Courtier")
+    structure = partenaire(equipe.programme)
+    parcours = ParcoursFactory(programme=equipe.programme, statut=Statut.EN_COURS)
+    consentement(parcours, structures=[structure], auteur=equipe.coordinateur)
+    nouveau = professionnel(structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT)
+
+    monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.setattr(app, "_pool", None)
+    client = connecter(Client(), equipe.coordinateur)
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            reverse("parcours:intervenant_ajouter", args=[parcours.pk]),
+            {"intervenant-professionnel": nouveau.pk},
+        )
+
+    assert reponse.status_code == 302
+    rappel = Rappel.objects.get(genre="affectation", destinataire=nouveau.user)
+    assert rappel.statut == StatutRappel.A_ENVOYER
+    Rappel.objects.filter(pk=rappel.pk).update(
+        cree_le=rappel.cree_le - rappels.DELAI_REPRISE - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks() as en_file:
+        assert rappels.rappels_reprendre() == 1
+    assert len(en_file) == 1

@@ -290,12 +290,13 @@ class RedisInstance:
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
 
-def start_redis(*, attempts: int = 3) -> RedisInstance:
+def start_redis(*, attempts: int = 3, port: int | None = None) -> RedisInstance:
+    """A throwaway Redis on loopback; `port` restarts one where a stopped one listened."""
     base_dir = Path(tempfile.mkdtemp(prefix="reussite-redis-"))
     instance = RedisInstance(port=0, base_dir=base_dir)
     try:
         for attempt in range(attempts):
-            instance.port = free_port()
+            instance.port = port if port is not None else free_port()
             # fmt: off
             args = [
                 "redis-server",

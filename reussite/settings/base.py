@@ -172,6 +172,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # Workers and beat wait for the broker to come back instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection drops is cancelled and redelivered (acks_late):
+# every task here is idempotent, and Celery 6 makes this the default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
