@@ -53,6 +53,8 @@ HORS_BALAYAGE = {
     "admin/": "l’administration Django : réservée au personnel (is_staff), hors du produit",
     "mot-de-passe/": "réinitialisation et changement du mot de passe : aucune donnée d’enfant, "
     "jetons signés de Django",
+    "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
+    "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
 }
 
 # URL names that need no object id and show no child data beyond what `visibles_par` gives.

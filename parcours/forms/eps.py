@@ -1,0 +1,125 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partenaires.models import Domaine, Professionnel
+from reussite.core.forms import DateInput, FormulaireDsfr
+
+from ..models import Decision
+from ..services import professionnels_invitables
+
+__all__ = [
+    "AjoutOrdreDuJourForm",
+    "DecisionForm",
+    "ObjectifOuvertFormSet",
+    "PlanificationForm",
+    "PresencesForm",
+]
+
+
+class DateHeureInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ProfessionnelChoix(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.get_full_name()} – {obj.get_fonction_display()}, {obj.structure.nom}"
+
+
+class PlanificationForm(FormulaireDsfr):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)
+    date = forms.DateTimeField(
+        label=_("Date et heure"),
+        widget=DateHeureInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        error_messages={"invalid": _("Saisissez une date et une heure valides.")},
+    )
+    lieu = forms.CharField(label=_("Lieu"), max_length=200)
+    invites = ProfessionnelChoix(
+        label=_("Professionnels invités"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Chacun reçoit une invitation, puis un rappel la veille."),
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        programme = None
+        if self.is_bound:
+            programme = programmes.filter(pk=self.data.get("programme") or None).first()
+        programme = programme or programmes.first()
+        self.fields["invites"].queryset = (
+            professionnels_invitables(programme) if programme else Professionnel.objects.none()
+        )
+
+    def clean_date(self):
+        valeur = self.cleaned_data["date"]
+        if valeur < timezone.now():
+            raise forms.ValidationError(_("La réunion ne peut pas être planifiée dans le passé."))
+        return valeur
+
+
+class ParcoursChoix(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.enfant.nom} {obj.enfant.prenom}"
+
+
+class AjoutOrdreDuJourForm(FormulaireDsfr):
+    parcours = ParcoursChoix(label=_("Ajouter un parcours à l’ordre du jour"), queryset=None)
+
+    def __init__(self, *args, candidats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parcours"].queryset = candidats
+
+
+class PresencesForm(FormulaireDsfr):
+    presents = forms.MultipleChoiceField(
+        label=_("Présents"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presents"].choices = [
+            (str(i.pk), f"{i.professionnel.user.get_full_name()} – {i.professionnel.structure.nom}")
+            for i in invitations
+        ]
+        self.fields["presents"].initial = [str(i.pk) for i in invitations if i.present]
+
+
+class DecisionForm(FormulaireDsfr):
+    decision = forms.ChoiceField(
+        label=_("Décision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    releve_conclusions = forms.CharField(
+        label=_("Relevé de conclusions"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Lu par les partenaires qui suivent ce parcours : n’y écrivez rien de confidentiel."
+        ),
+    )
+    date_prochaine_revue = forms.DateField(
+        label=_("Prochaine revue"), widget=DateInput(), required=False
+    )
+
+
+class ObjectifOuvertForm(FormulaireDsfr):
+    domaine = forms.ChoiceField(
+        label=_("Domaine"),
+        choices=[("", _("Choisir un domaine")), *Domaine.choices],
+        required=False,
+    )
+    intitule = forms.CharField(label=_("Objectif"), max_length=300, required=False)
+
+    def clean(self):
+        donnees = super().clean()
+        if bool(donnees.get("domaine")) != bool(donnees.get("intitule")):
+            raise forms.ValidationError(_("Indiquez le domaine et l’intitulé de l’objectif."))
+        return donnees
+
+
+ObjectifOuvertFormSet = forms.formset_factory(ObjectifOuvertForm, extra=2, max_num=5)

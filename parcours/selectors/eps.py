@@ -1,0 +1,82 @@
+"""Reads for EPS meetings. A meeting is reachable by its programme's PRE team and by the
+professionals invited to it; each pathway on it is named only to who may see that pathway."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Examen, InvitationEPS, Objectif, Parcours, ReunionEPS
+from .base import programmes_equipe_pre
+
+__all__ = [
+    "examens_lisibles",
+    "invitations",
+    "liste_des_reunions",
+    "ordre_du_jour",
+    "reunion_pour",
+    "reunions_pour",
+]
+
+
+def reunions_pour(user):
+    invite = InvitationEPS.objects.filter(reunion=OuterRef("pk"), professionnel__user=user)
+    return ReunionEPS.objects.filter(
+        Q(programme__in=programmes_equipe_pre(user)) | Q(Exists(invite))
+    ).select_related("programme")
+
+
+def reunion_pour(user, pk, *, equipe: bool = False) -> ReunionEPS:
+    """The meeting `pk` if the user may open it (as the PRE team when `equipe`); else 404."""
+    base = (
+        ReunionEPS.objects.filter(programme__in=programmes_equipe_pre(user))
+        if equipe
+        else reunions_pour(user)
+    )
+    reunion = base.select_related("programme").filter(pk=pk).first()
+    if reunion is None:
+        raise Http404(_("Réunion introuvable."))
+    return reunion
+
+
+def ordre_du_jour(reunion: ReunionEPS, user) -> list[Examen]:
+    """The agenda, each item flagged `visible` (the user may see that pathway), with what the
+    decision opened. A constant number of queries whatever the agenda's length."""
+    visibles = Parcours.objects.visibles_par(user).filter(pk=OuterRef("parcours_id"))
+    examens = list(
+        reunion.examens.annotate(visible=Exists(visibles))
+        .select_related("parcours__enfant", "parcours__referent__user", "decide_par")
+        .order_by("ordre", "pk")
+    )
+    ouverts: dict[int, list[Objectif]] = {}
+    for objectif in Objectif.objects.filter(examen__in=[e.pk for e in examens]).order_by("pk"):
+        ouverts.setdefault(objectif.examen_id, []).append(objectif)
+    for examen in examens:
+        examen.objectifs_ouverts = ouverts.get(examen.pk, [])
+    return examens
+
+
+def invitations(reunion: ReunionEPS) -> list[InvitationEPS]:
+    return list(
+        reunion.invitations.select_related(
+            "professionnel__user", "professionnel__structure"
+        ).order_by("professionnel__user__last_name", "pk")
+    )
+
+
+def liste_des_reunions(user):
+    maintenant = timezone.now()
+    base = reunions_pour(user).annotate(nombre_examens=Count("examens"))
+    return {
+        "a_venir": list(base.filter(date__gte=maintenant).order_by("date", "pk")),
+        "passees": base.filter(date__lt=maintenant).order_by("-date", "-pk"),
+    }
+
+
+def examens_lisibles(parcours: Parcours):
+    """The decided examinations of a pathway the user may already read (relevés only)."""
+    return (
+        parcours.examens.exclude(decision="")
+        .select_related("reunion")
+        .order_by("-reunion__date", "-pk")
+    )

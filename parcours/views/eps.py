@@ -1,0 +1,258 @@
+"""EPS meetings: list, planning, the meeting page (agenda, attendance), one examination per
+pathway, and the printable agenda and minutes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..access import ECRITURE, parcours_pour
+from ..forms import (
+    AjoutOrdreDuJourForm,
+    DecisionForm,
+    ObjectifOuvertFormSet,
+    PlanificationForm,
+    PresencesForm,
+)
+from ..models import Parcours, Statut
+from ..selectors import (
+    invitations,
+    liste_des_reunions,
+    ordre_du_jour,
+    programmes_equipe_pre,
+    reunion_pour,
+)
+from ..services import (
+    ConflitDeModification,
+    ObjectifOuvert,
+    examen_decider,
+    ordre_du_jour_ajouter,
+    ordre_du_jour_proposer,
+    ordre_du_jour_retirer,
+    presences_enregistrer,
+    reunion_planifier,
+)
+from .pages import _appliquer_erreurs, _version
+
+
+@require_GET
+def eps_liste(request):
+    reunions = liste_des_reunions(request.user)
+    passees = Paginator(reunions["passees"], 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "parcours/eps/liste.html",
+        {
+            "a_venir": reunions["a_venir"],
+            "passees": passees,
+            "peut_planifier": programmes_equipe_pre(request.user).exists(),
+        },
+    )
+
+
+def eps_planifier(request):
+    programmes = programmes_equipe_pre(request.user).order_by("nom")
+    if not programmes.exists():
+        raise Http404(_("Page introuvable."))
+    form = PlanificationForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
+        date_heure = form.cleaned_data["date"]
+        # The agenda proposes the due pathways the planner may see; they adjust it next.
+        proposes = ordre_du_jour_proposer(
+            programme=programme,
+            le=timezone.localtime(date_heure).date(),
+            parmi=Parcours.objects.visibles_par(request.user),
+        )
+        try:
+            reunion = reunion_planifier(
+                programme=programme,
+                date_heure=date_heure,
+                lieu=form.cleaned_data["lieu"],
+                invites=form.cleaned_data["invites"],
+                parcours=list(proposes),
+                auteur=request.user,
+            )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(
+                request,
+                _(
+                    "La réunion est planifiée. L’ordre du jour propose les parcours dont la revue "
+                    "est due : retirez-en ou ajoutez-en."
+                ),
+            )
+            return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
+    return render(request, "parcours/eps/planifier.html", {"form": form})
+
+
+def _contexte_reunion(request, reunion, *, equipe: bool) -> dict:
+    examens = ordre_du_jour(reunion, request.user)
+    invites = invitations(reunion)
+    contexte = {
+        "reunion": reunion,
+        "equipe": equipe,
+        "examens": [e for e in examens if e.visible],
+        "autres": sum(1 for e in examens if not e.visible),
+        "invitations": invites,
+    }
+    if equipe:
+        deja = [e.parcours_id for e in examens]
+        candidats = (
+            Parcours.objects.visibles_par(request.user)
+            .filter(programme=reunion.programme)
+            .exclude(statut=Statut.SORTI)
+            .exclude(pk__in=deja)
+            .select_related("enfant")
+            .order_by("enfant__nom", "enfant__prenom")
+        )
+        contexte["form_ajout"] = AjoutOrdreDuJourForm(candidats=candidats, prefix="ajout")
+        contexte["form_presences"] = PresencesForm(invitations=invites, prefix="presences")
+    return contexte
+
+
+def _est_equipe(user, reunion) -> bool:
+    return programmes_equipe_pre(user).filter(pk=reunion.programme_id).exists()
+
+
+@require_GET
+def eps_reunion(request, reunion_pk):
+    reunion = reunion_pour(request.user, reunion_pk)
+    equipe = _est_equipe(request.user, reunion)
+    return render(
+        request, "parcours/eps/reunion.html", _contexte_reunion(request, reunion, equipe=equipe)
+    )
+
+
+@require_POST
+def eps_ajouter(request, reunion_pk):
+    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    candidats = Parcours.objects.visibles_par(request.user).filter(programme=reunion.programme)
+    form = AjoutOrdreDuJourForm(request.POST, candidats=candidats, prefix="ajout")
+    if form.is_valid():
+        try:
+            ordre_du_jour_ajouter(reunion=reunion, parcours=form.cleaned_data["parcours"])
+        except ValidationError as erreur:
+            for message in erreur.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Le parcours est ajouté à l’ordre du jour."))
+    else:
+        messages.error(request, _("Choisissez un parcours de ce programme."))
+    return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
+
+
+def _examen(request, reunion, examen_pk):
+    examen = reunion.examens.select_related("parcours").filter(pk=examen_pk).first()
+    if examen is None:
+        raise Http404(_("Examen introuvable."))
+    return examen
+
+
+@require_POST
+def eps_retirer(request, reunion_pk, examen_pk):
+    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    examen = _examen(request, reunion, examen_pk)
+    # Removing names nobody but who may see the pathway.
+    parcours_pour(user=request.user, pk=examen.parcours_id)
+    try:
+        ordre_du_jour_retirer(examen=examen)
+    except ValidationError as erreur:
+        for message in erreur.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Le parcours est retiré de l’ordre du jour."))
+    return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
+
+
+@require_POST
+def eps_presences(request, reunion_pk):
+    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    form = PresencesForm(request.POST, invitations=invitations(reunion), prefix="presences")
+    if form.is_valid():
+        presences_enregistrer(
+            reunion=reunion, presents={int(pk) for pk in form.cleaned_data["presents"]}
+        )
+        messages.success(request, _("Les présences sont enregistrées."))
+    else:
+        messages.error(request, _("Les présences n’ont pas pu être enregistrées."))
+    return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
+
+
+def eps_examen(request, reunion_pk, examen_pk):
+    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    examen = _examen(request, reunion, examen_pk)
+    parcours = parcours_pour(user=request.user, pk=examen.parcours_id, perm=ECRITURE)
+    conflit = None
+    if request.method == "POST":
+        form = DecisionForm(request.POST, prefix="decision")
+        formset = ObjectifOuvertFormSet(request.POST, prefix="objectifs")
+        if form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    examen_decider(
+                        examen=examen,
+                        decision=form.cleaned_data["decision"],
+                        releve_conclusions=form.cleaned_data["releve_conclusions"],
+                        date_prochaine_revue=form.cleaned_data["date_prochaine_revue"],
+                        objectifs=[
+                            ObjectifOuvert(domaine=f["domaine"], intitule=f["intitule"])
+                            for f in formset.cleaned_data
+                            if f.get("intitule")
+                        ],
+                        version=_version(request.POST),
+                        auteur=request.user,
+                    )
+            except ConflitDeModification as exc:
+                conflit = exc.actuel
+                form.add_error(
+                    None,
+                    _(
+                        "Quelqu’un a enregistré une décision pour ce parcours pendant que vous "
+                        "la saisissiez. Vos saisies sont conservées ci-dessous, à côté de la "
+                        "décision enregistrée ; enregistrez à nouveau pour la remplacer."
+                    ),
+                )
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("La décision est enregistrée."))
+                return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
+    else:
+        form = DecisionForm(
+            prefix="decision",
+            initial={
+                "decision": examen.decision,
+                "releve_conclusions": examen.releve_conclusions,
+                "date_prochaine_revue": examen.date_prochaine_revue,
+            },
+        )
+        formset = ObjectifOuvertFormSet(prefix="objectifs")
+    return render(
+        request,
+        "parcours/eps/examen.html",
+        {
+            "reunion": reunion,
+            "examen": examen,
+            "parcours": parcours,
+            "form": form,
+            "formset": formset,
+            "conflit": conflit,
+            "version": conflit.version if conflit else _version(request.POST) or examen.version,
+        },
+    )
+
+
+@require_GET
+def eps_imprimer(request, reunion_pk, document):
+    """The agenda before the meeting, the minutes after: never a journal note."""
+    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    contexte = _contexte_reunion(request, reunion, equipe=False)
+    contexte["releve"] = document == "releve"
+    return render(request, "parcours/eps/imprimer.html", contexte)
