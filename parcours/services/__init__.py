@@ -1,3 +1,4 @@
 """Services of the parcours app, one module per flow; import them from here."""
 
+from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
