@@ -590,3 +590,27 @@ def test_un_autre_coordinateur_n_inscrit_personne_a_une_action_collective(client
     url = reverse("parcours:collective_inscrire", args=[monde.p.collective.pk])
     assert client.post(url, {"parcours": parcours.pk}).status_code == 404
     assert not Action.objects.filter(collective=monde.p.collective).exists()
+
+
+def test_un_parcours_sorti_n_ouvre_plus_ses_formulaires_meme_au_coordinateur(client, monde):
+    from parcours.services import parcours_sortir
+
+    parcours_sortir(
+        parcours=monde.p.parcours,
+        date_sortie=AUJOURDHUI,
+        motif_sortie="demenagement",
+        auteur=monde.a.coordinateur,
+    )
+    connecter(client, monde.a.coordinateur)
+    pk = monde.p.parcours.pk
+    for url in (
+        reverse("parcours:objectif_ajouter", args=[pk]),
+        reverse("parcours:objectif_modifier", args=[pk, monde.p.objectif.pk]),
+        reverse("parcours:action_ajouter", args=[pk]),
+        reverse("parcours:action_choisir_offre", args=[pk]),
+        reverse("parcours:action_modifier", args=[pk, monde.p.action.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    detail = client.get(reverse("parcours:detail", args=[pk]))
+    assert detail.status_code == 200
+    assert not detail.context["can_ajouter_action"]

@@ -52,6 +52,17 @@ MESSAGE_CONFLIT = gettext_lazy(
 )
 
 
+def _pour_ecrire(request, pk, condition=None):
+    """The pathway, if the user may write on it (`droits.modifier`): change permission and an
+    open pathway; a sub-object `condition` must hold too. Otherwise 404, traced."""
+    return parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=ECRITURE,
+        exiger=lambda p: p.est_ouvert and (condition is None or condition(p)),
+    )
+
+
 def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
     return redirect(reverse("parcours:detail", args=[parcours.pk]) + f"#{ancre}")
 
@@ -60,7 +71,7 @@ def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
 
 
 def objectif_ajouter(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
+    parcours = _pour_ecrire(request, pk)
     form = ObjectifForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,12 +90,7 @@ def objectif_ajouter(request, pk):
 
 
 def objectif_modifier_vue(request, pk, objectif_pk):
-    parcours = parcours_pour(
-        user=request.user,
-        pk=pk,
-        perm=ECRITURE,
-        exiger=lambda p: p.objectifs.filter(pk=objectif_pk).exists(),
-    )
+    parcours = _pour_ecrire(request, pk, lambda p: p.objectifs.filter(pk=objectif_pk).exists())
     objectif = parcours.objectifs.get(pk=objectif_pk)
     conflit = None
     if request.method == "POST":
@@ -127,7 +133,7 @@ def objectif_modifier_vue(request, pk, objectif_pk):
 @require_GET
 def action_choisir_offre(request, pk):
     """The offer catalogue seen from a pathway: choosing an offer opens the action form."""
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
+    parcours = _pour_ecrire(request, pk)
     filtre = catalogue_pour_parcours(parcours, request.GET)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     parametres = request.GET.copy()
@@ -156,7 +162,7 @@ def _objectif_suggere(parcours, offre):
 
 
 def action_ajouter(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
+    parcours = _pour_ecrire(request, pk)
     source = request.POST if request.method == "POST" else request.GET
     offre = None
     if source.get("offre"):

@@ -101,3 +101,42 @@ class PageAction(_FormulaireParcours):
     def enregistrer_sans_confirmer(self) -> "PageAction":
         self.page.get_by_role("button", name="Enregistrer l’action").click()
         return self.verifier("offre complete non confirmee")
+
+
+class PageActionsCollectives(PageReussite):
+    titre = "Actions collectives"
+    etape = "actions collectives"
+    chemin = "/parcours/collectives/"
+
+    def nouvelle(self) -> "PageNouvelleCollective":
+        self.page.get_by_role("link", name="Nouvelle action collective").click()
+        return self._vers(PageNouvelleCollective)
+
+
+class PageNouvelleCollective(PageReussite):
+    titre = "Nouvelle action collective"
+    etape = "nouvelle action collective"
+
+    def creer(self, intitule: str, structure: str, lieu: str, debut) -> "PageCollective":
+        self.page.get_by_label(libelle("Intitulé")).fill(intitule)
+        self.page.get_by_label(libelle("Structure qui la réalise")).select_option(label=structure)
+        self.page.get_by_label(libelle("Lieu")).fill(lieu)
+        self.page.get_by_label(libelle("Début")).fill(debut.isoformat())
+        self.page.get_by_role("button", name="Créer l’action collective").click()
+        page = PageCollective(self.page, self.serveur, self.controle)
+        page.titre = intitule
+        return page.verifier("action collective creee")
+
+
+class PageCollective(PageReussite):
+    etape = "action collective"
+
+    @property
+    def participants(self) -> Locator:
+        return self.page.locator("#participants li")
+
+    def inscrire(self, enfant: str) -> "PageCollective":
+        self.page.get_by_label(libelle("Enfant")).select_option(label=enfant)
+        self.page.get_by_role("button", name="Inscrire l’enfant").click()
+        expect(self.messages).to_contain_text("L’enfant participe à l’action collective.")
+        return self.verifier(f"inscription {enfant}")

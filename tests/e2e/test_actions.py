@@ -91,3 +91,48 @@ def test_un_coordinateur_ajoute_un_objectif_puis_une_action_du_catalogue(
     expect(fiche.section.locator("table.actions")).to_contain_text("En cours")
     enregistree = Action.objects.get(parcours=parcours)
     assert (enregistree.statut, enregistree.objectif_id) == (StatutAction.EN_COURS, objectif.pk)
+
+
+def test_une_action_collective_ne_devoile_pas_les_autres_enfants(
+    page, serveur, controle, connecter
+):
+    a = pre(nom="PRE de Villeneuve")
+    ville = partenaire(a.programme, nom="Ville – service jeunesse")
+    association = partenaire(a.programme, nom="Association Lire Ensemble")
+    referente = professionnel(association, user__first_name="Inès", user__last_name="Roux")
+    enfants = []
+    for prenom, nom in [("Éloïse", "Lefèvre"), ("Marc", "Aubry"), ("Léa", "Nguyen")]:
+        parcours = ParcoursFactory(
+            programme=a.programme, statut="en_cours", enfant__prenom=prenom, enfant__nom=nom
+        )
+        consentement(parcours, structures=[association], auteur=a.coordinateur)
+        enfants.append(parcours)
+    from tests.factories.partage import nommer_referent
+
+    nommer_referent(enfants[0], referente, auteur=a.coordinateur)
+    coordinatrice = coordinateur(a.programme, first_name="Camille", last_name="Durand")
+
+    connecter(coordinatrice)
+    from .pages_actions import PageActionsCollectives
+
+    liste = PageActionsCollectives(page, serveur, controle).ouvrir()
+    collective = liste.nouvelle().creer(
+        "Sortie au musée", "Ville – service jeunesse", "Musée des Beaux-Arts", date.today()
+    )
+    for parcours in enfants:
+        collective = collective.inscrire(f"{parcours.enfant.nom} {parcours.enfant.prenom}")
+    expect(collective.participants).to_have_count(3)
+    assert ville.actions_collectives.get().participations.count() == 3
+
+    # The référent of Éloïse only: the outing shows on her pathway, the others are counted.
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_load_state()
+    connecter(referente.user)
+    page.goto(f"{serveur}/parcours/{enfants[0].pk}/")
+    fiche = PageParcoursActions(page, serveur, controle)
+    fiche.titre = "Éloïse Lefèvre"
+    fiche.verifier("fiche vue par la referente")
+    expect(fiche.section).to_contain_text("Sortie au musée")
+    expect(fiche.section).to_contain_text("et 2 autres enfants")
+    expect(fiche.section).not_to_contain_text("Aubry")
+    expect(fiche.section).not_to_contain_text("Nguyen")
