@@ -117,7 +117,10 @@ def catalogue_pour_parcours(parcours: Parcours, donnees) -> OffreFilter:
     donnees = donnees.copy()
     if "age" not in donnees:
         donnees["age"] = parcours.enfant.age()
-    return OffreFilter(donnees, queryset=base)
+    filtre = OffreFilter(donnees, queryset=base)
+    # Only available offers are listed here: that filter would be a choice without effect.
+    filtre.filters.pop("disponible")
+    return filtre
 
 
 def offre_pour_parcours(parcours: Parcours, identifiant) -> Offre | None:

@@ -164,7 +164,7 @@ def _objectif_suggere(parcours, offre):
 def action_ajouter(request, pk):
     parcours = _pour_ecrire(request, pk)
     source = request.POST if request.method == "POST" else request.GET
-    offre = None
+    offre, sans_objectif = None, None
     if source.get("offre"):
         offre = offre_pour_parcours(parcours, source.get("offre"))
         if offre is None and request.method != "POST":
@@ -207,6 +207,8 @@ def action_ajouter(request, pk):
         if objectif is not None:
             initial["objectif"] = objectif.pk
         form = ActionForm(initial=initial, **arguments)
+        if offre is not None and objectif is None:
+            sans_objectif = offre.get_domaine_display()
     if avertissement:
         form.fields["confirmer_capacite"].widget.attrs["aria-describedby"] = "alerte-capacite"
     return render(
@@ -217,6 +219,7 @@ def action_ajouter(request, pk):
             "form": form,
             "offre": offre,
             "avertissement": avertissement,
+            "sans_objectif": sans_objectif,
             "titre": _("Ajouter une action"),
         },
     )
