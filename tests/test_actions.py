@@ -16,6 +16,8 @@ from parcours.services import (
     objectif_modifier,
 )
 from partenaires.models import Domaine
+from reussite.core.journal import ALIAS as JOURNAL
+from reussite.core.models import JournalAcces
 from tests.conftest import connecter
 from tests.factories import actions as fab
 from tests.factories.parcours import ParcoursFactory
@@ -335,6 +337,11 @@ def test_le_professionnel_qui_realise_l_action_ne_change_que_son_statut_et_son_r
     assert reponse.status_code == 302, erreurs(reponse)
     action.refresh_from_db()
     assert (action.statut, action.resultat) == (StatutAction.EN_COURS, "Première séance faite.")
+    assert (
+        JournalAcces.objects.using(JOURNAL)
+        .filter(user_id=livreur.user.pk, object_id=monde.p.parcours.pk, evenement="modification")
+        .exists()
+    )
     assert (action.intitule, action.cout, action.professionnel_id) == (
         "Soutien en mathématiques",
         None,

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Offre
+from reussite.core.journal import journaliser
+from reussite.core.models import Evenement
 
 from ..access import ECRITURE, LECTURE, parcours_pour
 from ..forms import (
@@ -265,6 +267,14 @@ def action_modifier_vue(request, pk, action_pk):
                         resultat=form.cleaned_data["resultat"],
                         version=_version(request.POST),
                         auteur=request.user,
+                    )
+                    # Fetched with the read permission (they hold no other): the write is
+                    # traced as what it is.
+                    journaliser(
+                        user=request.user,
+                        evenement=Evenement.MODIFICATION,
+                        autorise=True,
+                        objet=parcours,
                     )
         except ConflitDeModification as exc:
             conflit = exc.actuel
