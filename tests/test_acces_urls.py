@@ -17,20 +17,24 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours.models import (
+    Action,
+    ActionCollective,
     Consentement,
     Enfant,
     Famille,
     Finalite,
     Intervenant,
+    Objectif,
     Parcours,
     ParcoursUserObjectPermission,
     ResponsableLegal,
     Statut,
 )
 from parcours.services import parcours_sortir
-from partenaires.models import Professionnel, Structure
+from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import Rappel, StatutRappel
 from tests.conftest import connecter
+from tests.factories import actions as fabrique_actions
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
     Pre,
@@ -70,6 +74,9 @@ EXEMPTEES = {
     "notifications:echecs": "les envois en échec des programmes que l’utilisateur coordonne",
     "parcours:charte": "la charte de confidentialité : aucune donnée d’enfant ; `next` est une URL "
     "vérifiée par url_has_allowed_host_and_scheme (test_charte_*)",
+    # --- actions
+    "parcours:collectives": "les actions collectives des programmes que l’utilisateur coordonne "
+    "(programmes_coordonnes) ; aucun identifiant lu, 403 pour les autres",
 }
 
 # Views known to be reachable without login: every other one must redirect to the login page.
@@ -121,6 +128,15 @@ DECLAREES = {
     ),
     "parcours:mes_suivis": Declaration(
         ("referent", "etablissement"), "test_les_filtres_des_listes_ne_les_elargissent_jamais"
+    ),
+    # --- actions
+    "parcours:action_ajouter": Declaration(
+        ("offre", "objectif", "structure", "professionnel", "convention"),
+        "test_action_ajouter_refuse_une_offre_ou_des_identifiants_d_ailleurs",
+    ),
+    "parcours:collective_creer": Declaration(
+        ("programme", "offre", "structure", "professionnel", "convention"),
+        "test_collective_creer_refuse_les_identifiants_d_un_autre_programme",
     ),
 }
 
@@ -174,7 +190,11 @@ class Dossier:
     titulaire: ResponsableLegal
     structure: Structure  # the partner structure its consent names
     candidat: Professionnel  # covered by the consent, not assigned: a valid intervenant to add
-    rappel: Rappel  # a reminder about this pathway, for its programme's coordinator
+    rappel: Rappel | None = None  # a reminder about this pathway, for the coordinator
+    # --- actions
+    objectif: Objectif | None = None
+    action: Action | None = None  # ad hoc, delivered by no one in particular
+    collective: ActionCollective | None = None  # of the programme; the child does not take part
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -184,6 +204,10 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "renouvelle_pk": lambda d: d.consentement.pk,
     "intervenant_pk": lambda d: d.intervenant.pk,
     "rappel_pk": lambda d: d.rappel.pk,
+    # --- actions
+    "objectif_pk": lambda d: d.objectif.pk,
+    "action_pk": lambda d: d.action.pk,
+    "collective_pk": lambda d: d.collective.pk,
 }
 
 
@@ -216,6 +240,13 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         nommer_referent(parcours, referent, auteur=programme.coordinateur)
     intervenant = intervenant or professionnel(programme.porteuse)
     affectation = ajouter_intervenant(parcours, intervenant, auteur=programme.coordinateur)
+    # --- actions
+    auteur = programme.coordinateur
+    objectif = fabrique_actions.objectif(parcours, auteur=auteur)
+    action = fabrique_actions.action(
+        parcours, auteur=auteur, objectif=objectif, structure=structure
+    )
+    collective = fabrique_actions.collective(programme.programme, structure, auteur=auteur)
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -227,7 +258,18 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         # Failed: every reminder URL applies to it (read, open, send again).
         statut=StatutRappel.ECHEC,
     )
-    return Dossier(parcours, c, affectation, mere, structure, professionnel(structure), rappel)
+    return Dossier(
+        parcours,
+        c,
+        affectation,
+        mere,
+        structure,
+        professionnel(structure),
+        rappel=rappel,
+        objectif=objectif,
+        action=action,
+        collective=collective,
+    )
 
 
 def construire_monde() -> Monde:
@@ -321,7 +363,44 @@ def corps(nom: str, d: Dossier) -> dict:
             "motif_retrait": "La famille retire son accord.",
         },
         "parcours:intervenant_ajouter": {"intervenant-professionnel": d.candidat.pk},
+        # --- actions
+        **corps_actions(d),
     }.get(nom, {})
+
+
+def corps_actions(d: Dossier) -> dict:
+    objectif = Objectif.objects.get(pk=d.objectif.pk)
+    action = Action.objects.get(pk=d.action.pk)
+    aujourdhui = date.today()
+    return {
+        "parcours:objectif_ajouter": {
+            "domaine": "sport",
+            "intitule": "Nager 25 mètres",
+            "statut": "ouvert",
+        },
+        "parcours:objectif_modifier": {
+            "version": objectif.version,
+            "domaine": objectif.domaine,
+            "intitule": "Objectif reformulé",
+            "statut": "ouvert",
+        },
+        "parcours:action_ajouter": {
+            "intitule": "Bilan orthophonique",
+            "date_debut": aujourdhui.isoformat(),
+            "statut": "prevue",
+        },
+        "parcours:action_modifier": {
+            "version": action.version,
+            "objectif": action.objectif_id or "",
+            "intitule": action.intitule,
+            "structure": action.structure_id or "",
+            "date_debut": action.date_debut.isoformat(),
+            "statut": "en_cours",
+            "resultat": "Bien commencé",
+            "cout": "45.50",
+        },
+        "parcours:collective_inscrire": {"parcours": d.parcours.pk},
+    }
 
 
 # Everything a swept POST could change.
@@ -335,6 +414,10 @@ SURVEILLES = {
     ResponsableLegal: ("famille_id", "nom", "telephone"),
     Consentement: ("parcours_id", "date_retrait", "renouvelle_id", "enregistre_par_id"),
     Intervenant: ("parcours_id", "professionnel_id", "actif"),
+    # --- actions
+    Objectif: ("parcours_id", "intitule", "statut", "version"),
+    Action: ("parcours_id", "intitule", "statut", "resultat", "cout", "version"),
+    ActionCollective: ("programme_id", "intitule"),
     ParcoursUserObjectPermission: ("user_id", "content_object_id", "permission_id", "expire_le"),
     Rappel: ("destinataire_id", "lu_le", "statut"),
 }
@@ -552,14 +635,19 @@ def test_l_intervenant_affecte_lit_la_fiche_et_rien_d_autre(monde):
     assert not balayer(client_de(monde.intervenant.user), monde.p2, refus(non_applicables))
 
 
+# --- actions: collective actions are managed by the programme's coordinators only.
+COORDINATION_SEULE = {"parcours:collective_detail", "parcours:collective_inscrire"}
+
+
 def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
     non_applicables = methodes_non_applicables(monde)
-    assert not balayer(
-        client_de(monde.referent.user),
-        monde.p,
-        lambda nom, methode: 405 if (nom, methode) in non_applicables else 200,
-        methodes=("GET",),
-    )
+
+    def attendu(nom, methode):
+        if (nom, methode) in non_applicables:
+            return 405
+        return 404 if nom in COORDINATION_SEULE else 200
+
+    assert not balayer(client_de(monde.referent.user), monde.p, attendu, methodes=("GET",))
 
 
 def test_apres_le_retrait_du_consentement_404_des_la_requete_suivante(monde):
@@ -859,6 +947,81 @@ def test_les_filtres_des_listes_ne_les_elargissent_jamais(monde):
         assert sans_filtre <= len(visibles)
     intervenant = client_de(monde.intervenant.user).get(reverse("parcours:mes_suivis"))
     assert [p.pk for p in intervenant.context["page"].object_list] == [monde.p.parcours.pk]
+
+
+# --- actions: ids read from the query string or the body -------------------------------------
+
+
+def _convention(programme) -> Convention:
+    return Convention.objects.create(
+        programme=programme,
+        intitule="Convention d’ailleurs",
+        objet="Financer des ateliers",
+        date_debut=date.today() - timedelta(days=30),
+        date_fin=date.today() + timedelta(days=300),
+    )
+
+
+def test_action_ajouter_refuse_une_offre_ou_des_identifiants_d_ailleurs(monde):
+    client = client_de(monde.a.coordinateur)
+    url = reverse("parcours:action_ajouter", args=[monde.p.parcours.pk])
+    offre_b = fabrique_actions.offre(monde.q.structure, monde.b.programme, intitule="Offre de B")
+    offre_a = fabrique_actions.offre(monde.structure, monde.a.programme, intitule="Offre de A")
+    avant = empreinte()
+
+    # An offer published to another programme only: nothing about it is shown.
+    reponse = envoyer(client, "GET", f"{url}?offre={offre_b.pk}")
+    assert reponse.status_code == 404
+    assert "Offre de B" not in reponse.contenu.decode()
+    for champ, valeur in (
+        ("offre", offre_b.pk),
+        ("objectif", monde.p2.objectif.pk),  # same programme, another child's objective
+        ("structure", monde.q.structure.pk),
+        ("professionnel", monde.q.parcours.referent_id),
+        ("convention", _convention(monde.b.programme).pk),
+    ):
+        donnees = corps("parcours:action_ajouter", monde.p) | {champ: valeur}
+        reponse = envoyer(client, "POST", url, donnees)
+        assert reponse.status_code == 200, (champ, valeur)
+        assert "Sélectionnez un choix valide" in reponse.contenu.decode(), champ
+        assert empreinte() == avant, champ
+
+    # Positive control: the programme's own offer pre-fills the form, and is saved with it.
+    reponse = envoyer(client, "GET", f"{url}?offre={offre_a.pk}")
+    assert reponse.status_code == 200
+    assert reponse.context["form"].initial["offre"] == offre_a.pk
+    donnees = corps("parcours:action_ajouter", monde.p) | {"offre": offre_a.pk}
+    assert envoyer(client, "POST", url, donnees).status_code == 302
+    assert Action.objects.filter(parcours=monde.p.parcours, offre=offre_a).exists()
+
+
+def test_collective_creer_refuse_les_identifiants_d_un_autre_programme(monde):
+    client = client_de(monde.a.coordinateur)
+    url = reverse("parcours:collective_creer")
+    offre_b = fabrique_actions.offre(monde.q.structure, monde.b.programme)
+    valide = {
+        "programme": monde.a.programme.pk,
+        "intitule": "Atelier théâtre",
+        "structure": monde.structure.pk,
+        "date_debut": date.today().isoformat(),
+    }
+    avant = empreinte()
+    for champ, valeur in (
+        ("programme", monde.b.programme.pk),
+        ("offre", offre_b.pk),
+        ("structure", monde.q.structure.pk),
+        ("professionnel", monde.q.parcours.referent_id),
+        ("convention", _convention(monde.b.programme).pk),
+    ):
+        reponse = envoyer(client, "POST", url, valide | {champ: valeur})
+        assert reponse.status_code == 200, champ
+        assert "Sélectionnez un choix valide" in reponse.contenu.decode(), champ
+        assert empreinte() == avant, champ
+    # Not a coordinator: no such page at all.
+    assert envoyer(client_de(monde.referent.user), "GET", url).status_code == 403
+    # Positive control.
+    assert envoyer(client, "POST", url, valide).status_code == 302
+    assert ActionCollective.objects.filter(intitule="Atelier théâtre").count() == 1
 
 
 # --- Extra POST fields are ignored ------------------------------------------------------------

@@ -264,3 +264,41 @@ def _verifier_les_proportions():
     assert 3 <= types[TypeStructure.ECOLE] <= 4 and types[TypeStructure.ASSOCIATION] == 2
     for type_ in ("departement", "pmi", "caf", "sante", "ville", "porteuse"):
         assert types[type_] >= 1, type_
+
+
+# --- actions
+
+
+def test_les_objectifs_et_actions_de_la_demo_suivent_les_regles(sortie):
+    from parcours.models import Action, ActionCollective, Objectif, StatutAction
+    from parcours.permissions import LECTURE
+
+    programme = Programme.objects.get()
+    objectifs = Objectif.objects.filter(parcours__programme=programme)
+    actions = Action.objects.filter(parcours__programme=programme).select_related(
+        "parcours", "objectif", "professionnel"
+    )
+    assert objectifs.count() >= 150
+    assert (
+        objectifs.filter(statut="ouvert").exists() and objectifs.exclude(statut="ouvert").exists()
+    )
+    assert not objectifs.exclude(statut="ouvert").filter(commentaire_resultat="").exists()
+    assert actions.count() >= 150
+    assert actions.filter(offre__isnull=False).exists() and actions.filter(offre=None).exists()
+    assert set(actions.values_list("statut", flat=True)) == set(StatutAction.values)
+    aujourdhui = date.today()
+    for action in actions:
+        if action.statut in (StatutAction.EN_COURS, StatutAction.REALISEE):
+            assert action.date_debut <= aujourdhui, action.pk
+        if action.parcours.statut == Statut.SORTI:
+            assert not action.est_active, action.pk
+        if action.objectif_id is not None:
+            assert action.objectif.parcours_id == action.parcours_id
+        if action.est_active and action.professionnel_id is not None:
+            # Delivering an action made them an intervenant: the consent covers them.
+            assert (action.professionnel.user_id, LECTURE) in permissions_attendues(
+                action.parcours
+            ), action.pk
+    collective = ActionCollective.objects.get(programme=programme)
+    assert collective.participations.count() >= 5
+    assert not collective.participations.exclude(parcours__statut=Statut.EN_COURS).exists()

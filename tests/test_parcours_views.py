@@ -33,6 +33,7 @@ from reussite.core.journal import journaliser
 from reussite.core.models import Evenement, Programme, User
 from tests import test_acces_urls as balayage
 from tests.conftest import connecter
+from tests.factories import actions as fabrique_actions
 from tests.factories.core import ProgrammeFactory, UserFactory, coordinateur
 from tests.factories.parcours import (
     ChangementStatutFactory,
@@ -142,6 +143,10 @@ PAGES_PARCOURS = [
         "sortir",
         "consentement",
         "consentement_formulaire",
+        # --- actions
+        "objectif_ajouter",
+        "action_ajouter",
+        "action_choisir_offre",
     ]
 ]
 PAGES_GENERALES = [
@@ -151,9 +156,17 @@ PAGES_GENERALES = [
     "parcours:charte",
     "parcours:creer",
     "parcours:transfert",
+    # --- actions
+    "parcours:collectives",
+    "parcours:collective_creer",
 ]
 # Coordinators only, in one of their own programmes.
-PAGES_DE_COORDINATION = {"parcours:creer", "parcours:transfert"}
+PAGES_DE_COORDINATION = {
+    "parcours:creer",
+    "parcours:transfert",
+    "parcours:collectives",
+    "parcours:collective_creer",
+}
 # URLs that need another object's id besides the pathway's (a consent, an intervenant) or take
 # POST only: tests/test_acces_urls.py sweeps them with every kind of user, for GET and POST.
 DELEGUEES_AU_BALAYAGE = {
@@ -162,6 +175,11 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:consentement_renouveler": "renouvellement d’un consentement (id du consentement)",
     "parcours:intervenant_ajouter": "POST seulement, professionnel lu dans le corps",
     "parcours:intervenant_retirer": "POST seulement (id de l’intervenant)",
+    # --- actions (their own matrix: tests/test_actions.py)
+    "parcours:objectif_modifier": "modifier un objectif (id de l’objectif)",
+    "parcours:action_modifier": "modifier une action (id de l’action)",
+    "parcours:collective_detail": "une action collective (id de l’action collective)",
+    "parcours:collective_inscrire": "POST seulement (id de l’action collective)",
 }
 
 
@@ -1090,7 +1108,9 @@ REQUETES = {
     # + pathway, guardians, history, consents with their signatories and their structures,
     # intervenants, "may edit", siblings, the names of who consulted the file, the choices of
     # professionals to add as intervenant
-    "parcours:detail": 20,
+    # --- actions: + objectives, actions (with offer, structure, professional, convention,
+    # collective), the other participants of its collective actions: counted, and those visible
+    "parcours:detail": 24,
 }
 # The access trail's own connection: the detail page writes this read's entry and lists "who
 # consulted this file"; lists and the dashboard write nothing.
@@ -1137,6 +1157,22 @@ def _programme_peuple(nombre: int) -> tuple[User, Parcours]:
         ChangementStatutFactory(parcours=premier, auteur=UserFactory())
     for _ in range(nombre // 5):
         ParcoursFactory(programme=programme, enfant__famille=famille)
+    # --- actions: `nombre` objectives, each with an action (some from an offer, delivered by a
+    # référent), and a collective action shared with `nombre` other children.
+    offre = fabrique_actions.offre(porteuse, programme)
+    for numero in range(nombre):
+        but = fabrique_actions.objectif(premier, auteur=auteur, intitule=f"Objectif {numero}")
+        fabrique_actions.action(
+            premier,
+            auteur=auteur,
+            objectif=but,
+            offre=offre if numero % 2 else None,
+            professionnel=referents[numero % len(referents)],
+        )
+    sortie = fabrique_actions.collective(programme, porteuse, auteur=auteur)
+    for parcours in [premier, *tous[1 : nombre + 1]]:
+        if parcours.est_ouvert:
+            fabrique_actions.inscrire(sortie, parcours, auteur=auteur)
     premier.refresh_from_db()
     return auteur, premier
 
@@ -1167,5 +1203,8 @@ def test_budget_de_requetes(page, nombre, client, django_assert_num_queries):
         assert len(reponse.context["fratrie"]) == nombre // 5
         assert len(reponse.context["consentements"]) == min(nombre, 3)
         assert len(reponse.context["intervenants"]) == min(nombre, 4)
+        # --- actions
+        assert len(reponse.context["objectifs"]) == nombre
+        assert reponse.context["nombre_actions"] == nombre + 1
         # The earlier readers, and this very read.
         assert len(reponse.context["consultations"]) == min(nombre, 5) + 1

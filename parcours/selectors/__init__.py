@@ -1,4 +1,5 @@
 """Selectors of the parcours app, one module per flow; import them from here."""
 
+from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
 from .eps import *  # noqa: F403

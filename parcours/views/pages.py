@@ -27,6 +27,7 @@ from ..selectors import (
     consultations_du_parcours,
     droits_sur_parcours,
     fratrie_visible,
+    objectifs_et_actions,
     parcours_detail_queryset,
     parcours_pour_liste,
     programmes_coordonnes,
@@ -189,6 +190,7 @@ def parcours_detail(request, pk):
         else [],
         "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
     }
+    contexte.update(objectifs_et_actions(request.user, parcours, droits))
     if droits.equipe:
         contexte["responsables"] = parcours.enfant.famille.responsables.all()
         contexte["consentements"] = consentements

@@ -34,6 +34,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.utils import timezone
 from faker import Faker
 
+from parcours.demo.actions import generer_actions
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -436,6 +437,14 @@ class _Generateur:
         self._planifier(enfants)
         self._parcours(enfants)
         self._charte_et_intervenants()
+        resume_actions = generer_actions(
+            programme=self.programme,
+            structures=self.structures,
+            auteur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+            reserves=(self.coordination, self.referent_demo, self.partenaire_demo),
+        )
         for parcours in (
             Parcours.objects.filter(programme=self.programme)
             .select_related("referent__user")
@@ -445,7 +454,7 @@ class _Generateur:
         return (
             f"{len(self.structures)} structures, {len(self.professionnels)} professionnels, "
             f"{len(self.familles)} familles, {len(enfants)} enfants et parcours, "
-            f"{self.nombre_consentements} consentements"
+            f"{self.nombre_consentements} consentements, {resume_actions}"
         )
 
     def _programme_et_structures(self):

@@ -1,0 +1,387 @@
+"""Objectives and actions of a pathway, the offer picker, and collective actions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from partenaires.models import Offre
+from reussite.core.journal import journaliser
+from reussite.core.models import Evenement
+
+from ..access import ECRITURE, LECTURE, parcours_pour
+from ..forms import (
+    ActionAvancementForm,
+    ActionCollectiveForm,
+    ActionForm,
+    InscriptionCollectiveForm,
+    ObjectifForm,
+)
+from ..models import StatutObjectif
+from ..selectors import (
+    actions_collectives_du_user,
+    catalogue_pour_parcours,
+    collective_pour,
+    droits_sur_parcours,
+    offre_pour_parcours,
+    offres_du_parcours,
+    parcours_inscriptibles,
+    participants_visibles,
+    programmes_coordonnes,
+)
+from ..services import (
+    ConflitDeModification,
+    action_avancer,
+    action_collective_creer,
+    action_collective_inscrire,
+    action_creer,
+    action_modifier,
+    avertissement_capacite,
+    objectif_creer,
+    objectif_modifier,
+)
+from .pages import _appliquer_erreurs, _version
+
+MESSAGE_CONFLIT = gettext_lazy(
+    "Quelqu’un a modifié %(quoi)s pendant que vous le modifiiez. Vos saisies sont conservées "
+    "ci-dessous, à côté de la version enregistrée ; enregistrez à nouveau pour les appliquer."
+)
+
+
+def _pour_ecrire(request, pk, condition=None):
+    """The pathway, if the user may write on it (`droits.modifier`): change permission and an
+    open pathway; a sub-object `condition` must hold too. Otherwise 404, traced."""
+    return parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=ECRITURE,
+        exiger=lambda p: p.est_ouvert and (condition is None or condition(p)),
+    )
+
+
+def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
+    return redirect(reverse("parcours:detail", args=[parcours.pk]) + f"#{ancre}")
+
+
+# --- Objectives -------------------------------------------------------------------------------
+
+
+def objectif_ajouter(request, pk):
+    parcours = _pour_ecrire(request, pk)
+    form = ObjectifForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                objectif_creer(parcours=parcours, donnees=form.cleaned_data, auteur=request.user)
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("L’objectif a été ajouté."))
+            return _vers_parcours(parcours)
+    return render(
+        request,
+        "parcours/actions/objectif.html",
+        {"parcours": parcours, "form": form, "titre": _("Ajouter un objectif")},
+    )
+
+
+def objectif_modifier_vue(request, pk, objectif_pk):
+    parcours = _pour_ecrire(request, pk, lambda p: p.objectifs.filter(pk=objectif_pk).exists())
+    objectif = parcours.objectifs.get(pk=objectif_pk)
+    conflit = None
+    if request.method == "POST":
+        form = ObjectifForm(request.POST, instance=objectif)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    objectif_modifier(
+                        objectif=objectif,
+                        donnees=form.cleaned_data,
+                        version=_version(request.POST),
+                        auteur=request.user,
+                    )
+            except ConflitDeModification as exc:
+                conflit = exc.actuel
+                form.add_error(None, MESSAGE_CONFLIT % {"quoi": _("cet objectif")})
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("L’objectif a été modifié."))
+                return _vers_parcours(parcours)
+    else:
+        form = ObjectifForm(instance=objectif)
+    return render(
+        request,
+        "parcours/actions/objectif.html",
+        {
+            "parcours": parcours,
+            "form": form,
+            "titre": _("Modifier l’objectif"),
+            "version": conflit.version if conflit else _version(request.POST) or objectif.version,
+            "conflit": conflit,
+        },
+    )
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+@require_GET
+def action_choisir_offre(request, pk):
+    """The offer catalogue seen from a pathway: choosing an offer opens the action form."""
+    parcours = _pour_ecrire(request, pk)
+    filtre = catalogue_pour_parcours(parcours, request.GET)
+    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "parcours/actions/catalogue.html",
+        {
+            "parcours": parcours,
+            "filtre": filtre,
+            "page": page,
+            "parametres": parametres.urlencode(),
+        },
+    )
+
+
+def _objectif_suggere(parcours, offre):
+    """The first open objective in the offer's domain: what the action most likely serves."""
+    if offre is None:
+        return None
+    return (
+        parcours.objectifs.filter(domaine=offre.domaine, statut=StatutObjectif.OUVERT)
+        .order_by("date_ouverture", "pk")
+        .first()
+    )
+
+
+def action_ajouter(request, pk):
+    parcours = _pour_ecrire(request, pk)
+    source = request.POST if request.method == "POST" else request.GET
+    offre, sans_objectif = None, None
+    if source.get("offre"):
+        offre = offre_pour_parcours(parcours, source.get("offre"))
+        if offre is None and request.method != "POST":
+            # An offer this programme cannot use: nothing about it is shown.
+            raise Http404(_("Offre introuvable."))
+    avertissement = avertissement_capacite(offre)
+    arguments = {
+        "parcours": parcours,
+        "offres": offres_du_parcours(parcours),
+        "avec_confirmation": avertissement is not None,
+    }
+    if request.method == "POST":
+        form = ActionForm(request.POST, **arguments)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    action_creer(
+                        parcours=parcours,
+                        donnees=form.donnees(),
+                        auteur=request.user,
+                        capacite_confirmee=form.cleaned_data.get("confirmer_capacite", False),
+                    )
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("L’action a été ajoutée."))
+                return _vers_parcours(parcours)
+    else:
+        initial = {}
+        objectif = _objectif_suggere(parcours, offre)
+        if offre is not None:
+            initial |= {
+                "offre": offre.pk,
+                "intitule": offre.intitule,
+                "structure": offre.structure_id,
+                "cout": offre.cout,
+            }
+        if request.GET.get("objectif", "").isdigit():
+            objectif = parcours.objectifs.filter(pk=request.GET["objectif"]).first() or objectif
+        if objectif is not None:
+            initial["objectif"] = objectif.pk
+        form = ActionForm(initial=initial, **arguments)
+        if offre is not None and objectif is None:
+            sans_objectif = offre.get_domaine_display()
+    if avertissement:
+        form.fields["confirmer_capacite"].widget.attrs["aria-describedby"] = "alerte-capacite"
+    return render(
+        request,
+        "parcours/actions/action.html",
+        {
+            "parcours": parcours,
+            "form": form,
+            "offre": offre,
+            "avertissement": avertissement,
+            "sans_objectif": sans_objectif,
+            "titre": _("Ajouter une action"),
+        },
+    )
+
+
+def action_modifier_vue(request, pk, action_pk):
+    """The team edits the whole action; the professional who delivers it, its progress only."""
+    droits = {}
+
+    def peut_modifier(p):
+        action = p.actions.select_related("professionnel").filter(pk=action_pk).first()
+        droits["parcours"] = droits_sur_parcours(request.user, p)
+        return action is not None and droits["parcours"].peut_modifier_action(action)
+
+    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, exiger=peut_modifier)
+    equipe = droits["parcours"].modifier
+    action = parcours.actions.select_related("collective").get(pk=action_pk)
+    conflit = None
+    donnees = request.POST if request.method == "POST" else None
+    if equipe:
+        form = ActionForm(
+            donnees,
+            instance=action,
+            parcours=parcours,
+            offres=Offre.objects.publiees_pour([parcours.programme_id]),
+        )
+    else:
+        form = ActionAvancementForm(donnees, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if equipe:
+                    action_modifier(
+                        action=action,
+                        donnees=form.donnees(),
+                        version=_version(request.POST),
+                        auteur=request.user,
+                    )
+                else:
+                    action_avancer(
+                        action=action,
+                        statut=form.cleaned_data["statut"],
+                        resultat=form.cleaned_data["resultat"],
+                        version=_version(request.POST),
+                        auteur=request.user,
+                    )
+                    # Fetched with the read permission (they hold no other): the write is
+                    # traced as what it is.
+                    journaliser(
+                        user=request.user,
+                        evenement=Evenement.MODIFICATION,
+                        autorise=True,
+                        objet=parcours,
+                    )
+        except ConflitDeModification as exc:
+            conflit = exc.actuel
+            form.add_error(None, MESSAGE_CONFLIT % {"quoi": _("cette action")})
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("L’action a été modifiée."))
+            return _vers_parcours(parcours)
+    return render(
+        request,
+        "parcours/actions/action.html",
+        {
+            "parcours": parcours,
+            "form": form,
+            "action": action,
+            "offre": offre_pour_parcours(parcours, action.offre_id) if action.offre_id else None,
+            "titre": _("Modifier l’action") if equipe else _("Suivre l’action"),
+            "version": conflit.version if conflit else _version(request.POST) or action.version,
+            "conflit": conflit,
+        },
+    )
+
+
+# --- Collective actions -----------------------------------------------------------------------
+
+
+@require_GET
+def collectives_liste(request):
+    if not programmes_coordonnes(request.user).exists():
+        raise PermissionDenied
+    return render(
+        request,
+        "parcours/actions/collectives.html",
+        {"collectives": actions_collectives_du_user(request.user)},
+    )
+
+
+def collective_creer(request):
+    programmes = programmes_coordonnes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = ActionCollectiveForm(
+        request.POST if request.method == "POST" else None, programmes=programmes
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                collective = action_collective_creer(
+                    programme=form.cleaned_data["programme"],
+                    donnees=form.donnees(),
+                    auteur=request.user,
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("L’action collective a été créée."))
+            return redirect("parcours:collective_detail", collective_pk=collective.pk)
+    return render(request, "parcours/actions/collective_creer.html", {"form": form})
+
+
+def _collective(request, collective_pk):
+    collective = collective_pour(request.user, collective_pk)
+    if collective is None:
+        raise Http404(_("Action collective introuvable."))
+    return collective
+
+
+@require_GET
+def collective_detail(request, collective_pk):
+    collective = _collective(request, collective_pk)
+    participations = participants_visibles(request.user, [collective.pk])
+    return render(
+        request,
+        "parcours/actions/collective_detail.html",
+        {
+            "collective": collective,
+            "participants": participations.visibles.get(collective.pk, []),
+            "autres": participations.autres.get(collective.pk, 0),
+            "form": InscriptionCollectiveForm(
+                parcours=parcours_inscriptibles(request.user, collective)
+            ),
+        },
+    )
+
+
+@require_POST
+def collective_inscrire(request, collective_pk):
+    collective = _collective(request, collective_pk)
+    form = InscriptionCollectiveForm(
+        request.POST, parcours=parcours_inscriptibles(request.user, collective)
+    )
+    if not form.is_valid():
+        for erreurs in form.errors.values():
+            for erreur in erreurs:
+                messages.error(request, erreur)
+        return redirect("parcours:collective_detail", collective_pk=collective.pk)
+    # Through the one access path, so that the write is traced on the child's pathway.
+    parcours = parcours_pour(user=request.user, pk=form.cleaned_data["parcours"].pk, perm=ECRITURE)
+    try:
+        with transaction.atomic():
+            action_collective_inscrire(
+                collective=collective, parcours=parcours, auteur=request.user
+            )
+    except ValidationError as erreur:
+        for message in erreur.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("L’enfant participe à l’action collective."))
+    return redirect("parcours:collective_detail", collective_pk=collective.pk)
