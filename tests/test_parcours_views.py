@@ -15,6 +15,7 @@ from django.urls import URLResolver, reverse
 from pytest_django.asserts import assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from parcours import urls as parcours_urls
+from parcours import urls_eps as parcours_urls_eps
 from parcours.models import (
     Consentement,
     Enfant,
@@ -222,9 +223,12 @@ def noms_des_urls(motifs) -> set[str]:
 def test_la_matrice_couvre_chaque_url_de_parcours():
     couvertes = {*PAGES_PARCOURS, *PAGES_GENERALES, "parcours:changer_statut"}
     assert not couvertes & set(DELEGUEES_AU_BALAYAGE)
+    # EPS meetings are reached through the programme and the invitation, not a pathway: their
+    # own matrix and sweep are in tests/test_eps.py.
+    eps = {f"parcours:{nom}" for nom in noms_des_urls(parcours_urls_eps.urlpatterns)}
     assert {
         f"parcours:{nom}" for nom in noms_des_urls(parcours_urls.urlpatterns)
-    } <= couvertes | set(DELEGUEES_AU_BALAYAGE)
+    } <= couvertes | set(DELEGUEES_AU_BALAYAGE) | eps
     # A URL left to the sweep must really be swept there (ids in its path) or declared to it.
     balayees = {route.nom for route in balayage.BALAYEES} | set(balayage.DECLAREES)
     assert set(DELEGUEES_AU_BALAYAGE) <= balayees
