@@ -1,3 +1,4 @@
 """Selectors of the parcours app, one module per flow; import them from here."""
 
 from .base import *  # noqa: F403
+from .journal import *  # noqa: F403
