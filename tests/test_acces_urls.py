@@ -16,17 +16,27 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours.models import (
+    Addendum,
     Consentement,
+    Document,
     Enfant,
     Famille,
     Finalite,
+    InformationPreoccupante,
     Intervenant,
+    Note,
     Parcours,
     ParcoursUserObjectPermission,
     ResponsableLegal,
+    Rupture,
     Statut,
 )
-from parcours.services import parcours_sortir
+from parcours.services import (
+    document_deposer,
+    note_ajouter,
+    parcours_sortir,
+    rupture_enregistrer,
+)
 from partenaires.models import Professionnel, Structure
 from tests.conftest import connecter
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -59,6 +69,10 @@ EXEMPTEES = {
     "identifiant lu",
     "login": "page de connexion (journalisée par test_journal)",
     "logout": "déconnexion",
+    # --- journal
+    "parcours:a_risque": "parcours à risque : bâtie sur les programmes que l’utilisateur "
+    "coordonne et les parcours dont il est référent, aucun identifiant lu "
+    "(test_a_risque_ne_montre_que_les_parcours_coordonnes_ou_suivis)",
     "parcours:charte": "la charte de confidentialité : aucune donnée d’enfant ; `next` est une URL "
     "vérifiée par url_has_allowed_host_and_scheme (test_charte_*)",
 }
@@ -165,6 +179,10 @@ class Dossier:
     titulaire: ResponsableLegal
     structure: Structure  # the partner structure its consent names
     candidat: Professionnel  # covered by the consent, not assigned: a valid intervenant to add
+    # --- journal
+    note: Note | None = None  # written by the coordinator, for the pathway's team
+    rupture: Rupture | None = None  # without a decided response
+    document: Document | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -173,6 +191,10 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "consentement_pk": lambda d: d.consentement.pk,
     "renouvelle_pk": lambda d: d.consentement.pk,
     "intervenant_pk": lambda d: d.intervenant.pk,
+    # --- journal
+    "note_pk": lambda d: d.note.pk,
+    "rupture_pk": lambda d: d.rupture.pk,
+    "document_pk": lambda d: d.document.pk,
 }
 
 
@@ -205,8 +227,20 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         nommer_referent(parcours, referent, auteur=programme.coordinateur)
     intervenant = intervenant or professionnel(programme.porteuse)
     affectation = ajouter_intervenant(parcours, intervenant, auteur=programme.coordinateur)
+    # --- journal
+    note = note_ajouter(
+        parcours=parcours, auteur=programme.coordinateur, texte="Note d’équipe", visibilite="equipe"
+    )
+    rupture = rupture_enregistrer(
+        parcours=parcours, auteur=programme.coordinateur, type="absence", date=date.today()
+    )
+    document = document_deposer(
+        parcours=parcours, auteur=programme.coordinateur, titre="Bilan", fichier=fichier_png()
+    )
     parcours.refresh_from_db()
-    return Dossier(parcours, c, affectation, mere, structure, professionnel(structure))
+    return Dossier(
+        parcours, c, affectation, mere, structure, professionnel(structure), note, rupture, document
+    )
 
 
 def construire_monde() -> Monde:
@@ -300,6 +334,25 @@ def corps(nom: str, d: Dossier) -> dict:
             "motif_retrait": "La famille retire son accord.",
         },
         "parcours:intervenant_ajouter": {"intervenant-professionnel": d.candidat.pk},
+        # --- journal
+        "parcours:note_ajouter": {"texte": "Nouvelle note", "visibilite": "equipe"},
+        "parcours:note_modifier": {
+            "texte": "Note corrigée",
+            "visibilite": "equipe",
+            "version": Note.objects.get(pk=d.note.pk).version,
+        },
+        "parcours:note_addendum": {"texte": "Addendum"},
+        "parcours:information_preoccupante": {
+            "date_transmission": aujourdhui.isoformat(),
+            "transmise_par": "La coordinatrice",
+            "reference": "CRIP-1",
+        },
+        "parcours:rupture_ajouter": {"type": "demenagement", "date": aujourdhui.isoformat()},
+        "parcours:rupture_reponse": {
+            "reponse": "Relais avec l’école",
+            "date_reponse": aujourdhui.isoformat(),
+        },
+        "parcours:document_ajouter": {"titre": "Compte rendu", "fichier": fichier_png()},
     }.get(nom, {})
 
 
@@ -308,6 +361,7 @@ SURVEILLES = {
     Parcours: (
         *("version", "statut", "referent_id", "programme_id", "enfant_id"),
         *("profil_accompagnement", "date_sortie", "orienteur_structure_id"),
+        "information_preoccupante_le",
     ),
     Enfant: ("nom", "prenom", "programme_id", "famille_id", "etablissement_id"),
     Famille: ("adresse", "programme_id"),
@@ -315,6 +369,12 @@ SURVEILLES = {
     Consentement: ("parcours_id", "date_retrait", "renouvelle_id", "enregistre_par_id"),
     Intervenant: ("parcours_id", "professionnel_id", "actif"),
     ParcoursUserObjectPermission: ("user_id", "content_object_id", "permission_id", "expire_le"),
+    # --- journal
+    Note: ("parcours_id", "auteur_id", "texte", "visibilite", "version"),
+    Addendum: ("note_id", "auteur_id", "texte"),
+    InformationPreoccupante: ("parcours_id", "date_transmission"),
+    Rupture: ("parcours_id", "type", "reponse", "date_reponse"),
+    Document: ("parcours_id", "titre", "archive_le"),
 }
 
 
@@ -428,7 +488,11 @@ def test_la_garde_refuse_une_route_nouvelle_qui_n_est_ni_balayee_ni_declaree():
     nouvelles = [
         Route("parcours:export", "parcours/export/", (), 0, True),
         Route(
-            "parcours:note", "parcours/<int:pk>/notes/<int:note_pk>/", ("pk", "note_pk"), 0, True
+            "parcours:piece",
+            "parcours/<int:pk>/pieces/<int:piece_pk>/",
+            ("pk", "piece_pk"),
+            0,
+            True,
         ),
         Route("parcours:public", "parcours/public/", (), 0, False),
         Route(None, "parcours/sans-nom/", (), 0, True),
@@ -516,28 +580,40 @@ def test_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
 
 
 def test_l_intervenant_affecte_lit_la_fiche_et_rien_d_autre(monde):
+    """…and writes journal notes (everyone who may read an open pathway does)."""
     non_applicables = methodes_non_applicables(monde)
     avant = empreinte()
 
     def attendu(nom, methode):
-        if (nom, methode) == ("parcours:detail", "GET"):
+        if (nom, methode) in {("parcours:detail", "GET"), ("parcours:note_ajouter", "GET")}:
             return 200
+        if (nom, methode) == ("parcours:note_ajouter", "POST"):
+            return 302
         return refus(non_applicables)(nom, methode)
 
     assert not balayer(client_de(monde.intervenant.user), monde.p, attendu)
-    assert empreinte() == avant
+    apres = empreinte()
+    nouvelles = set(apres.pop("Note")) - set(avant.pop("Note"))
+    assert [(n[1], n[2]) for n in nouvelles] == [(monde.p.parcours.pk, monde.intervenant.user_id)]
+    # The note stamps the pathway's activity (its version); nothing else changed.
+    version = SURVEILLES[Parcours].index("version") + 1
+    for ligne in (apres, avant):
+        ligne["Parcours"] = [r[:version] + r[version + 1 :] for r in ligne["Parcours"]]
+    assert apres == avant
     # Assigned to p only: p2, shared with the same structure, stays out of reach.
     assert not balayer(client_de(monde.intervenant.user), monde.p2, refus(non_applicables))
 
 
 def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
     non_applicables = methodes_non_applicables(monde)
-    assert not balayer(
-        client_de(monde.referent.user),
-        monde.p,
-        lambda nom, methode: 405 if (nom, methode) in non_applicables else 200,
-        methodes=("GET",),
-    )
+
+    def attendu(nom, methode):
+        if (nom, methode) in non_applicables:
+            return 405
+        # Only its author corrects a note: the coordinator wrote this one.
+        return 404 if nom == "parcours:note_modifier" else 200
+
+    assert not balayer(client_de(monde.referent.user), monde.p, attendu, methodes=("GET",))
 
 
 def test_apres_le_retrait_du_consentement_404_des_la_requete_suivante(monde):
@@ -582,7 +658,13 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         motif_sortie="demenagement",
         auteur=monde.a.coordinateur,
     )
-    lectures = {("parcours:detail", "GET"), ("parcours:consentement_fichier", "GET")}
+    lectures = {
+        ("parcours:detail", "GET"),
+        ("parcours:consentement_fichier", "GET"),
+        # --- journal: the team still reads the documents and the IP record, writes nothing
+        ("parcours:document_fichier", "GET"),
+        ("parcours:information_preoccupante", "GET"),
+    }
 
     def attendu(nom, methode):
         return 200 if (nom, methode) in lectures else refus(non_applicables)(nom, methode)

@@ -151,6 +151,7 @@ PAGES_GENERALES = [
     "parcours:charte",
     "parcours:creer",
     "parcours:transfert",
+    "parcours:a_risque",
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {"parcours:creer", "parcours:transfert"}
@@ -162,6 +163,16 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:consentement_renouveler": "renouvellement d’un consentement (id du consentement)",
     "parcours:intervenant_ajouter": "POST seulement, professionnel lu dans le corps",
     "parcours:intervenant_retirer": "POST seulement (id de l’intervenant)",
+    # --- journal (tests/test_journal_parcours.py holds their own role matrices)
+    "parcours:note_ajouter": "balayée (id du parcours) ; matrice dans test_journal_parcours",
+    "parcours:note_modifier": "id de la note",
+    "parcours:note_addendum": "id de la note",
+    "parcours:information_preoccupante": "balayée (id du parcours), équipe seulement",
+    "parcours:rupture_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:rupture_reponse": "id de la rupture",
+    "parcours:document_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:document_fichier": "id du document",
+    "parcours:document_archiver": "POST seulement (id du document)",
 }
 
 
@@ -1089,8 +1100,9 @@ REQUETES = {
     "accueil": 13,
     # + pathway, guardians, history, consents with their signatories and their structures,
     # intervenants, "may edit", siblings, the names of who consulted the file, the choices of
-    # professionals to add as intervenant
-    "parcours:detail": 20,
+    # professionals to add as intervenant; the journal's timeline: notes and their addenda,
+    # objectives, actions, EPS examinations, ruptures, IP records, documents, actions ending soon
+    "parcours:detail": 28,
 }
 # The access trail's own connection: the detail page writes this read's entry and lists "who
 # consulted this file"; lists and the dashboard write nothing.
