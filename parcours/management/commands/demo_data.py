@@ -34,6 +34,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F
 from django.utils import timezone
 from faker import Faker
 
+from parcours.demo.journal import generer_journal
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -436,6 +437,12 @@ class _Generateur:
         self._planifier(enfants)
         self._parcours(enfants)
         self._charte_et_intervenants()
+        generer_journal(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            maintenant=self.maintenant,
+        )
         for parcours in (
             Parcours.objects.filter(programme=self.programme)
             .select_related("referent__user")
