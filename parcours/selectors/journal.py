@@ -120,7 +120,7 @@ def _notes(user, parcours, droits, maintenant):
         yield Evenement(
             "note",
             n.cree_le,
-            n.get_visibilite_display(),
+            _("Note — visible par : %(v)s") % {"v": n.get_visibilite_display()},
             n.texte,
             _nom(n.auteur),
             n,
