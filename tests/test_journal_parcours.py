@@ -549,12 +549,18 @@ def test_la_chronologie_se_filtre_par_type_et_montre_l_a_venir(client, monde):
         date_fin=date.today() + timedelta(days=5),
         statut=StatutAction.EN_COURS,
     )
+    consentement(
+        monde.parcours,
+        auteur=monde.a.coordinateur,
+        date_expiration=date.today() + timedelta(days=20),
+    )
     connecter(client, monde.referent.user)
     url = reverse("parcours:detail", args=[monde.parcours.pk])
 
     tout = client.get(url)
     a_venir = [e["titre"] for e in tout.context["a_venir"]]
     assert "Revue en EPS" in a_venir
+    assert "Expiration du consentement" in a_venir
     assert any("Atelier-qui-finit" in t for t in a_venir)
     notes = client.get(url, {"type": "note"})
     assert {e.type for e in notes.context["chronologie"]} == {"note"}
