@@ -669,3 +669,32 @@ def test_a_risque_coute_le_meme_nombre_de_requetes(
         reponse = client.get(url)
 
     assert len(reponse.context["lignes"]) == nombre
+
+
+def test_la_chronologie_montre_les_decisions_d_eps_aux_partenaires(client, monde):
+    from parcours.models import Decision, Examen, ReunionEPS
+
+    reunion = ReunionEPS.objects.create(
+        programme=monde.a.programme, date=timezone.now() - timedelta(days=7), lieu="Mairie"
+    )
+    Examen.objects.create(
+        reunion=reunion,
+        parcours=monde.parcours,
+        decision=Decision.MAINTIEN,
+        releve_conclusions="Conclusions-partagees",
+        decide_le=timezone.now() - timedelta(days=7),
+    )
+    Examen.objects.create(
+        reunion=ReunionEPS.objects.create(
+            programme=monde.a.programme, date=timezone.now() + timedelta(days=7), lieu="Mairie"
+        ),
+        parcours=monde.parcours,
+    )
+    connecter(client, monde.intervenant.user)
+
+    reponse = client.get(reverse("parcours:detail", args=[monde.parcours.pk]), {"type": "eps"})
+
+    evenements = reponse.context["chronologie"]
+    assert [e.type for e in evenements] == ["eps"]  # the undecided examination is not shown
+    assert "Maintien" in evenements[0].titre
+    assert "Conclusions-partagees" in reponse.content.decode()
