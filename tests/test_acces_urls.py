@@ -19,18 +19,28 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from parcours.models import (
     Action,
     ActionCollective,
+    Addendum,
     Consentement,
+    Document,
     Enfant,
     Famille,
     Finalite,
+    InformationPreoccupante,
     Intervenant,
+    Note,
     Objectif,
     Parcours,
     ParcoursUserObjectPermission,
     ResponsableLegal,
+    Rupture,
     Statut,
 )
-from parcours.services import parcours_sortir
+from parcours.services import (
+    document_deposer,
+    note_ajouter,
+    parcours_sortir,
+    rupture_enregistrer,
+)
 from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import Rappel, StatutRappel
 from tests.conftest import connecter
@@ -72,6 +82,10 @@ EXEMPTEES = {
     "notifications:tout_lire": "marque comme lus les rappels de l’utilisateur connecté seulement",
     "notifications:preferences": "les préférences de l’utilisateur connecté",
     "notifications:echecs": "les envois en échec des programmes que l’utilisateur coordonne",
+    # --- journal
+    "parcours:a_risque": "parcours à risque : bâtie sur les programmes que l’utilisateur "
+    "coordonne et les parcours dont il est référent, aucun identifiant lu "
+    "(test_a_risque_ne_montre_que_les_parcours_coordonnes_ou_suivis)",
     "parcours:charte": "la charte de confidentialité : aucune donnée d’enfant ; `next` est une URL "
     "vérifiée par url_has_allowed_host_and_scheme (test_charte_*)",
     # --- actions
@@ -195,6 +209,10 @@ class Dossier:
     objectif: Objectif | None = None
     action: Action | None = None  # ad hoc, delivered by no one in particular
     collective: ActionCollective | None = None  # of the programme; the child does not take part
+    # --- journal
+    note: Note | None = None  # written by the coordinator, for the pathway's team
+    rupture: Rupture | None = None  # without a decided response
+    document: Document | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -208,6 +226,10 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "objectif_pk": lambda d: d.objectif.pk,
     "action_pk": lambda d: d.action.pk,
     "collective_pk": lambda d: d.collective.pk,
+    # --- journal
+    "note_pk": lambda d: d.note.pk,
+    "rupture_pk": lambda d: d.rupture.pk,
+    "document_pk": lambda d: d.document.pk,
 }
 
 
@@ -247,6 +269,16 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         parcours, auteur=auteur, objectif=objectif, structure=structure
     )
     collective = fabrique_actions.collective(programme.programme, structure, auteur=auteur)
+    # --- journal
+    note = note_ajouter(
+        parcours=parcours, auteur=programme.coordinateur, texte="Note d’équipe", visibilite="equipe"
+    )
+    rupture = rupture_enregistrer(
+        parcours=parcours, auteur=programme.coordinateur, type="absence", date=date.today()
+    )
+    document = document_deposer(
+        parcours=parcours, auteur=programme.coordinateur, titre="Bilan", fichier=fichier_png()
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -269,6 +301,9 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         objectif=objectif,
         action=action,
         collective=collective,
+        note=note,
+        rupture=rupture,
+        document=document,
     )
 
 
@@ -365,6 +400,25 @@ def corps(nom: str, d: Dossier) -> dict:
         "parcours:intervenant_ajouter": {"intervenant-professionnel": d.candidat.pk},
         # --- actions
         **corps_actions(d),
+        # --- journal
+        "parcours:note_ajouter": {"texte": "Nouvelle note", "visibilite": "equipe"},
+        "parcours:note_modifier": {
+            "texte": "Note corrigée",
+            "visibilite": "equipe",
+            "version": Note.objects.get(pk=d.note.pk).version,
+        },
+        "parcours:note_addendum": {"texte": "Addendum"},
+        "parcours:information_preoccupante": {
+            "date_transmission": aujourdhui.isoformat(),
+            "transmise_par": "La coordinatrice",
+            "reference": "CRIP-1",
+        },
+        "parcours:rupture_ajouter": {"type": "demenagement", "date": aujourdhui.isoformat()},
+        "parcours:rupture_reponse": {
+            "reponse": "Relais avec l’école",
+            "date_reponse": aujourdhui.isoformat(),
+        },
+        "parcours:document_ajouter": {"titre": "Compte rendu", "fichier": fichier_png()},
     }.get(nom, {})
 
 
@@ -408,6 +462,7 @@ SURVEILLES = {
     Parcours: (
         *("version", "statut", "referent_id", "programme_id", "enfant_id"),
         *("profil_accompagnement", "date_sortie", "orienteur_structure_id"),
+        "information_preoccupante_le",
     ),
     Enfant: ("nom", "prenom", "programme_id", "famille_id", "etablissement_id"),
     Famille: ("adresse", "programme_id"),
@@ -420,6 +475,12 @@ SURVEILLES = {
     ActionCollective: ("programme_id", "intitule"),
     ParcoursUserObjectPermission: ("user_id", "content_object_id", "permission_id", "expire_le"),
     Rappel: ("destinataire_id", "lu_le", "statut"),
+    # --- journal
+    Note: ("parcours_id", "auteur_id", "texte", "visibilite", "version"),
+    Addendum: ("note_id", "auteur_id", "texte"),
+    InformationPreoccupante: ("parcours_id", "date_transmission"),
+    Rupture: ("parcours_id", "type", "reponse", "date_reponse"),
+    Document: ("parcours_id", "titre", "archive_le"),
 }
 
 
@@ -533,7 +594,11 @@ def test_la_garde_refuse_une_route_nouvelle_qui_n_est_ni_balayee_ni_declaree():
     nouvelles = [
         Route("parcours:export", "parcours/export/", (), 0, True),
         Route(
-            "parcours:note", "parcours/<int:pk>/notes/<int:note_pk>/", ("pk", "note_pk"), 0, True
+            "parcours:piece",
+            "parcours/<int:pk>/pieces/<int:piece_pk>/",
+            ("pk", "piece_pk"),
+            0,
+            True,
         ),
         Route("parcours:public", "parcours/public/", (), 0, False),
         Route(None, "parcours/sans-nom/", (), 0, True),
@@ -621,16 +686,26 @@ def test_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
 
 
 def test_l_intervenant_affecte_lit_la_fiche_et_rien_d_autre(monde):
+    """…and writes journal notes (everyone who may read an open pathway does)."""
     non_applicables = methodes_non_applicables(monde)
     avant = empreinte()
 
     def attendu(nom, methode):
-        if (nom, methode) == ("parcours:detail", "GET"):
+        if (nom, methode) in {("parcours:detail", "GET"), ("parcours:note_ajouter", "GET")}:
             return 200
+        if (nom, methode) == ("parcours:note_ajouter", "POST"):
+            return 302
         return refus(non_applicables)(nom, methode)
 
     assert not balayer(client_de(monde.intervenant.user), monde.p, attendu)
-    assert empreinte() == avant
+    apres = empreinte()
+    nouvelles = set(apres.pop("Note")) - set(avant.pop("Note"))
+    assert [(n[1], n[2]) for n in nouvelles] == [(monde.p.parcours.pk, monde.intervenant.user_id)]
+    # The note stamps the pathway's activity (its version); nothing else changed.
+    version = SURVEILLES[Parcours].index("version") + 1
+    for ligne in (apres, avant):
+        ligne["Parcours"] = [r[:version] + r[version + 1 :] for r in ligne["Parcours"]]
+    assert apres == avant
     # Assigned to p only: p2, shared with the same structure, stays out of reach.
     assert not balayer(client_de(monde.intervenant.user), monde.p2, refus(non_applicables))
 
@@ -645,7 +720,8 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
     def attendu(nom, methode):
         if (nom, methode) in non_applicables:
             return 405
-        return 404 if nom in COORDINATION_SEULE else 200
+        # Only its author corrects a note: the coordinator wrote this one.
+        return 404 if nom in COORDINATION_SEULE or nom == "parcours:note_modifier" else 200
 
     assert not balayer(client_de(monde.referent.user), monde.p, attendu, methodes=("GET",))
 
@@ -692,7 +768,13 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         motif_sortie="demenagement",
         auteur=monde.a.coordinateur,
     )
-    lectures = {("parcours:detail", "GET"), ("parcours:consentement_fichier", "GET")}
+    lectures = {
+        ("parcours:detail", "GET"),
+        ("parcours:consentement_fichier", "GET"),
+        # --- journal: the team still reads the documents and the IP record, writes nothing
+        ("parcours:document_fichier", "GET"),
+        ("parcours:information_preoccupante", "GET"),
+    }
 
     def attendu(nom, methode):
         return 200 if (nom, methode) in lectures else refus(non_applicables)(nom, methode)

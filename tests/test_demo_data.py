@@ -302,3 +302,26 @@ def test_les_objectifs_et_actions_de_la_demo_suivent_les_regles(sortie):
     collective = ActionCollective.objects.get(programme=programme)
     assert collective.participations.count() >= 5
     assert not collective.participations.exclude(parcours__statut=Statut.EN_COURS).exists()
+
+
+# --- journal
+
+
+def test_le_journal_de_demonstration(sortie):
+    from parcours.models import Addendum, InformationPreoccupante, Note, Rupture, Visibilite
+    from parcours.selectors import parcours_a_risque
+
+    assert set(Note.objects.values_list("visibilite", flat=True)) == set(Visibilite.values)
+    assert Addendum.objects.exists()
+    assert Rupture.objects.filter(date_reponse__isnull=True).exists()
+    assert Rupture.objects.filter(date_reponse__isnull=False).exists()
+    ip = InformationPreoccupante.objects.get()
+    assert ip.parcours.information_preoccupante_le == ip.date_transmission
+    coordinateur = User.objects.get(email=_comptes(sortie)[1]["coordinateur"])
+    a_risque = list(parcours_a_risque(coordinateur))
+    assert any(p.inactif for p in a_risque)
+    assert any(p.rupture_sans_reponse for p in a_risque)
+    # A private note is only ever its author's.
+    privee = Note.objects.filter(visibilite=Visibilite.AUTEUR).exclude(auteur=coordinateur).first()
+    if privee is not None:
+        assert privee not in Note.objects.lisibles_par(coordinateur, equipe=True)

@@ -160,6 +160,7 @@ PAGES_GENERALES = [
     # --- actions
     "parcours:collectives",
     "parcours:collective_creer",
+    "parcours:a_risque",
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {
@@ -181,6 +182,16 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:action_modifier": "modifier une action (id de l’action)",
     "parcours:collective_detail": "une action collective (id de l’action collective)",
     "parcours:collective_inscrire": "POST seulement (id de l’action collective)",
+    # --- journal (tests/test_journal_parcours.py holds their own role matrices)
+    "parcours:note_ajouter": "balayée (id du parcours) ; matrice dans test_journal_parcours",
+    "parcours:note_modifier": "id de la note",
+    "parcours:note_addendum": "id de la note",
+    "parcours:information_preoccupante": "balayée (id du parcours), équipe seulement",
+    "parcours:rupture_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:rupture_reponse": "id de la rupture",
+    "parcours:document_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:document_fichier": "id du document",
+    "parcours:document_archiver": "POST seulement (id du document)",
 }
 
 
@@ -1114,7 +1125,9 @@ REQUETES = {
     # professionals to add as intervenant
     # --- actions: + objectives, actions (with offer, structure, professional, convention,
     # collective), the other participants of its collective actions: counted, and those visible
-    "parcours:detail": 24,
+    # --- journal: the timeline: notes and their addenda, objectives, actions, EPS
+    # examinations, ruptures, IP records, documents, actions ending soon
+    "parcours:detail": 32,
 }
 # The access trail's own connection: the detail page writes this read's entry and lists "who
 # consulted this file"; lists and the dashboard write nothing.

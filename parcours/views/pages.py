@@ -24,6 +24,8 @@ from ..forms import (
 )
 from ..models import Enfant, ResponsableLegal, Statut
 from ..selectors import (
+    avec_drapeau_ip,
+    chronologie_du_parcours,
     consultations_du_parcours,
     droits_sur_parcours,
     fratrie_visible,
@@ -70,7 +72,7 @@ def tableau_de_bord(request):
 
 @require_GET
 def parcours_liste(request, mes_suivis=False):
-    base = parcours_pour_liste(request.user)
+    base = avec_drapeau_ip(parcours_pour_liste(request.user), request.user)
     if mes_suivis:
         # Filters only narrow this queryset: they can never widen what is shared.
         base = base.suivis_par(request.user)
@@ -198,6 +200,9 @@ def parcours_detail(request, pk):
         contexte["form_intervenant"] = IntervenantForm(parcours=parcours, prefix="intervenant")
     if droits.coordinateur:
         contexte["consultations"] = consultations_du_parcours(parcours)
+    contexte.update(
+        chronologie_du_parcours(request.user, parcours, droits, type=request.GET.get("type"))
+    )
     return render(request, "parcours/detail.html", contexte)
 
 

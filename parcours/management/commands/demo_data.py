@@ -35,6 +35,7 @@ from django.utils import timezone
 from faker import Faker
 
 from parcours.demo.actions import generer_actions
+from parcours.demo.journal import generer_journal
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -444,6 +445,12 @@ class _Generateur:
             rng=self.rng,
             aujourdhui=self.aujourdhui,
             reserves=(self.coordination, self.referent_demo, self.partenaire_demo),
+        )
+        generer_journal(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            maintenant=self.maintenant,
         )
         for parcours in (
             Parcours.objects.filter(programme=self.programme)

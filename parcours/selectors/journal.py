@@ -1,0 +1,355 @@
+"""Reads of the pathway's journal: the timeline of a pathway and the pathways at risk.
+
+The timeline reads each kind of event with one bounded query (a fixed number of queries
+whatever the pathway's length), merges them in Python and sorts them newest first."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..forms.journal import TYPES_CHRONOLOGIE
+from ..models import (
+    STATUTS_ACTION_ACTIFS,
+    Action,
+    Addendum,
+    Document,
+    Examen,
+    InformationPreoccupante,
+    Note,
+    Objectif,
+    Parcours,
+    Rupture,
+    StatutObjectif,
+)
+from .base import DroitsParcours, programmes_coordonnes
+
+__all__ = [
+    "LIMITE_PAR_SOURCE",
+    "Evenement",
+    "avec_drapeau_ip",
+    "chronologie_du_parcours",
+    "notes_lisibles",
+    "parcours_a_risque",
+]
+
+# Each kind of event shows at most this many of its latest entries.
+LIMITE_PAR_SOURCE = 30
+HORIZON_A_VENIR = timedelta(days=30)
+
+# Kinds only the référent and the coordination see.
+TYPES_EQUIPE = {"rupture", "ip", "document"}
+
+
+@dataclass
+class Evenement:
+    type: str
+    le: datetime
+    titre: str
+    texte: str = ""
+    auteur: str = ""
+    objet: object = None
+    details: list = field(default_factory=list)
+
+    @property
+    def libelle_type(self) -> str:
+        return TYPES_CHRONOLOGIE[self.type]
+
+
+def _moment(jour: date | datetime) -> datetime:
+    if isinstance(jour, datetime):
+        return jour
+    return datetime.combine(jour, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _nom(user) -> str:
+    return user.get_full_name() if user is not None else ""
+
+
+def notes_lisibles(user, parcours: Parcours, droits: DroitsParcours):
+    return (
+        Note.objects.filter(parcours=parcours)
+        .lisibles_par(user, equipe=droits.equipe)
+        .select_related("auteur")
+        .prefetch_related(Prefetch("addenda", queryset=Addendum.objects.select_related("auteur")))
+    )
+
+
+def _statuts(parcours):
+    for c in list(parcours.historique.all())[:LIMITE_PAR_SOURCE]:
+        if c.ancien_statut:
+            titre = _("Statut : %(ancien)s → %(nouveau)s") % {
+                "ancien": c.get_ancien_statut_display(),
+                "nouveau": c.get_nouveau_statut_display(),
+            }
+        else:
+            titre = _("Création du parcours (%(statut)s)") % {
+                "statut": c.get_nouveau_statut_display()
+            }
+        yield Evenement(
+            "statut", c.le, titre, c.commentaire if c.ancien_statut else "", _nom(c.auteur), c
+        )
+
+
+def _consentements(parcours):
+    for c in list(parcours.consentements.all())[:LIMITE_PAR_SOURCE]:
+        yield Evenement(
+            "consentement",
+            _moment(c.date_signature),
+            _("Consentement signé (valable jusqu’au %(date)s)")
+            % {"date": c.date_expiration.strftime("%d/%m/%Y")},
+            objet=c,
+        )
+        if c.date_retrait:
+            yield Evenement(
+                "consentement", _moment(c.date_retrait), _("Consentement retiré"), objet=c
+            )
+
+
+def _notes(user, parcours, droits, maintenant):
+    from ..services.journal import note_est_modifiable
+
+    notes = notes_lisibles(user, parcours, droits)[:LIMITE_PAR_SOURCE]
+    for n in notes:
+        n.modifiable = parcours.est_ouvert and note_est_modifiable(
+            n, user=user, maintenant=maintenant
+        )
+        n.completable = parcours.est_ouvert and (n.auteur_id == user.pk or droits.equipe)
+        yield Evenement(
+            "note",
+            n.cree_le,
+            _("Note — visible par : %(v)s") % {"v": n.get_visibilite_display()},
+            n.texte,
+            _nom(n.auteur),
+            n,
+            list(n.addenda.all()),
+        )
+
+
+def _objectifs(parcours):
+    for o in Objectif.objects.filter(parcours=parcours).order_by("-date_ouverture", "-pk")[
+        :LIMITE_PAR_SOURCE
+    ]:
+        yield Evenement(
+            "objectif",
+            _moment(o.date_ouverture),
+            _("Objectif ouvert : %(o)s") % {"o": o.intitule},
+            objet=o,
+        )
+        if o.statut != StatutObjectif.OUVERT and o.date_cloture:
+            yield Evenement(
+                "objectif",
+                _moment(o.date_cloture),
+                _("Objectif clos (%(statut)s) : %(o)s")
+                % {"statut": o.get_statut_display(), "o": o.intitule},
+                o.commentaire_resultat,
+                objet=o,
+            )
+
+
+def _actions(parcours):
+    for a in (
+        Action.objects.filter(parcours=parcours)
+        .select_related("structure")
+        .order_by("-date_debut", "-pk")[:LIMITE_PAR_SOURCE]
+    ):
+        yield Evenement(
+            "action",
+            _moment(a.date_debut),
+            _("Action : %(a)s (%(statut)s)") % {"a": a.intitule, "statut": a.get_statut_display()},
+            a.resultat,
+            a.structure.nom if a.structure else "",
+            a,
+        )
+
+
+def _examens(parcours):
+    for e in (
+        Examen.objects.filter(parcours=parcours, decide_le__isnull=False)
+        .select_related("reunion")
+        .order_by("-decide_le", "-pk")[:LIMITE_PAR_SOURCE]
+    ):
+        yield Evenement(
+            "eps",
+            e.decide_le,
+            _("EPS du %(date)s : %(decision)s")
+            % {"date": e.reunion.date.strftime("%d/%m/%Y"), "decision": e.get_decision_display()},
+            e.releve_conclusions,
+            objet=e,
+        )
+
+
+def _ruptures(parcours):
+    for r in Rupture.objects.filter(parcours=parcours).order_by("-date", "-pk")[:LIMITE_PAR_SOURCE]:
+        yield Evenement(
+            "rupture",
+            _moment(r.date),
+            _("Rupture : %(t)s") % {"t": r.get_type_display()},
+            r.description,
+            objet=r,
+        )
+
+
+def _ips(parcours):
+    for ip in InformationPreoccupante.objects.filter(parcours=parcours)[:LIMITE_PAR_SOURCE]:
+        yield Evenement(
+            "ip",
+            _moment(ip.date_transmission),
+            _("Information préoccupante transmise à la CRIP"),
+            ip.commentaire,
+            ip.transmise_par,
+            ip,
+        )
+
+
+def _documents(parcours):
+    for d in Document.objects.filter(parcours=parcours).select_related("depose_par")[
+        :LIMITE_PAR_SOURCE
+    ]:
+        yield Evenement("document", d.cree_le, d.titre, "", _nom(d.depose_par), d)
+
+
+def _a_venir(parcours, aujourdhui: date) -> list[dict]:
+    horizon = aujourdhui + HORIZON_A_VENIR
+    a_venir = []
+    if parcours.est_ouvert and parcours.date_prochaine_revue:
+        a_venir.append(
+            {
+                "le": parcours.date_prochaine_revue,
+                "titre": _("Revue en EPS"),
+                "depassee": parcours.date_prochaine_revue < aujourdhui,
+            }
+        )
+    if parcours.est_ouvert:
+        for a in Action.objects.filter(
+            parcours=parcours,
+            statut__in=STATUTS_ACTION_ACTIFS,
+            date_fin__isnull=False,
+            date_fin__lte=horizon,
+        ).order_by("date_fin", "pk")[:LIMITE_PAR_SOURCE]:
+            a_venir.append(
+                {
+                    "le": a.date_fin,
+                    "titre": _("Fin de l’action « %(a)s »") % {"a": a.intitule},
+                    "depassee": a.date_fin < aujourdhui,
+                }
+            )
+    for c in parcours.consentements.all():
+        if c.est_valide(aujourdhui) and c.fin_de_validite() <= horizon:
+            a_venir.append(
+                {
+                    "le": c.fin_de_validite(),
+                    "titre": _("Expiration du consentement"),
+                    "depassee": False,
+                }
+            )
+    return sorted(a_venir, key=lambda x: x["le"])
+
+
+def chronologie_du_parcours(
+    user, parcours: Parcours, droits: DroitsParcours, *, type: str | None = None
+) -> dict:
+    """The pathway page's timeline: what is due, then what happened, newest first.
+
+    `parcours` comes from `parcours_detail_queryset()` (history and consents prefetched).
+    Each source costs one query (notes two, with their addenda), however long the pathway."""
+    maintenant = timezone.now()
+    types = [t for t in TYPES_CHRONOLOGIE if droits.equipe or t not in TYPES_EQUIPE]
+    choisi = type if type in types else None
+    sources = {
+        "statut": lambda: _statuts(parcours),
+        "consentement": lambda: _consentements(parcours) if droits.equipe else (),
+        "note": lambda: _notes(user, parcours, droits, maintenant),
+        "objectif": lambda: _objectifs(parcours),
+        "action": lambda: _actions(parcours),
+        "eps": lambda: _examens(parcours),
+        "rupture": lambda: _ruptures(parcours),
+        "ip": lambda: _ips(parcours),
+        "document": lambda: _documents(parcours),
+    }
+    if not droits.equipe:
+        types.remove("consentement")
+    evenements = []
+    for nom in types:
+        if choisi is None or nom == choisi:
+            evenements.extend(sources[nom]())
+    evenements.sort(key=lambda e: e.le, reverse=True)
+    return {
+        "chronologie": evenements,
+        "chronologie_types": [(t, TYPES_CHRONOLOGIE[t]) for t in types],
+        "chronologie_type": choisi or "",
+        "a_venir": _a_venir(parcours, timezone.localdate()),
+    }
+
+
+# --- Pathways at risk -------------------------------------------------------------------------
+
+
+def parcours_a_risque(user, *, le: date | None = None):
+    """Open pathways the user coordinates or refers that need attention, each annotated with
+    why: no write for the programme's inactivity delay, a rupture without a decided response,
+    an active action past its end, a review date passed. One query, whatever the number."""
+    le = le or timezone.localdate()
+    seuil_inactivite = datetime.combine(le, time.min, tzinfo=timezone.get_current_timezone())
+    base = Parcours.objects.ouverts().filter(
+        Q(programme__in=programmes_coordonnes(user)) | Q(referent__user=user, referent__actif=True)
+        if user.is_authenticated
+        else Q(pk__in=[])
+    )
+    rupture_ouverte = Exists(
+        Rupture.objects.filter(parcours=OuterRef("pk"), date_reponse__isnull=True)
+    )
+    action_en_retard = Exists(
+        Action.objects.filter(
+            parcours=OuterRef("pk"),
+            statut__in=STATUTS_ACTION_ACTIFS,
+            date_fin__lt=le,
+            resultat="",
+        )
+    )
+    inactif = Q(
+        derniere_activite__lt=seuil_inactivite
+        - timedelta(days=1) * F("programme__delai_inactivite_jours")
+    )
+    revue = Q(date_prochaine_revue__lt=le)
+    return _avec_motifs(
+        base.annotate(rupture_sans_reponse=rupture_ouverte, action_en_retard=action_en_retard),
+        inactif,
+        revue,
+    )
+
+
+def _avec_motifs(qs, inactif, revue):
+    def drapeau(condition):
+        return Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+
+    return (
+        qs.annotate(inactif=drapeau(inactif), revue_depassee=drapeau(revue))
+        .filter(
+            Q(inactif=True)
+            | Q(revue_depassee=True)
+            | Q(rupture_sans_reponse=True)
+            | Q(action_en_retard=True)
+        )
+        .select_related("enfant", "referent__user", "programme")
+        .order_by("derniere_activite", "pk")
+    )
+
+
+def avec_drapeau_ip(qs, user):
+    """Annotate `drapeau_ip` on a list of pathways: the information préoccupante flag, true only
+    for the rows whose référent or coordination the user is (never shown to partners)."""
+    if not user.is_authenticated:
+        return qs.annotate(drapeau_ip=Value(False, output_field=BooleanField()))
+    equipe = Q(programme__in=programmes_coordonnes(user)) | Q(referent__user=user)
+    return qs.annotate(
+        drapeau_ip=Case(
+            When(Q(information_preoccupante_le__isnull=False) & equipe, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )

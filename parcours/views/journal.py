@@ -1,0 +1,355 @@
+"""The pathway's journal: notes and addenda, information préoccupante, ruptures, documents,
+and the pathways at risk. Each view fetches the pathway through `parcours_pour` and its
+sub-object through the pathway, so that a foreign id answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from reussite.core.fichiers import TYPES_ACCEPTES
+
+from ..access import LECTURE, parcours_pour
+from ..forms import (
+    AddendumForm,
+    DocumentForm,
+    InformationPreoccupanteForm,
+    NoteForm,
+    ReponseRuptureForm,
+    RuptureForm,
+)
+from ..models import Note
+from ..selectors import (
+    droits_sur_parcours,
+    notes_lisibles,
+    parcours_a_risque,
+    parcours_detail_queryset,
+)
+from ..services import (
+    ConflitDeNote,
+    addendum_ajouter,
+    document_archiver,
+    document_deposer,
+    information_preoccupante_enregistrer,
+    note_ajouter,
+    note_est_modifiable,
+    note_modifier,
+    rupture_enregistrer,
+    rupture_repondre,
+)
+from .pages import _appliquer_erreurs
+
+__all__ = []
+
+
+def _vers_chronologie(parcours):
+    return redirect(reverse("parcours:detail", args=[parcours.pk]) + "#chronologie")
+
+
+def _equipe(user, parcours, *, ouvert: bool = True) -> bool:
+    return (parcours.est_ouvert or not ouvert) and droits_sur_parcours(user, parcours).equipe
+
+
+def _page(request, parcours, form, titre, bouton, **extra):
+    return render(
+        request,
+        "parcours/journal/formulaire.html",
+        {"parcours": parcours, "form": form, "titre": titre, "bouton": bouton, **extra},
+    )
+
+
+def _note(user, parcours, note_pk, **filtres) -> Note | None:
+    droits = droits_sur_parcours(user, parcours)
+    return notes_lisibles(user, parcours, droits).filter(pk=_entier(note_pk), **filtres).first()
+
+
+def _entier(valeur):
+    try:
+        return int(valeur)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Notes --------------------------------------------------------------------------------------
+
+
+def note_ajouter_vue(request, pk):
+    """Everyone who may read an open pathway writes notes (DroitsParcours.ecrire_note)."""
+    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, exiger=lambda p: p.est_ouvert)
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                note_ajouter(parcours=parcours, auteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("La note a été ajoutée au journal."))
+            return _vers_chronologie(parcours)
+    return _page(request, parcours, form, _("Écrire une note"), _("Enregistrer la note"))
+
+
+def note_modifier_vue(request, pk, note_pk):
+    """The author corrects their note within 24 hours; concurrent saves never overwrite."""
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        exiger=lambda p: (
+            p.est_ouvert and _note(request.user, p, note_pk, auteur=request.user) is not None
+        ),
+    )
+    note = _note(request.user, parcours, note_pk, auteur=request.user)
+    if not note_est_modifiable(note, user=request.user):
+        messages.info(
+            request,
+            _("Cette note a plus de 24 heures : complétez-la par un addendum daté."),
+        )
+        return redirect("parcours:note_addendum", pk=parcours.pk, note_pk=note.pk)
+    conflit = None
+    version = _entier(request.POST.get("version")) if request.method == "POST" else None
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    note_modifier(
+                        note=note, auteur=request.user, version=version, **form.cleaned_data
+                    )
+            except ConflitDeNote as exc:
+                conflit = exc.actuelle
+                form.add_error(
+                    None,
+                    _(
+                        "Cette note a été modifiée pendant que vous la modifiiez. Votre texte est "
+                        "conservé ci-dessous, à côté de la version enregistrée ; enregistrez à "
+                        "nouveau pour l’appliquer."
+                    ),
+                )
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("La note a été modifiée."))
+                return _vers_chronologie(parcours)
+    else:
+        form = NoteForm(initial={"texte": note.texte, "visibilite": note.visibilite})
+    return _page(
+        request,
+        parcours,
+        form,
+        _("Modifier la note"),
+        _("Enregistrer"),
+        version=conflit.version if conflit else (version or note.version),
+        conflit_note=conflit,
+        note=note,
+    )
+
+
+def note_addendum_vue(request, pk, note_pk):
+    """A dated addendum, by the note's author or by the référent and the coordination."""
+
+    def autorise(p):
+        if not p.est_ouvert:
+            return False
+        note = _note(request.user, p, note_pk)
+        return note is not None and (
+            note.auteur_id == request.user.pk or droits_sur_parcours(request.user, p).equipe
+        )
+
+    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, exiger=autorise)
+    note = _note(request.user, parcours, note_pk)
+    form = AddendumForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                addendum_ajouter(
+                    note=note,
+                    auteur=request.user,
+                    texte=form.cleaned_data["texte"],
+                    equipe=droits_sur_parcours(request.user, parcours).equipe,
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("L’addendum a été ajouté à la note."))
+            return _vers_chronologie(parcours)
+    return _page(
+        request, parcours, form, _("Ajouter un addendum"), _("Ajouter l’addendum"), note=note
+    )
+
+
+# --- Information préoccupante ---------------------------------------------------------------
+
+
+def information_preoccupante_vue(request, pk):
+    """Recorded and read by the référent and the coordination only (DOMAIN.md, rule 7)."""
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        exiger=lambda p: _equipe(request.user, p, ouvert=request.method == "POST"),
+    )
+    form = InformationPreoccupanteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                information_preoccupante_enregistrer(
+                    parcours=parcours, auteur=request.user, **form.cleaned_data
+                )
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(
+                request, _("La transmission de l’information préoccupante est enregistrée.")
+            )
+            return _vers_chronologie(parcours)
+    return render(
+        request,
+        "parcours/journal/information_preoccupante.html",
+        {
+            "parcours": parcours,
+            "form": form,
+            "transmissions": parcours.informations_preoccupantes.all(),
+            "peut_enregistrer": parcours.est_ouvert,
+        },
+    )
+
+
+# --- Ruptures -------------------------------------------------------------------------------
+
+
+def rupture_ajouter_vue(request, pk):
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=LECTURE, exiger=lambda p: _equipe(request.user, p)
+    )
+    form = RuptureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                rupture_enregistrer(parcours=parcours, auteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("La rupture a été enregistrée."))
+            return _vers_chronologie(parcours)
+    return _page(request, parcours, form, _("Signaler une rupture"), _("Enregistrer la rupture"))
+
+
+def rupture_reponse_vue(request, pk, rupture_pk):
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        exiger=lambda p: (
+            _equipe(request.user, p) and p.ruptures.filter(pk=_entier(rupture_pk)).exists()
+        ),
+    )
+    rupture = parcours.ruptures.get(pk=_entier(rupture_pk))
+    if request.method == "POST":
+        form = ReponseRuptureForm(request.POST)
+    else:
+        form = ReponseRuptureForm(
+            initial={"reponse": rupture.reponse, "date_reponse": rupture.date_reponse}
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                rupture_repondre(rupture=rupture, auteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("La réponse à la rupture est enregistrée."))
+            return _vers_chronologie(parcours)
+    return _page(
+        request,
+        parcours,
+        form,
+        _("Réponse décidée à la rupture"),
+        _("Enregistrer la réponse"),
+        rupture=rupture,
+    )
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def document_ajouter_vue(request, pk):
+    parcours = parcours_pour(
+        user=request.user, pk=pk, perm=LECTURE, exiger=lambda p: _equipe(request.user, p)
+    )
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                document_deposer(parcours=parcours, auteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            _appliquer_erreurs(form, erreur)
+        else:
+            messages.success(request, _("Le document a été joint au parcours."))
+            return _vers_chronologie(parcours)
+    return _page(request, parcours, form, _("Joindre un document"), _("Joindre"), multipart=True)
+
+
+@require_GET
+def document_fichier(request, pk, document_pk):
+    """Serve a document as an attachment, to the référent and the coordination only."""
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: (
+            _equipe(request.user, p, ouvert=False)
+            and p.documents.filter(pk=_entier(document_pk)).exists()
+        ),
+    )
+    document = parcours.documents.get(pk=_entier(document_pk))
+    extension = TYPES_ACCEPTES.get(document.type_mime, "")
+    reponse = FileResponse(
+        document.fichier.open("rb"),
+        content_type=document.type_mime or "application/octet-stream",
+        as_attachment=True,
+        filename=f"document-{parcours.pk}-{document.pk}{extension}",
+    )
+    reponse["Cache-Control"] = "private, no-store"
+    reponse["X-Content-Type-Options"] = "nosniff"
+    return reponse
+
+
+@require_POST
+def document_archiver_vue(request, pk, document_pk):
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        exiger=lambda p: (
+            _equipe(request.user, p)
+            and p.documents.filter(pk=_entier(document_pk), archive_le__isnull=True).exists()
+        ),
+    )
+    document = parcours.documents.get(pk=_entier(document_pk))
+    try:
+        with transaction.atomic():
+            document_archiver(document=document, auteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, _("Le document est archivé."))
+    return _vers_chronologie(parcours)
+
+
+# --- Pathways at risk -----------------------------------------------------------------------
+
+
+@require_GET
+def a_risque(request):
+    """Open pathways the user coordinates or refers that need attention, and why."""
+    lignes = list(parcours_a_risque(request.user)[:200])
+    return render(request, "parcours/journal/a_risque.html", {"lignes": lignes})

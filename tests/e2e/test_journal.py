@@ -1,0 +1,117 @@
+"""The pathway's journal in Chromium: a référent writes a note for référent and coordination
+only (keyboard only) and one for the team, records a rupture with its decided response, finds a
+quiet pathway on the "pathways at risk" page; an assigned partner then reads the team's note,
+never the confidential one nor the rupture. axe-core runs on every page reached."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from parcours.models import Parcours, Statut
+from partenaires.models import Fonction, TypeStructure
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import (
+    ajouter_intervenant,
+    consentement,
+    nommer_referent,
+    partenaire,
+    pre,
+    professionnel,
+)
+
+from .pages_journal import PageARisque, PageParcoursJournal
+
+CONFIDENTIELLE = "La famille traverse une période difficile, à évoquer en EPS."
+EQUIPE = "Bon démarrage de l’aide aux devoirs, à poursuivre jusqu’aux vacances."
+
+
+@pytest.fixture
+def monde(serveur):
+    reseau = pre(nom="PRE de Villeneuve")
+    association = partenaire(
+        reseau.programme, nom="Association Lire et Grandir", type=TypeStructure.ASSOCIATION
+    )
+    referente = professionnel(
+        reseau.porteuse,
+        fonction=Fonction.REFERENT,
+        user__first_name="Nadia",
+        user__last_name="Roussel",
+    )
+    animateur = professionnel(
+        association,
+        fonction=Fonction.ANIMATEUR,
+        user__first_name="Hugo",
+        user__last_name="Lambert",
+    )
+    suivi = ParcoursFactory(
+        programme=reseau.programme,
+        statut=Statut.EN_COURS,
+        date_prochaine_revue=date.today() + timedelta(days=12),
+        enfant=EnfantFactory(programme=reseau.programme, prenom="Sacha", nom="Moulin"),
+    )
+    consentement(suivi, auteur=reseau.coordinateur, structures=[association])
+    nommer_referent(suivi, referente, auteur=reseau.coordinateur)
+    ajouter_intervenant(suivi, animateur, auteur=reseau.coordinateur)
+    calme = ParcoursFactory(
+        programme=reseau.programme,
+        statut=Statut.EN_COURS,
+        referent=referente,
+        enfant=EnfantFactory(programme=reseau.programme, prenom="Lou", nom="Tranquille"),
+    )
+    Parcours.objects.filter(pk=calme.pk).update(
+        derniere_activite=timezone.now() - timedelta(days=90)
+    )
+    return reseau, referente, animateur, suivi
+
+
+def _fiche(page, serveur, controle, parcours, etape: str) -> PageParcoursJournal:
+    page.goto(f"{serveur}/parcours/{parcours.pk}/")
+    fiche = PageParcoursJournal(page, serveur, controle)
+    fiche.titre = "Sacha Moulin"
+    return fiche.verifier(etape)
+
+
+def test_le_journal_du_referent_et_ce_qu_en_lit_le_partenaire(
+    page, serveur, controle, connecter, monde
+):
+    _reseau, referente, animateur, suivi = monde
+    connecter(referente.user)
+    fiche = _fiche(page, serveur, controle, suivi, "fiche parcours du référent")
+    expect(fiche.a_venir).to_contain_text("Revue en EPS")
+
+    # A confidential note, keyboard only (one notch down: "Référent et coordination").
+    fiche = fiche.ecrire_une_note().ecrire_au_clavier(CONFIDENTIELLE, crans=1)
+    expect(fiche.chronologie).to_contain_text(CONFIDENTIELLE)
+    expect(fiche.chronologie).to_contain_text("Référent et coordination")
+    # A note for the whole team.
+    fiche = fiche.ecrire_une_note().ecrire_au_clavier(EQUIPE)
+    expect(fiche.chronologie).to_contain_text(EQUIPE)
+
+    # A rupture and the response decided.
+    fiche = fiche.signaler_une_rupture().enregistrer(
+        type_rupture="Déménagement",
+        le=(date.today() - timedelta(days=3)).isoformat(),
+        description="La famille part pour la commune voisine.",
+        reponse="Relais avec le PRE de la commune voisine.",
+        reponse_le=date.today().isoformat(),
+    )
+    expect(fiche.chronologie).to_contain_text("Rupture : Déménagement")
+    expect(fiche.chronologie).to_contain_text("Relais avec le PRE de la commune voisine.")
+    fiche.filtrer("Notes")
+    expect(fiche.chronologie).not_to_contain_text("Déménagement")
+
+    # The quiet pathway is on the "pathways at risk" page, and says why.
+    a_risque = PageARisque.depuis_le_menu(fiche)
+    expect(a_risque.lignes.filter(has_text="Tranquille")).to_contain_text("Aucune activité")
+    expect(a_risque.lignes.filter(has_text="Moulin")).to_have_count(0)
+
+    # The assigned partner reads the team's note only.
+    page.get_by_role("button", name="Se déconnecter").click()
+    connecter(animateur.user)
+    fiche = _fiche(page, serveur, controle, suivi, "parcours vu par le partenaire")
+    expect(fiche.chronologie).to_contain_text(EQUIPE)
+    expect(page.locator("body")).not_to_contain_text(CONFIDENTIELLE)
+    expect(page.locator("body")).not_to_contain_text("Déménagement")
+    expect(page.get_by_role("link", name="Signaler une rupture")).to_have_count(0)
