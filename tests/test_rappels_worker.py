@@ -256,7 +256,9 @@ def test_un_courtier_injoignable_ne_fait_pas_echouer_la_requete_et_rien_n_est_pe
     nouveau = professionnel(structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT)
 
     monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
+    # A fresh connection and producer pool for the dead URL; the originals come back after.
     monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     client = connecter(Client(), equipe.coordinateur)
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(
