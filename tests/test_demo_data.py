@@ -325,3 +325,26 @@ def test_le_journal_de_demonstration(sortie):
     privee = Note.objects.filter(visibilite=Visibilite.AUTEUR).exclude(auteur=coordinateur).first()
     if privee is not None:
         assert privee not in Note.objects.lisibles_par(coordinateur, equipe=True)
+
+
+# --- eps
+
+
+def test_la_demo_a_deux_reunions_eps_passees_et_une_a_venir(sortie):
+    from django.utils import timezone
+
+    from parcours.models import Examen, ReunionEPS, StatutReunion
+
+    passees = ReunionEPS.objects.filter(date__lt=timezone.now())
+    assert passees.count() == 2
+    assert set(passees.values_list("statut", flat=True)) == {StatutReunion.TENUE}
+    decides = Examen.objects.filter(reunion__in=passees)
+    assert decides.count() >= 10
+    assert not decides.filter(decision="").exists()
+    assert not decides.filter(releve_conclusions="").exists()
+    for examen in decides.select_related("parcours"):
+        # The pathway's next review is the one its last examination set.
+        assert examen.parcours.date_prochaine_revue is not None
+    a_venir = ReunionEPS.objects.get(date__gte=timezone.now())
+    assert a_venir.statut == StatutReunion.PLANIFIEE
+    assert a_venir.examens.exists() and a_venir.invitations.exists()

@@ -35,6 +35,7 @@ from django.utils import timezone
 from faker import Faker
 
 from parcours.demo.actions import generer_actions
+from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.models import (
     ChangementStatut,
@@ -446,6 +447,12 @@ class _Generateur:
             aujourdhui=self.aujourdhui,
             reserves=(self.coordination, self.referent_demo, self.partenaire_demo),
         )
+        resume_eps = generer_eps(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
         generer_journal(
             programme=self.programme,
             coordinateur=self.coordination.user,
@@ -461,7 +468,7 @@ class _Generateur:
         return (
             f"{len(self.structures)} structures, {len(self.professionnels)} professionnels, "
             f"{len(self.familles)} familles, {len(enfants)} enfants et parcours, "
-            f"{self.nombre_consentements} consentements, {resume_actions}"
+            f"{self.nombre_consentements} consentements, {resume_actions}, {resume_eps}"
         )
 
     def _programme_et_structures(self):
