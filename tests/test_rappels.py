@@ -421,3 +421,25 @@ def test_deux_scans_simultanes_ne_creent_qu_un_rappel_par_evenement(equipe, stru
 
     assert not erreurs
     assert len(_rappels("revue_proche")) == 2  # the référent and the coordinator, once each
+
+
+def test_confier_une_action_a_un_professionnel_le_previent(equipe, structure, referent):
+    from parcours.services import action_creer
+
+    parcours, _c = _dossier(equipe, structure, referent=referent)
+    realisatrice = professionnel(structure)
+
+    action_creer(
+        parcours=parcours,
+        donnees={
+            "intitule": "Soutien scolaire synthétique",
+            "structure": structure,
+            "professionnel": realisatrice,
+            "date_debut": date.today(),
+        },
+        auteur=equipe.coordinateur,
+    )
+
+    assert Rappel.objects.filter(
+        genre="affectation", destinataire=realisatrice.user, object_id=parcours.pk
+    ).exists()

@@ -32,6 +32,7 @@ from .base import (
     _sauver,
     _verifier_affectation,
     _verrouiller,
+    signaler_affectation,
 )
 
 __all__ = [
@@ -260,6 +261,8 @@ def action_creer(
     _sauver(action)
     _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)
+    if action.professionnel is not None:
+        signaler_affectation(parcours=actuel, professionnel=action.professionnel)
     return action
 
 
@@ -283,6 +286,8 @@ def _enregistrer_action(parcours: Parcours, action: Action, ancien: Action) -> A
     _noter_activite(parcours)
     if (action.professionnel_id, action.statut) != (ancien.professionnel_id, ancien.statut):
         parcours_permissions_recalculer(parcours=parcours)
+    if action.professionnel is not None and action.professionnel_id != ancien.professionnel_id:
+        signaler_affectation(parcours=parcours, professionnel=action.professionnel)
     return action
 
 
@@ -389,4 +394,6 @@ def action_collective_inscrire(
     _sauver(action)
     _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)
+    if action.professionnel is not None:
+        signaler_affectation(parcours=actuel, professionnel=action.professionnel)
     return action
