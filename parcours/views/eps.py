@@ -255,4 +255,5 @@ def eps_imprimer(request, reunion_pk, document):
     reunion = reunion_pour(request.user, reunion_pk, equipe=True)
     contexte = _contexte_reunion(request, reunion, equipe=False)
     contexte["releve"] = document == "releve"
+    contexte["presents"] = [i for i in contexte["invitations"] if i.present]
     return render(request, "parcours/eps/imprimer.html", contexte)
