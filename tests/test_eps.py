@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.models import (
+    Action,
     Examen,
     InvitationEPS,
     Note,
@@ -40,7 +41,7 @@ from tests.factories.partage import (
 pytestmark = pytest.mark.django_db
 
 # Queries of the meeting page for its coordinator, whatever the agenda's length.
-PAGE_REUNION = 14
+PAGE_REUNION = 15
 
 
 def _demain_a(heure: int = 14) -> datetime:
@@ -257,6 +258,13 @@ def test_le_coordinateur_decide_par_la_page_et_une_saisie_invalide_est_gardee(cl
         "objectifs-MAX_NUM_FORMS": 5,
         "objectifs-0-domaine": "sante",
         "objectifs-0-intitule": "Bilan orthophonique",
+        "actions-TOTAL_FORMS": 1,
+        "actions-INITIAL_FORMS": 0,
+        "actions-MIN_NUM_FORMS": 0,
+        "actions-MAX_NUM_FORMS": 5,
+        "actions-0-intitule": "Aide aux devoirs",
+        "actions-0-structure": monde["structure"].pk,
+        "actions-0-date_debut": date.today().isoformat(),
     }
 
     erreur = client.post(url, donnees)
@@ -268,6 +276,16 @@ def test_le_coordinateur_decide_par_la_page_et_une_saisie_invalide_est_gardee(cl
     donnees["decision-date_prochaine_revue"] = (date.today() + timedelta(days=90)).isoformat()
     assert client.post(url, donnees).status_code == 302
     assert Objectif.objects.get().intitule == "Bilan orthophonique"
+    # The action the decision opened is the pathway's, linked to the examination, and on the
+    # printable minutes.
+    action = Action.objects.get(parcours=monde["du"])
+    assert (action.intitule, action.examen_id, action.structure) == (
+        "Aide aux devoirs",
+        examen.pk,
+        monde["structure"],
+    )
+    releve = client.get(reverse("parcours:eps_releve", args=[r.pk])).content.decode()
+    assert "Aide aux devoirs – Centre social" in releve
 
 
 def test_ajouter_un_parcours_d_un_autre_programme_est_refuse(client, monde):

@@ -9,6 +9,7 @@ from ..models import Decision
 from ..services import professionnels_invitables
 
 __all__ = [
+    "ActionOuverteFormSet",
     "AjoutOrdreDuJourForm",
     "DecisionForm",
     "ObjectifOuvertFormSet",
@@ -123,3 +124,30 @@ class ObjectifOuvertForm(FormulaireDsfr):
 
 
 ObjectifOuvertFormSet = forms.formset_factory(ObjectifOuvertForm, extra=2, max_num=5)
+
+
+class StructureChoix(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.nom
+
+
+class ActionOuverteForm(FormulaireDsfr):
+    intitule = forms.CharField(label=_("Action"), max_length=200, required=False)
+    structure = StructureChoix(label=_("Structure qui la réalise"), queryset=None, required=False)
+    date_debut = forms.DateField(label=_("Début"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+
+    def clean(self):
+        donnees = super().clean()
+        remplis = [bool(donnees.get(nom)) for nom in ("intitule", "structure", "date_debut")]
+        if any(remplis) and not all(remplis):
+            raise forms.ValidationError(
+                _("Indiquez l’intitulé, la structure et la date de début de l’action.")
+            )
+        return donnees
+
+
+ActionOuverteFormSet = forms.formset_factory(ActionOuverteForm, extra=1, max_num=5)

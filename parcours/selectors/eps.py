@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Examen, InvitationEPS, Objectif, Parcours, ReunionEPS
+from ..models import Action, Examen, InvitationEPS, Objectif, Parcours, ReunionEPS
 from .base import programmes_equipe_pre
 
 __all__ = [
@@ -51,8 +51,16 @@ def ordre_du_jour(reunion: ReunionEPS, user) -> list[Examen]:
     ouverts: dict[int, list[Objectif]] = {}
     for objectif in Objectif.objects.filter(examen__in=[e.pk for e in examens]).order_by("pk"):
         ouverts.setdefault(objectif.examen_id, []).append(objectif)
+    actions: dict[int, list[Action]] = {}
+    for action in (
+        Action.objects.filter(examen__in=[e.pk for e in examens])
+        .select_related("structure")
+        .order_by("pk")
+    ):
+        actions.setdefault(action.examen_id, []).append(action)
     for examen in examens:
         examen.objectifs_ouverts = ouverts.get(examen.pk, [])
+        examen.actions_ouvertes = actions.get(examen.pk, [])
     return examens
 
 

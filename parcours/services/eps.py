@@ -15,22 +15,26 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partenaires.models import Domaine, Professionnel
+from partenaires.models import Domaine, Professionnel, Structure
 from reussite.core.models import Programme, User
 from reussite.core.rappels import rappel_signaler
 
 from ..models import (
+    Action,
     Examen,
     InvitationEPS,
     Objectif,
     Parcours,
     ReunionEPS,
     Statut,
+    StatutAction,
     StatutReunion,
 )
+from .actions import action_creer
 from .base import ConflitDeModification, _noter_activite, _sauver, _verrouiller
 
 __all__ = [
+    "ActionOuverte",
     "ObjectifOuvert",
     "examen_decider",
     "ordre_du_jour_ajouter",
@@ -158,6 +162,13 @@ class ObjectifOuvert:
     intitule: str
 
 
+@dataclass
+class ActionOuverte:
+    intitule: str
+    structure: Structure
+    date_debut: date
+
+
 @transaction.atomic
 def examen_decider(
     *,
@@ -168,9 +179,10 @@ def examen_decider(
     objectifs: list[ObjectifOuvert],
     version: int | None,
     auteur: User,
+    actions: list[ActionOuverte] = (),
 ) -> Examen:
     """Record the decision on one pathway: its conclusions (read by the pathway's partners),
-    the next review date (set on the pathway), and the objectives it opens."""
+    the next review date (set on the pathway), and the objectives and actions it opens."""
     actuel = Examen.objects.select_for_update(of=("self",)).get(pk=examen.pk)
     if version is not None and actuel.version != version:
         raise ConflitDeModification(actuel)
@@ -200,6 +212,20 @@ def examen_decider(
                 cree_par=auteur,
             )
         )
+    for ouverte in actions:
+        # Through the actions' own service: the same rules as an action planned on the page.
+        action = action_creer(
+            parcours=parcours,
+            donnees={
+                "intitule": ouverte.intitule,
+                "structure": ouverte.structure,
+                "date_debut": ouverte.date_debut,
+                "statut": StatutAction.PREVUE,
+            },
+            auteur=auteur,
+        )
+        Action.objects.filter(pk=action.pk).update(examen=actuel)
+        parcours.refresh_from_db()
     if date_prochaine_revue is not None:
         parcours.date_prochaine_revue = date_prochaine_revue
         parcours.save(update_fields=["date_prochaine_revue"])

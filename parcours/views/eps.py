@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from partenaires.models import Structure
+
 from ..access import ECRITURE, parcours_pour
 from ..forms import (
+    ActionOuverteFormSet,
     AjoutOrdreDuJourForm,
     DecisionForm,
     ObjectifOuvertFormSet,
@@ -28,6 +31,7 @@ from ..selectors import (
     reunion_pour,
 )
 from ..services import (
+    ActionOuverte,
     ConflitDeModification,
     ObjectifOuvert,
     examen_decider,
@@ -190,10 +194,14 @@ def eps_examen(request, reunion_pk, examen_pk):
     examen = _examen(request, reunion, examen_pk)
     parcours = parcours_pour(user=request.user, pk=examen.parcours_id, perm=ECRITURE)
     conflit = None
+    structures = Structure.objects.filter(programmes=reunion.programme).order_by("nom")
     if request.method == "POST":
         form = DecisionForm(request.POST, prefix="decision")
         formset = ObjectifOuvertFormSet(request.POST, prefix="objectifs")
-        if form.is_valid() and formset.is_valid():
+        actions = ActionOuverteFormSet(
+            request.POST, prefix="actions", form_kwargs={"structures": structures}
+        )
+        if form.is_valid() and formset.is_valid() and actions.is_valid():
             try:
                 with transaction.atomic():
                     examen_decider(
@@ -204,6 +212,15 @@ def eps_examen(request, reunion_pk, examen_pk):
                         objectifs=[
                             ObjectifOuvert(domaine=f["domaine"], intitule=f["intitule"])
                             for f in formset.cleaned_data
+                            if f.get("intitule")
+                        ],
+                        actions=[
+                            ActionOuverte(
+                                intitule=f["intitule"],
+                                structure=f["structure"],
+                                date_debut=f["date_debut"],
+                            )
+                            for f in actions.cleaned_data
                             if f.get("intitule")
                         ],
                         version=_version(request.POST),
@@ -234,6 +251,7 @@ def eps_examen(request, reunion_pk, examen_pk):
             },
         )
         formset = ObjectifOuvertFormSet(prefix="objectifs")
+        actions = ActionOuverteFormSet(prefix="actions", form_kwargs={"structures": structures})
     return render(
         request,
         "parcours/eps/examen.html",
@@ -243,6 +261,7 @@ def eps_examen(request, reunion_pk, examen_pk):
             "parcours": parcours,
             "form": form,
             "formset": formset,
+            "actions": actions,
             "conflit": conflit,
             "version": conflit.version if conflit else _version(request.POST) or examen.version,
         },
