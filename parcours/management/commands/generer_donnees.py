@@ -511,12 +511,13 @@ class Generateur:
             "consentements",
             f"""
             INSERT INTO parcours_consentement (id, date_signature, date_expiration, date_retrait,
-                motif_retrait, cree_le, parcours_id, fichier, finalites)
+                motif_retrait, cree_le, parcours_id, fichier, finalites, enregistre_par_id)
             SELECT {{consentement}} + i, sig, sig + 365,
                 CASE WHEN {x.h("i", "ret", 29)} = 0 THEN least(sig + 60, {{le}}) END,
                 '', now(), pp.id, '',
                 CASE WHEN {x.h("i", "fin", 10)} = 0 THEN ARRAY['accompagnement']
-                ELSE ARRAY['accompagnement', 'partage', 'eps'] END
+                ELSE ARRAY['accompagnement', 'partage', 'eps'] END,
+                {{user}} + (pp.programme_id - {{programme}} - 1) * {{K}} + 1
             FROM parcours_parcours pp CROSS JOIN LATERAL (SELECT pp.id - {{parcours}}) z(i)
                 CROSS JOIN LATERAL (SELECT least(pp.date_entree + 7, {{le}})) s(sig)
             WHERE pp.id > {{parcours}}
@@ -561,14 +562,14 @@ class Generateur:
             "objectifs",
             f"""
             INSERT INTO parcours_objectif (id, domaine, intitule, statut, commentaire_resultat,
-                date_ouverture, date_cloture, version, cree_le, modifie_le, parcours_id)
+                date_ouverture, date_cloture, version, cree_le, modifie_le, parcours_id, cree_par_id)
             SELECT {{objectif}} + 2 * i - 2 + t,
                 (ARRAY['scolarite','langage','sante','parentalite','sport'])[1 + {x.h("i*2+t", "od", 5)}],
                 (ARRAY['Retrouver confiance en classe','Apprendre a lire','Consulter un orthophoniste',
                 'Soutenir les parents','Pratiquer un sport'])[1 + {x.h("i*2+t", "od", 5)}],
                 CASE WHEN pp.statut = 'sorti' THEN 'atteint' ELSE 'ouvert' END, '',
                 pp.date_entree, CASE WHEN pp.statut = 'sorti' THEN pp.date_sortie END, 1, now(), now(),
-                pp.id
+                pp.id, {{user}} + (pp.programme_id - {{programme}} - 1) * {{K}} + 1
             FROM parcours_parcours pp CROSS JOIN generate_series(1, 2) t
                 CROSS JOIN LATERAL (SELECT pp.id - {{parcours}}) z(i)
             WHERE pp.id > {{parcours}} AND pp.statut <> 'reperage'""",
@@ -580,7 +581,7 @@ class Generateur:
             f"""
             INSERT INTO parcours_action (id, intitule, date_debut, date_fin, statut, resultat, cout,
                 heures, version, cree_le, modifie_le, parcours_id, professionnel_id, structure_id,
-                offre_id, objectif_id)
+                offre_id, objectif_id, cree_par_id)
             SELECT {{action}} + 3 * i - 3 + k,
                 (ARRAY['Aide aux devoirs','Seances orthophonie','Atelier theatre','Judo',
                 'Entretien famille'])[1 + {x.h("i*3+k", "ai", 5)}],
@@ -592,7 +593,7 @@ class Generateur:
                 pp.id, CASE WHEN k < 3 THEN iv.professionnel_id END,
                 CASE WHEN k < 3 THEN pr.structure_id END,
                 CASE WHEN k < 3 THEN {{offre}} + (pr.structure_id - {{structure}} - 1) * 2 + 1 END,
-                {{objectif}} + 2 * i - 2 + 1 + k % 2
+                {{objectif}} + 2 * i - 2 + 1 + k % 2, {{user}} + (pp.programme_id - {{programme}} - 1) * {{K}} + 1
             FROM parcours_parcours pp
                 CROSS JOIN LATERAL (SELECT pp.id - {{parcours}}) z(i)
                 JOIN parcours_intervenant iv ON iv.id = {{intervenant}} + 2 * i - 1
