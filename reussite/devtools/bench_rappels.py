@@ -30,28 +30,23 @@ def main(le: date | None = None) -> dict:
 
     resultat = {}
     try:
-        with transaction.atomic(), CaptureQueriesContext(connection) as requetes:
-            debut = time.perf_counter()
-            bilan = rappels_scanner(le=le)
-            resultat = {
-                "base": connection.settings_dict["NAME"],
-                "parcours": Parcours.objects.count(),
-                "secondes": round(time.perf_counter() - debut, 2),
-                "requetes": len(requetes),
-                "crees": sum(bilan.crees.values()),
-                "annules": bilan.annules,
-                "detail": bilan.crees,
-            }
+        with transaction.atomic():
+            nombre = Parcours.objects.count()
+            for passage in ("premier scan", "second scan (rien de nouveau)"):
+                with CaptureQueriesContext(connection) as requetes:
+                    debut = time.perf_counter()
+                    bilan = rappels_scanner(le=le)
+                    duree = time.perf_counter() - debut
+                resultat[passage] = (duree, len(requetes), sum(bilan.crees.values()))
+                print(
+                    f"{connection.settings_dict['NAME']}: {nombre} parcours, {passage} : "
+                    f"{duree:.2f} s, {len(requetes)} requêtes, "
+                    f"{sum(bilan.crees.values())} rappels créés, {bilan.annules} annulés "
+                    f"{bilan.crees}"
+                )
             raise _Annuler
     except _Annuler:
         pass
-    # The count query above is not part of the scan.
-    resultat["requetes"] -= 1
-    print(
-        f"{resultat['base']}: {resultat['parcours']} parcours, scan {resultat['secondes']} s, "
-        f"{resultat['requetes']} requêtes, {resultat['crees']} rappels créés, "
-        f"{resultat['annules']} annulés {resultat['detail']}"
-    )
     return resultat
 
 

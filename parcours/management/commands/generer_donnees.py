@@ -201,6 +201,12 @@ class Generateur:
         """A deterministic pseudo-random integer in [0, modulo) from an expression and a salt."""
         return f"((hashtext(({expr})::text || ':{sel}:{self.graine}') & 2147483647) % {modulo})"
 
+    def _analyser(self) -> None:
+        """Statistics on the rows just inserted (visible to this transaction): without them the
+        planner takes the fresh tables for empty and chooses nested loops."""
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+
     def _executer(self, titre: str, sql: str, params=None) -> None:
         debut = time.perf_counter()
         with connection.cursor() as c:
@@ -249,8 +255,10 @@ class Generateur:
         for etape in (
             self._reseau,
             self._enfants,
+            self._analyser,
             self._suivi,
             self._eps,
+            self._analyser,
             self._permissions,
             self._traces,
         ):
