@@ -22,6 +22,7 @@ from .models import (
     Action,
     BesoinNonCouvert,
     Consentement,
+    Intervenant,
     InvitationEPS,
     Parcours,
     ReunionEPS,
@@ -393,13 +394,14 @@ def _rendre_besoins(rappels: list[Rappel]) -> dict[int, Rendu]:
 
 
 def _affectations_valables(rappels: list[Rappel], le: date) -> set[int]:
-    """Still assigned: still référent or active intervenant of the open pathway."""
+    """Still assigned: still référent, active intervenant, or delivering an active action of
+    the open pathway."""
     parcours = {
         p.pk: p
         for p in Parcours.objects.exclude(statut=Statut.SORTI)
         .filter(pk__in={r.object_id for r in rappels})
         .select_related("referent")
-        .prefetch_related("intervenants__professionnel")
+        .prefetch_related("intervenants__professionnel", "actions__professionnel")
     }
     valables = set()
     for r in rappels:
@@ -407,6 +409,11 @@ def _affectations_valables(rappels: list[Rappel], le: date) -> set[int]:
         if p is None:
             continue
         affectes = {i.professionnel.user_id for i in p.intervenants.all() if i.actif}
+        affectes |= {
+            a.professionnel.user_id
+            for a in p.actions.all()
+            if a.professionnel is not None and a.statut in STATUTS_ACTION_ACTIFS
+        }
         if p.referent is not None:
             affectes.add(p.referent.user_id)
         if r.destinataire_id in affectes:
@@ -464,6 +471,39 @@ def _rendre_reunions(rappels: list[Rappel], titre: str, texte: str) -> dict[int,
             lien=reverse("parcours:eps_reunion", args=[reunion.pk]),
         )
     return rendus
+
+
+def _affectations_en_cours(le: date):
+    """(pathway, user) pairs of the open pathways' référents, intervenants and the
+    professionals of their active actions."""
+    ouverts = Parcours.objects.exclude(statut=Statut.SORTI)
+    referents = ouverts.filter(referent__isnull=False).annotate(
+        r_objet=F("pk"), r_destinataire=F("referent__user_id")
+    )
+    intervenants = Intervenant.objects.filter(actif=True, parcours__in=ouverts).annotate(
+        r_objet=F("parcours_id"), r_destinataire=F("professionnel__user_id")
+    )
+    realisateurs = Action.objects.filter(
+        statut__in=STATUTS_ACTION_ACTIFS, professionnel__isnull=False, parcours__in=ouverts
+    ).annotate(r_objet=F("parcours_id"), r_destinataire=F("professionnel__user_id"))
+    colonnes = ("r_objet", "r_destinataire")
+    return (
+        referents.order_by()
+        .values(*colonnes)
+        .union(
+            intervenants.order_by().values(*colonnes),
+            realisateurs.order_by().values(*colonnes),
+        )
+    )
+
+
+def _invitations_en_cours(le: date):
+    return (
+        InvitationEPS.objects.filter(reunion__statut=StatutReunion.PLANIFIEE)
+        .annotate(r_objet=F("reunion_id"), r_destinataire=F("professionnel__user_id"))
+        .order_by()
+        .values("r_objet", "r_destinataire")
+    )
 
 
 def enregistrer_les_genres() -> None:
@@ -558,6 +598,7 @@ def enregistrer_les_genres() -> None:
             libelle=gettext_lazy("Nouvelle affectation"),
             modele=Parcours,
             candidats=None,
+            encore_dus=_affectations_en_cours,
             valables=_affectations_valables,
             rendre=lambda rappels: _rendre_parcours(
                 rappels,
@@ -575,6 +616,7 @@ def enregistrer_les_genres() -> None:
             libelle=gettext_lazy("Invitation à une réunion EPS"),
             modele=ReunionEPS,
             candidats=None,
+            encore_dus=_invitations_en_cours,
             valables=_invitations_valables,
             rendre=lambda rappels: _rendre_reunions(
                 rappels,

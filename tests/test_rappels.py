@@ -443,3 +443,35 @@ def test_confier_une_action_a_un_professionnel_le_previent(equipe, structure, re
     assert Rappel.objects.filter(
         genre="affectation", destinataire=realisatrice.user, object_id=parcours.pk
     ).exists()
+
+
+def test_une_action_confiee_reste_une_raison_d_affectation_puis_la_perd(
+    equipe, structure, referent
+):
+    from parcours.models import Action, StatutAction
+    from parcours.services import action_creer
+
+    parcours, _c = _dossier(equipe, structure, referent=referent)
+    realisatrice = professionnel(
+        structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT
+    )
+    action = action_creer(
+        parcours=parcours,
+        donnees={
+            "intitule": "Atelier synthétique",
+            "structure": structure,
+            "professionnel": realisatrice,
+            "date_debut": date.today(),
+        },
+        auteur=equipe.coordinateur,
+    )
+    rappel = Rappel.objects.get(genre="affectation", destinataire=realisatrice.user)
+
+    service.rappels_scanner()
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.A_ENVOYER
+
+    Action.objects.filter(pk=action.pk).update(statut=StatutAction.ABANDONNEE)
+    service.rappels_scanner()
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.ANNULE

@@ -67,6 +67,9 @@ class Genre:
     valables: Callable[[list[Rappel], date], set[int]]
     # The wording of a batch (a constant number of queries for the batch).
     rendre: Callable[[list[Rappel]], dict[int, Rendu]]
+    # For kinds raised by an event: the (r_objet, r_destinataire) pairs whose reason still
+    # holds on a date, so that the scan can cancel the others in one statement.
+    encore_dus: Callable[[date], QuerySet] | None = None
 
 
 _GENRES: dict[str, Genre] = {}
@@ -198,24 +201,44 @@ def rappels_reprendre() -> int:
 
 def rappels_annuler_sans_objet(*, le: date) -> int:
     """Reminders stop when their reason ends (consent withdrawn, pathway exited, action closed):
-    pending and unread ones whose reason no longer holds are marked `annule`."""
-    en_attente = list(
-        Rappel.objects.filter(lu_le__isnull=True)
-        .exclude(statut__in=[StatutRappel.ANNULE, StatutRappel.ECHEC])
-        .only("pk", "genre", "object_id", "echeance", "destinataire_id")
-    )
-    par_genre: dict[str, list[Rappel]] = {}
-    for rappel in en_attente:
-        par_genre.setdefault(rappel.genre, []).append(rappel)
-    sans_objet = []
-    for nom, rappels in par_genre.items():
-        if nom not in _GENRES:
-            continue
-        valables = _GENRES[nom].valables(rappels, le)
-        sans_objet += [r.pk for r in rappels if r.pk not in valables]
-    if not sans_objet:
-        return 0
-    return Rappel.objects.filter(pk__in=sans_objet).update(statut=StatutRappel.ANNULE)
+    pending and unread ones whose reason no longer holds are marked `annule`. One UPDATE per
+    kind: a reminder keeps its reason while it is still among the kind's candidates of the day
+    (same subject, recipient and due date), or, for a kind raised by an event, while its
+    (subject, recipient) pair still holds."""
+    table = Rappel._meta.db_table
+    total = 0
+    with connection.cursor() as curseur:
+        for g in genres():
+            if g.candidats is not None:
+                source, colonnes = g.candidats(le).values(*COLONNES), COLONNES
+            elif g.encore_dus is not None:
+                source, colonnes = g.encore_dus(le).values(*COLONNES[:2]), COLONNES[:2]
+            else:
+                continue
+            sql, params = source.query.sql_with_params()
+            correspondance = " AND ".join(
+                f"c.{colonne} = r.{champ}"
+                for colonne, champ in zip(
+                    colonnes, ("object_id", "destinataire_id", None, "echeance"), strict=False
+                )
+                if champ is not None
+            )
+            curseur.execute(
+                f"""
+                UPDATE {table} r SET statut = %s
+                WHERE r.genre = %s AND r.lu_le IS NULL AND r.statut NOT IN (%s, %s)
+                  AND NOT EXISTS (SELECT 1 FROM ({sql}) AS c WHERE {correspondance})
+                """,  # noqa: S608 - names come from the code, values are parameters
+                (
+                    StatutRappel.ANNULE,
+                    g.nom,
+                    StatutRappel.ANNULE,
+                    StatutRappel.ECHEC,
+                    *params,
+                ),
+            )
+            total += curseur.rowcount
+    return total
 
 
 def rappel_signaler(*, genre_nom: str, objet: Model, destinataire: User, echeance=None) -> None:
