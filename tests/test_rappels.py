@@ -452,9 +452,7 @@ def test_une_action_confiee_reste_une_raison_d_affectation_puis_la_perd(
     from parcours.services import action_creer
 
     parcours, _c = _dossier(equipe, structure, referent=referent)
-    realisatrice = professionnel(
-        structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT
-    )
+    realisatrice = professionnel(structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT)
     action = action_creer(
         parcours=parcours,
         donnees={
