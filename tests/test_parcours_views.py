@@ -89,7 +89,7 @@ def monde() -> Monde:
         en_cours=True,
         avec_consentement=True,
         avec_consentement__structures=[association],
-        enfant__nom="Carpentier",
+        enfant__nom="Carpentier-Ndiaye",
     )
     ajouter_intervenant(parcours_partage, intervenant, auteur=le_coordinateur)
     parcours_partage.refresh_from_db()
@@ -102,17 +102,20 @@ def monde() -> Monde:
         non_assigne=ProfessionnelFactory(structure=association),
         ecole=StructureFactory(programmes=[programme], ecole=True),
         parcours=ParcoursFactory(
-            programme=programme, referent=referent, enfant__nom="Vasseur", enfant__prenom="Inès"
+            programme=programme,
+            referent=referent,
+            enfant__nom="Vasseur-Lopez",
+            enfant__prenom="Inès-Lou",
         ),
         parcours_partage=parcours_partage,
         parcours_sans_consentement=ParcoursFactory(
             programme=programme,
             referent=partenaire,
             statut=Statut.EN_ATTENTE_CONSENTEMENT,
-            enfant__nom="Ferrand",
+            enfant__nom="Ferrand-Bakari",
         ),
         autre_coordinateur=coordinateur(autre_programme),
-        autre_parcours=ParcoursFactory(programme=autre_programme, enfant__nom="Delmas"),
+        autre_parcours=ParcoursFactory(programme=autre_programme, enfant__nom="Delmas-Oyono"),
     )
 
 
@@ -293,12 +296,12 @@ def test_matrice_changer_statut(role, client, monde):
 
 # Which children each role finds in their list and dashboard.
 VISIBLES = {
-    "autre_programme": {"Delmas"},
+    "autre_programme": {"Delmas-Oyono"},
     "partenaire_non_assigne": set(),
-    # Also référent of "Ferrand", still waiting for consent: not listed.
-    "partenaire_assigne": {"Carpentier"},
-    "partenaire_intervenant": {"Carpentier"},
-    "referent": {"Vasseur"},
+    # Also référent of "Ferrand-Bakari", still waiting for consent: not listed.
+    "partenaire_assigne": {"Carpentier-Ndiaye"},
+    "partenaire_intervenant": {"Carpentier-Ndiaye"},
+    "referent": {"Vasseur-Lopez"},
 }
 # "Mes suivis": what an assignment shares with them, never what a programme role shows.
 SUIVIS = VISIBLES | {"autre_programme": set()}
@@ -315,12 +318,13 @@ def test_liste_et_tableau_de_bord_ne_montrent_que_les_parcours_visibles(role, cl
     assert {p.enfant.nom for p in liste.context["page"].object_list} == VISIBLES[role]
     assert tableau.context["total_ouverts"] == len(VISIBLES[role])
     assert {p.enfant.nom for p in suivis.context["page"].object_list} == SUIVIS[role]
-    for nom in {"Delmas", "Carpentier", "Vasseur", "Ferrand"} - VISIBLES[role]:
+    tous = {"Delmas-Oyono", "Carpentier-Ndiaye", "Vasseur-Lopez", "Ferrand-Bakari"}
+    for nom in tous - VISIBLES[role]:
         assert nom not in liste.content.decode()
         assert nom not in tableau.content.decode()
         assert nom not in suivis.content.decode()
     # Searching for another programme's child finds nothing either.
-    recherche = client.get(u("parcours:liste"), {"q": "Vasseur"})
+    recherche = client.get(u("parcours:liste"), {"q": "Vasseur-Lopez"})
     assert len(recherche.context["page"].object_list) == (role == "referent")
 
 
@@ -1043,7 +1047,7 @@ def test_filtres_statut_referent_ecole_et_age(client, monde):
     connecter(client, monde.coordinateur)
 
     assert sorted(_noms(client, statut="diagnostic")) == ["Alpha", "Bravo"]
-    assert sorted(_noms(client, referent=referent.pk)) == ["Alpha", "Charlie", "Vasseur"]
+    assert sorted(_noms(client, referent=referent.pk)) == ["Alpha", "Charlie", "Vasseur-Lopez"]
     assert sorted(_noms(client, etablissement=ecole.pk)) == ["Alpha", "Charlie"]
     assert _noms(client, etablissement=autre_ecole.pk) == ["Bravo"]
     assert _noms(client, tranche_age="2-5") == ["Alpha"]
@@ -1073,10 +1077,10 @@ def test_tri(client, monde):
         ParcoursFactory(programme=programme, enfant__nom=nom, date_entree=entree)
     connecter(client, monde.autre_coordinateur)
 
-    assert _noms(client) == ["Aubert", "Bernard", "Colin", "Delmas"]
-    assert _noms(client, tri="-nom") == ["Delmas", "Colin", "Bernard", "Aubert"]
-    assert _noms(client, tri="entree") == ["Colin", "Delmas", "Bernard", "Aubert"]
-    assert _noms(client, tri="-entree") == ["Aubert", "Bernard", "Delmas", "Colin"]
+    assert _noms(client) == ["Aubert", "Bernard", "Colin", "Delmas-Oyono"]
+    assert _noms(client, tri="-nom") == ["Delmas-Oyono", "Colin", "Bernard", "Aubert"]
+    assert _noms(client, tri="entree") == ["Colin", "Delmas-Oyono", "Bernard", "Aubert"]
+    assert _noms(client, tri="-entree") == ["Aubert", "Bernard", "Delmas-Oyono", "Colin"]
 
 
 def test_pagination_garde_les_filtres(client, monde):
@@ -1106,7 +1110,7 @@ def test_htmx_renvoie_le_fragment_de_resultats(client, monde):
     assertTemplateNotUsed(fragment, "parcours/liste.html")
     assert "<html" not in fragment.content.decode()
     assert "1 parcours trouvé" in texte(fragment)
-    assert "Vasseur" in fragment.content.decode()
+    assert "Vasseur-Lopez" in fragment.content.decode()
 
 
 # --- Query budgets ------------------------------------------------------------------------------
