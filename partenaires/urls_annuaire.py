@@ -1,3 +1,20 @@
 """URLs of the annuaire pages (included by partenaires/urls.py, in the `partenaires` namespace)."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import annuaire as vues
+
+urlpatterns = [
+    path("", vues.annuaire, name="annuaire"),
+    path("structures/<int:structure_pk>/", vues.structure_detail, name="structure"),
+    path(
+        "structures/<int:structure_pk>/inviter/",
+        vues.professionnel_inviter_vue,
+        name="inviter",
+    ),
+    path("offres/", vues.catalogue, name="offres"),
+    path("offres/nouvelle/", vues.offre_creer_vue, name="offre_creer"),
+    path("offres/<int:offre_pk>/", vues.offre_detail, name="offre"),
+    path("offres/<int:offre_pk>/modifier/", vues.offre_modifier_vue, name="offre_modifier"),
+    path("offres/<int:offre_pk>/retirer/", vues.offre_depublier_vue, name="offre_depublier"),
+]

@@ -25,6 +25,7 @@ from ..forms import (
 from ..models import Enfant, ResponsableLegal, Statut
 from ..selectors import (
     avec_drapeau_ip,
+    besoins_du_parcours,
     chronologie_du_parcours,
     consultations_du_parcours,
     droits_sur_parcours,
@@ -203,6 +204,7 @@ def parcours_detail(request, pk):
     contexte.update(
         chronologie_du_parcours(request.user, parcours, droits, type=request.GET.get("type"))
     )
+    contexte.update(besoins_du_parcours(parcours))
     return render(request, "parcours/detail.html", contexte)
 
 

@@ -1,0 +1,171 @@
+"""Pages of the offres flow: unmet needs from a pathway, their follow-up by coordinators,
+and the competence map (table, chart, CSV)."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from partenaires.models import Offre
+
+from ..access import ECRITURE, parcours_pour
+from ..forms import BesoinClotureForm, BesoinForm, CarteForm
+from ..models import BesoinNonCouvert, StatutBesoin, tranche_age_de
+from ..selectors import (
+    besoins_du_programme,
+    carte_competences,
+    droits_sur_parcours,
+    programmes_coordonnes,
+)
+from ..services import besoin_clore, besoin_enregistrer
+from .pages import _appliquer_erreurs
+
+
+def besoin_ajouter_vue(request, pk):
+    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
+    if not droits_sur_parcours(request.user, parcours).modifier:
+        raise Http404
+    enfant = parcours.enfant
+    tranche = tranche_age_de(enfant.age())
+    if request.method == "POST":
+        form = BesoinForm(request.POST)
+        if form.is_valid():
+            try:
+                besoin_enregistrer(
+                    parcours=parcours,
+                    tranche_age=tranche,
+                    auteur=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("Le besoin non couvert a été enregistré."))
+                return redirect("parcours:detail", pk=parcours.pk)
+    else:
+        form = BesoinForm(
+            initial={"territoire": enfant.quartier or enfant.famille.commune},
+        )
+    return render(
+        request,
+        "parcours/offres/besoin_ajouter.html",
+        {"parcours": parcours, "form": form, "tranche": tranche},
+    )
+
+
+def _programme_choisi(request):
+    programmes = programmes_coordonnes(request.user).order_by("nom")
+    if not programmes:
+        raise Http404
+    form = CarteForm(request.GET or None, programmes=programmes)
+    if request.GET and form.is_valid():
+        programme = form.cleaned_data["programme"]
+    elif request.GET.get("programme"):
+        raise Http404  # a programme the user does not coordinate
+    else:
+        programme = programmes[0]
+        form = CarteForm(initial={"programme": programme}, programmes=programmes)
+    return form, programme
+
+
+@require_GET
+def besoins_liste(request):
+    form, programme = _programme_choisi(request)
+    statut = request.GET.get("statut", StatutBesoin.OUVERT)
+    statut = statut if statut in StatutBesoin.values else None
+    return render(
+        request,
+        "parcours/offres/besoins.html",
+        {
+            "form": form,
+            "programme": programme,
+            "besoins": besoins_du_programme(programme, statut),
+            "statut": statut,
+        },
+    )
+
+
+def besoin_clore_vue(request, besoin_pk):
+    besoin = get_object_or_404(
+        BesoinNonCouvert.objects.filter(programme__in=programmes_coordonnes(request.user)),
+        pk=besoin_pk,
+    )
+    offres = Offre.objects.publiees_pour([besoin.programme_id]).filter(
+        active=True, domaine=besoin.domaine
+    )
+    if request.method == "POST":
+        form = BesoinClotureForm(request.POST, offres=offres)
+        if form.is_valid():
+            try:
+                besoin_clore(besoin=besoin, auteur=request.user, **form.cleaned_data)
+            except ValidationError as erreur:
+                _appliquer_erreurs(form, erreur)
+            else:
+                messages.success(request, _("Le besoin a été clos."))
+                return redirect(f"{_url_besoins()}?programme={besoin.programme_id}")
+    else:
+        form = BesoinClotureForm(offres=offres)
+    return render(request, "parcours/offres/besoin_clore.html", {"besoin": besoin, "form": form})
+
+
+def _url_besoins():
+    from django.urls import reverse
+
+    return reverse("parcours:besoins")
+
+
+@require_GET
+def carte_vue(request):
+    form, programme = _programme_choisi(request)
+    axe = (
+        request.GET.get("axe") if request.GET.get("axe") in ("territoire", "age") else "territoire"
+    )
+    carte = carte_competences(programme, axe)
+    if request.GET.get("format") == "csv":
+        return _carte_csv(carte, programme)
+    return render(
+        request,
+        "parcours/offres/carte.html",
+        {"form": form, "programme": programme, "carte": carte, "axe": axe},
+    )
+
+
+def _neutraliser(valeur) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
+    texte = str(valeur)
+    return "'" + texte if texte[:1] in ("=", "+", "-", "@") else texte
+
+
+def _carte_csv(carte, programme) -> HttpResponse:
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="carte-competences.csv"'
+    reponse.write("\ufeff")
+    ecrivain = csv.writer(reponse, delimiter=";")
+    colonne = _("Territoire") if carte.axe == "territoire" else _("Tranche d’âge")
+    ecrivain.writerow(
+        [
+            _("Domaine"),
+            colonne,
+            _("Offres"),
+            _("Capacité restante"),
+            _("Besoins non couverts ouverts"),
+            _("Manque"),
+        ]
+    )
+    for _cle, libelle, cellules in carte.lignes:
+        for (_c, libelle_colonne), cellule in zip(carte.colonnes, cellules, strict=True):
+            ecrivain.writerow(
+                [
+                    _neutraliser(libelle),
+                    _neutraliser(libelle_colonne),
+                    cellule.offres,
+                    _("illimitée") if cellule.illimitee else cellule.restant,
+                    cellule.besoins,
+                    _("oui") if cellule.manque else _("non"),
+                ]
+            )
+    return reponse

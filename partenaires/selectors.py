@@ -1,0 +1,123 @@
+"""Read queries of the partner network: which programmes a user works in, the directory and
+the offer catalogue. Every queryset starts from the user's programmes (ARCHITECTURE.md)."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from reussite.core.models import Programme, Role
+
+from .hooks import demander
+from .models import Offre, Partenariat, Professionnel, SignatureCharte, Structure
+
+__all__ = [
+    "offre_modifiable_par",
+    "offres_catalogue",
+    "programmes_administres",
+    "programmes_de_gestion",
+    "programmes_du_reseau",
+    "structures_annuaire",
+    "structures_modifiables",
+]
+
+
+def _actif(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def programmes_administres(user):
+    """Programmes the user administers (staff: every programme)."""
+    if not _actif(user):
+        return Programme.objects.none()
+    if user.is_staff:
+        return Programme.objects.all()
+    return Programme.objects.avec_role(user, Role.ADMINISTRATEUR)
+
+
+def programmes_de_gestion(user):
+    """Programmes the user coordinates or administers."""
+    if not _actif(user):
+        return Programme.objects.none()
+    if user.is_staff:
+        return Programme.objects.all()
+    return Programme.objects.filter(
+        Q(pk__in=Programme.objects.avec_role(user, Role.COORDINATEUR).values("pk"))
+        | Q(pk__in=Programme.objects.avec_role(user, Role.ADMINISTRATEUR).values("pk"))
+    )
+
+
+def programmes_du_reseau(user):
+    """Programmes whose network the user belongs to: those they coordinate or administer, and
+    those their active structures work with."""
+    if not _actif(user):
+        return Programme.objects.none()
+    if user.is_staff:
+        return Programme.objects.all()
+    via_structure = Partenariat.objects.filter(
+        structure__professionnels__user=user, structure__professionnels__actif=True
+    ).values("programme_id")
+    return Programme.objects.filter(
+        Q(pk__in=programmes_de_gestion(user).values("pk")) | Q(pk__in=via_structure)
+    )
+
+
+def structures_annuaire(user):
+    """Structures working with the user's programmes, with what the directory shows, in a
+    constant number of queries."""
+    programmes = programmes_du_reseau(user)
+    return (
+        Structure.objects.filter(
+            Exists(
+                Partenariat.objects.filter(structure_id=OuterRef("pk"), programme__in=programmes)
+            )
+        )
+        .annotate(charte_signee=Exists(SignatureCharte.objects.filter(structure_id=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch("programmes", queryset=Programme.objects.filter(pk__in=programmes)),
+            Prefetch(
+                "professionnels",
+                queryset=Professionnel.objects.actifs().select_related("user"),
+                to_attr="professionnels_actifs",
+            ),
+            Prefetch(
+                "signatures_charte",
+                queryset=SignatureCharte.objects.order_by("-date_signature"),
+                to_attr="signatures",
+            ),
+        )
+        .order_by("nom", "pk")
+    )
+
+
+def structures_modifiables(user):
+    """Structures whose offers the user may publish: their own active structures; for
+    coordinators and administrators, the structures working with their programmes."""
+    if not _actif(user):
+        return Structure.objects.none()
+    return Structure.objects.filter(
+        Q(professionnels__user=user, professionnels__actif=True)
+        | Q(partenariat__programme__in=programmes_de_gestion(user))
+    ).distinct()
+
+
+def offres_catalogue(user):
+    """Offers published to the user's programmes, annotated with `utilise` and `restant`."""
+    offres = (
+        Offre.objects.publiees_pour(programmes_du_reseau(user))
+        .select_related("structure")
+        .prefetch_related("programmes")
+    )
+    return demander("offres_avec_utilisation", offres)
+
+
+def offre_modifiable_par(user, offre: Offre) -> bool:
+    """A professional of the offer's structure edits it; a programme's coordinators and
+    administrators edit it only when it is published to their programme alone."""
+    if not _actif(user):
+        return False
+    if user.is_staff:
+        return True
+    if Professionnel.objects.filter(
+        user=user, structure_id=offre.structure_id, actif=True
+    ).exists():
+        return True
+    publiees = list(offre.programmes.all())
+    return len(publiees) == 1 and programmes_de_gestion(user).filter(pk=publiees[0].pk).exists()

@@ -1,0 +1,72 @@
+"""Writes on the directory: an administrator invites a professional by email."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from ..models import Professionnel, Structure
+
+__all__ = ["lien_definir_mot_de_passe", "professionnel_inviter"]
+
+
+def lien_definir_mot_de_passe(user) -> str:
+    """Path of the one-time link: the token changes once a password is set."""
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+@transaction.atomic
+def professionnel_inviter(
+    *,
+    structure: Structure,
+    email: str,
+    prenom: str,
+    nom: str,
+    fonction: str,
+    auteur,
+    base_url: str,
+) -> Professionnel:
+    """Create the account (no usable password) and the membership, then email a one-time link
+    to set a password. The email names only the structure and the platform."""
+    from ..selectors import programmes_administres
+
+    if not programmes_administres(auteur).filter(pk__in=structure.programmes.all()).exists():
+        raise PermissionDenied
+    User = get_user_model()
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("Un compte existe déjà avec cette adresse électronique.")}
+        )
+    user = User(email=email, first_name=prenom, last_name=nom)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    professionnel = Professionnel(user=user, structure=structure, fonction=fonction)
+    professionnel.full_clean()
+    professionnel.save()
+    contexte = {
+        "user": user,
+        "structure": structure,
+        "auteur": auteur,
+        "lien": base_url.rstrip("/") + lien_definir_mot_de_passe(user),
+    }
+    send_mail(
+        subject=_("Votre accès à Réussite"),
+        message=render_to_string("partenaires/annuaire/email_invitation.txt", contexte),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return professionnel
