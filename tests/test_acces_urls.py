@@ -20,6 +20,7 @@ from parcours.models import (
     Action,
     ActionCollective,
     Addendum,
+    BesoinNonCouvert,
     Consentement,
     Document,
     Enfant,
@@ -69,6 +70,13 @@ HORS_BALAYAGE = {
     "jetons signés de Django",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
+    # --- offres
+    "partenaires/structures/": "annuaire : lignes du réseau, sans donnée d’enfant ; une structure "
+    "hors des programmes de l’utilisateur répond 404 (test_offres : test_annuaire_filtres, "
+    "test_pages_du_reseau_404_ailleurs_et_connexion_requise)",
+    "partenaires/offres/": "catalogue : lignes du réseau, sans donnée d’enfant ; une offre non "
+    "publiée aux programmes de l’utilisateur répond 404, l’édition suit la matrice de droits "
+    "(test_offres : test_pages_offre_et_droits, test_pages_du_reseau_404_ailleurs_et_connexion_requise)",
 }
 
 # URL names that need no object id and show no child data beyond what `visibles_par` gives.
@@ -152,6 +160,16 @@ DECLAREES = {
         ("programme", "offre", "structure", "professionnel", "convention"),
         "test_collective_creer_refuse_les_identifiants_d_un_autre_programme",
     ),
+    # --- offres
+    "partenaires:annuaire": Declaration(
+        ("programme",), "test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:besoins": Declaration(
+        ("programme",), "test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:carte_competences": Declaration(
+        ("programme",), "test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs"
+    ),
 }
 
 
@@ -230,6 +248,8 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "note_pk": lambda d: d.note.pk,
     "rupture_pk": lambda d: d.rupture.pk,
     "document_pk": lambda d: d.document.pk,
+    # --- offres
+    "besoin_pk": lambda d: d.parcours.besoins.order_by("pk").first().pk,
 }
 
 
@@ -278,6 +298,14 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     )
     document = document_deposer(
         parcours=parcours, auteur=programme.coordinateur, titre="Bilan", fichier=fichier_png()
+    )
+    # --- offres: an unmet need recorded on the pathway
+    BesoinNonCouvert.objects.create(
+        programme=programme.programme,
+        parcours=parcours,
+        domaine="sante",
+        tranche_age="6-10",
+        description="Bilan de santé",
     )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
@@ -419,6 +447,13 @@ def corps(nom: str, d: Dossier) -> dict:
             "date_reponse": aujourdhui.isoformat(),
         },
         "parcours:document_ajouter": {"titre": "Compte rendu", "fichier": fichier_png()},
+        # --- offres
+        "parcours:besoin_ajouter": {
+            "domaine": "culture",
+            "territoire": "Nord",
+            "description": "Atelier de théâtre",
+        },
+        "parcours:besoin_clore": {"statut": "clos"},
     }.get(nom, {})
 
 
@@ -481,6 +516,8 @@ SURVEILLES = {
     InformationPreoccupante: ("parcours_id", "date_transmission"),
     Rupture: ("parcours_id", "type", "reponse", "date_reponse"),
     Document: ("parcours_id", "titre", "archive_le"),
+    # --- offres
+    BesoinNonCouvert: ("parcours_id", "statut", "programme_id"),
 }
 
 
@@ -721,7 +758,10 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
         if (nom, methode) in non_applicables:
             return 405
         # Only its author corrects a note: the coordinator wrote this one.
-        return 404 if nom in COORDINATION_SEULE or nom == "parcours:note_modifier" else 200
+        if nom in COORDINATION_SEULE or nom == "parcours:note_modifier":
+            return 404
+        # --- offres: closing an unmet need is the coordinators' follow-up, not the référent's
+        return 404 if nom == "parcours:besoin_clore" else 200
 
     assert not balayer(client_de(monde.referent.user), monde.p, attendu, methodes=("GET",))
 
@@ -1225,3 +1265,22 @@ def test_mes_suivis_coute_le_meme_nombre_de_requetes_quelle_que_soit_sa_longueur
 
     assert reponse.context["page"].paginator.count == nombre
     assert len(reponse.context["page"].object_list) == min(nombre, 25)
+
+
+# --- offres
+
+
+def test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs(monde):
+    """The competence map and the needs list take a programme from the query string: another
+    programme's id answers 404; the directory's programme filter never widens the list."""
+    client = client_de(monde.a.coordinateur)
+    for nom in ("parcours:besoins", "parcours:carte_competences"):
+        assert client.get(reverse(nom), {"programme": monde.b.programme.pk}).status_code == 404
+        assert client.get(reverse(nom), {"programme": monde.a.programme.pk}).status_code == 200
+        reponse = client.get(reverse(nom), {"programme": monde.b.programme.pk, "format": "csv"})
+        assert reponse.status_code == 404
+    assert client_de(monde.non_affecte.user).get(reverse("parcours:besoins")).status_code == 404
+    structure_b = StructureFactory(programmes=[monde.b.programme], nom="Maison du PRE B")
+    reponse = client.get(reverse("partenaires:annuaire"), {"programme": monde.b.programme.pk})
+    assert reponse.status_code == 200
+    assert structure_b.nom not in reponse.content.decode()

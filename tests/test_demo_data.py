@@ -348,3 +348,25 @@ def test_la_demo_a_deux_reunions_eps_passees_et_une_a_venir(sortie):
     a_venir = ReunionEPS.objects.get(date__gte=timezone.now())
     assert a_venir.statut == StatutReunion.PLANIFIEE
     assert a_venir.examens.exists() and a_venir.invitations.exists()
+
+
+# --- offres
+
+
+def test_offres_un_catalogue_dans_chaque_domaine_et_des_manques(sortie):
+    from parcours.models import BesoinNonCouvert
+    from parcours.selectors import carte_competences
+    from partenaires.hooks import demander
+    from partenaires.models import Domaine, Offre
+
+    programme = Programme.objects.get()
+    offres = demander("offres_avec_utilisation", Offre.objects.publiees_pour([programme.pk]))
+    assert {o.domaine for o in offres} == set(Domaine.values)
+    assert len({o.structure_id for o in offres}) >= 4
+    assert any(o.restant is not None and o.restant <= 0 for o in offres)
+    assert any(o.unite_capacite == "heures" for o in offres)
+    assert BesoinNonCouvert.objects.filter(programme=programme).count() >= 5
+    carte = carte_competences(programme)
+    assert any(c.manque for _cle, _libelle, cellules in carte.lignes for c in cellules)
+    for besoin in BesoinNonCouvert.objects.select_related("parcours__enfant"):
+        assert besoin.parcours.enfant.nom not in besoin.description

@@ -522,3 +522,24 @@ def test_clore_besoin(client, reseau):
     besoin.refresh_from_db()
     assert (besoin.statut, besoin.offre) == (StatutBesoin.COUVERT, offre)
     assert timedelta(0) == date.today() - besoin.date_cloture
+
+
+def test_pages_du_reseau_404_ailleurs_et_connexion_requise(client, reseau):
+    a, b, _asso, club, _membre, autre = reseau
+    offre = creer(club, [a.programme], autre.user)
+    urls = [
+        reverse("partenaires:structure", args=[club.pk]),
+        reverse("partenaires:inviter", args=[club.pk]),
+        reverse("partenaires:offre", args=[offre.pk]),
+        reverse("partenaires:offre_modifier", args=[offre.pk]),
+        reverse("partenaires:offre_depublier", args=[offre.pk]),
+    ]
+    for url in urls:
+        reponse = client.get(url)
+        assert reponse.status_code == 302 and reponse["Location"].startswith(reverse("login"))
+    connecter(client, b.coordinateur)
+    for url in urls:
+        assert client.get(url).status_code in (404, 405)
+        assert client.post(url, {"version": 1}).status_code == 404
+    offre.refresh_from_db()
+    assert offre.active

@@ -37,6 +37,7 @@ from faker import Faker
 from parcours.demo.actions import generer_actions
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
+from parcours.demo.offres import generer_offres
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -439,6 +440,17 @@ class _Generateur:
         self._planifier(enfants)
         self._parcours(enfants)
         self._charte_et_intervenants()
+        generer_offres(
+            programme=self.programme,
+            structures=self.structures,
+            parcours=list(
+                Parcours.objects.filter(programme=self.programme)
+                .select_related("enfant")
+                .order_by("pk")
+            ),
+            rng=self.rng,
+            auteur=None,
+        )
         resume_actions = generer_actions(
             programme=self.programme,
             structures=self.structures,
