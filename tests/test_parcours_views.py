@@ -195,6 +195,11 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:document_ajouter": "balayée (id du parcours), équipe seulement",
     "parcours:document_fichier": "id du document",
     "parcours:document_archiver": "POST seulement (id du document)",
+    # --- offres (their own tests are in test_offres.py)
+    "parcours:besoin_ajouter": "besoin non couvert d’un parcours (id du parcours)",
+    "parcours:besoin_clore": "clôture d’un besoin (id du besoin)",
+    "parcours:besoins": "programme lu dans la requête (DECLAREES)",
+    "parcours:carte_competences": "programme lu dans la requête (DECLAREES)",
 }
 
 
@@ -1131,7 +1136,8 @@ REQUETES = {
     # collective), the other participants of its collective actions: counted, and those visible
     # --- journal: the timeline: notes and their addenda, objectives, actions, EPS
     # examinations, ruptures, IP records, documents, actions ending soon
-    "parcours:detail": 32,
+    # --- offres: + the unmet needs
+    "parcours:detail": 33,
 }
 # The access trail's own connection: the detail page writes this read's entry and lists "who
 # consulted this file"; lists and the dashboard write nothing.
