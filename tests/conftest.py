@@ -34,6 +34,15 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _caches_froids():
+    """Start each test with Django's per-process content-type cache empty: whether an earlier
+    test in the same worker warmed it must not change the queries a test counts."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def client():
     return Client()

@@ -234,7 +234,7 @@ def test_budget_catalogue(client, reseau, django_assert_num_queries, nombre):
         client.get(reverse("partenaires:offres"))
 
 
-BUDGET_CATALOGUE = 14
+BUDGET_CATALOGUE = 13
 
 
 @pytest.mark.parametrize("nombre", [2, 30])
@@ -248,7 +248,7 @@ def test_budget_annuaire(client, reseau, django_assert_num_queries, nombre):
     assert reponse.status_code == 200
 
 
-BUDGET_ANNUAIRE = 16
+BUDGET_ANNUAIRE = 15
 
 
 def test_annuaire_filtres(client, reseau):
@@ -499,7 +499,7 @@ def test_budget_carte(client, reseau, django_assert_num_queries, nombre):
         client.get(reverse("parcours:carte_competences"))
 
 
-BUDGET_CARTE = 15
+BUDGET_CARTE = 14
 
 
 def test_clore_besoin(client, reseau):
