@@ -26,7 +26,8 @@ def test_un_partenaire_publie_une_offre_et_la_voit_au_catalogue(page, serveur, c
     membre = professionnel(association)
     _connecter(page, serveur, controle, membre.user)
 
-    page.get_by_role("link", name="Offres", exact=True).first.click()
+    page.get_by_role("button", name="Réseau").click()
+    page.get_by_role("link", name="Catalogue des offres").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Catalogue des offres")
     controle.page_verifiee("catalogue vide")
     page.get_by_role("link", name="Publier une offre").click()
@@ -73,7 +74,8 @@ def test_un_coordinateur_signale_un_besoin_et_la_carte_change(page, serveur, con
     expect(page.get_by_text("Bilan de santé sans délai d’attente")).to_be_visible()
     controle.page_verifiee("besoin enregistré")
 
-    page.get_by_role("link", name="Carte des compétences").first.click()
+    page.get_by_role("link", name="Tableau de bord").click()
+    page.get_by_role("link", name="Carte des compétences").click()
     cellule = page.locator("#carte tbody tr", has_text="Santé").locator("td").first
     expect(cellule).to_have_attribute("data-besoins", "1")
     expect(cellule).to_contain_text("Manque")
@@ -89,7 +91,8 @@ def test_un_administrateur_invite_un_professionnel_qui_choisit_son_mot_de_passe(
     role_attribuer(user=administrateur, programme=a.programme, role=Role.ADMINISTRATEUR)
     _connecter(page, serveur, controle, administrateur)
 
-    page.get_by_role("link", name="Annuaire").first.click()
+    page.get_by_role("button", name="Réseau").click()
+    page.get_by_role("link", name="Annuaire des partenaires").click()
     controle.page_verifiee("annuaire")
     page.get_by_role("link", name="Club sportif des Coteaux").click()
     controle.page_verifiee("fiche structure")
