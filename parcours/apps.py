@@ -11,8 +11,9 @@ class ParcoursConfig(AppConfig):
 
         from .permissions import permissions_recalculer_pour_professionnel
         from .rappels import enregistrer_les_genres
-        from .selectors.mutualisation import offres_avec_utilisation
+        from .selectors.mutualisation import consommation_conventions, offres_avec_utilisation
 
         enregistrer_apres_changement_adhesion(permissions_recalculer_pour_professionnel)
         fournir("offres_avec_utilisation", offres_avec_utilisation)
+        fournir("consommation_conventions", consommation_conventions)
         enregistrer_les_genres()

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PartenairesConfig(AppConfig):
     name = "partenaires"
     verbose_name = _("Partenaires")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .lectures_conventions import noter_acces_conventions
+
+        user_logged_in.connect(noter_acces_conventions, dispatch_uid="noter_acces_conventions")

@@ -49,3 +49,28 @@ def offres_avec_utilisation(offres):
             output_field=DecimalField(max_digits=12, decimal_places=1),
         )
     )
+
+
+def consommation_conventions(conventions):
+    """Sums of the cost and hours of the actions each convention funds, per
+    (convention, structure, year of the action's start): one query, aggregates only.
+    Abandoned actions consume nothing."""
+    from django.db.models.functions import ExtractYear
+
+    lignes = (
+        Action.objects.filter(convention__in=conventions)
+        .exclude(statut="abandonnee")
+        .order_by()
+        .values("convention_id", "structure_id")
+        .annotate(annee=ExtractYear("date_debut"))
+        .values("convention_id", "structure_id", "annee")
+        .annotate(cout=Sum("cout"), heures=Sum("heures"), nombre=Count("pk"))
+    )
+    return {
+        (ligne["convention_id"], ligne["structure_id"], ligne["annee"]): {
+            "cout": ligne["cout"] or Decimal("0"),
+            "heures": ligne["heures"] or Decimal("0"),
+            "nombre": ligne["nombre"],
+        }
+        for ligne in lignes
+    }

@@ -2,4 +2,5 @@
 
 from .annuaire import *  # noqa: F403
 from .offres import *  # noqa: F403
+from .conventions import *  # noqa: F403
 from .structures import *  # noqa: F403
