@@ -77,6 +77,10 @@ HORS_BALAYAGE = {
     "partenaires/offres/": "catalogue : lignes du réseau, sans donnée d’enfant ; une offre non "
     "publiée aux programmes de l’utilisateur répond 404, l’édition suit la matrice de droits "
     "(test_offres : test_pages_offre_et_droits, test_pages_du_reseau_404_ailleurs_et_connexion_requise)",
+    # --- conventions
+    "partenaires/conventions/": "conventions d’un programme (aucune donnée d’enfant) : chaque "
+    "URL est balayée pour l’administrateur d’un autre programme, le partenaire et l’anonyme par "
+    "tests/test_conventions.py (test_chaque_url_404_sans_acces_et_rien_ne_change)",
 }
 
 # URL names that need no object id and show no child data beyond what `visibles_par` gives.

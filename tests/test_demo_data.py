@@ -370,3 +370,25 @@ def test_offres_un_catalogue_dans_chaque_domaine_et_des_manques(sortie):
     assert any(c.manque for _cle, _libelle, cellules in carte.lignes for c in cellules)
     for besoin in BesoinNonCouvert.objects.select_related("parcours__enfant"):
         assert besoin.parcours.enfant.nom not in besoin.description
+
+
+# --- conventions
+def test_la_demo_a_trois_conventions_et_un_administrateur_qui_les_voit(sortie, client):
+    from datetime import timedelta
+
+    from partenaires.lectures_conventions import conventions_liste, totaux_convention
+    from partenaires.models import Convention
+
+    _mot_de_passe, comptes = _comptes(sortie)
+    admin = User.objects.get(email=comptes["administrateur"])
+    conventions = {c.statut: c for c in Convention.objects.all()}
+    assert set(conventions) == {"expiree", "en_vigueur", "projet"}
+    en_vigueur = conventions["en_vigueur"]
+    assert en_vigueur.renouvelle == conventions["expiree"]
+    assert en_vigueur.date_fin <= date.today() + timedelta(days=90)
+    assert all(c.parties.count() >= 2 for c in conventions.values())
+    liste = conventions_liste(admin)
+    assert [c.fin_proche for c in liste if c.statut == "en_vigueur"] == [True]
+    totaux = totaux_convention(en_vigueur)
+    assert totaux["engage"] > 0 and totaux["consomme"] > 0
+    assert totaux["solde"] == totaux["engage"] - totaux["consomme"]

@@ -35,6 +35,7 @@ from django.utils import timezone
 from faker import Faker
 
 from parcours.demo.actions import generer_actions
+from parcours.demo.conventions import generer_conventions
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.demo.offres import generer_offres
@@ -450,6 +451,12 @@ class _Generateur:
             ),
             rng=self.rng,
             auteur=None,
+        )
+        generer_conventions(
+            programme=self.programme,
+            structures=self.structures,
+            auteur=User.objects.get(email=EMAIL_ADMIN),
+            aujourdhui=self.aujourdhui,
         )
         resume_actions = generer_actions(
             programme=self.programme,
