@@ -39,6 +39,7 @@ def test_un_administrateur_cree_signe_et_suit_une_convention(page, monde, connec
     programme, admin = monde
     connecter(admin)
     menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("button", name="Réseau").click()
     menu.get_by_role("link", name="Conventions", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Conventions")
     controle.page_verifiee("liste des conventions")
