@@ -10,5 +10,8 @@ class PartenairesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .lectures_conventions import noter_acces_conventions
+        from .rappels import enregistrer_les_genres
+
+        enregistrer_les_genres()
 
         user_logged_in.connect(noter_acces_conventions, dispatch_uid="noter_acces_conventions")

@@ -473,3 +473,92 @@ def test_une_action_confiee_reste_une_raison_d_affectation_puis_la_perd(
     service.rappels_scanner()
     rappel.refresh_from_db()
     assert rappel.statut == StatutRappel.ANNULE
+
+
+# --- Conventions ending -------------------------------------------------------------------------
+
+
+def _convention(equipe, *, fin, statut="en_vigueur", intitule="Convention aide aux devoirs"):
+    from partenaires.models import Convention
+
+    return Convention.objects.create(
+        programme=equipe.programme,
+        intitule=intitule,
+        objet="Mutualiser l’aide aux devoirs",
+        date_debut=fin - timedelta(days=700),
+        date_fin=fin,
+        statut=statut,
+        date_signature=None if statut == "projet" else fin - timedelta(days=700),
+    )
+
+
+@pytest.fixture
+def administrateur(equipe):
+    from reussite.core.models import Role
+    from reussite.core.services import role_attribuer
+    from tests.factories.core import UserFactory
+
+    admin = UserFactory(frequence_courriels=FrequenceCourriels.IMMEDIAT)
+    role_attribuer(user=admin, programme=equipe.programme, role=Role.ADMINISTRATEUR)
+    return admin
+
+
+def test_une_convention_qui_finit_previent_les_administrateurs_a_90_30_et_0_jours(
+    equipe, administrateur
+):
+    fin = AUJOURDHUI + timedelta(days=100)
+    convention = _convention(equipe, fin=fin)
+    _convention(equipe, fin=fin, statut="projet", intitule="Projet jamais signé")
+    autre = pre(nom="Autre PRE")
+    _convention(autre, fin=fin, intitule="Convention d’ailleurs")
+
+    jours = [AUJOURDHUI + timedelta(days=n) for n in range(0, 101)]
+    for jour in jours:
+        service.rappels_scanner(le=jour)
+
+    # Once per step, to the programme's administrator only (not its coordinator, not the
+    # other programme's people); the superseded unread steps were withdrawn as new ones came.
+    assert [r[3] for r in _rappels("convention_fin")] == [
+        fin - timedelta(days=90),
+        fin - timedelta(days=30),
+        fin,
+    ]
+    assert {r[1:3] for r in _rappels("convention_fin")} == {(convention.pk, administrateur.pk)}
+    dernier = Rappel.objects.filter(genre="convention_fin").latest("echeance")
+    [(_rappel, rendu)] = service.rendre([dernier])
+    assert "Convention aide aux devoirs" in rendu.texte
+    assert rendu.lien == f"/partenaires/conventions/{convention.pk}/"
+
+
+def test_une_convention_creee_a_20_jours_de_sa_fin_n_est_annoncee_qu_une_fois(
+    equipe, administrateur
+):
+    convention = _convention(equipe, fin=AUJOURDHUI + timedelta(days=20))
+
+    service.rappels_scanner(le=AUJOURDHUI)
+    service.rappels_scanner(le=AUJOURDHUI + timedelta(days=1))
+
+    assert _rappels("convention_fin") == [
+        ("convention_fin", convention.pk, administrateur.pk, AUJOURDHUI - timedelta(days=10))
+    ]
+
+
+def test_une_convention_renouvelee_ou_resiliee_ne_rappelle_plus(equipe, administrateur):
+    from partenaires.models import Convention
+
+    renouvelee = _convention(equipe, fin=AUJOURDHUI + timedelta(days=60), intitule="A")
+    resiliee = _convention(equipe, fin=AUJOURDHUI + timedelta(days=60), intitule="B")
+    service.rappels_scanner(le=AUJOURDHUI)
+    assert len(_rappels("convention_fin")) == 2
+
+    successeur = _convention(equipe, fin=AUJOURDHUI + timedelta(days=800), statut="projet")
+    Convention.objects.filter(pk=successeur.pk).update(renouvelle=renouvelee)
+    Convention.objects.filter(pk=resiliee.pk).update(
+        statut="resiliee", date_resiliation=AUJOURDHUI, motif_resiliation="Fin du partenariat"
+    )
+    bilan = service.rappels_scanner(le=AUJOURDHUI + timedelta(days=1))
+
+    assert bilan.annules == 2
+    assert set(Rappel.objects.filter(genre="convention_fin").values_list("statut", flat=True)) == {
+        StatutRappel.ANNULE
+    }
