@@ -12,6 +12,7 @@ urlpatterns = [
     path("mot-de-passe/", include("reussite.core.urls_password")),
     path("notifications/", include("reussite.core.urls_notifications")),
     path("parcours/", include("parcours.urls")),
+    path("programmes/", include("reussite.core.urls_programmes")),
     path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),
 ]

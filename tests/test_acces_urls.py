@@ -68,6 +68,9 @@ HORS_BALAYAGE = {
     "admin/": "l’administration Django : réservée au personnel (is_staff), hors du produit",
     "mot-de-passe/": "réinitialisation et changement du mot de passe : aucune donnée d’enfant, "
     "jetons signés de Django",
+    "programmes/": "paramètres d’un programme (aucune donnée d’enfant) : 404 hors de sa "
+    "coordination et de son administration, tests/test_programme_parametres.py"
+    "::test_personne_d_autre_n_y_accede",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
     # --- offres
