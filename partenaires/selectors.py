@@ -92,10 +92,15 @@ def structures_modifiables(user):
     coordinators and administrators, the structures working with their programmes."""
     if not _actif(user):
         return Structure.objects.none()
+    # Two EXISTS rather than an OR over two joins: each uses its index, no DISTINCT needed.
     return Structure.objects.filter(
-        Q(professionnels__user=user, professionnels__actif=True)
-        | Q(partenariat__programme__in=programmes_de_gestion(user))
-    ).distinct()
+        Exists(Professionnel.objects.filter(structure_id=OuterRef("pk"), user=user, actif=True))
+        | Exists(
+            Partenariat.objects.filter(
+                structure_id=OuterRef("pk"), programme__in=programmes_de_gestion(user)
+            )
+        )
+    )
 
 
 def offres_catalogue(user):

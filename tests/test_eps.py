@@ -306,6 +306,29 @@ def test_ajouter_un_parcours_d_un_autre_programme_est_refuse(client, monde):
     }
 
 
+def test_la_recherche_propose_les_parcours_ouverts_du_programme_pas_encore_inscrits(client, monde):
+    r = _planifier(monde)  # "Echeance" is on the agenda already
+    ParcoursFactory(
+        programme=pre(nom="Loin").programme,
+        statut=Statut.EN_COURS,
+        enfant__nom="Tranquillou",
+    )
+    ParcoursFactory(programme=monde["equipe"].programme, sorti=True, enfant__nom="Tranquillité")
+    connecter(client, monde["equipe"].coordinateur)
+    url = reverse("parcours:eps_reunion", args=[r.pk])
+
+    sans_recherche = client.get(url)
+    tranquille = client.get(url, {"q": "tranq"})
+    echeance = client.get(url, {"q": "echeance"})
+
+    # No list of every pathway of the programme; a search finds the open ones of this
+    # programme only, not those already on the agenda.
+    assert "trouves" not in sans_recherche.context
+    assert [p.pk for p in tranquille.context["trouves"]] == [monde["pas_du"].pk]
+    assert echeance.context["trouves"] == []
+    assert "Aucun parcours ouvert ne correspond" in echeance.content.decode()
+
+
 def test_les_presences_sont_enregistrees(client, monde):
     r = _planifier(monde, invites=[monde["referente"], monde["intervenant"]])
     presente = InvitationEPS.objects.get(reunion=r, professionnel=monde["referente"])

@@ -96,6 +96,9 @@ def eps_planifier(request):
     return render(request, "parcours/eps/planifier.html", {"form": form})
 
 
+RESULTATS_RECHERCHE = 10
+
+
 def _contexte_reunion(request, reunion, *, equipe: bool) -> dict:
     examens = ordre_du_jour(reunion, request.user)
     invites = invitations(reunion)
@@ -107,16 +110,21 @@ def _contexte_reunion(request, reunion, *, equipe: bool) -> dict:
         "invitations": invites,
     }
     if equipe:
-        deja = [e.parcours_id for e in examens]
-        candidats = (
-            Parcours.objects.visibles_par(request.user)
-            .filter(programme=reunion.programme)
-            .exclude(statut=Statut.SORTI)
-            .exclude(pk__in=deja)
-            .select_related("enfant")
-            .order_by("enfant__nom", "enfant__prenom")
-        )
-        contexte["form_ajout"] = AjoutOrdreDuJourForm(candidats=candidats, prefix="ajout")
+        # Adding a pathway by hand: a search among the open pathways the planner may see, a
+        # few results at a time (a programme has a thousand pathways: no list of them all).
+        terme = request.GET.get("q", "").strip()
+        contexte["recherche"] = terme
+        if len(terme) >= 2:
+            deja = [e.parcours_id for e in examens]
+            contexte["trouves"] = list(
+                Parcours.objects.visibles_par(request.user)
+                .filter(programme=reunion.programme)
+                .exclude(statut=Statut.SORTI)
+                .exclude(pk__in=deja)
+                .recherche(terme)
+                .select_related("enfant")
+                .order_by("enfant__nom", "enfant__prenom", "pk")[:RESULTATS_RECHERCHE]
+            )
         contexte["form_presences"] = PresencesForm(invitations=invites, prefix="presences")
     return contexte
 
