@@ -394,3 +394,23 @@ def test_export_liste_refuse_hors_coordination(client, monde):
     connecter(client, _pilote(monde["programme"]))
     assert client.get(reverse("parcours:parcours_export")).status_code == 404
     assert client.get(reverse("parcours:parcours_export_xlsx")).status_code == 404
+
+
+# --- Where the page is linked from --------------------------------------------------------
+
+
+def test_lien_dans_l_en_tete_selon_le_role_note_a_la_connexion(client, monde):
+    lien = f'href="{URL}"'
+    connecter(client, _pilote(monde["programme"]))
+    assert lien in client.get(reverse("accueil")).content.decode()
+    client.logout()
+    connecter(client, UserFactory())
+    assert lien not in client.get(reverse("accueil")).content.decode()
+
+
+def test_le_tableau_de_bord_du_coordinateur_mene_aux_statistiques(client, monde):
+    connecter(client, monde["coordinateur"])
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert f'href="{URL}"' in contenu
+    liste = client.get(reverse("parcours:liste"), {"statut": "en_cours"}).content.decode()
+    assert reverse("parcours:parcours_export_xlsx") + "?statut=en_cours" in liste

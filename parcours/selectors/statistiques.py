@@ -174,6 +174,20 @@ def programmes_statistiques(user):
 
 
 TOUS = "tous"
+CLE_SESSION = "nav_statistiques"
+
+
+def peut_voir_statistiques(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or programmes_statistiques(user).exists()
+
+
+def noter_acces_statistiques(sender, request, user, **kwargs):
+    """At login, remember in the session whether the header shows « Statistiques », so that
+    pages pay no query for it."""
+    if request is not None and hasattr(request, "session"):
+        request.session[CLE_SESSION] = peut_voir_statistiques(user)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from ..selectors import (
     programmes_coordonnes,
     statistiques_programme,
 )
+from ..selectors.statistiques import CLE_SESSION
 
 FORMATS = ("csv", "xlsx")
 
@@ -44,6 +45,7 @@ def statistiques(request):
         debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
     contexte = statistiques_programme(perimetre, debut, fin)
     contexte["formulaire"] = formulaire
+    request.session[CLE_SESSION] = True
     contexte["annee_enquete"] = fin.year if fin.year <= date.today().year else date.today().year
     return render(request, "parcours/statistiques/page.html", contexte)
 
