@@ -504,7 +504,8 @@ def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict
     def serie(titre, paires, **kwargs):
         return _serie(titre, paires, masquer=m, **kwargs)
 
-    mois = _mois(debut, fin)
+    # Months still to come show nothing yet: the series stops at the current month.
+    mois = _mois(debut, min(fin, date.today())) or _mois(debut, debut)
     avec_annee = debut.year != fin.year
     entrees = [c["entrees_par_mois"].get(x, 0) for x in mois]
     sorties = [c["sorties_par_mois"].get(x, 0) for x in mois]
@@ -521,7 +522,6 @@ def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict
         (_("Entrées"), c["entrees"]),
         (_("Sorties"), c["sorties"]),
         (_("Actions menées"), a["total"]),
-        (_("Réunions d’EPS"), eps["reunions"]),
         (_("Besoins non couverts signalés"), besoins["total"]),
     ]
     suffisant = c["sorties"] >= SEUIL_SECRET or not m
@@ -553,7 +553,8 @@ def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict
         "debut": debut,
         "fin": fin,
         "masque": m,
-        "resume": [(str(libelle), masquer_total(v) if m else v) for libelle, v in resume],
+        "resume": [(str(libelle), masquer_total(v) if m else v) for libelle, v in resume]
+        + [(str(_("Réunions d’EPS")), eps["reunions"])],
         "duree_mediane_mois": _bornes_jours(mediane),
         "duree_mediane_en_cours_mois": _bornes_jours(mediane_en_cours),
         "nombre_sorties": masquer_total(c["sorties"]) if m else c["sorties"],
@@ -634,8 +635,9 @@ def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict
             ],
             total=eps["nb_examens"],
         ),
-        "eps_reunions": masquer_total(eps["reunions"]) if m else eps["reunions"],
-        "eps_tenues": masquer_total(eps["tenues"]) if m else eps["tenues"],
+        # Meetings are about the team, not a child: their count is never masked.
+        "eps_reunions": eps["reunions"],
+        "eps_tenues": eps["tenues"],
         "eps_parcours": masquer_total(eps["parcours_examines"]) if m else eps["parcours_examines"],
         "consentements": serie(
             _("Consentements"),
