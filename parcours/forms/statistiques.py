@@ -21,8 +21,8 @@ def _choix_programmes(perimetre):
 
 class PeriodeForm(FormulaireDsfr):
     programme = forms.ChoiceField(label=_("Programme"))
-    debut = forms.DateField(label=_("Du"), required=False, widget=DateInput())
-    fin = forms.DateField(label=_("Au"), required=False, widget=DateInput())
+    debut = forms.DateField(label=_("Début de la période"), required=False, widget=DateInput())
+    fin = forms.DateField(label=_("Fin de la période"), required=False, widget=DateInput())
 
     def __init__(self, *args, perimetre, debut: date, fin: date, **kwargs):
         super().__init__(*args, **kwargs)
