@@ -26,22 +26,24 @@ def _nombre(valeur) -> str:
 
 
 def _echelle(maximum: int) -> int:
-    """A round upper bound for the axis."""
-    if maximum <= 5:
-        return 5
-    for pas in (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if maximum <= pas:
-            return pas
-    return ((maximum // 10000) + 1) * 10000
+    """The top of a y axis cut in four equal integer steps, just above `maximum`."""
+    puissance = 1
+    while True:
+        for facteur in (1, 2, 3, 4, 5, 6, 8):
+            pas = facteur * puissance
+            if 4 * pas >= maximum:
+                return 4 * pas
+        puissance *= 10
 
 
 @register.simple_tag
 def graphique_barres(serie, identifiant: str):
     """Horizontal bars, one per label: labels stay readable however long they are."""
-    largeur_libelle, largeur_barres, hauteur_ligne = 250, 300, 30
+    largeur_libelle, largeur_barres, hauteur_ligne = 250, 340, 30
     x0 = largeur_libelle + 10
     hauteur = hauteur_ligne * len(serie.libelles) + 10
-    maximum = _echelle(serie.maximum)
+    # No axis on horizontal bars: the longest bar takes the whole width.
+    maximum = max(serie.maximum, 1)
     lignes = []
     for rang, (libelle, valeur) in enumerate(serie.lignes):
         y = 5 + rang * hauteur_ligne
@@ -71,7 +73,7 @@ def graphique_barres(serie, identifiant: str):
         'aria-label="{}" xmlns="http://www.w3.org/2000/svg" font-family="Marianne, arial, '
         'sans-serif"><line x1="{}" y1="0" x2="{}" y2="{}" stroke="{}"></line>{}</svg>',
         identifiant,
-        largeur_libelle + largeur_barres + 70,
+        largeur_libelle + largeur_barres + 60,
         hauteur,
         _("%(titre)s : graphique, les chiffres sont dans le tableau voisin")
         % {"titre": serie.titre},
