@@ -20,7 +20,7 @@ def _choix_programmes(perimetre):
 
 
 class PeriodeForm(FormulaireDsfr):
-    programme = forms.ChoiceField(label=_("Programme"))
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
     debut = forms.DateField(label=_("Début de la période"), required=False, widget=DateInput())
     fin = forms.DateField(label=_("Fin de la période"), required=False, widget=DateInput())
 

@@ -45,7 +45,8 @@ def statistiques(request):
         debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
     contexte = statistiques_programme(perimetre, debut, fin)
     contexte["formulaire"] = formulaire
-    request.session[CLE_SESSION] = True
+    if not request.session.get(CLE_SESSION):
+        request.session[CLE_SESSION] = True  # the header's link, refreshed at each visit
     contexte["annee_enquete"] = fin.year if fin.year <= date.today().year else date.today().year
     return render(request, "parcours/statistiques/page.html", contexte)
 
