@@ -177,6 +177,22 @@ DECLAREES = {
     "parcours:carte_competences": Declaration(
         ("programme",), "test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs"
     ),
+    # --- statistiques
+    "parcours:statistiques": Declaration(
+        ("programme",), "test_statistiques_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:statistiques_enquete": Declaration(
+        ("programme",), "test_statistiques_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:statistiques_enquete_xlsx": Declaration(
+        ("programme",), "test_statistiques_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:parcours_export": Declaration(
+        ("referent", "etablissement"), "test_statistiques_l_export_des_parcours_ne_s_elargit_jamais"
+    ),
+    "parcours:parcours_export_xlsx": Declaration(
+        ("referent", "etablissement"), "test_statistiques_l_export_des_parcours_ne_s_elargit_jamais"
+    ),
 }
 
 
@@ -708,12 +724,13 @@ def test_un_anonyme_est_renvoye_vers_la_connexion_partout(client, monde):
             assert reponse["Location"].startswith(f"{connexion}?next="), route.nom
 
 
-@pytest.mark.parametrize("qui", ["coordinateur-b", "non-affecte", "etranger"])
+@pytest.mark.parametrize("qui", ["coordinateur-b", "non-affecte", "etranger", "pilotage-a"])
 def test_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
     user = {
         "coordinateur-b": monde.b.coordinateur,
         "non-affecte": monde.non_affecte.user,
         "etranger": monde.etranger.user,
+        "pilotage-a": _pilote(monde.a.programme),  # steering sees aggregates only
     }[qui]
     non_applicables = methodes_non_applicables(monde)
     avant = empreinte()
@@ -1291,3 +1308,67 @@ def test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs(monde):
     reponse = client.get(reverse("partenaires:annuaire"), {"programme": monde.b.programme.pk})
     assert reponse.status_code == 200
     assert structure_b.nom not in reponse.content.decode()
+
+
+# --- statistiques
+
+
+def _pilote(programme):
+    from reussite.core.models import Role
+    from reussite.core.services import role_attribuer
+    from tests.factories.core import UserFactory
+
+    user = UserFactory()
+    role_attribuer(user=user, programme=programme, role=Role.PILOTAGE)
+    return user
+
+
+def test_statistiques_refusent_un_programme_d_ailleurs(monde):
+    """The statistics and the survey export take a programme from the query string: another
+    programme's id answers 404, for a coordinator as for a steering user."""
+    for user in (monde.a.coordinateur, _pilote(monde.a.programme)):
+        client = client_de(user)
+        for nom in (
+            "parcours:statistiques",
+            "parcours:statistiques_enquete",
+            "parcours:statistiques_enquete_xlsx",
+        ):
+            assert client.get(reverse(nom), {"programme": monde.b.programme.pk}).status_code == 404
+            assert client.get(reverse(nom), {"programme": "tous"}).status_code == 404
+            assert client.get(reverse(nom), {"programme": monde.a.programme.pk}).status_code == 200
+    for nom in ("parcours:statistiques", "parcours:statistiques_enquete"):
+        assert client_de(monde.non_affecte.user).get(reverse(nom)).status_code == 404
+
+
+def test_statistiques_l_export_des_parcours_ne_s_elargit_jamais(monde):
+    """The pathway export is the list with its filters: foreign filter ids never widen it; no
+    one but a coordinator gets it (pilotage, partners: 404)."""
+    etranger_b = monde.q.parcours.enfant.nom
+    client = client_de(monde.a.coordinateur)
+    filtres = {
+        "referent": monde.q.parcours.referent_id,
+        "etablissement": monde.ecole_b.pk,
+        "programme": monde.b.programme.pk,
+        "q": etranger_b,
+    }
+    for cle, valeur in filtres.items():
+        reponse = client.get(reverse("parcours:parcours_export"), {cle: valeur})
+        assert reponse.status_code == 200
+        assert etranger_b not in b"".join(reponse.streaming_content).decode(), cle
+    complet = b"".join(client.get(reverse("parcours:parcours_export")).streaming_content).decode()
+    assert monde.p.parcours.enfant.nom in complet and etranger_b not in complet
+    for user in (_pilote(monde.a.programme), monde.intervenant.user, monde.referent.user):
+        for nom in ("parcours:parcours_export", "parcours:parcours_export_xlsx"):
+            assert client_de(user).get(reverse(nom)).status_code == 404
+
+
+def test_statistiques_le_pilotage_ne_voit_aucun_enfant_sur_les_listes(monde):
+    """Steering reaches no pathway page (swept above) and its lists show no child."""
+    client = client_de(_pilote(monde.a.programme))
+    noms = [d.parcours.enfant.nom for d in (monde.p, monde.p2)]
+    for nom in ("parcours:liste", "parcours:mes_suivis", "parcours:a_risque", "accueil"):
+        reponse = client.get(reverse(nom))
+        assert reponse.status_code in (200, 404), nom
+        for enfant in noms:
+            assert enfant not in reponse.content.decode(), (nom, enfant)
+    assert client.get(reverse("parcours:statistiques")).status_code == 200

@@ -54,7 +54,13 @@ MODELES = [
     Consentement,
     Consentement.signataires.through,
 ]
-ROLES = ["coordinateur", "référent de parcours", "professionnel partenaire", "administrateur"]
+ROLES = [
+    "coordinateur",
+    "référent de parcours",
+    "professionnel partenaire",
+    "administrateur",
+    "comité de pilotage",
+]
 
 
 def _executer(**options) -> str:
@@ -392,3 +398,34 @@ def test_la_demo_a_trois_conventions_et_un_administrateur_qui_les_voit(sortie, c
     totaux = totaux_convention(en_vigueur)
     assert totaux["engage"] > 0 and totaux["consomme"] > 0
     assert totaux["solde"] == totaux["engage"] - totaux["consomme"]
+
+
+def test_la_demo_raconte_une_annee_au_comite_de_pilotage(sortie, client):
+    """The steering login sees this year's statistics, masked, with no child anywhere."""
+    from parcours.selectors import perimetre_pour, statistiques_programme
+
+    mot_de_passe, comptes = _comptes(sortie)
+    pilote = User.objects.get(email=comptes["comité de pilotage"])
+    assert Programme.objects.avec_role(pilote, Role.PILOTAGE).get() == Programme.objects.get()
+    annee = date.today().year
+    stats = statistiques_programme(
+        perimetre_pour(pilote, None), date(annee, 1, 1), date(annee, 12, 31)
+    )
+    resume = dict(stats["resume"])
+    assert stats["masque"]
+    assert resume["Enfants suivis"] >= 100 and resume["Entrées"] >= 20 and resume["Sorties"] >= 5
+    assert resume["Actions menées"] >= 50 and resume["Réunions d’EPS"] >= 1
+    # The school year shows: more entries from September than over the summer.
+    entrees = stats["mensuel"]["entrees"].valeurs
+    if date.today().month >= 10:
+        assert (entrees[8] or 0) > (entrees[7] or 0)
+    assert stats["duree_mediane_mois"] is not None
+    assert dict(stats["sexe"].lignes)["Garçon"] > dict(stats["sexe"].lignes)["Fille"]
+
+    client.post(reverse("login"), {"username": pilote.email, "password": mot_de_passe})
+    page = client.get(reverse("parcours:statistiques")).content.decode()
+    assert "<svg" in page and "Statistiques" in page
+    noms = set(Enfant.objects.values_list("nom", flat=True))
+    assert not [nom for nom in noms if f">{nom}<" in page or f" {nom} " in page]
+    parcours = Parcours.objects.first()
+    assert client.get(reverse("parcours:detail", args=[parcours.pk])).status_code == 404

@@ -200,6 +200,12 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:besoin_clore": "clôture d’un besoin (id du besoin)",
     "parcours:besoins": "programme lu dans la requête (DECLAREES)",
     "parcours:carte_competences": "programme lu dans la requête (DECLAREES)",
+    # --- statistiques (their own matrix: tests/test_statistiques.py)
+    "parcours:statistiques": "programme lu dans la requête (DECLAREES)",
+    "parcours:statistiques_enquete": "programme lu dans la requête (DECLAREES)",
+    "parcours:statistiques_enquete_xlsx": "programme lu dans la requête (DECLAREES)",
+    "parcours:parcours_export": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:parcours_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
 }
 
 

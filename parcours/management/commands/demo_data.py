@@ -39,6 +39,7 @@ from parcours.demo.conventions import generer_conventions
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.demo.offres import generer_offres
+from parcours.demo.statistiques import generer_pilotage
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -87,11 +88,13 @@ EMAIL_COORDINATION = f"coordination@{DOMAINE}"
 EMAIL_REFERENT = f"referent@{DOMAINE}"
 EMAIL_PARTENAIRE = f"partenaire@{DOMAINE}"
 EMAIL_ADMIN = f"admin@{DOMAINE}"
+EMAIL_PILOTAGE = f"pilotage@{DOMAINE}"
 COMPTES = [
     ("coordinateur", EMAIL_COORDINATION),
     ("référent de parcours", EMAIL_REFERENT),
     ("professionnel partenaire", EMAIL_PARTENAIRE),
     ("administrateur", EMAIL_ADMIN),
+    ("comité de pilotage", EMAIL_PILOTAGE),
 ]
 
 # (key, name, type, UAI). UAI codes in the non-existent département 999.
@@ -477,6 +480,11 @@ class _Generateur:
             coordinateur=self.coordination.user,
             rng=self.rng,
             maintenant=self.maintenant,
+        )
+        generer_pilotage(
+            programme=self.programme,
+            email=EMAIL_PILOTAGE,
+            mot_de_passe_chiffre=User.objects.get(email=EMAIL_ADMIN).password,
         )
         for parcours in (
             Parcours.objects.filter(programme=self.programme)

@@ -1,0 +1,92 @@
+"""Statistics in Chromium: a coordinator opens them, changes the period and downloads the
+survey XLSX; a steering user sees the charts and no child's name anywhere. axe-core runs on
+every page reached (page_verifiee)."""
+
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from parcours.models import NiveauScolaire, Sexe, Statut
+from reussite.core.models import Role
+from reussite.core.services import role_attribuer
+from tests.factories.core import ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+
+from .pages_statistiques import PageStatistiques
+
+NIVEAUX = [NiveauScolaire.GS, NiveauScolaire.CP, NiveauScolaire.CE2, NiveauScolaire.CM1]
+
+
+@pytest.fixture
+def monde(serveur):
+    """Forty pathways over this year and the last, some exited."""
+    programme = ProgrammeFactory(nom="PRE de Villeneuve")
+    aujourdhui = date.today()
+    debut_annee = date(aujourdhui.year, 1, 1)
+    enfants = []
+    for i in range(40):
+        enfant = EnfantFactory(
+            programme=programme,
+            sexe=Sexe.MASCULIN if i % 5 < 3 else Sexe.FEMININ,
+            date_naissance=aujourdhui - timedelta(days=365 * (4 + i % 9) + 30),
+            niveau_scolaire=NIVEAUX[i % 4] if i % 7 else NiveauScolaire.SIXIEME,
+            qpv=i % 3 != 0,
+        )
+        enfants.append(enfant)
+        entree = debut_annee - timedelta(days=200) + timedelta(days=(i * 13) % 500)
+        entree = min(entree, aujourdhui)
+        valeurs = {"statut": Statut.EN_COURS}
+        if i % 6 == 0 and entree + timedelta(days=120) <= aujourdhui:
+            valeurs = {
+                "statut": Statut.SORTI,
+                "date_sortie": entree + timedelta(days=120),
+                "motif_sortie": "objectifs_atteints",
+            }
+        ParcoursFactory(programme=programme, enfant=enfant, date_entree=entree, **valeurs)
+    coordo = coordinateur(programme, first_name="Claire", last_name="Coordination")
+    pilote = UserFactory(first_name="Comité", last_name="de pilotage")
+    role_attribuer(user=pilote, programme=programme, role=Role.PILOTAGE)
+    return programme, coordo, pilote, enfants
+
+
+def test_le_coordinateur_change_la_periode_et_telecharge_l_enquete(
+    page, monde, connecter, controle
+):
+    programme, coordo, _pilote, _enfants = monde
+    tableau = connecter(coordo)
+    page.get_by_role("link", name="Statistiques", exact=True).first.click()
+    stats = tableau._vers(PageStatistiques, "statistiques de l’année")
+    annee = date.today().year
+    expect(page.locator(".fr-text--lead")).to_contain_text(f"1 janvier {annee}")
+    expect(page.locator("svg.reussite-graphique").first).to_be_visible()
+    expect(page.get_by_text("Secret statistique")).to_have_count(0)
+
+    stats.choisir_periode(f"{annee - 1}-01-01", f"{annee - 1}-12-31", "statistiques année passée")
+    expect(page.locator(".fr-text--lead")).to_contain_text(f"31 décembre {annee - 1}")
+
+    telechargement = stats.telecharger_enquete_xlsx()
+    assert telechargement.suggested_filename == f"enquete-pre-{annee - 1}-{programme.pk}.xlsx"
+    with open(telechargement.path(), "rb") as fichier:
+        lignes = list(load_workbook(fichier).active.iter_rows(values_only=True))
+    assert lignes[0] == ("Rubrique", "Indicateur", "Valeur")
+    assert ("Programme", "Programme", "PRE de Villeneuve") in lignes
+    assert any(ligne[1] == "Enfants suivis" and isinstance(ligne[2], int) for ligne in lignes)
+
+
+def test_le_comite_de_pilotage_voit_les_graphiques_et_aucun_nom(page, monde, connecter, controle):
+    _programme, _coordo, pilote, enfants = monde
+    tableau = connecter(pilote)
+    stats = PageStatistiques.depuis_le_menu(tableau)
+    expect(page.get_by_text("Secret statistique", exact=False)).to_be_visible()
+    assert page.locator("svg.reussite-graphique").count() >= 10
+    texte = page.content()
+    for enfant in enfants:
+        assert enfant.nom not in texte and enfant.prenom not in texte
+    # Each chart has its table, with a caption, next to it.
+    assert (
+        page.locator("table caption").count() >= page.locator("svg.reussite-graphique").count() - 1
+    )
+    page.locator("#titre-sexe").scroll_into_view_if_needed()
+    stats.controle.page_verifiee("pilotage, répartition par sexe")
