@@ -476,7 +476,13 @@ def main() -> None:
     sortie = RACINE / args.sortie
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text("# Performance\n\n" + tableau, encoding="utf-8")
-    print(f"Écrit : {sortie}")
+    readme = RACINE / "README.md"
+    texte = readme.read_text(encoding="utf-8")
+    debut, fin = "<!-- performance:debut -->\n", "<!-- performance:fin -->"
+    if debut in texte and fin in texte:
+        avant, reste = texte.split(debut, 1)
+        readme.write_text(avant + debut + tableau + fin + reste.split(fin, 1)[1], encoding="utf-8")
+    print(f"Écrit : {sortie} et la section Performance du README")
 
 
 def _urls_de_charge() -> list[tuple[str, str]]:
