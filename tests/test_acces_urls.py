@@ -99,6 +99,14 @@ EXEMPTEES = {
     # --- actions
     "parcours:collectives": "les actions collectives des programmes que l’utilisateur coordonne "
     "(programmes_coordonnes) ; aucun identifiant lu, 403 pour les autres",
+    # --- securite
+    "securite:inscription": "double authentification de l’utilisateur connecté : son propre "
+    "appareil TOTP, aucune donnée d’enfant (test_securite_2fa)",
+    "securite:verification": "saisie du code de l’utilisateur connecté (test_securite_2fa)",
+    "securite:codes_secours": "les codes de secours de l’utilisateur connecté, lus une fois dans "
+    "sa session (test_securite_2fa)",
+    "securite:codes_secours_regenerer": "régénère les codes de secours de l’utilisateur connecté "
+    "seulement (test_securite_2fa)",
 }
 
 # Views known to be reachable without login: every other one must redirect to the login page.

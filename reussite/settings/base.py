@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reussite.core",
     "partenaires",
     "parcours",
@@ -51,6 +54,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login check: an authenticated session without a second factor reaches only
+    # enrolment, verification and logout.
+    "reussite.core.deux_facteurs.DeuxFacteursMiddleware",
     "reussite.core.journal.JournalMiddleware",
     "parcours.views.partage.CharteMiddleware",
     # AxesMiddleware must stay last: it turns lockouts into a response.
@@ -114,6 +120,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor authentication (django-otp): TOTP with static backup codes, for every account.
+OTP_TOTP_ISSUER = "Réussite"
+# Demo only (`make run`): no second factor. A system check refuses it in production settings.
+REUSSITE_2FA_EXEMPTER_DEMO = env.bool("REUSSITE_2FA_EXEMPTER_DEMO", default=False)
+REUSSITE_PRODUCTION = False
 
 # Login throttling: lock an (account, address) pair, never a whole office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
