@@ -107,6 +107,8 @@ EXEMPTEES = {
     "sa session (test_securite_2fa)",
     "securite:codes_secours_regenerer": "régénère les codes de secours de l’utilisateur connecté "
     "seulement (test_securite_2fa)",
+    "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
+    "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
 }
 
 # Views known to be reachable without login: every other one must redirect to the login page.
@@ -177,6 +179,10 @@ DECLAREES = {
     ),
     "parcours:carte_competences": Declaration(
         ("programme",), "test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs"
+    ),
+    # --- securite
+    "securite:session_terminer": Declaration(
+        ("session",), "test_terminer_une_session_refuse_celle_d_un_autre_compte"
     ),
 }
 
@@ -1292,3 +1298,18 @@ def test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs(monde):
     reponse = client.get(reverse("partenaires:annuaire"), {"programme": monde.b.programme.pk})
     assert reponse.status_code == 200
     assert structure_b.nom not in reponse.content.decode()
+
+
+# --- securite
+
+
+def test_terminer_une_session_refuse_celle_d_un_autre_compte(monde):
+    from reussite.core.models import SessionUtilisateur
+
+    victime = client_de(monde.b.coordinateur)
+    ligne = SessionUtilisateur.objects.get(user=monde.b.coordinateur)
+    reponse = client_de(monde.a.coordinateur).post(
+        reverse("securite:session_terminer"), {"session": ligne.pk}
+    )
+    assert reponse.status_code == 404
+    assert victime.get(reverse("notifications:liste")).status_code == 200

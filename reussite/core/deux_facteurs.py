@@ -10,6 +10,7 @@ import functools
 import django_otp
 from django.conf import settings
 from django.core.checks import Error, register
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -98,10 +99,11 @@ class DeuxFacteursMiddleware:
         from django_otp import user_has_device
 
         cible = "securite:verification" if user_has_device(request.user) else "securite:inscription"
-        reponse = redirect(avec_suivante(reverse(cible), request.get_full_path()))
         if request.headers.get("HX-Request"):
-            reponse["HX-Redirect"] = reponse["Location"]
-        return reponse
+            # A fragment (the header's bell) must not swap a whole page in: refuse it, htmx
+            # swaps nothing on an error status.
+            return HttpResponseForbidden()
+        return redirect(avec_suivante(reverse(cible), request.get_full_path()))
 
 
 @register()

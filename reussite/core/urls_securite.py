@@ -13,4 +13,7 @@ urlpatterns = [
         vues.codes_secours_regenerer,
         name="codes_secours_regenerer",
     ),
+    path("sessions/", vues.mes_sessions, name="mes_sessions"),
+    path("sessions/terminer/", vues.session_terminer, name="session_terminer"),
+    path("sessions/maintenir/", vues.session_maintenir, name="session_maintenir"),
 ]

@@ -141,3 +141,43 @@ def _url(nom: str) -> str:
     from django.urls import reverse
 
     return reverse(nom)
+
+
+@require_http_methods(["GET"])
+def mes_sessions(request):
+    """The user's open sessions: opened, last activity, browser, address."""
+    from .selectors_securite import sessions_de
+
+    return render(
+        request,
+        "core/securite/mes_sessions.html",
+        {"sessions": sessions_de(request.user, courante=request.session.session_key)},
+    )
+
+
+@require_http_methods(["POST"])
+def session_terminer(request):
+    """End one of the user's other sessions (the id in the body is looked up among theirs)."""
+    from .models import SessionUtilisateur
+    from .sessions import sessions_terminer
+
+    ligne = (
+        SessionUtilisateur.objects.filter(user=request.user, pk=request.POST.get("session") or 0)
+        .exclude(session_key=request.session.session_key)
+        .first()
+    )
+    if ligne is None:
+        from django.http import Http404
+
+        raise Http404
+    sessions_terminer(user=request.user, cle=ligne.session_key)
+    messages.success(request, _t("La session a été terminée."))
+    return redirect("securite:mes_sessions")
+
+
+@require_http_methods(["GET"])
+def session_maintenir(request):
+    """Keep-alive for the expiry warning: the request itself renews the session cookie."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"expire_dans": request.session.get_expiry_age()})

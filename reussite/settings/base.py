@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Absolute session lifetime (REUSSITE_SESSION_DUREE_MAX), whatever the activity.
+    "reussite.core.sessions.DureeSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,6 +121,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Absolute lifetime of a signed-in session, in seconds (default 12 hours).
+REUSSITE_SESSION_DUREE_MAX = env.int("REUSSITE_SESSION_DUREE_MAX", default=12 * 3600)
+# The inactivity warning shows this many seconds before the session expires.
+REUSSITE_SESSION_ALERTE = env.int("REUSSITE_SESSION_ALERTE", default=120)
 CSRF_COOKIE_HTTPONLY = True
 
 # Two-factor authentication (django-otp): TOTP with static backup codes, for every account.
