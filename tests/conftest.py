@@ -5,6 +5,17 @@ from django.test import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Property-based tests: a small profile (each example is a few requests against PostgreSQL).
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 # The access trail is written through its own connection ("journal" alias): every test that
 # touches the database may use it.
 BASES = ["default", "journal"]
