@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -20,5 +21,8 @@ urlpatterns = [
     path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.PROCONNECT_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler404 = "reussite.core.views.page_introuvable"

@@ -42,7 +42,12 @@ VUES_LIBRES = {
 
 
 def session_verifiee(request) -> bool:
-    return bool(request.session.get(django_otp.DEVICE_ID_SESSION_KEY))
+    """A second factor checked here, or multi-factor authentication asserted by ProConnect."""
+    from .proconnect import SESSION_MFA
+
+    return bool(
+        request.session.get(django_otp.DEVICE_ID_SESSION_KEY) or request.session.get(SESSION_MFA)
+    )
 
 
 def marquer_verifie(request, device) -> None:

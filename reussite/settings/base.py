@@ -133,6 +133,30 @@ OTP_TOTP_ISSUER = "Réussite"
 REUSSITE_2FA_EXEMPTER_DEMO = env.bool("REUSSITE_2FA_EXEMPTER_DEMO", default=False)
 REUSSITE_PRODUCTION = False
 
+# ProConnect (OpenID Connect, mozilla-django-oidc): off unless PROCONNECT_ENABLED is true.
+PROCONNECT_ENABLED = env.bool("PROCONNECT_ENABLED", default=False)
+PROCONNECT_AMR_MFA = env.list("PROCONNECT_AMR_MFA", default=["mfa"])
+PROCONNECT_ACR_MFA = env.list("PROCONNECT_ACR_MFA", default=["eidas2", "eidas3"])
+if PROCONNECT_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "reussite.core.proconnect.ProConnectBackend")
+    OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET")
+    _oidc = env("PROCONNECT_URL").rstrip("/")  # e.g. https://<provider>/api/v2
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+        "PROCONNECT_AUTHORIZATION_ENDPOINT", default=f"{_oidc}/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env("PROCONNECT_TOKEN_ENDPOINT", default=f"{_oidc}/token")
+    OIDC_OP_USER_ENDPOINT = env("PROCONNECT_USERINFO_ENDPOINT", default=f"{_oidc}/userinfo")
+    OIDC_OP_JWKS_ENDPOINT = env("PROCONNECT_JWKS_ENDPOINT", default=f"{_oidc}/jwks")
+    OIDC_OP_LOGOUT_ENDPOINT = env("PROCONNECT_LOGOUT_ENDPOINT", default=f"{_oidc}/session/end")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = env("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+    OIDC_CREATE_USER = False
+    OIDC_USE_NONCE = True
+    OIDC_STORE_ID_TOKEN = True
+    OIDC_OP_LOGOUT_URL_METHOD = "reussite.core.proconnect.url_deconnexion"
+
 # Login throttling: lock an (account, address) pair, never a whole office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
