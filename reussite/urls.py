@@ -1,14 +1,20 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from parcours.views import pages as parcours_views
 from reussite.core import views as core_views
+
+# The admin requires a verified second factor too.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", parcours_views.tableau_de_bord, name="accueil"),
     path("connexion/", core_views.ConnexionView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/", include("reussite.core.urls_securite")),
     path("mot-de-passe/", include("reussite.core.urls_password")),
     path("notifications/", include("reussite.core.urls_notifications")),
     path("parcours/", include("parcours.urls")),
@@ -16,5 +22,8 @@ urlpatterns = [
     path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.PROCONNECT_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler404 = "reussite.core.views.page_introuvable"

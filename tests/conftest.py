@@ -5,6 +5,17 @@ from django.test import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Property-based tests: a small profile (each example is a few requests against PostgreSQL).
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 # The access trail is written through its own connection ("journal" alias): every test that
 # touches the database may use it.
 BASES = ["default", "journal"]
@@ -48,6 +59,37 @@ def client():
     return Client()
 
 
-def connecter(client: Client, user) -> Client:
+def appareil_totp(user):
+    """The user's confirmed TOTP device (created once), as after a real enrolment."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+
+def code_totp(device) -> str:
+    """The code the user's authenticator app shows now; if this time step was already used
+    (django-otp refuses a code twice), the next step's code, which its tolerance accepts."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    horloge = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    horloge.time = time.time()
+    if device.last_t is not None and horloge.t() <= device.last_t:
+        horloge.time = device.t0 + (device.last_t + 1) * device.step
+    return f"{horloge.token():0{device.digits}d}"
+
+
+def connecter(client: Client, user, *, verifie: bool = True) -> Client:
+    """Log `user` in; by default the session is also verified with a second factor, exactly as
+    `django_otp.login` leaves it after a correct code (the device key in the session)."""
+    import django_otp
+
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if verifie:
+        session = client.session
+        session[django_otp.DEVICE_ID_SESSION_KEY] = appareil_totp(user).persistent_id
+        session.save()
     return client

@@ -106,6 +106,16 @@ EXEMPTEES = {
     # --- actions
     "parcours:collectives": "les actions collectives des programmes que l’utilisateur coordonne "
     "(programmes_coordonnes) ; aucun identifiant lu, 403 pour les autres",
+    # --- securite
+    "securite:inscription": "double authentification de l’utilisateur connecté : son propre "
+    "appareil TOTP, aucune donnée d’enfant (test_securite_2fa)",
+    "securite:verification": "saisie du code de l’utilisateur connecté (test_securite_2fa)",
+    "securite:codes_secours": "les codes de secours de l’utilisateur connecté, lus une fois dans "
+    "sa session (test_securite_2fa)",
+    "securite:codes_secours_regenerer": "régénère les codes de secours de l’utilisateur connecté "
+    "seulement (test_securite_2fa)",
+    "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
+    "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
 }
 
 # Views known to be reachable without login: every other one must redirect to the login page.
@@ -192,6 +202,10 @@ DECLAREES = {
     ),
     "parcours:parcours_export_xlsx": Declaration(
         ("referent", "etablissement"), "test_statistiques_l_export_des_parcours_ne_s_elargit_jamais"
+    ),
+    # --- securite
+    "securite:session_terminer": Declaration(
+        ("session",), "test_terminer_une_session_refuse_celle_d_un_autre_compte"
     ),
 }
 
@@ -1372,3 +1386,18 @@ def test_statistiques_le_pilotage_ne_voit_aucun_enfant_sur_les_listes(monde):
         for enfant in noms:
             assert enfant not in reponse.content.decode(), (nom, enfant)
     assert client.get(reverse("parcours:statistiques")).status_code == 200
+
+
+# --- securite
+
+
+def test_terminer_une_session_refuse_celle_d_un_autre_compte(monde):
+    from reussite.core.models import SessionUtilisateur
+
+    victime = client_de(monde.b.coordinateur)
+    ligne = SessionUtilisateur.objects.get(user=monde.b.coordinateur)
+    reponse = client_de(monde.a.coordinateur).post(
+        reverse("securite:session_terminer"), {"session": ligne.pk}
+    )
+    assert reponse.status_code == 404
+    assert victime.get(reverse("notifications:liste")).status_code == 200

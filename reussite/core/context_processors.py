@@ -11,4 +11,9 @@ def navigation(request):
     def programmes_coordonnes():
         return list(Programme.objects.avec_role(user, Role.COORDINATEUR))
 
-    return {"nav_programmes_coordonnes": programmes_coordonnes}
+    from django.conf import settings
+
+    return {
+        "nav_programmes_coordonnes": programmes_coordonnes,
+        "session_alerte": settings.REUSSITE_SESSION_ALERTE,
+    }

@@ -297,3 +297,25 @@ class Rappel(models.Model):
     def message_id(self) -> str:
         """Stable for the row: a receiving server drops a second copy sent after a crash."""
         return f"<rappel-{self.pk}-{self.echeance:%Y%m%d}@reussite>"
+
+
+class SessionUtilisateur(models.Model):
+    """One signed-in session of a user: lets them see and end their sessions, and ends them all
+    when the account is deactivated. Written at login and logout only (no query per request);
+    the last activity is read from the session itself."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sessions_ouvertes", verbose_name=_("compte")
+    )
+    session_key = models.CharField(_("clé de session"), max_length=40, unique=True)
+    cree_le = models.DateTimeField(_("ouverte le"), default=timezone.now)
+    user_agent = models.CharField(_("navigateur"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session ouverte")
+        verbose_name_plural = _("sessions ouvertes")
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.cree_le:%Y-%m-%d %H:%M}"

@@ -89,6 +89,8 @@ def run_step(name: str, args: list[str], env: dict[str, str], *, capture: bool =
 def configure(env: dict[str, str], started: list) -> None:
     """Fill in the embedded defaults; append the services to stop at the end to `started`."""
     env.setdefault("DJANGO_SETTINGS_MODULE", "reussite.settings.dev")
+    # The demo accounts sign in without a second factor (refused by the production settings).
+    env.setdefault("REUSSITE_2FA_EXEMPTER_DEMO", "true")
     env["PYTHONUNBUFFERED"] = "1"
     VAR.mkdir(exist_ok=True)
     if env.get("DATABASE_URL"):

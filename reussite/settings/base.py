@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reussite.core",
     "partenaires",
     "parcours",
@@ -47,10 +50,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Absolute session lifetime (REUSSITE_SESSION_DUREE_MAX), whatever the activity.
+    "reussite.core.sessions.DureeSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login check: an authenticated session without a second factor reaches only
+    # enrolment, verification and logout.
+    "reussite.core.deux_facteurs.DeuxFacteursMiddleware",
     "reussite.core.journal.JournalMiddleware",
     "parcours.views.partage.CharteMiddleware",
     # AxesMiddleware must stay last: it turns lockouts into a response.
@@ -113,7 +121,41 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Absolute lifetime of a signed-in session, in seconds (default 12 hours).
+REUSSITE_SESSION_DUREE_MAX = env.int("REUSSITE_SESSION_DUREE_MAX", default=12 * 3600)
+# The inactivity warning shows this many seconds before the session expires.
+REUSSITE_SESSION_ALERTE = env.int("REUSSITE_SESSION_ALERTE", default=120)
 CSRF_COOKIE_HTTPONLY = True
+
+# Two-factor authentication (django-otp): TOTP with static backup codes, for every account.
+OTP_TOTP_ISSUER = "Réussite"
+# Demo only (`make run`): no second factor. A system check refuses it in production settings.
+REUSSITE_2FA_EXEMPTER_DEMO = env.bool("REUSSITE_2FA_EXEMPTER_DEMO", default=False)
+REUSSITE_PRODUCTION = False
+
+# ProConnect (OpenID Connect, mozilla-django-oidc): off unless PROCONNECT_ENABLED is true.
+PROCONNECT_ENABLED = env.bool("PROCONNECT_ENABLED", default=False)
+PROCONNECT_AMR_MFA = env.list("PROCONNECT_AMR_MFA", default=["mfa"])
+PROCONNECT_ACR_MFA = env.list("PROCONNECT_ACR_MFA", default=["eidas2", "eidas3"])
+if PROCONNECT_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "reussite.core.proconnect.ProConnectBackend")
+    OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET")
+    _oidc = env("PROCONNECT_URL").rstrip("/")  # e.g. https://<provider>/api/v2
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+        "PROCONNECT_AUTHORIZATION_ENDPOINT", default=f"{_oidc}/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env("PROCONNECT_TOKEN_ENDPOINT", default=f"{_oidc}/token")
+    OIDC_OP_USER_ENDPOINT = env("PROCONNECT_USERINFO_ENDPOINT", default=f"{_oidc}/userinfo")
+    OIDC_OP_JWKS_ENDPOINT = env("PROCONNECT_JWKS_ENDPOINT", default=f"{_oidc}/jwks")
+    OIDC_OP_LOGOUT_ENDPOINT = env("PROCONNECT_LOGOUT_ENDPOINT", default=f"{_oidc}/session/end")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = env("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+    OIDC_CREATE_USER = False
+    OIDC_USE_NONCE = True
+    OIDC_STORE_ID_TOKEN = True
+    OIDC_OP_LOGOUT_URL_METHOD = "reussite.core.proconnect.url_deconnexion"
 
 # Login throttling: lock an (account, address) pair, never a whole office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+REUSSITE_PRODUCTION = True
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (50 characters at least) in production.")

@@ -108,8 +108,33 @@ class PageConnexion(PageReussite):
         expect(self.page.get_by_label(libelle("Mot de passe"))).to_be_focused()
         self.page.keyboard.type(mot_de_passe)
         self.page.keyboard.press("Enter")
+        self.second_facteur(email)
         self.page.wait_for_url(self.serveur + "/")
         return self._vers(PageTableauDeBord)
+
+    def second_facteur(self, email: str) -> None:
+        """After the password: the verification step, with the code of the user's TOTP device
+        (created when the test did not enrol one), typed as a user would."""
+        from reussite.core.models import User
+        from tests.conftest import appareil_totp, code_totp
+
+        device = appareil_totp(User.objects.get(email=email))
+        self.page.wait_for_url(re.compile(r".*/compte/double-authentification/verifier/.*"))
+        PageVerification(self.page, self.serveur, self.controle).verifier().saisir(
+            code_totp(device)
+        )
+
+
+class PageVerification(PageReussite):
+    titre = "Vérification en deux étapes"
+    etape = "vérification du second facteur"
+    chemin = "/compte/double-authentification/verifier/"
+
+    def saisir(self, code: str) -> None:
+        champ = self.page.get_by_label(libelle("Code à usage unique"))
+        expect(champ).to_be_focused()
+        self.page.keyboard.type(code)
+        self.page.keyboard.press("Enter")
 
 
 class PageTableauDeBord(PageReussite):

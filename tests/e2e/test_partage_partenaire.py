@@ -62,6 +62,7 @@ def _se_connecter(page, serveur, controle, email: str):
     expect(page.get_by_label(libelle("Mot de passe"))).to_be_focused()
     page.keyboard.type(MOT_DE_PASSE)
     page.keyboard.press("Enter")
+    connexion.second_facteur(email)
 
 
 def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(

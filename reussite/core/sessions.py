@@ -1,0 +1,115 @@
+"""Session management: absolute lifetime, the user's list of sessions, ending them all.
+
+The login time and the last activity live in the session itself (saved on every request anyway:
+SESSION_SAVE_EVERY_REQUEST), so enforcing the lifetime costs no query. `SessionUtilisateur` maps a
+user to their session keys; it is written at login and logout only.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _t
+
+from .models import SessionUtilisateur, User
+
+SESSION_CONNEXION = "reussite_connexion_le"
+SESSION_ACTIVITE = "reussite_activite_le"
+
+__all__ = ["DureeSessionMiddleware", "sessions_terminer"]
+
+
+def duree_max() -> int:
+    return int(getattr(settings, "REUSSITE_SESSION_DUREE_MAX", 12 * 3600))
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@receiver(user_logged_in, dispatch_uid="sessions_connexion")
+def sessions_connexion(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    maintenant = time.time()
+    request.session[SESSION_CONNEXION] = maintenant
+    request.session[SESSION_ACTIVITE] = maintenant
+    if request.session.session_key is None:
+        request.session.save()
+    SessionUtilisateur.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": user,
+            "user_agent": request.headers.get("User-Agent", "")[:200],
+            "ip": _ip(request),
+        },
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="sessions_deconnexion")
+def sessions_deconnexion(sender, request, user, **kwargs):
+    if request is not None and request.session.session_key:
+        SessionUtilisateur.objects.filter(session_key=request.session.session_key).delete()
+
+
+def sessions_terminer(*, user: User, sauf: str | None = None, cle: str | None = None) -> int:
+    """End the user's sessions server-side (all, all but `sauf`, or the one `cle`)."""
+    lignes = SessionUtilisateur.objects.filter(user=user)
+    if sauf:
+        lignes = lignes.exclude(session_key=sauf)
+    if cle:
+        lignes = lignes.filter(session_key=cle)
+    cles = list(lignes.values_list("session_key", flat=True))
+    with transaction.atomic():
+        Session.objects.filter(session_key__in=cles).delete()
+        lignes.delete()
+    return len(cles)
+
+
+@receiver(post_save, sender=User, dispatch_uid="sessions_compte_desactive")
+def sessions_compte_desactive(sender, instance, **kwargs):
+    if not instance.is_active:
+        sessions_terminer(user=instance)
+
+
+def _appareil_supprime(sender, instance, **kwargs):
+    """A deleted second-factor device ends the sessions it may have verified."""
+    if instance.user_id:
+        sessions_terminer(user=User(pk=instance.user_id))
+
+
+def brancher_appareils():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for modele in (TOTPDevice, StaticDevice):
+        post_delete.connect(
+            _appareil_supprime, sender=modele, dispatch_uid=f"sessions_{modele.__name__}"
+        )
+
+
+class DureeSessionMiddleware:
+    """Ends a session older than REUSSITE_SESSION_DUREE_MAX (default 12 h) whatever the
+    activity; records the last activity in the session for "Mes sessions"."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        connexion = session.get(SESSION_CONNEXION)
+        maintenant = time.time()
+        if connexion is not None and maintenant - connexion > duree_max():
+            logout(request)
+            messages.info(request, _t("Votre session a expiré : reconnectez-vous."))
+            return redirect(settings.LOGIN_URL)
+        if connexion is not None:
+            session[SESSION_ACTIVITE] = maintenant
+        return self.get_response(request)

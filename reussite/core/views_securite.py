@@ -1,0 +1,183 @@
+"""Two-factor enrolment and verification pages (TOTP with a QR code, static backup codes)."""
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .deux_facteurs import avec_suivante, marquer_verifie, url_suivante
+from .forms import FormulaireDsfr
+
+NOMBRE_CODES_SECOURS = 10
+SESSION_CODES = "reussite_codes_secours"
+TROP_DE_CODES = _("Trop de codes incorrects : patientez quelques instants avant de réessayer.")
+
+
+class CodeForm(FormulaireDsfr):
+    code = forms.CharField(
+        label=_("Code à usage unique"),
+        help_text=_("6 chiffres affichés par votre application, ou un code de secours."),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+def _secret_lisible(device: TOTPDevice) -> str:
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _creer_codes_secours(user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_t("Codes de secours"), confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(NOMBRE_CODES_SECOURS)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+@require_http_methods(["GET", "POST"])
+def inscription(request):
+    """Enrol a TOTP device: scan the QR code (or type the secret), confirm with a code."""
+    if user_has_device(request.user):
+        return redirect(avec_suivante(_url("securite:verification"), url_suivante(request)))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=_t("Application d'authentification"), confirmed=False
+        )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        autorise = device.verify_is_allowed()[0]
+        with transaction.atomic():
+            if device.verify_token(form.cleaned_data["code"]):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                codes = _creer_codes_secours(request.user)
+                marquer_verifie(request, device)
+                request.session[SESSION_CODES] = codes
+                return redirect(
+                    avec_suivante(_url("securite:codes_secours"), url_suivante(request))
+                )
+        if not autorise:
+            form.add_error("code", TROP_DE_CODES)
+        else:
+            form.add_error(
+                "code", _t("Code incorrect ou expiré. Saisissez le code affiché maintenant.")
+            )
+    return render(
+        request,
+        "core/securite/inscription.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": _secret_lisible(device),
+            "next": url_suivante(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verification(request):
+    """Second step of the sign-in: a TOTP code or a backup code. Throttled by django-otp."""
+    if not user_has_device(request.user):
+        return redirect(avec_suivante(_url("securite:inscription"), url_suivante(request)))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            devices = list(devices_for_user(request.user, for_verify=True))
+            bloque = [d for d in devices if not d.verify_is_allowed()[0]]
+            for device in devices:
+                if device.verify_token(form.cleaned_data["code"]):
+                    marquer_verifie(request, device)
+                    return redirect(url_suivante(request))
+        if bloque:
+            form.add_error("code", TROP_DE_CODES)
+        else:
+            form.add_error("code", _t("Code incorrect ou expiré."))
+    return render(
+        request, "core/securite/verification.html", {"form": form, "next": url_suivante(request)}
+    )
+
+
+@require_http_methods(["GET"])
+def codes_secours(request):
+    """The backup codes, shown once right after enrolment (or regeneration)."""
+    codes = request.session.pop(SESSION_CODES, None)
+    if not codes:
+        messages.info(request, _t("Les codes de secours ne sont affichés qu'une seule fois."))
+        return redirect(url_suivante(request))
+    return render(
+        request, "core/securite/codes_secours.html", {"codes": codes, "next": url_suivante(request)}
+    )
+
+
+@require_http_methods(["POST"])
+def codes_secours_regenerer(request):
+    request.session[SESSION_CODES] = _creer_codes_secours(request.user)
+    return redirect("securite:codes_secours")
+
+
+def _url(nom: str) -> str:
+    from django.urls import reverse
+
+    return reverse(nom)
+
+
+@require_http_methods(["GET"])
+def mes_sessions(request):
+    """The user's open sessions: opened, last activity, browser, address."""
+    from .selectors_securite import sessions_de
+
+    return render(
+        request,
+        "core/securite/mes_sessions.html",
+        {"sessions": sessions_de(request.user, courante=request.session.session_key)},
+    )
+
+
+@require_http_methods(["POST"])
+def session_terminer(request):
+    """End one of the user's other sessions (the id in the body is looked up among theirs)."""
+    from .models import SessionUtilisateur
+    from .sessions import sessions_terminer
+
+    ligne = (
+        SessionUtilisateur.objects.filter(user=request.user, pk=request.POST.get("session") or 0)
+        .exclude(session_key=request.session.session_key)
+        .first()
+    )
+    if ligne is None:
+        from django.http import Http404
+
+        raise Http404
+    sessions_terminer(user=request.user, cle=ligne.session_key)
+    messages.success(request, _t("La session a été terminée."))
+    return redirect("securite:mes_sessions")
+
+
+@require_http_methods(["GET"])
+def session_maintenir(request):
+    """Keep-alive for the expiry warning: the request itself renews the session cookie."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"expire_dans": request.session.get_expiry_age()})

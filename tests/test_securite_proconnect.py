@@ -1,0 +1,51 @@
+"""ProConnect backend rules (the end-to-end flow against a test provider is not written yet)."""
+
+import pytest
+from django.test import Client, RequestFactory
+
+from reussite.core.proconnect import SESSION_MFA, ProConnectBackend, mfa_affirmee
+from tests.conftest import connecter
+from tests.factories.core import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _oidc(settings):
+    base = "https://fournisseur.example/api/v2"
+    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = "client", "secret"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+
+
+def test_l_adresse_est_rapprochee_sans_casse_et_seulement_d_un_compte_actif():
+    user = UserFactory(email="camille.durand@exemple.test")
+    UserFactory(email="inactif@exemple.test", is_active=False)
+    backend = ProConnectBackend()
+    assert list(backend.filter_users_by_claims({"email": "Camille.DURAND@exemple.test"})) == [user]
+    assert not backend.filter_users_by_claims({"email": "inactif@exemple.test"}).exists()
+    assert not backend.filter_users_by_claims({"email": "inconnu@exemple.test"}).exists()
+    assert not backend.filter_users_by_claims({}).exists()
+
+
+def test_la_mfa_affirmee_par_le_fournisseur_suffit(settings):
+    assert mfa_affirmee({"amr": ["pwd", "mfa"]})
+    assert mfa_affirmee({"acr": "eidas2"})
+    assert not mfa_affirmee({"amr": ["pwd"], "acr": "eidas1"})
+    user = UserFactory()
+    client = connecter(Client(), user, verifie=False)
+    assert client.get("/").status_code == 302
+    session = client.session
+    session[SESSION_MFA] = True
+    session.save()
+    assert client.get("/").status_code == 200
+
+
+def test_aucun_compte_n_est_cree(settings):
+    backend = ProConnectBackend()
+    backend.request = RequestFactory().get("/")
+    settings.OIDC_CREATE_USER = False
+    backend.get_userinfo = lambda *a: {"email": "nouveau@exemple.test"}
+    assert backend.get_or_create_user("jeton", "id", {"email": "nouveau@exemple.test"}) is None
