@@ -88,11 +88,23 @@ def _utilisateur(prefixe: str, programme):
     return User.objects.filter(email__startswith=f"{prefixe}@").order_by("pk").first()
 
 
+def _appareil(user):
+    """The second factor of the user, as after an enrolment: pages need a verified session."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Banc d’essai", confirmed=True)
+
+
 def _client(user):
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = _appareil(user).persistent_id
+    session.save()
     client.get("/")  # the session remembers the charter and the navigation flags
     return client
 
@@ -263,6 +275,7 @@ def session_pour(prefixe: str) -> str:
     _setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     from reussite.core.charte import CHARTE_VERSION
 
@@ -272,6 +285,7 @@ def session_pour(prefixe: str) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["charte_acceptee"] = CHARTE_VERSION
+    session[DEVICE_ID_SESSION_KEY] = _appareil(user).persistent_id
     session.create()
     return session.session_key
 
