@@ -35,6 +35,7 @@ from partenaires.models import Fonction, Partenariat, Professionnel, Structure, 
 from reussite.core.charte import CHARTE_VERSION
 from reussite.core.models import Programme, ProgrammeUserObjectPermission, Role, User
 from reussite.core.services import charte_accepter
+from tests.conftest import connecter
 
 pytestmark = pytest.mark.django_db
 
@@ -422,7 +423,9 @@ def test_la_demo_raconte_une_annee_au_comite_de_pilotage(sortie, client):
     assert stats["duree_mediane_mois"] is not None
     assert dict(stats["sexe"].lignes)["Garçon"] > dict(stats["sexe"].lignes)["Fille"]
 
-    client.post(reverse("login"), {"username": pilote.email, "password": mot_de_passe})
+    connexion = client.post(reverse("login"), {"username": pilote.email, "password": mot_de_passe})
+    assert connexion.status_code == 302  # the printed password works; then the second factor
+    connecter(client, pilote)
     page = client.get(reverse("parcours:statistiques")).content.decode()
     assert "<svg" in page and "Statistiques" in page
     noms = set(Enfant.objects.values_list("nom", flat=True))
