@@ -419,11 +419,20 @@ def _machine() -> str:
     return f"{os.cpu_count()} cœurs, {modele}, Python {platform.python_version()}"
 
 
+def _n(nombre: int) -> str:
+    return f"{nombre:,}".replace(",", "\u202f")
+
+
+# Read when the module is loaded, before the measures load the machine themselves.
+_charge_machine = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _tableau(city: dict, national: dict, scans: dict, charge: dict | None) -> str:
     lignes = [
         f"Mesuré le {date.today().isoformat()} sur {_machine()}.",
-        f"`city` : {city['parcours']:,} parcours ; `national` : {national['parcours']:,} parcours "
-        "(même programme 1, même coordinatrice, même partenaire).".replace(",", " "),
+        f"`city` : {_n(city['parcours'])} parcours ; `national` : {_n(national['parcours'])} "
+        "parcours (même programme 1, même coordinatrice, même partenaire). Charge moyenne de la "
+        f"machine au départ : {_charge_machine}.",
         "",
         "| Page | requêtes city | requêtes national | p50 city (ms) | p50 national (ms) "
         "| rapport p50 | p95 national (ms) | mémoire (Kio) | scans séquentiels > 10 000 lignes |",
@@ -439,16 +448,16 @@ def _tableau(city: dict, national: dict, scans: dict, charge: dict | None) -> st
     g = national["guardian"]
     lignes += [
         "",
-        f"Liste du partenaire (national, {g['lignes_generiques']:,} lignes génériques) : "
+        f"Liste du partenaire (national, {_n(g['lignes_generiques'])} lignes génériques) : "
         f"guardian générique + `get_objects_for_user` {g['guardian_generique_ms']:.1f} ms, "
         f"nos permissions directes + `Exists` {g['nos_ms']:.1f} ms, rapport {g['rapport']:.1f} "
-        f"(mêmes résultats : {'oui' if g['memes_resultats'] else 'NON'}).".replace(",", " "),
+        f"(mêmes résultats : {'oui' if g['memes_resultats'] else 'NON'}).",
         "",
         "| Scan quotidien des rappels | secondes | requêtes | rappels créés |",
         "| --- | ---: | ---: | ---: |",
     ]
     for nom, s in scans.items():
-        lignes.append(f"| {nom} | {s['secondes']:.1f} | {s['requetes']} | {s['crees']} |")
+        lignes.append(f"| {nom} | {s['secondes']:.1f} | {s['requetes']} | {_n(s['crees'])} |")
     if charge:
         lignes += [
             "",
