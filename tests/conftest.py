@@ -38,6 +38,40 @@ def django_db_setup(django_db_setup):
     from django.db import connections
 
     connections["journal"].close()
+    _fermer_les_autres_sessions(connections["default"].settings_dict)
+
+
+def _fermer_les_autres_sessions(reglages) -> None:
+    """DROP DATABASE refuses while another session uses the test database: a browser journey's
+    live-server request thread or an in-process worker may still hold one. End them all (the
+    test connections are done by now; Django closes its own without error) from the maintenance
+    database, and wait until they are gone."""
+    import time
+
+    import psycopg2
+
+    nom = reglages["NAME"]
+    connexion = psycopg2.connect(
+        dbname="postgres",
+        user=reglages.get("USER") or None,
+        password=reglages.get("PASSWORD") or None,
+        host=reglages.get("HOST") or None,
+        port=reglages.get("PORT") or None,
+    )
+    connexion.autocommit = True
+    try:
+        with connexion.cursor() as curseur:
+            for _ in range(50):
+                curseur.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [nom],
+                )
+                if curseur.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
+    finally:
+        connexion.close()
 
 
 @pytest.fixture(autouse=True)
