@@ -66,6 +66,9 @@ if ! "$PY" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.jo
     # A pyenv or python.org interpreter ships its headers; a distribution one needs the -dev package.
     missing+=(python3.12-dev)
 fi
+# WeasyPrint (PDF exports) loads Pango at run time.
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
 require_packages "${missing[@]+"${missing[@]}"}"
 
 # --- uv ---------------------------------------------------------------------------------------
