@@ -534,7 +534,7 @@ def test_la_chronologie_coute_le_meme_nombre_de_requetes(
 
 
 # Fixed whatever the number of events (see test_parcours_views.REQUETES for the page's base).
-REQUETES_CHRONOLOGIE = 31  # + the unmet needs of the pathway (offres)
+REQUETES_CHRONOLOGIE = 28  # + the unmet needs of the pathway (offres)
 
 
 def test_la_chronologie_se_filtre_par_type_et_montre_l_a_venir(client, monde):

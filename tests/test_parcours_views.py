@@ -1140,10 +1140,11 @@ REQUETES = {
     # professionals to add as intervenant
     # --- actions: + objectives, actions (with offer, structure, professional, convention,
     # collective), the other participants of its collective actions: counted, and those visible
-    # --- journal: the timeline: notes and their addenda, objectives, actions, EPS
-    # examinations, ruptures, IP records, documents, actions ending soon
+    # --- journal: the timeline: notes and their addenda, EPS examinations, ruptures, IP
+    # records, documents (objectives, actions and the actions ending soon come from the lists
+    # above)
     # --- offres: + the unmet needs
-    "parcours:detail": 33,
+    "parcours:detail": 30,
 }
 # The access trail's own connection: the detail page writes this read's entry and lists "who
 # consulted this file"; lists and the dashboard write nothing.

@@ -96,6 +96,7 @@ def objectifs_et_actions(user, parcours: Parcours, droits) -> dict:
             action.autres_caches = participations.autres.get(action.collective_id, 0)
     return {
         "objectifs": objectifs,
+        "actions": actions,
         "actions_sans_objectif": sans_objectif,
         "nombre_actions": len(actions),
         "can_ajouter_action": droits.modifier,

@@ -128,8 +128,8 @@ def _notes(user, parcours, droits, maintenant):
         )
 
 
-def _objectifs(parcours):
-    for o in Objectif.objects.filter(parcours=parcours).order_by("-date_ouverture", "-pk")[
+def _objectifs(objectifs):
+    for o in sorted(objectifs, key=lambda o: (o.date_ouverture, o.pk), reverse=True)[
         :LIMITE_PAR_SOURCE
     ]:
         yield Evenement(
@@ -149,12 +149,8 @@ def _objectifs(parcours):
             )
 
 
-def _actions(parcours):
-    for a in (
-        Action.objects.filter(parcours=parcours)
-        .select_related("structure")
-        .order_by("-date_debut", "-pk")[:LIMITE_PAR_SOURCE]
-    ):
+def _actions(actions):
+    for a in sorted(actions, key=lambda a: (a.date_debut, a.pk), reverse=True)[:LIMITE_PAR_SOURCE]:
         yield Evenement(
             "action",
             _moment(a.date_debut),
@@ -211,7 +207,7 @@ def _documents(parcours):
         yield Evenement("document", d.cree_le, d.titre, "", _nom(d.depose_par), d)
 
 
-def _a_venir(parcours, aujourdhui: date) -> list[dict]:
+def _a_venir(parcours, actions, aujourdhui: date) -> list[dict]:
     horizon = aujourdhui + HORIZON_A_VENIR
     a_venir = []
     if parcours.est_ouvert and parcours.date_prochaine_revue:
@@ -223,12 +219,15 @@ def _a_venir(parcours, aujourdhui: date) -> list[dict]:
             }
         )
     if parcours.est_ouvert:
-        for a in Action.objects.filter(
-            parcours=parcours,
-            statut__in=STATUTS_ACTION_ACTIFS,
-            date_fin__isnull=False,
-            date_fin__lte=horizon,
-        ).order_by("date_fin", "pk")[:LIMITE_PAR_SOURCE]:
+        echeances = sorted(
+            (
+                a
+                for a in actions
+                if a.statut in STATUTS_ACTION_ACTIFS and a.date_fin and a.date_fin <= horizon
+            ),
+            key=lambda a: (a.date_fin, a.pk),
+        )
+        for a in echeances[:LIMITE_PAR_SOURCE]:
             a_venir.append(
                 {
                     "le": a.date_fin,
@@ -249,12 +248,20 @@ def _a_venir(parcours, aujourdhui: date) -> list[dict]:
 
 
 def chronologie_du_parcours(
-    user, parcours: Parcours, droits: DroitsParcours, *, type: str | None = None
+    user,
+    parcours: Parcours,
+    droits: DroitsParcours,
+    *,
+    objectifs: list[Objectif],
+    actions: list[Action],
+    type: str | None = None,
 ) -> dict:
     """The pathway page's timeline: what is due, then what happened, newest first.
 
-    `parcours` comes from `parcours_detail_queryset()` (history and consents prefetched).
-    Each source costs one query (notes two, with their addenda), however long the pathway."""
+    `parcours` comes from `parcours_detail_queryset()` (history and consents prefetched), and
+    `objectifs` and `actions` are all of the pathway's, as the page already loads them
+    (`objectifs_et_actions`). Each other source costs one query (notes two, with their
+    addenda), however long the pathway."""
     maintenant = timezone.now()
     types = [t for t in TYPES_CHRONOLOGIE if droits.equipe or t not in TYPES_EQUIPE]
     choisi = type if type in types else None
@@ -262,8 +269,8 @@ def chronologie_du_parcours(
         "statut": lambda: _statuts(parcours),
         "consentement": lambda: _consentements(parcours) if droits.equipe else (),
         "note": lambda: _notes(user, parcours, droits, maintenant),
-        "objectif": lambda: _objectifs(parcours),
-        "action": lambda: _actions(parcours),
+        "objectif": lambda: _objectifs(objectifs),
+        "action": lambda: _actions(actions),
         "eps": lambda: _examens(parcours),
         "rupture": lambda: _ruptures(parcours),
         "ip": lambda: _ips(parcours),
@@ -280,7 +287,7 @@ def chronologie_du_parcours(
         "chronologie": evenements,
         "chronologie_types": [(t, TYPES_CHRONOLOGIE[t]) for t in types],
         "chronologie_type": choisi or "",
-        "a_venir": _a_venir(parcours, timezone.localdate()),
+        "a_venir": _a_venir(parcours, actions, timezone.localdate()),
     }
 
 

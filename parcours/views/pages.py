@@ -193,7 +193,8 @@ def parcours_detail(request, pk):
         else [],
         "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
     }
-    contexte.update(objectifs_et_actions(request.user, parcours, droits))
+    plan = objectifs_et_actions(request.user, parcours, droits)
+    contexte.update(plan)
     if droits.equipe:
         contexte["responsables"] = parcours.enfant.famille.responsables.all()
         contexte["consentements"] = consentements
@@ -202,7 +203,14 @@ def parcours_detail(request, pk):
     if droits.coordinateur:
         contexte["consultations"] = consultations_du_parcours(parcours)
     contexte.update(
-        chronologie_du_parcours(request.user, parcours, droits, type=request.GET.get("type"))
+        chronologie_du_parcours(
+            request.user,
+            parcours,
+            droits,
+            objectifs=plan["objectifs"],
+            actions=plan["actions"],
+            type=request.GET.get("type"),
+        )
     )
     contexte.update(besoins_du_parcours(parcours))
     return render(request, "parcours/detail.html", contexte)
