@@ -156,6 +156,11 @@ if PROCONNECT_ENABLED:
     OIDC_USE_NONCE = True
     OIDC_STORE_ID_TOKEN = True
     OIDC_OP_LOGOUT_URL_METHOD = "reussite.core.proconnect.url_deconnexion"
+    # ProConnect puts `amr` in the ID token only when asked for it; `acr_values` optional.
+    OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"claims": '{"id_token":{"amr":null,"acr":null}}'}
+    if env("PROCONNECT_ACR_VALUES", default=""):
+        OIDC_AUTH_REQUEST_EXTRA_PARAMS["acr_values"] = env("PROCONNECT_ACR_VALUES")
+    OIDC_TIMEOUT = env.int("PROCONNECT_TIMEOUT", default=10)
 
 # Login throttling: lock an (account, address) pair, never a whole office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
