@@ -49,3 +49,18 @@ def test_aucun_compte_n_est_cree(settings):
     settings.OIDC_CREATE_USER = False
     backend.get_userinfo = lambda *a: {"email": "nouveau@exemple.test"}
     assert backend.get_or_create_user("jeton", "id", {"email": "nouveau@exemple.test"}) is None
+
+
+def test_le_bouton_proconnect_n_apparait_que_si_proconnect_est_active(settings):
+    page = Client().get("/connexion/")
+    assert page.status_code == 200
+    assert "ProConnect" not in page.content.decode()
+
+    settings.PROCONNECT_ENABLED = True
+    settings.ROOT_URLCONF = "tests.support.urls_proconnect"
+    page = Client().get("/connexion/?next=/parcours/").content.decode()
+    assert 'action="/oidc/authenticate/"' in page
+    assert "S’identifier avec" in page and 'class="fr-connect__brand">ProConnect<' in page
+    assert 'name="next" value="/parcours/"' in page
+    assert "https://www.proconnect.gouv.fr/" in page
+    assert "/static/img/proconnect-logo.svg" not in page  # in the stylesheet, not inline

@@ -265,6 +265,15 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+if PROCONNECT_ENABLED:
+    # The ProConnect button and the logout form end in redirects to ProConnect (authorization,
+    # end of session): browsers apply form-action to the redirects too.
+    from urllib.parse import urlsplit as _urlsplit
+
+    for _adresse in {OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT}:
+        _origine = "{0.scheme}://{0.netloc}".format(_urlsplit(_adresse))
+        if _origine not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
+            CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origine)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ ProConnect's, a JWT signed with the provider's key (`Fournisseur.userinfo = "jwt
 with a key the provider does not publish (`"jwt_cle_inconnue"`).
 """
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -151,7 +152,16 @@ class Fournisseur:
 
 
 def reglages_fournisseur(rp: str, op: str) -> dict:
+    from django.conf import settings
+
+    csp = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    # As reussite/settings/base.py adds ProConnect's origin when PROCONNECT_ENABLED.
+    csp["DIRECTIVES"]["form-action"].append(op.removesuffix(PREFIXE))
+    # The provider's own pages share the project's CSP here: their forms redirect back to
+    # Réussite's origin (the real ProConnect has its own policy).
+    csp["DIRECTIVES"]["form-action"].append(rp)
     return {
+        "CONTENT_SECURITY_POLICY": csp,
         "ROOT_URLCONF": "tests.support.urls_proconnect",
         "PROCONNECT_ENABLED": True,
         "AUTHENTICATION_BACKENDS": [
