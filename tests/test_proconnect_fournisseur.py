@@ -10,10 +10,11 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 import pytest
 import requests
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from reussite.core.models import User
-from tests.conftest import appareil_totp
+from tests.conftest import appareil_totp, connecter
 from tests.factories.core import UserFactory
 from tests.support import fournisseur_oidc
 from tests.support.fournisseur_oidc import champs_caches
@@ -181,6 +182,25 @@ def test_une_adresse_inconnue_est_refusee_sans_creer_de_compte(fournisseur):
         assert not _est_connecte(navigateur, fournisseur)
 
 
+def test_des_echecs_proconnect_ne_verrouillent_pas_l_adresse_du_bureau(fournisseur, settings):
+    """django-axes locks (account, address) pairs: ProConnect callbacks, which carry no account
+    name, must not add up against the office's address and lock everyone out of ProConnect."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(email="collegue@exemple.test")
+    for _ in range(3):
+        _navigateur, reponse = _se_connecter(
+            fournisseur, fournisseur.identite("pas.de.compte@exemple.test")
+        )
+        assert COMPTE_INCONNU in reponse.text
+
+    _navigateur, reponse = _se_connecter(fournisseur, fournisseur.identite("collegue@exemple.test"))
+
+    assert reponse.url == f"{fournisseur.rp}/"
+    assert not AccessAttempt.objects.filter(username__isnull=True).exists()
+
+
 def test_une_erreur_du_fournisseur_donne_un_message_en_francais(fournisseur):
     UserFactory(email="refus@exemple.test")
     fournisseur.application.skip_authorization = False
@@ -221,10 +241,8 @@ def test_la_deconnexion_termine_aussi_la_session_du_fournisseur(fournisseur):
 
 
 def test_la_deconnexion_d_un_compte_local_ne_passe_pas_par_le_fournisseur(fournisseur):
-    from tests.conftest import connecter
-
     user = UserFactory(email="local@exemple.test")
-    client = connecter(__import__("django.test", fromlist=["Client"]).Client(), user)
+    client = connecter(Client(), user)
     reponse = client.post(reverse("logout"))
     assert reponse.status_code == 302
     assert reponse.url == reverse("login")

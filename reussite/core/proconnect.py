@@ -78,6 +78,12 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         return user
 
 
+def tentative_proconnect(request, credentials) -> bool:
+    """For django-axes: an authentication by ProConnect's callback (a nonce, no username) is
+    never counted nor locked: the password attempts are the provider's business."""
+    return bool(credentials) and "nonce" in credentials and not credentials.get("username")
+
+
 def url_deconnexion(request) -> str:
     """End the ProConnect session too (RP-initiated logout): `id_token_hint`, `state` and the
     address to come back to (to register at ProConnect as a post-logout redirect URI)."""

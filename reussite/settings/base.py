@@ -169,6 +169,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# A ProConnect callback carries no username: axes would count its failures against
+# (no username, address) and lock ProConnect for a whole office. The provider authenticates.
+AXES_WHITELIST_CALLABLE = "reussite.core.proconnect.tentative_proconnect"
 
 # django-guardian: no anonymous user row, direct foreign-key permission tables only.
 ANONYMOUS_USER_NAME = None
