@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
@@ -13,7 +12,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", parcours_views.tableau_de_bord, name="accueil"),
     path("connexion/", core_views.ConnexionView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", core_views.DeconnexionView.as_view(), name="logout"),
     path("compte/", include("reussite.core.urls_securite")),
     path("mot-de-passe/", include("reussite.core.urls_password")),
     path("notifications/", include("reussite.core.urls_notifications")),
@@ -24,6 +23,6 @@ urlpatterns = [
 ]
 
 if settings.PROCONNECT_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+    urlpatterns.append(path("oidc/", include("reussite.core.urls_proconnect")))
 
 handler404 = "reussite.core.views.page_introuvable"

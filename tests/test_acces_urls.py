@@ -116,10 +116,15 @@ EXEMPTEES = {
     "seulement (test_securite_2fa)",
     "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
+    # --- proconnect (routes added by PROCONNECT_ENABLED, swept here whatever the setting)
+    "oidc_authentication_init": "début de la connexion ProConnect : renvoie vers le fournisseur, "
+    "aucune donnée lue (tests/test_proconnect_fournisseur.py)",
+    "oidc_authentication_callback": "retour de ProConnect : state, nonce, signature et compte "
+    "invité vérifiés, sinon refus en français (tests/test_proconnect_fournisseur.py)",
 }
 
 # Views known to be reachable without login: every other one must redirect to the login page.
-SANS_CONNEXION = {"login"}
+SANS_CONNEXION = {"login", "oidc_authentication_init", "oidc_authentication_callback"}
 
 
 @dataclass(frozen=True)
@@ -237,11 +242,17 @@ def _parcourir(motifs, prefixe="", espace=None):
 
 
 def routes_du_projet() -> list[Route]:
-    return [
+    routes = [
         route
         for route in _parcourir(get_resolver().url_patterns)
         if not route.gabarit.startswith(tuple(HORS_BALAYAGE))
     ]
+    # --- proconnect: its routes exist only when PROCONNECT_ENABLED; declare them anyway.
+    from reussite.core import urls_proconnect
+
+    deja = {route.nom for route in routes}
+    routes += [r for r in _parcourir(urls_proconnect.urlpatterns, "oidc/") if r.nom not in deja]
+    return routes
 
 
 ROUTES = routes_du_projet()

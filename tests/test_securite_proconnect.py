@@ -1,4 +1,5 @@
-"""ProConnect backend rules (the end-to-end flow against a test provider is not written yet)."""
+"""ProConnect backend rules, the login button and the CSP (the end-to-end flow against the test
+provider: tests/test_proconnect_fournisseur.py and tests/e2e/test_proconnect.py)."""
 
 import pytest
 from django.test import Client, RequestFactory
@@ -49,3 +50,50 @@ def test_aucun_compte_n_est_cree(settings):
     settings.OIDC_CREATE_USER = False
     backend.get_userinfo = lambda *a: {"email": "nouveau@exemple.test"}
     assert backend.get_or_create_user("jeton", "id", {"email": "nouveau@exemple.test"}) is None
+
+
+def test_le_bouton_proconnect_n_apparait_que_si_proconnect_est_active(settings):
+    page = Client().get("/connexion/")
+    assert page.status_code == 200
+    assert "ProConnect" not in page.content.decode()
+
+    settings.PROCONNECT_ENABLED = True
+    settings.ROOT_URLCONF = "tests.support.urls_proconnect"
+    page = Client().get("/connexion/?next=/parcours/").content.decode()
+    assert 'action="/oidc/authenticate/"' in page
+    assert "S’identifier avec" in page and 'class="fr-connect__brand">ProConnect<' in page
+    assert 'name="next" value="/parcours/"' in page
+    assert "https://www.proconnect.gouv.fr/" in page
+    assert "/static/img/proconnect-logo.svg" not in page  # in the stylesheet, not inline
+
+
+def test_la_csp_autorise_les_formulaires_vers_proconnect_seulement_s_il_est_active():
+    """The ProConnect button and the logout form end in redirects to ProConnect, which the
+    browser checks against form-action: its origin is added, and only when enabled."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+
+    def form_action(**env):
+        sortie = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+            [sys.executable, "-c", script],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "reussite.settings.test", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+    assert form_action(PROCONNECT_ENABLED="false") == ["'self'"]
+    assert form_action(
+        PROCONNECT_ENABLED="true",
+        PROCONNECT_CLIENT_ID="client",
+        PROCONNECT_CLIENT_SECRET="secret",
+        PROCONNECT_URL="https://auth.agentconnect.gouv.fr/api/v2",
+    ) == ["'self'", "https://auth.agentconnect.gouv.fr"]

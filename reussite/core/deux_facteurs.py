@@ -37,7 +37,6 @@ VUES_LIBRES = {
     "securite:codes_secours",
     "oidc_authentication_init",
     "oidc_authentication_callback",
-    "oidc_logout",
 }
 
 

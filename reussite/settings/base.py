@@ -156,6 +156,11 @@ if PROCONNECT_ENABLED:
     OIDC_USE_NONCE = True
     OIDC_STORE_ID_TOKEN = True
     OIDC_OP_LOGOUT_URL_METHOD = "reussite.core.proconnect.url_deconnexion"
+    # ProConnect puts `amr` in the ID token only when asked for it; `acr_values` optional.
+    OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"claims": '{"id_token":{"amr":null,"acr":null}}'}
+    if env("PROCONNECT_ACR_VALUES", default=""):
+        OIDC_AUTH_REQUEST_EXTRA_PARAMS["acr_values"] = env("PROCONNECT_ACR_VALUES")
+    OIDC_TIMEOUT = env.int("PROCONNECT_TIMEOUT", default=10)
 
 # Login throttling: lock an (account, address) pair, never a whole office.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -164,6 +169,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# A ProConnect callback carries no username: axes would count its failures against
+# (no username, address) and lock ProConnect for a whole office. The provider authenticates.
+AXES_WHITELIST_CALLABLE = "reussite.core.proconnect.tentative_proconnect"
 
 # django-guardian: no anonymous user row, direct foreign-key permission tables only.
 ANONYMOUS_USER_NAME = None
@@ -260,6 +268,15 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+if PROCONNECT_ENABLED:
+    # The ProConnect button and the logout form end in redirects to ProConnect (authorization,
+    # end of session): browsers apply form-action to the redirects too.
+    from urllib.parse import urlsplit as _urlsplit
+
+    for _adresse in {OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT}:
+        _origine = "{0.scheme}://{0.netloc}".format(_urlsplit(_adresse))
+        if _origine not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
+            CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origine)
 
 LOGGING = {
     "version": 1,

@@ -60,3 +60,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 LOGGING["root"]["level"] = "WARNING"
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# The OpenID Connect provider the ProConnect tests sign in against (django-oauth-toolkit in its
+# OIDC mode, tests/support/fournisseur_oidc.py): only the test settings install it, and only the
+# test URLconf tests/support/urls_proconnect.py mounts it (under /fournisseur-test/).
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "support" / "templates"]
