@@ -349,7 +349,15 @@ SOURCES = [
     ),
 ]
 # Columns never shown: keys and links to the parent rows.
-CACHES = {"id", "programme_id", "famille_id", "enfant_id", "parcours_id", "note_id"}
+CACHES = {
+    "id",
+    "programme_id",
+    "famille_id",
+    "enfant_id",
+    "parcours_id",
+    "note_id",
+    "cree_le",  # the event's own date says it
+}
 # Contents shown elsewhere under their own visibility rules: the history says they changed.
 CONTENUS = {("Note", "texte"), ("Addendum", "texte")}
 LIBELLES_OBJETS = {
