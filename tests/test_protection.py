@@ -579,3 +579,27 @@ def test_les_taches_nocturnes_sont_planifiees():
         "parcours.tasks.parcours_anonymiser_nuit",
         "reussite.core.tasks.journal_purger_nuit",
     } <= taches
+
+
+def test_aucun_nom_d_enfant_dans_les_journaux_applicatifs(client, dossier):
+    import logging
+
+    messages = []
+    capteur = logging.Handler()
+    capteur.emit = lambda enregistrement: messages.append(enregistrement.getMessage())
+    racine = logging.getLogger()
+    racine.addHandler(capteur)
+    niveau = racine.level
+    racine.setLevel(logging.DEBUG)  # the test settings keep warnings only
+    try:
+        connecter(client, dossier["equipe"].coordinateur)
+        client.get(_url("droit_acces_json", dossier["parcours"]))
+        client.get(_url("historique_modifications", dossier["parcours"]))
+        _sortir(dossier["parcours"], date(2020, 1, 1))
+        enfants_anonymiser()
+    finally:
+        racine.removeHandler(capteur)
+        racine.setLevel(niveau)
+
+    assert any("Anonymisation" in m for m in messages)
+    assert not [m for m in messages if NOM in m or PRENOM in m]
