@@ -18,6 +18,7 @@ def generer_rectifications(*, programme: Programme, coordinateur: User, rng: ran
     candidats = list(
         Parcours.objects.filter(programme=programme)
         .exclude(statut=Statut.SORTI)
+        .exclude(enfant__classe="")
         .select_related("enfant__famille")
         .order_by("pk")
     )
@@ -25,15 +26,20 @@ def generer_rectifications(*, programme: Programme, coordinateur: User, rng: ran
     with pghistory.context(user=coordinateur.pk, url="/demo/rectifications"):
         for rang, parcours in enumerate(choisis):
             enfant = parcours.enfant
-            # The school class typed at the referral, corrected once the school confirmed it.
-            enfant.classe = f"{enfant.get_niveau_scolaire_display() or 'CP'} {'ABC'[rang % 3]}"
+            # The class letter typed at the referral, corrected once the school confirmed it.
+            niveau, _espace, lettre = enfant.classe.rpartition(" ")
+            autres = [x for x in "ABC" if x != lettre]
+            enfant.classe = f"{niveau} {autres[rang % 2]}" if niveau else enfant.classe + " B"
             enfant.save(update_fields=["classe"])
             famille = enfant.famille
             famille.adresse = f"{rng.randint(2, 90)} rue des Écoles"
             famille.save(update_fields=["adresse"])
             responsable = ResponsableLegal.objects.filter(famille=famille).order_by("pk").first()
             if responsable is not None:
-                responsable.telephone = f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} 00 00"
+                # The range ARCEP reserves for fiction, as in the rest of the demo.
+                responsable.telephone = (
+                    f"06 39 98 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
+                )
                 responsable.save(update_fields=["telephone"])
             profils = [p for p in ProfilAccompagnement if p != parcours.profil_accompagnement]
             parcours.profil_accompagnement = rng.choice(profils)
