@@ -591,6 +591,12 @@ def test_aucun_nom_d_enfant_dans_les_journaux_applicatifs(client, dossier):
     racine.addHandler(capteur)
     niveau = racine.level
     racine.setLevel(logging.DEBUG)  # the test settings keep warnings only
+    service = logging.getLogger("parcours.services.protection")
+    service.disabled = False  # a worker test may have reconfigured logging
+    niveau_service = service.level
+    service.setLevel(logging.DEBUG)
+    coupure = logging.root.manager.disable
+    logging.disable(logging.NOTSET)
     try:
         connecter(client, dossier["equipe"].coordinateur)
         client.get(_url("droit_acces_json", dossier["parcours"]))
@@ -600,6 +606,8 @@ def test_aucun_nom_d_enfant_dans_les_journaux_applicatifs(client, dossier):
     finally:
         racine.removeHandler(capteur)
         racine.setLevel(niveau)
+        logging.disable(coupure)
+        service.setLevel(niveau_service)
 
     assert any("Anonymisation" in m for m in messages)
     assert not [m for m in messages if NOM in m or PRENOM in m]
