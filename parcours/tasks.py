@@ -31,3 +31,11 @@ def permissions_recalculer_nuit(tout: bool = False) -> int:
             parcours_permissions_recalculer(parcours=parcours)
             nombre += 1
     return nombre
+
+
+@shared_task(time_limit=3600, soft_time_limit=3300)
+def parcours_anonymiser_nuit() -> int:
+    """Anonymise the children whose retention period has ended (DOMAIN.md, rule 5)."""
+    from .services.protection import enfants_anonymiser
+
+    return enfants_anonymiser().enfants

@@ -14,6 +14,7 @@ urlpatterns = [
     path("mutualisation/", include("parcours.urls_mutualisation")),
     path("", include("parcours.urls_actions")),
     path("", include("parcours.urls_journal")),
+    path("", include("parcours.urls_protection")),
     path("statistiques/", include("parcours.urls_statistiques")),
     path("<int:pk>/", pages.parcours_detail, name="detail"),
     path("<int:pk>/modifier/", pages.parcours_modifier_vue, name="modifier"),

@@ -798,6 +798,12 @@ def test_l_intervenant_affecte_lit_la_fiche_et_rien_d_autre(monde):
 
 # --- actions: collective actions are managed by the programme's coordinators only.
 COORDINATION_SEULE = {"parcours:collective_detail", "parcours:collective_inscrire"}
+# --- protection: the right-of-access export and the history are the coordination's.
+PROTECTION = {
+    "parcours:droit_acces_pdf",
+    "parcours:droit_acces_json",
+    "parcours:historique_modifications",
+}
 
 
 def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
@@ -808,6 +814,8 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
             return 405
         # Only its author corrects a note: the coordinator wrote this one.
         if nom in COORDINATION_SEULE or nom == "parcours:note_modifier":
+            return 404
+        if nom in PROTECTION:  # --- protection
             return 404
         # --- offres: closing an unmet need is the coordinators' follow-up, not the référent's
         return 404 if nom == "parcours:besoin_clore" else 200
@@ -1412,3 +1420,12 @@ def test_terminer_une_session_refuse_celle_d_un_autre_compte(monde):
     )
     assert reponse.status_code == 404
     assert victime.get(reverse("notifications:liste")).status_code == 200
+
+
+# --- protection
+
+
+def test_protection_les_exports_et_l_historique_sont_balayes():
+    """Their only id is the pathway's: the sweep requests them as everyone (pilotage, partner,
+    other programme's coordinator: 404; the référent too, above), GET only (POST answers 405)."""
+    assert {route.nom for route in BALAYEES} >= PROTECTION

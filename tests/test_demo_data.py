@@ -432,3 +432,24 @@ def test_la_demo_raconte_une_annee_au_comite_de_pilotage(sortie, client):
     assert not [nom for nom in noms if f">{nom}<" in page or f" {nom} " in page]
     parcours = Parcours.objects.first()
     assert client.get(reverse("parcours:detail", args=[parcours.pk])).status_code == 404
+
+
+# --- protection
+
+
+def test_quelques_parcours_de_la_demo_ont_un_historique_de_rectifications(sortie):
+    from django.apps import apps
+
+    from parcours.models import Parcours
+    from parcours.selectors import HistoriqueModifications
+
+    coordinateur = User.objects.get(email=_comptes(sortie)[1]["coordinateur"])
+    rectifies = apps.get_model("parcours", "EnfantEvent").objects.filter(
+        pgh_label="update", pgh_context__metadata__user=coordinateur.pk
+    )
+    assert rectifies.count() >= 3
+    parcours = Parcours.objects.filter(enfant_id=rectifies.first().pgh_obj_id).get()
+    historique = HistoriqueModifications(parcours)
+    modifications = [m for m in historique[0:25] if m.action == "Modification"]
+    assert {m.objet for m in modifications} >= {"Enfant", "Famille", "Parcours"}
+    assert all(m.qui == coordinateur.get_full_name() for m in modifications)

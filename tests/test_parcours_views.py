@@ -206,6 +206,10 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:statistiques_enquete_xlsx": "programme lu dans la requête (DECLAREES)",
     "parcours:parcours_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:parcours_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
+    # --- protection (coordination only; their own matrix: tests/test_protection.py)
+    "parcours:droit_acces_pdf": "balayée (id du parcours), coordination seulement",
+    "parcours:droit_acces_json": "balayée (id du parcours), coordination seulement",
+    "parcours:historique_modifications": "balayée (id du parcours), coordination seulement",
 }
 
 

@@ -24,6 +24,7 @@ def _valeurs(**changements):
         "rappel_consentement_jours": 30,
         "delai_inactivite_jours": 60,
         "rappel_besoin_jours": 60,
+        "conservation_mois": 24,
         **changements,
     }
 
@@ -130,3 +131,35 @@ def test_la_page_des_rappels_mene_aux_seuils_de_chaque_programme_coordonne(clien
     page = client.get(reverse("notifications:liste")).content.decode()
 
     assert reverse("programmes:parametres", args=[equipe.programme.pk]) in page
+
+
+# --- protection: retention period before anonymisation
+
+
+def test_la_coordination_regle_la_duree_de_conservation(client, equipe):
+    connecter(client, equipe.coordinateur)
+    url = reverse("programmes:parametres", args=[equipe.programme.pk])
+
+    page = client.get(url).content.decode()
+    reponse = client.post(url, _valeurs(conservation_mois=36))
+
+    assert "référentiel de la CNIL de 2022" in page
+    assert reponse.status_code == 302
+    assert Programme.objects.get(pk=equipe.programme.pk).conservation_mois == 36
+
+
+@pytest.mark.parametrize(
+    ("valeur", "message"),
+    [(3, "Indiquez au moins 6 mois."), (61, "Indiquez au plus 60 mois.")],
+)
+def test_une_duree_de_conservation_hors_bornes_est_refusee(client, equipe, valeur, message):
+    connecter(client, equipe.coordinateur)
+
+    reponse = client.post(
+        reverse("programmes:parametres", args=[equipe.programme.pk]),
+        _valeurs(conservation_mois=valeur),
+    )
+
+    assert reponse.status_code == 200
+    assert message in reponse.content.decode()
+    assert Programme.objects.get(pk=equipe.programme.pk).conservation_mois == 24

@@ -3,6 +3,7 @@
 import contextlib
 from datetime import date
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -48,6 +49,20 @@ class LienResponsable(models.TextChoices):
     AUTRE = "autre", _("Autre")
 
 
+# Rectification history (django-pghistory): database triggers record each insert, update and
+# delete of the identity and pathway rows, bulk updates included, with the request's user in
+# the context. Technical columns (versions, timestamps, the search key) are not tracked, so
+# that a version bump alone records nothing. Anonymisation scrubs these rows too
+# (`parcours.services.protection`).
+def suivi() -> tuple:
+    """Fresh trackers for each model: a tracker keeps the fields of the model it was bound to."""
+    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+
+
+NON_SUIVIS = ["cree_le", "modifie_le"]
+
+
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "anonymise_le"])
 class Famille(models.Model):
     """A household: the legal guardians and the children (siblings) of one family."""
 
@@ -55,6 +70,8 @@ class Famille(models.Model):
     adresse = models.CharField(_("adresse"), max_length=300, blank=True)
     commune = models.CharField(_("commune"), max_length=100, blank=True)
     langue_parlee = models.CharField(_("langue parlée à la maison"), max_length=100, blank=True)
+    # Set once every child of the family is anonymised (retention ended).
+    anonymise_le = models.DateTimeField(null=True, blank=True, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -66,6 +83,7 @@ class Famille(models.Model):
         return f"Famille n° {self.pk}"
 
 
+@pghistory.track(*suivi())
 class ResponsableLegal(models.Model):
     famille = models.ForeignKey(Famille, on_delete=models.CASCADE, related_name="responsables")
     nom = models.CharField(_("nom"), max_length=150)
@@ -84,6 +102,10 @@ class ResponsableLegal(models.Model):
         return f"{self.prenom} {self.nom}".strip()
 
 
+ENFANT_ANONYMISE = _("Enfant anonymisé")
+
+
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "recherche"])
 class Enfant(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enfants")
     famille = models.ForeignKey(Famille, on_delete=models.PROTECT, related_name="enfants")
@@ -107,6 +129,9 @@ class Enfant(models.Model):
     qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), default=False)
     # Accent- and case-free "nom prénom", kept by save(): search compares it with the typed words.
     recherche = models.CharField(max_length=310, editable=False, default="")
+    # Set by the retention task: identity removed, statistical facts kept; shown as
+    # « Enfant anonymisé » (prénom « Enfant », nom « anonymisé »).
+    anonymise_le = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -120,6 +145,8 @@ class Enfant(models.Model):
         ]
 
     def __str__(self):
+        if self.anonymise_le is not None:
+            return str(ENFANT_ANONYMISE)
         return f"{self.prenom} {self.nom}"
 
     def save(self, *args, **kwargs):
@@ -186,6 +213,7 @@ class MotifSortie(models.TextChoices):
     AUTRE = "autre", _("Autre")
 
 
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "version", "derniere_activite"])
 class Parcours(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="parcours")
     enfant = models.ForeignKey(Enfant, on_delete=models.PROTECT, related_name="parcours")
@@ -328,6 +356,7 @@ class Finalite(models.TextChoices):
     STATISTIQUES = "statistiques", _("Statistiques anonymes du programme")
 
 
+@pghistory.track(*suivi(), exclude=["cree_le"])
 class Consentement(models.Model):
     """The family's written consent to the pathway and to sharing information."""
 

@@ -3,6 +3,7 @@ information préoccupante record and the needs no local offer meets."""
 
 from datetime import date, timedelta
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -272,6 +273,12 @@ class NoteQuerySet(models.QuerySet):
         return self.filter(visibles)
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["version", "modifie_le"],
+)
 class Note(models.Model):
     """A journal entry on a pathway, read only within its visibility (DOMAIN.md, rule 2)."""
 
@@ -302,6 +309,7 @@ class Note(models.Model):
         return self.cree_le + DELAI_MODIFICATION_NOTE
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Addendum(models.Model):
     """A dated amendment to a note past its 24 hours; it shares the note's visibility."""
 

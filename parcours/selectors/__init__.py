@@ -5,4 +5,5 @@ from .base import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
+from .protection import *  # noqa: F403
 from .statistiques import *  # noqa: F403

@@ -307,7 +307,8 @@ def document_fichier(request, pk, document_pk):
         queryset=parcours_detail_queryset(),
         exiger=lambda p: (
             _equipe(request.user, p, ouvert=False)
-            and p.documents.filter(pk=_entier(document_pk)).exists()
+            # An anonymised pathway's documents keep their row, not their file.
+            and p.documents.filter(pk=_entier(document_pk)).exclude(fichier="").exists()
         ),
     )
     document = parcours.documents.get(pk=_entier(document_pk))

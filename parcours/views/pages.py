@@ -35,6 +35,7 @@ from ..selectors import (
     parcours_pour_liste,
     programmes_coordonnes,
     programmes_de_travail,
+    protection_du_parcours,
 )
 from ..selectors import (
     tableau_de_bord as lire_tableau_de_bord,
@@ -213,6 +214,7 @@ def parcours_detail(request, pk):
         )
     )
     contexte.update(besoins_du_parcours(parcours))
+    contexte.update(protection_du_parcours(droits))
     return render(request, "parcours/detail.html", contexte)
 
 

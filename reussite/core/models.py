@@ -134,6 +134,19 @@ class Programme(models.Model):
         _("le consentement exige la signature des deux titulaires de l’autorité parentale"),
         default=False,
     )
+    # Retention (DOMAIN.md, rule 5): set with the data protection officer, on the model of the
+    # CNIL's 2022 reference framework for child protection. See parcours.services.protection.
+    conservation_mois = models.PositiveIntegerField(
+        _("durée de conservation après la sortie (mois)"),
+        default=24,
+        help_text=_(
+            "Après la sortie du parcours, les données identifiantes de l’enfant et de sa famille "
+            "sont conservées ce nombre de mois puis anonymisées automatiquement (seuls restent "
+            "les faits statistiques). Durée à valider avec le délégué à la protection des "
+            "données, sur le modèle du référentiel de la CNIL de 2022 relatif à la protection "
+            "de l’enfance : par défaut 2 ans après la sortie."
+        ),
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -166,6 +179,7 @@ class Evenement(models.TextChoices):
     CONNEXION = "connexion", _("Connexion")
     ECHEC_CONNEXION = "echec_connexion", _("Échec de connexion")
     DECONNEXION = "deconnexion", _("Déconnexion")
+    DROIT_ACCES = "droit_acces", _("Export au titre du droit d’accès")
 
 
 class JournalAcces(models.Model):

@@ -1,5 +1,6 @@
 """A programme's own settings, for its coordinators and administrators: the thresholds of the
-reminders and of the "parcours à risque" list, and the consent rule (DOMAIN.md, rule 6)."""
+reminders and of the "parcours à risque" list, the consent rule (DOMAIN.md, rule 6) and the
+retention period before anonymisation (rule 5)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,6 +24,10 @@ PARAMETRES = [
 ]
 # A year and a half: beyond it a threshold no longer reminds anyone of anything.
 JOURS_MAX = 540
+# Retention after the exit, in months (DOMAIN.md, rule 5): at least 6 months, so that a family
+# coming back soon finds its pathway, and at most 5 years, beyond what the purpose needs.
+CONSERVATION = "conservation_mois"
+CONSERVATION_MIN, CONSERVATION_MAX = 6, 60
 
 
 def programmes_parametrables(user: User):
@@ -35,7 +40,7 @@ def programmes_parametrables(user: User):
 class ParametresForm(ModeleFormulaireDsfr):
     class Meta:
         model = Programme
-        fields = PARAMETRES
+        fields = [*PARAMETRES, CONSERVATION]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +53,16 @@ class ParametresForm(ModeleFormulaireDsfr):
                 ),
             ]
             champ.widget.attrs.update(min=1, max=JOURS_MAX)
+        champ = self.fields[CONSERVATION]
+        champ.validators += [
+            MinValueValidator(
+                CONSERVATION_MIN, gettext_lazy("Indiquez au moins %(limit_value)s mois.")
+            ),
+            MaxValueValidator(
+                CONSERVATION_MAX, gettext_lazy("Indiquez au plus %(limit_value)s mois.")
+            ),
+        ]
+        champ.widget.attrs.update(min=CONSERVATION_MIN, max=CONSERVATION_MAX)
 
 
 @transaction.atomic
@@ -57,7 +72,14 @@ def programme_parametrer(*, programme: Programme, donnees: dict) -> Programme:
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     for nom in PARAMETRES:
         setattr(programme, nom, donnees[nom])
+    if CONSERVATION in donnees:
+        programme.conservation_mois = donnees[CONSERVATION]
     erreurs = {}
+    if not CONSERVATION_MIN <= programme.conservation_mois <= CONSERVATION_MAX:
+        erreurs[CONSERVATION] = _("Indiquez une durée entre %(min)s et %(max)s mois.") % {
+            "min": CONSERVATION_MIN,
+            "max": CONSERVATION_MAX,
+        }
     for nom in PARAMETRES[:-1]:
         if not 1 <= getattr(programme, nom) <= JOURS_MAX:
             erreurs[nom] = _("Indiquez un nombre de jours entre 1 et %(max)s.") % {"max": JOURS_MAX}
@@ -69,7 +91,7 @@ def programme_parametrer(*, programme: Programme, donnees: dict) -> Programme:
     if erreurs:
         raise ValidationError(erreurs)
     programme.full_clean()
-    programme.save(update_fields=PARAMETRES)
+    programme.save(update_fields=[*PARAMETRES, CONSERVATION])
     return programme
 
 

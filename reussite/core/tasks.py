@@ -1,5 +1,6 @@
 """Reminder tasks: thin, they take ids and call `reussite.core.rappels`."""
 
+import calendar
 import logging
 
 from celery import shared_task
@@ -86,3 +87,26 @@ def resume_envoyer(self, user_id: int, jour: str) -> str:
         return rappels.resume_envoyer(user_id=user_id, jour=date.fromisoformat(jour))
     except rappels.EnvoiImpossible:
         raise self.retry(countdown=_attente(self.request.retries)) from None
+
+
+def mois_avant(moment, mois: int):
+    """The same day and time `mois` months earlier (the last day when that month is shorter)."""
+    annees, rang = divmod(moment.month - 1 - mois, 12)
+    annee, mois_ = moment.year + annees, rang + 1
+    jour = min(moment.day, calendar.monthrange(annee, mois_)[1])
+    return moment.replace(year=annee, month=mois_, day=jour)
+
+
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def journal_purger_nuit() -> int:
+    """Purge access-trail entries older than REUSSITE_JOURNAL_CONSERVATION_MOIS months, through
+    the only path allowed to delete them; never under the 6-month floor it enforces."""
+    from .services import RETENTION_MINIMALE_JOURNAL, journal_purger
+
+    maintenant = timezone.now()
+    avant = mois_avant(maintenant, settings.REUSSITE_JOURNAL_CONSERVATION_MOIS)
+    # A setting under 6 months is not an error at 3 a.m.: the floor applies.
+    avant = min(avant, maintenant - RETENTION_MINIMALE_JOURNAL)
+    supprimees = journal_purger(avant=avant)
+    logger.info("Access-trail purge: %s entries older than %s removed", supprimees, avant.date())
+    return supprimees

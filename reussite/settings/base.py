@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "pghistory",
     "reussite.core",
     "partenaires",
     "parcours",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Rectification history: the acting user and URL of every write (django-pghistory).
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Absolute session lifetime (REUSSITE_SESSION_DUREE_MAX), whatever the activity.
     "reussite.core.sessions.DureeSessionMiddleware",
@@ -251,6 +255,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parcours.tasks.permissions_recalculer_nuit",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Data-protection lifecycle (DOMAIN.md, rules 3 and 5).
+    "parcours-anonymiser-nuit": {
+        "task": "parcours.tasks.parcours_anonymiser_nuit",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "journal-purger-nuit": {
+        "task": "reussite.core.tasks.journal_purger_nuit",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # Content-Security-Policy: only our own static files, inline scripts only with the nonce.
@@ -288,5 +301,11 @@ LOGGING = {
 }
 
 PAGINATION_PAR_PAGE = 25
+
+# Rectification history (django-pghistory): a context (user, URL) only for requests that write.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Access-trail retention, in months: the nightly purge removes older entries (CNIL: 6 to 12
+# months; `journal_purger` refuses less than 6).
+REUSSITE_JOURNAL_CONSERVATION_MOIS = env.int("REUSSITE_JOURNAL_CONSERVATION_MOIS", default=12)
 # Mark optional fields rather than required ones, as the DSFR now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True

@@ -39,6 +39,7 @@ from parcours.demo.conventions import generer_conventions
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.demo.offres import generer_offres
+from parcours.demo.protection import generer_rectifications
 from parcours.demo.statistiques import generer_pilotage
 from parcours.models import (
     ChangementStatut,
@@ -480,6 +481,9 @@ class _Generateur:
             coordinateur=self.coordination.user,
             rng=self.rng,
             maintenant=self.maintenant,
+        )
+        generer_rectifications(
+            programme=self.programme, coordinateur=self.coordination.user, rng=self.rng
         )
         generer_pilotage(
             programme=self.programme,

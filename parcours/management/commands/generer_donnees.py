@@ -303,10 +303,11 @@ class Generateur:
             """
             INSERT INTO core_programme (id, nom, territoire, communes, codes_qpv, delai_revue_jours,
                 cree_le, consentement_deux_signataires, delai_inactivite_jours,
-                rappel_besoin_jours, rappel_consentement_jours, rappel_revue_jours)
+                rappel_besoin_jours, rappel_consentement_jours, rappel_revue_jours,
+                conservation_mois)
             SELECT {programme} + p, 'PRE bench {dom} ' || lpad(p::text, 3, '0'),
                 'Territoire ' || p, ARRAY['Commune ' || p], ARRAY['QN' || p], 120, now(), false,
-                60, 60, 30, 15
+                60, 60, 30, 15, 24
             FROM gen_prog""",
         )
         self._executer(

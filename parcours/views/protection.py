@@ -1,0 +1,78 @@
+"""Data-protection pages of a pathway, for the coordination of its programme: the right-of-access
+export (PDF and JSON) and the rectification history. Anyone else gets the 404 of
+`parcours_pour`, traced as refused."""
+
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from reussite.core.journal import journaliser
+from reussite.core.models import Evenement
+from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
+
+from ..access import LECTURE, parcours_pour
+from ..models import Parcours
+from ..selectors import HistoriqueModifications, droit_acces_donnees, est_coordination_du_programme
+
+__all__ = []
+
+
+def _parcours_coordination(request, pk):
+    return parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        queryset=Parcours.objects.select_related("enfant", "programme"),
+        exiger=lambda p: est_coordination_du_programme(request.user, p.programme_id),
+    )
+
+
+def _export(request, pk):
+    parcours = _parcours_coordination(request, pk)
+    donnees = droit_acces_donnees(parcours)
+    # Its own kind of trail entry: a full export is not an ordinary read (no content logged).
+    journaliser(user=request.user, evenement=Evenement.DROIT_ACCES, autorise=True, objet=parcours)
+    nom = f"droit-acces-parcours-{parcours.pk}-{timezone.localdate():%Y%m%d}"
+    return parcours, donnees, nom
+
+
+@require_GET
+def droit_acces_json(request, pk):
+    _parcours, donnees, nom = _export(request, pk)
+    reponse = HttpResponse(
+        json.dumps(donnees, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder),
+        content_type="application/json; charset=utf-8",
+    )
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.json"'
+    reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
+@require_GET
+def droit_acces_pdf(request, pk):
+    parcours, donnees, nom = _export(request, pk)
+    contenu = pdf_depuis_gabarit(
+        "parcours/protection/droit_acces_pdf.html",
+        {"donnees": donnees, "parcours": parcours},
+        request=request,
+    )
+    return reponse_pdf(contenu, nom)
+
+
+@require_GET
+def historique_modifications(request, pk):
+    parcours = _parcours_coordination(request, pk)
+    page = Paginator(HistoriqueModifications(parcours), settings.PAGINATION_PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "parcours/protection/historique.html",
+        {"parcours": parcours, "enfant": parcours.enfant, "page": page},
+    )
