@@ -33,6 +33,7 @@ from ..selectors import (
     objectifs_et_actions,
     parcours_detail_queryset,
     parcours_pour_liste,
+    pilotage_seulement,
     programmes_coordonnes,
     programmes_de_travail,
 )
@@ -66,6 +67,9 @@ def _appliquer_erreurs(formulaire, erreur: ValidationError) -> None:
 
 @require_GET
 def tableau_de_bord(request):
+    if pilotage_seulement(request.user):
+        # Steering users see aggregates, never a list of children: their home is the statistics.
+        return redirect("parcours:statistiques")
     contexte = lire_tableau_de_bord(request.user)
     contexte["peut_creer"] = programmes_coordonnes(request.user).exists()
     return render(request, "parcours/tableau_de_bord.html", contexte)

@@ -86,3 +86,20 @@ def resume_envoyer(self, user_id: int, jour: str) -> str:
         return rappels.resume_envoyer(user_id=user_id, jour=date.fromisoformat(jour))
     except rappels.EnvoiImpossible:
         raise self.retry(countdown=_attente(self.request.retries)) from None
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1700)
+def export_construire(demande_id: int) -> str:
+    from .exports_arriere_plan import export_construire as construire
+
+    return construire(demande_id=demande_id)
+
+
+@shared_task(time_limit=600)
+def exports_purger() -> int:
+    from .exports_arriere_plan import exports_purger as purger
+
+    return purger()
