@@ -134,6 +134,10 @@ class Tableau:
         n = 0
         for objet in self.queryset.iterator(chunk_size=TAILLE_LOT):
             yield self.ligne(objet)
+            # A prefetch cache points back to its instance (a reference cycle): dropped here,
+            # each row is freed as soon as it is written instead of waiting for the garbage
+            # collector, so that memory does not grow with the number of rows.
+            objet.__dict__.pop("_prefetched_objects_cache", None)
             n += 1
             if progression is not None and n % TAILLE_LOT == 0:
                 progression(n)

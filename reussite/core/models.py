@@ -1,8 +1,12 @@
 """Cross-cutting core: users, the tenant (`Programme`) and programme-level roles."""
 
+import os
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -324,13 +328,25 @@ class SessionUtilisateur(models.Model):
 # --- Background exports -----------------------------------------------------------------------
 
 
-def stockage_exports():
+class StockageExports(FileSystemStorage):
     """Built exports live outside the web root, in a folder no URL serves: the only way out is
-    the download view, which checks that the caller asked for the file."""
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
+    the download view, which checks that the caller asked for the file. The folder is read
+    from the settings at each use (tests move it)."""
 
-    return FileSystemStorage(location=settings.EXPORTS_ROOT, base_url=None)
+    @property
+    def base_location(self):
+        return str(settings.EXPORTS_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Built exports have no public URL.")
+
+
+def stockage_exports():
+    return StockageExports()
 
 
 class StatutExport(models.TextChoices):
