@@ -603,3 +603,16 @@ def test_un_pilote_qui_coordonne_aussi_garde_son_tableau_de_bord(client, monde):
     role_attribuer(user=monde.a.coordinateur, programme=monde.b.programme, role=Role.PILOTAGE)
     connecter(client, monde.a.coordinateur)
     assert client.get(reverse("accueil")).status_code == 200
+
+
+def test_filtrer_la_liste_des_parcours_avec_htmx_met_a_jour_les_liens_d_export(client, monde):
+    """The pathway list filters with htmx: its export links come back out of band, so that
+    they carry the filters the user sees."""
+    connecter(client, monde.a.coordinateur)
+    reponse = client.get(reverse("parcours:liste"), {"statut": "en_cours"}, HTTP_HX_REQUEST="true")
+    contenu = reponse.content.decode()
+    assert 'id="li-export-parcours-csv" hx-swap-oob="true"' in contenu
+    assert reverse("parcours:parcours_export") + "?statut=en_cours" in contenu
+    page = client.get(reverse("parcours:liste"), {"statut": "en_cours"}).content.decode()
+    assert page.count('id="li-export-parcours-csv"') == 1
+    assert "hx-swap-oob" not in page

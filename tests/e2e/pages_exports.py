@@ -16,6 +16,11 @@ class PageActions(PageReussite):
     def depuis_la_liste_des_parcours(cls, depart: PageReussite) -> "PageActions":
         menu = depart.page.get_by_role("navigation", name="Menu principal")
         menu.get_by_role("link", name="Parcours", exact=True).first.click()
+        # The pathway list filters with htmx: its export links follow the filters.
+        depart.page.get_by_label(libelle("Statut")).select_option(label="En cours")
+        expect(depart.page.locator("#export-parcours-xlsx")).to_have_attribute(
+            "href", re.compile(r"statut=en_cours")
+        )
         depart.page.get_by_role("link", name="Toutes les actions").click()
         return depart._vers(cls)
 
