@@ -206,6 +206,11 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:statistiques_enquete_xlsx": "programme lu dans la requête (DECLAREES)",
     "parcours:parcours_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:parcours_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
+    # --- exports (their own matrix: tests/test_exports.py)
+    "parcours:actions": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:actions_export": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:actions_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:fiche_pdf": "balayée (id du parcours), équipe seulement",
 }
 
 

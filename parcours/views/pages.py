@@ -67,11 +67,12 @@ def _appliquer_erreurs(formulaire, erreur: ValidationError) -> None:
 
 @require_GET
 def tableau_de_bord(request):
-    if pilotage_seulement(request.user):
+    peut_creer = programmes_coordonnes(request.user).exists()
+    if not peut_creer and pilotage_seulement(request.user):
         # Steering users see aggregates, never a list of children: their home is the statistics.
         return redirect("parcours:statistiques")
     contexte = lire_tableau_de_bord(request.user)
-    contexte["peut_creer"] = programmes_coordonnes(request.user).exists()
+    contexte["peut_creer"] = peut_creer
     return render(request, "parcours/tableau_de_bord.html", contexte)
 
 
