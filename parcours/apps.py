@@ -11,6 +11,7 @@ class ParcoursConfig(AppConfig):
 
         from partenaires.hooks import enregistrer_apres_changement_adhesion, fournir
 
+        from .exports import enregistrer_les_exports
         from .permissions import permissions_recalculer_pour_professionnel
         from .rappels import enregistrer_les_genres
         from .selectors.mutualisation import consommation_conventions, offres_avec_utilisation
@@ -20,4 +21,5 @@ class ParcoursConfig(AppConfig):
         fournir("offres_avec_utilisation", offres_avec_utilisation)
         fournir("consommation_conventions", consommation_conventions)
         enregistrer_les_genres()
+        enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")

@@ -1,88 +1,28 @@
-"""CSV and XLSX exports: streamed, neutralised against formula injection.
+"""The parcours app's list exports: pathways and actions, registered with the core's exports.
 
-A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as
-a formula; every text cell that does is prefixed with `'` so that it stays text."""
+The writers and the formula neutralisation live in `reussite.core.exports`; this module says
+which rows each list holds for a user and how a row reads. Both lists carry children's
+identities: they are built on the same queryset as their page and are reserved to the
+programme's coordinators (a steering user never gets one)."""
 
-import csv
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-from decimal import Decimal
-from io import BytesIO
+from collections.abc import Iterator
+from datetime import date
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from django.utils.translation import gettext_lazy
 
-DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TAILLE_LOT = 500
+from reussite.core.exports import (  # noqa: F401 - re-exported for the statistics exports
+    TAILLE_LOT,
+    GenreExport,
+    Tableau,
+    enregistrer,
+    neutraliser,
+    reponse_csv,
+    reponse_xlsx,
+)
 
-
-def neutraliser(valeur):
-    """A cell value safe to open in a spreadsheet: text starting like a formula gets a `'`."""
-    if valeur is None:
-        return ""
-    if isinstance(valeur, bool):
-        return _("oui") if valeur else _("non")
-    if isinstance(valeur, int | float | Decimal | date | datetime):
-        return valeur
-    texte = str(valeur)
-    if texte.startswith(DEBUTS_DANGEREUX):
-        return "'" + texte
-    return texte
-
-
-class _Tampon:
-    """csv.writer writes into this and we hand each line straight to the response."""
-
-    def write(self, valeur):
-        return valeur
-
-
-def _lignes_csv(entetes: list[str], lignes: Iterable[Iterable]) -> Iterator[str]:
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
-    # A byte-order mark so that spreadsheet software reads the accents as UTF-8.
-    yield "\ufeff" + ecrivain.writerow([neutraliser(e) for e in entetes])
-    for ligne in lignes:
-        yield ecrivain.writerow([_texte_csv(neutraliser(v)) for v in ligne])
-
-
-def _texte_csv(valeur):
-    if isinstance(valeur, datetime):
-        return valeur.strftime("%d/%m/%Y %H:%M")
-    if isinstance(valeur, date):
-        return valeur.strftime("%d/%m/%Y")
-    if isinstance(valeur, Decimal | float):
-        return str(valeur).replace(".", ",")
-    return valeur
-
-
-def reponse_csv(nom: str, entetes: list[str], lignes: Iterable[Iterable]) -> StreamingHttpResponse:
-    """Streamed line by line: rows are never all held in memory."""
-    reponse = StreamingHttpResponse(
-        _lignes_csv(entetes, lignes), content_type="text/csv; charset=utf-8"
-    )
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
-    return reponse
-
-
-def classeur_xlsx(feuilles: list[tuple[str, list[str], Iterable[Iterable]]]) -> bytes:
-    """A workbook written in openpyxl's write-only mode (rows are not kept as objects)."""
-    classeur = Workbook(write_only=True)
-    for titre, entetes, lignes in feuilles:
-        feuille = classeur.create_sheet(title=titre[:31])
-        feuille.append([neutraliser(e) for e in entetes])
-        for ligne in lignes:
-            feuille.append([neutraliser(v) for v in ligne])
-    sortie = BytesIO()
-    classeur.save(sortie)
-    return sortie.getvalue()
-
-
-def reponse_xlsx(nom: str, feuilles) -> HttpResponse:
-    reponse = HttpResponse(classeur_xlsx(feuilles), content_type=TYPE_XLSX)
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
-    return reponse
+from .models import Action, Parcours
 
 
 def entetes_parcours() -> list[str]:
@@ -106,25 +46,127 @@ def entetes_parcours() -> list[str]:
     ]
 
 
+def ligne_parcours(p: Parcours) -> list:
+    enfant = p.enfant
+    return [
+        p.programme.nom,
+        enfant.nom,
+        enfant.prenom,
+        enfant.date_naissance,
+        enfant.get_sexe_display(),
+        enfant.get_niveau_scolaire_display(),
+        enfant.classe,
+        enfant.etablissement.nom if enfant.etablissement else "",
+        enfant.qpv,
+        p.get_statut_display(),
+        p.get_orienteur_display(),
+        str(p.referent.user) if p.referent else "",
+        p.date_entree,
+        p.date_sortie,
+        p.get_motif_sortie_display(),
+        p.date_prochaine_revue,
+    ]
+
+
 def lignes_parcours(queryset) -> Iterator[list]:
     """One row per pathway, read by batches from a server-side cursor."""
     for p in queryset.iterator(chunk_size=TAILLE_LOT):
-        enfant = p.enfant
-        yield [
-            p.programme.nom,
-            enfant.nom,
-            enfant.prenom,
-            enfant.date_naissance,
-            enfant.get_sexe_display(),
-            enfant.get_niveau_scolaire_display(),
-            enfant.classe,
-            enfant.etablissement.nom if enfant.etablissement else "",
-            enfant.qpv,
-            p.get_statut_display(),
-            p.get_orienteur_display(),
-            str(p.referent.user) if p.referent else "",
-            p.date_entree,
-            p.date_sortie,
-            p.get_motif_sortie_display(),
-            p.date_prochaine_revue,
-        ]
+        yield ligne_parcours(p)
+
+
+def _coordination_seulement(user):
+    from .selectors import programmes_coordonnes
+
+    if not programmes_coordonnes(user).exists():
+        raise Http404
+
+
+def tableau_parcours(user, parametres) -> Tableau:
+    """The pathway list (`/parcours/`) with its filters: coordinators only."""
+    from .forms import ParcoursFilter
+    from .selectors import parcours_pour_liste
+
+    _coordination_seulement(user)
+    filtre = ParcoursFilter(parametres, queryset=parcours_pour_liste(user))
+    return Tableau(_("Parcours"), entetes_parcours(), filtre.qs, ligne_parcours)
+
+
+def entetes_actions() -> list[str]:
+    return [
+        _("Programme"),
+        _("Nom de l’enfant"),
+        _("Prénom de l’enfant"),
+        _("Action"),
+        _("Objectif"),
+        _("Domaine"),
+        _("Offre"),
+        _("Action collective"),
+        _("Structure"),
+        _("Professionnel"),
+        _("Début"),
+        _("Fin prévue"),
+        _("Statut"),
+        _("Résultat"),
+        _("Coût (euros)"),
+        _("Volume horaire"),
+        _("Convention"),
+    ]
+
+
+def ligne_action(a: Action) -> list:
+    enfant = a.parcours.enfant
+    return [
+        a.parcours.programme.nom,
+        enfant.nom,
+        enfant.prenom,
+        a.intitule,
+        a.objectif.intitule if a.objectif else "",
+        a.objectif.get_domaine_display() if a.objectif else "",
+        a.offre.intitule if a.offre else "",
+        a.collective.intitule if a.collective else "",
+        a.structure.nom if a.structure else "",
+        str(a.professionnel.user) if a.professionnel else "",
+        a.date_debut,
+        a.date_fin,
+        a.get_statut_display(),
+        a.resultat,
+        a.cout,
+        a.heures,
+        a.convention.intitule if a.convention else "",
+    ]
+
+
+def tableau_actions(user, parametres) -> Tableau:
+    """The action list (`/parcours/actions/`) with its filters: coordinators only."""
+    from .selectors.exports import filtre_actions
+
+    _coordination_seulement(user)
+    filtre = filtre_actions(user, parametres)
+    return Tableau(_("Actions"), entetes_actions(), filtre.qs, ligne_action)
+
+
+def enregistrer_les_exports() -> None:
+    enregistrer(
+        GenreExport(
+            cle="parcours",
+            libelle=gettext_lazy("Liste des parcours"),
+            nom_fichier="parcours",
+            construire=tableau_parcours,
+            identites=True,
+            modele=Parcours,
+        )
+    )
+    enregistrer(
+        GenreExport(
+            cle="actions",
+            libelle=gettext_lazy("Liste des actions"),
+            nom_fichier="actions",
+            construire=tableau_actions,
+            identites=True,
+            modele=Action,
+        )
+    )
+
+
+def nom_du_jour(prefixe: str) -> str:
+    return f"{prefixe}-{date.today():%Y-%m-%d}"

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from reussite.core.views_exports import exporter
+
 from .views import statistiques
 
 urlpatterns = [
@@ -15,11 +17,12 @@ urlpatterns = [
         {"format": "xlsx"},
         name="statistiques_enquete_xlsx",
     ),
-    path("parcours.csv", statistiques.parcours_export, {"format": "csv"}, name="parcours_export"),
+    # The pathway list's exports go through the core's list exports (exports flow).
+    path("parcours.csv", exporter, {"genre": "parcours", "format": "csv"}, name="parcours_export"),
     path(
         "parcours.xlsx",
-        statistiques.parcours_export,
-        {"format": "xlsx"},
+        exporter,
+        {"genre": "parcours", "format": "xlsx"},
         name="parcours_export_xlsx",
     ),
 ]

@@ -9,9 +9,11 @@ class PartenairesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from .exports import enregistrer_les_exports
         from .lectures_conventions import noter_acces_conventions
         from .rappels import enregistrer_les_genres
 
         enregistrer_les_genres()
+        enregistrer_les_exports()
 
         user_logged_in.connect(noter_acces_conventions, dispatch_uid="noter_acces_conventions")

@@ -10,7 +10,7 @@ from django.http import Http404
 from reussite.core.models import Programme, Role
 
 from .hooks import demander
-from .models import Convention, Engagement, NatureEngagement, PartieConvention
+from .models import Convention, Engagement, NatureEngagement, PartieConvention, Structure
 
 JOURS_ALERTE = 90
 
@@ -47,7 +47,8 @@ def peut_administrer(user, convention: Convention) -> bool:
     return programmes_administres(user).filter(pk=convention.programme_id).exists()
 
 
-def conventions_liste(user, *, statut="", structure=None, fin_proche=False, aujourdhui=None):
+def conventions_filtrees(user, *, statut="", structure=None, fin_proche=False, aujourdhui=None):
+    """The conventions list's queryset: the user's programmes, narrowed by the filters."""
     aujourdhui = aujourdhui or date.today()
     limite = aujourdhui + timedelta(days=JOURS_ALERTE)
     conventions = (
@@ -66,7 +67,26 @@ def conventions_liste(user, *, statut="", structure=None, fin_proche=False, aujo
         conventions = conventions.filter(
             date_fin__gte=aujourdhui, date_fin__lte=limite, statut__in=["signee", "en_vigueur"]
         )
-    resultat = list(conventions)
+    return conventions
+
+
+def structures_filtrables(user):
+    """The structures the conventions filter offers: those of the user's programmes."""
+    return (
+        Structure.objects.filter(programmes__in=programmes_lisibles(user))
+        .distinct()
+        .order_by("nom")
+    )
+
+
+def conventions_liste(user, *, statut="", structure=None, fin_proche=False, aujourdhui=None):
+    aujourdhui = aujourdhui or date.today()
+    limite = aujourdhui + timedelta(days=JOURS_ALERTE)
+    resultat = list(
+        conventions_filtrees(
+            user, statut=statut, structure=structure, fin_proche=fin_proche, aujourdhui=aujourdhui
+        )
+    )
     for convention in resultat:
         convention.fin_proche = (
             convention.statut in ("signee", "en_vigueur")

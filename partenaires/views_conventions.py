@@ -29,9 +29,10 @@ from .lectures_conventions import (
     programmes_administres,
     programmes_lisibles,
     structures_du_programme,
+    structures_filtrables,
     totaux_convention,
 )
-from .models import Engagement, Structure
+from .models import Engagement
 
 
 def _erreurs(form, erreur: ValidationError):
@@ -48,12 +49,9 @@ def convention_liste(request):
         request.session[CLE_SESSION] = False
         raise Http404
     request.session[CLE_SESSION] = True
-    structures = (
-        Structure.objects.filter(programmes__in=programmes_lisibles(request.user))
-        .distinct()
-        .order_by("nom")
+    filtre = FiltreConventionsForm(
+        request.GET or None, structures=structures_filtrables(request.user)
     )
-    filtre = FiltreConventionsForm(request.GET or None, structures=structures)
     criteres = filtre.cleaned_data if filtre.is_valid() else {}
     conventions = conventions_liste(
         request.user,
@@ -68,6 +66,7 @@ def convention_liste(request):
             "conventions": conventions,
             "filtre": filtre,
             "peut_creer": programmes_administres(request.user).exists(),
+            "parametres": request.GET.urlencode(),
         },
     )
 

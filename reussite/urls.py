@@ -16,6 +16,7 @@ urlpatterns = [
     path("compte/", include("reussite.core.urls_securite")),
     path("mot-de-passe/", include("reussite.core.urls_password")),
     path("notifications/", include("reussite.core.urls_notifications")),
+    path("exports/", include("reussite.core.urls_exports")),
     path("parcours/", include("parcours.urls")),
     path("programmes/", include("reussite.core.urls_programmes")),
     path("partenaires/", include("partenaires.urls")),

@@ -10,11 +10,14 @@ the rest is exempt with a reason. A new URL that is none of these fails
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from parcours.models import (
     Action,
@@ -43,7 +46,7 @@ from parcours.services import (
     rupture_enregistrer,
 )
 from partenaires.models import Convention, Professionnel, Structure
-from reussite.core.models import Rappel, StatutRappel
+from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -208,6 +211,22 @@ DECLAREES = {
     "parcours:parcours_export_xlsx": Declaration(
         ("referent", "etablissement"), "test_statistiques_l_export_des_parcours_ne_s_elargit_jamais"
     ),
+    # --- exports
+    "parcours:actions": Declaration(
+        ("structure", "convention"),
+        "test_exports_les_filtres_des_actions_ne_les_elargissent_jamais",
+    ),
+    "parcours:actions_export": Declaration(
+        ("structure", "convention"),
+        "test_exports_les_filtres_des_actions_ne_les_elargissent_jamais",
+    ),
+    "parcours:actions_export_xlsx": Declaration(
+        ("structure", "convention"),
+        "test_exports_les_filtres_des_actions_ne_les_elargissent_jamais",
+    ),
+    "exports:demander": Declaration(
+        ("genre", "filtres"), "test_exports_une_demande_ne_vise_que_ce_que_le_demandeur_voit"
+    ),
     # --- securite
     "securite:session_terminer": Declaration(
         ("session",), "test_terminer_une_session_refuse_celle_d_un_autre_compte"
@@ -279,6 +298,8 @@ class Dossier:
     note: Note | None = None  # written by the coordinator, for the pathway's team
     rupture: Rupture | None = None  # without a decided response
     document: Document | None = None
+    # --- exports
+    demande: DemandeExport | None = None  # a built export the programme's coordinator asked for
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -298,6 +319,8 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "document_pk": lambda d: d.document.pk,
     # --- offres
     "besoin_pk": lambda d: d.parcours.besoins.order_by("pk").first().pk,
+    # --- exports: the requester alone reaches it (the coordinator of the pathway's programme)
+    "demande_pk": lambda d: d.demande.pk,
 }
 
 
@@ -355,6 +378,18 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         tranche_age="6-10",
         description="Bilan de santé",
     )
+    # --- exports
+    demande = DemandeExport.objects.create(
+        demandeur=programme.coordinateur,
+        genre="actions",
+        format="csv",
+        statut=StatutExport.TERMINE,
+        lignes_total=1,
+        lignes_faites=1,
+        termine_le=timezone.now(),
+        expire_le=timezone.now() + timedelta(days=7),
+    )
+    demande.fichier.save("export-de-test.csv", ContentFile(b"\xef\xbb\xbfAction\n"))
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -380,6 +415,7 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         note=note,
         rupture=rupture,
         document=document,
+        demande=demande,
     )
 
 
@@ -566,6 +602,8 @@ SURVEILLES = {
     Document: ("parcours_id", "titre", "archive_le"),
     # --- offres
     BesoinNonCouvert: ("parcours_id", "statut", "programme_id"),
+    # --- exports
+    DemandeExport: ("demandeur_id", "statut", "fichier", "genre"),
 }
 
 
@@ -817,6 +855,9 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
             return 404
         if nom in PROTECTION:  # --- protection
             return 404
+        # --- exports: the coordinator's export is theirs alone
+        if nom in ("exports:demande", "exports:fichier"):
+            return 404
         # --- offres: closing an unmet need is the coordinators' follow-up, not the référent's
         return 404 if nom == "parcours:besoin_clore" else 200
 
@@ -871,6 +912,8 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         # --- journal: the team still reads the documents and the IP record, writes nothing
         ("parcours:document_fichier", "GET"),
         ("parcours:information_preoccupante", "GET"),
+        # --- exports: the référent still reads the pathway, so its fiche
+        ("parcours:fiche_pdf", "GET"),
     }
 
     def attendu(nom, methode):
@@ -1401,7 +1444,8 @@ def test_statistiques_le_pilotage_ne_voit_aucun_enfant_sur_les_listes(monde):
     noms = [d.parcours.enfant.nom for d in (monde.p, monde.p2)]
     for nom in ("parcours:liste", "parcours:mes_suivis", "parcours:a_risque", "accueil"):
         reponse = client.get(reverse(nom))
-        assert reponse.status_code in (200, 404), nom
+        # (exports: the steering user's home redirects to the statistics)
+        assert reponse.status_code in (200, 302, 404), nom
         for enfant in noms:
             assert enfant not in reponse.content.decode(), (nom, enfant)
     assert client.get(reverse("parcours:statistiques")).status_code == 200
@@ -1429,3 +1473,69 @@ def test_protection_les_exports_et_l_historique_sont_balayes():
     """Their only id is the pathway's: the sweep requests them as everyone (pilotage, partner,
     other programme's coordinator: 404; the référent too, above), GET only (POST answers 405)."""
     assert {route.nom for route in BALAYEES} >= PROTECTION
+
+
+# --- exports
+
+
+def test_exports_les_filtres_des_actions_ne_les_elargissent_jamais(monde):
+    """The action list and its exports read structure and convention ids from the query
+    string: another programme's ids are an invalid choice, and never widen the list."""
+    client = client_de(monde.a.coordinateur)
+    nom_b = monde.q.action.intitule + " de Bêta"
+    Action.objects.filter(pk=monde.q.action.pk).update(intitule=nom_b)
+    convention_b = Convention.objects.create(
+        programme=monde.b.programme,
+        intitule="Convention de B",
+        objet="Objet",
+        date_debut=date.today(),
+        date_fin=date.today() + timedelta(days=300),
+    )
+    for parametres in (
+        {"structure": monde.q.structure.pk},
+        {"convention": convention_b.pk},
+        {"structure": INEXISTANT},
+    ):
+        for nom in ("parcours:actions", "parcours:actions_export", "parcours:actions_export_xlsx"):
+            reponse = envoyer(client, "GET", reverse(nom) + "?" + urlencode(parametres))
+            assert reponse.status_code == 200, (nom, parametres)
+            assert nom_b.encode() not in reponse.contenu, (nom, parametres)
+            assert monde.q.parcours.enfant.nom.encode() not in reponse.contenu
+    for user in (monde.referent.user, monde.b.coordinateur, _pilote(monde.a.programme)):
+        autre = client_de(user)
+        for nom in ("parcours:actions", "parcours:actions_export"):
+            reponse = envoyer(autre, "GET", reverse(nom))
+            if user == monde.b.coordinateur:
+                assert monde.p.parcours.enfant.nom.encode() not in reponse.contenu
+            else:
+                assert reponse.status_code == 404, (nom, user)
+
+
+def test_exports_une_demande_ne_vise_que_ce_que_le_demandeur_voit(monde, settings):
+    """`exports:demander` reads the list and its filters from the body: a list the user may
+    not see answers 404 and records nothing; foreign ids in the filters never widen it."""
+    settings.EXPORTS_SEUIL_ARRIERE_PLAN = 0
+    avant = DemandeExport.objects.count()
+    url = reverse("exports:demander")
+    for user, genre in (
+        (_pilote(monde.a.programme), "actions"),
+        (monde.referent.user, "actions"),
+        (monde.referent.user, "conventions"),
+        (monde.a.coordinateur, "inconnu"),
+    ):
+        corps_ = {"genre": genre, "format": "csv", "filtres": ""}
+        assert envoyer(client_de(user), "POST", url, corps_).status_code == 404, (user, genre)
+    assert DemandeExport.objects.count() == avant
+    from reussite.core.exports_arriere_plan import export_construire
+
+    filtres = urlencode({"structure": monde.q.structure.pk})
+    corps_ = {"genre": "actions", "format": "csv", "filtres": filtres}
+    assert envoyer(client_de(monde.a.coordinateur), "POST", url, corps_).status_code == 302
+    demande = DemandeExport.objects.order_by("-pk").first()
+    assert demande.demandeur == monde.a.coordinateur
+    export_construire(demande_id=demande.pk)
+    demande.refresh_from_db()
+    with demande.fichier.open("rb") as fichier:
+        contenu = fichier.read()
+    assert monde.q.parcours.enfant.nom.encode() not in contenu
+    assert monde.p.parcours.enfant.nom.encode() in contenu

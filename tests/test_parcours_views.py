@@ -210,6 +210,11 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:droit_acces_pdf": "balayée (id du parcours), coordination seulement",
     "parcours:droit_acces_json": "balayée (id du parcours), coordination seulement",
     "parcours:historique_modifications": "balayée (id du parcours), coordination seulement",
+    # --- exports (their own matrix: tests/test_exports.py)
+    "parcours:actions": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:actions_export": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:actions_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
+    "parcours:fiche_pdf": "balayée (id du parcours), équipe seulement",
 }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from partenaires.models import Offre
+from reussite.core.exports import neutraliser
 
 from ..access import ECRITURE, parcours_pour
 from ..forms import BesoinClotureForm, BesoinForm, CarteForm
@@ -134,12 +135,6 @@ def carte_vue(request):
     )
 
 
-def _neutraliser(valeur) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
-    texte = str(valeur)
-    return "'" + texte if texte[:1] in ("=", "+", "-", "@") else texte
-
-
 def _carte_csv(carte, programme) -> HttpResponse:
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = 'attachment; filename="carte-competences.csv"'
@@ -160,8 +155,8 @@ def _carte_csv(carte, programme) -> HttpResponse:
         for (_c, libelle_colonne), cellule in zip(carte.colonnes, cellules, strict=True):
             ecrivain.writerow(
                 [
-                    _neutraliser(libelle),
-                    _neutraliser(libelle_colonne),
+                    neutraliser(libelle),
+                    neutraliser(libelle_colonne),
                     cellule.offres,
                     _("illimitée") if cellule.illimitee else cellule.restant,
                     cellule.besoins,

@@ -33,6 +33,7 @@ from ..selectors import (
     objectifs_et_actions,
     parcours_detail_queryset,
     parcours_pour_liste,
+    pilotage_seulement,
     programmes_coordonnes,
     programmes_de_travail,
     protection_du_parcours,
@@ -67,8 +68,12 @@ def _appliquer_erreurs(formulaire, erreur: ValidationError) -> None:
 
 @require_GET
 def tableau_de_bord(request):
+    peut_creer = programmes_coordonnes(request.user).exists()
+    if not peut_creer and pilotage_seulement(request.user):
+        # Steering users see aggregates, never a list of children: their home is the statistics.
+        return redirect("parcours:statistiques")
     contexte = lire_tableau_de_bord(request.user)
-    contexte["peut_creer"] = programmes_coordonnes(request.user).exists()
+    contexte["peut_creer"] = peut_creer
     return render(request, "parcours/tableau_de_bord.html", contexte)
 
 

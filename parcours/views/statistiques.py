@@ -1,7 +1,7 @@
-"""Steering statistics, the annual-survey export, and the pathway list export.
+"""Steering statistics and the annual-survey export.
 
-The statistics show aggregates only. The list export carries identities: it is reserved to
-coordinators, over what they may already see, and is traced."""
+The statistics show aggregates only. The pathway list export is a registered list export
+(`parcours/exports.py`, served by `reussite.core.views_exports.exporter`)."""
 
 from datetime import date
 
@@ -10,23 +10,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reussite.core.journal import journaliser
-from reussite.core.models import Evenement
+from reussite.core.exports import reponse_csv, reponse_xlsx
 
-from ..exports import (
-    entetes_parcours,
-    lignes_parcours,
-    reponse_csv,
-    reponse_xlsx,
-)
-from ..forms import AnneeForm, ParcoursFilter, PeriodeForm
-from ..models import Parcours
+from ..forms import AnneeForm, PeriodeForm
 from ..selectors import (
     indicateurs_enquete,
-    parcours_pour_liste,
     perimetre_pour,
     periode_par_defaut,
-    programmes_coordonnes,
     statistiques_programme,
 )
 from ..selectors.statistiques import CLE_SESSION
@@ -65,17 +55,3 @@ def enquete_export(request, format):
     if format == "csv":
         return reponse_csv(nom, entetes, lignes)
     return reponse_xlsx(nom, [(_("Enquête %(annee)s") % {"annee": annee}, entetes, lignes)])
-
-
-@require_GET
-def parcours_export(request, format):
-    """The pathway list with its current filters. Coordinators only: anyone else gets 404."""
-    if format not in FORMATS or not programmes_coordonnes(request.user).exists():
-        raise Http404
-    filtre = ParcoursFilter(request.GET, queryset=parcours_pour_liste(request.user))
-    journaliser(user=request.user, evenement=Evenement.LECTURE, autorise=True, modele=Parcours)
-    nom = f"parcours-{date.today():%Y-%m-%d}"
-    lignes = lignes_parcours(filtre.qs)
-    if format == "csv":
-        return reponse_csv(nom, entetes_parcours(), lignes)
-    return reponse_xlsx(nom, [(_("Parcours"), entetes_parcours(), lignes)])

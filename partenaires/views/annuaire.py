@@ -126,6 +126,12 @@ def professionnel_inviter_vue(request, structure_pk):
 # --- Offer catalogue -----------------------------------------------------------------------------
 
 
+def _sans_page(parametres) -> str:
+    parametres = parametres.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
+
+
 def catalogue(request):
     offres = offres_catalogue(request.user).filter(active=True)
     filtre = OffreFilter(request.GET or None, queryset=offres)
@@ -139,6 +145,7 @@ def catalogue(request):
             "filtre": filtre,
             "page": page,
             "peut_publier": structures_modifiables(request.user).exists(),
+            "parametres": _sans_page(request.GET),
         },
     )
 

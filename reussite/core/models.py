@@ -1,8 +1,12 @@
 """Cross-cutting core: users, the tenant (`Programme`) and programme-level roles."""
 
+import os
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -333,3 +337,92 @@ class SessionUtilisateur(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.cree_le:%Y-%m-%d %H:%M}"
+
+
+# --- Background exports -----------------------------------------------------------------------
+
+
+class StockageExports(FileSystemStorage):
+    """Built exports live outside the web root, in a folder no URL serves: the only way out is
+    the download view, which checks that the caller asked for the file. The folder is read
+    from the settings at each use (tests move it)."""
+
+    @property
+    def base_location(self):
+        return str(settings.EXPORTS_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Built exports have no public URL.")
+
+
+def stockage_exports():
+    return StockageExports()
+
+
+class StatutExport(models.TextChoices):
+    EN_ATTENTE = "en_attente", _("En attente")
+    EN_COURS = "en_cours", _("En préparation")
+    TERMINE = "termine", _("Prêt")
+    ECHEC = "echec", _("Échec")
+    EXPIRE = "expire", _("Expiré")
+
+
+class FormatExport(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class DemandeExport(models.Model):
+    """A list export too large to build during the request: a task builds it, the page follows
+    its progress, and only its requester downloads it until it expires."""
+
+    demandeur = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="demandes_export", verbose_name=_("demandeur")
+    )
+    genre = models.CharField(_("liste"), max_length=40)
+    format = models.CharField(_("format"), max_length=4, choices=FormatExport.choices)
+    # The list page's query string, replayed for the requester when the task builds the file.
+    filtres = models.CharField(_("filtres"), max_length=2000, blank=True)
+    statut = models.CharField(
+        _("statut"), max_length=12, choices=StatutExport.choices, default=StatutExport.EN_ATTENTE
+    )
+    lignes_faites = models.PositiveIntegerField(_("lignes écrites"), default=0)
+    lignes_total = models.PositiveIntegerField(_("lignes à écrire"), null=True, blank=True)
+    fichier = models.FileField(_("fichier"), storage=stockage_exports, blank=True, max_length=200)
+    erreur = models.CharField(_("erreur"), max_length=300, blank=True)
+    cree_le = models.DateTimeField(_("demandé le"), default=timezone.now)
+    termine_le = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expire_le = models.DateTimeField(_("expire le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d’export")
+        verbose_name_plural = _("demandes d’export")
+        ordering = ["-cree_le", "-pk"]
+        indexes = [
+            models.Index(fields=["demandeur", "-cree_le"]),
+            models.Index(fields=["expire_le"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(format__in=["csv", "xlsx"]), name="demande_export_format"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Export n° {self.pk} ({self.genre}, {self.format})"
+
+    @property
+    def en_cours(self) -> bool:
+        return self.statut in (StatutExport.EN_ATTENTE, StatutExport.EN_COURS)
+
+    @property
+    def pourcentage(self) -> int:
+        if self.statut == StatutExport.TERMINE:
+            return 100
+        if not self.lignes_total:
+            return 0
+        return min(99, self.lignes_faites * 100 // self.lignes_total)

@@ -110,3 +110,20 @@ def journal_purger_nuit() -> int:
     supprimees = journal_purger(avant=avant)
     logger.info("Access-trail purge: %s entries older than %s removed", supprimees, avant.date())
     return supprimees
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1700)
+def export_construire(demande_id: int) -> str:
+    from .exports_arriere_plan import export_construire as construire
+
+    return construire(demande_id=demande_id)
+
+
+@shared_task(time_limit=600)
+def exports_purger() -> int:
+    from .exports_arriere_plan import exports_purger as purger
+
+    return purger()

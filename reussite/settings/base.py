@@ -199,6 +199,14 @@ STORAGES = {
 # through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
+# List exports: above this many rows a Celery task builds the file (exports flow). Built files
+# live in EXPORTS_ROOT (outside the web root, served by a requester-only view) until they expire.
+EXPORTS_SEUIL_ARRIERE_PLAN = env.int("EXPORTS_SEUIL_ARRIERE_PLAN", default=5000)
+EXPORTS_DUREE_JOURS = env.int("EXPORTS_DUREE_JOURS", default=7)
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
+# The queue export tasks go to (None: Celery's default queue).
+EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # The address links in emails point to.
@@ -250,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     "rappels-resume-quotidien": {
         "task": "reussite.core.tasks.resumes_quotidiens",
         "schedule": crontab(hour=17, minute=30),
+    },
+    "exports-purger": {
+        # Built exports are deleted once expired (exports flow).
+        "task": "reussite.core.tasks.exports_purger",
+        "schedule": crontab(hour=3, minute=40),
     },
     "permissions-recalculer-nuit": {
         "task": "parcours.tasks.permissions_recalculer_nuit",

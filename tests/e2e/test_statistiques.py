@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 from parcours.models import NiveauScolaire, Sexe, Statut
 from reussite.core.models import Role
 from reussite.core.services import role_attribuer
-from tests.factories.core import ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory, UserFactory, coordinateur
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 
+from .pages import PageConnexion
 from .pages_statistiques import PageStatistiques
 
 NIVEAUX = [NiveauScolaire.GS, NiveauScolaire.CP, NiveauScolaire.CE2, NiveauScolaire.CM1]
@@ -78,10 +79,14 @@ def test_le_coordinateur_change_la_periode_et_telecharge_l_enquete(
     assert any(ligne[1] == "Enfants suivis" and isinstance(ligne[2], int) for ligne in lignes)
 
 
-def test_le_comite_de_pilotage_voit_les_graphiques_et_aucun_nom(page, monde, connecter, controle):
+def test_le_comite_de_pilotage_voit_les_graphiques_et_aucun_nom(page, monde, serveur, controle):
     _programme, _coordo, pilote, enfants = monde
-    tableau = connecter(pilote)
-    stats = PageStatistiques.depuis_le_menu(tableau)
+    # A steering user lands on the statistics at login (exports flow): no dashboard of children.
+    stats = (
+        PageConnexion(page, serveur, controle)
+        .ouvrir()
+        .se_connecter_vers(pilote.email, MOT_DE_PASSE, PageStatistiques)
+    )
     expect(page.get_by_text("Secret statistique", exact=False)).to_be_visible()
     assert page.locator("svg.reussite-graphique").count() >= 10
     texte = page.content()

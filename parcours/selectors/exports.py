@@ -1,0 +1,102 @@
+"""Reads of the exports flow: the action list, a pathway's printable fiche, and who is a
+steering-only user."""
+
+from django.db.models import Prefetch
+
+from partenaires.models import Professionnel
+from reussite.core.models import Programme, Role
+
+from ..models import Action, Addendum, Examen, Note, Parcours, Visibilite
+
+__all__ = [
+    "actions_pour_liste",
+    "fiche_du_parcours",
+    "filtre_actions",
+    "pilotage_seulement",
+]
+
+
+def actions_pour_liste(user):
+    """Actions of the pathways the user may see, ordered for the list and its exports; every
+    relation a row shows is joined, so that neither costs a query per row."""
+    return (
+        Action.objects.filter(parcours__in=Parcours.objects.visibles_par(user))
+        .select_related(
+            "parcours__programme",
+            "parcours__enfant",
+            "objectif",
+            "offre",
+            "collective",
+            "structure",
+            "professionnel__user",
+            "convention",
+        )
+        .order_by("-date_debut", "pk")
+    )
+
+
+def filtre_actions(user, parametres):
+    from ..forms import ActionFilter
+
+    return ActionFilter(parametres or None, queryset=actions_pour_liste(user))
+
+
+def pilotage_seulement(user) -> bool:
+    """A steering user with no other role: no programme they coordinate or administer, and no
+    membership of a partner structure. They see aggregates, never a child."""
+    if not user.is_authenticated:
+        return False
+    if not Programme.objects.avec_role(user, Role.PILOTAGE).exists():
+        return False
+    autres = Programme.objects.avec_role(user, Role.COORDINATEUR) | Programme.objects.avec_role(
+        user, Role.ADMINISTRATEUR
+    )
+    return not autres.exists() and not Professionnel.objects.filter(user=user, actif=True).exists()
+
+
+def fiche_du_parcours(parcours: Parcours) -> dict:
+    """What the printable fiche holds, for the family or the EPS: identity (what is needed to
+    recognise the child, no contact), the référent, objectives and their actions, consents in
+    force, EPS decisions, and the notes written for the pathway's team.
+
+    Never a note restricted to référent and coordination, never a private note, never the
+    information préoccupante record: the fiche leaves the platform."""
+    objectifs = list(parcours.objectifs.order_by("date_ouverture", "pk"))
+    actions = list(
+        parcours.actions.select_related("structure", "professionnel__user", "offre").order_by(
+            "date_debut", "pk"
+        )
+    )
+    par_objectif: dict[int | None, list[Action]] = {}
+    for action in actions:
+        par_objectif.setdefault(action.objectif_id, []).append(action)
+    for objectif in objectifs:
+        objectif.actions_fiche = par_objectif.get(objectif.pk, [])
+    consentements = [
+        c
+        for c in parcours.consentements.select_related("renouvele_par")
+        .prefetch_related("structures")
+        .order_by("-date_signature")
+        if c.date_retrait is None and c.est_valide()
+    ]
+    examens = list(
+        Examen.objects.filter(parcours=parcours)
+        .exclude(decision="")
+        .select_related("reunion")
+        .order_by("reunion__date", "pk")
+    )
+    notes = list(
+        Note.objects.filter(parcours=parcours, visibilite=Visibilite.EQUIPE)
+        .select_related("auteur")
+        .prefetch_related(
+            Prefetch("addenda", queryset=Addendum.objects.select_related("auteur").order_by("pk"))
+        )
+        .order_by("cree_le", "pk")
+    )
+    return {
+        "objectifs": objectifs,
+        "actions_sans_objectif": par_objectif.get(None, []),
+        "consentements": consentements,
+        "examens": examens,
+        "notes": notes,
+    }

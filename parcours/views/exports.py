@@ -1,0 +1,52 @@
+"""Pages of the exports flow: the action list (with its CSV/XLSX exports) and a pathway's
+printable fiche."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
+
+from ..access import LECTURE, parcours_pour
+from ..selectors import (
+    droits_sur_parcours,
+    fiche_du_parcours,
+    filtre_actions,
+    parcours_detail_queryset,
+    programmes_coordonnes,
+)
+
+
+@require_GET
+def actions_liste(request):
+    """Every action of the pathways the user may see, filtered: the coordination's view of the
+    work under way. Coordinators only, like its exports (it names children)."""
+    if not programmes_coordonnes(request.user).exists():
+        raise Http404
+    filtre = filtre_actions(request.user, request.GET)
+    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "parcours/exports/actions.html",
+        {"filtre": filtre, "page": page, "parametres": parametres.urlencode()},
+    )
+
+
+@require_GET
+def fiche_pdf(request, pk):
+    """The pathway's fiche, to hand to the family or to the EPS. Only those who read the whole
+    pathway (its team: coordination and référent) get it; anyone else 404, traced."""
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        perm=LECTURE,
+        queryset=parcours_detail_queryset(),
+        exiger=lambda p: droits_sur_parcours(request.user, p).equipe,
+    )
+    contexte = {"parcours": parcours, "enfant": parcours.enfant, **fiche_du_parcours(parcours)}
+    contenu = pdf_depuis_gabarit("parcours/exports/fiche.html", contexte, request=request)
+    return reponse_pdf(contenu, _("fiche-parcours-%(numero)s") % {"numero": parcours.pk})

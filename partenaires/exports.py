@@ -1,0 +1,138 @@
+"""The partenaires app's list exports: the offer catalogue and the conventions, registered with
+the core's exports. Network rows, no child's data: each export follows its page's rules."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reussite.core.exports import GenreExport, Tableau, enregistrer
+
+from .models import Convention, Offre
+
+
+def entetes_offres() -> list[str]:
+    return [
+        _("Offre"),
+        _("Structure"),
+        _("Type de service"),
+        _("Domaine"),
+        _("Âge minimum"),
+        _("Âge maximum"),
+        _("Territoire"),
+        _("Capacité"),
+        _("Unité"),
+        _("Période"),
+        _("Utilisé"),
+        _("Restant"),
+        _("Conditions d’accès"),
+        _("Coût (euros)"),
+        _("Contact"),
+        _("Adresse électronique du contact"),
+        _("Téléphone du contact"),
+        _("Disponible du"),
+        _("Disponible au"),
+    ]
+
+
+def ligne_offre(o: Offre) -> list:
+    return [
+        o.intitule,
+        o.structure.nom,
+        o.get_type_service_display(),
+        o.get_domaine_display(),
+        o.age_min,
+        o.age_max,
+        o.territoire,
+        o.capacite,
+        o.get_unite_capacite_display() if o.capacite is not None else "",
+        o.get_periode_capacite_display() if o.capacite is not None else "",
+        getattr(o, "utilise", None),
+        getattr(o, "restant", None),
+        o.conditions_acces,
+        o.cout,
+        o.contact_nom,
+        o.contact_email,
+        o.contact_telephone,
+        o.disponible_du,
+        o.disponible_au,
+    ]
+
+
+def tableau_offres(user, parametres) -> Tableau:
+    """The catalogue (`/partenaires/offres/`) with its filters: what the page lists."""
+    from .filters import OffreFilter
+    from .selectors import offres_catalogue
+
+    offres = offres_catalogue(user).filter(active=True)
+    filtre = OffreFilter(parametres or None, queryset=offres)
+    return Tableau(_("Offres"), entetes_offres(), filtre.qs.order_by("intitule", "pk"), ligne_offre)
+
+
+def entetes_conventions() -> list[str]:
+    return [
+        _("Intitulé"),
+        _("Référence"),
+        _("Programme"),
+        _("Parties"),
+        _("Statut"),
+        _("Début"),
+        _("Fin"),
+        _("Signée le"),
+        _("Objet"),
+    ]
+
+
+def ligne_convention(c: Convention) -> list:
+    return [
+        c.intitule,
+        c.reference,
+        c.programme.nom,
+        ", ".join(p.structure.nom for p in c.parties.all()),
+        c.get_statut_display(),
+        c.date_debut,
+        c.date_fin,
+        c.date_signature,
+        c.objet,
+    ]
+
+
+def tableau_conventions(user, parametres) -> Tableau:
+    """The conventions list (`/partenaires/conventions/`) with its filters; 404 like the page
+    for whoever neither administers nor coordinates a programme."""
+    from .forms_conventions import FiltreConventionsForm
+    from .lectures_conventions import (
+        conventions_filtrees,
+        programmes_lisibles,
+        structures_filtrables,
+    )
+
+    if not programmes_lisibles(user).exists():
+        raise Http404
+    filtre = FiltreConventionsForm(parametres or None, structures=structures_filtrables(user))
+    criteres = filtre.cleaned_data if filtre.is_valid() else {}
+    conventions = conventions_filtrees(
+        user,
+        statut=criteres.get("statut", ""),
+        structure=criteres.get("structure"),
+        fin_proche=criteres.get("fin_proche", False),
+    )
+    return Tableau(_("Conventions"), entetes_conventions(), conventions, ligne_convention)
+
+
+def enregistrer_les_exports() -> None:
+    enregistrer(
+        GenreExport(
+            cle="offres",
+            libelle=gettext_lazy("Catalogue des offres"),
+            nom_fichier="offres",
+            construire=tableau_offres,
+        )
+    )
+    enregistrer(
+        GenreExport(
+            cle="conventions",
+            libelle=gettext_lazy("Conventions"),
+            nom_fichier="conventions",
+            construire=tableau_conventions,
+        )
+    )

@@ -1,0 +1,189 @@
+"""CSV and XLSX exports: neutralised against formula injection, streamed, and registered by kind.
+
+A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as
+a formula; every text cell that does is prefixed with `'` so that it stays text.
+
+Every list export of the project goes through this module. The business apps register their
+kinds (`enregistrer`) with a function that builds, *for one user and one query string*, the same
+queryset as the list page: the synchronous view and the background task both call it, so an
+export never holds more than the user may see at the moment it is built. The core knows nothing
+of the business apps beyond that registry.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from typing import IO
+
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+TYPE_CSV = "text/csv; charset=utf-8"
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+# Rows fetched per round trip from the server-side cursor.
+TAILLE_LOT = 500
+
+
+def neutraliser(valeur):
+    """A cell value safe to open in a spreadsheet: text starting like a formula gets a `'`."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return _("oui") if valeur else _("non")
+    if isinstance(valeur, datetime):
+        # Spreadsheets hold no time zone: the local wall-clock time is what users expect.
+        return (
+            timezone.localtime(valeur).replace(tzinfo=None) if timezone.is_aware(valeur) else valeur
+        )
+    if isinstance(valeur, int | float | Decimal | date):
+        return valeur
+    texte = str(valeur)
+    if texte.startswith(DEBUTS_DANGEREUX):
+        return "'" + texte
+    return texte
+
+
+def _texte_csv(valeur):
+    if isinstance(valeur, datetime):
+        return valeur.strftime("%d/%m/%Y %H:%M")
+    if isinstance(valeur, date):
+        return valeur.strftime("%d/%m/%Y")
+    if isinstance(valeur, Decimal | float):
+        return str(valeur).replace(".", ",")
+    return valeur
+
+
+class _Tampon:
+    """csv.writer writes into this and each line goes straight to its consumer."""
+
+    def write(self, valeur):
+        return valeur
+
+
+def lignes_csv(entetes: list[str], lignes: Iterable[Iterable]) -> Iterator[str]:
+    """The CSV text line by line (`;`-separated, as French spreadsheets expect)."""
+    ecrivain = csv.writer(_Tampon(), delimiter=";")
+    # A byte-order mark so that spreadsheet software reads the accents as UTF-8.
+    yield "\ufeff" + ecrivain.writerow([neutraliser(e) for e in entetes])
+    for ligne in lignes:
+        yield ecrivain.writerow([_texte_csv(neutraliser(v)) for v in ligne])
+
+
+def reponse_csv(nom: str, entetes: list[str], lignes: Iterable[Iterable]) -> StreamingHttpResponse:
+    """Streamed line by line: rows are never all held in memory."""
+    reponse = StreamingHttpResponse(lignes_csv(entetes, lignes), content_type=TYPE_CSV)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
+    reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
+def ecrire_xlsx(sortie: IO[bytes], feuilles: list[tuple[str, list[str], Iterable[Iterable]]]):
+    """A workbook in openpyxl's write-only mode: rows go to a temporary file as they come and
+    are never kept as cell objects."""
+    classeur = Workbook(write_only=True)
+    for titre, entetes, lignes in feuilles:
+        feuille = classeur.create_sheet(title=titre[:31])
+        feuille.append([neutraliser(e) for e in entetes])
+        for ligne in lignes:
+            feuille.append([neutraliser(v) for v in ligne])
+    classeur.save(sortie)
+
+
+def classeur_xlsx(feuilles: list[tuple[str, list[str], Iterable[Iterable]]]) -> bytes:
+    sortie = BytesIO()
+    ecrire_xlsx(sortie, feuilles)
+    return sortie.getvalue()
+
+
+def reponse_xlsx(nom: str, feuilles) -> HttpResponse:
+    """Served in one piece: a synchronous XLSX export holds at most the background threshold's
+    rows (written in write-only mode); larger ones are built by a task into a file."""
+    reponse = HttpResponse(classeur_xlsx(feuilles), content_type=TYPE_XLSX)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+    reponse["Cache-Control"] = "no-store"
+    return reponse
+
+
+# --- Registered list exports -------------------------------------------------------------------
+
+
+@dataclass
+class Tableau:
+    """What a list export writes: headers, the page's queryset, and how a row reads."""
+
+    titre: str
+    entetes: list[str]
+    queryset: object  # a QuerySet, ordered
+    ligne: Callable[[object], list]
+
+    def compter(self) -> int:
+        return self.queryset.count()
+
+    def lignes(self, progression: Callable[[int], None] | None = None) -> Iterator[list]:
+        """Rows read by batches from a server-side cursor; `progression(n)` is called after
+        each batch with the number of rows written so far."""
+        n = 0
+        for objet in self.queryset.iterator(chunk_size=TAILLE_LOT):
+            yield self.ligne(objet)
+            # A prefetch cache points back to its instance (a reference cycle): dropped here,
+            # each row is freed as soon as it is written instead of waiting for the garbage
+            # collector, so that memory does not grow with the number of rows.
+            objet.__dict__.pop("_prefetched_objects_cache", None)
+            n += 1
+            if progression is not None and n % TAILLE_LOT == 0:
+                progression(n)
+        if progression is not None:
+            progression(n)
+
+
+@dataclass(frozen=True)
+class GenreExport:
+    """A kind of list export.
+
+    `construire(user, parametres)` returns the `Tableau` of what `user` sees on the list page
+    with these query parameters, or raises `Http404` when the user may not see that page (or
+    may not export it: lists carrying children's identities are refused to steering users).
+    """
+
+    cle: str
+    libelle: str
+    nom_fichier: str
+    construire: Callable[[object, QueryDict], Tableau]
+    identites: bool = False
+    modele: type | None = None  # traced in the access journal when `identites`
+
+
+GENRES: dict[str, GenreExport] = {}
+
+
+def enregistrer(genre: GenreExport) -> None:
+    GENRES[genre.cle] = genre
+
+
+def genre_export(cle: str) -> GenreExport | None:
+    return GENRES.get(cle)
+
+
+def ecrire_fichier(tableau: Tableau, format: str, sortie: IO[bytes], progression=None) -> None:
+    """Write the whole export to a binary file (the background task's path)."""
+    lignes = tableau.lignes(progression)
+    if format == "csv":
+        for texte in lignes_csv(tableau.entetes, lignes):
+            sortie.write(texte.encode("utf-8"))
+    else:
+        ecrire_xlsx(sortie, [(tableau.titre, tableau.entetes, lignes)])
+
+
+def reponse_export(tableau: Tableau, format: str, nom: str):
+    if format == "csv":
+        return reponse_csv(nom, tableau.entetes, tableau.lignes())
+    return reponse_xlsx(nom, [(tableau.titre, tableau.entetes, tableau.lignes())])
