@@ -48,10 +48,15 @@ class EnfantFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     famille = factory.SubFactory(FamilleFactory, programme=factory.SelfAttribute("..programme"))
-    nom = factory.Faker("last_name", locale="fr_FR")
+    # A suffix keeps every child's name unique and never a substring of interface words
+    # (the French surname "Parent" is in "Parentalité"): tests assert names are absent.
+    nom = factory.LazyAttributeSequence(lambda o, n: f"{o.nom_de_famille}-{n}")
     prenom = factory.Faker("first_name", locale="fr_FR")
     date_naissance = factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 8 + 40))
     sexe = Sexe.FEMININ
+
+    class Params:
+        nom_de_famille = factory.Faker("last_name", locale="fr_FR")
 
 
 class ParcoursFactory(factory.django.DjangoModelFactory):
