@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reussite.core.exports import GenreExport, Tableau, enregistrer
+from reussite.core.exports import GenreExport, Tableau, enregistrer, libelle
 
 from .models import Convention, Offre
 
@@ -38,14 +38,14 @@ def ligne_offre(o: Offre) -> list:
     return [
         o.intitule,
         o.structure.nom,
-        o.get_type_service_display(),
-        o.get_domaine_display(),
+        libelle(o, "type_service"),
+        libelle(o, "domaine"),
         o.age_min,
         o.age_max,
         o.territoire,
         o.capacite,
-        o.get_unite_capacite_display() if o.capacite is not None else "",
-        o.get_periode_capacite_display() if o.capacite is not None else "",
+        libelle(o, "unite_capacite") if o.capacite is not None else "",
+        libelle(o, "periode_capacite") if o.capacite is not None else "",
         getattr(o, "utilise", None),
         getattr(o, "restant", None),
         o.conditions_acces,
@@ -88,7 +88,7 @@ def ligne_convention(c: Convention) -> list:
         c.reference,
         c.programme.nom,
         ", ".join(p.structure.nom for p in c.parties.all()),
-        c.get_statut_display(),
+        libelle(c, "statut"),
         c.date_debut,
         c.date_fin,
         c.date_signature,

@@ -421,6 +421,36 @@ def test_les_exports_expires_sont_purges(client, monde, petit_seuil):
     assert "expiré" in client.get(reverse("exports:demande", args=[demande.pk])).content.decode()
 
 
+def test_les_demandes_restees_en_suspens_sont_closes_en_echec(client, monde):
+    """A request whose message was lost stays « en attente » forever: the nightly purge closes it
+    as failed after EXPORTS_ABANDON_HEURES, with a French message on its page; a recent one is
+    left alone."""
+    vieux = timezone.now() - timedelta(hours=7)
+    perdue, bloquee, recente = (
+        DemandeExport.objects.create(
+            demandeur=monde.a.coordinateur,
+            genre="actions",
+            format="csv",
+            statut=statut,
+            cree_le=cree,
+        )
+        for statut, cree in (
+            (StatutExport.EN_ATTENTE, vieux),
+            (StatutExport.EN_COURS, vieux),
+            (StatutExport.EN_ATTENTE, timezone.now()),
+        )
+    )
+    assert exports_purger() == 2
+    assert exports_purger() == 0
+    for demande in (perdue, bloquee, recente):
+        demande.refresh_from_db()
+    assert perdue.statut == bloquee.statut == StatutExport.ECHEC
+    assert recente.statut == StatutExport.EN_ATTENTE
+    connecter(client, monde.a.coordinateur)
+    page = client.get(reverse("exports:demande", args=[perdue.pk])).content.decode()
+    assert "Relancez-le depuis la liste" in page
+
+
 # --- Memory -------------------------------------------------------------------------------
 
 
@@ -585,6 +615,24 @@ def test_le_pilotage_seul_arrive_sur_les_statistiques_apres_la_connexion(client,
     assert "Pimprenelle" not in page.content.decode()
 
 
+def test_le_menu_du_pilotage_seul_ne_mene_a_aucune_page_d_enfant(client, monde):
+    """The header lists the statistics and the network, never the pages about children; a
+    coordinator keeps them."""
+    liens = [
+        reverse(nom) for nom in ("parcours:liste", "parcours:mes_suivis", "parcours:eps_liste")
+    ]
+    connecter(client, pilote(monde.a.programme))
+    page = client.get(reverse("parcours:statistiques")).content.decode()
+    assert reverse("partenaires:offres") in page
+    for lien in liens:
+        assert f'href="{lien}"' not in page, lien
+    client.logout()
+    connecter(client, monde.a.coordinateur)
+    page = client.get(reverse("parcours:statistiques")).content.decode()
+    for lien in liens:
+        assert f'href="{lien}"' in page, lien
+
+
 def test_la_connexion_du_pilotage_mene_aux_statistiques(client, monde):
     from tests.factories.core import MOT_DE_PASSE
 
@@ -616,3 +664,24 @@ def test_filtrer_la_liste_des_parcours_avec_htmx_met_a_jour_les_liens_d_export(c
     page = client.get(reverse("parcours:liste"), {"statut": "en_cours"}).content.decode()
     assert page.count('id="li-export-parcours-csv"') == 1
     assert "hx-swap-oob" not in page
+
+
+def test_libelle_rend_ce_que_rend_get_display():
+    """The export's cached labels read exactly like Django's get_<field>_display, in each
+    language, including a value outside the choices and an empty one."""
+    from django.utils import translation
+
+    from parcours.models import MotifSortie
+
+    parcours = Parcours(statut="en_cours", motif_sortie="")
+    for langue in ("fr", "en"):
+        with translation.override(langue):
+            for valeur in [*Parcours._meta.get_field("motif_sortie").flatchoices, ("inconnu", "")]:
+                parcours.motif_sortie = valeur[0]
+                assert exports.libelle(parcours, "motif_sortie") == (
+                    parcours.get_motif_sortie_display()
+                )
+            assert exports.libelle(parcours, "statut") == parcours.get_statut_display()
+    parcours.motif_sortie = MotifSortie.choices[0][0]
+    with translation.override("fr"):
+        assert exports.libelle(parcours, "motif_sortie") == MotifSortie.choices[0][1]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from partenaires.models import Professionnel, Structure, TypeStructure
 from reussite.core.fichiers import type_document
 from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
+from reussite.core.widgets import ListeDeroulante
 
 from ..models import (
     Enfant,
@@ -38,6 +39,8 @@ def _etablissements(programmes):
 
 
 class ReferentChoiceField(forms.ModelChoiceField):
+    widget = ListeDeroulante  # a programme's professionals: dozens of options on every pathway
+
     def label_from_instance(self, obj):
         return f"{obj.user.get_full_name()} – {obj.structure.nom}"
 

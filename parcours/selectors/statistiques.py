@@ -175,6 +175,7 @@ def programmes_statistiques(user):
 
 TOUS = "tous"
 CLE_SESSION = "nav_statistiques"
+CLE_SESSION_PILOTAGE = "nav_pilotage_seul"
 
 
 def peut_voir_statistiques(user) -> bool:
@@ -188,6 +189,10 @@ def noter_acces_statistiques(sender, request, user, **kwargs):
     pages pay no query for it."""
     if request is not None and hasattr(request, "session"):
         request.session[CLE_SESSION] = peut_voir_statistiques(user)
+        # A steering-only user's menu shows the statistics, not the pages about children.
+        from .exports import pilotage_seulement
+
+        request.session[CLE_SESSION_PILOTAGE] = pilotage_seulement(user)
 
 
 @dataclass

@@ -107,12 +107,21 @@ def _echouer(demande: DemandeExport, message: str) -> str:
 
 
 def exports_purger(*, maintenant=None) -> int:
-    """Delete the files of expired exports and mark them expired; twice is harmless."""
+    """Delete the files of expired exports and mark them expired; close as failed the requests
+    still waiting or running long after any task could have built them (a lost message, a
+    worker killed twice), so that their page stops polling. Twice is harmless."""
     maintenant = maintenant or timezone.now()
+    abandon = maintenant - timedelta(hours=settings.EXPORTS_ABANDON_HEURES)
+    n = DemandeExport.objects.filter(
+        statut__in=(StatutExport.EN_ATTENTE, StatutExport.EN_COURS), cree_le__lte=abandon
+    ).update(
+        statut=StatutExport.ECHEC,
+        erreur=_("L’export n’a pas abouti. Relancez-le depuis la liste."),
+        termine_le=maintenant,
+    )
     expirees = DemandeExport.objects.filter(
         statut=StatutExport.TERMINE, expire_le__lte=maintenant
     ).order_by("pk")
-    n = 0
     for demande in expirees.iterator(chunk_size=200):
         if demande.fichier:
             demande.fichier.delete(save=False)

@@ -246,6 +246,71 @@ def _comparer_guardian(partenaire, n):
     return resultat
 
 
+def _export_csv() -> dict:
+    """Peak Python memory of the pathway list's CSV export (the streaming response the list's
+    « Exporter » link returns) for its first 1,000 and 10,000 rows. A coordinator of enough
+    programmes to see 10,000 pathways is made inside a transaction that is rolled back."""
+    import itertools
+
+    from django.db import transaction
+    from django.db.models import Count
+    from django.http import QueryDict
+    from guardian.shortcuts import assign_perm
+
+    from reussite.core.exports import genre_export, reponse_csv
+    from reussite.core.models import Programme, Role, User
+
+    class _Annuler(Exception):
+        pass
+
+    resultat = {}
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email="bench-export@exemple.invalid", password=None)
+            vus = 0
+            programmes = Programme.objects.annotate(n=Count("parcours")).order_by("pk")
+            for programme in programmes.iterator():
+                if vus >= 10_000:
+                    break
+                assign_perm(Role.COORDINATEUR.value, user, programme)
+                vus += programme.n
+            resultat["lignes_visibles"] = vus
+            genre = genre_export("parcours")
+            for lignes in (1_000, 10_000):
+                if lignes > vus:
+                    continue
+
+                def ecrire(n=lignes):
+                    # The list's « Exporter » response, consumed as the server would send it.
+                    tableau = genre.construire(user, QueryDict(""))
+                    lignes_ = tableau.lignes()
+                    reponse = reponse_csv("bench", tableau.entetes, lignes_)
+                    try:
+                        flux = itertools.islice(reponse.streaming_content, n + 1)
+                        return sum(len(morceau) for morceau in flux)
+                    finally:
+                        # Not reponse.close(): that ends the "request" and closes the
+                        # connection; closing the rows closes their server-side cursor.
+                        lignes_.close()
+
+                debut = time.perf_counter()
+                octets = ecrire()
+                duree = time.perf_counter() - debut
+                tracemalloc.start()  # a second pass: tracing slows Python several times
+                ecrire()
+                _courant, pic = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                resultat[str(lignes)] = {
+                    "pic_kio": pic // 1024,
+                    "secondes": round(duree, 2),
+                    "kio": octets // 1024,
+                }
+            raise _Annuler
+    except _Annuler:
+        pass
+    return resultat
+
+
 def mesurer(n: int) -> dict:
     _setup()
     from django.db import connection
@@ -268,6 +333,7 @@ def mesurer(n: int) -> dict:
         "grandes_tables": len(grandes),
         "pages": resultats,
         "guardian": _comparer_guardian(partenaire, n),
+        "export_csv": _export_csv(),
     }
 
 
@@ -458,6 +524,23 @@ def _tableau(city: dict, national: dict, scans: dict, charge: dict | None) -> st
         f"guardian générique + `get_objects_for_user` {g['guardian_generique_ms']:.1f} ms, "
         f"nos permissions directes + `Exists` {g['nos_ms']:.1f} ms, rapport {g['rapport']:.1f} "
         f"(mêmes résultats : {'oui' if g['memes_resultats'] else 'NON'}).",
+        "",
+    ]
+    e = national["export_csv"]
+    if "10000" in e:
+        lignes += [
+            "",
+            "| Export CSV de la liste des parcours (national) | lignes | pic mémoire (Kio) "
+            "| secondes | taille (Kio) |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for n_lignes in ("1000", "10000"):
+            m = e[n_lignes]
+            lignes.append(
+                f"| réponse en flux | {_n(int(n_lignes))} | {m['pic_kio']} | {m['secondes']:.2f} "
+                f"| {m['kio']} |"
+            )
+    lignes += [
         "",
         "| Scan quotidien des rappels | secondes | requêtes | rappels créés |",
         "| --- | ---: | ---: | ---: |",

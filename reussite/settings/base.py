@@ -203,6 +203,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # live in EXPORTS_ROOT (outside the web root, served by a requester-only view) until they expire.
 EXPORTS_SEUIL_ARRIERE_PLAN = env.int("EXPORTS_SEUIL_ARRIERE_PLAN", default=5000)
 EXPORTS_DUREE_JOURS = env.int("EXPORTS_DUREE_JOURS", default=7)
+# Requests neither built nor failed after this many hours are closed as failed by the purge.
+EXPORTS_ABANDON_HEURES = env.int("EXPORTS_ABANDON_HEURES", default=6)
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
 # The queue export tasks go to (None: Celery's default queue).
 EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
