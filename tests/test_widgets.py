@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django import forms
 
 from reussite.core.widgets import ListeDeroulante
@@ -27,3 +28,30 @@ def test_la_liste_deroulante_ecrit_ce_qu_ecrit_django():
     assert '<option value="3" selected>Trois</option>' in html
     assert "Camille &lt;Durand&gt; – École &amp; collège" in html
     assert '<optgroup label="Groupe « A »">' in html
+
+
+def test_les_choix_de_professionnels_sont_lus_sans_instances(db, django_assert_num_queries):
+    """The professional choices read as the instances would (label, order, value), in one
+    query, and a submitted choice is still validated against the programme's professionals."""
+    from parcours.forms.base import ReferentChoiceField, _professionnels
+    from tests.factories.core import ProgrammeFactory, UserFactory
+    from tests.factories.partage import partenaire, professionnel
+
+    programme = ProgrammeFactory()
+    structure = partenaire(programme, nom="Maison des Lilas")
+    for prenom, nom in (("Zoé", "Abel"), ("", "Sansprenom"), ("Ana", "Abel")):
+        professionnel(structure, user=UserFactory(first_name=prenom, last_name=nom))
+    ailleurs = professionnel(partenaire(ProgrammeFactory()))
+    champ = ReferentChoiceField(queryset=_professionnels([programme]), empty_label="Choisir")
+    instances = list(_professionnels([programme]))
+    with django_assert_num_queries(1):
+        choix = list(iter(champ.choices))  # as the widget reads them: list() would count first
+    assert choix == [("", "Choisir")] + [(p.pk, champ.label_from_instance(p)) for p in instances]
+    assert [libelle for _pk, libelle in choix[1:]] == [
+        "Ana Abel – Maison des Lilas",
+        "Zoé Abel – Maison des Lilas",
+        "Sansprenom – Maison des Lilas",
+    ]
+    assert champ.clean(str(instances[0].pk)) == instances[0]
+    with pytest.raises(forms.ValidationError):
+        champ.clean(str(ailleurs.pk))

@@ -38,11 +38,30 @@ def _etablissements(programmes):
     return Structure.objects.filter(programmes__in=programmes, type=TypeStructure.ECOLE).distinct()
 
 
+class _ChoixProfessionnels(forms.models.ModelChoiceIterator):
+    """The options read as plain values: no model instances (a professional, their user and
+    their structure) for each of the dozens of options the pathway page lists."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        lignes = self.queryset.values_list(
+            "pk", "user__first_name", "user__last_name", "structure__nom"
+        )
+        for pk, prenom, nom, structure in lignes:
+            yield (pk, _libelle_professionnel(prenom, nom, structure))
+
+
+def _libelle_professionnel(prenom: str, nom: str, structure: str) -> str:
+    return f"{f'{prenom} {nom}'.strip()} – {structure}"
+
+
 class ReferentChoiceField(forms.ModelChoiceField):
     widget = ListeDeroulante  # a programme's professionals: dozens of options on every pathway
+    iterator = _ChoixProfessionnels
 
     def label_from_instance(self, obj):
-        return f"{obj.user.get_full_name()} – {obj.structure.nom}"
+        return _libelle_professionnel(obj.user.first_name, obj.user.last_name, obj.structure.nom)
 
 
 class EnfantForm(ModeleFormulaireDsfr):

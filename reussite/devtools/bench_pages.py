@@ -529,7 +529,6 @@ def _tableau(city: dict, national: dict, scans: dict, charge: dict | None) -> st
     e = national["export_csv"]
     if "10000" in e:
         lignes += [
-            "",
             "| Export CSV de la liste des parcours (national) | lignes | pic mémoire (Kio) "
             "| secondes | taille (Kio) |",
             "| --- | ---: | ---: | ---: | ---: |",
