@@ -26,13 +26,9 @@ __all__ = [
 
 
 def _actions_queryset():
+    # Only what the page shows: each further join costs planning time on every pathway page.
     return Action.objects.select_related(
-        "offre",
-        "structure",
-        "professionnel__user",
-        "professionnel__structure",
-        "convention",
-        "collective",
+        "offre", "structure", "professionnel__user", "collective"
     ).order_by("date_debut", "pk")
 
 
