@@ -138,17 +138,10 @@ def action_choisir_offre(request, pk):
     parcours = _pour_ecrire(request, pk)
     filtre = catalogue_pour_parcours(parcours, request.GET)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
     return render(
         request,
         "parcours/actions/catalogue.html",
-        {
-            "parcours": parcours,
-            "filtre": filtre,
-            "page": page,
-            "parametres": parametres.urlencode(),
-        },
+        {"parcours": parcours, "filtre": filtre, "page": page},
     )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from reussite.core.pagination import parametres_sans_page
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 
 from ..access import LECTURE, parcours_pour
@@ -27,12 +28,10 @@ def actions_liste(request):
         raise Http404
     filtre = filtre_actions(request.user, request.GET)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
     return render(
         request,
         "parcours/exports/actions.html",
-        {"filtre": filtre, "page": page, "parametres": parametres.urlencode()},
+        {"filtre": filtre, "page": page, "parametres": parametres_sans_page(request)},
     )
 
 

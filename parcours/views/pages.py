@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reussite.core.pagination import parametres_sans_page
+
 from ..access import ECRITURE, LECTURE, parcours_pour
 from ..forms import (
     ConfirmationForm,
@@ -85,12 +87,10 @@ def parcours_liste(request, mes_suivis=False):
         base = base.suivis_par(request.user)
     filtre = ParcoursFilter(request.GET, queryset=base)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
     contexte = {
         "filtre": filtre,
         "page": page,
-        "parametres": parametres.urlencode(),
+        "parametres": parametres_sans_page(request),
         "peut_creer": not mes_suivis and programmes_coordonnes(request.user).exists(),
         "mes_suivis": mes_suivis,
         "url_liste": reverse("parcours:mes_suivis" if mes_suivis else "parcours:liste"),

@@ -1,5 +1,7 @@
 from django import template
 
+from ..pagination import parametres_sans_page
+
 register = template.Library()
 
 
@@ -7,6 +9,4 @@ register = template.Library()
 def pagination(context, page):
     """The DSFR pagination of a list: previous, « Page N sur M », next; the links keep the
     request's other parameters (filters, tabs)."""
-    parametres = context["request"].GET.copy()
-    parametres.pop("page", None)
-    return {"page": page, "parametres": parametres.urlencode()}
+    return {"page": page, "parametres": parametres_sans_page(context["request"])}
