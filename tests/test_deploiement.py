@@ -43,6 +43,12 @@ def _charger_prod(**variables) -> subprocess.CompletedProcess:
     )
 
 
+def _reglages(**variables) -> dict:
+    chargement = _charger_prod(**variables)
+    assert chargement.returncode == 0, chargement.stderr
+    return json.loads(chargement.stdout)
+
+
 def _variables_minimales(**autres) -> dict[str, str]:
     return {
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -120,11 +126,9 @@ def _environnement(service: dict, valeurs: dict[str, str]) -> dict[str, str]:
 
 
 def _valeurs_de_deploiement() -> dict[str, str]:
-    """.env.example as an operator fills it in: its empty secrets get a value."""
-    valeurs = _env_exemple()
-    for nom in ("SECRET_KEY", "POSTGRES_PASSWORD"):
-        valeurs[nom] = valeurs.get(nom) or secrets.token_urlsafe(50)
-    return valeurs
+    """.env.example as an operator fills it in: what it leaves empty (secrets, passwords) gets a
+    value."""
+    return {nom: valeur or secrets.token_urlsafe(50) for nom, valeur in _env_exemple().items()}
 
 
 def test_env_exemple_nomme_chaque_variable_requise_par_compose():
@@ -141,10 +145,8 @@ def test_chaque_service_charge_la_production_avec_site_url(compose, nom):
     assert "${SITE_URL:?" in service["environment"]["SITE_URL"]  # required, no default
     environnement = _environnement(service, _valeurs_de_deploiement())
 
-    chargement = _charger_prod(**environnement)
+    reglages = _reglages(**environnement)
 
-    assert chargement.returncode == 0, chargement.stderr
-    reglages = json.loads(chargement.stdout)
     assert reglages["SITE_URL"] == _env_exemple()["SITE_URL"]
     assert reglages["SITE_URL"].startswith("https://")
     assert reglages["REUSSITE_PROXIES_DE_CONFIANCE"] == 1
@@ -158,7 +160,7 @@ def test_web_et_worker_partagent_le_volume_des_fichiers(compose, reglage):
     volumes, chemins = {}, {}
     for nom in ("web", "worker"):
         service = compose["services"][nom]
-        chemins[nom] = json.loads(_charger_prod(**_environnement(service, valeurs)).stdout)[reglage]
+        chemins[nom] = _reglages(**_environnement(service, valeurs))[reglage]
         montes = {}
         for montage in service.get("volumes", []):
             source, _, cible = montage.partition(":")
