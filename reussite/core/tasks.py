@@ -138,7 +138,10 @@ def exports_purger() -> int:
     soft_time_limit=50,
 )
 def reinitialisation_envoyer(email: str) -> int:
-    """The password-reset mail, for any address typed on the form (no account: nothing sent)."""
+    """The password-reset mail, for any address typed on the form (no account: nothing sent).
+
+    It takes the address, not an id: an unknown address has no row, and looking the account up
+    during the request is the difference in work this task exists to remove."""
     from .reinitialisation import reinitialisation_envoyer as envoyer
 
     return envoyer(email=email)
