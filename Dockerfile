@@ -30,7 +30,9 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=reussite.settings.prod \
-    MEDIA_ROOT=/app/var/media
+    MEDIA_ROOT=/app/var/media \
+    EXPORTS_ROOT=/app/var/exports \
+    FORWARDED_ALLOW_IPS=127.0.0.1,::1
 COPY --from=build /app/.venv /app/.venv
 # The whole project minus what .dockerignore leaves out (tests, local data, environments).
 COPY . .
@@ -38,11 +40,14 @@ COPY . .
 # for this build step (collectstatic reads no secret and opens no database connection).
 RUN SECRET_KEY=collectstatic-only-placeholder-not-a-secret-0123456789abcdef \
     ALLOWED_HOSTS=localhost \
+    SITE_URL=https://localhost \
     DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/exports \
     && chown -R reussite:reussite /app/var
 USER reussite
 EXPOSE 8000
+# gunicorn believes X-Forwarded-Proto only from the addresses in FORWARDED_ALLOW_IPS (it reads
+# that variable itself): set it to the TLS proxy's address when running the image.
 CMD ["gunicorn", "reussite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-"]

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
+from .identifiants import normaliser_identifiant
+
 
 class DsfrMixin:
     """DSFR rendering for any form (django-dsfr's DsfrBaseForm only covers plain forms).
@@ -51,15 +53,25 @@ class ConnexionForm(DsfrMixin, AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "Adresse électronique ou mot de passe incorrect. Les deux champs tiennent compte "
-            "des majuscules."
+            "Adresse électronique ou mot de passe incorrect. Le mot de passe tient compte des "
+            "majuscules."
         ),
         "inactive": _("Ce compte est désactivé."),
     }
 
+    def clean_username(self):
+        # Before `authenticate`, hence before django-axes counts the attempt: one spelling only.
+        return normaliser_identifiant(self.cleaned_data["username"])
+
 
 class ReinitialisationForm(DsfrMixin, PasswordResetForm):
-    pass
+    def save(self, **kwargs):
+        """Whether the address has an account or not, the request does the same thing: it
+        enqueues the task that looks it up and sends the link (reussite.core.reinitialisation).
+        """
+        from .tasks import reinitialisation_envoyer
+
+        reinitialisation_envoyer.delay_on_commit(self.cleaned_data["email"])
 
 
 class NouveauMotDePasseForm(DsfrMixin, SetPasswordForm):

@@ -9,6 +9,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 
+from .adresses import adresse_client
 from .models import Evenement, JournalAcces
 
 ALIAS = "journal"
@@ -28,7 +29,7 @@ class JournalMiddleware:
     def __call__(self, request):
         jeton = _requete.set(
             {
-                "ip": request.META.get("REMOTE_ADDR") or None,
+                "ip": adresse_client(request),
                 "page": request.path[:200],
                 "methode": request.method,
             }

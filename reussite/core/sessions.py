@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _t
 
+from .adresses import adresse_client
 from .models import SessionUtilisateur, User
 
 SESSION_CONNEXION = "reussite_connexion_le"
@@ -28,10 +29,6 @@ __all__ = ["DureeSessionMiddleware", "sessions_terminer"]
 
 def duree_max() -> int:
     return int(getattr(settings, "REUSSITE_SESSION_DUREE_MAX", 12 * 3600))
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @receiver(user_logged_in, dispatch_uid="sessions_connexion")
@@ -48,7 +45,7 @@ def sessions_connexion(sender, request, user, **kwargs):
         defaults={
             "user": user,
             "user_agent": request.headers.get("User-Agent", "")[:200],
-            "ip": _ip(request),
+            "ip": adresse_client(request),
         },
     )
 

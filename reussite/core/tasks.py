@@ -127,3 +127,21 @@ def exports_purger() -> int:
     from .exports_arriere_plan import exports_purger as purger
 
     return purger()
+
+
+@shared_task(
+    autoretry_for=(OSError,),  # SMTP errors, refused or cut connections, timeouts
+    retry_backoff=60,
+    retry_backoff_max=600,
+    max_retries=4,
+    time_limit=60,
+    soft_time_limit=50,
+)
+def reinitialisation_envoyer(email: str) -> int:
+    """The password-reset mail, for any address typed on the form (no account: nothing sent).
+
+    It takes the address, not an id: an unknown address has no row, and looking the account up
+    during the request is the difference in work this task exists to remove."""
+    from .reinitialisation import reinitialisation_envoyer as envoyer
+
+    return envoyer(email=email)

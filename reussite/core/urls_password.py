@@ -8,12 +8,8 @@ urlpatterns = [
     path(
         "oubli/",
         login_not_required(
-            auth_views.PasswordResetView.as_view(
-                email_template_name="registration/email/password_reset.txt",
-                html_email_template_name="registration/email/password_reset.html",
-                subject_template_name="registration/email/password_reset_subject.txt",
-                form_class=ReinitialisationForm,
-            )
+            # The form enqueues the mail (reussite.core.reinitialisation holds its templates).
+            auth_views.PasswordResetView.as_view(form_class=ReinitialisationForm)
         ),
         name="password_reset",
     ),

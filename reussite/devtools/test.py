@@ -57,12 +57,13 @@ class Step:
 
 def steps(pytest_args: list[str], env: dict[str, str]) -> list[Step]:
     # `check --deploy` needs the production settings, which refuse to start without a real
-    # secret key: a random one, used for this check only.
+    # secret key (a random one, used for this check only), host names and the site's address.
     prod = {
         **{key: value for key, value in env.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "reussite.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "reussite.example",
+        "SITE_URL": "https://reussite.example",
     }
     return [
         Step("ruff check", [str(BIN / "ruff"), "check", "."]),

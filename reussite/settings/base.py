@@ -133,7 +133,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Two-factor authentication (django-otp): TOTP with static backup codes, for every account.
 OTP_TOTP_ISSUER = "Réussite"
-# Demo only (`make run`): no second factor. A system check refuses it in production settings.
+# Demo only (`make run`): no second factor. The production settings refuse to load with it.
 REUSSITE_2FA_EXEMPTER_DEMO = env.bool("REUSSITE_2FA_EXEMPTER_DEMO", default=False)
 REUSSITE_PRODUCTION = False
 
@@ -173,6 +173,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Attempts are counted on the normalised e-mail (stripped, lower case), as accounts are matched:
+# `Agent@…` and `agent@…` share one counter and one lock.
+AXES_USERNAME_CALLABLE = "reussite.core.identifiants.identifiant_axes"
+# The client's address behind the trusted proxies, the same one the access trail records.
+AXES_CLIENT_IP_CALLABLE = "reussite.core.adresses.adresse_client"
+# How many reverse proxies (the TLS proxy) stand in front of the application: X-Forwarded-For
+# is read through exactly this many of them, from the right; 0 ignores it (REMOTE_ADDR only).
+REUSSITE_PROXIES_DE_CONFIANCE = env.int("REUSSITE_PROXIES_DE_CONFIANCE", default=0)
 # A ProConnect callback carries no username: axes would count its failures against
 # (no username, address) and lock ProConnect for a whole office. The provider authenticates.
 AXES_WHITELIST_CALLABLE = "reussite.core.proconnect.tentative_proconnect"
@@ -211,7 +219,7 @@ EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-# The address links in emails point to.
+# The address links in emails point to (required by the production settings).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>"

@@ -1,10 +1,19 @@
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REUSSITE_2FA_EXEMPTER_DEMO, env
 
 DEBUG = False
 REUSSITE_PRODUCTION = True
+# Refused here, when the settings load, and not only by the system check (reussite.E001):
+# gunicorn and the Celery worker never run the checks.
+if REUSSITE_2FA_EXEMPTER_DEMO:
+    raise ImproperlyConfigured(
+        "REUSSITE_2FA_EXEMPTER_DEMO must not be set in production: every account needs a "
+        "second factor (the exemption is for the local demo only)."
+    )
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (50 characters at least) in production.")
@@ -12,6 +21,14 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS]
 )
+# E-mail links (reminders, password reset) point here; there is no request to take it from.
+SITE_URL = env("SITE_URL", default="")
+if urlsplit(SITE_URL).scheme not in {"https", "http"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production to the site's address, e.g. https://reussite.example.fr"
+    )
+# The deployment puts a TLS proxy in front of gunicorn: the client's address is read through it.
+REUSSITE_PROXIES_DE_CONFIANCE = env.int("REUSSITE_PROXIES_DE_CONFIANCE", default=1)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

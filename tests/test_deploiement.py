@@ -1,0 +1,218 @@
+"""The documented deployment (issue 15, points 6, 7 and 13): the production settings refuse what
+must not run, and docker-compose.yml, the Dockerfile and .env.example agree with them.
+
+There is no Docker engine here: the compose file is read as YAML, its variables are resolved from
+.env.example as `docker compose` would, and the production settings are loaded in a subprocess
+with the environment each service would get."""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+RACINE = Path(__file__).resolve().parent.parent
+COMPOSE = RACINE / "docker-compose.yml"
+DOCKERFILE = RACINE / "Dockerfile"
+ENV_EXEMPLE = RACINE / ".env.example"
+
+
+def _charger_prod(**variables) -> subprocess.CompletedProcess:
+    """Import the production settings module in a fresh interpreter, with only `variables` (and
+    what Python needs) in the environment; print a few resolved settings as JSON."""
+    programme = (
+        "import json, reussite.settings.prod as s; print(json.dumps({"
+        "'SITE_URL': s.SITE_URL, 'EXPORTS_ROOT': str(s.EXPORTS_ROOT), "
+        "'MEDIA_ROOT': str(s.MEDIA_ROOT), "
+        "'REUSSITE_PROXIES_DE_CONFIANCE': s.REUSSITE_PROXIES_DE_CONFIANCE}))"
+    )
+    environnement = {"PATH": os.environ.get("PATH", ""), **variables}
+    return subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "-c", programme],
+        env=environnement,
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+        timeout=120,
+        check=False,
+    )
+
+
+def _reglages(**variables) -> dict:
+    chargement = _charger_prod(**variables)
+    assert chargement.returncode == 0, chargement.stderr
+    return json.loads(chargement.stdout)
+
+
+def _variables_minimales(**autres) -> dict[str, str]:
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "reussite.example",
+        "SITE_URL": "https://reussite.example",
+        "DATABASE_URL": "postgres://reussite@localhost/reussite",
+        **autres,
+    }
+
+
+# --- Point 7: the demo's 2FA exemption is refused when the settings load ----------------------
+
+
+def test_la_production_refuse_l_exemption_de_demo_des_le_chargement():
+    assert _charger_prod(**_variables_minimales()).returncode == 0
+
+    refus = _charger_prod(**_variables_minimales(REUSSITE_2FA_EXEMPTER_DEMO="true"))
+
+    assert refus.returncode != 0
+    assert "ImproperlyConfigured" in refus.stderr
+    assert "REUSSITE_2FA_EXEMPTER_DEMO" in refus.stderr
+
+
+# --- Point 13: SITE_URL is required -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("site_url", [None, "", "reussite.example", "https://"])
+def test_la_production_refuse_de_charger_sans_site_url(site_url):
+    variables = _variables_minimales()
+    del variables["SITE_URL"]
+    if site_url is not None:
+        variables["SITE_URL"] = site_url
+
+    refus = _charger_prod(**variables)
+
+    assert refus.returncode != 0
+    assert "ImproperlyConfigured" in refus.stderr and "SITE_URL" in refus.stderr
+
+
+# --- The compose file, resolved as `docker compose` would -------------------------------------
+
+_VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
+
+
+def _env_exemple() -> dict[str, str]:
+    valeurs = {}
+    for ligne in ENV_EXEMPLE.read_text().splitlines():
+        if ligne.strip() and not ligne.lstrip().startswith("#"):
+            nom, _, valeur = ligne.partition("=")
+            valeurs[nom.strip()] = valeur
+    return valeurs
+
+
+def _resoudre(texte: str, valeurs: dict[str, str]) -> str:
+    def remplacer(trouve):
+        nom, operateur, reste = trouve.groups()
+        valeur = valeurs.get(nom)
+        vide = valeur is None or (valeur == "" and operateur and operateur.startswith(":"))
+        if operateur and operateur.endswith("?") and vide:
+            raise KeyError(f"{nom} is required: {reste}")
+        if operateur and operateur.endswith("-") and vide:
+            return reste
+        return valeur or ""
+
+    return _VARIABLE.sub(remplacer, texte)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def _environnement(service: dict, valeurs: dict[str, str]) -> dict[str, str]:
+    return {nom: _resoudre(str(v), valeurs) for nom, v in service["environment"].items()}
+
+
+def _valeurs_de_deploiement() -> dict[str, str]:
+    """.env.example as an operator fills it in: what it leaves empty (secrets, passwords) gets a
+    value."""
+    return {nom: valeur or secrets.token_urlsafe(50) for nom, valeur in _env_exemple().items()}
+
+
+def test_env_exemple_nomme_chaque_variable_requise_par_compose():
+    requises = {
+        m.group(1) for m in _VARIABLE.finditer(COMPOSE.read_text()) if m.group(2) in {"?", ":?"}
+    }
+    assert {"SITE_URL", "FORWARDED_ALLOW_IPS"} <= requises
+    assert requises <= set(_env_exemple())
+
+
+@pytest.mark.parametrize("nom", ["web", "worker", "beat"])
+def test_chaque_service_charge_la_production_avec_site_url(compose, nom):
+    service = compose["services"][nom]
+    assert "${SITE_URL:?" in service["environment"]["SITE_URL"]  # required, no default
+    environnement = _environnement(service, _valeurs_de_deploiement())
+
+    reglages = _reglages(**environnement)
+
+    assert reglages["SITE_URL"] == _env_exemple()["SITE_URL"]
+    assert reglages["SITE_URL"].startswith("https://")
+    assert reglages["REUSSITE_PROXIES_DE_CONFIANCE"] == 1
+
+
+@pytest.mark.parametrize("reglage", ["EXPORTS_ROOT", "MEDIA_ROOT"])
+def test_web_et_worker_partagent_le_volume_des_fichiers(compose, reglage):
+    """The worker builds background exports (and writes media); web serves them: both must see
+    the same named volume at the path the settings use."""
+    valeurs = _valeurs_de_deploiement()
+    volumes, chemins = {}, {}
+    for nom in ("web", "worker"):
+        service = compose["services"][nom]
+        chemins[nom] = _reglages(**_environnement(service, valeurs))[reglage]
+        montes = {}
+        for montage in service.get("volumes", []):
+            source, _, cible = montage.partition(":")
+            montes[cible.split(":")[0].rstrip("/")] = source
+        assert chemins[nom] in montes, (nom, reglage, chemins[nom], service.get("volumes"))
+        volumes[nom] = montes[chemins[nom]]
+    assert chemins["web"] == chemins["worker"]
+    assert volumes["web"] == volumes["worker"]
+    assert volumes["web"] in (compose.get("volumes") or {}), "a named volume, not a bind mount"
+    # The image creates the folder for its non-root user: a named volume mounted there keeps it
+    # writable (Docker copies the folder's ownership into a new volume).
+    assert re.search(rf"mkdir -p [^\n]*{re.escape(chemins['web'])}\b", DOCKERFILE.read_text())
+
+
+# --- Point 6: gunicorn believes X-Forwarded-Proto from the proxy only -------------------------
+
+
+def _option(arguments: list[str], nom: str) -> str | None:
+    for position, argument in enumerate(arguments):
+        if argument == nom:
+            return arguments[position + 1]
+        if argument.startswith(f"{nom}="):
+            return argument.split("=", 1)[1]
+    return None
+
+
+def test_gunicorn_ne_croit_que_le_proxy_dans_compose(compose):
+    commande = compose["services"]["web"]["command"]
+    valeur = _option(commande, "--forwarded-allow-ips")
+    assert valeur is not None and "*" not in valeur
+    assert valeur.startswith("${FORWARDED_ALLOW_IPS:?")  # from .env, required
+    exemple = _env_exemple()["FORWARDED_ALLOW_IPS"]
+    assert exemple and "*" not in exemple
+
+
+def test_gunicorn_ne_croit_que_le_proxy_dans_l_image():
+    texte = DOCKERFILE.read_text()
+    cmd = re.search(r"^CMD (\[.*?\])\s*$", texte.replace("\\\n", " "), re.MULTILINE)
+    assert cmd, "the Dockerfile's CMD in exec form"
+    arguments = json.loads(cmd.group(1))
+    assert arguments[0] == "gunicorn"
+    assert _option(arguments, "--forwarded-allow-ips") is None  # gunicorn reads the variable
+    defaut = re.search(r"\bFORWARDED_ALLOW_IPS=(\S+)", texte)
+    assert defaut and "*" not in defaut.group(1)
+
+
+def test_l_image_charge_la_production_avec_les_variables_de_son_build():
+    """collectstatic runs under the production settings at build time, with placeholders: each
+    variable the settings require must be among them."""
+    texte = DOCKERFILE.read_text().replace("\\\n", " ")
+    etape = next(x for x in texte.splitlines() if x.startswith("RUN") and "collectstatic" in x)
+    variables = dict(re.findall(r"\b([A-Z_]+)=(\S+)", etape.split("python manage.py")[0]))
+    assert "SITE_URL" in variables
+
+    assert _charger_prod(**variables).returncode == 0
