@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Domaine, Professionnel
-from reussite.core.forms import DateInput, FormulaireDsfr
+from reussite.core.forms import DateInput, FormulaireDsfr, choix_soumis
 
 from ..models import Decision
 from ..services import professionnels_invitables
@@ -52,7 +52,8 @@ class PlanificationForm(FormulaireDsfr):
         self.fields["programme"].queryset = programmes
         programme = None
         if self.is_bound:
-            programme = programmes.filter(pk=self.data.get("programme") or None).first()
+            # Validated like the field itself: the invitees depend on it.
+            programme = choix_soumis(programmes, self.data.get(self.add_prefix("programme")))
         programme = programme or programmes.first()
         self.fields["invites"].queryset = (
             professionnels_invitables(programme) if programme else Professionnel.objects.none()

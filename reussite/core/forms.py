@@ -5,6 +5,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
@@ -75,3 +76,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def choix_soumis(queryset, valeur):
+    """The row of `queryset` that a submitted value designates, or None.
+
+    For choices that depend on another field of the same form (the programme's professionals,
+    the structure's programmes): the value is validated exactly as a ModelChoiceField does, so
+    that a value that is not an id (« abc », a NUL-free garbage string, a list) gives None and
+    then a form error, never a raw value reaching a filter (ValueError, a 500).
+    """
+    try:
+        return forms.ModelChoiceField(queryset=queryset, required=False).clean(valeur)
+    except ValidationError:
+        return None
