@@ -179,3 +179,42 @@ def test_le_controle_lit_le_fichier_avec_pypdf_ou_pillow(cas):
     with pytest.raises(ValidationError) as erreur:
         type_document(SimpleUploadedFile("x", TROMPEUSES[cas]))
     assert erreur.value.code in ("pdf_illisible", "image_illisible", "type")
+
+
+# --- A storage failure is a form error (issue 15, point 11) ----------------------------------
+
+
+def test_un_stockage_en_panne_donne_une_erreur_sur_le_formulaire_et_n_ecrit_rien(
+    settings, tmp_path, caplog
+):
+    """MEDIA_ROOT under a regular file: the folder can be neither created nor written, even as
+    root (CI runs as root, so a read-only folder would not fail)."""
+    monde, formulaires = _formulaires_de_depot()
+    bouchon = tmp_path / "pas-un-dossier"
+    bouchon.write_text("un fichier, pas un dossier")
+    settings.MEDIA_ROOT = bouchon / "media"
+    saisie = "Bilan de fin de trimestre"
+    for nom, client, url, corps_, lignes in formulaires:
+        avant = lignes()
+        caplog.clear()
+        fichier = SimpleUploadedFile("piece.pdf", PDF, content_type="application/pdf")
+        donnees = corps_(fichier) | ({"titre": saisie} if "titre" in corps_(None) else {})
+        reponse = client.post(url, donnees)
+
+        assert reponse.status_code in (200, 400), (nom, reponse.status_code)
+        texte = reponse.content.decode()
+        assert "l’espace de stockage des documents est indisponible" in texte, nom
+        assert "fr-error-text" in texte, nom
+        if "titre" in donnees:  # what was typed is kept
+            assert f'value="{saisie}"' in texte, nom
+        assert lignes() == avant, nom  # nothing half-written
+        assert not list(tmp_path.rglob("*.pdf")), nom
+        journal = [r for r in caplog.records if r.name == "reussite.core.stockage"]
+        assert journal and journal[0].levelname == "ERROR", nom
+        assert "NotADirectoryError" in journal[0].getMessage(), nom
+        assert monde.p.parcours.enfant.nom not in caplog.text, nom
+    # Once the folder is back, the same form records the file.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    nom, client, url, corps_, lignes = formulaires[1]
+    fichier = SimpleUploadedFile("piece.pdf", PDF, content_type="application/pdf")
+    assert client.post(url, corps_(fichier)).status_code == 302
