@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Domaine, Professionnel
+from reussite.core.dates import PlageDates
 from reussite.core.forms import DateInput, FormulaireDsfr, choix_soumis
 
 from ..models import Decision
@@ -105,7 +106,10 @@ class DecisionForm(FormulaireDsfr):
         ),
     )
     date_prochaine_revue = forms.DateField(
-        label=_("Prochaine revue"), widget=DateInput(), required=False
+        validators=[PlageDates("revue")],
+        label=_("Prochaine revue"),
+        widget=DateInput(),
+        required=False,
     )
 
 
@@ -135,7 +139,9 @@ class StructureChoix(forms.ModelChoiceField):
 class ActionOuverteForm(FormulaireDsfr):
     intitule = forms.CharField(label=_("Action"), max_length=200, required=False)
     structure = StructureChoix(label=_("Structure qui la réalise"), queryset=None, required=False)
-    date_debut = forms.DateField(label=_("Début"), widget=DateInput(), required=False)
+    date_debut = forms.DateField(
+        validators=[PlageDates("action")], label=_("Début"), widget=DateInput(), required=False
+    )
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,8 @@ class DsfrMixin:
     Optional fields are marked, as the DSFR now recommends, instead of required ones.
     """
 
-    template_name = "dsfr/form_snippet.html"
+    # django-dsfr's fields, with the error summary at the top (components/resume_erreurs.html).
+    template_name = "components/formulaire.html"
     bound_field_class = DsfrBoundField
 
     def __init__(self, *args, **kwargs):
