@@ -155,3 +155,38 @@ def test_une_convention_de_1999_est_refusee(client):
             date_debut=date(1999, 1, 1),
             date_fin=date(2001, 1, 1),
         )
+
+
+# --- The demo data and the factories follow the rules -----------------------------------------
+
+
+def ecarts_de_saisie() -> list:
+    """Every stored value of a field that carries a date range or a phone check, run through
+    its validators: what would fail the next time the row goes through a form or a service."""
+    from django.apps import apps
+
+    ecarts = []
+    for modele in apps.get_models():
+        champs = [
+            f
+            for f in modele._meta.concrete_fields
+            if any(isinstance(v, PlageDates) or v is valider_telephone for v in f.validators)
+        ]
+        if not champs:
+            continue
+        for ligne in modele.objects.values_list("pk", *(f.attname for f in champs)):
+            for champ, valeur in zip(champs, ligne[1:], strict=True):
+                if valeur in (None, ""):
+                    continue
+                try:
+                    champ.run_validators(valeur)
+                except ValidationError as erreur:
+                    ecarts.append((modele.__name__, ligne[0], champ.name, valeur, erreur.messages))
+    return ecarts
+
+
+def test_les_fabriques_des_tests_respectent_les_regles_de_saisie():
+    from tests.test_saisie_formulaires import _monde_complet
+
+    _monde_complet()
+    assert not ecarts_de_saisie()
