@@ -1581,6 +1581,9 @@ def test_un_octet_nul_dans_une_valeur_repond_400_sur_chaque_route(monde):
     assert empreinte() == avant
     # The meeting's search, as reported; and a key holding a NUL.
     recherche = reverse("parcours:eps_reunion", args=[reunion.pk])
-    assert client.get(recherche, {"q": NUL}).status_code == 400
+    refus_ = client.get(recherche, {"q": NUL})
+    assert refus_.status_code == 400
+    assert refus_["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in refus_
+    assert Client().get(reverse("login"), {"next": NUL}).status_code == 400  # anonymous too
     assert client.get(recherche, {"q": "ab"}).status_code == 200
     assert client.get(reverse("parcours:liste"), {NUL: "x"}).status_code == 400

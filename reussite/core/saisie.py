@@ -21,9 +21,9 @@ def contient_nul(donnees) -> bool:
 class RefusOctetNulMiddleware:
     """Answer 400 (the product's own 400 page) to a request with a NUL in a GET or POST value.
 
-    Placed before the session and authentication middleware: nothing is read or written for
-    such a request. Reading `request.POST` here is safe: no view of the project changes its
-    upload handlers.
+    Placed after the security headers (CSP, X-Frame-Options: the 400 page gets them) and before
+    the views and the middleware that read values (login redirect, 2FA, access trail). Reading
+    `request.POST` here is safe: no view of the project changes its upload handlers.
     """
 
     def __init__(self, get_response):
