@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reussite.core.dates import PlageDates
 from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
 
 from .models import Convention, NatureEngagement, PartieConvention, StatutConvention, Structure
@@ -71,11 +72,15 @@ class DocumentForm(FormulaireDsfr):
 
 
 class SignatureForm(FormulaireDsfr):
-    date_signature = forms.DateField(label=_("Date de signature"), widget=DateInput())
+    date_signature = forms.DateField(
+        validators=[PlageDates("convention")], label=_("Date de signature"), widget=DateInput()
+    )
 
 
 class ResiliationForm(FormulaireDsfr):
-    date_resiliation = forms.DateField(label=_("Date de résiliation"), widget=DateInput())
+    date_resiliation = forms.DateField(
+        validators=[PlageDates("convention")], label=_("Date de résiliation"), widget=DateInput()
+    )
     motif = forms.CharField(
         label=_("Motif de la résiliation"), widget=forms.Textarea(attrs={"rows": 3})
     )

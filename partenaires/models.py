@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from reussite.core.dates import PlageDates
 from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
+from reussite.core.telephones import valider_telephone
 
 
 class TypeStructure(models.TextChoices):
@@ -32,7 +34,9 @@ class Structure(models.Model):
     uai = models.CharField(_("UAI"), max_length=8, blank=True)
     adresse = models.CharField(_("adresse"), max_length=300, blank=True)
     commune = models.CharField(_("commune"), max_length=100, blank=True)
-    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    telephone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[valider_telephone]
+    )
     email = models.EmailField(_("adresse électronique"), blank=True)
     programmes = models.ManyToManyField(
         Programme, through="Partenariat", related_name="structures", verbose_name=_("programmes")
@@ -129,7 +133,7 @@ class SignatureCharte(models.Model):
         Structure, on_delete=models.CASCADE, related_name="signatures_charte"
     )
     version = models.CharField(_("version de la charte"), max_length=20)
-    date_signature = models.DateField(_("date de signature"))
+    date_signature = models.DateField(_("date de signature"), validators=[PlageDates("convention")])
     signataire = models.CharField(_("signataire"), max_length=200)
     document = models.FileField(
         _("charte signée"), upload_to=chemin_document("chartes"), blank=True
@@ -250,9 +254,15 @@ class Offre(models.Model):
     )
     contact_nom = models.CharField(_("contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("adresse électronique du contact"), blank=True)
-    contact_telephone = models.CharField(_("téléphone du contact"), max_length=30, blank=True)
-    disponible_du = models.DateField(_("disponible du"), null=True, blank=True)
-    disponible_au = models.DateField(_("disponible au"), null=True, blank=True)
+    contact_telephone = models.CharField(
+        _("téléphone du contact"), max_length=30, blank=True, validators=[valider_telephone]
+    )
+    disponible_du = models.DateField(
+        _("disponible du"), null=True, blank=True, validators=[PlageDates("convention")]
+    )
+    disponible_au = models.DateField(
+        _("disponible au"), null=True, blank=True, validators=[PlageDates("convention")]
+    )
     programmes = models.ManyToManyField(
         Programme, related_name="offres", verbose_name=_("publiée pour les programmes")
     )
@@ -311,16 +321,20 @@ class Convention(models.Model):
     reference = models.CharField(_("référence"), max_length=50, blank=True)
     objet = models.TextField(_("objet"))
     objectifs = models.TextField(_("objectifs"), blank=True)
-    date_debut = models.DateField(_("date de début"))
-    date_fin = models.DateField(_("date de fin"))
+    date_debut = models.DateField(_("date de début"), validators=[PlageDates("convention")])
+    date_fin = models.DateField(_("date de fin"), validators=[PlageDates("convention")])
     statut = models.CharField(
         _("statut"), max_length=20, choices=StatutConvention.choices, default="projet"
     )
-    date_signature = models.DateField(_("date de signature"), null=True, blank=True)
+    date_signature = models.DateField(
+        _("date de signature"), null=True, blank=True, validators=[PlageDates("convention")]
+    )
     document = models.FileField(
         _("convention signée"), upload_to=chemin_document("conventions"), blank=True
     )
-    date_resiliation = models.DateField(_("date de résiliation"), null=True, blank=True)
+    date_resiliation = models.DateField(
+        _("date de résiliation"), null=True, blank=True, validators=[PlageDates("convention")]
+    )
     motif_resiliation = models.TextField(_("motif de la résiliation"), blank=True)
     renouvelle = models.OneToOneField(
         "self",
@@ -366,7 +380,9 @@ class PartieConvention(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="conventions")
     signataire = models.CharField(_("signataire"), max_length=200, blank=True)
     qualite_signataire = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
-    date_signature = models.DateField(_("date de signature"), null=True, blank=True)
+    date_signature = models.DateField(
+        _("date de signature"), null=True, blank=True, validators=[PlageDates("convention")]
+    )
 
     class Meta:
         verbose_name = _("partie à la convention")

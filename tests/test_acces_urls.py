@@ -1539,3 +1539,51 @@ def test_exports_une_demande_ne_vise_que_ce_que_le_demandeur_voit(monde, setting
         contenu = fichier.read()
     assert monde.q.parcours.enfant.nom.encode() not in contenu
     assert monde.p.parcours.enfant.nom.encode() in contenu
+
+
+# --- Bad input: a NUL in any value is refused once, for the whole site (issue 15, point 9)
+
+NUL = "a\x00b"
+
+
+def test_un_octet_nul_dans_une_valeur_repond_400_sur_chaque_route(monde):
+    """Every route of the project (the ones swept elsewhere included), its lists and searches
+    among them, called with a NUL in a GET or POST value: the product's 400 page, nothing
+    changed. PostgreSQL refuses NUL in a text literal: this was a 500 (`?q=a%00b`)."""
+    from parcours.services import reunion_planifier
+
+    reunion = reunion_planifier(
+        programme=monde.a.programme,
+        date_heure=timezone.now() + timedelta(days=2),
+        lieu="Salle",
+        invites=[],
+        parcours=[monde.p.parcours],
+        auteur=monde.a.coordinateur,
+    )
+    ids = ids_de(monde.p) | {"reunion_pk": reunion.pk, "examen_pk": reunion.examens.get().pk}
+    client = client_de(monde.a.coordinateur)
+    avant = empreinte()
+    ecarts = []
+    for route in _parcourir(get_resolver().url_patterns):
+        if route.gabarit.startswith("admin/") or route.nom is None:
+            continue
+        url = reverse(route.nom, kwargs={n: ids.get(n, INEXISTANT) for n in route.identifiants})
+        # The search box, and every id the view is declared to read.
+        champs = {"q", "page", *getattr(DECLAREES.get(route.nom), "champs", ())}
+        for cle in champs:
+            for methode, reponse in (
+                ("GET", client.get(url, {cle: NUL})),
+                ("POST", client.post(url, corps(route.nom, monde.p) | {cle: NUL})),
+            ):
+                if reponse.status_code != 400 or "Requête invalide" not in reponse.content.decode():
+                    ecarts.append((route.nom, methode, cle, reponse.status_code))
+    assert not ecarts
+    assert empreinte() == avant
+    # The meeting's search, as reported; and a key holding a NUL.
+    recherche = reverse("parcours:eps_reunion", args=[reunion.pk])
+    refus_ = client.get(recherche, {"q": NUL})
+    assert refus_.status_code == 400
+    assert refus_["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in refus_
+    assert Client().get(reverse("login"), {"next": NUL}).status_code == 400  # anonymous too
+    assert client.get(recherche, {"q": "ab"}).status_code == 200
+    assert client.get(reverse("parcours:liste"), {NUL: "x"}).status_code == 400

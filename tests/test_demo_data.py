@@ -453,3 +453,10 @@ def test_quelques_parcours_de_la_demo_ont_un_historique_de_rectifications(sortie
     modifications = [m for m in historique[0:25] if m.action == "Modification"]
     assert {m.objet for m in modifications} >= {"Enfant", "Famille", "Parcours"}
     assert all(m.qui == coordinateur.get_full_name() for m in modifications)
+
+
+def test_les_donnees_de_demo_respectent_les_regles_de_saisie(sortie):
+    """Phone numbers (fiction range 06 39 98 xx xx: possible, not valid) and date ranges."""
+    from tests.test_saisie_dates import ecarts_de_saisie
+
+    assert not ecarts_de_saisie()

@@ -1,19 +1,22 @@
 """Uploads through the real page: type by content, size limit, sanitised random name outside the
 web root, served as an attachment."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from parcours.models import Document
-from reussite.core.fichiers import TAILLE_MAX
+from parcours.models import Consentement, Document
+from partenaires.models import Convention
+from reussite.core.fichiers import TAILLE_MAX, TYPES_ACCEPTES, type_document
 from tests.conftest import connecter
 from tests.factories.parcours import ParcoursFactory
-from tests.factories.partage import PDF, pre
+from tests.factories.partage import PDF, POLYGLOTTE, png, pre
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +85,136 @@ def test_un_nom_qui_remonte_les_dossiers_est_remplace_par_un_nom_aleatoire(depot
     assert "passwd" not in disposition and ".." not in disposition
     assert reponse["X-Content-Type-Options"] == "nosniff"
     assert b"".join(reponse.streaming_content) == PDF
+
+
+# --- Parsed, not sniffed (issue 15, point 10) -------------------------------------------------
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>\n"
+TROMPEUSES = {
+    "pdf-puis-html": POLYGLOTTE,
+    "png-puis-html": png()[:16] + HTML,
+    "pdf-tronque": PDF[: len(PDF) // 2],
+    "png-tronque": png()[:-20],
+}
+
+
+def _formulaires_de_depot():
+    """The three upload forms of the product: (name, client, url, body for a file, row count)."""
+    from partenaires import services as services_partenaires
+    from reussite.core.models import Role
+    from reussite.core.services import role_attribuer
+    from tests.factories.core import UserFactory
+    from tests.test_acces_urls import construire_monde, corps
+
+    monde = construire_monde()
+    admin = UserFactory()
+    role_attribuer(user=admin, programme=monde.a.programme, role=Role.ADMINISTRATEUR)
+    convention = services_partenaires.convention_creer(
+        programme=monde.a.programme,
+        auteur=admin,
+        intitule="Convention de quartier",
+        objet="Aide aux devoirs",
+        date_debut=date(2025, 1, 1),
+        date_fin=date(2026, 12, 31),
+    )
+    coordination = connecter(Client(), monde.a.coordinateur)
+    p = monde.p.parcours
+    return monde, [
+        (
+            "scan du consentement",
+            coordination,
+            reverse("parcours:consentement", args=[p.pk]),
+            lambda f: corps("parcours:consentement", monde.p) | {"fichier": f},
+            lambda: Consentement.objects.filter(parcours=p).count(),
+        ),
+        (
+            "document du parcours",
+            coordination,
+            reverse("parcours:document_ajouter", args=[p.pk]),
+            lambda f: {"titre": "Bilan", "fichier": f},
+            lambda: Document.objects.filter(parcours=p).count(),
+        ),
+        (
+            "convention signée",
+            connecter(Client(), admin),
+            reverse("partenaires:convention_document_deposer", args=[convention.pk]),
+            lambda f: {"document": f},
+            lambda: int(bool(Convention.objects.get(pk=convention.pk).document)),
+        ),
+    ]
+
+
+def test_un_fichier_qui_commence_comme_un_pdf_ou_une_image_sans_en_etre_un_est_refuse():
+    _monde, formulaires = _formulaires_de_depot()
+    for nom, client, url, corps_, lignes in formulaires:
+        avant = lignes()
+        for cas, contenu in TROMPEUSES.items():
+            fichier = SimpleUploadedFile("piece.pdf", contenu, content_type="application/pdf")
+            reponse = client.post(url, corps_(fichier))
+            texte = reponse.content.decode()
+            assert reponse.status_code in (200, 400), (nom, cas, reponse.status_code)
+            assert "fr-error-text" in texte, (nom, cas)
+            assert any(
+                message in texte
+                for message in (
+                    "ne peut pas être lu",
+                    "doit être un fichier PDF",
+                    "ni un PDF, ni une image",
+                )
+            ), (nom, cas)
+            assert lignes() == avant, (nom, cas)
+        # Positive control: a real PDF goes through the same form.
+        fichier = SimpleUploadedFile("piece.pdf", PDF, content_type="application/pdf")
+        assert client.post(url, corps_(fichier)).status_code == 302, nom
+        assert lignes() == avant + 1, nom
+
+
+@pytest.mark.parametrize("contenu", [PDF, png()], ids=["pdf", "png"])
+def test_un_vrai_pdf_ou_une_vraie_image_passent_le_controle(contenu):
+    assert type_document(SimpleUploadedFile("x", contenu)) in TYPES_ACCEPTES
+
+
+@pytest.mark.parametrize("cas", sorted(TROMPEUSES))
+def test_le_controle_lit_le_fichier_avec_pypdf_ou_pillow(cas):
+    with pytest.raises(ValidationError) as erreur:
+        type_document(SimpleUploadedFile("x", TROMPEUSES[cas]))
+    assert erreur.value.code in ("pdf_illisible", "image_illisible", "type")
+
+
+# --- A storage failure is a form error (issue 15, point 11) ----------------------------------
+
+
+def test_un_stockage_en_panne_donne_une_erreur_sur_le_formulaire_et_n_ecrit_rien(
+    settings, tmp_path, caplog
+):
+    """MEDIA_ROOT under a regular file: the folder can be neither created nor written, even as
+    root (CI runs as root, so a read-only folder would not fail)."""
+    monde, formulaires = _formulaires_de_depot()
+    bouchon = tmp_path / "pas-un-dossier"
+    bouchon.write_text("un fichier, pas un dossier")
+    settings.MEDIA_ROOT = bouchon / "media"
+    saisie = "Bilan de fin de trimestre"
+    for nom, client, url, corps_, lignes in formulaires:
+        avant = lignes()
+        caplog.clear()
+        fichier = SimpleUploadedFile("piece.pdf", PDF, content_type="application/pdf")
+        donnees = corps_(fichier) | ({"titre": saisie} if "titre" in corps_(None) else {})
+        reponse = client.post(url, donnees)
+
+        assert reponse.status_code in (200, 400), (nom, reponse.status_code)
+        texte = reponse.content.decode()
+        assert "l’espace de stockage des documents est indisponible" in texte, nom
+        assert "fr-error-text" in texte, nom
+        if "titre" in donnees:  # what was typed is kept
+            assert f'value="{saisie}"' in texte, nom
+        assert lignes() == avant, nom  # nothing half-written
+        assert not list(tmp_path.rglob("*.pdf")), nom
+        journal = [r for r in caplog.records if r.name == "reussite.core.stockage"]
+        assert journal and journal[0].levelname == "ERROR", nom
+        assert "NotADirectoryError" in journal[0].getMessage(), nom
+        assert monde.p.parcours.enfant.nom not in caplog.text, nom
+    # Once the folder is back, the same form records the file.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    nom, client, url, corps_, lignes = formulaires[1]
+    fichier = SimpleUploadedFile("piece.pdf", PDF, content_type="application/pdf")
+    assert client.post(url, corps_(fichier)).status_code == 302

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Professionnel, Structure, TypeStructure
+from reussite.core.dates import PlageDates
 from reussite.core.fichiers import type_document
 from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
 from reussite.core.widgets import ListeDeroulante
@@ -210,7 +211,12 @@ class TransitionForm(FormulaireDsfr):
 
 
 class SortieForm(FormulaireDsfr):
-    date_sortie = forms.DateField(label=_("Date de sortie"), widget=DateInput(), initial=date.today)
+    date_sortie = forms.DateField(
+        validators=[PlageDates("sortie")],
+        label=_("Date de sortie"),
+        widget=DateInput(),
+        initial=date.today,
+    )
     motif_sortie = forms.ChoiceField(
         label=_("Motif de sortie"), choices=[("", "---------"), *MotifSortie.choices]
     )
@@ -223,7 +229,12 @@ class SortieForm(FormulaireDsfr):
 
 
 class ConsentementForm(FormulaireDsfr):
-    date_signature = forms.DateField(label=_("Date de signature"), widget=DateInput())
+    date_signature = forms.DateField(
+        # Not in the future: clean() says so; before 2005: the model's PlageDates, through the
+        # service's full_clean().
+        label=_("Date de signature"),
+        widget=DateInput(),
+    )
     signataires = forms.ModelMultipleChoiceField(
         label=_("Signataires"),
         queryset=ResponsableLegal.objects.none(),
@@ -244,6 +255,7 @@ class ConsentementForm(FormulaireDsfr):
         error_messages={"required": _("Cochez au moins une finalité.")},
     )
     date_expiration = forms.DateField(
+        validators=[PlageDates("consentement_expiration")],
         label=_("Date d’expiration"),
         widget=DateInput(),
         help_text=_("Par défaut, la fin de l’année scolaire."),
@@ -285,7 +297,10 @@ class ConsentementForm(FormulaireDsfr):
 
 class RetraitConsentementForm(FormulaireDsfr):
     date_retrait = forms.DateField(
-        label=_("Date du retrait"), widget=DateInput(), initial=date.today
+        validators=[PlageDates("consentement_retrait")],
+        label=_("Date du retrait"),
+        widget=DateInput(),
+        initial=date.today,
     )
     motif_retrait = forms.CharField(
         label=_("Motif du retrait"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

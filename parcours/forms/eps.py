@@ -3,7 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Domaine, Professionnel
-from reussite.core.forms import DateInput, FormulaireDsfr
+from reussite.core.dates import PlageDates
+from reussite.core.forms import DateInput, FormulaireDsfr, choix_soumis
 
 from ..models import Decision
 from ..services import professionnels_invitables
@@ -52,7 +53,8 @@ class PlanificationForm(FormulaireDsfr):
         self.fields["programme"].queryset = programmes
         programme = None
         if self.is_bound:
-            programme = programmes.filter(pk=self.data.get("programme") or None).first()
+            # Validated like the field itself: the invitees depend on it.
+            programme = choix_soumis(programmes, self.data.get(self.add_prefix("programme")))
         programme = programme or programmes.first()
         self.fields["invites"].queryset = (
             professionnels_invitables(programme) if programme else Professionnel.objects.none()
@@ -104,7 +106,10 @@ class DecisionForm(FormulaireDsfr):
         ),
     )
     date_prochaine_revue = forms.DateField(
-        label=_("Prochaine revue"), widget=DateInput(), required=False
+        validators=[PlageDates("revue")],
+        label=_("Prochaine revue"),
+        widget=DateInput(),
+        required=False,
     )
 
 
@@ -134,7 +139,9 @@ class StructureChoix(forms.ModelChoiceField):
 class ActionOuverteForm(FormulaireDsfr):
     intitule = forms.CharField(label=_("Action"), max_length=200, required=False)
     structure = StructureChoix(label=_("Structure qui la réalise"), queryset=None, required=False)
-    date_debut = forms.DateField(label=_("Début"), widget=DateInput(), required=False)
+    date_debut = forms.DateField(
+        validators=[PlageDates("action")], label=_("Début"), widget=DateInput(), required=False
+    )
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ documents. They only validate input; the rules live in services/journal.py."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reussite.core.dates import PlageDates
 from reussite.core.forms import DateInput, FormulaireDsfr
 
 from ..models import TypeRupture, Visibilite
@@ -47,7 +48,9 @@ class AddendumForm(FormulaireDsfr):
 
 class InformationPreoccupanteForm(FormulaireDsfr):
     date_transmission = forms.DateField(
-        label=_("Date de transmission à la CRIP"), widget=DateInput()
+        validators=[PlageDates("suivi")],
+        label=_("Date de transmission à la CRIP"),
+        widget=DateInput(),
     )
     transmise_par = forms.CharField(
         label=_("Transmise par"),
@@ -64,7 +67,7 @@ class InformationPreoccupanteForm(FormulaireDsfr):
 
 class RuptureForm(FormulaireDsfr):
     type = forms.ChoiceField(label=_("Type de rupture"), choices=TypeRupture.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(validators=[PlageDates("suivi")], label=_("Date"), widget=DateInput())
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -75,7 +78,10 @@ class RuptureForm(FormulaireDsfr):
         help_text=_("Elle peut être ajoutée plus tard."),
     )
     date_reponse = forms.DateField(
-        label=_("Réponse décidée le"), widget=DateInput(), required=False
+        validators=[PlageDates("suivi")],
+        label=_("Réponse décidée le"),
+        widget=DateInput(),
+        required=False,
     )
 
 
@@ -86,6 +92,7 @@ class ReponseRuptureForm(FormulaireDsfr):
         error_messages={"required": _("Indiquez la réponse décidée.")},
     )
     date_reponse = forms.DateField(
+        validators=[PlageDates("suivi")],
         label=_("Réponse décidée le"),
         widget=DateInput(),
         error_messages={"required": _("Indiquez la date de la réponse.")},

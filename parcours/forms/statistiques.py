@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reussite.core.dates import PlageDates
 from reussite.core.forms import DateInput, FormulaireDsfr
 
 __all__ = ["AnneeForm", "PeriodeForm"]
@@ -21,8 +22,18 @@ def _choix_programmes(perimetre):
 
 class PeriodeForm(FormulaireDsfr):
     programme = forms.ChoiceField(label=_("Programme"), required=False)
-    debut = forms.DateField(label=_("Début de la période"), required=False, widget=DateInput())
-    fin = forms.DateField(label=_("Fin de la période"), required=False, widget=DateInput())
+    debut = forms.DateField(
+        validators=[PlageDates("periode")],
+        label=_("Début de la période"),
+        required=False,
+        widget=DateInput(),
+    )
+    fin = forms.DateField(
+        validators=[PlageDates("periode")],
+        label=_("Fin de la période"),
+        required=False,
+        widget=DateInput(),
+    )
 
     def __init__(self, *args, perimetre, debut: date, fin: date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from partenaires.models import Professionnel, Structure
+from reussite.core.dates import PlageDates
 from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
+from reussite.core.telephones import valider_telephone
 
 from ..querysets import EnfantQuerySet, ParcoursQuerySet
 from ..text import normaliser
@@ -90,7 +92,9 @@ class ResponsableLegal(models.Model):
     prenom = models.CharField(_("prénom"), max_length=150, blank=True)
     lien = models.CharField(_("lien avec l’enfant"), max_length=20, choices=LienResponsable.choices)
     autorite_parentale = models.BooleanField(_("exerce l’autorité parentale"), default=True)
-    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    telephone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[valider_telephone]
+    )
     email = models.EmailField(_("adresse électronique"), blank=True)
 
     class Meta:
@@ -111,7 +115,7 @@ class Enfant(models.Model):
     famille = models.ForeignKey(Famille, on_delete=models.PROTECT, related_name="enfants")
     nom = models.CharField(_("nom"), max_length=150)
     prenom = models.CharField(_("prénom"), max_length=150)
-    date_naissance = models.DateField(_("date de naissance"))
+    date_naissance = models.DateField(_("date de naissance"), validators=[PlageDates("naissance")])
     sexe = models.CharField(_("sexe"), max_length=1, choices=Sexe.choices)
     etablissement = models.ForeignKey(
         Structure,
@@ -248,12 +252,16 @@ class Parcours(models.Model):
         blank=True,
         related_name="parcours_referes",
     )
-    date_entree = models.DateField(_("date d’entrée"))
-    date_sortie = models.DateField(_("date de sortie"), null=True, blank=True)
+    date_entree = models.DateField(_("date d’entrée"), validators=[PlageDates("entree")])
+    date_sortie = models.DateField(
+        _("date de sortie"), null=True, blank=True, validators=[PlageDates("sortie")]
+    )
     motif_sortie = models.CharField(
         _("motif de sortie"), max_length=30, choices=MotifSortie.choices, blank=True
     )
-    date_prochaine_revue = models.DateField(_("prochaine revue en EPS"), null=True, blank=True)
+    date_prochaine_revue = models.DateField(
+        _("prochaine revue en EPS"), null=True, blank=True, validators=[PlageDates("revue")]
+    )
     # Flag set when an information préoccupante was transmitted to the CRIP (DOMAIN.md, rule 7);
     # only the référent and the coordination see it.
     information_preoccupante_le = models.DateField(null=True, blank=True, editable=False)
@@ -361,7 +369,9 @@ class Consentement(models.Model):
     """The family's written consent to the pathway and to sharing information."""
 
     parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="consentements")
-    date_signature = models.DateField(_("date de signature"))
+    date_signature = models.DateField(
+        _("date de signature"), validators=[PlageDates("consentement_signature")]
+    )
     signataires = models.ManyToManyField(
         ResponsableLegal, verbose_name=_("signataires"), related_name="consentements", blank=True
     )
@@ -388,8 +398,12 @@ class Consentement(models.Model):
         blank=True,
         related_name="renouvele_par",
     )
-    date_expiration = models.DateField(_("date d’expiration"))
-    date_retrait = models.DateField(_("date de retrait"), null=True, blank=True)
+    date_expiration = models.DateField(
+        _("date d’expiration"), validators=[PlageDates("consentement_expiration")]
+    )
+    date_retrait = models.DateField(
+        _("date de retrait"), null=True, blank=True, validators=[PlageDates("consentement_retrait")]
+    )
     motif_retrait = models.TextField(_("motif du retrait"), blank=True)
     enregistre_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

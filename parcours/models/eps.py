@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Professionnel
+from reussite.core.dates import PlageDates
 from reussite.core.models import Programme
 
 from .base import Parcours
@@ -88,7 +89,9 @@ class Examen(models.Model):
         blank=True,
         help_text=_("Lu par les partenaires du parcours : n’y mettez rien de confidentiel."),
     )
-    date_prochaine_revue = models.DateField(_("prochaine revue"), null=True, blank=True)
+    date_prochaine_revue = models.DateField(
+        _("prochaine revue"), null=True, blank=True, validators=[PlageDates("revue")]
+    )
     decide_le = models.DateTimeField(null=True, blank=True)
     decide_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

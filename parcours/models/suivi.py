@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Convention, Domaine, Offre, Professionnel, Structure
+from reussite.core.dates import PlageDates
 from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
 
@@ -100,8 +101,8 @@ class ActionCollective(models.Model):
         related_name="actions_collectives",
     )
     lieu = models.CharField(_("lieu"), max_length=200, blank=True)
-    date_debut = models.DateField(_("début"))
-    date_fin = models.DateField(_("fin"), null=True, blank=True)
+    date_debut = models.DateField(_("début"), validators=[PlageDates("action")])
+    date_fin = models.DateField(_("fin"), null=True, blank=True, validators=[PlageDates("action")])
     convention = models.ForeignKey(
         Convention,
         verbose_name=_("convention qui la finance"),
@@ -176,8 +177,10 @@ class Action(models.Model):
         blank=True,
         related_name="actions",
     )
-    date_debut = models.DateField(_("début"))
-    date_fin = models.DateField(_("fin prévue"), null=True, blank=True)
+    date_debut = models.DateField(_("début"), validators=[PlageDates("action")])
+    date_fin = models.DateField(
+        _("fin prévue"), null=True, blank=True, validators=[PlageDates("action")]
+    )
     statut = models.CharField(
         _("statut"), max_length=20, choices=StatutAction.choices, default=StatutAction.PREVUE
     )
@@ -334,7 +337,9 @@ class InformationPreoccupante(models.Model):
     parcours = models.ForeignKey(
         Parcours, on_delete=models.CASCADE, related_name="informations_preoccupantes"
     )
-    date_transmission = models.DateField(_("date de transmission à la CRIP"))
+    date_transmission = models.DateField(
+        _("date de transmission à la CRIP"), validators=[PlageDates("suivi")]
+    )
     transmise_par = models.CharField(_("transmise par"), max_length=200)
     reference = models.CharField(_("référence de la transmission"), max_length=100, blank=True)
     commentaire = models.TextField(_("commentaire"), blank=True)
@@ -367,10 +372,12 @@ class Rupture(models.Model):
 
     parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="ruptures")
     type = models.CharField(_("type de rupture"), max_length=20, choices=TypeRupture.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[PlageDates("suivi")])
     description = models.TextField(_("description"), blank=True)
     reponse = models.TextField(_("réponse décidée"), blank=True)
-    date_reponse = models.DateField(_("décidée le"), null=True, blank=True)
+    date_reponse = models.DateField(
+        _("décidée le"), null=True, blank=True, validators=[PlageDates("suivi")]
+    )
     enregistree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from partenaires.models import Partenariat, Professionnel, Structure
 from reussite.core.models import Programme, User
 from reussite.core.rappels import rappel_signaler
+from reussite.core.stockage import stockage_protege
 
 from ..models import (
     ChangementStatut,
@@ -384,7 +385,8 @@ def consentement_enregistrer(
 
         consentement._fichier_mime = type_document(fichier)
         consentement.fichier = fichier
-    _sauver(consentement)
+    with stockage_protege(champ="fichier"):
+        _sauver(consentement)
     consentement.signataires.set(signataires)
     consentement.structures.set(structures)
     _noter_activite(actuel)

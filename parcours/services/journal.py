@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reussite.core.models import User
+from reussite.core.stockage import stockage_protege
 
 from ..models import (
     Addendum,
@@ -224,7 +225,8 @@ def document_deposer(*, parcours: Parcours, auteur: User, titre: str, fichier) -
     document = Document(parcours=actuel, titre=titre, depose_par=auteur, type_mime=mime)
     document._fichier_mime = mime
     document.fichier = fichier
-    _sauver(document)
+    with stockage_protege(champ="fichier"):
+        _sauver(document)
     _noter_activite(actuel)
     return document
 

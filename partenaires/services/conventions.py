@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reussite.core.fichiers import TAILLE_MAX, type_document
+from reussite.core.stockage import stockage_protege
 
 from ..models import Convention, Engagement, PartieConvention, Structure
 
@@ -117,7 +118,8 @@ def convention_deposer_document(*, convention: Convention, document) -> Conventi
     valider_document_pdf(document)
     convention._fichier_mime = "application/pdf"
     convention.document = document
-    convention.save(update_fields=["document", "modifie_le"])
+    with stockage_protege(champ="document"):
+        convention.save(update_fields=["document", "modifie_le"])
     return convention
 
 

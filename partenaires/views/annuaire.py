@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reussite.core.forms import choix_soumis
+
 from ..filters import OffreFilter
 from ..forms.annuaire import AnnuaireFiltre, InvitationForm, OffreForm
 from ..selectors import (
@@ -170,7 +172,7 @@ def offre_creer_vue(request):
         raise Http404
     structure_choisie = None
     if request.method == "POST":
-        structure_choisie = structures.filter(pk=request.POST.get("structure") or None).first()
+        structure_choisie = choix_soumis(structures, request.POST.get("structure"))
     programmes = (
         structure_choisie.programmes.all()
         if structure_choisie

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
@@ -18,7 +19,8 @@ class DsfrMixin:
     Optional fields are marked, as the DSFR now recommends, instead of required ones.
     """
 
-    template_name = "dsfr/form_snippet.html"
+    # django-dsfr's fields, with the error summary at the top (components/resume_erreurs.html).
+    template_name = "components/formulaire.html"
     bound_field_class = DsfrBoundField
 
     def __init__(self, *args, **kwargs):
@@ -87,3 +89,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def choix_soumis(queryset, valeur):
+    """The row of `queryset` that a submitted value designates, or None.
+
+    For choices that depend on another field of the same form (the programme's professionals,
+    the structure's programmes): the value is validated exactly as a ModelChoiceField does, so
+    that a value that is not an id (« abc », a NUL-free garbage string, a list) gives None and
+    then a form error, never a raw value reaching a filter (ValueError, a 500).
+    """
+    try:
+        return forms.ModelChoiceField(queryset=queryset, required=False).clean(valeur)
+    except ValidationError:
+        return None

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .deux_facteurs import avec_suivante, marquer_verifie, url_suivante
-from .forms import FormulaireDsfr
+from .forms import FormulaireDsfr, choix_soumis
 
 NOMBRE_CODES_SECOURS = 10
 SESSION_CODES = "reussite_codes_secours"
@@ -161,10 +161,11 @@ def session_terminer(request):
     from .models import SessionUtilisateur
     from .sessions import sessions_terminer
 
-    ligne = (
-        SessionUtilisateur.objects.filter(user=request.user, pk=request.POST.get("session") or 0)
-        .exclude(session_key=request.session.session_key)
-        .first()
+    ligne = choix_soumis(
+        SessionUtilisateur.objects.filter(user=request.user).exclude(
+            session_key=request.session.session_key
+        ),
+        request.POST.get("session"),
     )
     if ligne is None:
         from django.http import Http404

@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "reussite.core.sessions.DureeSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL in any GET/POST value: the 400 page (with the headers above) before any view or
+    # later middleware reads it (PostgreSQL refuses NUL in a text literal).
+    "reussite.core.saisie.RefusOctetNulMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the login check: an authenticated session without a second factor reaches only

@@ -4,6 +4,7 @@ They go through the services, as the application does, so that permission rows a
 exactly as in production.
 """
 
+import io
 import struct
 import zlib
 from dataclasses import dataclass
@@ -74,10 +75,20 @@ def png(taille: int | None = None) -> bytes:
     return contenu + chunk(b"IEND", b"")
 
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _pdf() -> bytes:
+    """A real one-page PDF (uploads are parsed: a PDF must open with pypdf)."""
+    from pypdf import PdfWriter
+
+    ecrivain = PdfWriter()
+    ecrivain.add_blank_page(width=595, height=842)
+    tampon = io.BytesIO()
+    ecrivain.write(tampon)
+    return tampon.getvalue()
+
+
+PDF = _pdf()
+# Starts like a PDF, is HTML: accepted by a first-bytes check alone (issue 15, point 10).
+POLYGLOTTE = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n"
 
 
 def fichier_png(nom: str = "consentement.png") -> SimpleUploadedFile:
