@@ -26,6 +26,7 @@ __all__ = [
     "programmes_de_gestion",
     "programmes_statistiques",
     "role_sur_programme",
+    "titulaires",
     "vue_plateforme",
 ]
 
@@ -85,6 +86,15 @@ def programmes_statistiques(user):
 def a_un_role(user, roles, programme_id: int) -> bool:
     """Whether `user` holds one of `roles` on the programme `programme_id`."""
     return programmes_avec_roles(user, roles).filter(pk=programme_id).exists()
+
+
+def titulaires(programme_ids, role) -> set[tuple[int, int]]:
+    """(programme id, user id) of who holds `role` on those programmes (reminder recipients)."""
+    return set(
+        ProgrammeUserObjectPermission.objects.filter(
+            content_object_id__in=programme_ids, permission__codename=Role(role).value
+        ).values_list("content_object_id", "user_id")
+    )
 
 
 def vue_plateforme(user) -> bool:
