@@ -1,42 +1,207 @@
-"""The one place that fetches a child's pathway for a user and decides whether they may see it.
+"""The one place that fetches a child's data for a user and decides whether they may see it.
 
-Every call is traced in the access journal, allowed or denied (DOMAIN.md, rule 3).
+Each helper takes a named capability (`Capacite`), fetches the pathway (and the sub-object asked
+for, through that pathway, so that a foreign id answers 404), authorises once, traces once in
+the access trail (allowed or denied, DOMAIN.md rule 3) and returns the object with the user's
+rights on it (`.droits`, a `DroitsParcours`). When the user may not, it raises `Http404`,
+exactly like an object that does not exist, so that nothing leaks about other programmes'
+children.
+
+Lists never come here: they start from `Parcours.objects.visibles_par(user)` (querysets.py).
+The rows that decide who reads and who writes are derived in `permissions.py`; the programme
+roles are answered by `reussite.core.roles`. Guardian's `has_perm` answers the same thing
+(`reussite.core.backends.ObjectPermissionBackend`).
 """
 
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from partenaires.models import Partenariat, Professionnel
 from reussite.core.journal import journaliser, methode_requete
-from reussite.core.models import Evenement
+from reussite.core.models import Evenement, Programme, Role
+from reussite.core.roles import GESTION, programmes_coordonnes, role_sur_programme
 
-from .models import Parcours
+from .models import (
+    Action,
+    Addendum,
+    Consentement,
+    Document,
+    Examen,
+    Intervenant,
+    Note,
+    Objectif,
+    Parcours,
+    ReunionEPS,
+    Rupture,
+)
+from .querysets import _permission_parcours
 
-LECTURE = "view"
-ECRITURE = "change"
+
+class Capacite(enum.StrEnum):
+    """What a page wants to do with a pathway; each one is a rule of `DroitsParcours.peut`."""
+
+    # Read the pathway: its coordinators, and whom its derived rows grant (valid consent...).
+    LECTURE = "lecture"
+    # The change permission (référent, coordination), whatever the pathway's status.
+    ECRITURE = "ecriture"
+    # Write on an open pathway: objectives, actions, unmet needs (`droits.modifier`).
+    MODIFICATION = "modification"
+    # Write a journal note: everyone who reads an open pathway.
+    NOTE = "note"
+    # The pathway's team (référent and coordination) reads the family, consents and their
+    # scans, ruptures, documents, the information préoccupante record, the printable fiche.
+    EQUIPE = "equipe"
+    # The team writes on an open pathway: ruptures, documents, information préoccupante.
+    EQUIPE_ECRITURE = "equipe_ecriture"
+    # Prepare the consent form to have signed: the team, with the change permission.
+    CONSENTEMENT = "consentement"
+    # The programme's coordinators and administrators: data-protection pages.
+    COORDINATION = "coordination"
+    # Sub-object rules, for the helper named after the sub-object:
+    # `action_pour`: the team edits an action, its deliverer records its progress.
+    SUIVI_ACTION = "suivi_action"
+    # `note_pour`: the author corrects their note; the author or the team completes it.
+    CORRIGER_NOTE = "corriger_note"
+    COMPLETER_NOTE = "completer_note"
 
 
-def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None, exiger=None) -> Parcours:
-    """Return the pathway `pk` if `user` holds `perm` on it; otherwise 404, exactly like a
-    pathway that does not exist, so that nothing leaks about other programmes' children.
+# Kept for the callers that read as "perm=LECTURE / ECRITURE".
+LECTURE = Capacite.LECTURE
+ECRITURE = Capacite.ECRITURE
 
-    `exiger(parcours)`, when given, is a further condition of the page (team only, a
-    sub-object that must belong to this pathway): when it fails the access is refused and
-    traced as refused, like any other.
+# Fetched through `modifiables_par` (the change permission), the others through `visibles_par`.
+_PAR_ECRITURE = {Capacite.ECRITURE, Capacite.MODIFICATION, Capacite.CONSENTEMENT}
+# Traced as a change when the request writes (opening an edit form is a read).
+_ECRIVENT = _PAR_ECRITURE | {Capacite.SUIVI_ACTION}
+
+
+@dataclass(frozen=True)
+class DroitsParcours:
+    """What the current user may do on one pathway; reaches templates as flags.
+
+    - `equipe` (coordination or référent) reads the family, consents, siblings, ruptures,
+      documents, the information préoccupante record and notes restricted to them;
+    - `modifier` (change permission, open pathway) writes objectives, actions, ruptures,
+      documents;
+    - `ecrire_note`: everyone who may read an open pathway writes journal notes;
+    - `coordination`: coordinators and administrators of the programme.
     """
-    base = queryset if queryset is not None else Parcours.objects.all()
-    if perm == LECTURE:
-        base = base.visibles_par(user)
-    elif perm == ECRITURE:
-        base = base.modifiables_par(user)
-    else:
-        raise ValueError(f"Unknown permission {perm!r}")
+
+    coordinateur: bool
+    referent: bool
+    equipe: bool
+    modifier: bool
+    ecrire_note: bool = False
+    user_id: int | None = None
+    ecriture: bool = False
+    coordination: bool = False
+    ouvert: bool = True
+
+    def peut(self, capacite: Capacite) -> bool:
+        """Whether the capability holds on the pathway itself (sub-object rules aside)."""
+        return {
+            Capacite.LECTURE: True,
+            Capacite.ECRITURE: self.ecriture,
+            Capacite.MODIFICATION: self.modifier,
+            Capacite.NOTE: self.ecrire_note,
+            Capacite.EQUIPE: self.equipe,
+            Capacite.EQUIPE_ECRITURE: self.equipe and self.ouvert,
+            Capacite.CONSENTEMENT: self.ecriture and self.equipe,
+            Capacite.COORDINATION: self.coordination,
+            # Refined on the action by `peut_modifier_action`.
+            Capacite.SUIVI_ACTION: self.ecrire_note,
+            Capacite.CORRIGER_NOTE: self.ecrire_note,
+            Capacite.COMPLETER_NOTE: self.ecrire_note,
+        }[capacite]
+
+    def peut_modifier_action(self, action) -> bool:
+        """The team edits every action; the professional who delivers one records its progress."""
+        return self.modifier or (
+            self.ecrire_note
+            and action.professionnel_id is not None
+            and action.professionnel.user_id == self.user_id
+        )
+
+
+def _annoter(queryset, user):
+    """The facts `DroitsParcours` needs, read in the same query as the pathway."""
+    return queryset.annotate(
+        acces_coordonne=role_sur_programme(user, [Role.COORDINATEUR], "programme_id"),
+        acces_gestion=role_sur_programme(user, GESTION, "programme_id"),
+        acces_referent=Exists(
+            Professionnel.objects.filter(pk=OuterRef("referent_id"), user_id=user.pk)
+        ),
+        acces_change=_permission_parcours(user, "change_parcours"),
+    )
+
+
+def _droits(user, parcours: Parcours) -> DroitsParcours:
+    coordinateur = parcours.acces_coordonne
+    referent = parcours.acces_referent
+    ecriture = coordinateur or parcours.acces_change
+    return DroitsParcours(
+        coordinateur=coordinateur,
+        referent=referent,
+        equipe=coordinateur or referent,
+        modifier=parcours.est_ouvert and ecriture,
+        # Only ever built for a pathway the user may read (fetched through this module).
+        ecrire_note=parcours.est_ouvert,
+        user_id=user.pk,
+        ecriture=ecriture,
+        coordination=parcours.acces_gestion,
+        ouvert=parcours.est_ouvert,
+    )
+
+
+def droits_sur_parcours(user, parcours: Parcours) -> DroitsParcours:
+    """The user's rights on a pathway already fetched (through this module), in one query.
+    A pathway fetched here carries them already as `parcours.droits`."""
+    droits = getattr(parcours, "droits", None)
+    if droits is not None and droits.user_id == user.pk:
+        return droits
+    faits = _annoter(Parcours.objects.filter(pk=parcours.pk), user).get()
+    return _droits(user, faits)
+
+
+def _entier(valeur) -> int | None:
     try:
-        identifiant = int(pk)
-    except (ValueError, TypeError):
-        identifiant = None
-    parcours = base.filter(pk=identifiant).first() if identifiant is not None else None
-    if parcours is not None and exiger is not None and not exiger(parcours):
-        parcours = None
+        return int(valeur)
+    except (TypeError, ValueError):
+        return None
+
+
+def _acceder(
+    *,
+    user,
+    pk,
+    capacite: Capacite,
+    queryset=None,
+    sous_objet: Callable[[Parcours, DroitsParcours], object | None] | None = None,
+):
+    """Fetch the pathway `pk` for `capacite`, then the sub-object, and trace the answer once."""
+    capacite = Capacite(capacite)
+    base = queryset if queryset is not None else Parcours.objects.all()
+    base = base.modifiables_par(user) if capacite in _PAR_ECRITURE else base.visibles_par(user)
+    identifiant = _entier(pk)
+    parcours = (
+        _annoter(base, user).filter(pk=identifiant).first() if identifiant is not None else None
+    )
+    objet = None
+    if parcours is not None:
+        parcours.droits = _droits(user, parcours)
+        if not parcours.droits.peut(capacite):
+            parcours = None
+        elif sous_objet is not None:
+            objet = sous_objet(parcours, parcours.droits)
+            if objet is None:
+                parcours = None
+            else:
+                objet.droits = parcours.droits
     if parcours is None:
         journaliser(
             user=user,
@@ -48,11 +213,190 @@ def parcours_pour(*, user, pk, perm: str = LECTURE, queryset=None, exiger=None) 
         raise Http404(_("Parcours introuvable."))
     journaliser(
         user=user,
-        # Opening an edit form is a read; only what writes is traced as a change.
         evenement=Evenement.MODIFICATION
-        if perm == ECRITURE and methode_requete() not in {"GET", "HEAD"}
+        if capacite in _ECRIVENT and methode_requete() not in {"GET", "HEAD"}
         else Evenement.LECTURE,
         autorise=True,
         objet=parcours,
     )
+    return parcours, objet
+
+
+def _rattacher(objet, parcours):
+    """The sub-object's `parcours` is the pathway just authorised (no second fetch)."""
+    if objet is not None:
+        objet.parcours = parcours
+    return objet
+
+
+def parcours_pour(*, user, pk, capacite: Capacite = Capacite.LECTURE, queryset=None) -> Parcours:
+    """The pathway `pk` if `user` holds `capacite` on it (rights in `.droits`); otherwise 404."""
+    parcours, _objet = _acceder(user=user, pk=pk, capacite=capacite, queryset=queryset)
     return parcours
+
+
+def objectif_pour(*, user, pk, objectif_pk, capacite=Capacite.MODIFICATION) -> Objectif:
+    def trouver(parcours, droits):
+        return _rattacher(
+            Objectif.objects.filter(parcours=parcours, pk=_entier(objectif_pk)).first(), parcours
+        )
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
+
+
+def action_pour(*, user, pk, action_pk, capacite=Capacite.MODIFICATION) -> Action:
+    """`SUIVI_ACTION`: the team edits the action, the professional delivering it records its
+    progress (`action.droits.modifier` tells which)."""
+
+    def trouver(parcours, droits):
+        action = (
+            Action.objects.filter(parcours=parcours, pk=_entier(action_pk))
+            .select_related("collective", "professionnel")
+            .first()
+        )
+        if action is None:
+            return None
+        if capacite == Capacite.SUIVI_ACTION and not droits.peut_modifier_action(action):
+            return None
+        return _rattacher(action, parcours)
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
+
+
+def note_pour(*, user, pk, note_pk, capacite=Capacite.COMPLETER_NOTE) -> Note:
+    """A note the user may read on an open pathway: `CORRIGER_NOTE` only its author's,
+    `COMPLETER_NOTE` its author's or, for the référent and the coordination, anyone's."""
+
+    def trouver(parcours, droits):
+        note = (
+            Note.objects.filter(parcours=parcours, pk=_entier(note_pk))
+            .lisibles_par(user, equipe=droits.equipe)
+            .select_related("auteur")
+            .prefetch_related(
+                Prefetch("addenda", queryset=Addendum.objects.select_related("auteur"))
+            )
+            .first()
+        )
+        if note is None:
+            return None
+        est_auteur = note.auteur_id == user.pk
+        if capacite == Capacite.CORRIGER_NOTE and not est_auteur:
+            return None
+        if capacite == Capacite.COMPLETER_NOTE and not (est_auteur or droits.equipe):
+            return None
+        return _rattacher(note, parcours)
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
+
+
+def rupture_pour(*, user, pk, rupture_pk, capacite=Capacite.EQUIPE_ECRITURE) -> Rupture:
+    def trouver(parcours, droits):
+        return _rattacher(
+            Rupture.objects.filter(parcours=parcours, pk=_entier(rupture_pk)).first(), parcours
+        )
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
+
+
+def document_pour(*, user, pk, document_pk, capacite=Capacite.EQUIPE, queryset=None) -> Document:
+    """Reading (`EQUIPE`) needs the file (an anonymised pathway's documents keep their row,
+    not their file); writing (`EQUIPE_ECRITURE`, archiving) needs a document not archived."""
+
+    def trouver(parcours, droits):
+        documents = Document.objects.filter(parcours=parcours, pk=_entier(document_pk))
+        if capacite == Capacite.EQUIPE:
+            documents = documents.exclude(fichier="")
+        else:
+            documents = documents.filter(archive_le__isnull=True)
+        return _rattacher(documents.first(), parcours)
+
+    return _acceder(user=user, pk=pk, capacite=capacite, queryset=queryset, sous_objet=trouver)[1]
+
+
+def consentement_pour(
+    *, user, pk, consentement_pk, capacite=Capacite.EQUIPE, queryset=None
+) -> Consentement:
+    """Reading (`EQUIPE`: the coordination and the référent) is reading its scan, so it needs
+    one; `ECRITURE` (withdraw, renew) any consent of the pathway. Taken from the pathway's
+    prefetched consents when the queryset has them (`parcours_detail_queryset`)."""
+    identifiant = _entier(consentement_pk)
+
+    def trouver(parcours, droits):
+        consentement = next((c for c in parcours.consentements.all() if c.pk == identifiant), None)
+        if consentement is None or (capacite == Capacite.EQUIPE and not consentement.fichier):
+            return None
+        return _rattacher(consentement, parcours)
+
+    return _acceder(user=user, pk=pk, capacite=capacite, queryset=queryset, sous_objet=trouver)[1]
+
+
+def intervenant_pour(
+    *, user, pk, intervenant_pk, capacite=Capacite.ECRITURE, queryset=None
+) -> Intervenant:
+    """An active intervenant of the pathway."""
+    identifiant = _entier(intervenant_pk)
+
+    def trouver(parcours, droits):
+        intervenant = next(
+            (i for i in parcours.intervenants.all() if i.pk == identifiant and i.actif), None
+        )
+        return _rattacher(intervenant, parcours)
+
+    return _acceder(user=user, pk=pk, capacite=capacite, queryset=queryset, sous_objet=trouver)[1]
+
+
+# --- EPS meetings ---------------------------------------------------------------------------
+
+
+def programmes_equipe_pre(user):
+    """Programmes whose PRE team the user belongs to: coordinators, and active professionals
+    of the structure porteuse (DOMAIN.md, rule 1). They plan EPS meetings."""
+    if not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    porteuses = Partenariat.objects.filter(
+        est_porteuse=True,
+        structure__professionnels__user=user,
+        structure__professionnels__actif=True,
+    ).values("programme_id")
+    return Programme.objects.filter(
+        Q(pk__in=programmes_coordonnes(user).values("pk")) | Q(pk__in=porteuses)
+    )
+
+
+def reunions_pour(user):
+    """Meetings the user may open: their programme's PRE team, and who is invited; each
+    annotated `equipe` (the PRE team plans, adds, records attendance and decisions)."""
+    from .models import InvitationEPS
+
+    invite = InvitationEPS.objects.filter(reunion=OuterRef("pk"), professionnel__user=user)
+    equipe = Exists(programmes_equipe_pre(user).filter(pk=OuterRef("programme_id")))
+    return (
+        ReunionEPS.objects.annotate(equipe=equipe)
+        .filter(Q(equipe=True) | Q(Exists(invite)))
+        .select_related("programme")
+    )
+
+
+def reunion_pour(*, user, pk, capacite: Capacite = Capacite.LECTURE) -> ReunionEPS:
+    """The meeting `pk` if the user may open it: `LECTURE` for its programme's PRE team and
+    the professionals invited to it, `EQUIPE` for the PRE team only (`reunion.equipe` tells
+    which). A meeting names pathways only to who may see them (`ordre_du_jour`), so opening
+    one is not traced; each pathway on it is, through `examen_pour`."""
+    reunions = reunions_pour(user)
+    if Capacite(capacite) == Capacite.EQUIPE:
+        reunions = reunions.filter(equipe=True)
+    reunion = reunions.filter(pk=_entier(pk)).first()
+    if reunion is None:
+        raise Http404(_("Réunion introuvable."))
+    return reunion
+
+
+def examen_pour(*, user, reunion: ReunionEPS, examen_pk, capacite=Capacite.ECRITURE) -> Examen:
+    """An examination on the agenda of `reunion` (fetched by `reunion_pour`), if the user holds
+    `capacite` on its pathway; `examen.parcours` is that pathway, authorised and traced."""
+    examen = Examen.objects.filter(reunion=reunion, pk=_entier(examen_pk)).first()
+    if examen is None:
+        raise Http404(_("Examen introuvable."))
+    examen.reunion = reunion
+    examen.parcours = parcours_pour(user=user, pk=examen.parcours_id, capacite=capacite)
+    return examen

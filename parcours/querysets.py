@@ -3,16 +3,14 @@ from datetime import date
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from reussite.core.models import ProgrammeUserObjectPermission, Role
+from reussite.core.models import Role
+from reussite.core.roles import ids_programmes_avec_roles, role_sur_programme
 
 
-def _coordonne(user, programme_ref: str) -> Exists:
-    return Exists(
-        ProgrammeUserObjectPermission.objects.filter(
-            content_object=OuterRef(programme_ref),
-            user=user,
-            permission__codename=Role.COORDINATEUR.value,
-        )
+def _equipe(user) -> Q:
+    """The pathway's team: the coordination of its programme, or its (active) référent."""
+    return Q(role_sur_programme(user, [Role.COORDINATEUR], "programme_id")) | Q(
+        referent__user=user, referent__actif=True
     )
 
 
@@ -40,6 +38,17 @@ class ParcoursQuerySet(models.QuerySet):
     def modifiables_par(self, user):
         return self._accessibles(user, "change_parcours")
 
+    # The object permissions a pathway carries, and who holds them: guardian's `has_perm`
+    # answers through these (reussite.core.backends), so it never grants what
+    # `visibles_par` refuses (an expired row, a role without a row).
+    def codenames_permission(self) -> tuple[str, ...]:
+        return ("view_parcours", "change_parcours")
+
+    def avec_permission(self, user, codename: str):
+        if codename not in self.codenames_permission():
+            return self.none()
+        return self._accessibles(user, codename)
+
     def _accessibles(self, user, codename: str):
         """Pathways of the programmes the user coordinates, plus those their derived rows grant.
 
@@ -51,9 +60,7 @@ class ParcoursQuerySet(models.QuerySet):
             return self.none()
         from .models import Parcours, ParcoursUserObjectPermission
 
-        programmes = ProgrammeUserObjectPermission.objects.filter(
-            user=user, permission__codename=Role.COORDINATEUR.value
-        ).values("content_object_id")
+        programmes = ids_programmes_avec_roles(user, [Role.COORDINATEUR])
         par_role = Parcours.objects.filter(programme_id__in=programmes).values("pk")
         par_affectation = ParcoursUserObjectPermission.objects.filter(
             Q(expire_le__isnull=True) | Q(expire_le__gt=date.today()),
@@ -71,7 +78,30 @@ class ParcoursQuerySet(models.QuerySet):
     def coordonnes_par(self, user):
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(_coordonne(user, "programme_id"))
+        return self.filter(role_sur_programme(user, [Role.COORDINATEUR], "programme_id"))
+
+    def equipe_de(self, user):
+        """Pathways the user sees as their team: those of the programmes they coordinate and
+        those they refer — always within `visibles_par`."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.visibles_par(user).filter(_equipe(user))
+
+    def annoter_equipe(self, user, nom: str = "equipe"):
+        """Annotate `nom`: whether the user is the row's team (`equipe_de`'s condition)."""
+        from django.db.models import BooleanField, Case, Value, When
+
+        if not user.is_authenticated:
+            return self.annotate(**{nom: Value(False, output_field=BooleanField())})
+        return self.annotate(
+            **{
+                nom: Case(
+                    When(_equipe(user), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            }
+        )
 
     def ouverts(self):
         return self.exclude(statut="sorti")

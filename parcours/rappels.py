@@ -103,13 +103,9 @@ def _destinataires_valables(rappels, parcours_valables: dict[int, Parcours], coo
 
 
 def _coordination(programmes: set[int]) -> set[tuple[int, int]]:
-    from reussite.core.models import ProgrammeUserObjectPermission
+    from reussite.core.roles import titulaires
 
-    return set(
-        ProgrammeUserObjectPermission.objects.filter(
-            content_object_id__in=programmes, permission__codename=COORDINATION
-        ).values_list("content_object_id", "user_id")
-    )
+    return titulaires(programmes, Role.COORDINATEUR)
 
 
 def _revues_valables(rappels: list[Rappel], le: date, *, depassee: bool) -> set[int]:

@@ -102,11 +102,11 @@ def tableau_conventions(user, parametres) -> Tableau:
     from .forms_conventions import FiltreConventionsForm
     from .lectures_conventions import (
         conventions_filtrees,
-        programmes_lisibles,
+        programmes_des_conventions,
         structures_filtrables,
     )
 
-    if not programmes_lisibles(user).exists():
+    if not programmes_des_conventions(user).exists():
         raise Http404
     filtre = FiltreConventionsForm(parametres or None, structures=structures_filtrables(user))
     criteres = filtre.cleaned_data if filtre.is_valid() else {}

@@ -5,46 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.http import Http404
 
-from reussite.core.models import Programme, Role
-
+from .access import peut_voir_conventions, programmes_des_conventions
 from .hooks import demander
 from .models import Convention, Engagement, NatureEngagement, PartieConvention, Structure
 
 JOURS_ALERTE = 90
-
-
-def programmes_administres(user):
-    return Programme.objects.avec_role(user, Role.ADMINISTRATEUR)
-
-
-def programmes_lisibles(user):
-    """Administrators and coordinators of a programme may read its conventions."""
-    return Programme.objects.avec_role(user, Role.ADMINISTRATEUR) | Programme.objects.avec_role(
-        user, Role.COORDINATEUR
-    )
-
-
-def peut_voir_conventions(user) -> bool:
-    return programmes_lisibles(user).exists()
-
-
-def convention_pour(user, pk, *, ecriture: bool = False) -> Convention:
-    """The convention if `user` may read it (or edit it); 404 otherwise, as if it did not exist."""
-    programmes = programmes_administres(user) if ecriture else programmes_lisibles(user)
-    convention = (
-        Convention.objects.select_related("programme", "renouvelle", "renouvelee_par")
-        .filter(pk=pk, programme__in=programmes)
-        .first()
-    )
-    if convention is None:
-        raise Http404
-    return convention
-
-
-def peut_administrer(user, convention: Convention) -> bool:
-    return programmes_administres(user).filter(pk=convention.programme_id).exists()
 
 
 def conventions_filtrees(user, *, statut="", structure=None, fin_proche=False, aujourdhui=None):
@@ -52,7 +18,7 @@ def conventions_filtrees(user, *, statut="", structure=None, fin_proche=False, a
     aujourdhui = aujourdhui or date.today()
     limite = aujourdhui + timedelta(days=JOURS_ALERTE)
     conventions = (
-        Convention.objects.filter(programme__in=programmes_lisibles(user))
+        Convention.objects.filter(programme__in=programmes_des_conventions(user))
         .select_related("programme")
         .prefetch_related(
             Prefetch("parties", queryset=PartieConvention.objects.select_related("structure"))
@@ -73,7 +39,7 @@ def conventions_filtrees(user, *, statut="", structure=None, fin_proche=False, a
 def structures_filtrables(user):
     """The structures the conventions filter offers: those of the user's programmes."""
     return (
-        Structure.objects.filter(programmes__in=programmes_lisibles(user))
+        Structure.objects.filter(programmes__in=programmes_des_conventions(user))
         .distinct()
         .order_by("nom")
     )

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reussite.core.models import ProgrammeUserObjectPermission, Rappel, Role
+from reussite.core.models import Rappel, Role
 from reussite.core.rappels import Genre, Rendu, enregistrer
+from reussite.core.roles import titulaires
 
 from .models import Convention, StatutConvention
 
@@ -68,12 +69,7 @@ def _conventions_bientot_finies(le: date):
 
 def _conventions_valables(rappels: list[Rappel], le: date) -> set[int]:
     conventions = _a_traiter().filter(pk__in={r.object_id for r in rappels}).in_bulk()
-    administration = set(
-        ProgrammeUserObjectPermission.objects.filter(
-            content_object_id__in={c.programme_id for c in conventions.values()},
-            permission__codename=ADMINISTRATION,
-        ).values_list("content_object_id", "user_id")
-    )
+    administration = titulaires({c.programme_id for c in conventions.values()}, Role.ADMINISTRATEUR)
     return {
         r.pk
         for r in rappels

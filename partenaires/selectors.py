@@ -3,16 +3,14 @@ the offer catalogue. Every queryset starts from the user's programmes (ARCHITECT
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from reussite.core.models import Programme, Role
+from reussite.core.models import Programme
+from reussite.core.roles import programmes_de_gestion
 
 from .hooks import demander
 from .models import Offre, Partenariat, Professionnel, SignatureCharte, Structure
 
 __all__ = [
-    "offre_modifiable_par",
     "offres_catalogue",
-    "programmes_administres",
-    "programmes_de_gestion",
     "programmes_du_reseau",
     "structures_annuaire",
     "structures_modifiables",
@@ -23,34 +21,11 @@ def _actif(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def programmes_administres(user):
-    """Programmes the user administers (staff: every programme)."""
-    if not _actif(user):
-        return Programme.objects.none()
-    if user.is_staff:
-        return Programme.objects.all()
-    return Programme.objects.avec_role(user, Role.ADMINISTRATEUR)
-
-
-def programmes_de_gestion(user):
-    """Programmes the user coordinates or administers."""
-    if not _actif(user):
-        return Programme.objects.none()
-    if user.is_staff:
-        return Programme.objects.all()
-    return Programme.objects.filter(
-        Q(pk__in=Programme.objects.avec_role(user, Role.COORDINATEUR).values("pk"))
-        | Q(pk__in=Programme.objects.avec_role(user, Role.ADMINISTRATEUR).values("pk"))
-    )
-
-
 def programmes_du_reseau(user):
     """Programmes whose network the user belongs to: those they coordinate or administer, and
     those their active structures work with."""
     if not _actif(user):
         return Programme.objects.none()
-    if user.is_staff:
-        return Programme.objects.all()
     via_structure = Partenariat.objects.filter(
         structure__professionnels__user=user, structure__professionnels__actif=True
     ).values("programme_id")
@@ -111,18 +86,3 @@ def offres_catalogue(user):
         .prefetch_related("programmes")
     )
     return demander("offres_avec_utilisation", offres)
-
-
-def offre_modifiable_par(user, offre: Offre) -> bool:
-    """A professional of the offer's structure edits it; a programme's coordinators and
-    administrators edit it only when it is published to their programme alone."""
-    if not _actif(user):
-        return False
-    if user.is_staff:
-        return True
-    if Professionnel.objects.filter(
-        user=user, structure_id=offre.structure_id, actif=True
-    ).exists():
-        return True
-    publiees = list(offre.programmes.all())
-    return len(publiees) == 1 and programmes_de_gestion(user).filter(pk=publiees[0].pk).exists()

@@ -8,7 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reussite.core.roles import programmes_administres
+
 from . import services
+from .access import Capacite, convention_pour, peut_creer_convention, peut_voir_conventions
 from .forms_conventions import (
     ConventionForm,
     DocumentForm,
@@ -23,11 +26,7 @@ from .forms_conventions import (
 )
 from .lectures_conventions import (
     CLE_SESSION,
-    convention_pour,
     conventions_liste,
-    peut_administrer,
-    programmes_administres,
-    programmes_lisibles,
     structures_du_programme,
     structures_filtrables,
     totaux_convention,
@@ -45,7 +44,7 @@ def _erreurs(form, erreur: ValidationError):
 
 @login_required
 def convention_liste(request):
-    if not programmes_lisibles(request.user).exists():
+    if not peut_voir_conventions(request.user):
         request.session[CLE_SESSION] = False
         raise Http404
     request.session[CLE_SESSION] = True
@@ -65,7 +64,7 @@ def convention_liste(request):
         {
             "conventions": conventions,
             "filtre": filtre,
-            "peut_creer": programmes_administres(request.user).exists(),
+            "peut_creer": peut_creer_convention(request.user),
             "parametres": request.GET.urlencode(),
         },
     )
@@ -99,7 +98,7 @@ def convention_creer(request):
 
 @login_required
 def convention_modifier(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = ConventionForm(request.POST or None, instance=convention)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +116,7 @@ def convention_modifier(request, pk):
 
 
 def _detail(request, convention, statut=200, **formulaires):
-    administrer = peut_administrer(request.user, convention)
+    administrer = convention.peut_administrer
     totaux = totaux_convention(convention)
     contexte = {
         "convention": convention,
@@ -163,7 +162,7 @@ def _detail(request, convention, statut=200, **formulaires):
 
 @login_required
 def convention_detail(request, pk):
-    return _detail(request, convention_pour(request.user, pk))
+    return _detail(request, convention_pour(user=request.user, pk=pk))
 
 
 def _executer(request, convention, action, form=None, nom=None, succes="", **extra):
@@ -182,7 +181,7 @@ def _executer(request, convention, action, form=None, nom=None, succes="", **ext
 @login_required
 @require_POST
 def convention_partie_ajouter(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = PartieForm(
         request.POST, structures=structures_du_programme(convention.programme), prefix="partie"
     )
@@ -211,7 +210,7 @@ def _partie(convention, partie_pk):
 @login_required
 @require_POST
 def convention_partie_modifier(request, pk, partie_pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     partie = _partie(convention, partie_pk)
     form = SignataireForm(request.POST, instance=partie, prefix=f"s{partie.pk}")
     if not form.is_valid():
@@ -230,7 +229,7 @@ def convention_partie_modifier(request, pk, partie_pk):
 @login_required
 @require_POST
 def convention_partie_retirer(request, pk, partie_pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     partie = _partie(convention, partie_pk)
     return _executer(
         request,
@@ -243,7 +242,7 @@ def convention_partie_retirer(request, pk, partie_pk):
 @login_required
 @require_POST
 def convention_engagement_ajouter(request, pk, partie_pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     partie = _partie(convention, partie_pk)
     form = EngagementForm(request.POST, prefix=f"e{partie.pk}")
     if not form.is_valid():
@@ -262,7 +261,7 @@ def convention_engagement_ajouter(request, pk, partie_pk):
 @login_required
 @require_POST
 def convention_engagement_retirer(request, pk, engagement_pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     engagement = (
         Engagement.objects.filter(pk=engagement_pk, partie__convention=convention)
         .select_related("partie")
@@ -282,7 +281,7 @@ def convention_engagement_retirer(request, pk, engagement_pk):
 @login_required
 @require_POST
 def convention_document_deposer(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, convention, 400, form_document=form)
@@ -300,7 +299,7 @@ def convention_document_deposer(request, pk):
 
 @login_required
 def convention_document(request, pk):
-    convention = convention_pour(request.user, pk)
+    convention = convention_pour(user=request.user, pk=pk)
     if not convention.document:
         raise Http404
     reponse = FileResponse(
@@ -316,7 +315,7 @@ def convention_document(request, pk):
 @login_required
 @require_POST
 def convention_signer(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = SignatureForm(request.POST)
     if not form.is_valid():
         return _detail(request, convention, 400, form_signature=form)
@@ -335,7 +334,7 @@ def convention_signer(request, pk):
 @login_required
 @require_POST
 def convention_mettre_en_vigueur(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     return _executer(
         request,
         convention,
@@ -347,7 +346,7 @@ def convention_mettre_en_vigueur(request, pk):
 @login_required
 @require_POST
 def convention_expirer(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     return _executer(
         request,
         convention,
@@ -359,7 +358,7 @@ def convention_expirer(request, pk):
 @login_required
 @require_POST
 def convention_resilier(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = ResiliationForm(request.POST)
     if not form.is_valid():
         return _detail(request, convention, 400, form_resiliation=form)
@@ -380,7 +379,7 @@ def convention_resilier(request, pk):
 @login_required
 @require_POST
 def convention_renouveler(request, pk):
-    convention = convention_pour(request.user, pk, ecriture=True)
+    convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = RenouvellementForm(request.POST)
     form.is_valid()
     try:

@@ -589,5 +589,6 @@ def test_detail_nombre_de_requetes_constant(client, monde, django_assert_num_que
         services.engagement_ajouter(partie=partie, annee=2025, nature="financier", quantite=D("1"))
         action(monde, c, partie.structure, date(2025, 4, 1), D("1"))
     connecter(client, monde.admin)
-    with django_assert_num_queries(14):
+    # 13: whether the user administers it comes with the convention (partenaires.access).
+    with django_assert_num_queries(13):
         client.get(reverse("partenaires:convention_detail", args=[c.pk]))

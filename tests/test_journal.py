@@ -187,7 +187,7 @@ def test_le_refus_est_enregistre_hors_de_la_transaction_annulee(client):
     intrus = pre(nom="PRE B").coordinateur
 
     with pytest.raises(Http404), transaction.atomic():
-        parcours_pour(user=intrus, pk=p.pk, perm=LECTURE)
+        parcours_pour(user=intrus, pk=p.pk, capacite=LECTURE)
     # Read through the *default* connection: the entry was committed on its own.
     assert JournalAcces.objects.filter(user_id=intrus.pk, object_id=p.pk, autorise=False).exists()
 

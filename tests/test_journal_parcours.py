@@ -150,9 +150,7 @@ def test_apres_24_heures_la_note_ne_se_modifie_plus_mais_accepte_un_addendum(mon
             visibilite=Visibilite.EQUIPE,
             version=note.version,
         )
-    addendum = addendum_ajouter(
-        note=note, auteur=monde.auteur.user, texte="Précision", equipe=False
-    )
+    addendum = addendum_ajouter(note=note, auteur=monde.auteur.user, texte="Précision")
     note.refresh_from_db()
     assert note.texte == "Texte equipe"
     assert addendum.cree_le > note.cree_le
@@ -169,11 +167,13 @@ def test_personne_d_autre_que_l_auteur_ne_modifie_une_note(monde):
 
 
 def test_l_equipe_complete_une_note_un_autre_partenaire_non(monde):
+    """The service asks the access module who the team is: no verdict passed by the caller."""
     note = _note(monde, Visibilite.EQUIPE)
-    addendum_ajouter(note=note, auteur=monde.referent.user, texte="Du référent", equipe=True)
+    addendum_ajouter(note=note, auteur=monde.referent.user, texte="Du référent")
+    addendum_ajouter(note=note, auteur=monde.a.coordinateur, texte="De la coordination")
     with pytest.raises(ValidationError):
-        addendum_ajouter(note=note, auteur=monde.intervenant.user, texte="Non", equipe=False)
-    assert Addendum.objects.count() == 1
+        addendum_ajouter(note=note, auteur=monde.intervenant.user, texte="Non")
+    assert Addendum.objects.count() == 2
 
 
 def test_deux_modifications_concurrentes_d_une_note_ne_s_ecrasent_pas(monde):
@@ -253,9 +253,7 @@ def _user(monde, qui) -> User:
 @pytest.mark.parametrize("qui", list(LECTURES))
 def test_matrice_de_visibilite_des_notes(client, monde, qui, visibilite):
     note = _note(monde, visibilite, texte=f"Secret-{visibilite}-lisible")
-    addendum_ajouter(
-        note=note, auteur=monde.auteur.user, texte=f"Addendum-{visibilite}", equipe=False
-    )
+    addendum_ajouter(note=note, auteur=monde.auteur.user, texte=f"Addendum-{visibilite}")
     user = _user(monde, qui)
     connecter(client, user)
 
@@ -534,7 +532,8 @@ def test_la_chronologie_coute_le_meme_nombre_de_requetes(
 
 
 # Fixed whatever the number of events (see test_parcours_views.REQUETES for the page's base).
-REQUETES_CHRONOLOGIE = 28  # + the unmet needs of the pathway (offres)
+# 27 since the user's rights come with the pathway's own query (parcours.access).
+REQUETES_CHRONOLOGIE = 27  # + the unmet needs of the pathway (offres)
 
 
 def test_la_chronologie_se_filtre_par_type_et_montre_l_a_venir(client, monde):
@@ -585,7 +584,14 @@ def test_un_partenaire_ne_peut_pas_filtrer_sur_les_types_de_l_equipe(client, mon
 def _calme(monde, **kwargs) -> Parcours:
     if not kwargs.get("sorti"):
         kwargs.setdefault("statut", Statut.EN_COURS)
-    parcours = ParcoursFactory(programme=monde.a.programme, referent=monde.referent, **kwargs)
+    parcours = ParcoursFactory(programme=monde.a.programme, **kwargs)
+    # The référent may open it: a consent names their structure (ParcoursFactory alone would
+    # name a référent with no right on the pathway).
+    consentement(parcours, structures=[monde.referent.structure], auteur=monde.a.coordinateur)
+    if not kwargs.get("sorti"):
+        nommer_referent(parcours, monde.referent, auteur=monde.a.coordinateur)
+    else:
+        Parcours.objects.filter(pk=parcours.pk).update(referent=monde.referent)
     Parcours.objects.filter(pk=parcours.pk).update(
         derniere_activite=timezone.now()
         - timedelta(days=monde.a.programme.delai_inactivite_jours + 1)
@@ -649,6 +655,24 @@ def test_a_risque_ne_montre_que_les_parcours_coordonnes_ou_suivis(client, monde)
         reponse = client.get(reverse("parcours:a_risque"))
         assert reponse.status_code == 200
         assert {p.pk for p in reponse.context["lignes"]} == attendus
+
+
+def test_a_risque_ne_montre_pas_un_parcours_que_le_referent_ne_peut_pas_ouvrir(client, monde):
+    """A référent named without the right to open the pathway (a partner with no consent
+    naming their structure) does not see it at risk either: the list is `visibles_par`."""
+    cache = ParcoursFactory(
+        programme=monde.a.programme, statut=Statut.EN_COURS, referent=monde.referent
+    )
+    Parcours.objects.filter(pk=cache.pk).update(
+        derniere_activite=timezone.now() - timedelta(days=400)
+    )
+    assert not Parcours.objects.visibles_par(monde.referent.user).filter(pk=cache.pk).exists()
+    connecter(client, monde.referent.user)
+    reponse = client.get(reverse("parcours:a_risque"))
+    assert cache.pk not in {p.pk for p in reponse.context["lignes"]}
+    connecter(client, monde.a.coordinateur)
+    reponse = client.get(reverse("parcours:a_risque"))
+    assert cache.pk in {p.pk for p in reponse.context["lignes"]}
 
 
 REQUETES_A_RISQUE = 9

@@ -15,8 +15,8 @@ from django.urls import reverse
 from parcours.models import Action, BesoinNonCouvert, StatutBesoin
 from parcours.selectors import carte_competences
 from parcours.services import besoin_clore, besoin_enregistrer
+from partenaires.access import offre_modifiable_par
 from partenaires.models import Domaine, Offre, Professionnel, TypeService
-from partenaires.selectors import offre_modifiable_par
 from partenaires.services import (
     OffreModifieeAilleurs,
     offre_creer,

@@ -1153,7 +1153,8 @@ REQUETES = {
     # records, documents (objectives, actions and the actions ending soon come from the lists
     # above)
     # --- offres: + the unmet needs
-    "parcours:detail": 30,
+    # (29 since the user's rights on it come with the pathway's own query: parcours.access)
+    "parcours:detail": 29,
 }
 # The access trail's own connection: the detail page writes this read's entry and lists "who
 # consulted this file"; lists and the dashboard write nothing.

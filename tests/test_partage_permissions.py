@@ -286,7 +286,7 @@ def test_retrait_du_consentement_retire_l_acces_immediatement(a, p, structure):
         assert not modifie(pro.user, p)
         assert lignes_de(pro.user) == 0
         with pytest.raises(Http404):
-            parcours_pour(user=pro.user, pk=p.pk, perm=LECTURE)
+            parcours_pour(user=pro.user, pk=p.pk, capacite=LECTURE)
     # The PRE team does not depend on the consent.
     assert voit(equipe.user, p)
     assert voit(a.coordinateur, p)
@@ -346,7 +346,7 @@ def test_l_expiration_prend_effet_a_sa_date_sans_rien_enregistrer(a, p, structur
     assert not modifie(referent.user, p)
     assert not Parcours.objects.suivis_par(referent.user).exists()
     with pytest.raises(Http404):
-        parcours_pour(user=referent.user, pk=p.pk, perm=LECTURE)
+        parcours_pour(user=referent.user, pk=p.pk, capacite=LECTURE)
     assert attendues(p) == set()
     assert (referent.user_id, VUE) in attendues(p, le=aujourdhui() - jours(10))
     # Nothing was written by the reads: the rows are still there, untouched.
@@ -422,7 +422,7 @@ def test_sortie_le_referent_perd_la_lecture_apres_30_jours_sans_recalcul(a):
     )
     assert not voit(referent.user, parcours)
     with pytest.raises(Http404):
-        parcours_pour(user=referent.user, pk=parcours.pk, perm=LECTURE)
+        parcours_pour(user=referent.user, pk=parcours.pk, capacite=LECTURE)
 
 
 # --- Handover and deactivation ----------------------------------------------------------------
@@ -874,14 +874,10 @@ def test_un_consentement_sans_la_finalite_partage_n_ouvre_rien_aux_partenaires(a
     assert lignes_de(pro.user) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LATENT parcours/models.py ParcoursUserObjectPermission.expire_le is unknown to "
-    "django-guardian: user.has_perm / get_perms / get_objects_for_user / prefetch_perms (which "
-    "ARCHITECTURE.md and the issue recommend) still grant an expired row. No code calls them "
-    "today; the first list using prefetch_perms would show expired consents.",
-)
 def test_l_api_guardian_ne_donne_pas_une_ligne_expiree(a, p, structure):
+    """`has_perm` goes through the project's backend (reussite.core.backends), which answers
+    with `visibles_par`: an expired row grants nothing. Lists never use guardian's
+    `get_objects_for_user` / `prefetch_perms`, which read the rows alone."""
     pro = professionnel(structure)
     partage(a, p, structure, date_signature=aujourdhui() - jours(60), date_expiration=aujourdhui())
     affecter_sans_controle(p, pro, "intervenant")

@@ -282,7 +282,8 @@ def test_l_historique_a_un_nombre_de_requetes_constant(
     assert reponse.status_code == 200
 
 
-NB_REQUETES_HISTORIQUE = 13
+# 12 since `Capacite.COORDINATION` is read with the pathway (parcours.access).
+NB_REQUETES_HISTORIQUE = 12
 
 
 # --- Anonymisation ------------------------------------------------------------------------------

@@ -1,15 +1,19 @@
 """Page reads. Everything starts from `Parcours.objects.visibles_par(user)`."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 
-from partenaires.models import Partenariat
 from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, Programme, Role, User
+from reussite.core.models import JournalAcces, Programme, User
+from reussite.core.roles import programmes_coordonnes
 
+from ..access import (  # noqa: F401 (re-exported for the pages)
+    DroitsParcours,
+    droits_sur_parcours,
+    programmes_equipe_pre,
+)
 from ..models import (
     ChangementStatut,
     Consentement,
@@ -19,25 +23,6 @@ from ..models import (
     ResponsableLegal,
     Statut,
 )
-
-
-def programmes_coordonnes(user):
-    return Programme.objects.avec_role(user, Role.COORDINATEUR)
-
-
-def programmes_equipe_pre(user):
-    """Programmes whose PRE team the user belongs to: coordinators, and active professionals
-    of the structure porteuse (DOMAIN.md, rule 1). They plan EPS meetings."""
-    if not user.is_authenticated or not user.is_active:
-        return Programme.objects.none()
-    porteuses = Partenariat.objects.filter(
-        est_porteuse=True,
-        structure__professionnels__user=user,
-        structure__professionnels__actif=True,
-    ).values("programme_id")
-    return Programme.objects.filter(
-        Q(pk__in=programmes_coordonnes(user).values("pk")) | Q(pk__in=porteuses)
-    )
 
 
 def programmes_de_travail(user):
@@ -127,50 +112,6 @@ def fratrie_visible(user, parcours: Parcours):
         .order_by("enfant__date_naissance")
     )
     return list(visibles)
-
-
-@dataclass(frozen=True)
-class DroitsParcours:
-    """What the current user may do on one pathway; reaches templates as flags.
-
-    - `equipe` (coordination or référent) reads the family, consents, siblings, ruptures,
-      documents, the information préoccupante record and notes restricted to them;
-    - `modifier` (change permission, open pathway) writes objectives, actions, ruptures,
-      documents;
-    - `ecrire_note`: everyone who may read an open pathway writes journal notes.
-    """
-
-    coordinateur: bool
-    referent: bool
-    equipe: bool
-    modifier: bool
-    ecrire_note: bool = False
-    user_id: int | None = None
-
-    def peut_modifier_action(self, action) -> bool:
-        """The team edits every action; the professional who delivers one records its progress."""
-        return self.modifier or (
-            self.ecrire_note
-            and action.professionnel_id is not None
-            and action.professionnel.user_id == self.user_id
-        )
-
-
-def droits_sur_parcours(user, parcours: Parcours) -> DroitsParcours:
-    coordinateur = programmes_coordonnes(user).filter(pk=parcours.programme_id).exists()
-    referent = parcours.referent is not None and parcours.referent.user_id == user.pk
-    modifier = parcours.est_ouvert and (
-        coordinateur or Parcours.objects.modifiables_par(user).filter(pk=parcours.pk).exists()
-    )
-    return DroitsParcours(
-        coordinateur=coordinateur,
-        referent=referent,
-        equipe=coordinateur or referent,
-        modifier=modifier,
-        # The caller already fetched the pathway through `parcours_pour`: the user may read it.
-        ecrire_note=parcours.est_ouvert,
-        user_id=user.pk,
-    )
 
 
 def consultations_du_parcours(parcours: Parcours, *, limite: int = 20) -> list[dict]:

@@ -1,42 +1,18 @@
 """Reads for EPS meetings. A meeting is reachable by its programme's PRE team and by the
 professionals invited to it; each pathway on it is named only to who may see that pathway."""
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from ..access import reunions_pour
 from ..models import Action, Examen, InvitationEPS, Objectif, Parcours, ReunionEPS
-from .base import programmes_equipe_pre
 
 __all__ = [
     "examens_lisibles",
     "invitations",
     "liste_des_reunions",
     "ordre_du_jour",
-    "reunion_pour",
-    "reunions_pour",
 ]
-
-
-def reunions_pour(user):
-    invite = InvitationEPS.objects.filter(reunion=OuterRef("pk"), professionnel__user=user)
-    return ReunionEPS.objects.filter(
-        Q(programme__in=programmes_equipe_pre(user)) | Q(Exists(invite))
-    ).select_related("programme")
-
-
-def reunion_pour(user, pk, *, equipe: bool = False) -> ReunionEPS:
-    """The meeting `pk` if the user may open it (as the PRE team when `equipe`); else 404."""
-    base = (
-        ReunionEPS.objects.filter(programme__in=programmes_equipe_pre(user))
-        if equipe
-        else reunions_pour(user)
-    )
-    reunion = base.select_related("programme").filter(pk=pk).first()
-    if reunion is None:
-        raise Http404(_("Réunion introuvable."))
-    return reunion
 
 
 def ordre_du_jour(reunion: ReunionEPS, user) -> list[Examen]:

@@ -4,7 +4,8 @@ steering-only user."""
 from django.db.models import Prefetch
 
 from partenaires.models import Professionnel
-from reussite.core.models import Programme, Role
+from reussite.core import roles
+from reussite.core.models import Role
 
 from ..models import Action, Addendum, Examen, Note, Parcours, Visibilite
 
@@ -46,12 +47,12 @@ def pilotage_seulement(user) -> bool:
     membership of a partner structure. They see aggregates, never a child."""
     if not user.is_authenticated:
         return False
-    if not Programme.objects.avec_role(user, Role.PILOTAGE).exists():
+    if not roles.programmes_avec_roles(user, [Role.PILOTAGE]).exists():
         return False
-    autres = Programme.objects.avec_role(user, Role.COORDINATEUR) | Programme.objects.avec_role(
-        user, Role.ADMINISTRATEUR
+    return (
+        not roles.programmes_de_gestion(user).exists()
+        and not Professionnel.objects.filter(user=user, actif=True).exists()
     )
-    return not autres.exists() and not Professionnel.objects.filter(user=user, actif=True).exists()
 
 
 def fiche_du_parcours(parcours: Parcours) -> dict:

@@ -24,7 +24,7 @@ from ..models import (
     Rupture,
     StatutObjectif,
 )
-from .base import DroitsParcours, programmes_coordonnes
+from .base import DroitsParcours
 
 __all__ = [
     "LIMITE_PAR_SOURCE",
@@ -300,11 +300,7 @@ def parcours_a_risque(user, *, le: date | None = None):
     an active action past its end, a review date passed. One query, whatever the number."""
     le = le or timezone.localdate()
     seuil_inactivite = datetime.combine(le, time.min, tzinfo=timezone.get_current_timezone())
-    base = Parcours.objects.ouverts().filter(
-        Q(programme__in=programmes_coordonnes(user)) | Q(referent__user=user, referent__actif=True)
-        if user.is_authenticated
-        else Q(pk__in=[])
-    )
+    base = Parcours.objects.equipe_de(user).ouverts()
     rupture_ouverte = Exists(
         Rupture.objects.filter(parcours=OuterRef("pk"), date_reponse__isnull=True)
     )
@@ -350,12 +346,10 @@ def _avec_motifs(qs, inactif, revue):
 def avec_drapeau_ip(qs, user):
     """Annotate `drapeau_ip` on a list of pathways: the information préoccupante flag, true only
     for the rows whose référent or coordination the user is (never shown to partners)."""
-    if not user.is_authenticated:
-        return qs.annotate(drapeau_ip=Value(False, output_field=BooleanField()))
-    equipe = Q(programme__in=programmes_coordonnes(user)) | Q(referent__user=user)
+    qs = qs.annoter_equipe(user, "equipe_ip")
     return qs.annotate(
         drapeau_ip=Case(
-            When(Q(information_preoccupante_le__isnull=False) & equipe, then=Value(True)),
+            When(Q(information_preoccupante_le__isnull=False, equipe_ip=True), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )

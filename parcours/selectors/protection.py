@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from partenaires.models import Professionnel, Structure
 from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, Role, User
+from reussite.core.models import JournalAcces, User
 
 from ..models import (
     Action,
@@ -38,28 +38,14 @@ from ..models import (
 __all__ = [
     "HistoriqueModifications",
     "droit_acces_donnees",
-    "est_coordination_du_programme",
     "protection_du_parcours",
 ]
 
 
-def est_coordination_du_programme(user, programme_id: int) -> bool:
-    """Coordinators and administrators of the programme (DOMAIN.md, "Who uses it")."""
-    from reussite.core.models import Programme
-
-    return (
-        Programme.objects.filter(pk=programme_id)
-        .filter(
-            models.Q(pk__in=Programme.objects.avec_role(user, Role.COORDINATEUR).values("pk"))
-            | models.Q(pk__in=Programme.objects.avec_role(user, Role.ADMINISTRATEUR).values("pk"))
-        )
-        .exists()
-    )
-
-
 def protection_du_parcours(droits) -> dict:
     """What the pathway page needs for its data-protection links: a flag, no query."""
-    return {"can_proteger": droits.coordinateur}
+    # Shown exactly when the pages open: `Capacite.COORDINATION` (coordinators, administrators).
+    return {"can_proteger": droits.coordination}
 
 
 # --- Right of access ------------------------------------------------------------------------

@@ -10,12 +10,10 @@ from django.db.models import (
     Aggregate,
     Count,
     DecimalField,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     Sum,
     Value,
@@ -25,7 +23,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Domaine
-from reussite.core.models import Programme, ProgrammeUserObjectPermission, Role
+from reussite.core import roles
+from reussite.core.models import Programme, Role
 
 from ..models import (
     Action,
@@ -166,11 +165,7 @@ def _serie(titre, paires, *, total=None, masquer=False, secondaire=True, note=""
 
 def programmes_statistiques(user):
     """Programmes whose statistics `user` may read: coordinated, administered or steered."""
-    return (
-        Programme.objects.avec_role(user, Role.COORDINATEUR)
-        | Programme.objects.avec_role(user, Role.ADMINISTRATEUR)
-        | Programme.objects.avec_role(user, Role.PILOTAGE)
-    ).distinct()
+    return roles.programmes_statistiques(user)
 
 
 TOUS = "tous"
@@ -181,7 +176,7 @@ CLE_SESSION_PILOTAGE = "nav_pilotage_seul"
 def peut_voir_statistiques(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or programmes_statistiques(user).exists()
+    return roles.vue_plateforme(user) or programmes_statistiques(user).exists()
 
 
 def noter_acces_statistiques(sender, request, user, **kwargs):
@@ -225,16 +220,10 @@ def perimetre_pour(user, valeur: str | None) -> Perimetre:
     the platform-wide view get small counts masked."""
     choix = list(
         programmes_statistiques(user).annotate(
-            coordonne=Exists(
-                ProgrammeUserObjectPermission.objects.filter(
-                    content_object=OuterRef("pk"),
-                    user_id=user.pk,
-                    permission__codename=Role.COORDINATEUR.value,
-                )
-            )
+            coordonne=roles.role_sur_programme(user, [Role.COORDINATEUR])
         )
     )
-    tous_possible = bool(user.is_authenticated and user.is_active and user.is_staff)
+    tous_possible = roles.vue_plateforme(user)
     if not choix and not tous_possible:
         raise Http404
     if valeur == TOUS or (not valeur and not choix):

@@ -99,11 +99,14 @@ def note_modifier(
 
 
 @transaction.atomic
-def addendum_ajouter(*, note: Note, auteur: User, texte: str, equipe: bool) -> Addendum:
-    """A dated amendment by the note's author, or by the référent / coordination (`equipe`)."""
+def addendum_ajouter(*, note: Note, auteur: User, texte: str) -> Addendum:
+    """A dated amendment by the note's author, or by the référent / coordination (the team,
+    as the access module answers it)."""
+    from ..access import droits_sur_parcours
+
     parcours = _verrouiller(note.parcours, None)
     _exiger_ouvert(parcours)
-    if note.auteur_id != auteur.pk and not equipe:
+    if note.auteur_id != auteur.pk and not droits_sur_parcours(auteur, parcours).equipe:
         raise ValidationError(
             _("Seuls l’auteur, le référent et la coordination complètent une note.")
         )

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Offre
-from reussite.core.journal import journaliser
-from reussite.core.models import Evenement
+from reussite.core.roles import programmes_coordonnes
 
-from ..access import ECRITURE, LECTURE, parcours_pour
+from ..access import Capacite, action_pour, objectif_pour, parcours_pour
 from ..forms import (
     ActionAvancementForm,
     ActionCollectiveForm,
@@ -28,12 +27,10 @@ from ..selectors import (
     actions_collectives_du_user,
     catalogue_pour_parcours,
     collective_pour,
-    droits_sur_parcours,
     offre_pour_parcours,
     offres_du_parcours,
     parcours_inscriptibles,
     participants_visibles,
-    programmes_coordonnes,
 )
 from ..services import (
     ConflitDeModification,
@@ -54,15 +51,9 @@ MESSAGE_CONFLIT = gettext_lazy(
 )
 
 
-def _pour_ecrire(request, pk, condition=None):
-    """The pathway, if the user may write on it (`droits.modifier`): change permission and an
-    open pathway; a sub-object `condition` must hold too. Otherwise 404, traced."""
-    return parcours_pour(
-        user=request.user,
-        pk=pk,
-        perm=ECRITURE,
-        exiger=lambda p: p.est_ouvert and (condition is None or condition(p)),
-    )
+def _pour_modifier(request, pk):
+    """The pathway, if the user may write on it (change permission and an open pathway)."""
+    return parcours_pour(user=request.user, pk=pk, capacite=Capacite.MODIFICATION)
 
 
 def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
@@ -73,7 +64,7 @@ def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
 
 
 def objectif_ajouter(request, pk):
-    parcours = _pour_ecrire(request, pk)
+    parcours = _pour_modifier(request, pk)
     form = ObjectifForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,8 +83,8 @@ def objectif_ajouter(request, pk):
 
 
 def objectif_modifier_vue(request, pk, objectif_pk):
-    parcours = _pour_ecrire(request, pk, lambda p: p.objectifs.filter(pk=objectif_pk).exists())
-    objectif = parcours.objectifs.get(pk=objectif_pk)
+    objectif = objectif_pour(user=request.user, pk=pk, objectif_pk=objectif_pk)
+    parcours = objectif.parcours
     conflit = None
     if request.method == "POST":
         form = ObjectifForm(request.POST, instance=objectif)
@@ -135,7 +126,7 @@ def objectif_modifier_vue(request, pk, objectif_pk):
 @require_GET
 def action_choisir_offre(request, pk):
     """The offer catalogue seen from a pathway: choosing an offer opens the action form."""
-    parcours = _pour_ecrire(request, pk)
+    parcours = _pour_modifier(request, pk)
     filtre = catalogue_pour_parcours(parcours, request.GET)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     return render(
@@ -157,7 +148,7 @@ def _objectif_suggere(parcours, offre):
 
 
 def action_ajouter(request, pk):
-    parcours = _pour_ecrire(request, pk)
+    parcours = _pour_modifier(request, pk)
     source = request.POST if request.method == "POST" else request.GET
     offre, sans_objectif = None, None
     if source.get("offre"):
@@ -222,16 +213,11 @@ def action_ajouter(request, pk):
 
 def action_modifier_vue(request, pk, action_pk):
     """The team edits the whole action; the professional who delivers it, its progress only."""
-    droits = {}
-
-    def peut_modifier(p):
-        action = p.actions.select_related("professionnel").filter(pk=action_pk).first()
-        droits["parcours"] = droits_sur_parcours(request.user, p)
-        return action is not None and droits["parcours"].peut_modifier_action(action)
-
-    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, exiger=peut_modifier)
-    equipe = droits["parcours"].modifier
-    action = parcours.actions.select_related("collective").get(pk=action_pk)
+    action = action_pour(
+        user=request.user, pk=pk, action_pk=action_pk, capacite=Capacite.SUIVI_ACTION
+    )
+    parcours = action.parcours
+    equipe = action.droits.modifier
     conflit = None
     donnees = request.POST if request.method == "POST" else None
     if equipe:
@@ -260,14 +246,6 @@ def action_modifier_vue(request, pk, action_pk):
                         resultat=form.cleaned_data["resultat"],
                         version=_version(request.POST),
                         auteur=request.user,
-                    )
-                    # Fetched with the read permission (they hold no other): the write is
-                    # traced as what it is.
-                    journaliser(
-                        user=request.user,
-                        evenement=Evenement.MODIFICATION,
-                        autorise=True,
-                        objet=parcours,
                     )
         except ConflitDeModification as exc:
             conflit = exc.actuel
@@ -366,7 +344,9 @@ def collective_inscrire(request, collective_pk):
                 messages.error(request, erreur)
         return redirect("parcours:collective_detail", collective_pk=collective.pk)
     # Through the one access path, so that the write is traced on the child's pathway.
-    parcours = parcours_pour(user=request.user, pk=form.cleaned_data["parcours"].pk, perm=ECRITURE)
+    parcours = parcours_pour(
+        user=request.user, pk=form.cleaned_data["parcours"].pk, capacite=Capacite.ECRITURE
+    )
     try:
         with transaction.atomic():
             action_collective_inscrire(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Structure
 
-from ..access import ECRITURE, parcours_pour
+from ..access import Capacite, examen_pour, reunion_pour
 from ..forms import (
     ActionOuverteFormSet,
     AjoutOrdreDuJourForm,
@@ -28,7 +28,6 @@ from ..selectors import (
     liste_des_reunions,
     ordre_du_jour,
     programmes_equipe_pre,
-    reunion_pour,
 )
 from ..services import (
     ActionOuverte,
@@ -129,22 +128,19 @@ def _contexte_reunion(request, reunion, *, equipe: bool) -> dict:
     return contexte
 
 
-def _est_equipe(user, reunion) -> bool:
-    return programmes_equipe_pre(user).filter(pk=reunion.programme_id).exists()
-
-
 @require_GET
 def eps_reunion(request, reunion_pk):
-    reunion = reunion_pour(request.user, reunion_pk)
-    equipe = _est_equipe(request.user, reunion)
+    reunion = reunion_pour(user=request.user, pk=reunion_pk)
     return render(
-        request, "parcours/eps/reunion.html", _contexte_reunion(request, reunion, equipe=equipe)
+        request,
+        "parcours/eps/reunion.html",
+        _contexte_reunion(request, reunion, equipe=reunion.equipe),
     )
 
 
 @require_POST
 def eps_ajouter(request, reunion_pk):
-    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     candidats = Parcours.objects.visibles_par(request.user).filter(programme=reunion.programme)
     form = AjoutOrdreDuJourForm(request.POST, candidats=candidats, prefix="ajout")
     if form.is_valid():
@@ -160,19 +156,13 @@ def eps_ajouter(request, reunion_pk):
     return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
 
 
-def _examen(request, reunion, examen_pk):
-    examen = reunion.examens.select_related("parcours").filter(pk=examen_pk).first()
-    if examen is None:
-        raise Http404(_("Examen introuvable."))
-    return examen
-
-
 @require_POST
 def eps_retirer(request, reunion_pk, examen_pk):
-    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
-    examen = _examen(request, reunion, examen_pk)
+    reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     # Removing names nobody but who may see the pathway.
-    parcours_pour(user=request.user, pk=examen.parcours_id)
+    examen = examen_pour(
+        user=request.user, reunion=reunion, examen_pk=examen_pk, capacite=Capacite.LECTURE
+    )
     try:
         ordre_du_jour_retirer(examen=examen)
     except ValidationError as erreur:
@@ -185,7 +175,7 @@ def eps_retirer(request, reunion_pk, examen_pk):
 
 @require_POST
 def eps_presences(request, reunion_pk):
-    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     form = PresencesForm(request.POST, invitations=invitations(reunion), prefix="presences")
     if form.is_valid():
         presences_enregistrer(
@@ -198,9 +188,9 @@ def eps_presences(request, reunion_pk):
 
 
 def eps_examen(request, reunion_pk, examen_pk):
-    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
-    examen = _examen(request, reunion, examen_pk)
-    parcours = parcours_pour(user=request.user, pk=examen.parcours_id, perm=ECRITURE)
+    reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
+    examen = examen_pour(user=request.user, reunion=reunion, examen_pk=examen_pk)
+    parcours = examen.parcours
     conflit = None
     structures = Structure.objects.filter(programmes=reunion.programme).order_by("nom")
     if request.method == "POST":
@@ -279,7 +269,7 @@ def eps_examen(request, reunion_pk, examen_pk):
 @require_GET
 def eps_imprimer(request, reunion_pk, document):
     """The agenda before the meeting, the minutes after: never a journal note."""
-    reunion = reunion_pour(request.user, reunion_pk, equipe=True)
+    reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     contexte = _contexte_reunion(request, reunion, equipe=False)
     contexte["releve"] = document == "releve"
     contexte["presents"] = [i for i in contexte["invitations"] if i.present]

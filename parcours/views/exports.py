@@ -10,9 +10,8 @@ from django.views.decorators.http import require_GET
 from reussite.core.pagination import parametres_sans_page
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 
-from ..access import LECTURE, parcours_pour
+from ..access import Capacite, parcours_pour
 from ..selectors import (
-    droits_sur_parcours,
     fiche_du_parcours,
     filtre_actions,
     parcours_detail_queryset,
@@ -42,9 +41,8 @@ def fiche_pdf(request, pk):
     parcours = parcours_pour(
         user=request.user,
         pk=pk,
-        perm=LECTURE,
+        capacite=Capacite.EQUIPE,
         queryset=parcours_detail_queryset(),
-        exiger=lambda p: droits_sur_parcours(request.user, p).equipe,
     )
     contexte = {"parcours": parcours, "enfant": parcours.enfant, **fiche_du_parcours(parcours)}
     contenu = pdf_depuis_gabarit("parcours/exports/fiche.html", contexte, request=request)

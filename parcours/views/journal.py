@@ -1,6 +1,6 @@
 """The pathway's journal: notes and addenda, information préoccupante, ruptures, documents,
-and the pathways at risk. Each view fetches the pathway through `parcours_pour` and its
-sub-object through the pathway, so that a foreign id answers 404."""
+and the pathways at risk. Each view fetches its object through the access module
+(`parcours_pour`, `note_pour`, `rupture_pour`, `document_pour`) with the capability it needs."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.fichiers import TYPES_ACCEPTES
 
-from ..access import LECTURE, parcours_pour
+from ..access import Capacite, document_pour, note_pour, parcours_pour, rupture_pour
 from ..forms import (
     AddendumForm,
     DocumentForm,
@@ -22,13 +22,7 @@ from ..forms import (
     ReponseRuptureForm,
     RuptureForm,
 )
-from ..models import Note
-from ..selectors import (
-    droits_sur_parcours,
-    notes_lisibles,
-    parcours_a_risque,
-    parcours_detail_queryset,
-)
+from ..selectors import parcours_a_risque
 from ..services import (
     ConflitDeNote,
     addendum_ajouter,
@@ -50,21 +44,12 @@ def _vers_chronologie(parcours):
     return redirect(reverse("parcours:detail", args=[parcours.pk]) + "#chronologie")
 
 
-def _equipe(user, parcours, *, ouvert: bool = True) -> bool:
-    return (parcours.est_ouvert or not ouvert) and droits_sur_parcours(user, parcours).equipe
-
-
 def _page(request, parcours, form, titre, bouton, **extra):
     return render(
         request,
         "parcours/journal/formulaire.html",
         {"parcours": parcours, "form": form, "titre": titre, "bouton": bouton, **extra},
     )
-
-
-def _note(user, parcours, note_pk, **filtres) -> Note | None:
-    droits = droits_sur_parcours(user, parcours)
-    return notes_lisibles(user, parcours, droits).filter(pk=_entier(note_pk), **filtres).first()
 
 
 def _entier(valeur):
@@ -79,7 +64,7 @@ def _entier(valeur):
 
 def note_ajouter_vue(request, pk):
     """Everyone who may read an open pathway writes notes (DroitsParcours.ecrire_note)."""
-    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, exiger=lambda p: p.est_ouvert)
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.NOTE)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,15 +80,8 @@ def note_ajouter_vue(request, pk):
 
 def note_modifier_vue(request, pk, note_pk):
     """The author corrects their note within 24 hours; concurrent saves never overwrite."""
-    parcours = parcours_pour(
-        user=request.user,
-        pk=pk,
-        perm=LECTURE,
-        exiger=lambda p: (
-            p.est_ouvert and _note(request.user, p, note_pk, auteur=request.user) is not None
-        ),
-    )
-    note = _note(request.user, parcours, note_pk, auteur=request.user)
+    note = note_pour(user=request.user, pk=pk, note_pk=note_pk, capacite=Capacite.CORRIGER_NOTE)
+    parcours = note.parcours
     if not note_est_modifiable(note, user=request.user):
         messages.info(
             request,
@@ -151,17 +129,8 @@ def note_modifier_vue(request, pk, note_pk):
 
 def note_addendum_vue(request, pk, note_pk):
     """A dated addendum, by the note's author or by the référent and the coordination."""
-
-    def autorise(p):
-        if not p.est_ouvert:
-            return False
-        note = _note(request.user, p, note_pk)
-        return note is not None and (
-            note.auteur_id == request.user.pk or droits_sur_parcours(request.user, p).equipe
-        )
-
-    parcours = parcours_pour(user=request.user, pk=pk, perm=LECTURE, exiger=autorise)
-    note = _note(request.user, parcours, note_pk)
+    note = note_pour(user=request.user, pk=pk, note_pk=note_pk, capacite=Capacite.COMPLETER_NOTE)
+    parcours = note.parcours
     form = AddendumForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,7 +139,6 @@ def note_addendum_vue(request, pk, note_pk):
                     note=note,
                     auteur=request.user,
                     texte=form.cleaned_data["texte"],
-                    equipe=droits_sur_parcours(request.user, parcours).equipe,
                 )
         except ValidationError as erreur:
             _appliquer_erreurs(form, erreur)
@@ -190,8 +158,7 @@ def information_preoccupante_vue(request, pk):
     parcours = parcours_pour(
         user=request.user,
         pk=pk,
-        perm=LECTURE,
-        exiger=lambda p: _equipe(request.user, p, ouvert=request.method == "POST"),
+        capacite=Capacite.EQUIPE_ECRITURE if request.method == "POST" else Capacite.EQUIPE,
     )
     form = InformationPreoccupanteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -223,9 +190,7 @@ def information_preoccupante_vue(request, pk):
 
 
 def rupture_ajouter_vue(request, pk):
-    parcours = parcours_pour(
-        user=request.user, pk=pk, perm=LECTURE, exiger=lambda p: _equipe(request.user, p)
-    )
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.EQUIPE_ECRITURE)
     form = RuptureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,15 +205,8 @@ def rupture_ajouter_vue(request, pk):
 
 
 def rupture_reponse_vue(request, pk, rupture_pk):
-    parcours = parcours_pour(
-        user=request.user,
-        pk=pk,
-        perm=LECTURE,
-        exiger=lambda p: (
-            _equipe(request.user, p) and p.ruptures.filter(pk=_entier(rupture_pk)).exists()
-        ),
-    )
-    rupture = parcours.ruptures.get(pk=_entier(rupture_pk))
+    rupture = rupture_pour(user=request.user, pk=pk, rupture_pk=rupture_pk)
+    parcours = rupture.parcours
     if request.method == "POST":
         form = ReponseRuptureForm(request.POST)
     else:
@@ -278,9 +236,7 @@ def rupture_reponse_vue(request, pk, rupture_pk):
 
 
 def document_ajouter_vue(request, pk):
-    parcours = parcours_pour(
-        user=request.user, pk=pk, perm=LECTURE, exiger=lambda p: _equipe(request.user, p)
-    )
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.EQUIPE_ECRITURE)
     form = DocumentForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -300,18 +256,13 @@ def document_ajouter_vue(request, pk):
 @require_GET
 def document_fichier(request, pk, document_pk):
     """Serve a document as an attachment, to the référent and the coordination only."""
-    parcours = parcours_pour(
+    document = document_pour(
         user=request.user,
         pk=pk,
-        perm=LECTURE,
-        queryset=parcours_detail_queryset(),
-        exiger=lambda p: (
-            _equipe(request.user, p, ouvert=False)
-            # An anonymised pathway's documents keep their row, not their file.
-            and p.documents.filter(pk=_entier(document_pk)).exclude(fichier="").exists()
-        ),
+        document_pk=document_pk,
+        capacite=Capacite.EQUIPE,
     )
-    document = parcours.documents.get(pk=_entier(document_pk))
+    parcours = document.parcours
     extension = TYPES_ACCEPTES.get(document.type_mime, "")
     reponse = FileResponse(
         document.fichier.open("rb"),
@@ -326,16 +277,10 @@ def document_fichier(request, pk, document_pk):
 
 @require_POST
 def document_archiver_vue(request, pk, document_pk):
-    parcours = parcours_pour(
-        user=request.user,
-        pk=pk,
-        perm=LECTURE,
-        exiger=lambda p: (
-            _equipe(request.user, p)
-            and p.documents.filter(pk=_entier(document_pk), archive_le__isnull=True).exists()
-        ),
+    document = document_pour(
+        user=request.user, pk=pk, document_pk=document_pk, capacite=Capacite.EQUIPE_ECRITURE
     )
-    document = parcours.documents.get(pk=_entier(document_pk))
+    parcours = document.parcours
     try:
         with transaction.atomic():
             document_archiver(document=document, auteur=request.user)

@@ -13,13 +13,12 @@ from django.views.decorators.http import require_GET
 from partenaires.models import Offre
 from reussite.core.exports import neutraliser
 
-from ..access import ECRITURE, parcours_pour
+from ..access import Capacite, parcours_pour
 from ..forms import BesoinClotureForm, BesoinForm, CarteForm
 from ..models import BesoinNonCouvert, StatutBesoin, tranche_age_de
 from ..selectors import (
     besoins_du_programme,
     carte_competences,
-    droits_sur_parcours,
     programmes_coordonnes,
 )
 from ..services import besoin_clore, besoin_enregistrer
@@ -27,9 +26,7 @@ from .pages import _appliquer_erreurs
 
 
 def besoin_ajouter_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
-    if not droits_sur_parcours(request.user, parcours).modifier:
-        raise Http404
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.MODIFICATION)
     enfant = parcours.enfant
     tranche = tranche_age_de(enfant.age())
     if request.method == "POST":

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.pagination import parametres_sans_page
 
-from ..access import ECRITURE, LECTURE, parcours_pour
+from ..access import Capacite, consentement_pour, parcours_pour
 from ..forms import (
     ConfirmationForm,
     ConsentementForm,
@@ -30,7 +30,6 @@ from ..selectors import (
     besoins_du_parcours,
     chronologie_du_parcours,
     consultations_du_parcours,
-    droits_sur_parcours,
     fratrie_visible,
     objectifs_et_actions,
     parcours_detail_queryset,
@@ -181,9 +180,9 @@ def parcours_creer(request):
 @require_GET
 def parcours_detail(request, pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=LECTURE, queryset=parcours_detail_queryset()
+        user=request.user, pk=pk, capacite=Capacite.LECTURE, queryset=parcours_detail_queryset()
     )
-    droits = droits_sur_parcours(request.user, parcours)
+    droits = parcours.droits
     consentements = list(parcours.consentements.all())
     contexte = {
         "parcours": parcours,
@@ -225,7 +224,7 @@ def parcours_detail(request, pk):
 
 def parcours_modifier_vue(request, pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
     conflit = None
@@ -281,7 +280,7 @@ def _version(donnees) -> int | None:
 
 def enfant_modifier_vue(request, pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
     form = EnfantForm(
@@ -304,7 +303,7 @@ def enfant_modifier_vue(request, pk):
 
 def famille_modifier_vue(request, pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     famille = parcours.enfant.famille
     donnees = request.POST if request.method == "POST" else None
@@ -336,7 +335,7 @@ def famille_modifier_vue(request, pk):
 
 @require_POST
 def parcours_changer_statut_vue(request, pk):
-    parcours = parcours_pour(user=request.user, pk=pk, perm=ECRITURE)
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Changement de statut invalide."))
@@ -369,7 +368,7 @@ def parcours_changer_statut_vue(request, pk):
 
 def parcours_sortir_vue(request, pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     if not parcours.est_ouvert:
         messages.info(request, _("Ce parcours est déjà sorti."))
@@ -392,16 +391,23 @@ def parcours_sortir_vue(request, pk):
 
 
 def consentement_ajouter_vue(request, pk, renouvelle_pk=None):
-    parcours = parcours_pour(
-        user=request.user,
-        pk=pk,
-        perm=ECRITURE,
-        queryset=parcours_detail_queryset(),
-        exiger=lambda p: (
-            renouvelle_pk is None or any(c.pk == renouvelle_pk for c in p.consentements.all())
-        ),
-    )
-    precedent = next((c for c in parcours.consentements.all() if c.pk == renouvelle_pk), None)
+    if renouvelle_pk is None:
+        precedent = None
+        parcours = parcours_pour(
+            user=request.user,
+            pk=pk,
+            capacite=Capacite.ECRITURE,
+            queryset=parcours_detail_queryset(),
+        )
+    else:
+        precedent = consentement_pour(
+            user=request.user,
+            pk=pk,
+            consentement_pk=renouvelle_pk,
+            capacite=Capacite.ECRITURE,
+            queryset=parcours_detail_queryset(),
+        )
+        parcours = precedent.parcours
     form = ConsentementForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,11 +13,11 @@ from reussite.core.charte import CHARTE_VERSION, charte_acceptee
 from reussite.core.fichiers import TYPES_ACCEPTES
 from reussite.core.services import charte_accepter
 
-from ..access import ECRITURE, LECTURE, parcours_pour
+from ..access import Capacite, consentement_pour, intervenant_pour, parcours_pour
 from ..forms import IntervenantForm, RetraitConsentementForm, TransfertForm, structures_partenaires
 from ..models import Finalite
 from ..permissions import permissions_recalculer_pour_user
-from ..selectors import droits_sur_parcours, parcours_detail_queryset, programmes_coordonnes
+from ..selectors import parcours_detail_queryset, programmes_coordonnes
 from ..services import (
     consentement_retirer,
     fin_annee_scolaire,
@@ -98,9 +98,8 @@ def consentement_formulaire(request, pk):
     parcours = parcours_pour(
         user=request.user,
         pk=pk,
-        perm=ECRITURE,
+        capacite=Capacite.CONSENTEMENT,
         queryset=parcours_detail_queryset(),
-        exiger=lambda p: droits_sur_parcours(request.user, p).equipe,
     )
     from datetime import date
 
@@ -121,34 +120,17 @@ def consentement_formulaire(request, pk):
     )
 
 
-def _a_consentement(parcours, consentement_pk, *, avec_fichier=False) -> bool:
-    return any(
-        c.pk == consentement_pk and (c.fichier or not avec_fichier)
-        for c in parcours.consentements.all()
-    )
-
-
-def _consentement(parcours, consentement_pk):
-    consentement = next((c for c in parcours.consentements.all() if c.pk == consentement_pk), None)
-    if consentement is None:
-        raise Http404
-    return consentement
-
-
 @require_GET
 def consentement_fichier(request, pk, consentement_pk):
     """Serve a consent scan: to the coordination and the référent only, never by URL alone."""
-    parcours = parcours_pour(
+    consentement = consentement_pour(
         user=request.user,
         pk=pk,
-        perm=LECTURE,
+        consentement_pk=consentement_pk,
+        capacite=Capacite.EQUIPE,
         queryset=parcours_detail_queryset(),
-        exiger=lambda p: (
-            droits_sur_parcours(request.user, p).equipe
-            and _a_consentement(p, consentement_pk, avec_fichier=True)
-        ),
     )
-    consentement = _consentement(parcours, consentement_pk)
+    parcours = consentement.parcours
     extension = "." + consentement.fichier.name.rsplit(".", 1)[-1]
     type_mime = next(
         (m for m, e in TYPES_ACCEPTES.items() if e == extension), "application/octet-stream"
@@ -164,14 +146,14 @@ def consentement_fichier(request, pk, consentement_pk):
 
 
 def consentement_retirer_vue(request, pk, consentement_pk):
-    parcours = parcours_pour(
+    consentement = consentement_pour(
         user=request.user,
         pk=pk,
-        perm=ECRITURE,
+        consentement_pk=consentement_pk,
+        capacite=Capacite.ECRITURE,
         queryset=parcours_detail_queryset(),
-        exiger=lambda p: _a_consentement(p, consentement_pk),
     )
-    consentement = _consentement(parcours, consentement_pk)
+    parcours = consentement.parcours
     form = RetraitConsentementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +184,7 @@ def consentement_retirer_vue(request, pk, consentement_pk):
 @require_POST
 def intervenant_ajouter_vue(request, pk):
     parcours = parcours_pour(
-        user=request.user, pk=pk, perm=ECRITURE, queryset=parcours_detail_queryset()
+        user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     form = IntervenantForm(request.POST, parcours=parcours, prefix="intervenant")
     if not form.is_valid():
@@ -227,18 +209,13 @@ def intervenant_ajouter_vue(request, pk):
 
 @require_POST
 def intervenant_retirer_vue(request, pk, intervenant_pk):
-    parcours = parcours_pour(
+    intervenant = intervenant_pour(
         user=request.user,
         pk=pk,
-        perm=ECRITURE,
+        intervenant_pk=intervenant_pk,
         queryset=parcours_detail_queryset(),
-        exiger=lambda p: any(i.pk == intervenant_pk and i.actif for i in p.intervenants.all()),
     )
-    intervenant = next(
-        (i for i in parcours.intervenants.all() if i.pk == intervenant_pk and i.actif), None
-    )
-    if intervenant is None:
-        raise Http404
+    parcours = intervenant.parcours
     with transaction.atomic():
         intervenant_retirer(intervenant=intervenant, auteur=request.user)
     messages.success(request, _("L’intervenant n’a plus accès à ce parcours."))

@@ -1,6 +1,6 @@
 """Data-protection pages of a pathway, for the coordination of its programme: the right-of-access
 export (PDF and JSON) and the rectification history. Anyone else gets the 404 of
-`parcours_pour`, traced as refused."""
+`parcours_pour` (capability `COORDINATION`), traced as refused."""
 
 import json
 
@@ -16,25 +16,24 @@ from reussite.core.journal import journaliser
 from reussite.core.models import Evenement
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 
-from ..access import LECTURE, parcours_pour
+from ..access import Capacite, parcours_pour
 from ..models import Parcours
-from ..selectors import HistoriqueModifications, droit_acces_donnees, est_coordination_du_programme
+from ..selectors import HistoriqueModifications, droit_acces_donnees
 
 __all__ = []
 
 
-def _parcours_coordination(request, pk):
+def _pour_coordination(request, pk):
     return parcours_pour(
         user=request.user,
         pk=pk,
-        perm=LECTURE,
+        capacite=Capacite.COORDINATION,
         queryset=Parcours.objects.select_related("enfant", "programme"),
-        exiger=lambda p: est_coordination_du_programme(request.user, p.programme_id),
     )
 
 
 def _export(request, pk):
-    parcours = _parcours_coordination(request, pk)
+    parcours = _pour_coordination(request, pk)
     donnees = droit_acces_donnees(parcours)
     # Its own kind of trail entry: a full export is not an ordinary read (no content logged).
     journaliser(user=request.user, evenement=Evenement.DROIT_ACCES, autorise=True, objet=parcours)
@@ -67,7 +66,7 @@ def droit_acces_pdf(request, pk):
 
 @require_GET
 def historique_modifications(request, pk):
-    parcours = _parcours_coordination(request, pk)
+    parcours = _pour_coordination(request, pk)
     page = Paginator(HistoriqueModifications(parcours), settings.PAGINATION_PAR_PAGE).get_page(
         request.GET.get("page")
     )

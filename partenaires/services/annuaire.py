@@ -40,9 +40,9 @@ def professionnel_inviter(
 ) -> Professionnel:
     """Create the account (no usable password) and the membership, then email a one-time link
     to set a password. The email names only the structure and the platform."""
-    from ..selectors import programmes_administres
+    from ..access import structure_administree_par
 
-    if not programmes_administres(auteur).filter(pk__in=structure.programmes.all()).exists():
+    if not structure_administree_par(auteur, structure):
         raise PermissionDenied
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()

@@ -117,7 +117,7 @@ def offre_modifier(
 ) -> Offre:
     """Edit an offer; the caller checked `offre_modifiable_par`. A coordinator who is not of
     the structure keeps the offer published to their programme alone."""
-    from ..selectors import offre_modifiable_par
+    from ..access import offre_modifiable_par
 
     _valider(donnees)
     actuel = _verrouiller(offre, version)
@@ -148,7 +148,7 @@ def offre_modifier(
 
 @transaction.atomic
 def offre_depublier(*, offre: Offre, version: int | None, auteur) -> Offre:
-    from ..selectors import offre_modifiable_par
+    from ..access import offre_modifiable_par
 
     actuel = _verrouiller(offre, version)
     if not offre_modifiable_par(auteur, actuel):

@@ -5,18 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reussite.core.forms import choix_soumis
 
+from ..access import Capacite, offre_pour, peut_inviter, structure_pour
 from ..filters import OffreFilter
 from ..forms.annuaire import AnnuaireFiltre, InvitationForm, OffreForm
 from ..selectors import (
-    offre_modifiable_par,
     offres_catalogue,
-    programmes_administres,
     programmes_du_reseau,
     structures_annuaire,
     structures_modifiables,
@@ -74,28 +73,23 @@ def annuaire(request):
         {
             "filtre": filtre,
             "page": page,
-            "peut_inviter": programmes_administres(request.user).exists(),
+            "peut_inviter": peut_inviter(request.user),
         },
     )
 
 
 def structure_detail(request, structure_pk):
-    structure = get_object_or_404(structures_annuaire(request.user), pk=structure_pk)
+    structure = structure_pour(user=request.user, pk=structure_pk)
     offres = offres_catalogue(request.user).filter(structure=structure, active=True)
-    administre = (
-        programmes_administres(request.user).filter(pk__in=structure.programmes.all()).exists()
-    )
     return render(
         request,
         "partenaires/annuaire/detail.html",
-        {"structure": structure, "offres": offres, "peut_inviter": administre},
+        {"structure": structure, "offres": offres, "peut_inviter": structure.peut_inviter},
     )
 
 
 def professionnel_inviter_vue(request, structure_pk):
-    structure = get_object_or_404(structures_annuaire(request.user), pk=structure_pk)
-    if not programmes_administres(request.user).filter(pk__in=structure.programmes.all()).exists():
-        raise Http404
+    structure = structure_pour(user=request.user, pk=structure_pk, capacite=Capacite.ADMINISTRATION)
     if request.method == "POST":
         form = InvitationForm(request.POST)
         if form.is_valid():
@@ -152,17 +146,12 @@ def catalogue(request):
     )
 
 
-def _offre(request, offre_pk):
-    """An offer the user's programmes can see; anything else is 404."""
-    return get_object_or_404(offres_catalogue(request.user), pk=offre_pk)
-
-
 def offre_detail(request, offre_pk):
-    offre = _offre(request, offre_pk)
+    offre = offre_pour(user=request.user, pk=offre_pk)
     return render(
         request,
         "partenaires/offres/detail.html",
-        {"offre": offre, "modifiable": offre_modifiable_par(request.user, offre)},
+        {"offre": offre, "modifiable": offre.peut_modifier},
     )
 
 
@@ -205,9 +194,7 @@ def offre_creer_vue(request):
 
 
 def offre_modifier_vue(request, offre_pk):
-    offre = _offre(request, offre_pk)
-    if not offre_modifiable_par(request.user, offre):
-        raise Http404
+    offre = offre_pour(user=request.user, pk=offre_pk, capacite=Capacite.ECRITURE)
     programmes = offre.structure.programmes.all()
     conflit = None
     if request.method == "POST":
@@ -255,9 +242,7 @@ def offre_modifier_vue(request, offre_pk):
 
 @require_POST
 def offre_depublier_vue(request, offre_pk):
-    offre = _offre(request, offre_pk)
-    if not offre_modifiable_par(request.user, offre):
-        raise Http404
+    offre = offre_pour(user=request.user, pk=offre_pk, capacite=Capacite.ECRITURE)
     try:
         offre_depublier(offre=offre, version=_version(request.POST), auteur=request.user)
     except OffreModifieeAilleurs:

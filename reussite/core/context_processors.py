@@ -1,4 +1,4 @@
-from .models import Programme, Role
+from . import roles
 
 
 def navigation(request):
@@ -9,7 +9,7 @@ def navigation(request):
         return {}
 
     def programmes_coordonnes():
-        return list(Programme.objects.avec_role(user, Role.COORDINATEUR))
+        return list(roles.programmes_coordonnes(user))
 
     from django.conf import settings
 

@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -94,15 +93,9 @@ class Role(models.TextChoices):
 class ProgrammeQuerySet(models.QuerySet):
     def avec_role(self, user, role: Role):
         """Programmes on which `user` holds `role` (a direct object permission)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(
-            Exists(
-                ProgrammeUserObjectPermission.objects.filter(
-                    content_object=OuterRef("pk"), user=user, permission__codename=role.value
-                )
-            )
-        )
+        from .roles import programmes_avec_roles
+
+        return self.filter(pk__in=programmes_avec_roles(user, [role]).values("pk"))
 
 
 class Programme(models.Model):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .forms import ModeleFormulaireDsfr
-from .models import Programme, Rappel, Role, StatutRappel, User
+from .models import Rappel, StatutRappel, User
 from .rappels import (
     libelles,
     rappel_marquer_lu,
@@ -22,6 +22,7 @@ from .rappels import (
     rappels_tout_marquer_lus,
     rendre,
 )
+from .roles import programmes_coordonnes
 
 PAR_PAGE = 25
 
@@ -106,7 +107,7 @@ def preferences(request):
 def _echecs_visibles(user):
     return Rappel.objects.filter(
         statut=StatutRappel.ECHEC,
-        programme_id__in=Programme.objects.avec_role(user, Role.COORDINATEUR).values("pk"),
+        programme_id__in=programmes_coordonnes(user).values("pk"),
     ).select_related("destinataire")
 
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .forms import ModeleFormulaireDsfr
-from .models import Programme, Role, User
+from .models import Programme, User
+from .roles import programmes_de_gestion
 
 # The settings a programme's team may change; everything else is the platform's.
 PARAMETRES = [
@@ -31,10 +32,7 @@ CONSERVATION_MIN, CONSERVATION_MAX = 6, 60
 
 
 def programmes_parametrables(user: User):
-    return (
-        Programme.objects.avec_role(user, Role.COORDINATEUR)
-        | Programme.objects.avec_role(user, Role.ADMINISTRATEUR)
-    ).distinct()
+    return programmes_de_gestion(user)
 
 
 class ParametresForm(ModeleFormulaireDsfr):

@@ -108,7 +108,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first, so that a locked-out attempt never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # Guardian's, answering as the access modules do (expiry of the rows, programme roles).
+    "reussite.core.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
