@@ -225,6 +225,32 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>"
 )
 
+# The cache every node shares (Redis): anything kept across requests must be seen by all the web
+# nodes and workers alike, never a per-process memory. Keys carry a prefix, so that the cache can
+# share the broker's Redis database; nothing here may call cache.clear() (FLUSHDB would empty the
+# broker's queues). Without REDIS_URL (`make run` with its filesystem broker), one folder shared by
+# the local processes; the production settings require REDIS_URL.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_PREFIXE", default="reussite"),
+            # A Redis outage must not hang a request: fail fast instead.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache"),
+        }
+    }
+# Login lockouts are kept in the database (axes' handler), which every node shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 # The broker redelivers an unacknowledged message after this delay (Redis); no countdown or
 # ETA may exceed it, or the message would be delivered twice.
