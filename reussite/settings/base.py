@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes (/sante/vivant, /sante/pret) are answered here, before the host check, the
+    # HTTPS redirect, the session and the login: a load balancer probes by address over HTTP.
+    "reussite.core.sante.SanteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +71,9 @@ MIDDLEWARE = [
     # AxesMiddleware must stay last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The health probes are never redirected to HTTPS (SanteMiddleware answers them first anyway).
+SECURE_REDIRECT_EXEMPT = [r"^sante/(vivant|pret)$"]
 
 ROOT_URLCONF = "reussite.urls"
 
