@@ -4,7 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from parcours.views import pages as parcours_views
-from reussite.core import sante
+from reussite.core import metriques, sante
 from reussite.core import views as core_views
 
 # The admin requires a verified second factor too.
@@ -25,6 +25,8 @@ urlpatterns = [
     # Health probes: answered by reussite.core.sante.SanteMiddleware before the host check.
     path("sante/vivant", sante.vivant, name="sante_vivant"),
     path("sante/pret", sante.pret, name="sante_pret"),
+    # Prometheus: 404 without the bearer token (METRIQUES_JETON).
+    path("metriques", metriques.metriques, name="metriques"),
 ]
 
 if settings.PROCONNECT_ENABLED:

@@ -124,6 +124,9 @@ EXEMPTEES = {
     "(tests/test_exploitation.py::test_les_sondes_repondent_sans_connexion_ni_nom_d_hote_ni_https)",
     "sante_pret": "sonde de disponibilité : « pret » ou 503 « indisponible », rien d’autre "
     "(tests/test_exploitation.py : test_pret_503_*)",
+    "metriques": "métriques Prometheus : 404 sans le jeton METRIQUES_JETON, aucune donnée "
+    "personnelle dans les étiquettes (tests/test_exploitation.py::"
+    "test_aucune_donnee_personnelle_dans_les_etiquettes_des_metriques)",
     # --- proconnect (routes added by PROCONNECT_ENABLED, swept here whatever the setting)
     "oidc_authentication_init": "début de la connexion ProConnect : renvoie vers le fournisseur, "
     "aucune donnée lue (tests/test_proconnect_fournisseur.py)",
@@ -139,6 +142,7 @@ SANS_CONNEXION = {
     # --- exploitation: health probes of the load balancer (tests/test_exploitation.py)
     "sante_vivant",
     "sante_pret",
+    "metriques",  # 404 without the bearer token
 }
 
 

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus: latency and SQL queries of the whole chain, per view name (reussite.core.metriques).
+    "reussite.core.metriques.MetriquesMiddleware",
     # Health probes (/sante/vivant, /sante/pret) are answered here, before the host check, the
     # HTTPS redirect, the session and the login: a load balancer probes by address over HTTP.
     "reussite.core.sante.SanteMiddleware",
@@ -354,6 +356,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Prometheus metrics at /metriques, for `Authorization: Bearer <METRIQUES_JETON>` only (404
+# without it, and 404 for everyone while it is empty). Under gunicorn, PROMETHEUS_MULTIPROC_DIR
+# (set by gunicorn.conf.py) gathers the workers' counters.
+METRIQUES_JETON = env("METRIQUES_JETON", default="")
+# A reminder still to send this many minutes after its creation counts as waiting too long.
+METRIQUES_RAPPEL_RETARD_MINUTES = env.int("METRIQUES_RAPPEL_RETARD_MINUTES", default=60)
 
 PAGINATION_PAR_PAGE = 25
 
