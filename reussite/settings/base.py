@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id (X-Request-ID) in every log record and in the tasks it enqueues.
+    "reussite.core.requete_id.RequeteIdMiddleware",
     # Prometheus: latency and SQL queries of the whole chain, per view name (reussite.core.metriques).
     "reussite.core.metriques.MetriquesMiddleware",
     # Health probes (/sante/vivant, /sante/pret) are answered here, before the host check, the
@@ -348,14 +350,38 @@ if PROCONNECT_ENABLED:
         if _origine not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
             CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origine)
 
+# Logs: one line per record on the standard error, with the request's id (X-Request-ID, also
+# carried by the tasks it enqueues). LOG_JSON writes JSON lines (python-json-logger), the default
+# of the production settings. Never a child's name in a message (tests/test_protection.py).
+LOG_JSON = env.bool("LOG_JSON", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"simple": {"format": "{levelname} {asctime} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "filters": {"requete_id": {"()": "reussite.core.requete_id.RequeteIdFiltre"}},
+    "formatters": {
+        "simple": {
+            "format": "{levelname} {asctime} {name} [{request_id}] {message}",
+            "style": "{",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "simple",
+            "filters": ["requete_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The worker keeps this configuration (JSON lines, request id) instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Prometheus metrics at /metriques, for `Authorization: Bearer <METRIQUES_JETON>` only (404
 # without it, and 404 for everyone while it is empty). Under gunicorn, PROMETHEUS_MULTIPROC_DIR
