@@ -399,3 +399,12 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 REUSSITE_JOURNAL_CONSERVATION_MOIS = env.int("REUSSITE_JOURNAL_CONSERVATION_MOIS", default=12)
 # Mark optional fields rather than required ones, as the DSFR now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Optional error reporting (sentry-sdk): off unless SENTRY_DSN is set. reussite.core.sentry strips
+# request bodies, cookies, query strings and names before anything leaves.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONNEMENT = env("SENTRY_ENVIRONNEMENT", default="production")
+if SENTRY_DSN:
+    from reussite.core.sentry import initialiser as _sentry_initialiser
+
+    _sentry_initialiser(SENTRY_DSN, environnement=SENTRY_ENVIRONNEMENT)
