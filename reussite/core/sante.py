@@ -106,7 +106,7 @@ def stockages_du_projet() -> list:
     uniques = {}
     for stockage in trouves:
         cle = (
-            type(stockage),
+            stockage.__class__,  # a LazyObject (default_storage) gives its wrapped class
             str(getattr(stockage, "location", "")),
             getattr(stockage, "bucket_name", None),
         )
