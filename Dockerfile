@@ -42,6 +42,7 @@ RUN SECRET_KEY=collectstatic-only-placeholder-not-a-secret-0123456789abcdef \
     ALLOWED_HOSTS=localhost \
     SITE_URL=https://localhost \
     DATABASE_URL=postgres://build@localhost/build \
+    REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media /app/var/exports \
     && chown -R reussite:reussite /app/var

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from parcours.views import pages as parcours_views
+from reussite.core import metriques, sante
 from reussite.core import views as core_views
 
 # The admin requires a verified second factor too.
@@ -21,6 +22,11 @@ urlpatterns = [
     path("programmes/", include("reussite.core.urls_programmes")),
     path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),
+    # Health probes: answered by reussite.core.sante.SanteMiddleware before the host check.
+    path("sante/vivant", sante.vivant, name="sante_vivant"),
+    path("sante/pret", sante.pret, name="sante_pret"),
+    # Prometheus: 404 without the bearer token (METRIQUES_JETON).
+    path("metriques", metriques.metriques, name="metriques"),
 ]
 
 if settings.PROCONNECT_ENABLED:

@@ -88,6 +88,20 @@ def _caches_froids():
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _cache_partage_vide():
+    """The shared cache is the real Redis (tests/settings): what a test puts there under this
+    worker's key prefix is removed afterwards (never FLUSHDB: the broker may share the database)."""
+    yield
+    from django.conf import settings
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    cles = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if cles:
+        client.delete(*cles)
+
+
 @pytest.fixture
 def client():
     return Client()

@@ -119,6 +119,14 @@ EXEMPTEES = {
     "seulement (test_securite_2fa)",
     "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
+    # --- exploitation (issue 20)
+    "sante_vivant": "sonde de vie : « ok », rien d’autre, sans connexion ni contrôle d’hôte "
+    "(tests/test_exploitation.py::test_les_sondes_repondent_sans_connexion_ni_nom_d_hote_ni_https)",
+    "sante_pret": "sonde de disponibilité : « pret » ou 503 « indisponible », rien d’autre "
+    "(tests/test_exploitation.py : test_pret_503_*)",
+    "metriques": "métriques Prometheus : 404 sans le jeton METRIQUES_JETON, aucune donnée "
+    "personnelle dans les étiquettes (tests/test_exploitation.py::"
+    "test_aucune_donnee_personnelle_dans_les_etiquettes_des_metriques)",
     # --- proconnect (routes added by PROCONNECT_ENABLED, swept here whatever the setting)
     "oidc_authentication_init": "début de la connexion ProConnect : renvoie vers le fournisseur, "
     "aucune donnée lue (tests/test_proconnect_fournisseur.py)",
@@ -127,7 +135,15 @@ EXEMPTEES = {
 }
 
 # Views known to be reachable without login: every other one must redirect to the login page.
-SANS_CONNEXION = {"login", "oidc_authentication_init", "oidc_authentication_callback"}
+SANS_CONNEXION = {
+    "login",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    # --- exploitation: health probes of the load balancer (tests/test_exploitation.py)
+    "sante_vivant",
+    "sante_pret",
+    "metriques",  # 404 without the bearer token
+}
 
 
 @dataclass(frozen=True)

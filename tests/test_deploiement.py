@@ -55,6 +55,7 @@ def _variables_minimales(**autres) -> dict[str, str]:
         "ALLOWED_HOSTS": "reussite.example",
         "SITE_URL": "https://reussite.example",
         "DATABASE_URL": "postgres://reussite@localhost/reussite",
+        "REDIS_URL": "redis://localhost:6379/0",
         **autres,
     }
 
@@ -86,6 +87,19 @@ def test_la_production_refuse_de_charger_sans_site_url(site_url):
 
     assert refus.returncode != 0
     assert "ImproperlyConfigured" in refus.stderr and "SITE_URL" in refus.stderr
+
+
+# --- Issue 20: one cache shared by every node --------------------------------------------------
+
+
+def test_la_production_refuse_de_charger_sans_redis_url():
+    variables = _variables_minimales()
+    del variables["REDIS_URL"]
+
+    refus = _charger_prod(**variables)
+
+    assert refus.returncode != 0
+    assert "ImproperlyConfigured" in refus.stderr and "REDIS_URL" in refus.stderr
 
 
 # --- The compose file, resolved as `docker compose` would -------------------------------------

@@ -585,9 +585,20 @@ def test_les_taches_nocturnes_sont_planifiees():
 def test_aucun_nom_d_enfant_dans_les_journaux_applicatifs(client, dossier):
     import logging
 
-    messages = []
+    from reussite.core.requete_id import RequeteIdFiltre
+    from tests.test_exploitation import formateur_json
+
+    messages, lignes_json = [], []
     capteur = logging.Handler()
-    capteur.emit = lambda enregistrement: messages.append(enregistrement.getMessage())
+    # Issue 20: the deployed format too, JSON lines with every extra field of the record.
+    capteur.addFilter(RequeteIdFiltre())
+    capteur.setFormatter(formateur_json())
+
+    def emit(enregistrement):
+        messages.append(enregistrement.getMessage())
+        lignes_json.append(capteur.format(enregistrement))
+
+    capteur.emit = emit
     racine = logging.getLogger()
     racine.addHandler(capteur)
     niveau = racine.level
@@ -612,3 +623,9 @@ def test_aucun_nom_d_enfant_dans_les_journaux_applicatifs(client, dossier):
 
     assert any("Anonymisation" in m for m in messages)
     assert not [m for m in messages if NOM in m or PRENOM in m]
+    import json
+
+    objets = [json.loads(ligne) for ligne in lignes_json]  # each line is one JSON object
+    assert any("Anonymisation" in o["message"] and "request_id" in o for o in objets)
+    decodees = [json.dumps(o, ensure_ascii=False) for o in objets]  # whatever the escaping
+    assert not [ligne for ligne in lignes_json + decodees if NOM in ligne or PRENOM in ligne]

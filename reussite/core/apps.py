@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Cœur de la plateforme")
 
     def ready(self):
-        from . import deux_facteurs, sessions, signals  # noqa: F401
+        from . import deux_facteurs, metriques, requete_id, sessions, signals  # noqa: F401
 
         sessions.brancher_appareils()
+        metriques.brancher()
+        requete_id.brancher_celery()

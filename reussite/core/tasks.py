@@ -144,4 +144,6 @@ def reinitialisation_envoyer(email: str) -> int:
     during the request is the difference in work this task exists to remove."""
     from .reinitialisation import reinitialisation_envoyer as envoyer
 
-    return envoyer(email=email)
+    envoyes = envoyer(email=email)
+    logger.info("Password reset: %s mail(s) sent", envoyes)  # never the address
+    return envoyes

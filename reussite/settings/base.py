@@ -44,6 +44,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id (X-Request-ID) in every log record and in the tasks it enqueues.
+    "reussite.core.requete_id.RequeteIdMiddleware",
+    # Prometheus: latency and SQL queries of the whole chain, per view name (reussite.core.metriques).
+    "reussite.core.metriques.MetriquesMiddleware",
+    # Health probes (/sante/vivant, /sante/pret) are answered here, before the host check, the
+    # HTTPS redirect, the session and the login: a load balancer probes by address over HTTP.
+    "reussite.core.sante.SanteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +78,9 @@ MIDDLEWARE = [
     # AxesMiddleware must stay last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The health probes are never redirected to HTTPS (SanteMiddleware answers them first anyway).
+SECURE_REDIRECT_EXEMPT = [r"^sante/(vivant|pret)$"]
 
 ROOT_URLCONF = "reussite.urls"
 
@@ -229,6 +239,32 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Réussite <ne-pas-repondre@reussite.example>"
 )
 
+# The cache every node shares (Redis): anything kept across requests must be seen by all the web
+# nodes and workers alike, never a per-process memory. Keys carry a prefix, so that the cache can
+# share the broker's Redis database; nothing here may call cache.clear() (FLUSHDB would empty the
+# broker's queues). Without REDIS_URL (`make run` with its filesystem broker), one folder shared by
+# the local processes; the production settings require REDIS_URL.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_PREFIXE", default="reussite"),
+            # A Redis outage must not hang a request: fail fast instead.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache"),
+        }
+    }
+# Login lockouts are kept in the database (axes' handler), which every node shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 # The broker redelivers an unacknowledged message after this delay (Redis); no countdown or
 # ETA may exceed it, or the message would be delivered twice.
@@ -318,14 +354,45 @@ if PROCONNECT_ENABLED:
         if _origine not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
             CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origine)
 
+# Logs: one line per record on the standard error, with the request's id (X-Request-ID, also
+# carried by the tasks it enqueues). LOG_JSON writes JSON lines (python-json-logger), the default
+# of the production settings. Never a child's name in a message (tests/test_protection.py).
+LOG_JSON = env.bool("LOG_JSON", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"simple": {"format": "{levelname} {asctime} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "filters": {"requete_id": {"()": "reussite.core.requete_id.RequeteIdFiltre"}},
+    "formatters": {
+        "simple": {
+            "format": "{levelname} {asctime} {name} [{request_id}] {message}",
+            "style": "{",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "simple",
+            "filters": ["requete_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# The worker keeps this configuration (JSON lines, request id) instead of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus metrics at /metriques, for `Authorization: Bearer <METRIQUES_JETON>` only (404
+# without it, and 404 for everyone while it is empty). Under gunicorn, PROMETHEUS_MULTIPROC_DIR
+# (set by gunicorn.conf.py) gathers the workers' counters.
+METRIQUES_JETON = env("METRIQUES_JETON", default="")
+# A reminder still to send this many minutes after its creation counts as waiting too long.
+METRIQUES_RAPPEL_RETARD_MINUTES = env.int("METRIQUES_RAPPEL_RETARD_MINUTES", default=60)
 
 PAGINATION_PAR_PAGE = 25
 
@@ -336,3 +403,12 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 REUSSITE_JOURNAL_CONSERVATION_MOIS = env.int("REUSSITE_JOURNAL_CONSERVATION_MOIS", default=12)
 # Mark optional fields rather than required ones, as the DSFR now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Optional error reporting (sentry-sdk): off unless SENTRY_DSN is set. reussite.core.sentry strips
+# request bodies, cookies, query strings and names before anything leaves.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONNEMENT = env("SENTRY_ENVIRONNEMENT", default="production")
+if SENTRY_DSN:
+    from reussite.core.sentry import initialiser as _sentry_initialiser
+
+    _sentry_initialiser(SENTRY_DSN, environnement=SENTRY_ENVIRONNEMENT)

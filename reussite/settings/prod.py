@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REUSSITE_2FA_EXEMPTER_DEMO, env
+from .base import CACHES, LOGGING, REUSSITE_2FA_EXEMPTER_DEMO, env
 
 DEBUG = False
 REUSSITE_PRODUCTION = True
@@ -40,6 +40,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Several nodes share one cache (reussite.settings.base): a per-node cache would split it.
+if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production (the cache every node shares), e.g. redis://redis:6379/0"
+    )
+# JSON log lines unless LOG_JSON=false.
+LOG_JSON = env.bool("LOG_JSON", default=True)
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_JSON else "simple"
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

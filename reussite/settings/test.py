@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, LOGGING, TEMPLATES, env
 
@@ -16,6 +18,16 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "test-exports")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+# The tests use the real Redis for the shared cache (make test starts one): one key prefix per
+# pytest-xdist worker, emptied after each test by tests/conftest.py (never FLUSHDB: the broker may
+# share the database).
+if not CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("The tests need REDIS_URL (a real Redis for the shared cache).")
+CACHES["default"]["KEY_PREFIX"] = "test-{}-{}".format(  # noqa: F405
+    os.environ.get("PYTEST_XDIST_WORKER", "main"), os.getpid()
+)
 CELERY_TASK_ALWAYS_EAGER = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
