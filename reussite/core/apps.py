@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Cœur de la plateforme")
 
     def ready(self):
-        from . import deux_facteurs, sessions, signals  # noqa: F401
+        from . import checks, deux_facteurs, sessions, signals  # noqa: F401
 
         sessions.brancher_appareils()

@@ -1,4 +1,9 @@
-"""Reminder tasks: thin, they take ids and call `reussite.core.rappels`."""
+"""Reminder tasks: thin, they take ids and call `reussite.core.rappels`.
+
+Every task states both its limits (`time_limit` and `soft_time_limit`): a task that states only
+one inherits the other from CELERY_TASK_*_TIME_LIMIT, and a soft limit above the hard one makes
+`apply_async` raise (the system check `reussite.E010` refuses it).
+"""
 
 import calendar
 import logging
@@ -34,7 +39,7 @@ def rappels_scanner() -> dict:
     return bilan.crees
 
 
-@shared_task(time_limit=120)
+@shared_task(time_limit=120, soft_time_limit=100)
 def rappels_reprendre() -> int:
     """Immediate reminders that never left (broker down, worker lost) are enqueued again."""
     return rappels.rappels_reprendre()
@@ -63,7 +68,7 @@ def rappel_envoyer(self, rappel_id: int) -> str:
         raise self.retry(countdown=_attente(tentatives)) from None
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def resumes_quotidiens() -> int:
     jour = timezone.localdate()
     destinataires = rappels.destinataires_du_resume()
@@ -122,7 +127,7 @@ def export_construire(demande_id: int) -> str:
     return construire(demande_id=demande_id)
 
 
-@shared_task(time_limit=600)
+@shared_task(time_limit=600, soft_time_limit=540)
 def exports_purger() -> int:
     from .exports_arriere_plan import exports_purger as purger
 
