@@ -85,9 +85,7 @@ def test_chaque_entree_du_calendrier_part_et_s_execute_sur_un_vrai_worker():
 def test_toutes_les_taches_declarent_leurs_deux_limites():
     app.loader.import_default_modules()
     nos_taches = [
-        t
-        for n, t in app.tasks.items()
-        if n.startswith(("reussite.", "parcours.", "partenaires."))
+        t for n, t in app.tasks.items() if n.startswith(("reussite.", "parcours.", "partenaires."))
     ]
     assert len(nos_taches) >= 9
     for tache in nos_taches:

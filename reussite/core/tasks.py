@@ -10,13 +10,14 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from . import rappels
 
 logger = logging.getLogger(__name__)
 
-ESSAIS = 5
+ESSAIS = rappels.ESSAIS_MAX
 # A delivery that finds its reminder held by another one looks again after this delay.
 ATTENTE_OCCUPE = 5
 
@@ -58,10 +59,21 @@ def rappel_envoyer(self, rappel_id: int) -> str:
         return rappels.rappel_envoyer(rappel_id=rappel_id)
     except rappels.RappelOccupe:
         raise self.retry(countdown=ATTENTE_OCCUPE) from None
+    except (OperationalError, InterfaceError) as exc:
+        # PostgreSQL restarted or the session was cut, before or after the hand-off: the row is
+        # `a_envoyer` or `en_cours` with its attempt counted. Retry on a new connection; past
+        # max_retries, `rappels_reprendre` enqueues the row again.
+        connection.close()
+        logger.warning("Reminder %s: database unavailable (%s), retrying", rappel_id, exc)
+        raise self.retry(countdown=_attente(min(self.request.retries, 5))) from None
     except rappels.EnvoiImpossible as exc:
-        tentatives = rappels.rappel_noter_echec(
-            rappel_id=rappel_id, erreur=str(exc), essais_max=ESSAIS
-        )
+        try:
+            tentatives = rappels.rappel_noter_echec(
+                rappel_id=rappel_id, erreur=str(exc), essais_max=ESSAIS
+            )
+        except (OperationalError, InterfaceError):
+            connection.close()
+            raise self.retry(countdown=_attente(min(self.request.retries, 5))) from None
         if tentatives >= ESSAIS:
             logger.error("Reminder %s: sending failed for good", rappel_id)
             return "échec"
