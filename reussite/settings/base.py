@@ -211,6 +211,9 @@ EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may wait for the server at each step: a hung server fails the
+# attempt (retried by the task) instead of holding a worker until the task's time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # The address links in emails point to.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env(
