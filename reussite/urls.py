@@ -21,6 +21,8 @@ urlpatterns = [
     path("programmes/", include("reussite.core.urls_programmes")),
     path("partenaires/", include("partenaires.urls")),
     path("admin/", admin.site.urls),
+    # The demo's outgoing mail: 404 unless REUSSITE_DEMO_COURRIELS is set (`make run`).
+    path("demo/", include("reussite.core.urls_demo")),
 ]
 
 if settings.PROCONNECT_ENABLED:

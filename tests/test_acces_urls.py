@@ -119,6 +119,9 @@ EXEMPTEES = {
     "seulement (test_securite_2fa)",
     "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
+    # --- demo
+    "demo:courriels": "courriels de la démonstration : 404 sans REUSSITE_DEMO_COURRIELS et pour "
+    "qui n’est pas du personnel (tests/test_demo_courriels.py)",
     # --- proconnect (routes added by PROCONNECT_ENABLED, swept here whatever the setting)
     "oidc_authentication_init": "début de la connexion ProConnect : renvoie vers le fournisseur, "
     "aucune donnée lue (tests/test_proconnect_fournisseur.py)",
