@@ -633,3 +633,50 @@ def test_des_envois_interrompus_a_chaque_essai_finissent_dans_les_rappels_non_re
     assert rappel.statut == StatutRappel.ECHEC
     assert rappel.erreur
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("frequence", [FrequenceCourriels.IMMEDIAT, FrequenceCourriels.QUOTIDIEN])
+def test_le_courriel_part_sans_transaction_ouverte_ni_ligne_verrouillee(
+    equipe, structure, monkeypatch, frequence
+):
+    from reussite.core import tasks
+
+    monkeypatch.setattr(tasks.rappel_envoyer, "delay", lambda pk: None)  # sent by hand below
+    referent = professionnel(structure, user__frequence_courriels=frequence)
+    _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    with transaction.atomic():
+        service.rappels_scanner()
+    rappel = Rappel.objects.get(genre="revue_proche", destinataire_id=referent.user_id)
+    envoi_reel = mail.EmailMultiAlternatives.send
+    pendant = []
+
+    def envoi(message, *args, **kwargs):
+        libre = threading.Event()
+
+        def verifier():  # another connection: the row must be free
+            try:
+                with transaction.atomic(), connection.cursor() as curseur:
+                    curseur.execute(
+                        "SELECT statut FROM core_rappel WHERE id = %s FOR UPDATE NOWAIT",
+                        [rappel.pk],
+                    )
+                    pendant.append(curseur.fetchone()[0])
+                    libre.set()
+            finally:
+                connection.close()
+
+        fil = threading.Thread(target=verifier)
+        fil.start()
+        fil.join(10)
+        pendant.append((connection.in_atomic_block, libre.is_set()))
+        return envoi_reel(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", envoi)
+    if frequence == FrequenceCourriels.IMMEDIAT:
+        assert service.rappel_envoyer(rappel_id=rappel.pk) == "envoyé"
+    else:
+        assert service.resume_envoyer(user_id=referent.user_id, jour=date.today()) != ""
+    assert pendant == [StatutRappel.EN_COURS, (False, True)]
+    assert len(mail.outbox) == 1
+    assert Rappel.objects.get(pk=rappel.pk).statut in {StatutRappel.ENVOYE, StatutRappel.RESUME}

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +56,7 @@ DELAI_REPRISE = timedelta(minutes=10)
 ESSAIS_MAX = 5
 # The first key of the session advisory locks held by sends (the second is the row id).
 VERROU_ENVOI = 72_010
+VERROU_RESUME = 72_011
 
 
 @dataclass
@@ -328,8 +329,8 @@ class _Verrou:
     """The session advisory lock of one reminder's send, held on the default connection outside
     any transaction. Released at the end, or by PostgreSQL when the session dies."""
 
-    def __init__(self, rappel_id: int):
-        self.cles = (VERROU_ENVOI, rappel_id & 0x7FFFFFFF)
+    def __init__(self, identifiant: int, *, cle: int = VERROU_ENVOI):
+        self.cles = (cle, identifiant & 0x7FFFFFFF)
 
     def __enter__(self) -> bool:
         with connection.cursor() as curseur:
@@ -458,50 +459,76 @@ def _courriel(*, destinataire, sujet, gabarit, contexte, message_id) -> EmailMul
 
 
 def resume_envoyer(*, user_id: int, jour: date) -> str:
-    """The daily digest: every reminder of the day for a user who chose it, in one email.
-    The user's pending rows are locked for the send, like a single reminder's."""
-    with transaction.atomic():
-        destinataire = User.objects.filter(pk=user_id, is_active=True).first()
-        if destinataire is None:
-            return "destinataire inactif"
-        rappels = list(
-            Rappel.objects.select_for_update(of=("self",), skip_locked=True)
-            .filter(destinataire_id=user_id, statut=StatutRappel.A_ENVOYER)
-            .order_by("echeance", "pk")
-        )
-        le = timezone.localdate()
-        valables = set()
-        for nom in {r.genre for r in rappels}:
-            lot = [r for r in rappels if r.genre == nom]
-            if nom in _GENRES:
-                valables |= _GENRES[nom].valables(lot, le)
-        sans_objet = [r.pk for r in rappels if r.pk not in valables]
-        Rappel.objects.filter(pk__in=sans_objet).update(statut=StatutRappel.ANNULE)
-        rappels = [r for r in rappels if r.pk in valables]
-        if not rappels:
-            return "rien à envoyer"
-        elements = [(r, rendu, _adresse(rendu.lien)) for r, rendu in rendre(rappels)]
-        message = _courriel(
-            destinataire=destinataire,
-            sujet=_("Vos rappels du %(jour)s") % {"jour": jour.strftime("%d/%m/%Y")},
-            gabarit="core/email/resume",
-            contexte={"elements": elements, "jour": jour},
-            message_id=f"<resume-{user_id}-{jour:%Y%m%d}-{rappels[0].pk}@reussite>",
-        )
+    """The daily digest: every reminder of the day for a user who chose it, in one email. The
+    same three steps as a single reminder's send, under an advisory lock on the user: claim the
+    pending rows (`en_cours`), send with no transaction open, mark them `resume`; on an SMTP
+    error they go back to `a_envoyer` for the retry."""
+    with _Verrou(user_id, cle=VERROU_RESUME) as libre:
+        if not libre:
+            return "récapitulatif en cours ailleurs"
+        with transaction.atomic():
+            destinataire = User.objects.filter(pk=user_id, is_active=True).first()
+            if destinataire is None:
+                return "destinataire inactif"
+            # `en_cours` under a free lock: a previous digest died before its mark.
+            rappels = list(
+                Rappel.objects.select_for_update(of=("self",))
+                .filter(
+                    destinataire_id=user_id,
+                    statut__in=[StatutRappel.A_ENVOYER, StatutRappel.EN_COURS],
+                )
+                .order_by("echeance", "pk")
+            )
+            le = timezone.localdate()
+            valables = set()
+            for nom in {r.genre for r in rappels}:
+                lot = [r for r in rappels if r.genre == nom]
+                if nom in _GENRES:
+                    valables |= _GENRES[nom].valables(lot, le)
+            sans_objet = [r.pk for r in rappels if r.pk not in valables]
+            Rappel.objects.filter(pk__in=sans_objet).update(statut=StatutRappel.ANNULE)
+            rappels = [r for r in rappels if r.pk in valables]
+            if not rappels:
+                return "rien à envoyer"
+            elements = [(r, rendu, _adresse(rendu.lien)) for r, rendu in rendre(rappels)]
+            message = _courriel(
+                destinataire=destinataire,
+                sujet=_("Vos rappels du %(jour)s") % {"jour": jour.strftime("%d/%m/%Y")},
+                gabarit="core/email/resume",
+                contexte={"elements": elements, "jour": jour},
+                message_id=f"<resume-{user_id}-{jour:%Y%m%d}-{rappels[0].pk}@reussite>",
+            )
+            identifiants = [r.pk for r in rappels]
+            Rappel.objects.filter(pk__in=identifiants).update(
+                statut=StatutRappel.EN_COURS,
+                reserve_le=timezone.now(),
+                tentatives=F("tentatives") + 1,
+            )
         try:
             message.send()
         except Exception as exc:
+            with transaction.atomic():
+                Rappel.objects.filter(pk__in=identifiants, statut=StatutRappel.EN_COURS).update(
+                    statut=StatutRappel.A_ENVOYER, erreur=str(exc)[:300]
+                )
             raise EnvoiImpossible(str(exc)[:300]) from exc
-        Rappel.objects.filter(pk__in=[r.pk for r in rappels]).update(
-            statut=StatutRappel.RESUME, envoye_le=timezone.now()
-        )
+        with transaction.atomic():
+            Rappel.objects.filter(pk__in=identifiants, statut=StatutRappel.EN_COURS).update(
+                statut=StatutRappel.RESUME, envoye_le=timezone.now(), erreur=""
+            )
         return f"{len(rappels)} rappel(s)"
 
 
 def destinataires_du_resume() -> list[int]:
+    """Users with pending reminders for the digest, or with some left `en_cours` by a digest
+    that died before its mark."""
     return list(
         Rappel.objects.filter(
-            statut=StatutRappel.A_ENVOYER,
+            Q(statut=StatutRappel.A_ENVOYER)
+            | Q(
+                statut=StatutRappel.EN_COURS,
+                reserve_le__lt=timezone.now() - DELAI_REPRISE,
+            ),
             destinataire__frequence_courriels=FrequenceCourriels.QUOTIDIEN,
             destinataire__is_active=True,
         )
