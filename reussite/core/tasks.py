@@ -102,6 +102,9 @@ def resume_envoyer(self, user_id: int, jour: str) -> str:
 
     try:
         return rappels.resume_envoyer(user_id=user_id, jour=date.fromisoformat(jour))
+    except (OperationalError, InterfaceError):
+        connection.close()
+        raise self.retry(countdown=_attente(self.request.retries)) from None
     except rappels.EnvoiImpossible:
         raise self.retry(countdown=_attente(self.request.retries)) from None
 
