@@ -62,3 +62,12 @@ def test_qui_n_est_pas_du_personnel_recoit_404_et_l_anonyme_la_connexion(client,
     reponse = client.get(reverse("demo:courriels"))
     assert reponse.status_code == 302
     assert reponse["Location"].startswith(reverse("login"))
+
+
+def test_la_production_refuse_le_reglage_de_demo(settings):
+    from reussite.core.checks import verifier_courriels_demo
+
+    settings.REUSSITE_DEMO_COURRIELS = True
+    assert verifier_courriels_demo(None) == []
+    settings.REUSSITE_PRODUCTION = True
+    assert [e.id for e in verifier_courriels_demo(None)] == ["reussite.E011"]

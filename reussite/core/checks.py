@@ -29,3 +29,21 @@ def verifier_limites_des_taches(app_configs, **kwargs):
                 )
             )
     return erreurs
+
+
+@register()
+def verifier_courriels_demo(app_configs, **kwargs):
+    """Production sends its mail: the demo's file backend and mail page are refused there."""
+    from django.conf import settings
+
+    if getattr(settings, "REUSSITE_DEMO_COURRIELS", False) and getattr(
+        settings, "REUSSITE_PRODUCTION", False
+    ):
+        return [
+            Error(
+                "REUSSITE_DEMO_COURRIELS est activé : aucun courriel ne partirait, et la page "
+                "/demo/courriels/ les montrerait. Ce réglage est réservé à la démonstration.",
+                id="reussite.E011",
+            )
+        ]
+    return []
