@@ -47,6 +47,8 @@ class _SmtpMuet(SMTP):
             self.controleur.connexions_muettes.append(time.monotonic())
             while self.controleur.muet:
                 await asyncio.sleep(0.05)
+            # Closed now, not by aiosmtpd's 300 s idle timeout (the server's stop waits for it).
+            self.transport.close()
             return
         await super()._handle_client()
 
