@@ -27,6 +27,8 @@ urlpatterns = [
     path("sante/pret", sante.pret, name="sante_pret"),
     # Prometheus: 404 without the bearer token (METRIQUES_JETON).
     path("metriques", metriques.metriques, name="metriques"),
+    # The demo's outgoing mail: 404 unless REUSSITE_DEMO_COURRIELS is set (`make run`).
+    path("demo/", include("reussite.core.urls_demo")),
 ]
 
 if settings.PROCONNECT_ENABLED:

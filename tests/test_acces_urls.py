@@ -127,6 +127,9 @@ EXEMPTEES = {
     "metriques": "métriques Prometheus : 404 sans le jeton METRIQUES_JETON, aucune donnée "
     "personnelle dans les étiquettes (tests/test_exploitation.py::"
     "test_aucune_donnee_personnelle_dans_les_etiquettes_des_metriques)",
+    # --- demo
+    "demo:courriels": "courriels de la démonstration : 404 sans REUSSITE_DEMO_COURRIELS et pour "
+    "qui n’est pas du personnel (tests/test_demo_courriels.py)",
     # --- proconnect (routes added by PROCONNECT_ENABLED, swept here whatever the setting)
     "oidc_authentication_init": "début de la connexion ProConnect : renvoie vers le fournisseur, "
     "aucune donnée lue (tests/test_proconnect_fournisseur.py)",

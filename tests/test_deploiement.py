@@ -63,14 +63,15 @@ def _variables_minimales(**autres) -> dict[str, str]:
 # --- Point 7: the demo's 2FA exemption is refused when the settings load ----------------------
 
 
-def test_la_production_refuse_l_exemption_de_demo_des_le_chargement():
+@pytest.mark.parametrize("reglage", ["REUSSITE_2FA_EXEMPTER_DEMO", "REUSSITE_DEMO_COURRIELS"])
+def test_la_production_refuse_les_reglages_de_demo_des_le_chargement(reglage):
     assert _charger_prod(**_variables_minimales()).returncode == 0
 
-    refus = _charger_prod(**_variables_minimales(REUSSITE_2FA_EXEMPTER_DEMO="true"))
+    refus = _charger_prod(**_variables_minimales(**{reglage: "true"}))
 
     assert refus.returncode != 0
     assert "ImproperlyConfigured" in refus.stderr
-    assert "REUSSITE_2FA_EXEMPTER_DEMO" in refus.stderr
+    assert reglage in refus.stderr
 
 
 # --- Point 13: SITE_URL is required -----------------------------------------------------------

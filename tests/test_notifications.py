@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from parcours.models import Parcours, Statut
 from reussite.core import rappels as service
-from reussite.core.models import FrequenceCourriels, Rappel
+from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel
 from tests.conftest import connecter
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import consentement, nommer_referent, partenaire, pre, professionnel
@@ -130,6 +130,8 @@ def test_les_echecs_d_envoi_sont_montres_a_la_coordination_du_programme_seulemen
 ):
     equipe, referent, _p = monde
     rappel = Rappel.objects.get(destinataire=referent.user, genre="revue_proche")
+    # One claimed attempt, refused by the server.
+    Rappel.objects.filter(pk=rappel.pk).update(statut=StatutRappel.EN_COURS, tentatives=1)
     service.rappel_noter_echec(rappel_id=rappel.pk, erreur="550 boîte inconnue", essais_max=1)
 
     connecter(client, equipe.coordinateur)

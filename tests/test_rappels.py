@@ -249,6 +249,10 @@ def test_un_echec_smtp_laisse_le_rappel_a_envoyer_puis_echec_au_dernier_essai(
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", panne)
     with pytest.raises(service.EnvoiImpossible):
         service.rappel_envoyer(rappel_id=rappel.pk)
+    # The claim counted the attempt before the email left.
+    rappel.refresh_from_db()
+    assert (rappel.statut, rappel.tentatives) == (StatutRappel.EN_COURS, 1)
+    assert rappel.reserve_le is not None
     assert service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3) == 1
     rappel.refresh_from_db()
     assert (rappel.statut, rappel.tentatives, rappel.erreur) == (
@@ -257,8 +261,11 @@ def test_un_echec_smtp_laisse_le_rappel_a_envoyer_puis_echec_au_dernier_essai(
         "perdue",
     )
 
-    service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3)
-    assert service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3) == 3
+    for _essai in range(2):
+        with pytest.raises(service.EnvoiImpossible):
+            service.rappel_envoyer(rappel_id=rappel.pk)
+        tentatives = service.rappel_noter_echec(rappel_id=rappel.pk, erreur="perdue", essais_max=3)
+    assert tentatives == 3
     rappel.refresh_from_db()
     assert rappel.statut == StatutRappel.ECHEC
     assert mail.outbox == []
@@ -562,3 +569,114 @@ def test_une_convention_renouvelee_ou_resiliee_ne_rappelle_plus(equipe, administ
     assert set(Rappel.objects.filter(genre="convention_fin").values_list("statut", flat=True)) == {
         StatutRappel.ANNULE
     }
+
+
+def test_la_reprise_renvoie_les_reservations_abandonnees_et_les_envois_jamais_partis(
+    equipe, structure, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reussite.core import tasks
+
+    # The enqueued task runs here, in the test's transaction.
+    monkeypatch.setattr(
+        tasks.rappel_envoyer, "delay", lambda pk: service.rappel_envoyer(rappel_id=pk)
+    )
+    referent = professionnel(structure, user__frequence_courriels=FrequenceCourriels.IMMEDIAT)
+    for i in range(4):
+        _dossier(
+            equipe, structure, revue=date.today() + timedelta(i + 1), referent=referent, nom=f"R{i}"
+        )
+    with django_capture_on_commit_callbacks():
+        service.rappels_scanner()
+    vieux = timezone.now() - service.DELAI_REPRISE - timedelta(minutes=1)
+    recent = timezone.now()
+    abandonne, jamais_parti, en_cours, reessai_proche = Rappel.objects.filter(
+        destinataire_id=referent.user_id, genre="revue_proche"
+    ).order_by("pk")
+    # Claimed long ago and never marked: its sender died between claim and mark.
+    Rappel.objects.filter(pk=abandonne.pk).update(
+        statut=StatutRappel.EN_COURS, reserve_le=vieux, tentatives=1
+    )
+    Rappel.objects.filter(pk=jamais_parti.pk).update(cree_le=vieux)
+    # Being sent right now, and a failed attempt whose retry is still due: left alone.
+    Rappel.objects.filter(pk=en_cours.pk).update(
+        statut=StatutRappel.EN_COURS, reserve_le=recent, cree_le=vieux, tentatives=1
+    )
+    Rappel.objects.filter(pk=reessai_proche.pk).update(cree_le=vieux, reserve_le=recent)
+    Rappel.objects.exclude(
+        pk__in=[abandonne.pk, jamais_parti.pk, en_cours.pk, reessai_proche.pk]
+    ).update(statut=StatutRappel.ENVOYE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert service.rappels_reprendre() == 2
+    # The abandoned claim is claimed again and sent with the row's Message-ID.
+    envoyes = {m.extra_headers["Message-ID"] for m in mail.outbox}
+    assert envoyes == {abandonne.message_id, jamais_parti.message_id}
+    assert set(
+        Rappel.objects.filter(pk__in=[abandonne.pk, jamais_parti.pk]).values_list(
+            "statut", "tentatives"
+        )
+    ) == {(StatutRappel.ENVOYE, 2), (StatutRappel.ENVOYE, 1)}
+
+
+def test_des_envois_interrompus_a_chaque_essai_finissent_dans_les_rappels_non_remis(
+    equipe, structure, referent
+):
+    _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    service.rappels_scanner()
+    rappel = Rappel.objects.get(genre="revue_proche", destinataire_id=referent.user_id)
+    # Every claim so far was cut short (worker killed before its mark).
+    Rappel.objects.filter(pk=rappel.pk).update(
+        statut=StatutRappel.EN_COURS, tentatives=service.ESSAIS_MAX
+    )
+    assert service.rappel_envoyer(rappel_id=rappel.pk) == "échec"
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.ECHEC
+    assert rappel.erreur
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("frequence", [FrequenceCourriels.IMMEDIAT, FrequenceCourriels.QUOTIDIEN])
+def test_le_courriel_part_sans_transaction_ouverte_ni_ligne_verrouillee(
+    equipe, structure, monkeypatch, frequence
+):
+    from reussite.core import tasks
+
+    monkeypatch.setattr(tasks.rappel_envoyer, "delay", lambda pk: None)  # sent by hand below
+    referent = professionnel(structure, user__frequence_courriels=frequence)
+    _dossier(equipe, structure, revue=date.today() + timedelta(3), referent=referent)
+    with transaction.atomic():
+        service.rappels_scanner()
+    rappel = Rappel.objects.get(genre="revue_proche", destinataire_id=referent.user_id)
+    envoi_reel = mail.EmailMultiAlternatives.send
+    pendant = []
+
+    def envoi(message, *args, **kwargs):
+        libre = threading.Event()
+
+        def verifier():  # another connection: the row must be free
+            try:
+                with transaction.atomic(), connection.cursor() as curseur:
+                    curseur.execute(
+                        "SELECT statut FROM core_rappel WHERE id = %s FOR UPDATE NOWAIT",
+                        [rappel.pk],
+                    )
+                    pendant.append(curseur.fetchone()[0])
+                    libre.set()
+            finally:
+                connection.close()
+
+        fil = threading.Thread(target=verifier)
+        fil.start()
+        fil.join(10)
+        pendant.append((connection.in_atomic_block, libre.is_set()))
+        return envoi_reel(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", envoi)
+    if frequence == FrequenceCourriels.IMMEDIAT:
+        assert service.rappel_envoyer(rappel_id=rappel.pk) == "envoyé"
+    else:
+        assert service.resume_envoyer(user_id=referent.user_id, jour=date.today()) != ""
+    assert pendant == [StatutRappel.EN_COURS, (False, True)]
+    assert len(mail.outbox) == 1
+    assert Rappel.objects.get(pk=rappel.pk).statut in {StatutRappel.ENVOYE, StatutRappel.RESUME}

@@ -4,7 +4,9 @@
 - a real `celery worker` process whose pool child is killed (SIGKILL) before the SMTP hand-off:
   the message is redelivered and one email leaves;
 - killed after the hand-off and before the mark: the redelivery sends a second copy with the
-  same Message-ID — the only window where a copy can exist twice.
+  same Message-ID — the only window where a copy can exist twice;
+- its database session cut (`pg_terminate_backend`) while the email leaves: the task retries on
+  a new connection, the reminder is sent, every copy with the row's Message-ID.
 """
 
 import email
@@ -199,6 +201,53 @@ def test_un_worker_tue_apres_la_remise_smtp_renvoie_avec_le_meme_message_id(trav
     assert _envoyes(courriels) == [rappel.message_id, rappel.message_id]
 
 
+def _couper_les_sessions_du_worker() -> int:
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = %s",
+            [APPLICATION_WORKER],
+        )
+        return curseur.fetchone()[0]
+
+
+@pytest.mark.parametrize("moment", ["avant", "apres"])
+def test_une_session_postgresql_coupee_pendant_l_envoi_ne_perd_pas_le_rappel(travailleur, moment):
+    """Cut before or after the SMTP hand-off: the claim is committed, no transaction is open
+    while the email leaves, the mark fails on the dead session and the task retries."""
+    file, courriels = travailleur
+    rappel = _rappel()
+    drapeau = courriels / f"attendre-{moment}"
+    drapeau.touch()
+    rappel_envoyer.apply_async(args=[rappel.pk], queue=file)
+    _attendre(
+        lambda: (courriels / f"en-attente-{moment}").exists(), "the worker never reached the send"
+    )
+    pendant = Rappel.objects.get(pk=rappel.pk)
+    assert (pendant.statut, pendant.tentatives) == (StatutRappel.EN_COURS, 1)
+    # Nothing is locked meanwhile, and the worker has no transaction open.
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+            "AND state LIKE 'idle in transaction%%'",
+            [APPLICATION_WORKER],
+        )
+        assert curseur.fetchone()[0] == 0
+    assert _couper_les_sessions_du_worker() >= 1
+    drapeau.unlink()
+
+    _attendre(
+        lambda: Rappel.objects.get(pk=rappel.pk).statut == StatutRappel.ENVOYE,
+        "the reminder was lost when the worker's database session was cut",
+    )
+    envoyes = _envoyes(courriels)
+    assert envoyes, "no email left"
+    # The email left on the first attempt (the send needs no database), the mark failed, the
+    # retry sent it again: the window between claim and mark, with the same Message-ID.
+    assert envoyes == [rappel.message_id, rappel.message_id]
+    assert Rappel.objects.get(pk=rappel.pk).tentatives == 2
+
+
 def _envoyer_et_attendre(rappel: Rappel, file: str, courtier: str) -> None:
     with app.connection_for_write(courtier) as liaison:
         rappel_envoyer.apply_async(args=[rappel.pk], queue=file, connection=liaison)
@@ -219,12 +268,7 @@ def test_le_worker_reprend_seul_apres_un_redemarrage_de_redis_et_de_postgresql(t
             redis.stop()
             time.sleep(1)
             redis = start_redis(port=redis.port)
-            with connection.cursor() as curseur:
-                curseur.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = %s",
-                    [APPLICATION_WORKER],
-                )
+            _couper_les_sessions_du_worker()
             apres = _rappel()
             _envoyer_et_attendre(apres, file, redis.url)
         finally:

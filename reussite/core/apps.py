@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Cœur de la plateforme")
 
     def ready(self):
-        from . import deux_facteurs, metriques, requete_id, sessions, signals  # noqa: F401
+        from . import checks, deux_facteurs, metriques, requete_id, sessions, signals  # noqa: F401
 
         sessions.brancher_appareils()
         metriques.brancher()

@@ -235,6 +235,8 @@ class AcceptationCharte(models.Model):
 
 class StatutRappel(models.TextChoices):
     A_ENVOYER = "a_envoyer", _("à envoyer")
+    # Claimed by a send (reserve_le): the email may be leaving right now.
+    EN_COURS = "en_cours", _("envoi en cours")
     ENVOYE = "envoye", _("envoyé")
     RESUME = "resume", _("dans le récapitulatif du jour")
     SANS_COURRIEL = "sans_courriel", _("dans l’application seulement")
@@ -271,6 +273,8 @@ class Rappel(models.Model):
     )
     cree_le = models.DateTimeField(default=timezone.now)
     envoye_le = models.DateTimeField(null=True, blank=True)
+    # When a send last claimed the row; with `tentatives`, the number of claims so far.
+    reserve_le = models.DateTimeField(null=True, blank=True)
     tentatives = models.PositiveSmallIntegerField(default=0)
     # The SMTP error of the last attempt: never any child data.
     erreur = models.CharField(max_length=300, blank=True)
@@ -298,6 +302,11 @@ class Rappel(models.Model):
                 fields=["statut", "cree_le"],
                 condition=models.Q(statut="a_envoyer"),
                 name="rappel_a_envoyer",
+            ),
+            models.Index(
+                fields=["reserve_le"],
+                condition=models.Q(statut="en_cours"),
+                name="rappel_en_cours",
             ),
         ]
 

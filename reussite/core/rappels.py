@@ -8,15 +8,21 @@ the sends (ARCHITECTURE.md, "Reminders"; DOMAIN.md, rule 6).
 - The scan turns each kind's candidates into `Rappel` rows with one `INSERT ... SELECT ... ON
   CONFLICT DO NOTHING`: the unique constraint (kind, subject, due date, recipient) is what makes
   a second scan, or two beat processes at once, create nothing more.
-- A send takes a row id. It locks the row for the whole send (`SELECT ... FOR UPDATE SKIP
-  LOCKED`), sends with a Message-ID derived from the row, and marks it sent in the same
-  transaction. A duplicate delivery of the task finds the row locked or already sent and does
-  nothing. A worker killed before the mark loses its connection, PostgreSQL releases the lock
-  and rolls the claim back, and the redelivered message (acks_late) or the next scan sends it:
-  with the same Message-ID, so a server that already received it drops the copy. A delivery
-  that finds the row locked retries a few seconds later rather than dropping the message: the
-  holder may be a worker that is dying. That window —
-  after the SMTP hand-off, before the commit — is the only one where a second copy can exist.
+- A send takes a row id and goes in three steps, with no transaction open while the email
+  leaves (a hung SMTP server holds no row lock, see EMAIL_TIMEOUT):
+  1. *claim*: a short transaction checks the row is still due and marks it `en_cours`, with the
+     time (`reserve_le`) and one more attempt (`tentatives`);
+  2. *send*: the email leaves with a Message-ID derived from the row, the same on every attempt;
+  3. *mark*: a short transaction marks it `envoye`.
+  During the three steps the sending connection holds a session advisory lock on the row id:
+  a second delivery of the same task finds it taken and retries a few seconds later
+  (`RappelOccupe`); a delivery that finds the lock free and the row `en_cours` knows that the
+  claimer died (a killed worker, a dropped database connection: PostgreSQL releases the lock
+  with the session) and sends again, with the same Message-ID, so that a server that already
+  received it drops the copy. That window — after the SMTP hand-off, before the mark — is the
+  only one where a second copy can exist. A database error at any step is retried like an SMTP
+  one (the task's backoff); a row left `en_cours` or `a_envoyer` past DELAI_REPRISE is enqueued
+  again by `rappels_reprendre`.
 """
 
 from __future__ import annotations
@@ -29,8 +35,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,8 +49,14 @@ logger = logging.getLogger(__name__)
 COLONNES = ("r_objet", "r_destinataire", "r_programme", "r_echeance")
 
 # A pending immediate reminder older than this was never picked up (broker down when it was
-# enqueued, worker lost): the scan enqueues it again.
+# enqueued, worker lost), and a claim older than this was abandoned (the send task's hard time
+# limit is far below): `rappels_reprendre` enqueues it again.
 DELAI_REPRISE = timedelta(minutes=10)
+# Claims after which a reminder is `echec`: SMTP failures and interrupted sends alike.
+ESSAIS_MAX = 5
+# The first key of the session advisory locks held by sends (the second is the row id).
+VERROU_ENVOI = 72_010
+VERROU_RESUME = 72_011
 
 
 @dataclass
@@ -186,13 +198,17 @@ def rappels_scanner(*, le: date | None = None) -> BilanScan:
 
 
 def rappels_reprendre() -> int:
-    """Enqueue again the immediate reminders that never left: the broker was down when they
-    were enqueued, or a worker died before its commit. Their send is idempotent."""
+    """Enqueue again the immediate reminders that never left: still `a_envoyer` long after
+    their creation and their last claim (the broker was down when they were enqueued, the task
+    gave up on a database error), or `en_cours` long after their claim (the sender died between
+    claim and mark). Their send is idempotent."""
+    seuil = timezone.now() - DELAI_REPRISE
     anciens = list(
         Rappel.objects.filter(
-            statut=StatutRappel.A_ENVOYER,
+            Q(statut=StatutRappel.A_ENVOYER, cree_le__lt=seuil)
+            & (Q(reserve_le__isnull=True) | Q(reserve_le__lt=seuil))
+            | Q(statut=StatutRappel.EN_COURS, reserve_le__lt=seuil),
             destinataire__frequence_courriels=FrequenceCourriels.IMMEDIAT,
-            cree_le__lt=timezone.now() - DELAI_REPRISE,
         ).values_list("pk", flat=True)
     )
     _envoyer_apres_validation(anciens)
@@ -242,7 +258,7 @@ def rappels_annuler_sans_objet(*, le: date) -> int:
                 f"""
                 WITH c AS MATERIALIZED ({sql})
                 UPDATE {table} r SET statut = %s
-                WHERE r.genre = %s AND r.lu_le IS NULL AND r.statut NOT IN (%s, %s)
+                WHERE r.genre = %s AND r.lu_le IS NULL AND r.statut NOT IN (%s, %s, %s)
                   AND NOT EXISTS (SELECT 1 FROM c WHERE {correspondance})
                 """,  # noqa: S608 - names come from the code, values are parameters
                 (
@@ -251,6 +267,8 @@ def rappels_annuler_sans_objet(*, le: date) -> int:
                     g.nom,
                     StatutRappel.ANNULE,
                     StatutRappel.ECHEC,
+                    # Being sent: its send checks the reason itself when it claims it again.
+                    StatutRappel.EN_COURS,
                 ),
             )
             total += curseur.rowcount
@@ -302,26 +320,51 @@ class EnvoiImpossible(Exception):
 
 
 class RappelOccupe(Exception):
-    """Another delivery of the same reminder holds its row. If that one dies, PostgreSQL
-    releases the lock with its connection; a retry then finds the row free or already sent."""
+    """Another delivery of the same reminder is sending it (it holds the advisory lock). If
+    that one dies, PostgreSQL releases the lock with its session; a retry then finds the row
+    free or already sent."""
 
 
-def rappel_envoyer(*, rappel_id: int) -> str:
-    """Send one immediate reminder by email, at most once per row (see the module docstring).
-    Returns what happened, for the task's log."""
+class _Verrou:
+    """The session advisory lock of one reminder's send, held on the default connection outside
+    any transaction. Released at the end, or by PostgreSQL when the session dies."""
+
+    def __init__(self, identifiant: int, *, cle: int = VERROU_ENVOI):
+        self.cles = (cle, identifiant & 0x7FFFFFFF)
+
+    def __enter__(self) -> bool:
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT pg_try_advisory_lock(%s, %s)", self.cles)
+            self.tenu = curseur.fetchone()[0]
+        return self.tenu
+
+    def __exit__(self, *exc_info) -> None:
+        if not self.tenu:
+            return
+        try:
+            with connection.cursor() as curseur:
+                curseur.execute("SELECT pg_advisory_unlock(%s, %s)", self.cles)
+        except DatabaseError:
+            # The session is gone, and its lock with it; the task's error handling follows.
+            if exc_info[0] is None:
+                raise
+
+
+def _reserver(rappel_id: int) -> tuple[Rappel, EmailMultiAlternatives] | str:
+    """Step 1, claim: in a short transaction, the row (still due, its reason still holding)
+    becomes `en_cours` with the time and one more attempt. Returns the row and its email, or
+    what happened instead."""
     with transaction.atomic():
         rappel = (
-            Rappel.objects.select_for_update(of=("self",), skip_locked=True)
+            Rappel.objects.select_for_update(of=("self",))
             .select_related("destinataire")
             .filter(pk=rappel_id)
             .first()
         )
         if rappel is None:
-            if Rappel.objects.filter(pk=rappel_id).exists():
-                # Another delivery holds it: try again later, it may have died mid-send.
-                raise RappelOccupe(rappel_id)
             return "absent"
-        if rappel.statut != StatutRappel.A_ENVOYER:
+        # `en_cours` under a free lock: the previous claimer died before its mark.
+        if rappel.statut not in (StatutRappel.A_ENVOYER, StatutRappel.EN_COURS):
             return f"déjà traité ({rappel.statut})"
         le = timezone.localdate()
         if rappel.genre not in _GENRES or rappel.pk not in _GENRES[rappel.genre].valables(
@@ -330,6 +373,12 @@ def rappel_envoyer(*, rappel_id: int) -> str:
             rappel.statut = StatutRappel.ANNULE
             rappel.save(update_fields=["statut"])
             return "sans objet"
+        if rappel.tentatives >= ESSAIS_MAX:
+            # Every attempt was cut short (worker killed, connection lost): stop and show it.
+            rappel.statut = StatutRappel.ECHEC
+            rappel.erreur = _("Envoi interrompu à chaque essai.")
+            rappel.save(update_fields=["statut", "erreur"])
+            return "échec"
         [(_r, rendu)] = rendre([rappel])
         message = _courriel(
             destinataire=rappel.destinataire,
@@ -338,40 +387,61 @@ def rappel_envoyer(*, rappel_id: int) -> str:
             contexte={"rappel": rappel, "rendu": rendu, "adresse": _adresse(rendu.lien)},
             message_id=rappel.message_id,
         )
+        rappel.statut = StatutRappel.EN_COURS
+        rappel.reserve_le = timezone.now()
+        rappel.tentatives += 1
+        rappel.save(update_fields=["statut", "reserve_le", "tentatives"])
+        return rappel, message
+
+
+def rappel_envoyer(*, rappel_id: int) -> str:
+    """Send one immediate reminder by email: claim, send, mark (see the module docstring).
+    Returns what happened, for the task's log. Raises RappelOccupe, EnvoiImpossible, or a
+    DatabaseError, which the task retries."""
+    with _Verrou(rappel_id) as libre:
+        if not libre:
+            raise RappelOccupe(rappel_id)
+        etape = _reserver(rappel_id)
+        if isinstance(etape, str):
+            return etape
+        rappel, message = etape
+        # Step 2, send: no transaction is open, no row is locked.
         try:
             message.send()
         except Exception as exc:
             raise EnvoiImpossible(str(exc)[:300]) from exc
-        rappel.statut = StatutRappel.ENVOYE
-        rappel.envoye_le = timezone.now()
-        rappel.tentatives += 1
-        rappel.save(update_fields=["statut", "envoye_le", "tentatives"])
+        # Step 3, mark, in a short transaction of its own.
+        with transaction.atomic():
+            Rappel.objects.filter(
+                pk=rappel.pk, statut=StatutRappel.EN_COURS, reserve_le=rappel.reserve_le
+            ).update(statut=StatutRappel.ENVOYE, envoye_le=timezone.now(), erreur="")
         return "envoyé"
 
 
-def rappel_noter_echec(*, rappel_id: int, erreur: str, essais_max: int) -> int:
-    """Record a failed attempt (outside the rolled-back send) and return the attempts so far;
-    at `essais_max` the reminder is `echec` and the programme's coordinators see it."""
+def rappel_noter_echec(*, rappel_id: int, erreur: str, essais_max: int = ESSAIS_MAX) -> int:
+    """Record the SMTP error of a claimed send and return the attempts so far. The row goes
+    back to `a_envoyer` for the task's retry, or, at `essais_max` attempts, to `echec`, which
+    the programme's coordinators see in « Rappels non remis »."""
     with transaction.atomic():
         rappel = (
             Rappel.objects.select_for_update(of=("self",))
-            .filter(pk=rappel_id, statut=StatutRappel.A_ENVOYER)
+            .filter(pk=rappel_id, statut__in=[StatutRappel.EN_COURS, StatutRappel.A_ENVOYER])
             .first()
         )
         if rappel is None:
             return essais_max
-        rappel.tentatives += 1
         rappel.erreur = erreur[:300]
-        if rappel.tentatives >= essais_max:
-            rappel.statut = StatutRappel.ECHEC
-        rappel.save(update_fields=["tentatives", "erreur", "statut"])
+        rappel.statut = (
+            StatutRappel.ECHEC if rappel.tentatives >= essais_max else StatutRappel.A_ENVOYER
+        )
+        rappel.save(update_fields=["erreur", "statut"])
         return rappel.tentatives
 
 
 def rappel_renvoyer(*, rappel: Rappel) -> None:
     """A coordinator asks to try a failed send again (after fixing an address, say)."""
     Rappel.objects.filter(pk=rappel.pk, statut=StatutRappel.ECHEC).update(
-        statut=StatutRappel.A_ENVOYER, tentatives=0, erreur=""
+        statut=StatutRappel.A_ENVOYER, tentatives=0, erreur="", reserve_le=None
     )
     _envoyer_apres_validation([rappel.pk])
 
@@ -389,50 +459,76 @@ def _courriel(*, destinataire, sujet, gabarit, contexte, message_id) -> EmailMul
 
 
 def resume_envoyer(*, user_id: int, jour: date) -> str:
-    """The daily digest: every reminder of the day for a user who chose it, in one email.
-    The user's pending rows are locked for the send, like a single reminder's."""
-    with transaction.atomic():
-        destinataire = User.objects.filter(pk=user_id, is_active=True).first()
-        if destinataire is None:
-            return "destinataire inactif"
-        rappels = list(
-            Rappel.objects.select_for_update(of=("self",), skip_locked=True)
-            .filter(destinataire_id=user_id, statut=StatutRappel.A_ENVOYER)
-            .order_by("echeance", "pk")
-        )
-        le = timezone.localdate()
-        valables = set()
-        for nom in {r.genre for r in rappels}:
-            lot = [r for r in rappels if r.genre == nom]
-            if nom in _GENRES:
-                valables |= _GENRES[nom].valables(lot, le)
-        sans_objet = [r.pk for r in rappels if r.pk not in valables]
-        Rappel.objects.filter(pk__in=sans_objet).update(statut=StatutRappel.ANNULE)
-        rappels = [r for r in rappels if r.pk in valables]
-        if not rappels:
-            return "rien à envoyer"
-        elements = [(r, rendu, _adresse(rendu.lien)) for r, rendu in rendre(rappels)]
-        message = _courriel(
-            destinataire=destinataire,
-            sujet=_("Vos rappels du %(jour)s") % {"jour": jour.strftime("%d/%m/%Y")},
-            gabarit="core/email/resume",
-            contexte={"elements": elements, "jour": jour},
-            message_id=f"<resume-{user_id}-{jour:%Y%m%d}-{rappels[0].pk}@reussite>",
-        )
+    """The daily digest: every reminder of the day for a user who chose it, in one email. The
+    same three steps as a single reminder's send, under an advisory lock on the user: claim the
+    pending rows (`en_cours`), send with no transaction open, mark them `resume`; on an SMTP
+    error they go back to `a_envoyer` for the retry."""
+    with _Verrou(user_id, cle=VERROU_RESUME) as libre:
+        if not libre:
+            return "récapitulatif en cours ailleurs"
+        with transaction.atomic():
+            destinataire = User.objects.filter(pk=user_id, is_active=True).first()
+            if destinataire is None:
+                return "destinataire inactif"
+            # `en_cours` under a free lock: a previous digest died before its mark.
+            rappels = list(
+                Rappel.objects.select_for_update(of=("self",))
+                .filter(
+                    destinataire_id=user_id,
+                    statut__in=[StatutRappel.A_ENVOYER, StatutRappel.EN_COURS],
+                )
+                .order_by("echeance", "pk")
+            )
+            le = timezone.localdate()
+            valables = set()
+            for nom in {r.genre for r in rappels}:
+                lot = [r for r in rappels if r.genre == nom]
+                if nom in _GENRES:
+                    valables |= _GENRES[nom].valables(lot, le)
+            sans_objet = [r.pk for r in rappels if r.pk not in valables]
+            Rappel.objects.filter(pk__in=sans_objet).update(statut=StatutRappel.ANNULE)
+            rappels = [r for r in rappels if r.pk in valables]
+            if not rappels:
+                return "rien à envoyer"
+            elements = [(r, rendu, _adresse(rendu.lien)) for r, rendu in rendre(rappels)]
+            message = _courriel(
+                destinataire=destinataire,
+                sujet=_("Vos rappels du %(jour)s") % {"jour": jour.strftime("%d/%m/%Y")},
+                gabarit="core/email/resume",
+                contexte={"elements": elements, "jour": jour},
+                message_id=f"<resume-{user_id}-{jour:%Y%m%d}-{rappels[0].pk}@reussite>",
+            )
+            identifiants = [r.pk for r in rappels]
+            Rappel.objects.filter(pk__in=identifiants).update(
+                statut=StatutRappel.EN_COURS,
+                reserve_le=timezone.now(),
+                tentatives=F("tentatives") + 1,
+            )
         try:
             message.send()
         except Exception as exc:
+            with transaction.atomic():
+                Rappel.objects.filter(pk__in=identifiants, statut=StatutRappel.EN_COURS).update(
+                    statut=StatutRappel.A_ENVOYER, erreur=str(exc)[:300]
+                )
             raise EnvoiImpossible(str(exc)[:300]) from exc
-        Rappel.objects.filter(pk__in=[r.pk for r in rappels]).update(
-            statut=StatutRappel.RESUME, envoye_le=timezone.now()
-        )
+        with transaction.atomic():
+            Rappel.objects.filter(pk__in=identifiants, statut=StatutRappel.EN_COURS).update(
+                statut=StatutRappel.RESUME, envoye_le=timezone.now(), erreur=""
+            )
         return f"{len(rappels)} rappel(s)"
 
 
 def destinataires_du_resume() -> list[int]:
+    """Users with pending reminders for the digest, or with some left `en_cours` by a digest
+    that died before its mark."""
     return list(
         Rappel.objects.filter(
-            statut=StatutRappel.A_ENVOYER,
+            Q(statut=StatutRappel.A_ENVOYER)
+            | Q(
+                statut=StatutRappel.EN_COURS,
+                reserve_le__lt=timezone.now() - DELAI_REPRISE,
+            ),
             destinataire__frequence_courriels=FrequenceCourriels.QUOTIDIEN,
             destinataire__is_active=True,
         )

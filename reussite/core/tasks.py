@@ -1,17 +1,23 @@
-"""Reminder tasks: thin, they take ids and call `reussite.core.rappels`."""
+"""Reminder tasks: thin, they take ids and call `reussite.core.rappels`.
+
+Every task states both its limits (`time_limit` and `soft_time_limit`): a task that states only
+one inherits the other from CELERY_TASK_*_TIME_LIMIT, and a soft limit above the hard one makes
+`apply_async` raise (the system check `reussite.E010` refuses it).
+"""
 
 import calendar
 import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from . import rappels
 
 logger = logging.getLogger(__name__)
 
-ESSAIS = 5
+ESSAIS = rappels.ESSAIS_MAX
 # A delivery that finds its reminder held by another one looks again after this delay.
 ATTENTE_OCCUPE = 5
 
@@ -34,7 +40,7 @@ def rappels_scanner() -> dict:
     return bilan.crees
 
 
-@shared_task(time_limit=120)
+@shared_task(time_limit=120, soft_time_limit=100)
 def rappels_reprendre() -> int:
     """Immediate reminders that never left (broker down, worker lost) are enqueued again."""
     return rappels.rappels_reprendre()
@@ -53,17 +59,28 @@ def rappel_envoyer(self, rappel_id: int) -> str:
         return rappels.rappel_envoyer(rappel_id=rappel_id)
     except rappels.RappelOccupe:
         raise self.retry(countdown=ATTENTE_OCCUPE) from None
+    except (OperationalError, InterfaceError) as exc:
+        # PostgreSQL restarted or the session was cut, before or after the hand-off: the row is
+        # `a_envoyer` or `en_cours` with its attempt counted. Retry on a new connection; past
+        # max_retries, `rappels_reprendre` enqueues the row again.
+        connection.close()
+        logger.warning("Reminder %s: database unavailable (%s), retrying", rappel_id, exc)
+        raise self.retry(countdown=_attente(min(self.request.retries, 5))) from None
     except rappels.EnvoiImpossible as exc:
-        tentatives = rappels.rappel_noter_echec(
-            rappel_id=rappel_id, erreur=str(exc), essais_max=ESSAIS
-        )
+        try:
+            tentatives = rappels.rappel_noter_echec(
+                rappel_id=rappel_id, erreur=str(exc), essais_max=ESSAIS
+            )
+        except (OperationalError, InterfaceError):
+            connection.close()
+            raise self.retry(countdown=_attente(min(self.request.retries, 5))) from None
         if tentatives >= ESSAIS:
             logger.error("Reminder %s: sending failed for good", rappel_id)
             return "échec"
         raise self.retry(countdown=_attente(tentatives)) from None
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=270)
 def resumes_quotidiens() -> int:
     jour = timezone.localdate()
     destinataires = rappels.destinataires_du_resume()
@@ -85,6 +102,9 @@ def resume_envoyer(self, user_id: int, jour: str) -> str:
 
     try:
         return rappels.resume_envoyer(user_id=user_id, jour=date.fromisoformat(jour))
+    except (OperationalError, InterfaceError):
+        connection.close()
+        raise self.retry(countdown=_attente(self.request.retries)) from None
     except rappels.EnvoiImpossible:
         raise self.retry(countdown=_attente(self.request.retries)) from None
 
@@ -122,7 +142,7 @@ def export_construire(demande_id: int) -> str:
     return construire(demande_id=demande_id)
 
 
-@shared_task(time_limit=600)
+@shared_task(time_limit=600, soft_time_limit=540)
 def exports_purger() -> int:
     from .exports_arriere_plan import exports_purger as purger
 

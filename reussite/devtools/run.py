@@ -4,6 +4,11 @@ With no configuration it needs no server: an embedded PostgreSQL (pgserver, data
 and Celery's filesystem broker (var/celery-broker). DATABASE_URL and CELERY_BROKER_URL, when set,
 are used instead. Ctrl-C (or SIGTERM) stops every process started here, then exits 0.
 
+The demo runs with DEBUG off (the product's own error pages, static files by whitenoise);
+outgoing mail goes to files in var/courriels, shown to staff on /demo/courriels/; the output of
+the web server, the worker and beat goes to var/log/ (REUSSITE_RUN_LOGS), so that the banner
+with the logins is the last thing printed.
+
     python -m reussite.devtools.run        # PORT=8001 to serve on another port
 """
 
@@ -16,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from reussite.devtools.services import (
     ROOT,
@@ -91,6 +97,9 @@ def configure(env: dict[str, str], started: list) -> None:
     env.setdefault("DJANGO_SETTINGS_MODULE", "reussite.settings.dev")
     # The demo accounts sign in without a second factor (refused by the production settings).
     env.setdefault("REUSSITE_2FA_EXEMPTER_DEMO", "true")
+    # Outgoing mail is written to files and shown on /demo/courriels/, not printed.
+    env.setdefault("REUSSITE_DEMO_COURRIELS", "true")
+    env.setdefault("EMAIL_FILE_PATH", str(VAR / "courriels"))
     env["PYTHONUNBUFFERED"] = "1"
     VAR.mkdir(exist_ok=True)
     if env.get("DATABASE_URL"):
@@ -120,13 +129,15 @@ def configure(env: dict[str, str], started: list) -> None:
             os.makedirs(os.path.join(broker_dir, folder), exist_ok=True)
 
 
-def banner(url: str, demo_output: str) -> None:
+def banner(url: str, demo_output: str, logs: Path) -> None:
     rule = "=" * 72
     lines = [
         "",
         rule,
         f"  Réussite is running at {url}",
         f"  Django admin: {url}admin/",
+        f"  Outgoing mail (not sent in the demo): {url}demo/courriels/ (staff accounts)",
+        f"  Logs of the web server, the Celery worker and beat: {logs}/",
         "",
         "  Demo logins (from `manage.py demo_data`):",
         *(f"    {line}" for line in demo_output.strip().splitlines()),
@@ -155,26 +166,36 @@ def main() -> int:
             )
         configure(env, services)
         run_step("applying migrations", [*MANAGE, "migrate", "--noinput"], env)
-        demo_output = run_step("loading the demo data", [*MANAGE, "demo_data"], env, capture=True)
+        # --force: the demo runs with DEBUG off, like production (its settings are the dev ones).
+        demo_output = run_step(
+            "loading the demo data", [*MANAGE, "demo_data", "--force"], env, capture=True
+        )
         # What the daily beat task would find today, so that the bell is not empty at first.
         run_step("finding the reminders due today", [*MANAGE, "rappels_scanner"], env)
 
         celery = [PYTHON, "-m", "celery", "-A", "reussite"]
         processes = {
-            "web server": [*MANAGE, "runserver", f"127.0.0.1:{port}"],
-            "Celery worker": [*celery, "worker", "-l", "info", "--pool", "solo"],
-            "Celery beat": [*celery, "beat", "-l", "info", "-s", str(VAR / "celerybeat-schedule")],
+            "web": [*MANAGE, "runserver", f"127.0.0.1:{port}"],
+            "worker": [*celery, "worker", "-l", "info", "--pool", "solo"],
+            "beat": [*celery, "beat", "-l", "info", "-s", str(VAR / "celerybeat-schedule")],
         }
+        # Their output goes to log files, so that the banner stays the last thing printed.
+        logs = Path(env.get("REUSSITE_RUN_LOGS") or VAR / "log")
+        logs.mkdir(parents=True, exist_ok=True)
         for name, args in processes.items():
-            children.append((name, spawn(args, env)))
+            with (logs / f"{name}.log").open("ab") as log:
+                children.append((name, spawn(args, env, stdout=log, stderr=subprocess.STDOUT)))
         if not wait_for_port(port, timeout=60, process=children[0][1]):
-            raise SetupError("the web server did not start: see its output above.")
-        banner(f"http://127.0.0.1:{port}/", demo_output)
+            raise SetupError(f"the web server did not start: see {logs / 'web.log'}.")
+        banner(f"http://127.0.0.1:{port}/", demo_output, logs)
 
         while True:
             for name, process in children:
                 if process.poll() is not None:
-                    raise SetupError(f"{name} stopped unexpectedly (exit {process.returncode}).")
+                    raise SetupError(
+                        f"the {name} process stopped unexpectedly (exit {process.returncode}): "
+                        f"see {logs / (name + '.log')}."
+                    )
             time.sleep(0.5)
     except Stop:
         print(flush=True)

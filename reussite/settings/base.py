@@ -233,6 +233,15 @@ EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may wait for the server at each step: a hung server fails the
+# attempt (retried by the task) instead of holding a worker until the task's time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Demo only (`make run`): outgoing mail is written to files in EMAIL_FILE_PATH (Django's file
+# backend) instead of being sent, and the page /demo/courriels/ shows it to staff accounts.
+REUSSITE_DEMO_COURRIELS = env.bool("REUSSITE_DEMO_COURRIELS", default=False)
+if REUSSITE_DEMO_COURRIELS:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "courriels")
 # The address links in emails point to (required by the production settings).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env(
@@ -328,6 +337,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
 }
+
+# For the run command's test only: every entry of the schedule fires every N seconds.
+if _intervalle := env.int("REUSSITE_BEAT_INTERVALLE", default=0):
+    from datetime import timedelta as _timedelta
+
+    for _entree in CELERY_BEAT_SCHEDULE.values():
+        _entree["schedule"] = _timedelta(seconds=_intervalle)
 
 # Content-Security-Policy: only our own static files, inline scripts only with the nonce.
 CONTENT_SECURITY_POLICY = {

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, LOGGING, REUSSITE_2FA_EXEMPTER_DEMO, env
+from .base import CACHES, LOGGING, REUSSITE_2FA_EXEMPTER_DEMO, REUSSITE_DEMO_COURRIELS, env
 
 DEBUG = False
 REUSSITE_PRODUCTION = True
@@ -13,6 +13,11 @@ if REUSSITE_2FA_EXEMPTER_DEMO:
     raise ImproperlyConfigured(
         "REUSSITE_2FA_EXEMPTER_DEMO must not be set in production: every account needs a "
         "second factor (the exemption is for the local demo only)."
+    )
+if REUSSITE_DEMO_COURRIELS:
+    raise ImproperlyConfigured(
+        "REUSSITE_DEMO_COURRIELS must not be set in production: mail would be written to files "
+        "instead of being sent (the setting is for the local demo only)."
     )
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY or len(SECRET_KEY) < 50:

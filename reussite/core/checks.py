@@ -1,0 +1,49 @@
+"""System checks of the wiring that the code alone cannot show."""
+
+from django.core.checks import Error, register
+
+
+@register()
+def verifier_limites_des_taches(app_configs, **kwargs):
+    """A task whose soft time limit exceeds its hard one, once the global
+    CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT fill what it does not state, cannot be
+    sent: `apply_async` raises ValueError, at every beat tick for a periodic task."""
+    from celery import current_app
+    from django.utils.module_loading import autodiscover_modules
+
+    # What `app.autodiscover_tasks()` imports, without Celery's import signal (its Django fixup
+    # runs the system checks from that signal).
+    autodiscover_modules("tasks")
+    erreurs = []
+    for nom, tache in sorted(current_app.tasks.items()):
+        souple, dure = tache.soft_time_limit, tache.time_limit
+        if souple and dure and souple > dure:
+            erreurs.append(
+                Error(
+                    f"La tâche {nom} a une limite souple ({souple} s) supérieure à sa limite "
+                    f"dure ({dure} s) une fois les réglages CELERY_TASK_SOFT_TIME_LIMIT et "
+                    "CELERY_TASK_TIME_LIMIT appliqués : Celery refuserait de l’envoyer.",
+                    hint="Donnez à la tâche ses deux limites, time_limit et soft_time_limit.",
+                    obj=nom,
+                    id="reussite.E010",
+                )
+            )
+    return erreurs
+
+
+@register()
+def verifier_courriels_demo(app_configs, **kwargs):
+    """Production sends its mail: the demo's file backend and mail page are refused there."""
+    from django.conf import settings
+
+    if getattr(settings, "REUSSITE_DEMO_COURRIELS", False) and getattr(
+        settings, "REUSSITE_PRODUCTION", False
+    ):
+        return [
+            Error(
+                "REUSSITE_DEMO_COURRIELS est activé : aucun courriel ne partirait, et la page "
+                "/demo/courriels/ les montrerait. Ce réglage est réservé à la démonstration.",
+                id="reussite.E011",
+            )
+        ]
+    return []
