@@ -433,11 +433,6 @@ def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf
         )
         table = curseur.fetchone()
         curseur.execute(
-            "SELECT has_sequence_privilege(current_user, "
-            "pg_get_serial_sequence('core_journalacces', 'id'), 'UPDATE')"
-        )
-        compteur_modifiable = curseur.fetchone()[0]
-        curseur.execute(
             "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user"
         )
         attributs = curseur.fetchone()
@@ -449,7 +444,6 @@ def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf
     # EXECUTE for the owner and the application role, not PUBLIC (no "=X/" entry).
     assert not any(entree.startswith("=") for entree in acl), acl
     assert table == (proprietaire, True, True, False, False, False, False, False)
-    assert not compteur_modifiable
     assert attributs == (False, False, False)
     assert not membre
     # The business tables stay fully writable.

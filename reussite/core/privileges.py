@@ -52,11 +52,6 @@ def accorder_droits_application(*, using: str, **kwargs) -> None:
             f"REVOKE ALL ON {journal} FROM {role}",
             f"GRANT SELECT, INSERT ON {journal} TO {role}",
         ]
-        curseur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [TABLE_JOURNAL])
-        (sequence,) = curseur.fetchone()
-        if sequence:
-            # Numbering the trail's entries, but never moving its counter (setval).
-            instructions.append(f"REVOKE UPDATE ON SEQUENCE {sequence} FROM {role}")
         if purge_existe:
             purge = f"{schema}.{_identifiant(FONCTION_PURGE)}(timestamp with time zone)"
             instructions += [
