@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.conftest import BASES
 from tests.factories.core import MOT_DE_PASSE
 
 from .pages import PageConnexion, PageTableauDeBord
@@ -46,7 +47,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
             # The live server writes the access journal through its own connection.
             item.add_marker(
-                pytest.mark.django_db(transaction=True, databases=["default", "journal"]),
+                pytest.mark.django_db(transaction=True, databases=BASES),
                 append=False,
             )
 
