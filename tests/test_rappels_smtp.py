@@ -67,7 +67,9 @@ class _Serveur(Controller):
 @pytest.fixture
 def serveur_smtp():
     recepteur = _Recepteur()
-    serveur = _Serveur(recepteur, hostname="127.0.0.1", port=free_port())
+    # A short idle timeout: on Python 3.12 the server's stop waits for every connection it still
+    # holds, and aiosmtpd's default keeps an idle one for 300 s.
+    serveur = _Serveur(recepteur, hostname="127.0.0.1", port=free_port(), timeout=3)
     serveur.start()
     try:
         yield serveur, recepteur
