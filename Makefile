@@ -2,17 +2,16 @@
 # prerequisites and builds .venv from uv.lock first (reussite/devtools/bootstrap.sh).
 #   make run                  PORT=8001 make run      DATABASE_URL=... CELERY_BROKER_URL=... make run
 #   make test                 make test ARGS="-k parcours -x"
-#   make test-fast            make test-fast ARGS="--lf"    make test-fast ARGS="--create-db"
 
 PYTHON := .venv/bin/python
 BOOTSTRAP := bash reussite/devtools/bootstrap.sh
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint format
+.PHONY: help run test lint format
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 run: ## migrate, load the demo data, serve on http://127.0.0.1:8000/ with a Celery worker and beat
 	@$(BOOTSTRAP)
@@ -21,10 +20,6 @@ run: ## migrate, load the demo data, serve on http://127.0.0.1:8000/ with a Cele
 test: ## every check of CI: ruff, djlint, migrations, Django checks, pytest and browser tests
 	@$(BOOTSTRAP)
 	@$(PYTHON) -m reussite.devtools.test $(ARGS)
-
-test-fast: ## daily loop: pytest without the browser journeys, test databases kept in var/
-	@$(BOOTSTRAP)
-	@$(PYTHON) -m reussite.devtools.test --fast $(ARGS)
 
 lint: ## ruff and djlint only
 	@$(BOOTSTRAP)

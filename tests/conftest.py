@@ -17,26 +17,18 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The access trail is written through its own connection ("journal" alias): every test that
-# touches the database may use it. "proprietaire" is the owner role's connection to the same test
-# database (reussite/settings/test.py): it creates and empties the database, and tests of the
-# roles use it; the application code never does.
-BASES = ["default", "journal", "proprietaire"]
-FIXTURES_BASE = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
+# touches the database may use it.
+BASES = ["default", "journal"]
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         marqueur = item.get_closest_marker("django_db")
-        if marqueur is None and not FIXTURES_BASE & set(getattr(item, "fixturenames", ())):
-            continue
-        args, kwargs = (marqueur.args, marqueur.kwargs) if marqueur else ((), {})
-        # pytest-django creates only the databases the collected tests name: the owner's must
-        # always be among them, since the application's aliases are its mirrors.
-        bases = [*kwargs.get("databases", BASES)]
-        bases += [base for base in BASES if base not in bases]
-        item.add_marker(
-            pytest.mark.django_db(*args, **{**kwargs, "databases": bases}), append=False
-        )
+        if marqueur is not None and "databases" not in marqueur.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marqueur.args, **{**marqueur.kwargs, "databases": BASES}),
+                append=False,
+            )
 
 
 @pytest.fixture(scope="session")
@@ -45,18 +37,15 @@ def django_db_setup(django_db_setup):
     # The journal connection must be closed before the shared test database is dropped.
     from django.db import connections
 
-    for alias in BASES:
-        connections[alias].close()
-    # The application role ends its own sessions, the owner its own.
+    connections["journal"].close()
     _fermer_les_autres_sessions(connections["default"].settings_dict)
-    _fermer_les_autres_sessions(connections["proprietaire"].settings_dict)
 
 
 def _fermer_les_autres_sessions(reglages) -> None:
     """DROP DATABASE refuses while another session uses the test database: a browser journey's
     live-server request thread or an in-process worker may still hold one. End them all (the
     test connections are done by now; Django closes its own without error) from the maintenance
-    database, and wait until they are gone. A role may end its own sessions only."""
+    database, and wait until they are gone."""
     import time
 
     import psycopg2
@@ -75,7 +64,7 @@ def _fermer_les_autres_sessions(reglages) -> None:
             for _ in range(50):
                 curseur.execute(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid() AND usename = current_user",
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
                     [nom],
                 )
                 if curseur.fetchone()[0] == 0:

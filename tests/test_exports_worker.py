@@ -21,13 +21,13 @@ from django.urls import reverse
 
 from parcours.models import StatutAction
 from reussite.core.models import DemandeExport, StatutExport
-from tests.conftest import BASES, connecter
+from tests.conftest import connecter
 from tests.factories import actions as fabrique
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre
 from tests.test_rappels_worker import RACINE, _url_base_de_test
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=BASES)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "journal"])
 
 ATTENTE = 90
 LIGNES = 12

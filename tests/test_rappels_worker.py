@@ -32,11 +32,10 @@ from reussite.celery import app
 from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel
 from reussite.core.tasks import rappel_envoyer
 from reussite.devtools.services import start_redis
-from tests.conftest import BASES
 from tests.factories.core import coordinateur
 from tests.factories.parcours import ParcoursFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=BASES)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "journal"])
 
 RACINE = Path(__file__).resolve().parent.parent
 ATTENTE = 60
@@ -280,7 +279,7 @@ def test_le_worker_reprend_seul_apres_un_redemarrage_de_redis_et_de_postgresql(t
     assert len(_envoyes(courriels)) == 2
 
 
-@pytest.mark.django_db(databases=BASES)
+@pytest.mark.django_db(databases=["default", "journal"])
 def test_un_courtier_injoignable_ne_fait_pas_echouer_la_requete_et_rien_n_est_perdu(
     monkeypatch, django_capture_on_commit_callbacks
 ):

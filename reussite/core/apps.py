@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +13,3 @@ class CoreConfig(AppConfig):
         sessions.brancher_appareils()
         metriques.brancher()
         requete_id.brancher_celery()
-        # After every migrate, the owner role grants the application role its rights.
-        from .privileges import accorder_droits_application
-
-        post_migrate.connect(accorder_droits_application, sender=self)

@@ -24,8 +24,6 @@ import time
 from pathlib import Path
 
 from reussite.devtools.services import (
-    APP_ROLE,
-    OWNER_ROLE,
     ROOT,
     VAR,
     SetupError,
@@ -119,10 +117,7 @@ def configure(env: dict[str, str], started: list) -> None:
             _deferred["active"] = False
         if _deferred["signal"] is not None:
             _on_signal(_deferred["signal"], None)
-        # Two roles, as in production: `migrate` runs as the owner, everything else as the
-        # application role, which may only insert into the access trail.
-        env["DATABASE_URL"] = database.role_url(APP_ROLE)
-        env["DATABASE_OWNER_URL"] = database.role_url(OWNER_ROLE)
+        env["DATABASE_URL"] = database.url
     if not env.get("CELERY_BROKER_URL"):
         env["CELERY_BROKER_URL"] = "filesystem://"
         say("Celery broker: files in var/celery-broker (set CELERY_BROKER_URL to use another)")

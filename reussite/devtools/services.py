@@ -27,12 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
 CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK = "127.0.0.1"
-# The two database roles (reussite/core/privileges.py): migrations run as the owner, the
-# application as a role that may only insert into the access trail. Both without a password: the
-# clusters started here trust loopback and their socket.
-OWNER_ROLE = "reussite_owner"
-APP_ROLE = "reussite_app"
-DATABASE = "reussite"
 
 
 class SetupError(RuntimeError):
@@ -142,7 +136,6 @@ class PostgresInstance:
     base_dir: Path
     port: int
     run_as: str | None  # initdb refuses root: as root, the cluster belongs to `postgres`
-    keep: bool = False  # a persistent cluster (var/test-postgres): stop it, keep its data
 
     @property
     def data_dir(self) -> Path:
@@ -159,13 +152,6 @@ class PostgresInstance:
     @property
     def url(self) -> str:
         return f"postgres://postgres@{LOOPBACK}:{self.port}/postgres"
-
-    def role_url(self, role: str, database: str = DATABASE) -> str:
-        return f"postgres://{role}@{LOOPBACK}:{self.port}/{database}"
-
-    def create_roles(self, database: str = DATABASE) -> None:
-        """The owner and application roles, and `database` owned by the owner (idempotent)."""
-        create_roles(host=LOOPBACK, port=self.port, database=database, may_create_databases=True)
 
     def command(self, program: str, *args: str) -> list[str]:
         prefix = ["runuser", "-u", self.run_as, "--"] if self.run_as else []
@@ -188,45 +174,28 @@ class PostgresInstance:
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            # "immediate": the data is thrown away just after, no need for a clean checkpoint;
-            # "fast" for a persistent cluster, which finds its data again next time.
-            mode = "fast" if self.keep else "immediate"
+            # "immediate": the data is thrown away just after, no need for a clean checkpoint.
             result = self.run(
-                "pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop", timeout=60
+                "pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop", timeout=60
             )
             if result.returncode != 0:
                 _kill_pid_file(self.data_dir / "postmaster.pid")
-        if not self.keep:
-            shutil.rmtree(self.base_dir, ignore_errors=True)
+        shutil.rmtree(self.base_dir, ignore_errors=True)
 
 
 def start_postgres(
-    *,
-    extra_settings: dict[str, str] | None = None,
-    attempts: int = 3,
-    base_dir: Path | None = None,
+    *, extra_settings: dict[str, str] | None = None, attempts: int = 3
 ) -> PostgresInstance:
     """A throwaway cluster in a temporary folder, superuser `postgres` with trust authentication,
-    reachable on 127.0.0.1:<free port> only. With `base_dir`, a persistent cluster there instead:
-    created the first time, started again with its data afterwards, stopped but kept."""
+    reachable on 127.0.0.1:<free port> only."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
         raise SetupError("PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin.")
     run_as = "postgres" if is_root() else None
-    keep = base_dir is not None
-    if base_dir is None:
-        base_dir = Path(tempfile.mkdtemp(prefix="reussite-pg-"))
-    base_dir = base_dir.resolve()
-    instance = PostgresInstance(
-        bin_dir=bin_dir, base_dir=base_dir, port=0, run_as=run_as, keep=keep
-    )
-    existing = keep and (instance.data_dir / "PG_VERSION").exists()
+    base_dir = Path(tempfile.mkdtemp(prefix="reussite-pg-"))
+    instance = PostgresInstance(bin_dir=bin_dir, base_dir=base_dir, port=0, run_as=run_as)
     try:
-        if existing:
-            # A run killed earlier may have left its server behind: stop it (same data).
-            instance.stop()
-        base_dir.mkdir(parents=True, exist_ok=True)
-        instance.socket_dir.mkdir(exist_ok=True)
+        instance.socket_dir.mkdir()
         if run_as:
             for path in (base_dir, instance.socket_dir):
                 shutil.chown(path, user=run_as, group=run_as)
@@ -240,10 +209,9 @@ def start_postgres(
             "--no-sync",  # a throwaway cluster needs no fsync at creation
         ]
         # fmt: on
-        if not existing:
-            result = instance.run("initdb", *initdb)
-            if result.returncode != 0:
-                raise SetupError(f"initdb failed:\n{result.stdout}{result.stderr}")
+        result = instance.run("initdb", *initdb)
+        if result.returncode != 0:
+            raise SetupError(f"initdb failed:\n{result.stdout}{result.stderr}")
         settings = {
             "listen_addresses": f"'{LOOPBACK}'",
             "unix_socket_directories": f"'{instance.socket_dir}'",
@@ -277,43 +245,6 @@ def start_postgres(
         instance.stop()
         raise
     raise AssertionError("unreachable")
-
-
-# --- the two database roles (reussite/core/privileges.py) ------------------------------------
-
-
-def create_roles(
-    *, host: str, port: int, database: str, may_create_databases: bool = False
-) -> None:
-    """As the superuser `postgres`: both roles, and `database` owned by the owner role
-    (idempotent). A database left by the one-role layout (owned by someone else) holds only
-    demo data: it is dropped and created again. `may_create_databases`: the owner creates the
-    test databases."""
-    import psycopg2
-
-    connection = psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            for role, options in (
-                (OWNER_ROLE, "LOGIN CREATEDB" if may_create_databases else "LOGIN"),
-                (APP_ROLE, "LOGIN"),
-            ):
-                cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-                verb = "ALTER" if cursor.fetchone() else "CREATE"
-                cursor.execute(f"{verb} ROLE {role} {options}")
-            cursor.execute(
-                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [database]
-            )
-            row = cursor.fetchone()
-            if row and row[0] != OWNER_ROLE:
-                say(f"database {database} belongs to {row[0]}, not {OWNER_ROLE}: creating it again")
-                cursor.execute(f"DROP DATABASE {database} WITH (FORCE)")
-                row = None
-            if row is None:
-                cursor.execute(f"CREATE DATABASE {database} OWNER {OWNER_ROLE}")
-    finally:
-        connection.close()
 
 
 # Durability switched off: the test cluster is thrown away, and the suite runs faster.
@@ -412,12 +343,9 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
-        return self.role_url("postgres")
-
-    def role_url(self, role: str) -> str:
         # django-environ leaves a %2F-encoded host undecoded; the query string reaches psycopg2
         # through OPTIONS instead, which libpq reads as the socket folder.
-        return f"postgres://{role}@/{self.database}?host={self.socket_dir}&port={self.port}"
+        return f"postgres://postgres@/{self.database}?host={self.socket_dir}&port={self.port}"
 
     def stop(self) -> None:
         if not self.started_here:
@@ -463,8 +391,14 @@ def start_embedded_postgres(
         started_here=not running,
         _server=server,
     )
+    # psql's \gexec runs the generated statement: CREATE DATABASE has no IF NOT EXISTS.
+    # `database` is a name chosen in this module, never user input.
+    create_database = (
+        f"SELECT 'CREATE DATABASE {database}' "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{database}')\\gexec\n"
+    )
     try:
-        create_roles(host=str(embedded.socket_dir), port=embedded.port, database=database)
+        server.psql(create_database)
     except BaseException:
         embedded.stop()
         raise

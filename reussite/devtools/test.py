@@ -3,14 +3,9 @@
 Installs PostgreSQL, Redis and Chromium when missing (as root; otherwise names them), starts
 throwaway instances on free loopback ports, runs each step even after a failure, stops what it
 started, prints a summary and exits non-zero when any step failed. The tests never use the
-DATABASE_URL of the shell: they always get their own instances, with the two database roles of
-production (the owner migrates, the application role runs the code).
+DATABASE_URL of the shell: they always get their own instances.
 
-`--fast` (`make test-fast`, for daily work): pytest only, without the browser journeys, on a
-persistent cluster in var/test-postgres whose test databases are kept between runs
-(`--reuse-db`); pytest's cache is kept too, so `--lf` reruns the last failures.
-
-    python -m reussite.devtools.test [--fast] [pytest arguments]
+    python -m reussite.devtools.test [pytest arguments]
 """
 
 # ruff: noqa: S603 - starting processes is the point, with argument lists built here.
@@ -27,12 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reussite.devtools.services import (
-    APP_ROLE,
     CHROMIUM,
-    OWNER_ROLE,
     POSTGRES_TEST_SETTINGS,
     ROOT,
-    VAR,
     SetupError,
     ensure_system_packages,
     say,
@@ -44,9 +36,6 @@ BIN = Path(sys.executable).parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 # Later arguments win: `make test ARGS="-n 0"` runs the suite in one process.
 PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations=15"]
-# The daily loop: no browser, test databases kept (`--create-db` rebuilds them once).
-PYTEST_FAST = [*PYTEST, "-m", "not e2e", "--reuse-db"]
-FAST_CLUSTER = VAR / "test-postgres"
 
 # pytest's "no tests were collected": a suite that silently shrank to nothing must fail.
 PYTEST_NO_TESTS = 5
@@ -101,7 +90,7 @@ def run(step: Step, env: dict[str, str]) -> None:
         step.seconds = time.monotonic() - started
     step.interrupted = False
     step.returncode = result.returncode
-    if step.name.startswith("pytest") and step.returncode == PYTEST_NO_TESTS:
+    if step.name == "pytest" and step.returncode == PYTEST_NO_TESTS:
         say("pytest collected no test: counted as a failure")
 
 
@@ -122,34 +111,23 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def fast_steps(pytest_args: list[str]) -> list[Step]:
-    return [Step("pytest (fast: no browser, --reuse-db)", [*PYTEST_FAST, *pytest_args])]
-
-
 def main(pytest_args: list[str]) -> int:
-    fast = "--fast" in pytest_args
-    pytest_args = [arg for arg in pytest_args if arg != "--fast"]
     os.chdir(ROOT)
     # SIGTERM (a CI timeout) unwinds like Ctrl-C, through the finally block that stops services.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     services = []
     all_steps: list[Step] = []
     try:
-        ensure_system_packages("postgresql", "redis-server", *(() if fast else ("chromium",)))
+        ensure_system_packages("postgresql", "redis-server", "chromium")
         say("starting a private PostgreSQL and Redis")
-        postgres = start_postgres(
-            extra_settings=POSTGRES_TEST_SETTINGS, base_dir=FAST_CLUSTER if fast else None
-        )
+        postgres = start_postgres(extra_settings=POSTGRES_TEST_SETTINGS)
         services.append(postgres)
-        postgres.create_roles()
         redis = start_redis()
         services.append(redis)
         say(f"PostgreSQL on {postgres.url}, Redis on {redis.url}")
         env = {
             **os.environ,
-            # The application role runs the code; the owner creates and migrates the databases.
-            "DATABASE_URL": postgres.role_url(APP_ROLE),
-            "DATABASE_OWNER_URL": postgres.role_url(OWNER_ROLE),
+            "DATABASE_URL": postgres.url,
             "REDIS_URL": redis.url,
             "CELERY_BROKER_URL": redis.url,
             "DJANGO_SETTINGS_MODULE": "reussite.settings.test",
@@ -158,7 +136,7 @@ def main(pytest_args: list[str]) -> int:
             "HYPOTHESIS_PROFILE": "ci",
             "PYTHONUNBUFFERED": "1",
         }
-        all_steps = fast_steps(pytest_args) if fast else steps(pytest_args, env)
+        all_steps = steps(pytest_args, env)
         for step in all_steps:
             run(step, env)
     except SetupError as error:

@@ -111,11 +111,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The access trail is written through its own connection, outside the request's transaction.
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
-# The role that owns the schema (reussite/core/privileges.py): `migrate` runs as this role and
-# then grants the application role (DATABASE_URL) its rights, insert-only on the access trail.
-# Only the migration step needs it; without it, one role does everything (development only).
-if env("DATABASE_OWNER_URL", default=""):
-    DATABASES["proprietaire"] = env.db("DATABASE_OWNER_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -57,5 +57,3 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
-if env("DATABASE_OWNER_URL", default=""):  # the migration step only (see base.py)
-    DATABASES["proprietaire"] = env.db("DATABASE_OWNER_URL")

@@ -7,14 +7,7 @@ DEBUG = False
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# The test databases are created and migrated by the owner role (DATABASE_OWNER_URL), which also
-# empties them after transactional tests; the application's aliases connect to them as the
-# application role (DATABASE_URL), so that the tests run with the rights production has.
-# Without DATABASE_OWNER_URL one role does both, and the tests of those rights fail.
-DATABASES.setdefault("proprietaire", {**DATABASES["default"], "ATOMIC_REQUESTS": False})
-DATABASES["proprietaire"]["TEST"] = {"DEPENDENCIES": []}
-DATABASES["default"]["TEST"] = {"MIRROR": "proprietaire"}
-DATABASES["journal"]["TEST"] = {"MIRROR": "proprietaire"}
+DATABASES["journal"]["TEST"] = {"DEPENDENCIES": []}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The worker tests run a real worker process with a file backend (tests/support/courriel.py).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")

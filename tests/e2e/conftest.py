@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import BASES
 from tests.factories.core import MOT_DE_PASSE
 
 from .pages import PageConnexion, PageTableauDeBord
@@ -47,7 +46,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
             # The live server writes the access journal through its own connection.
             item.add_marker(
-                pytest.mark.django_db(transaction=True, databases=BASES),
+                pytest.mark.django_db(transaction=True, databases=["default", "journal"]),
                 append=False,
             )
 

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def creer_config(apps, schema_editor):
     DsfrConfig = apps.get_model("dsfr", "DsfrConfig")
-    DsfrConfig.objects.using(schema_editor.connection.alias).update_or_create(
+    DsfrConfig.objects.update_or_create(
         language="fr",
         defaults={
             "site_title": "Réussite",
@@ -22,7 +22,7 @@ def creer_config(apps, schema_editor):
 
 
 def supprimer_config(apps, schema_editor):
-    apps.get_model("dsfr", "DsfrConfig").objects.using(schema_editor.connection.alias).filter(language="fr").delete()
+    apps.get_model("dsfr", "DsfrConfig").objects.filter(language="fr").delete()
 
 
 class Migration(migrations.Migration):
