@@ -80,6 +80,25 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _configuration_dsfr(request, django_db_blocker):
+    """django-dsfr's site configuration is a data-migration row (core 0002): a transactional
+    test's flush can remove it, and the DSFR context processor then falls back to a second query
+    on every page, so that query budgets would depend on which tests ran before in the worker.
+    Put it back before each database test."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    import importlib
+
+    from django.apps import apps
+    from dsfr.models import DsfrConfig
+
+    with django_db_blocker.unblock():
+        if not DsfrConfig.objects.filter(language="fr").exists():
+            migration = importlib.import_module("reussite.core.migrations.0002_dsfr_config")
+            migration.creer_config(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _caches_froids():
     """Start each test with Django's per-process content-type cache empty: whether an earlier
     test in the same worker warmed it must not change the queries a test counts."""

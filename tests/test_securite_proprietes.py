@@ -15,7 +15,10 @@ from tests.test_offres import donnees_offre
 pytestmark = pytest.mark.django_db
 
 # Always a character HTML must escape, then anything (hypothesis excludes surrogates).
-TEXTE = st.text(max_size=300).map(lambda t: f"<i>{t}")
+# NUL is refused by the whole site with a 400 (reussite.core.saisie; the URL sweep tests it).
+TEXTE = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=300).map(
+    lambda t: f"<i>{t}"
+)
 
 
 def _verifier(client: Client, reponse, valeurs: list[str], page: str):
