@@ -17,15 +17,16 @@ run: ## migrate, load the demo data, serve on http://127.0.0.1:8000/ with a Cele
 	@$(BOOTSTRAP)
 	@$(PYTHON) -m reussite.devtools.run
 
-test: ## every check of CI: ruff, djlint, migrations, Django checks, pytest and browser tests
+test: ## every check of CI: ruff, djlint, import contracts, migrations, Django checks, pytest and browser tests
 	@$(BOOTSTRAP)
 	@$(PYTHON) -m reussite.devtools.test $(ARGS)
 
-lint: ## ruff and djlint only
+lint: ## ruff, djlint and the layers' import contracts only
 	@$(BOOTSTRAP)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint --lint templates/
+	.venv/bin/lint-imports
 
 format: ## rewrite the Python files with ruff (fixes and format)
 	@$(BOOTSTRAP)

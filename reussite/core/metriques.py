@@ -120,7 +120,9 @@ def brancher() -> None:
 
 def files_celery() -> list[str]:
     """The queues tasks are sent to: Celery's default one and the exports' own, if any."""
-    from reussite.celery import app
+    # The project's app, set current when reussite/__init__.py loads it; the core does not
+    # import the wiring module (pyproject.toml, import-linter).
+    from celery import current_app as app
 
     files = {app.conf.task_default_queue or "celery"}
     if settings.EXPORTS_FILE_CELERY:

@@ -85,7 +85,9 @@ def _migrations() -> bool:
 
 
 def _courtier() -> bool:
-    from reussite.celery import app
+    # The project's app (reussite/__init__.py loads it before any request), without importing
+    # the wiring module from the core: the layers forbid it (pyproject.toml, import-linter).
+    from celery import current_app as app
 
     # The URL of the settings the worker reads too (CELERY_BROKER_URL), with its options.
     with app.connection_for_write(settings.CELERY_BROKER_URL) as connexion:

@@ -69,6 +69,8 @@ def steps(pytest_args: list[str], env: dict[str, str]) -> list[Step]:
         Step("ruff check", [str(BIN / "ruff"), "check", "."]),
         Step("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
         Step("djlint --lint templates/", [str(BIN / "djlint"), "--lint", "templates/"]),
+        # The layers' contracts of pyproject.toml: a wrong import fails CI.
+        Step("lint-imports", [str(BIN / "lint-imports")]),
         Step("makemigrations --check", [*MANAGE, "makemigrations", "--check", "--dry-run"]),
         Step("manage.py check", [*MANAGE, "check"]),
         Step(
