@@ -9,17 +9,18 @@ class ParcoursConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from partenaires.hooks import enregistrer_apres_changement_adhesion, fournir
+        from partenaires.signals import adhesion_modifiee
 
         from .exports import enregistrer_les_exports
-        from .permissions import permissions_recalculer_pour_professionnel
+        from .permissions import recalculer_apres_adhesion
         from .rappels import enregistrer_les_genres
-        from .selectors.mutualisation import consommation_conventions, offres_avec_utilisation
         from .selectors.statistiques import noter_acces_statistiques
 
-        enregistrer_apres_changement_adhesion(permissions_recalculer_pour_professionnel)
-        fournir("offres_avec_utilisation", offres_avec_utilisation)
-        fournir("consommation_conventions", consommation_conventions)
+        # A membership, a charter or a partnership decides who sees which pathway: `partenaires`
+        # says it changed, this layer recomputes the permission rows in the same transaction.
+        adhesion_modifiee.connect(
+            recalculer_apres_adhesion, dispatch_uid="recalculer_apres_adhesion"
+        )
         enregistrer_les_genres()
         enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")

@@ -1,9 +1,11 @@
-"""The parcours app's list exports: pathways and actions, registered with the core's exports.
+"""The parcours app's list exports: pathways and actions, registered with the core's exports, and
+the offer catalogue, whose capacity used is computed from the actions.
 
 The writers and the formula neutralisation live in `reussite.core.exports`; this module says
-which rows each list holds for a user and how a row reads. Both lists carry children's
-identities: they are built on the same queryset as their page and are reserved to the
-programme's coordinators (a steering user never gets one)."""
+which rows each list holds for a user and how a row reads. The pathways and actions lists carry
+children's identities: they are built on the same queryset as their page and are reserved to the
+programme's coordinators (a steering user never gets one). The catalogue holds network rows and
+aggregates only, and follows its page's rules."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -12,6 +14,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partenaires.exports import entetes_offres, ligne_offre
+from partenaires.filters import OffreFilter
 from reussite.core.exports import (  # noqa: F401 - re-exported for the statistics exports
     TAILLE_LOT,
     GenreExport,
@@ -24,6 +28,7 @@ from reussite.core.exports import (  # noqa: F401 - re-exported for the statisti
 )
 
 from .models import Action, Parcours
+from .selectors.mutualisation import offres_catalogue_avec_utilisation
 
 
 def entetes_parcours() -> list[str]:
@@ -146,6 +151,14 @@ def tableau_actions(user, parametres) -> Tableau:
     return Tableau(_("Actions"), entetes_actions(), filtre.qs, ligne_action)
 
 
+def tableau_offres(user, parametres) -> Tableau:
+    """The catalogue (`/partenaires/offres/`, `parcours.views.reseau.catalogue`) with its filters
+    and the capacity each offer has used: what the page lists."""
+    offres = offres_catalogue_avec_utilisation(user).filter(active=True)
+    filtre = OffreFilter(parametres or None, queryset=offres)
+    return Tableau(_("Offres"), entetes_offres(), filtre.qs.order_by("intitule", "pk"), ligne_offre)
+
+
 def enregistrer_les_exports() -> None:
     enregistrer(
         GenreExport(
@@ -165,6 +178,14 @@ def enregistrer_les_exports() -> None:
             construire=tableau_actions,
             identites=True,
             modele=Action,
+        )
+    )
+    enregistrer(
+        GenreExport(
+            cle="offres",
+            libelle=gettext_lazy("Catalogue des offres"),
+            nom_fichier="offres",
+            construire=tableau_offres,
         )
     )
 

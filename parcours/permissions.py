@@ -234,6 +234,12 @@ def permissions_recalculer_pour_professionnel(*, professionnel: Professionnel) -
         parcours_permissions_recalculer(parcours=parcours)
 
 
+def recalculer_apres_adhesion(sender, *, professionnel: Professionnel, **kwargs) -> None:
+    """Receiver of `partenaires.signals.adhesion_modifiee` (connected in ParcoursConfig.ready):
+    the pathways the professional's membership opened are recomputed in the same transaction."""
+    permissions_recalculer_pour_professionnel(professionnel=professionnel)
+
+
 def permissions_recalculer_pour_user(*, user) -> None:
     for professionnel in Professionnel.objects.filter(user=user):
         permissions_recalculer_pour_professionnel(professionnel=professionnel)

@@ -12,7 +12,9 @@ Network objects are not a child's data: nothing here writes the access trail.
 """
 
 import enum
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from reussite.core.models import Role
@@ -65,11 +67,22 @@ def offre_modifiable_par(user, offre: Offre) -> bool:
     return len(publiees) == 1 and programmes_de_gestion(user).filter(pk=publiees[0].pk).exists()
 
 
-def offre_pour(*, user, pk, capacite: Capacite = Capacite.LECTURE) -> Offre:
-    """An offer of the user's catalogue (with its capacity figures), `.peut_modifier` set."""
+def offre_pour(
+    *,
+    user,
+    pk,
+    capacite: Capacite = Capacite.LECTURE,
+    annoter: Callable[[QuerySet], QuerySet] | None = None,
+) -> Offre:
+    """An offer of the user's catalogue, `.peut_modifier` set. `annoter` adds figures to the
+    query that fetches it, after the catalogue's restriction (the offer page, composed in
+    `parcours`, adds the capacity used in the same query)."""
     from .selectors import offres_catalogue
 
-    offre = offres_catalogue(user).filter(pk=_entier(pk)).first()
+    offres = offres_catalogue(user)
+    if annoter is not None:
+        offres = annoter(offres)
+    offre = offres.filter(pk=_entier(pk)).first()
     if offre is None:
         raise Http404
     offre.peut_modifier = offre_modifiable_par(user, offre)

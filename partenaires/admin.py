@@ -1,14 +1,14 @@
 from django.contrib import admin
 
-from .hooks import apres_changement_adhesion
 from .models import Partenariat, Professionnel, SignatureCharte, Structure
+from .signals import adhesion_modifiee
 
 
 def _recalculer_structure(structure: Structure) -> None:
     """Membership, charter and partnership facts drive who sees which pathway: any change made
-    here goes through the same hook as the services, in the same transaction."""
+    here sends the same signal as the services, in the same transaction."""
     for professionnel in structure.professionnels.all():
-        apres_changement_adhesion(professionnel=professionnel)
+        adhesion_modifiee.send(sender=Professionnel, professionnel=professionnel)
 
 
 class PartenariatInline(admin.TabularInline):
@@ -47,7 +47,7 @@ class ProfessionnelAdmin(admin.ModelAdmin):
         if change and "structure" in form.changed_data:
             ancienne_structure = Professionnel.objects.get(pk=obj.pk).structure
         super().save_model(request, obj, form, change)
-        apres_changement_adhesion(professionnel=obj)
+        adhesion_modifiee.send(sender=Professionnel, professionnel=obj)
         if ancienne_structure is not None:
             _recalculer_structure(ancienne_structure)
 

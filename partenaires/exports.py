@@ -1,5 +1,7 @@
-"""The partenaires app's list exports: the offer catalogue and the conventions, registered with
-the core's exports. Network rows, no child's data: each export follows its page's rules."""
+"""The partenaires app's list exports: the conventions, registered with the core's exports, and
+how an offer reads in the catalogue's export. Network rows, no child's data: each export follows
+its page's rules. The catalogue's export shows the capacity used, a pathway figure: it is
+registered by `parcours.exports`, like its page (`parcours.views.reseau`)."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -58,16 +60,6 @@ def ligne_offre(o: Offre) -> list:
     ]
 
 
-def tableau_offres(user, parametres) -> Tableau:
-    """The catalogue (`/partenaires/offres/`) with its filters: what the page lists."""
-    from .filters import OffreFilter
-    from .selectors import offres_catalogue
-
-    offres = offres_catalogue(user).filter(active=True)
-    filtre = OffreFilter(parametres or None, queryset=offres)
-    return Tableau(_("Offres"), entetes_offres(), filtre.qs.order_by("intitule", "pk"), ligne_offre)
-
-
 def entetes_conventions() -> list[str]:
     return [
         _("Intitulé"),
@@ -120,14 +112,6 @@ def tableau_conventions(user, parametres) -> Tableau:
 
 
 def enregistrer_les_exports() -> None:
-    enregistrer(
-        GenreExport(
-            cle="offres",
-            libelle=gettext_lazy("Catalogue des offres"),
-            nom_fichier="offres",
-            construire=tableau_offres,
-        )
-    )
     enregistrer(
         GenreExport(
             cle="conventions",

@@ -1,14 +1,12 @@
-"""Reads on conventions: who may see or edit them, the list, and committed vs consumed totals."""
+"""Reads on conventions: who may see them and the list. Committed vs consumed totals need the
+actions that consume a convention: `parcours.selectors.mutualisation.totaux_convention`."""
 
-from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from .access import peut_voir_conventions, programmes_des_conventions
-from .hooks import demander
-from .models import Convention, Engagement, NatureEngagement, PartieConvention, Structure
+from .models import Convention, PartieConvention, Structure
 
 JOURS_ALERTE = 90
 
@@ -59,86 +57,6 @@ def conventions_liste(user, *, statut="", structure=None, fin_proche=False, aujo
             and aujourdhui <= convention.date_fin <= limite
         )
     return resultat
-
-
-def totaux_convention(convention: Convention) -> dict:
-    """Committed vs consumed per party and year, and the money balance.
-
-    Consumed money is the cost of the actions the convention funds done by that party's
-    structure; consumed hours their hours (compared with staff-hour commitments)."""
-    parties = list(
-        convention.parties.select_related("structure").prefetch_related(
-            Prefetch("engagements", queryset=Engagement.objects.order_by("annee", "nature", "pk"))
-        )
-    )
-    consommation = demander("consommation_conventions", [convention.pk])
-    annees = list(range(convention.date_debut.year, convention.date_fin.year + 1))
-    zero = Decimal("0")
-    lignes = []
-    engage_total = zero
-    consomme_total = zero
-    heures_engagees_total = zero
-    heures_consommees_total = zero
-    par_annee = defaultdict(lambda: {"engage": zero, "consomme": zero})
-    structures_parties = set()
-    for partie in parties:
-        structures_parties.add(partie.structure_id)
-        for annee in annees:
-            engagements = [e for e in partie.engagements.all() if e.annee == annee]
-            engage = sum(
-                (e.quantite for e in engagements if e.nature == NatureEngagement.FINANCIER), zero
-            )
-            heures_engagees = sum(
-                (e.quantite for e in engagements if e.nature == NatureEngagement.HEURES), zero
-            )
-            conso = consommation.get((convention.pk, partie.structure_id, annee), {})
-            consomme = conso.get("cout", zero)
-            heures = conso.get("heures", zero)
-            lignes.append(
-                {
-                    "partie": partie,
-                    "annee": annee,
-                    "engagements": engagements,
-                    "engage": engage,
-                    "consomme": consomme,
-                    "solde": engage - consomme,
-                    "heures_engagees": heures_engagees,
-                    "heures_consommees": heures,
-                }
-            )
-            engage_total += engage
-            consomme_total += consomme
-            heures_engagees_total += heures_engagees
-            heures_consommees_total += heures
-            par_annee[annee]["engage"] += engage
-            par_annee[annee]["consomme"] += consomme
-    # Actions funded by the convention but delivered by a structure that is not a party.
-    hors_parties = zero
-    nombre_actions = 0
-    for (_c, structure_id, annee), conso in consommation.items():
-        nombre_actions += conso["nombre"]
-        if structure_id not in structures_parties:
-            hors_parties += conso["cout"]
-            consomme_total += conso["cout"]
-            heures_consommees_total += conso["heures"]
-            if annee in par_annee or annee in annees:
-                par_annee[annee]["consomme"] += conso["cout"]
-    return {
-        "parties": parties,
-        "lignes": lignes,
-        "annees": annees,
-        "par_annee": [
-            {"annee": a, **par_annee[a], "solde": par_annee[a]["engage"] - par_annee[a]["consomme"]}
-            for a in annees
-        ],
-        "engage": engage_total,
-        "consomme": consomme_total,
-        "solde": engage_total - consomme_total,
-        "heures_engagees": heures_engagees_total,
-        "heures_consommees": heures_consommees_total,
-        "hors_parties": hors_parties,
-        "nombre_actions": nombre_actions,
-    }
 
 
 def structures_du_programme(programme):

@@ -6,7 +6,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from reussite.core.models import Programme
 from reussite.core.roles import programmes_de_gestion
 
-from .hooks import demander
 from .models import Offre, Partenariat, Professionnel, SignatureCharte, Structure
 
 __all__ = [
@@ -79,10 +78,11 @@ def structures_modifiables(user):
 
 
 def offres_catalogue(user):
-    """Offers published to the user's programmes, annotated with `utilise` and `restant`."""
-    offres = (
+    """Offers published to the user's programmes. The capacity they have used is a pathway
+    figure: the pages that show it are composed in `parcours`, which annotates this queryset
+    (`parcours.selectors.mutualisation.offres_avec_utilisation`)."""
+    return (
         Offre.objects.publiees_pour(programmes_du_reseau(user))
         .select_related("structure")
         .prefetch_related("programmes")
     )
-    return demander("offres_avec_utilisation", offres)

@@ -1,4 +1,5 @@
-"""URLs of the annuaire pages (included by partenaires/urls.py, in the `partenaires` namespace)."""
+"""URLs of the annuaire pages (included by partenaires/urls.py, in the `partenaires` namespace).
+The catalogue (`offres`) and an offer's page (`offre`) are wired by parcours/urls_reseau.py."""
 
 from django.urls import path
 
@@ -12,9 +13,7 @@ urlpatterns = [
         vues.professionnel_inviter_vue,
         name="inviter",
     ),
-    path("offres/", vues.catalogue, name="offres"),
     path("offres/nouvelle/", vues.offre_creer_vue, name="offre_creer"),
-    path("offres/<int:offre_pk>/", vues.offre_detail, name="offre"),
     path("offres/<int:offre_pk>/modifier/", vues.offre_modifier_vue, name="offre_modifier"),
     path("offres/<int:offre_pk>/retirer/", vues.offre_depublier_vue, name="offre_depublier"),
 ]

@@ -20,7 +20,9 @@ urlpatterns = [
     path("exports/", include("reussite.core.urls_exports")),
     path("parcours/", include("parcours.urls")),
     path("programmes/", include("reussite.core.urls_programmes")),
-    path("partenaires/", include("partenaires.urls")),
+    # The `partenaires` namespace: its own pages and those composed in parcours (their figures
+    # come from the actions).
+    path("partenaires/", include("parcours.urls_reseau")),
     path("admin/", admin.site.urls),
     # Health probes: answered by reussite.core.sante.SanteMiddleware before the host check.
     path("sante/vivant", sante.vivant, name="sante_vivant"),

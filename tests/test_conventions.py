@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parcours.models import Action
+from parcours.selectors.mutualisation import totaux_convention
 from partenaires import services
-from partenaires.lectures_conventions import totaux_convention
 from partenaires.models import Convention, Engagement, PartieConvention
 from reussite.core.models import Role
 from reussite.core.services import role_attribuer

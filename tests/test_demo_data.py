@@ -363,11 +363,11 @@ def test_la_demo_a_deux_reunions_eps_passees_et_une_a_venir(sortie):
 def test_offres_un_catalogue_dans_chaque_domaine_et_des_manques(sortie):
     from parcours.models import BesoinNonCouvert
     from parcours.selectors import carte_competences
-    from partenaires.hooks import demander
+    from parcours.selectors.mutualisation import offres_avec_utilisation
     from partenaires.models import Domaine, Offre
 
     programme = Programme.objects.get()
-    offres = demander("offres_avec_utilisation", Offre.objects.publiees_pour([programme.pk]))
+    offres = offres_avec_utilisation(Offre.objects.publiees_pour([programme.pk]))
     assert {o.domaine for o in offres} == set(Domaine.values)
     assert len({o.structure_id for o in offres}) >= 4
     assert any(o.restant is not None and o.restant <= 0 for o in offres)
@@ -383,7 +383,8 @@ def test_offres_un_catalogue_dans_chaque_domaine_et_des_manques(sortie):
 def test_la_demo_a_trois_conventions_et_un_administrateur_qui_les_voit(sortie, client):
     from datetime import timedelta
 
-    from partenaires.lectures_conventions import conventions_liste, totaux_convention
+    from parcours.selectors.mutualisation import totaux_convention
+    from partenaires.lectures_conventions import conventions_liste
     from partenaires.models import Convention
 
     _mot_de_passe, comptes = _comptes(sortie)

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from partenaires.filters import OffreFilter
-from partenaires.hooks import demander
 from partenaires.models import Convention, Offre
 
 from ..models import Action, ActionCollective, Parcours, Statut
 from .base import programmes_coordonnes
+from .mutualisation import offres_avec_utilisation
 
 __all__ = [
     "ParticipationsCollectives",
@@ -107,8 +107,7 @@ def offres_du_parcours(parcours: Parcours):
 def catalogue_pour_parcours(parcours: Parcours, donnees) -> OffreFilter:
     """The picker: published, available offers, filtered (age pre-filled with the child's), each
     annotated with the places or hours used and left."""
-    base = demander(
-        "offres_avec_utilisation",
+    base = offres_avec_utilisation(
         offres_du_parcours(parcours).select_related("structure").order_by("domaine", "intitule"),
     )
     donnees = donnees.copy()
@@ -128,8 +127,7 @@ def offre_pour_parcours(parcours: Parcours, identifiant) -> Offre | None:
     except (TypeError, ValueError):
         return None
     return (
-        demander(
-            "offres_avec_utilisation",
+        offres_avec_utilisation(
             Offre.objects.publiees_pour([parcours.programme_id]).select_related("structure"),
         )
         .filter(pk=identifiant)

@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from partenaires.hooks import demander
 from partenaires.models import Domaine, Offre
 
 from ..models import BesoinNonCouvert, StatutBesoin, TrancheAge
+from .mutualisation import offres_avec_utilisation
 
 __all__ = [
     "AXES_CARTE",
@@ -77,8 +77,7 @@ def _territoire(valeur: str) -> str:
 def carte_competences(programme, axe: str = "territoire") -> Carte:
     """Domains × territories (or × age bands): offers published to the programme and their
     remaining capacity, beside the programme's open unmet needs. Two queries."""
-    offres = demander(
-        "offres_avec_utilisation",
+    offres = offres_avec_utilisation(
         Offre.objects.publiees_pour([programme.pk]).filter(active=True).order_by(),
     ).values_list("domaine", "territoire", "age_min", "age_max", "capacite", "restant")
     besoins = (

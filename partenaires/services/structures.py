@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..hooks import apres_changement_adhesion
 from ..models import Professionnel, SignatureCharte, Structure
+from ..signals import adhesion_modifiee
 
 
 @transaction.atomic
@@ -14,7 +14,7 @@ def professionnel_desactiver(*, professionnel: Professionnel) -> Professionnel:
     professionnel.actif = False
     professionnel.full_clean()
     professionnel.save(update_fields=["actif"])
-    apres_changement_adhesion(professionnel=professionnel)
+    adhesion_modifiee.send(sender=Professionnel, professionnel=professionnel)
     return professionnel
 
 
@@ -22,7 +22,7 @@ def professionnel_desactiver(*, professionnel: Professionnel) -> Professionnel:
 def professionnel_reactiver(*, professionnel: Professionnel) -> Professionnel:
     professionnel.actif = True
     professionnel.save(update_fields=["actif"])
-    apres_changement_adhesion(professionnel=professionnel)
+    adhesion_modifiee.send(sender=Professionnel, professionnel=professionnel)
     return professionnel
 
 
@@ -45,5 +45,5 @@ def charte_signer(
     signature.full_clean()
     signature.save()
     for professionnel in structure.professionnels.all():
-        apres_changement_adhesion(professionnel=professionnel)
+        adhesion_modifiee.send(sender=Professionnel, professionnel=professionnel)
     return signature

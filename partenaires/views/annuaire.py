@@ -1,4 +1,5 @@
-"""Pages of the partner directory and the offer catalogue."""
+"""Pages of the partner directory and the offers' forms. The catalogue and an offer's page show
+the capacity used, a pathway figure: they are composed in `parcours/views/reseau.py`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_POST
 from reussite.core.forms import choix_soumis
 
 from ..access import Capacite, offre_pour, peut_inviter, structure_pour
-from ..filters import OffreFilter
 from ..forms.annuaire import AnnuaireFiltre, InvitationForm, OffreForm
 from ..selectors import (
     offres_catalogue,
@@ -120,39 +120,6 @@ def professionnel_inviter_vue(request, structure_pk):
 
 
 # --- Offer catalogue -----------------------------------------------------------------------------
-
-
-def _sans_page(parametres) -> str:
-    parametres = parametres.copy()
-    parametres.pop("page", None)
-    return parametres.urlencode()
-
-
-def catalogue(request):
-    offres = offres_catalogue(request.user).filter(active=True)
-    filtre = OffreFilter(request.GET or None, queryset=offres)
-    page = Paginator(filtre.qs.order_by("intitule", "pk"), PAR_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "partenaires/offres/liste.html",
-        {
-            "filtre": filtre,
-            "page": page,
-            "peut_publier": structures_modifiables(request.user).exists(),
-            "parametres": _sans_page(request.GET),
-        },
-    )
-
-
-def offre_detail(request, offre_pk):
-    offre = offre_pour(user=request.user, pk=offre_pk)
-    return render(
-        request,
-        "partenaires/offres/detail.html",
-        {"offre": offre, "modifiable": offre.peut_modifier},
-    )
 
 
 def offre_creer_vue(request):

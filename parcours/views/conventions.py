@@ -1,4 +1,10 @@
-"""Conventions pages: administrators of the programme edit, its coordinators read, others 404."""
+"""Conventions pages: administrators of the programme edit, its coordinators read, others 404.
+
+A convention is a `partenaires` object, but its page shows what the actions it funds have
+consumed, a pathway figure; every form of that page re-renders it on error. The pages are
+therefore composed here, in the higher layer (`partenaires` never imports `parcours`:
+pyproject.toml, import-linter), on `partenaires`' access, forms, reads and services, under their
+URLs and names (`partenaires:convention_*`, wired by `parcours/urls_reseau.py`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,11 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reussite.core.roles import programmes_administres
-
-from . import services
-from .access import Capacite, convention_pour, peut_creer_convention, peut_voir_conventions
-from .forms_conventions import (
+from partenaires import services
+from partenaires.access import (
+    Capacite,
+    convention_pour,
+    peut_creer_convention,
+    peut_voir_conventions,
+)
+from partenaires.forms_conventions import (
     ConventionForm,
     DocumentForm,
     EngagementForm,
@@ -24,14 +33,16 @@ from .forms_conventions import (
     SignataireForm,
     SignatureForm,
 )
-from .lectures_conventions import (
+from partenaires.lectures_conventions import (
     CLE_SESSION,
     conventions_liste,
     structures_du_programme,
     structures_filtrables,
-    totaux_convention,
 )
-from .models import Engagement
+from partenaires.models import Engagement
+from reussite.core.roles import programmes_administres
+
+from ..selectors.mutualisation import totaux_convention
 
 
 def _erreurs(form, erreur: ValidationError):

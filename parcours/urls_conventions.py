@@ -1,8 +1,9 @@
-"""URLs of the conventions pages (included by partenaires/urls.py, in the `partenaires` namespace)."""
+"""URLs of the conventions pages (included by parcours/urls_reseau.py, in the `partenaires`
+namespace, under /partenaires/conventions/)."""
 
 from django.urls import path
 
-from . import views_conventions as v
+from .views import conventions as v
 
 urlpatterns = [
     path("", v.convention_liste, name="convention_liste"),
