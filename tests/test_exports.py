@@ -474,7 +474,7 @@ def _offres_en_masse(monde, n):
 
 
 def _pic_memoire(monde, format) -> int:
-    from partenaires.exports import tableau_offres
+    from parcours.exports import tableau_offres
 
     tableau = tableau_offres(monde.a.coordinateur, {})
     with tempfile.TemporaryFile() as sortie:
