@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -466,6 +467,26 @@ def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf
     assert attributs == (False, False, False, False, False)
     assert not membre
     assert sans_droits == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chaque_migrate_accorde_a_l_application_les_tables_ajoutees_depuis():
+    """The rights are granted after every migrate, not once: a table that a later migration adds
+    is usable by the application role as soon as that migrate ends."""
+    _roles()
+    with connexion_proprietaire("default"):
+        with connections["default"].cursor() as curseur:
+            curseur.execute("CREATE TABLE core_ajoutee_plus_tard (id bigint PRIMARY KEY)")
+        try:
+            _refus(ALIAS, "INSERT INTO core_ajoutee_plus_tard VALUES (1)")
+            call_command("migrate", verbosity=0)  # nothing to apply; post_migrate still runs
+            with connections[ALIAS].cursor() as curseur:
+                curseur.execute("INSERT INTO core_ajoutee_plus_tard VALUES (1)")
+                curseur.execute("DELETE FROM core_ajoutee_plus_tard")
+                assert curseur.rowcount == 1
+        finally:
+            with connections["default"].cursor() as curseur:
+                curseur.execute("DROP TABLE core_ajoutee_plus_tard")
 
 
 @pytest.mark.django_db(transaction=True)
