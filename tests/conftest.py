@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -31,13 +32,60 @@ def pytest_collection_modifyitems(items):
             )
 
 
+# Two database roles, as in production (reussite/core/privileges.py): the owner role
+# (DATABASE_OWNER_URL; `make test` sets it) creates, migrates and drops the test databases and
+# empties them between transactional tests (the `flush` command runs as the owner); the tests
+# themselves, through every alias, connect as the application role (DATABASE_URL), with its
+# rights. Without DATABASE_OWNER_URL one role does all, and the tests of those rights fail.
+_proprietaire = contextlib.ExitStack()
+
+
+@contextlib.contextmanager
+def _bases_en_proprietaire():
+    """Every alias names the owner role, in every thread, until the block ends: only while the
+    test databases are created and migrated, and again when they are dropped."""
+    from django.conf import settings as reglages_django
+    from django.db import connections
+
+    from reussite.core.privileges import proprietaire
+
+    identifiants = proprietaire()
+    if identifiants is None:
+        yield
+        return
+    avant = {}
+    for alias in BASES:
+        connections[alias].close()
+        reglages = reglages_django.DATABASES[alias]
+        avant[alias] = {cle: reglages.get(cle) for cle in identifiants}
+        reglages.update(identifiants)
+    try:
+        yield
+    finally:
+        for alias in BASES:
+            connections[alias].close()
+            reglages_django.DATABASES[alias].update(avant[alias])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    _proprietaire.enter_context(_bases_en_proprietaire())
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
+    # Created and migrated as the owner: from now on, the application role.
+    _proprietaire.close()
     yield
     # The journal connection must be closed before the shared test database is dropped.
     from django.db import connections
 
-    connections["journal"].close()
+    for alias in BASES:
+        connections[alias].close()
+    # A role may end its own sessions only: the application role's first, then the owner's,
+    # which drops the database.
+    _fermer_les_autres_sessions(connections["default"].settings_dict)
+    _proprietaire.enter_context(_bases_en_proprietaire())
     _fermer_les_autres_sessions(connections["default"].settings_dict)
 
 
@@ -45,7 +93,7 @@ def _fermer_les_autres_sessions(reglages) -> None:
     """DROP DATABASE refuses while another session uses the test database: a browser journey's
     live-server request thread or an in-process worker may still hold one. End them all (the
     test connections are done by now; Django closes its own without error) from the maintenance
-    database, and wait until they are gone."""
+    database, and wait until they are gone. A role may end its own sessions only."""
     import time
 
     import psycopg2
@@ -64,7 +112,7 @@ def _fermer_les_autres_sessions(reglages) -> None:
             for _ in range(50):
                 curseur.execute(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    "WHERE datname = %s AND pid <> pg_backend_pid() AND usename = current_user",
                     [nom],
                 )
                 if curseur.fetchone()[0] == 0:

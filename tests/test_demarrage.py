@@ -23,6 +23,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 
+from reussite.core.privileges import proprietaire
 from reussite.devtools.services import free_port
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -32,12 +33,21 @@ APRES_LA_BANNIERE = 25
 FIN_DE_BANNIERE = "Press Ctrl-C to stop"
 
 
-def _maintenance():
+def _identifiants(*, proprietaire_: bool) -> dict:
+    """The application role's user and password, or the owner role's (reussite/core/
+    privileges.py), which creates databases: the application role may not."""
     reglages = settings.DATABASES["default"]
+    identifiants = {"USER": reglages["USER"], "PASSWORD": reglages["PASSWORD"]}
+    return (proprietaire_ and proprietaire()) or identifiants
+
+
+def _maintenance(*, proprietaire_: bool = True):
+    reglages = settings.DATABASES["default"]
+    identifiants = _identifiants(proprietaire_=proprietaire_)
     connexion = psycopg2.connect(
         dbname="postgres",
-        user=reglages.get("USER") or None,
-        password=reglages.get("PASSWORD") or None,
+        user=identifiants["USER"] or None,
+        password=identifiants["PASSWORD"] or None,
         host=reglages.get("HOST") or None,
         port=reglages.get("PORT") or None,
     )
@@ -45,28 +55,45 @@ def _maintenance():
     return connexion
 
 
-def _url_de(base: str) -> str:
+def _url_de(base: str, *, proprietaire_: bool = False) -> str:
     reglages = settings.DATABASES["default"]
-    utilisateur = reglages["USER"] + (f":{reglages['PASSWORD']}" if reglages["PASSWORD"] else "")
+    identifiants = _identifiants(proprietaire_=proprietaire_)
+    utilisateur = identifiants["USER"] + (
+        f":{identifiants['PASSWORD']}" if identifiants["PASSWORD"] else ""
+    )
     hote, port = reglages["HOST"] or "localhost", reglages["PORT"] or "5432"
     if hote.startswith("/"):
         return f"postgres://{utilisateur}@/{base}?host={hote}&port={port}"
     return f"postgres://{utilisateur}@{hote}:{port}/{base}"
 
 
+def _fermer_les_sessions(connexion, nom: str) -> None:
+    """A role may end its own sessions only."""
+    with connexion.cursor() as curseur:
+        curseur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND usename = current_user",
+            [nom],
+        )
+
+
 @pytest.fixture
 def base_vide():
+    """A database of its own, created (and owned) by the owner role, as make run's embedded
+    database and docker-compose's are."""
     nom = f"{settings.DATABASES['default']['NAME']}_run_{uuid.uuid4().hex[:6]}"
     connexion = _maintenance()
     try:
         with connexion.cursor() as curseur:
             curseur.execute(f'CREATE DATABASE "{nom}"')
         yield nom
+        application = _maintenance(proprietaire_=False)
+        try:
+            _fermer_les_sessions(application, nom)
+        finally:
+            application.close()
+        _fermer_les_sessions(connexion, nom)
         with connexion.cursor() as curseur:
-            curseur.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                [nom],
-            )
             curseur.execute(f'DROP DATABASE IF EXISTS "{nom}"')
     finally:
         connexion.close()
@@ -108,7 +135,10 @@ def test_make_run_demarre_sans_erreur_et_finit_sur_sa_banniere(base_vide, tmp_pa
     }
     env |= {
         "PORT": str(port),
+        # Two roles, as in production: the run command migrates as the owner and runs the
+        # rest as the application role (in a single-role setup, both are the same).
         "DATABASE_URL": _url_de(base_vide),
+        "DATABASE_OWNER_URL": _url_de(base_vide, proprietaire_=True),
         "CELERY_BROKER_URL": "filesystem://",
         "CELERY_FILESYSTEM_DIR": str(tmp_path / "courtier"),
         "EMAIL_FILE_PATH": str(courriels),

@@ -1,12 +1,12 @@
 """The access trail (DOMAIN.md rule 3): every read and every denied attempt is recorded, outside
 the request's transaction, never with the content, and the application cannot rewrite it."""
 
-import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -17,6 +17,7 @@ from parcours.models import Parcours, Statut
 from partenaires.models import Professionnel, Structure
 from reussite.core.journal import ALIAS
 from reussite.core.models import Evenement, JournalAcces, Programme, User
+from reussite.core.privileges import connexion_proprietaire, proprietaire, role_application
 from reussite.core.services import RETENTION_MINIMALE_JOURNAL, journal_purger
 from tests.conftest import connecter
 from tests.factories.core import MOT_DE_PASSE, UserFactory
@@ -253,7 +254,7 @@ def test_la_base_refuse_update_et_delete_depuis_l_application(alias):
     }
     for nom, tentative in tentatives.items():
         with (
-            pytest.raises(DatabaseError, match="append-only"),
+            pytest.raises(DatabaseError, match="permission denied for table core_journalacces"),
             transaction.atomic(using=alias),
             connections[alias].cursor() as curseur,
         ):
@@ -281,7 +282,7 @@ def test_la_purge_supprime_les_entrees_anciennes_et_elles_seules():
 
 @pytest.mark.django_db(transaction=True)
 def test_la_purge_ne_laisse_aucune_porte_ouverte_apres_elle():
-    """`SET LOCAL` lasts until the end of the purge's own transaction, not beyond."""
+    """The purge opens nothing for the application role: it still may not delete."""
     JournalAcces.objects.using(ALIAS).create(
         evenement=Evenement.LECTURE, autorise=True, le=timezone.now() - timedelta(days=800)
     )
@@ -289,7 +290,10 @@ def test_la_purge_ne_laisse_aucune_porte_ouverte_apres_elle():
     assert journal_purger(avant=timezone.now() - timedelta(days=365)) == 1
 
     for alias in ("default", ALIAS):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(using=alias):
+        with (
+            pytest.raises(DatabaseError, match="permission denied"),
+            transaction.atomic(using=alias),
+        ):
             JournalAcces.objects.using(alias).filter(pk=recente.pk).delete()
     assert JournalAcces.objects.filter(pk=recente.pk).exists()
 
@@ -317,20 +321,190 @@ def test_la_purge_refuse_d_effacer_des_entrees_plus_recentes_que_la_retention_mi
     assert entrees(pk__in=[e.pk for e in gardees]).count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WEAKNESS migration core/0004_journal_immuable: the bypass is a session setting any "
-    "SQL of the application role may set. ARCHITECTURE.md asks for a dedicated function or "
-    "role: e.g. a SECURITY DEFINER purge function owned by another role, and REVOKE UPDATE, "
-    "DELETE, TRUNCATE ON core_journalacces FROM the application role.",
-)
 def test_l_application_ne_peut_pas_s_ouvrir_elle_meme_la_porte_de_la_purge():
+    """The trigger's purge switch is a session setting: the application role may set it, but it
+    has no DELETE right on the trail to use it with."""
     recente = JournalAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
     with (
-        contextlib.suppress(DatabaseError),
+        pytest.raises(DatabaseError, match="permission denied for table core_journalacces"),
         transaction.atomic(using=ALIAS),
         connections[ALIAS].cursor() as curseur,
     ):
+        curseur.execute("SET LOCAL reussite.purge_journal = 'on'")
+        curseur.execute("DELETE FROM core_journalacces WHERE id = %s", [recente.pk])
+    assert entrees(pk=recente.pk).exists()
+
+
+# --- Two roles: the application may only insert into the trail (reussite/core/privileges.py) ---
+
+
+def _roles() -> tuple[str, str]:
+    identifiants = proprietaire()
+    assert identifiants is not None, (
+        "the tests run with two database roles: set DATABASE_OWNER_URL (make test does)"
+    )
+    with connections[ALIAS].cursor() as curseur:
+        curseur.execute("SELECT current_user")
+        application = curseur.fetchone()[0]
+    assert application == role_application() != identifiants["USER"]
+    return application, identifiants["USER"]
+
+
+def _refus(alias: str, sql: str, params=(), *, motif: str = "permission denied|must be owner"):
+    with (
+        pytest.raises(DatabaseError, match=motif),
+        transaction.atomic(using=alias),
+        connections[alias].cursor() as curseur,
+    ):
+        curseur.execute(sql, params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_le_role_de_l_application_ne_peut_rien_faire_au_journal_qu_ajouter_et_lire():
+    application, proprio = _roles()
+    table = JournalAcces._meta.db_table
+    ancienne = JournalAcces.objects.using(ALIAS).create(
+        evenement=Evenement.LECTURE, autorise=True, le=timezone.now() - timedelta(days=800)
+    )
+    recente = JournalAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
+
+    for alias in ("default", ALIAS):
+        for sql in (
+            f"UPDATE {table} SET autorise = false",  # noqa: S608
+            f"DELETE FROM {table}",  # noqa: S608
+            f"TRUNCATE {table}",
+            f"ALTER TABLE {table} DISABLE TRIGGER core_journalacces_immuable",
+            f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+            f"DROP TRIGGER core_journalacces_immuable ON {table}",
+            f"ALTER TABLE {table} OWNER TO {application}",
+            f"CREATE RULE sans_trace AS ON INSERT TO {table} DO INSTEAD NOTHING",
+            f"DROP TABLE {table}",
+            "CREATE OR REPLACE FUNCTION core_journalacces_immuable() RETURNS trigger "
+            "AS $$ BEGIN RETURN OLD; END $$ LANGUAGE plpgsql",
+            "ALTER FUNCTION core_journalacces_purger(timestamptz) SECURITY INVOKER",
+            "CREATE OR REPLACE FUNCTION core_journalacces_purger(avant timestamptz) "
+            "RETURNS bigint AS $$ SELECT 0::bigint $$ LANGUAGE sql",
+            f"SET ROLE {proprio}",
+            # Triggers are skipped for replication only, a right of superusers.
+            "SET session_replication_role = replica",
+        ):
+            _refus(alias, sql)
+        # The purge switch, set by the application itself, opens nothing: no DELETE right.
+        _refus(
+            alias,
+            f"SET LOCAL reussite.purge_journal = 'on'; DELETE FROM {table}",  # noqa: S608
+        )
+        # Too recent a cut-off: the owner's function itself refuses, whatever the caller passed.
+        for jours in (0, 30, 182):
+            _refus(
+                alias,
+                "SELECT core_journalacces_purger(now() - make_interval(days => %s))",
+                [jours],
+                motif="keeps at least 183 days",
+            )
+        _refus(alias, "SELECT core_journalacces_purger(NULL)", motif="keeps at least 183 days")
+
+    assert {e.pk: (e.autorise, e.le) for e in entrees()} == {
+        ancienne.pk: (True, ancienne.le),
+        recente.pk: (True, recente.le),
+    }
+    # The purge, called by the application role, deletes the old entry and only it.
+    assert journal_purger(avant=timezone.now() - timedelta(days=365)) == 1
+    assert list(entrees().values_list("pk", flat=True)) == [recente.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf_la_purge():
+    """No other function runs with another role's rights (SECURITY DEFINER) for the application,
+    and it may call the purge only because the owner granted it by name."""
+    _application, proprio = _roles()
+    with connections[ALIAS].cursor() as curseur:
+        curseur.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND has_function_privilege(current_user, p.oid, 'EXECUTE')"
+        )
+        executables = {ligne[0] for ligne in curseur.fetchall()}
+        curseur.execute(
+            "SELECT pg_get_userbyid(proowner), proacl::text[] FROM pg_proc "
+            "WHERE oid = 'core_journalacces_purger(timestamptz)'::regprocedure"
+        )
+        possesseur, acl = curseur.fetchone()
+        curseur.execute(
+            "SELECT pg_get_userbyid(relowner), "
+            "has_table_privilege(current_user, oid, 'INSERT'), "
+            "has_table_privilege(current_user, oid, 'SELECT'), "
+            "has_table_privilege(current_user, oid, 'UPDATE'), "
+            "has_table_privilege(current_user, oid, 'DELETE'), "
+            "has_table_privilege(current_user, oid, 'TRUNCATE'), "
+            "has_table_privilege(current_user, oid, 'TRIGGER'), "
+            "has_table_privilege(current_user, oid, 'REFERENCES') "
+            "FROM pg_class WHERE oid = 'core_journalacces'::regclass"
+        )
+        table = curseur.fetchone()
+        curseur.execute(
+            "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication "
+            "FROM pg_roles WHERE rolname = current_user"
+        )
+        attributs = curseur.fetchone()
+        curseur.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [proprio])
+        membre = curseur.fetchone()[0]
+        # Every table but the trail stays fully usable by the application.
+        curseur.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
+            "AND c.relname <> 'core_journalacces' AND NOT ("
+            "has_table_privilege(current_user, c.oid, 'SELECT, INSERT, UPDATE, DELETE'))"
+        )
+        sans_droits = curseur.fetchall()
+
+    assert executables == {"core_journalacces_purger(timestamp with time zone)"}
+    assert possesseur == proprio
+    # EXECUTE for the owner and the application role, not PUBLIC (no "=X/" entry).
+    assert not any(entree.startswith("=") for entree in acl), acl
+    assert table == (proprio, True, True, False, False, False, False, False)
+    assert attributs == (False, False, False, False, False)
+    assert not membre
+    assert sans_droits == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chaque_migrate_accorde_a_l_application_les_tables_ajoutees_depuis():
+    """The rights are granted after every migrate, not once: a table that a later migration adds
+    is usable by the application role as soon as that migrate ends."""
+    _roles()
+    with connexion_proprietaire("default"):
+        with connections["default"].cursor() as curseur:
+            curseur.execute("CREATE TABLE core_ajoutee_plus_tard (id bigint PRIMARY KEY)")
+        try:
+            _refus(ALIAS, "INSERT INTO core_ajoutee_plus_tard VALUES (1)")
+            call_command("migrate", verbosity=0)  # nothing to apply; post_migrate still runs
+            with connections[ALIAS].cursor() as curseur:
+                curseur.execute("INSERT INTO core_ajoutee_plus_tard VALUES (1)")
+                curseur.execute("DELETE FROM core_ajoutee_plus_tard")
+                assert curseur.rowcount == 1
+        finally:
+            with connections["default"].cursor() as curseur:
+                curseur.execute("DROP TABLE core_ajoutee_plus_tard")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meme_le_proprietaire_ne_supprime_pas_d_entree_recente_avec_l_interrupteur():
+    """The trigger refuses deleting an entry younger than the minimal retention even to the
+    owner with the purge switch on: only disabling the trigger, an owner's act, would."""
+    _roles()
+    recente = JournalAcces.objects.using(ALIAS).create(
+        evenement=Evenement.LECTURE, autorise=True, le=timezone.now() - timedelta(days=100)
+    )
+    with (
+        connexion_proprietaire(ALIAS),
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(using=ALIAS),
+        connections[ALIAS].cursor() as curseur,
+    ):
+        curseur.execute("SELECT current_user")
+        assert curseur.fetchone()[0] != role_application()
         curseur.execute("SET LOCAL reussite.purge_journal = 'on'")
         curseur.execute("DELETE FROM core_journalacces WHERE id = %s", [recente.pk])
     assert entrees(pk=recente.pk).exists()

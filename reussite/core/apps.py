@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,7 @@ class CoreConfig(AppConfig):
         sessions.brancher_appareils()
         metriques.brancher()
         requete_id.brancher_celery()
+        # After every migrate (as the owner), the application role gets its rights.
+        from .privileges import accorder_droits_application
+
+        post_migrate.connect(accorder_droits_application, sender=self)

@@ -184,8 +184,9 @@ class JournalAcces(models.Model):
 
     Never the content itself. Rows point at business objects through a content type and
     denormalised ids (the core imports no business app), and at users by id only, so that
-    deleting a user never rewrites the trail. The database refuses UPDATE and DELETE on this
-    table (see migration 0004); only `journal_purger` may remove old rows.
+    deleting a user never rewrites the trail. The application's database role may only insert
+    and read here (reussite/core/privileges.py), a trigger refuses UPDATE and DELETE (migrations
+    0004, 0011), and only `journal_purger`, through the owner's purge function, removes old rows.
     """
 
     le = models.DateTimeField(default=timezone.now, db_index=True)

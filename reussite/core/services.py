@@ -23,18 +23,20 @@ RETENTION_MINIMALE_JOURNAL = timedelta(days=183)
 
 def journal_purger(*, avant) -> int:
     """The retention purge: the only path allowed to delete access-trail entries, and never
-    entries younger than the minimal retention."""
+    entries younger than the minimal retention.
+
+    The application role may not delete from the trail: the deletion runs in
+    `core_journalacces_purger`, a SECURITY DEFINER function of the owner role that checks the
+    cut-off again (migration core/0011, reussite/core/privileges.py)."""
     from .journal import ALIAS
-    from .models import JournalAcces
+    from .privileges import FONCTION_PURGE
 
     if avant > timezone.now() - RETENTION_MINIMALE_JOURNAL:
         raise ValueError("The access trail keeps at least 6 months of entries.")
 
-    with transaction.atomic(using=ALIAS):
-        with connections[ALIAS].cursor() as cursor:
-            cursor.execute("SET LOCAL reussite.purge_journal = 'on'")
-        supprimees, _ = JournalAcces.objects.using(ALIAS).filter(le__lt=avant).delete()
-    return supprimees
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT {FONCTION_PURGE}(%s)", [avant])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic

@@ -2,7 +2,11 @@
 
 With no configuration it needs no server: an embedded PostgreSQL (pgserver, data in var/pgdata)
 and Celery's filesystem broker (var/celery-broker). DATABASE_URL and CELERY_BROKER_URL, when set,
-are used instead. Ctrl-C (or SIGTERM) stops every process started here, then exits 0.
+are used instead. The embedded database has the two roles of production
+(reussite/core/privileges.py): `migrate` runs as the owner, the demo data, the web server, the
+worker and beat as the application role; with DATABASE_URL set, DATABASE_OWNER_URL names the
+owner (without it, one role does everything). Ctrl-C (or SIGTERM) stops every process started
+here, then exits 0.
 
 The demo runs with DEBUG off (the product's own error pages, static files by whitenoise);
 outgoing mail goes to files in var/courriels, shown to staff on /demo/courriels/; the output of
@@ -24,6 +28,8 @@ import time
 from pathlib import Path
 
 from reussite.devtools.services import (
+    APP_ROLE,
+    OWNER_ROLE,
     ROOT,
     VAR,
     SetupError,
@@ -103,7 +109,8 @@ def configure(env: dict[str, str], started: list) -> None:
     env["PYTHONUNBUFFERED"] = "1"
     VAR.mkdir(exist_ok=True)
     if env.get("DATABASE_URL"):
-        say("database: DATABASE_URL from the environment")
+        owner = "DATABASE_OWNER_URL" if env.get("DATABASE_OWNER_URL") else "no owner role"
+        say(f"database: DATABASE_URL from the environment ({owner})")
     else:
         say("database: embedded PostgreSQL, data in var/pgdata (set DATABASE_URL to use another)")
         # A signal waits until the handle is recorded, so that Ctrl-C during the start cannot
@@ -117,7 +124,10 @@ def configure(env: dict[str, str], started: list) -> None:
             _deferred["active"] = False
         if _deferred["signal"] is not None:
             _on_signal(_deferred["signal"], None)
-        env["DATABASE_URL"] = database.url
+        # Two roles, as in production: `migrate` runs as the owner, everything else as the
+        # application role, which may only insert into the access trail.
+        env["DATABASE_URL"] = database.role_url(APP_ROLE)
+        env["DATABASE_OWNER_URL"] = database.role_url(OWNER_ROLE)
     if not env.get("CELERY_BROKER_URL"):
         env["CELERY_BROKER_URL"] = "filesystem://"
         say("Celery broker: files in var/celery-broker (set CELERY_BROKER_URL to use another)")

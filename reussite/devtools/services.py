@@ -27,6 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
 CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK = "127.0.0.1"
+# The two database roles (reussite/core/privileges.py): migrations run as the owner, the
+# application as a role that may only insert into the access trail. Both without a password: the
+# clusters started here trust loopback and their socket.
+OWNER_ROLE = "reussite_owner"
+APP_ROLE = "reussite_app"
+DATABASE = "reussite"
 
 
 class SetupError(RuntimeError):
@@ -153,6 +159,14 @@ class PostgresInstance:
     def url(self) -> str:
         return f"postgres://postgres@{LOOPBACK}:{self.port}/postgres"
 
+    def role_url(self, role: str, database: str = DATABASE) -> str:
+        return f"postgres://{role}@{LOOPBACK}:{self.port}/{database}"
+
+    def create_roles(self, database: str = DATABASE) -> None:
+        """The owner and application roles, and `database` owned by the owner. The owner may
+        create databases: it creates, migrates and drops the test databases."""
+        create_roles(host=LOOPBACK, port=self.port, database=database, owner_creates_databases=True)
+
     def command(self, program: str, *args: str) -> list[str]:
         prefix = ["runuser", "-u", self.run_as, "--"] if self.run_as else []
         return [*prefix, str(self.bin_dir / program), *args]
@@ -245,6 +259,42 @@ def start_postgres(
         instance.stop()
         raise
     raise AssertionError("unreachable")
+
+
+# --- the two database roles (reussite/core/privileges.py) ------------------------------------
+
+
+def create_roles(
+    *, host: str, port: int, database: str, owner_creates_databases: bool = False
+) -> None:
+    """As the superuser `postgres`: both roles, and `database` owned by the owner role
+    (idempotent). A database left by the one-role layout (owned by someone else) holds only demo
+    data: it is dropped and created again."""
+    import psycopg2
+
+    connection = psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            for role, options in (
+                (OWNER_ROLE, "LOGIN CREATEDB" if owner_creates_databases else "LOGIN NOCREATEDB"),
+                (APP_ROLE, "LOGIN NOCREATEDB"),
+            ):
+                cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+                verb = "ALTER" if cursor.fetchone() else "CREATE"
+                cursor.execute(f"{verb} ROLE {role} {options}")
+            cursor.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [database]
+            )
+            row = cursor.fetchone()
+            if row and row[0] != OWNER_ROLE:
+                say(f"database {database} belongs to {row[0]}, not {OWNER_ROLE}: creating it again")
+                cursor.execute(f"DROP DATABASE {database} WITH (FORCE)")
+                row = None
+            if row is None:
+                cursor.execute(f"CREATE DATABASE {database} OWNER {OWNER_ROLE}")
+    finally:
+        connection.close()
 
 
 # Durability switched off: the test cluster is thrown away, and the suite runs faster.
@@ -343,9 +393,12 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
+        return self.role_url("postgres")
+
+    def role_url(self, role: str) -> str:
         # django-environ leaves a %2F-encoded host undecoded; the query string reaches psycopg2
         # through OPTIONS instead, which libpq reads as the socket folder.
-        return f"postgres://postgres@/{self.database}?host={self.socket_dir}&port={self.port}"
+        return f"postgres://{role}@/{self.database}?host={self.socket_dir}&port={self.port}"
 
     def stop(self) -> None:
         if not self.started_here:
@@ -391,14 +444,8 @@ def start_embedded_postgres(
         started_here=not running,
         _server=server,
     )
-    # psql's \gexec runs the generated statement: CREATE DATABASE has no IF NOT EXISTS.
-    # `database` is a name chosen in this module, never user input.
-    create_database = (
-        f"SELECT 'CREATE DATABASE {database}' "  # noqa: S608
-        f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{database}')\\gexec\n"
-    )
     try:
-        server.psql(create_database)
+        create_roles(host=str(embedded.socket_dir), port=embedded.port, database=database)
     except BaseException:
         embedded.stop()
         raise

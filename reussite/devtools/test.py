@@ -3,7 +3,9 @@
 Installs PostgreSQL, Redis and Chromium when missing (as root; otherwise names them), starts
 throwaway instances on free loopback ports, runs each step even after a failure, stops what it
 started, prints a summary and exits non-zero when any step failed. The tests never use the
-DATABASE_URL of the shell: they always get their own instances.
+DATABASE_URL of the shell: they always get their own instances, with the two database roles of
+production (reussite/core/privileges.py): the owner creates and migrates the test databases, the
+application role runs the code and the tests.
 
     python -m reussite.devtools.test [pytest arguments]
 """
@@ -22,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reussite.devtools.services import (
+    APP_ROLE,
     CHROMIUM,
+    OWNER_ROLE,
     POSTGRES_TEST_SETTINGS,
     ROOT,
     SetupError,
@@ -124,12 +128,16 @@ def main(pytest_args: list[str]) -> int:
         say("starting a private PostgreSQL and Redis")
         postgres = start_postgres(extra_settings=POSTGRES_TEST_SETTINGS)
         services.append(postgres)
+        postgres.create_roles()
         redis = start_redis()
         services.append(redis)
         say(f"PostgreSQL on {postgres.url}, Redis on {redis.url}")
         env = {
             **os.environ,
-            "DATABASE_URL": postgres.url,
+            # Two roles, as in production: the application role runs the code; the owner
+            # creates, migrates, empties and drops the test databases (tests/conftest.py).
+            "DATABASE_URL": postgres.role_url(APP_ROLE),
+            "DATABASE_OWNER_URL": postgres.role_url(OWNER_ROLE),
             "REDIS_URL": redis.url,
             "CELERY_BROKER_URL": redis.url,
             "DJANGO_SETTINGS_MODULE": "reussite.settings.test",

@@ -111,6 +111,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The access trail is written through its own connection, outside the request's transaction.
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
+# The role that owns the schema (reussite/core/privileges.py): `migrate` and `flush` run as this
+# role, which then grants the application role (DATABASE_URL's user) its rights, insert-only on
+# the access trail. Only the migration step needs it; without it, one role does everything.
+REUSSITE_BASE_PROPRIETAIRE = (
+    env.db("DATABASE_OWNER_URL") if env("DATABASE_OWNER_URL", default="") else None
+)
+REUSSITE_ROLE_APPLICATION = DATABASES["default"].get("USER", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -57,3 +57,4 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
+REUSSITE_ROLE_APPLICATION = DATABASES["default"].get("USER", "")  # see base.py
