@@ -13,9 +13,12 @@ class PageModifierEnfant(PageReussite):
         self.page.goto(f"{self.serveur}/parcours/{parcours_pk}/enfant/")
         return self.verifier()
 
+    @property
+    def quartier(self) -> Locator:
+        return self.page.get_by_label(libelle("Quartier"))
+
     def saisir_quartier(self, quartier: str) -> "PageModifierEnfant":
-        champ = self.page.get_by_label(libelle("Quartier"))
-        champ.fill(quartier)
+        self.quartier.fill(quartier)
         return self
 
     def enregistrer(self) -> None:

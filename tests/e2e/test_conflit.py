@@ -59,7 +59,7 @@ def test_la_seconde_sauvegarde_montre_le_conflit_et_garde_la_saisie(
 
         # The current version is one link away; saving from it applies the input.
         a_jour = conflit.ouvrir_la_version_a_jour()
-        expect(autre_page.get_by_label("Quartier")).to_have_value("La Source")
+        expect(a_jour.quartier).to_have_value("La Source")
         a_jour.saisir_quartier("Le Mail").enregistrer_avec_succes()
         assert Enfant.objects.get(pk=parcours.enfant_id).quartier == "Le Mail"
         autre_controle.ecrire_remarques()
