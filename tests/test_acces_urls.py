@@ -1010,6 +1010,7 @@ def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):
 
 def _corps_creation(monde: Monde, **remplacements) -> dict:
     return {
+        "jeton": jeton(),
         "programme-programme": monde.a.programme.pk,
         "enfant-nom": "Nouveau",
         "enfant-prenom": "Né",
@@ -1293,7 +1294,7 @@ def test_collective_creer_refuse_les_identifiants_d_un_autre_programme(monde):
     # Not a coordinator: no such page at all.
     assert envoyer(client_de(monde.referent.user), "GET", url).status_code == 403
     # Positive control.
-    assert envoyer(client, "POST", url, valide).status_code == 302
+    assert envoyer(client, "POST", url, valide | {"jeton": jeton()}).status_code == 302
     assert ActionCollective.objects.filter(intitule="Atelier théâtre").count() == 1
 
 

@@ -397,7 +397,6 @@ def _creation(nom: str, monde: Monde) -> Creation:
                 "parcours-date_entree": aujourdhui.isoformat(),
                 "parcours-motifs_orientation": ["resultats_scolaires"],
                 "parcours-orienteur": "ecole",
-                "confirmation-confirmer": "on",
             },
             Enfant.objects.filter(nom=TEXTE),
             coordinateur,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reussite.core.ecriture import ecrire, tous_valides, version_soumise
+from reussite.core.ecriture import ecrire, envoi_rejoue, tous_valides, version_soumise
 from reussite.core.pagination import parametres_sans_page
 
 from ..access import Capacite, consentement_pour, parcours_pour
@@ -125,6 +125,8 @@ def parcours_creer(request):
             },
         )
 
+    if request.method == "POST" and (rejoue := envoi_rejoue(request)) is not None:
+        return rejoue  # a double click: never shown the duplicates the first one created
     if request.method == "POST" and tous_valides([form_parcours, *autres]):
         programme = form_programme.cleaned_data["programme"]
         enfant = form_enfant.cleaned_data

@@ -114,6 +114,15 @@ def _deja_envoye(request, envoi: EnvoiFormulaire) -> HttpResponse:
     return redirect(envoi.suite or "accueil")
 
 
+def envoi_rejoue(request) -> HttpResponse | None:
+    """For a creation form sent again (its token already consumed): the page of what the first
+    submission created. A view that checks something before `ecrire` (duplicates, warnings)
+    asks this first, so that a double click never reaches those checks."""
+    jeton = jeton_soumis(request)
+    envoi = EnvoiFormulaire.objects.filter(jeton=jeton).first() if jeton else None
+    return _deja_envoye(request, envoi) if envoi is not None else None
+
+
 def _formulaires(formulaires: Iterable) -> list[BaseForm]:
     a_plat = []
     for formulaire in formulaires:
@@ -190,10 +199,8 @@ def ecrire(
         return page()
     formulaires = [formulaire, *autres]
     jeton = jeton_soumis(request) if creation else None
-    if creation and jeton is not None:
-        envoi = EnvoiFormulaire.objects.filter(jeton=jeton).first()
-        if envoi is not None:
-            return _deja_envoye(request, envoi)
+    if creation and (rejoue := envoi_rejoue(request)) is not None:
+        return rejoue
     if not tous_valides(formulaires):
         return page()
     if creation and jeton is None:
