@@ -75,8 +75,9 @@ class Famille(models.Model):
     # Set once every child of the family is anonymised (retention ended).
     anonymise_le = models.DateTimeField(null=True, blank=True, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
-    # Read by the edit form and checked by `verrouiller` (reussite/core/ecriture.py).
-    version = models.PositiveIntegerField(default=1)
+    # Read by the edit form and checked by `verrouiller` (reussite/core/ecriture.py); a
+    # database default too, for the generators that insert rows in bulk SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     modifie_le = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -139,8 +140,9 @@ class Enfant(models.Model):
     # « Enfant anonymisé » (prénom « Enfant », nom « anonymisé »).
     anonymise_le = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
-    # Read by the edit form and checked by `verrouiller` (reussite/core/ecriture.py).
-    version = models.PositiveIntegerField(default=1)
+    # Read by the edit form and checked by `verrouiller` (reussite/core/ecriture.py); a
+    # database default too, for the generators that insert rows in bulk SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     modifie_le = models.DateTimeField(auto_now=True)
 
     objects = EnfantQuerySet.as_manager()

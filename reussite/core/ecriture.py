@@ -192,8 +192,8 @@ def ecrire(
     `formulaire` receives the service's errors; `autres` are validated with it (formsets,
     secondary forms). `service` is called without arguments once every form is valid (a
     closure over their cleaned data) and returns the written object, which `suite` turns into
-    the URL to go to (and `succes`, when callable, into the message). `page` renders the form page (GET, invalid input, a refused write).
-    `creation` requires the form's one-time token; `actuelle` is the URL of the current
+    the URL to go to (and `succes`, when callable, into the message). `page` renders the form
+    page (GET, invalid input, a refused write). `creation` requires the form's one-time token; `actuelle` is the URL of the current
     version shown on the conflict page (the edit page itself by default, which reloads it)."""
     if request.method != "POST":
         return page()
