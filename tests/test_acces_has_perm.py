@@ -11,6 +11,7 @@ from parcours.access import Capacite, parcours_pour
 from parcours.services import parcours_sortir
 from reussite.core.backends import ObjectPermissionBackend
 from tests.factories.core import UserFactory
+from tests.factories.partage import version_actuelle
 from tests.test_acces_urls import _pilote, construire_monde
 
 PERMISSIONS = {
@@ -68,6 +69,7 @@ def test_has_perm_repond_comme_le_module_d_acces_pour_chaque_role_du_balayage():
 
     # After the exit the référent reads without writing and the intervenant sees nothing.
     parcours_sortir(
+        version=version_actuelle(monde.p.parcours),
         parcours=monde.p.parcours,
         date_sortie=date.today(),
         motif_sortie="demenagement",

@@ -60,8 +60,10 @@ from tests.factories.partage import (
     pre,
     professionnel,
     titulaire,
+    version_actuelle,
 )
 from tests.factories.partenaires import StructureFactory
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -487,6 +489,7 @@ def corps(nom: str, d: Dossier) -> dict:
     }
     responsables = list(enfant.famille.responsables.order_by("pk"))
     corps_famille = {
+        "version": enfant.famille.version,
         "famille-adresse": "1 place modifiée",
         "famille-commune": "Ailleurs",
         "responsables-TOTAL_FORMS": len(responsables),
@@ -504,7 +507,7 @@ def corps(nom: str, d: Dossier) -> dict:
             f"responsables-{i}-telephone": r.telephone,
             f"responsables-{i}-email": r.email,
         }
-    return {
+    donnees = {
         "parcours:modifier": {
             "version": parcours.version,
             "parcours-orienteur": parcours.orienteur,
@@ -514,6 +517,7 @@ def corps(nom: str, d: Dossier) -> dict:
             "parcours-date_entree": parcours.date_entree.isoformat(),
         },
         "parcours:modifier_enfant": {
+            "version": enfant.version,
             "enfant-nom": "Modifié",
             "enfant-prenom": enfant.prenom,
             "enfant-date_naissance": enfant.date_naissance.isoformat(),
@@ -550,6 +554,7 @@ def corps(nom: str, d: Dossier) -> dict:
         },
         "parcours:rupture_ajouter": {"type": "demenagement", "date": aujourdhui.isoformat()},
         "parcours:rupture_reponse": {
+            "version": Rupture.objects.get(pk=d.rupture.pk).version,
             "reponse": "Relais avec l’école",
             "date_reponse": aujourdhui.isoformat(),
         },
@@ -562,6 +567,28 @@ def corps(nom: str, d: Dossier) -> dict:
         },
         "parcours:besoin_clore": {"statut": "clos"},
     }.get(nom, {})
+    if nom in CREATIONS:
+        return {"jeton": jeton(), **donnees}
+    return donnees
+
+
+# The creation forms: each carries a one-time token (reussite/core/ecriture.py).
+CREATIONS = {
+    "parcours:creer",
+    "parcours:consentement",
+    "parcours:consentement_renouveler",
+    "parcours:intervenant_ajouter",
+    "parcours:objectif_ajouter",
+    "parcours:action_ajouter",
+    "parcours:collective_creer",
+    "parcours:eps_planifier",
+    "parcours:note_ajouter",
+    "parcours:note_addendum",
+    "parcours:information_preoccupante",
+    "parcours:rupture_ajouter",
+    "parcours:document_ajouter",
+    "parcours:besoin_ajouter",
+}
 
 
 def corps_actions(d: Dossier) -> dict:
@@ -924,6 +951,7 @@ def test_apres_le_retrait_du_consentement_404_des_la_requete_suivante(monde):
 def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_plus_rien(monde):
     non_applicables = methodes_non_applicables(monde)
     parcours_sortir(
+        version=version_actuelle(monde.p.parcours),
         parcours=monde.p.parcours,
         date_sortie=date.today(),
         motif_sortie="demenagement",
@@ -982,6 +1010,7 @@ def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):
 
 def _corps_creation(monde: Monde, **remplacements) -> dict:
     return {
+        "jeton": jeton(),
         "programme-programme": monde.a.programme.pk,
         "enfant-nom": "Nouveau",
         "enfant-prenom": "Né",
@@ -1265,7 +1294,7 @@ def test_collective_creer_refuse_les_identifiants_d_un_autre_programme(monde):
     # Not a coordinator: no such page at all.
     assert envoyer(client_de(monde.referent.user), "GET", url).status_code == 403
     # Positive control.
-    assert envoyer(client, "POST", url, valide).status_code == 302
+    assert envoyer(client, "POST", url, valide | {"jeton": jeton()}).status_code == 302
     assert ActionCollective.objects.filter(intitule="Atelier théâtre").count() == 1
 
 

@@ -10,18 +10,26 @@ from django.urls import reverse
 
 from parcours.models import Action, Objectif, Parcours, StatutAction, StatutObjectif
 from parcours.services import (
-    ConflitDeModification,
     action_avancer,
     action_modifier,
     objectif_modifier,
 )
 from partenaires.models import Domaine
+from reussite.core.ecriture import ConflitDeModification
 from reussite.core.journal import ALIAS as JOURNAL
 from reussite.core.models import JournalAcces
 from tests.conftest import connecter
 from tests.factories import actions as fab
 from tests.factories.parcours import ParcoursFactory
-from tests.factories.partage import consentement, nommer_referent, partenaire, pre, professionnel
+from tests.factories.partage import (
+    consentement,
+    nommer_referent,
+    partenaire,
+    pre,
+    professionnel,
+    version_actuelle,
+)
+from tests.support.formulaires import jeton
 from tests.test_acces_urls import Monde, client_de, construire_monde, erreurs
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +64,10 @@ def test_clore_un_objectif_date_sa_cloture_et_exige_un_resultat(monde):
 
     with pytest.raises(ValidationError) as erreur:
         objectif_modifier(
-            objectif=objectif, donnees={"statut": "atteint"}, version=None, auteur=auteur
+            objectif=objectif,
+            donnees={"statut": "atteint"},
+            version=version_actuelle(objectif),
+            auteur=auteur,
         )
     assert "commentaire_resultat" in erreur.value.message_dict
 
@@ -71,7 +82,10 @@ def test_clore_un_objectif_date_sa_cloture_et_exige_un_resultat(monde):
     assert Parcours.objects.get(pk=monde.p.parcours.pk).version == version_parcours + 1
 
     rouvert = objectif_modifier(
-        objectif=clos, donnees={"statut": StatutObjectif.OUVERT}, version=None, auteur=auteur
+        objectif=clos,
+        donnees={"statut": StatutObjectif.OUVERT},
+        version=version_actuelle(clos),
+        auteur=auteur,
     )
     assert rouvert.date_cloture is None
 
@@ -80,7 +94,7 @@ def test_un_objectif_clos_ne_recoit_plus_de_nouvelle_action(monde):
     objectif = objectif_modifier(
         objectif=monde.p.objectif,
         donnees={"statut": StatutObjectif.ABANDONNE, "commentaire_resultat": "Famille partie."},
-        version=None,
+        version=version_actuelle(monde.p.objectif),
         auteur=monde.a.coordinateur,
     )
     with pytest.raises(ValidationError) as erreur:
@@ -96,17 +110,23 @@ def test_un_objectif_clos_ne_recoit_plus_de_nouvelle_action(monde):
 def test_une_action_avance_sans_revenir_en_arriere(monde):
     action, auteur = monde.p.action, monde.a.coordinateur
     action = action_modifier(
-        action=action, donnees={"statut": StatutAction.EN_COURS}, version=None, auteur=auteur
+        action=action,
+        donnees={"statut": StatutAction.EN_COURS},
+        version=version_actuelle(action),
+        auteur=auteur,
     )
     action = action_modifier(
         action=action,
         donnees={"statut": StatutAction.REALISEE, "resultat": "Dix séances suivies."},
-        version=None,
+        version=version_actuelle(action),
         auteur=auteur,
     )
     with pytest.raises(ValidationError) as erreur:
         action_modifier(
-            action=action, donnees={"statut": StatutAction.EN_COURS}, version=None, auteur=auteur
+            action=action,
+            donnees={"statut": StatutAction.EN_COURS},
+            version=version_actuelle(action),
+            auteur=auteur,
         )
     assert "ne peut pas passer" in str(erreur.value)
 
@@ -147,7 +167,11 @@ def test_confier_une_action_exige_un_consentement_qui_couvre_la_structure(monde)
 
     # Once the action is done, they are no longer an intervenant through it.
     action_avancer(
-        action=action, statut=StatutAction.REALISEE, resultat="Fait.", version=None, auteur=auteur
+        action=action,
+        statut=StatutAction.REALISEE,
+        resultat="Fait.",
+        version=version_actuelle(action),
+        auteur=auteur,
     )
     assert not Parcours.objects.visibles_par(couvert.user).exists()
 
@@ -167,13 +191,18 @@ def test_une_offre_complete_demande_une_confirmation(monde):
 
     # An abandoned action frees its place.
     action_avancer(
-        action=premiere, statut=StatutAction.ABANDONNEE, resultat="", version=None, auteur=auteur
-    )
-    action_avancer(
-        action=Action.objects.get(parcours=monde.p.parcours, offre=offre),
+        action=premiere,
         statut=StatutAction.ABANDONNEE,
         resultat="",
-        version=None,
+        version=version_actuelle(premiere),
+        auteur=auteur,
+    )
+    seconde = Action.objects.get(parcours=monde.p.parcours, offre=offre)
+    action_avancer(
+        action=seconde,
+        statut=StatutAction.ABANDONNEE,
+        resultat="",
+        version=seconde.version,
         auteur=auteur,
     )
     assert fab.action(monde.p2.parcours, auteur=auteur, offre=offre).offre_id == offre.pk
@@ -212,6 +241,7 @@ def test_rien_ne_s_ecrit_sur_un_parcours_sorti(monde):
     from parcours.services import parcours_sortir
 
     parcours_sortir(
+        version=version_actuelle(monde.p.parcours),
         parcours=monde.p.parcours,
         date_sortie=AUJOURDHUI,
         motif_sortie="demenagement",
@@ -363,7 +393,12 @@ def test_ajouter_un_objectif_puis_le_modifier(client, monde):
     pk = monde.p.parcours.pk
     reponse = client.post(
         reverse("parcours:objectif_ajouter", args=[pk]),
-        {"domaine": Domaine.SPORT, "intitule": "Nager 25 mètres", "statut": "ouvert"},
+        {
+            "jeton": jeton(),
+            "domaine": Domaine.SPORT,
+            "intitule": "Nager 25 mètres",
+            "statut": "ouvert",
+        },
     )
     assert reponse.status_code == 302, erreurs(reponse)
     objectif = Objectif.objects.get(parcours_id=pk, intitule="Nager 25 mètres")
@@ -404,16 +439,15 @@ def test_un_conflit_garde_la_saisie_et_montre_la_version_enregistree(client, mon
 
     second = client.post(url, corps | {"resultat": "Saisie de la seconde personne"})
 
-    assert second.status_code == 200
+    assert second.status_code == 409
     texte = second.content.decode()
-    assert "pendant que vous le modifiiez" in texte
-    assert "Saisie de la seconde personne" in texte  # kept in the form
-    assert "Saisie de la première personne" in texte  # the saved version, shown
+    assert "Quelqu’un a enregistré cette fiche avant vous" in texte
+    assert "Saisie de la seconde personne" in texte  # what was typed, kept
     assert Action.objects.get(pk=action.pk).resultat == "Saisie de la première personne"
-    # Saving again from the version shown applies the input.
+    # Saving again from the version now saved applies the input.
+    version = Action.objects.get(pk=action.pk).version
     troisieme = client.post(
-        url,
-        corps | {"version": second.context["version"], "resultat": "Saisie de la seconde personne"},
+        url, corps | {"version": version, "resultat": "Saisie de la seconde personne"}
     )
     assert troisieme.status_code == 302, erreurs(troisieme)
     assert Action.objects.get(pk=action.pk).resultat == "Saisie de la seconde personne"
@@ -490,7 +524,7 @@ def test_choisir_une_offre_complete_avertit_et_demande_de_confirmer(client, mond
     assert "a atteint sa capacité" in refuse.content.decode()
     assert not Action.objects.filter(parcours=monde.p.parcours, offre=offre).exists()
 
-    accepte = client.post(url, corps | {"confirmer_capacite": "on"})
+    accepte = client.post(url, corps | {"jeton": jeton(), "confirmer_capacite": "on"})
     assert accepte.status_code == 302, erreurs(accepte)
     action = Action.objects.get(parcours=monde.p.parcours, offre=offre)
     assert (action.objectif_id, action.cout) == (langage.pk, Decimal("120.00"))
@@ -565,6 +599,7 @@ def test_le_coordinateur_cree_une_action_collective_et_y_inscrit_des_enfants(cli
     reponse = client.post(
         reverse("parcours:collective_creer"),
         {
+            "jeton": jeton(),
             "programme": monde.a.programme.pk,
             "intitule": "Atelier cuisine",
             "structure": monde.structure.pk,
@@ -603,6 +638,7 @@ def test_un_parcours_sorti_n_ouvre_plus_ses_formulaires_meme_au_coordinateur(cli
     from parcours.services import parcours_sortir
 
     parcours_sortir(
+        version=version_actuelle(monde.p.parcours),
         parcours=monde.p.parcours,
         date_sortie=AUJOURDHUI,
         motif_sortie="demenagement",

@@ -18,6 +18,7 @@ from tests.conftest import connecter
 from tests.factories.core import UserFactory
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import PDF, partenaire, png, pre, professionnel
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -444,6 +445,7 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
     reponse = client.post(
         reverse("partenaires:convention_creer"),
         {
+            "jeton": jeton(),
             "p-programme": monde.programme.pk,
             "intitule": "Convention CAF",
             "objet": "Parentalité",
@@ -457,6 +459,7 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
     reponse = client.post(
         reverse("partenaires:convention_creer"),
         {
+            "jeton": jeton(),
             "p-programme": monde.programme.pk,
             "intitule": "Convention CAF",
             "objet": "Parentalité",
@@ -468,12 +471,14 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
     assert reponse.status_code == 302 and c.cree_par == monde.admin
     s = monde.structures[0]
     client.post(
-        reverse("partenaires:convention_partie_ajouter", args=[c.pk]), {"partie-structure": s.pk}
+        reverse("partenaires:convention_partie_ajouter", args=[c.pk]),
+        {"jeton": jeton(), "partie-structure": s.pk},
     )
     partie = c.parties.get()
     reponse = client.post(
         reverse("partenaires:convention_engagement_ajouter", args=[c.pk, partie.pk]),
         {
+            "jeton": jeton(),
             f"e{partie.pk}-annee": "2030",
             f"e{partie.pk}-nature": "financier",
             f"e{partie.pk}-quantite": "1500,50",
@@ -484,6 +489,7 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
     client.post(
         reverse("partenaires:convention_engagement_ajouter", args=[c.pk, partie.pk]),
         {
+            "jeton": jeton(),
             f"e{partie.pk}-annee": "2025",
             f"e{partie.pk}-nature": "financier",
             f"e{partie.pk}-quantite": "1500.50",
@@ -493,6 +499,7 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
     reponse = client.post(
         reverse("partenaires:convention_modifier", args=[c.pk]),
         {
+            "version": c.version,
             "intitule": "Convention CAF 2025",
             "objet": "Parentalité",
             "date_debut": "2025-01-01",

@@ -21,13 +21,13 @@ from parcours.models import (
     Visibilite,
 )
 from parcours.services import (
-    ConflitDeModification,
     ObjectifOuvert,
     examen_decider,
     ordre_du_jour_proposer,
     reunion_planifier,
 )
 from reussite.core import rappels
+from reussite.core.ecriture import ConflitDeModification
 from reussite.core.models import Rappel
 from tests.conftest import connecter
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -38,6 +38,7 @@ from tests.factories.partage import (
     partenaire,
     pre,
     professionnel,
+    version_actuelle,
 )
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_le_releve_imprimable_contient_les_conclusions_et_aucune_note(client, mo
         releve_conclusions="Orientation vers le CMP.",
         date_prochaine_revue=date.today() + timedelta(days=60),
         objectifs=[],
-        version=None,
+        version=version_actuelle(examen),
         auteur=monde["equipe"].coordinateur,
     )
     connecter(client, monde["equipe"].coordinateur)
@@ -334,7 +335,8 @@ def test_les_presences_sont_enregistrees(client, monde):
     presente = InvitationEPS.objects.get(reunion=r, professionnel=monde["referente"])
     connecter(client, monde["equipe"].coordinateur)
     client.post(
-        reverse("parcours:eps_presences", args=[r.pk]), {"presences-presents": [presente.pk]}
+        reverse("parcours:eps_presences", args=[r.pk]),
+        {"version": r.version, "presences-presents": [presente.pk]},
     )
     assert dict(r.invitations.values_list("professionnel_id", "present")) == {
         monde["referente"].pk: True,

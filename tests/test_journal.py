@@ -164,6 +164,7 @@ def test_ouvrir_un_formulaire_de_modification_est_une_lecture_l_enregistrer_une_
     connecter(client, monde.referent.user)
     url = reverse("parcours:modifier_enfant", args=[monde.p.pk])
     donnees = {
+        "version": monde.p.enfant.version,
         "enfant-nom": "Autre",
         "enfant-prenom": PRENOM,
         "enfant-date_naissance": monde.p.enfant.date_naissance.isoformat(),

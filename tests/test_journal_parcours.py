@@ -26,7 +26,6 @@ from parcours.models import (
     Visibilite,
 )
 from parcours.services import (
-    ConflitDeNote,
     addendum_ajouter,
     document_deposer,
     information_preoccupante_enregistrer,
@@ -37,6 +36,7 @@ from parcours.services import (
     rupture_repondre,
 )
 from partenaires.models import Professionnel
+from reussite.core.ecriture import ConflitDeModification
 from reussite.core.journal import ALIAS as JOURNAL
 from reussite.core.models import User
 from tests.conftest import connecter
@@ -52,7 +52,9 @@ from tests.factories.partage import (
     partenaire,
     pre,
     professionnel,
+    version_actuelle,
 )
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,7 @@ def test_une_note_vide_ou_sur_un_parcours_clos_est_refusee(monde):
     with pytest.raises(ValidationError, match="texte"):
         _note(monde, Visibilite.EQUIPE, texte="   ")
     parcours_sortir(
+        version=version_actuelle(monde.parcours),
         parcours=monde.parcours,
         date_sortie=date.today(),
         motif_sortie="demenagement",
@@ -181,11 +184,11 @@ def test_deux_modifications_concurrentes_d_une_note_ne_s_ecrasent_pas(monde):
     note_modifier(
         note=note, auteur=monde.auteur.user, texte="Premier", visibilite="equipe", version=1
     )
-    with pytest.raises(ConflitDeNote) as erreur:
+    with pytest.raises(ConflitDeModification) as erreur:
         note_modifier(
             note=note, auteur=monde.auteur.user, texte="Second", visibilite="equipe", version=1
         )
-    assert erreur.value.actuelle.texte == "Premier"
+    assert erreur.value.actuel.texte == "Premier"
     note.refresh_from_db()
     assert note.texte == "Premier"
 
@@ -205,10 +208,10 @@ def test_la_page_de_modification_montre_le_conflit_et_garde_la_saisie(client, mo
 
     reponse = client.post(url, {"texte": "Ma saisie", "visibilite": "equipe", "version": 1})
 
-    assert reponse.status_code == 200
+    assert reponse.status_code == 409
     contenu = reponse.content.decode()
-    assert "Ma saisie" in contenu and "Enregistré ailleurs" in contenu
-    assert "modifiée pendant que vous la modifiiez" in contenu
+    assert "Ma saisie" in contenu  # what was typed, kept on the conflict page
+    assert "Quelqu’un a enregistré cette fiche avant vous" in contenu
     note.refresh_from_db()
     assert note.texte == "Enregistré ailleurs"
     # Saving again, on the version shown, applies the user's text.
@@ -285,7 +288,9 @@ def test_un_intervenant_ecrit_une_note_depuis_la_page(client, monde):
     url = reverse("parcours:note_ajouter", args=[monde.parcours.pk])
     assert client.get(url).status_code == 200
 
-    reponse = client.post(url, {"texte": "Séance faite", "visibilite": Visibilite.EQUIPE})
+    reponse = client.post(
+        url, {"jeton": jeton(), "texte": "Séance faite", "visibilite": Visibilite.EQUIPE}
+    )
 
     assert reponse.status_code == 302
     assert Note.objects.get().auteur == monde.intervenant.user
@@ -295,7 +300,7 @@ def test_une_note_invalide_garde_la_saisie(client, monde):
     connecter(client, monde.intervenant.user)
     reponse = client.post(
         reverse("parcours:note_ajouter", args=[monde.parcours.pk]),
-        {"texte": "Gardé", "visibilite": "inconnue"},
+        {"jeton": jeton(), "texte": "Gardé", "visibilite": "inconnue"},
     )
     assert reponse.status_code == 200
     assert "Gardé" in reponse.content.decode()
@@ -353,6 +358,7 @@ def test_enregistrer_une_ip_par_la_page(client, monde):
     reponse = client.post(
         reverse("parcours:information_preoccupante", args=[monde.parcours.pk]),
         {
+            "jeton": jeton(),
             "date_transmission": date.today().isoformat(),
             "transmise_par": "Référente",
             "reference": "R-1",
@@ -374,15 +380,23 @@ def test_une_rupture_et_sa_reponse_decidee_plus_tard(monde):
     )
     assert rupture.date_reponse is None
     with pytest.raises(ValidationError):
-        rupture_repondre(rupture=rupture, auteur=monde.referent.user, reponse="", date_reponse=None)
+        rupture_repondre(
+            version=version_actuelle(rupture),
+            rupture=rupture,
+            auteur=monde.referent.user,
+            reponse="",
+            date_reponse=None,
+        )
     with pytest.raises(ValidationError, match="précéder"):
         rupture_repondre(
+            version=version_actuelle(rupture),
             rupture=rupture,
             auteur=monde.referent.user,
             reponse="Trop tôt",
             date_reponse=date.today() - timedelta(days=10),
         )
     rupture_repondre(
+        version=version_actuelle(rupture),
         rupture=rupture,
         auteur=monde.referent.user,
         reponse="Relais avec le PRE de la nouvelle commune",
@@ -471,7 +485,9 @@ def test_archiver_un_document_ne_le_supprime_pas(client, monde):
 def test_deposer_un_document_par_la_page(client, monde):
     connecter(client, monde.a.coordinateur)
     url = reverse("parcours:document_ajouter", args=[monde.parcours.pk])
-    reponse = client.post(url, {"titre": "Scan", "fichier": fichier_png("scan.png")})
+    reponse = client.post(
+        url, {"jeton": jeton(), "titre": "Scan", "fichier": fichier_png("scan.png")}
+    )
     assert reponse.status_code == 302
     assert Document.objects.get().type_mime == "image/png"
 

@@ -18,18 +18,19 @@ from parcours.services import besoin_clore, besoin_enregistrer
 from partenaires.access import offre_modifiable_par
 from partenaires.models import Domaine, Offre, Professionnel, TypeService
 from partenaires.services import (
-    OffreModifieeAilleurs,
     offre_creer,
     offre_depublier,
     offre_modifier,
     professionnel_inviter,
 )
+from reussite.core.ecriture import ConflitDeModification
 from reussite.core.models import Role, User
 from reussite.core.services import role_attribuer
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import partenaire, pre, professionnel
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_verrouillage_optimiste(reseau):
         version=1,
         auteur=membre.user,
     )
-    with pytest.raises(OffreModifieeAilleurs):
+    with pytest.raises(ConflitDeModification):
         offre_modifier(
             offre=offre,
             donnees=donnees_offre(intitule="Périmé"),
@@ -205,6 +206,7 @@ def test_publier_une_offre_par_la_page(client, reseau):
     reponse = connecter(client, membre.user).post(
         reverse("partenaires:offre_creer"),
         {
+            "jeton": jeton(),
             **donnees_offre(age_min=14, age_max=9),
             "structure": asso.pk,
             "unite_capacite": "places",
@@ -276,6 +278,7 @@ def test_invitation_lien_a_usage_unique(client, reseau):
     connecter(client, administrateur)
     url = reverse("partenaires:inviter", args=[club.pk])
     corps = {
+        "jeton": jeton(),
         "prenom": "Inès",
         "nom": "Invitée",
         "email": "ines@example.org",
@@ -300,7 +303,7 @@ def test_invitation_lien_a_usage_unique(client, reseau):
     assert "new_password1" not in reponse.content.decode()
     # An existing email is refused.
     connecter(client, administrateur)
-    reponse = client.post(url, corps)
+    reponse = client.post(url, corps | {"jeton": jeton()})
     assert "Un compte existe déjà" in reponse.content.decode()
     assert len(mail.outbox) == 1
 
@@ -369,7 +372,8 @@ def test_besoin_par_la_page(client, reseau):
     connecter(client, a.coordinateur)
     assert 'value="La Source"' in client.get(url).content.decode()
     reponse = client.post(
-        url, {"domaine": "sante", "territoire": "La Source", "description": "Bilan"}
+        url,
+        {"jeton": jeton(), "domaine": "sante", "territoire": "La Source", "description": "Bilan"},
     )
     assert reponse.status_code == 302
     besoin = BesoinNonCouvert.objects.get()

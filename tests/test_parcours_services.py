@@ -24,7 +24,6 @@ from parcours.models import (
 )
 from parcours.permissions import permissions_attendues
 from parcours.services import (
-    ConflitDeModification,
     DonneesCreation,
     DonneesResponsable,
     avertissement_age,
@@ -37,6 +36,7 @@ from parcours.services import (
     parcours_sortir,
     transitions_possibles,
 )
+from reussite.core.ecriture import ConflitDeModification
 from tests.factories.core import ProgrammeFactory, UserFactory, coordinateur
 from tests.factories.parcours import (
     ConsentementFactory,
@@ -45,6 +45,7 @@ from tests.factories.parcours import (
     ParcoursFactory,
     ResponsableLegalFactory,
 )
+from tests.factories.partage import version_actuelle
 from tests.factories.partenaires import ProfessionnelFactory, StructureFactory, structure_porteuse
 
 pytestmark = pytest.mark.django_db
@@ -262,7 +263,9 @@ def test_transition_interdite(de, vers, programme, auteur):
     )
 
     with pytest.raises(ValidationError) as erreur:
-        parcours_changer_statut(parcours=parcours, statut=vers, auteur=auteur)
+        parcours_changer_statut(
+            version=version_actuelle(parcours), parcours=parcours, statut=vers, auteur=auteur
+        )
 
     assert erreur.value.messages == [
         f"Un parcours « {Statut(de).label} » ne peut pas passer à « {Statut(vers).label} »."
@@ -293,7 +296,12 @@ def test_quitter_l_attente_de_consentement_exige_un_consentement_valide(
         ConsentementFactory(parcours=parcours, **consentement)
 
     with pytest.raises(ValidationError) as erreur:
-        parcours_changer_statut(parcours=parcours, statut=Statut.DIAGNOSTIC, auteur=auteur)
+        parcours_changer_statut(
+            version=version_actuelle(parcours),
+            parcours=parcours,
+            statut=Statut.DIAGNOSTIC,
+            auteur=auteur,
+        )
 
     assert erreur.value.messages == [
         "Enregistrez le consentement écrit de la famille avant de poursuivre le parcours."
@@ -309,7 +317,12 @@ def test_un_retrait_annonce_pour_demain_laisse_le_consentement_valide_aujourd_hu
     parcours = ParcoursFactory(programme=programme, statut=Statut.EN_ATTENTE_CONSENTEMENT)
     ConsentementFactory(parcours=parcours, date_retrait=AUJOURD_HUI + timedelta(days=1))
 
-    parcours = parcours_changer_statut(parcours=parcours, statut=Statut.DIAGNOSTIC, auteur=auteur)
+    parcours = parcours_changer_statut(
+        version=version_actuelle(parcours),
+        parcours=parcours,
+        statut=Statut.DIAGNOSTIC,
+        auteur=auteur,
+    )
 
     assert parcours.statut == Statut.DIAGNOSTIC
 
@@ -378,6 +391,7 @@ def test_sortir_depuis_chaque_statut_ouvert_sur_refus_de_la_famille(de, programm
 def test_sortir_le_jour_de_l_entree_est_permis(programme, auteur):
     parcours = ParcoursFactory(programme=programme)
     parcours_sortir(
+        version=version_actuelle(parcours),
         parcours=parcours,
         date_sortie=parcours.date_entree,
         motif_sortie=MotifSortie.DEMENAGEMENT,
@@ -392,6 +406,7 @@ def test_sortir_avant_la_date_d_entree_est_refuse(programme, auteur):
 
     with pytest.raises(ValidationError) as erreur:
         parcours_sortir(
+            version=version_actuelle(parcours),
             parcours=parcours,
             date_sortie=date(2025, 8, 31),
             motif_sortie=MotifSortie.DEMENAGEMENT,
@@ -410,6 +425,7 @@ def test_sortir_un_parcours_deja_sorti_est_refuse(programme, auteur):
 
     with pytest.raises(ValidationError, match="Ce parcours est déjà sorti"):
         parcours_sortir(
+            version=version_actuelle(parcours),
             parcours=parcours,
             date_sortie=AUJOURD_HUI,
             motif_sortie=MotifSortie.AUTRE,
@@ -425,7 +441,11 @@ def test_sortir_exige_un_motif_connu(motif, programme, auteur):
 
     with pytest.raises(ValidationError) as erreur:
         parcours_sortir(
-            parcours=parcours, date_sortie=AUJOURD_HUI, motif_sortie=motif, auteur=auteur
+            version=version_actuelle(parcours),
+            parcours=parcours,
+            date_sortie=AUJOURD_HUI,
+            motif_sortie=motif,
+            auteur=auteur,
         )
 
     assert erreur.value.message_dict == {"motif_sortie": ["Choisissez un motif de sortie."]}
@@ -435,6 +455,7 @@ def test_sortir_ne_laisse_au_referent_que_la_lecture(programme, auteur, referent
     parcours = ParcoursFactory(programme=programme, referent=referent, en_cours=True)
 
     parcours_sortir(
+        version=version_actuelle(parcours),
         parcours=parcours,
         date_sortie=AUJOURD_HUI,
         motif_sortie=MotifSortie.OBJECTIFS_ATTEINTS,
@@ -483,6 +504,7 @@ def test_un_seul_parcours_ouvert_contrainte_en_base(programme):
 def test_un_nouveau_parcours_est_permis_apres_la_sortie(programme, auteur):
     premier = ParcoursFactory(programme=programme, date_entree=date(2024, 9, 2))
     parcours_sortir(
+        version=version_actuelle(premier),
         parcours=premier,
         date_sortie=date(2025, 6, 30),
         motif_sortie=MotifSortie.OBJECTIFS_ATTEINTS,
@@ -637,7 +659,9 @@ def test_changer_de_referent_deplace_les_permissions(programme, auteur, referent
 def test_enfant_modifier_tient_la_recherche_a_jour(programme):
     enfant = EnfantFactory(programme=programme, nom="Martin", prenom="Léa")
 
-    enfant_modifier(enfant=enfant, donnees={"nom": "N’Diaye-Lefèvre"})
+    enfant_modifier(
+        version=version_actuelle(enfant), enfant=enfant, donnees={"nom": "N’Diaye-Lefèvre"}
+    )
 
     enfant.refresh_from_db()
     assert enfant.recherche == "n diaye lefevre lea"
@@ -677,7 +701,12 @@ def test_enregistrer_un_consentement(programme, auteur, partenaire):
         (partenaire.user_id, MODIF),
     }
     assert list(Parcours.objects.visibles_par(partenaire.user)) == [parcours]
-    parcours_changer_statut(parcours=parcours, statut=Statut.DIAGNOSTIC, auteur=auteur)
+    parcours_changer_statut(
+        version=version_actuelle(parcours),
+        parcours=parcours,
+        statut=Statut.DIAGNOSTIC,
+        auteur=auteur,
+    )
 
 
 def test_les_signataires_doivent_etre_des_responsables_de_l_enfant(programme, auteur):
@@ -773,9 +802,14 @@ def test_l_historique_garde_chaque_changement_dans_l_ordre(programme, auteur):
                 auteur=auteur,
             )
         parcours = parcours_changer_statut(
-            parcours=parcours, statut=statut, auteur=auteur, commentaire=f"étape {numero}"
+            version=version_actuelle(parcours),
+            parcours=parcours,
+            statut=statut,
+            auteur=auteur,
+            commentaire=f"étape {numero}",
         )
     parcours_sortir(
+        version=version_actuelle(parcours),
         parcours=parcours,
         date_sortie=AUJOURD_HUI,
         motif_sortie=MotifSortie.OBJECTIFS_ATTEINTS,
@@ -808,6 +842,7 @@ def test_famille_modifier_ajoute_un_responsable(programme):
     mere = ResponsableLegalFactory(famille=famille)
 
     famille_modifier(
+        version=version_actuelle(famille),
         famille=famille,
         donnees={"commune": "Saint-Martin"},
         responsables=[
@@ -828,7 +863,10 @@ def test_famille_modifier_modifie_un_responsable_existant(programme):
     mere = ResponsableLegalFactory(famille=famille, telephone="06 00 00 00 00")
 
     famille_modifier(
-        famille=famille, donnees={}, responsables=[(mere, {"telephone": "07 11 22 33 44"})]
+        version=version_actuelle(famille),
+        famille=famille,
+        donnees={},
+        responsables=[(mere, {"telephone": "07 11 22 33 44"})],
     )
 
     mere.refresh_from_db()
@@ -841,6 +879,7 @@ def test_famille_modifier_refuse_le_responsable_d_une_autre_famille(programme):
 
     with pytest.raises(ValidationError, match="n’appartient pas à cette famille"):
         famille_modifier(
+            version=version_actuelle(famille),
             famille=famille,
             donnees={"commune": "Ailleurs"},
             responsables=[(voisin, {"nom": "Usurpé"})],
@@ -856,6 +895,7 @@ def test_famille_modifier_valide_les_responsables(programme):
 
     with pytest.raises(ValidationError) as erreur:
         famille_modifier(
+            version=version_actuelle(famille),
             famille=famille,
             donnees={},
             responsables=[(ResponsableLegal(), {"nom": "", "lien": "x"})],

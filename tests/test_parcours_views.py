@@ -675,10 +675,9 @@ def test_faire_avancer_un_parcours_par_ses_statuts(client, monde):
     [
         (Statut.EN_COURS, 1, "Un parcours « Repérage » ne peut pas passer à « En cours »."),
         (Statut.SORTI, 1, "Un parcours « Repérage » ne peut pas passer à « Sorti »."),
-        (Statut.EN_ATTENTE_CONSENTEMENT, 0, "Le parcours a été modifié entre-temps"),
         ("bidon", 1, "Changement de statut invalide."),
     ],
-    ids=["interdite", "sortie", "version-perimee", "invalide"],
+    ids=["interdite", "sortie", "invalide"],
 )
 def test_un_changement_de_statut_refuse_l_explique(statut, version, message, client, monde):
     connecter(client, monde.coordinateur)
@@ -723,9 +722,8 @@ def test_clore_un_parcours_sur_refus_de_la_famille(client, monde):
     [
         ({"date_sortie": "2020-01-01"}, "date_sortie", "ne peut pas précéder la date d’entrée"),
         ({"motif_sortie": ""}, "motif_sortie", "Ce champ est obligatoire."),
-        ({"version": 7}, None, "Le parcours a été modifié entre-temps : rechargez la page."),
     ],
-    ids=["avant-l-entree", "sans-motif", "version-perimee"],
+    ids=["avant-l-entree", "sans-motif"],
 )
 def test_clore_refuse_l_explique_et_garde_la_saisie(saisie, champ, message, client, monde):
     parcours = monde.parcours
@@ -768,6 +766,7 @@ def test_le_referent_ne_lit_plus_le_parcours_31_jours_apres_la_sortie(client, mo
         date_sortie=sortie,
         motif_sortie="objectifs_atteints",
         auteur=monde.coordinateur,
+        version=monde.parcours.version,
     )
     # As the exit's own recompute left them, 31 days ago: read-only, up to day 30 included.
     parcours_permissions_recalculer(parcours=monde.parcours, le=sortie)
@@ -910,18 +909,18 @@ def test_modifier_le_parcours_apres_une_modification_concurrente(client, monde):
 
     reponse = client.post(url, saisir(donnees, parcours__profil_accompagnement="leger"))
 
-    assert reponse.status_code == 200
+    # The conflict page: what was typed is kept, and the current version is one link away.
+    assert reponse.status_code == 409
     contenu = texte(reponse)
-    assert "Quelqu’un a modifié ce parcours pendant que vous le modifiiez." in contenu
-    assert 'id="conflit"' in contenu
-    assert "Profil d’accompagnement : Accompagnement soutenu" in contenu
-    renvoye = formulaire(reponse, "version")
-    assert renvoye["parcours-profil_accompagnement"] == ["leger"]
-    assert renvoye["version"] == ["2"]
+    assert "Quelqu’un a enregistré cette fiche avant vous" in contenu
+    assert "Accompagnement léger" in contenu
     parcours.refresh_from_db()
     assert (parcours.profil_accompagnement, parcours.version) == ("soutenu", 2)
 
-    # Saving again, having seen the other version, applies the user's input.
+    # Reopening the current version and saving again applies the user's input.
+    renvoye = formulaire(client.get(url), "version")
+    assert renvoye["version"] == ["2"]
+    saisir(renvoye, parcours__profil_accompagnement="leger")
     assert client.post(url, renvoye).status_code == 302
     parcours.refresh_from_db()
     assert (parcours.profil_accompagnement, parcours.version) == ("leger", 3)

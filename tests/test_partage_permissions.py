@@ -57,6 +57,7 @@ from tests.factories.partage import (
     pre,
     professionnel,
     titulaire,
+    version_actuelle,
 )
 
 pytestmark = pytest.mark.django_db
@@ -387,6 +388,7 @@ def test_sortie_le_referent_garde_la_lecture_30_jours_et_les_intervenants_la_per
     ajouter_intervenant(p, equipe, auteur=a.coordinateur)
 
     parcours_sortir(
+        version=version_actuelle(p),
         parcours=p,
         date_sortie=aujourdhui(),
         motif_sortie=MotifSortie.OBJECTIFS_ATTEINTS,
@@ -408,6 +410,7 @@ def test_sortie_le_referent_perd_la_lecture_apres_30_jours_sans_recalcul(a):
         programme=a.programme, referent=referent, date_entree=aujourdhui() - jours(200)
     )
     parcours_sortir(
+        version=version_actuelle(parcours),
         parcours=parcours,
         date_sortie=aujourdhui() - jours(40),
         motif_sortie=MotifSortie.DEMENAGEMENT,
@@ -619,7 +622,10 @@ def test_nommer_un_referent_partenaire_non_couvert_est_refuse(a, p, structure, c
 
     with pytest.raises(ValidationError) as erreur:
         parcours_modifier(
-            parcours=p, donnees={"referent": pro}, version=None, auteur=a.coordinateur
+            parcours=p,
+            donnees={"referent": pro},
+            version=version_actuelle(p),
+            auteur=a.coordinateur,
         )
 
     assert "ne couvre pas" in " ".join(erreur.value.message_dict["referent"])

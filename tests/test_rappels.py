@@ -16,7 +16,14 @@ from reussite.core import rappels as service
 from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel
 from tests.factories.core import coordinateur
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, nommer_referent, partenaire, pre, professionnel
+from tests.factories.partage import (
+    consentement,
+    nommer_referent,
+    partenaire,
+    pre,
+    professionnel,
+    version_actuelle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +173,7 @@ def test_un_parcours_sorti_n_appelle_plus_de_rappel(equipe, structure, referent)
     )
     service.rappels_scanner(le=AUJOURDHUI)
     parcours_sortir(
+        version=version_actuelle(parcours),
         parcours=parcours,
         date_sortie=date.today(),
         motif_sortie="demenagement",

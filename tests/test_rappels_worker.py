@@ -34,6 +34,7 @@ from reussite.core.tasks import rappel_envoyer
 from reussite.devtools.services import start_redis
 from tests.factories.core import coordinateur
 from tests.factories.parcours import ParcoursFactory
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "journal"])
 
@@ -307,7 +308,7 @@ def test_un_courtier_injoignable_ne_fait_pas_echouer_la_requete_et_rien_n_est_pe
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(
             reverse("parcours:intervenant_ajouter", args=[parcours.pk]),
-            {"intervenant-professionnel": nouveau.pk},
+            {"jeton": jeton(), "intervenant-professionnel": nouveau.pk},
         )
 
     assert reponse.status_code == 302

@@ -17,6 +17,7 @@ from reussite.core.fichiers import TAILLE_MAX, TYPES_ACCEPTES, type_document
 from tests.conftest import connecter
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import PDF, POLYGLOTTE, png, pre
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def depot():
 
     def deposer(nom: str, contenu: bytes, type_annonce: str = "application/pdf"):
         fichier = SimpleUploadedFile(nom, contenu, content_type=type_annonce)
-        return client.post(url, {"titre": "Bilan", "fichier": fichier})
+        return client.post(url, {"jeton": jeton(), "titre": "Bilan", "fichier": fichier})
 
     deposer.client, deposer.parcours = client, parcours
     return deposer
@@ -131,7 +132,7 @@ def _formulaires_de_depot():
             "document du parcours",
             coordination,
             reverse("parcours:document_ajouter", args=[p.pk]),
-            lambda f: {"titre": "Bilan", "fichier": f},
+            lambda f: {"jeton": jeton(), "titre": "Bilan", "fichier": f},
             lambda: Document.objects.filter(parcours=p).count(),
         ),
         (

@@ -202,7 +202,8 @@ class ProgrammeForm(FormulaireDsfr):
 
 class TransitionForm(FormulaireDsfr):
     statut = forms.ChoiceField(choices=Statut.choices)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Not required: a missing version reaches the service, which calls it a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     commentaire = forms.CharField(
         label=_("Commentaire (facultatif)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -225,7 +226,8 @@ class SortieForm(FormulaireDsfr):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Not required: a missing version reaches the service, which calls it a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ConsentementForm(FormulaireDsfr):

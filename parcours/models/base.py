@@ -64,7 +64,7 @@ def suivi() -> tuple:
 NON_SUIVIS = ["cree_le", "modifie_le"]
 
 
-@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "anonymise_le"])
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "anonymise_le", "version"])
 class Famille(models.Model):
     """A household: the legal guardians and the children (siblings) of one family."""
 
@@ -75,6 +75,9 @@ class Famille(models.Model):
     # Set once every child of the family is anonymised (retention ended).
     anonymise_le = models.DateTimeField(null=True, blank=True, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
+    # Read by the edit form and checked by `verrouiller` (reussite/core/ecriture.py); a
+    # database default too, for the generators that insert rows in bulk SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     modifie_le = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -109,7 +112,7 @@ class ResponsableLegal(models.Model):
 ENFANT_ANONYMISE = _("Enfant anonymisé")
 
 
-@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "recherche"])
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "recherche", "version"])
 class Enfant(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enfants")
     famille = models.ForeignKey(Famille, on_delete=models.PROTECT, related_name="enfants")
@@ -137,6 +140,9 @@ class Enfant(models.Model):
     # « Enfant anonymisé » (prénom « Enfant », nom « anonymisé »).
     anonymise_le = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
     cree_le = models.DateTimeField(auto_now_add=True)
+    # Read by the edit form and checked by `verrouiller` (reussite/core/ecriture.py); a
+    # database default too, for the generators that insert rows in bulk SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
     modifie_le = models.DateTimeField(auto_now=True)
 
     objects = EnfantQuerySet.as_manager()

@@ -382,6 +382,9 @@ class Rupture(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     cree_le = models.DateTimeField(auto_now_add=True)
+    # The response is corrected on a form read at this version (reussite/core/ecriture.py); a
+    # database default too, for the generators that insert rows in bulk SQL.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("rupture")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partenaires.models import Offre, Structure
+from reussite.core.ecriture import verrouiller
 from reussite.core.models import Programme, User
 
 from ..models import (
@@ -27,11 +28,10 @@ from ..models import (
 from ..permissions import parcours_permissions_recalculer
 from ..selectors.mutualisation import offres_avec_utilisation
 from .base import (
-    ConflitDeModification,
+    _bloquer,
     _noter_activite,
     _sauver,
     _verifier_affectation,
-    _verrouiller,
     signaler_affectation,
 )
 
@@ -98,7 +98,7 @@ def _appliquer_statut_objectif(objectif: Objectif, ancien_statut: str | None) ->
 
 @transaction.atomic
 def objectif_creer(*, parcours: Parcours, donnees: dict, auteur: User) -> Objectif:
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     _pathway_ouvert(actuel)
     objectif = Objectif(parcours=actuel, cree_par=auteur)
     for nom in CHAMPS_OBJECTIF:
@@ -114,12 +114,10 @@ def objectif_creer(*, parcours: Parcours, donnees: dict, auteur: User) -> Object
 def objectif_modifier(
     *, objectif: Objectif, donnees: dict, version: int | None, auteur: User
 ) -> Objectif:
-    """Edit an objective; refused with `ConflitDeModification` if it was saved since `version`."""
-    parcours = _verrouiller(objectif.parcours, None)
+    """Edit an objective; a conflict (`ConflitDeModification`) if it was saved since `version`."""
+    parcours = _bloquer(objectif.parcours)
     _pathway_ouvert(parcours)
-    actuel = Objectif.objects.select_for_update(of=("self",)).get(pk=objectif.pk)
-    if version is not None and actuel.version != version:
-        raise ConflitDeModification(actuel)
+    actuel = verrouiller(objectif, version)
     ancien_statut = actuel.statut
     for nom in CHAMPS_OBJECTIF:
         if nom in donnees:
@@ -238,7 +236,7 @@ def action_creer(
 ) -> Action:
     """Plan an action (ad hoc, or using an offer). An offer at capacity needs an explicit
     confirmation; the delivering professional becomes an intervenant."""
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     _pathway_ouvert(actuel)
     action = Action(parcours=actuel, cree_par=auteur)
     for nom in CHAMPS_ACTION:
@@ -267,15 +265,15 @@ def action_creer(
 
 
 def _verrouiller_action(action: Action, version: int | None) -> tuple[Parcours, Action]:
-    parcours = _verrouiller(action.parcours, None)
+    parcours = _bloquer(action.parcours)
     _pathway_ouvert(parcours)
-    actuel = (
-        Action.objects.select_for_update(of=("self",))
-        .select_related("objectif", "professionnel__structure", "convention")
-        .get(pk=action.pk)
+    actuel = verrouiller(
+        action,
+        version,
+        queryset=Action.objects.select_related(
+            "objectif", "professionnel__structure", "convention"
+        ),
     )
-    if version is not None and actuel.version != version:
-        raise ConflitDeModification(actuel)
     return parcours, actuel
 
 
@@ -362,7 +360,7 @@ def action_collective_inscrire(
 ) -> Action:
     """A child takes part: one action on their pathway, linked to the collective action. The
     caller has checked that `auteur` may write on `parcours`."""
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     _pathway_ouvert(actuel)
     if actuel.programme_id != collective.programme_id:
         raise ValidationError({"parcours": _("Ce parcours appartient à un autre programme.")})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partenaires.models import Partenariat, Professionnel, Structure
+from reussite.core.ecriture import verrouiller
 from reussite.core.models import Programme, User
 from reussite.core.rappels import rappel_signaler
 from reussite.core.stockage import stockage_protege
@@ -59,14 +60,6 @@ def avertissement_age(*, date_naissance: date, date_entree: date) -> str | None:
             "2 à 16 ans."
         ) % {"age": age}
     return None
-
-
-class ConflitDeModification(Exception):
-    """Raised when a pathway changed since the user loaded the form they are saving."""
-
-    def __init__(self, actuel):
-        super().__init__("Concurrent modification")
-        self.actuel = actuel
 
 
 @dataclass
@@ -186,19 +179,29 @@ def enfant_et_parcours_creer(
 
 
 @transaction.atomic
-def enfant_modifier(*, enfant: Enfant, donnees: dict) -> Enfant:
+def enfant_modifier(*, enfant: Enfant, donnees: dict, version: int | None) -> Enfant:
+    """Edit the child's record, read at `version` (a conflict if saved since)."""
+    actuel = verrouiller(enfant, version)
     for nom, valeur in donnees.items():
-        setattr(enfant, nom, valeur)
-    return _sauver(enfant)
+        setattr(actuel, nom, valeur)
+    actuel.version += 1
+    return _sauver(actuel)
 
 
 @transaction.atomic
 def famille_modifier(
-    *, famille: Famille, donnees: dict, responsables: list[tuple[ResponsableLegal, dict]] = ()
+    *,
+    famille: Famille,
+    donnees: dict,
+    version: int | None,
+    responsables: list[tuple[ResponsableLegal, dict]] = (),
 ) -> Famille:
-    """Edit the family's address and its legal guardians (new ones have no pk yet)."""
+    """Edit the family's address and its legal guardians (new ones have no pk yet), read at
+    `version`: the family's row versions its guardians too, edited on the same form."""
+    famille = verrouiller(famille, version)
     for nom, valeur in donnees.items():
         setattr(famille, nom, valeur)
+    famille.version += 1
     _sauver(famille)
     for responsable, valeurs in responsables:
         if responsable.pk is None:
@@ -211,12 +214,11 @@ def famille_modifier(
     return famille
 
 
-def _verrouiller(parcours: Parcours, version: int | None) -> Parcours:
-    """Lock the pathway row and refuse the write if someone saved it since `version` was read."""
-    actuel = Parcours.objects.select_for_update(of=("self",)).get(pk=parcours.pk)
-    if version is not None and actuel.version != version:
-        raise ConflitDeModification(actuel)
-    return actuel
+def _bloquer(parcours: Parcours) -> Parcours:
+    """Lock the pathway row: writes on one pathway (a note, an action, a consent) run one after
+    the other. No version is checked: the form that leads here creates a row (its one-time
+    token guards it) or edits another row, which `verrouiller` checks."""
+    return Parcours.objects.select_for_update(of=("self",)).get(pk=parcours.pk)
 
 
 def _noter_activite(parcours: Parcours) -> None:
@@ -243,7 +245,7 @@ def _toucher(parcours: Parcours) -> None:
 def parcours_modifier(
     *, parcours: Parcours, donnees: dict, version: int | None, auteur: User
 ) -> Parcours:
-    actuel = _verrouiller(parcours, version)
+    actuel = verrouiller(parcours, version)
     ancien_referent = actuel.referent_id
     for nom, valeur in donnees.items():
         setattr(actuel, nom, valeur)
@@ -267,11 +269,11 @@ def parcours_changer_statut(
     parcours: Parcours,
     statut: str,
     auteur: User,
+    version: int | None,
     commentaire: str = "",
-    version: int | None = None,
 ) -> Parcours:
     """Move a pathway along its lifecycle (exit has its own service, `parcours_sortir`)."""
-    actuel = _verrouiller(parcours, version)
+    actuel = verrouiller(parcours, version)
     if statut not in TRANSITIONS[actuel.statut]:
         raise ValidationError(
             _("Un parcours « %(de)s » ne peut pas passer à « %(vers)s ».")
@@ -295,10 +297,10 @@ def parcours_sortir(
     date_sortie: date,
     motif_sortie: str,
     auteur: User,
+    version: int | None,
     commentaire: str = "",
-    version: int | None = None,
 ) -> Parcours:
-    actuel = _verrouiller(parcours, version)
+    actuel = verrouiller(parcours, version)
     if actuel.statut == Statut.SORTI:
         raise ValidationError(_("Ce parcours est déjà sorti."))
     if motif_sortie not in MotifSortie.values:
@@ -332,7 +334,7 @@ def consentement_enregistrer(
     renouvelle: Consentement | None = None,
 ) -> Consentement:
     """Record the family's written consent; sharing follows it in the same transaction."""
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     famille_id = actuel.enfant.famille_id
     if not signataires:
         raise ValidationError({"signataires": _("Indiquez qui a signé le consentement.")})
@@ -411,7 +413,7 @@ def consentement_retirer(
     consentement.date_retrait = date_retrait
     consentement.motif_retrait = motif
     _sauver(consentement)
-    parcours = _verrouiller(consentement.parcours, None)
+    parcours = _bloquer(consentement.parcours)
     _noter_activite(parcours)
     parcours_permissions_recalculer(parcours=parcours)
     return consentement
@@ -421,7 +423,7 @@ def consentement_retirer(
 def intervenant_ajouter(
     *, parcours: Parcours, professionnel: Professionnel, auteur: User
 ) -> Intervenant:
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     if not actuel.est_ouvert:
         raise ValidationError(_("Ce parcours est sorti."))
     _verifier_affectation(professionnel, actuel.programme, actuel, "professionnel")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partenaires.models import Domaine, Professionnel, Structure
+from reussite.core.ecriture import verrouiller
 from reussite.core.models import Programme, User
 from reussite.core.rappels import rappel_signaler
 
@@ -31,7 +32,7 @@ from ..models import (
     StatutReunion,
 )
 from .actions import action_creer
-from .base import ConflitDeModification, _noter_activite, _sauver, _verrouiller
+from .base import _bloquer, _noter_activite, _sauver
 
 __all__ = [
     "ActionOuverte",
@@ -125,6 +126,10 @@ def _ajouter(reunion: ReunionEPS, parcours: Parcours) -> Examen:
 
 def _verrouiller_reunion(reunion: ReunionEPS) -> ReunionEPS:
     reunion = ReunionEPS.objects.select_for_update(of=("self",)).get(pk=reunion.pk)
+    return _exiger_non_annulee(reunion)
+
+
+def _exiger_non_annulee(reunion: ReunionEPS) -> ReunionEPS:
     if reunion.statut == StatutReunion.ANNULEE:
         raise ValidationError(_("Cette réunion est annulée."))
     return reunion
@@ -144,9 +149,12 @@ def ordre_du_jour_retirer(*, examen: Examen) -> None:
 
 
 @transaction.atomic
-def presences_enregistrer(*, reunion: ReunionEPS, presents: set[int]) -> ReunionEPS:
-    """Record who attended (`presents`: invitation ids); the meeting is then held."""
-    reunion = _verrouiller_reunion(reunion)
+def presences_enregistrer(
+    *, reunion: ReunionEPS, presents: set[int], version: int | None
+) -> ReunionEPS:
+    """Record who attended (`presents`: invitation ids), on the attendance form read at the
+    meeting's `version`; the meeting is then held."""
+    reunion = _exiger_non_annulee(verrouiller(reunion, version))
     for invitation in reunion.invitations.all():
         invitation.present = invitation.pk in presents
         invitation.save(update_fields=["present"])
@@ -183,10 +191,8 @@ def examen_decider(
 ) -> Examen:
     """Record the decision on one pathway: its conclusions (read by the pathway's partners),
     the next review date (set on the pathway), and the objectives and actions it opens."""
-    actuel = Examen.objects.select_for_update(of=("self",)).get(pk=examen.pk)
-    if version is not None and actuel.version != version:
-        raise ConflitDeModification(actuel)
-    parcours = _verrouiller(actuel.parcours, None)
+    actuel = verrouiller(examen, version)
+    parcours = _bloquer(actuel.parcours)
     if not parcours.est_ouvert:
         raise ValidationError(_("Ce parcours est sorti : la décision ne peut plus être modifiée."))
     if date_prochaine_revue is not None and date_prochaine_revue <= timezone.localdate():

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reussite.core.ecriture import verrouiller
 from reussite.core.models import User
 from reussite.core.stockage import stockage_protege
 
@@ -20,10 +21,9 @@ from ..models import (
     Rupture,
     Visibilite,
 )
-from .base import _noter_activite, _sauver, _verrouiller
+from .base import _bloquer, _noter_activite, _sauver
 
 __all__ = [
-    "ConflitDeNote",
     "addendum_ajouter",
     "document_archiver",
     "document_deposer",
@@ -34,14 +34,6 @@ __all__ = [
     "rupture_enregistrer",
     "rupture_repondre",
 ]
-
-
-class ConflitDeNote(Exception):
-    """Raised when a note changed since the user opened its edit form."""
-
-    def __init__(self, actuelle: Note):
-        super().__init__("Concurrent note modification")
-        self.actuelle = actuelle
 
 
 def _exiger_ouvert(parcours: Parcours) -> None:
@@ -57,7 +49,7 @@ def note_est_modifiable(note: Note, *, user, maintenant=None) -> bool:
 
 @transaction.atomic
 def note_ajouter(*, parcours: Parcours, auteur: User, texte: str, visibilite: str) -> Note:
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     _exiger_ouvert(actuel)
     if not texte.strip():
         raise ValidationError({"texte": _("Écrivez le texte de la note.")})
@@ -73,9 +65,9 @@ def note_modifier(
     *, note: Note, auteur: User, texte: str, visibilite: str, version: int | None
 ) -> Note:
     """The author corrects their note within 24 hours. `version` is the note's version the
-    form was opened on: a save based on an older one raises ConflitDeNote, nothing is lost."""
-    actuelle = Note.objects.select_for_update(of=("self",)).get(pk=note.pk)
-    parcours = _verrouiller(actuelle.parcours, None)
+    form was opened on: a save based on an older one (or none) is a conflict, nothing is lost."""
+    actuelle = verrouiller(note, version)
+    parcours = _bloquer(actuelle.parcours)
     _exiger_ouvert(parcours)
     if actuelle.auteur_id != auteur.pk:
         raise ValidationError(_("Seul l’auteur d’une note peut la modifier."))
@@ -86,8 +78,6 @@ def note_modifier(
                 "ajoutez-lui un addendum daté."
             )
         )
-    if version is not None and actuelle.version != version:
-        raise ConflitDeNote(actuelle)
     if not texte.strip():
         raise ValidationError({"texte": _("Écrivez le texte de la note.")})
     actuelle.texte = texte
@@ -104,7 +94,7 @@ def addendum_ajouter(*, note: Note, auteur: User, texte: str) -> Addendum:
     as the access module answers it)."""
     from ..access import droits_sur_parcours
 
-    parcours = _verrouiller(note.parcours, None)
+    parcours = _bloquer(note.parcours)
     _exiger_ouvert(parcours)
     if note.auteur_id != auteur.pk and not droits_sur_parcours(auteur, parcours).equipe:
         raise ValidationError(
@@ -129,7 +119,7 @@ def information_preoccupante_enregistrer(
 ) -> InformationPreoccupante:
     """Record that an information préoccupante went to the CRIP (DOMAIN.md, rule 7), and flag
     the pathway with the latest transmission date."""
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     if date_transmission > date.today():
         raise ValidationError(
             {"date_transmission": _("La date de transmission ne peut pas être future.")}
@@ -176,7 +166,7 @@ def rupture_enregistrer(
     reponse: str = "",
     date_reponse=None,
 ) -> Rupture:
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     _exiger_ouvert(actuel)
     if date > timezone.localdate():
         raise ValidationError({"date": _("La date de la rupture ne peut pas être future.")})
@@ -197,16 +187,19 @@ def rupture_enregistrer(
 
 
 @transaction.atomic
-def rupture_repondre(*, rupture: Rupture, auteur: User, reponse: str, date_reponse) -> Rupture:
-    """Add (or correct) the response decided to a rupture."""
-    actuelle = Rupture.objects.select_for_update(of=("self",)).get(pk=rupture.pk)
-    parcours = _verrouiller(actuelle.parcours, None)
+def rupture_repondre(
+    *, rupture: Rupture, auteur: User, reponse: str, date_reponse, version: int | None
+) -> Rupture:
+    """Add (or correct) the response decided to a rupture, on the form read at `version`."""
+    actuelle = verrouiller(rupture, version)
+    parcours = _bloquer(actuelle.parcours)
     _exiger_ouvert(parcours)
     if not reponse.strip() or date_reponse is None:
         raise ValidationError(_("Indiquez la réponse décidée et sa date."))
     _verifier_reponse(reponse, date_reponse, actuelle.date)
     actuelle.reponse = reponse.strip()
     actuelle.date_reponse = date_reponse
+    actuelle.version += 1
     _sauver(actuelle)
     _noter_activite(parcours)
     return actuelle
@@ -217,7 +210,7 @@ def document_deposer(*, parcours: Parcours, auteur: User, titre: str, fichier) -
     """Attach a file, checked by its content (PDF, JPEG, PNG, 10 MB), under a random name."""
     from reussite.core.fichiers import type_document
 
-    actuel = _verrouiller(parcours, None)
+    actuel = _bloquer(parcours)
     _exiger_ouvert(actuel)
     if fichier is None:
         raise ValidationError({"fichier": _("Joignez un fichier (PDF, JPEG ou PNG).")})
@@ -238,7 +231,7 @@ def document_deposer(*, parcours: Parcours, auteur: User, titre: str, fichier) -
 def document_archiver(*, document: Document, auteur: User) -> Document:
     """Documents are archived, never deleted (DOMAIN.md, rule 4)."""
     actuel = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
-    parcours = _verrouiller(actuel.parcours, None)
+    parcours = _bloquer(actuel.parcours)
     if actuel.archive_le is not None:
         raise ValidationError(_("Ce document est déjà archivé."))
     actuel.archive_le = timezone.now()

@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Offre
+from reussite.core.ecriture import ecrire, version_soumise
 from reussite.core.roles import programmes_coordonnes
 
 from ..access import Capacite, action_pour, objectif_pour, parcours_pour
@@ -33,7 +32,6 @@ from ..selectors import (
     participants_visibles,
 )
 from ..services import (
-    ConflitDeModification,
     action_avancer,
     action_collective_creer,
     action_collective_inscrire,
@@ -43,12 +41,6 @@ from ..services import (
     objectif_creer,
     objectif_modifier,
 )
-from .pages import _appliquer_erreurs, _version
-
-MESSAGE_CONFLIT = gettext_lazy(
-    "Quelqu’un a modifié %(quoi)s pendant que vous le modifiiez. Vos saisies sont conservées "
-    "ci-dessous, à côté de la version enregistrée ; enregistrez à nouveau pour les appliquer."
-)
 
 
 def _pour_modifier(request, pk):
@@ -56,8 +48,8 @@ def _pour_modifier(request, pk):
     return parcours_pour(user=request.user, pk=pk, capacite=Capacite.MODIFICATION)
 
 
-def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
-    return redirect(reverse("parcours:detail", args=[parcours.pk]) + f"#{ancre}")
+def _vers_parcours(parcours, ancre: str = "objectifs-actions") -> str:
+    return reverse("parcours:detail", args=[parcours.pk]) + f"#{ancre}"
 
 
 # --- Objectives -------------------------------------------------------------------------------
@@ -66,57 +58,46 @@ def _vers_parcours(parcours, ancre: str = "objectifs-actions"):
 def objectif_ajouter(request, pk):
     parcours = _pour_modifier(request, pk)
     form = ObjectifForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                objectif_creer(parcours=parcours, donnees=form.cleaned_data, auteur=request.user)
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("L’objectif a été ajouté."))
-            return _vers_parcours(parcours)
-    return render(
+    return ecrire(
         request,
-        "parcours/actions/objectif.html",
-        {"parcours": parcours, "form": form, "titre": _("Ajouter un objectif")},
+        form,
+        lambda: objectif_creer(parcours=parcours, donnees=form.cleaned_data, auteur=request.user),
+        creation=True,
+        succes=_("L’objectif a été ajouté."),
+        suite=_vers_parcours(parcours),
+        page=lambda: render(
+            request,
+            "parcours/actions/objectif.html",
+            {"parcours": parcours, "form": form, "titre": _("Ajouter un objectif")},
+        ),
     )
 
 
 def objectif_modifier_vue(request, pk, objectif_pk):
     objectif = objectif_pour(user=request.user, pk=pk, objectif_pk=objectif_pk)
     parcours = objectif.parcours
-    conflit = None
-    if request.method == "POST":
-        form = ObjectifForm(request.POST, instance=objectif)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    objectif_modifier(
-                        objectif=objectif,
-                        donnees=form.cleaned_data,
-                        version=_version(request.POST),
-                        auteur=request.user,
-                    )
-            except ConflitDeModification as exc:
-                conflit = exc.actuel
-                form.add_error(None, MESSAGE_CONFLIT % {"quoi": _("cet objectif")})
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("L’objectif a été modifié."))
-                return _vers_parcours(parcours)
-    else:
-        form = ObjectifForm(instance=objectif)
-    return render(
+    form = ObjectifForm(request.POST if request.method == "POST" else None, instance=objectif)
+    return ecrire(
         request,
-        "parcours/actions/objectif.html",
-        {
-            "parcours": parcours,
-            "form": form,
-            "titre": _("Modifier l’objectif"),
-            "version": conflit.version if conflit else _version(request.POST) or objectif.version,
-            "conflit": conflit,
-        },
+        form,
+        lambda: objectif_modifier(
+            objectif=objectif,
+            donnees=form.cleaned_data,
+            version=version_soumise(request),
+            auteur=request.user,
+        ),
+        succes=_("L’objectif a été modifié."),
+        suite=_vers_parcours(parcours),
+        page=lambda: render(
+            request,
+            "parcours/actions/objectif.html",
+            {
+                "parcours": parcours,
+                "form": form,
+                "titre": _("Modifier l’objectif"),
+                "version_de": objectif,
+            },
+        ),
     )
 
 
@@ -164,20 +145,6 @@ def action_ajouter(request, pk):
     }
     if request.method == "POST":
         form = ActionForm(request.POST, **arguments)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    action_creer(
-                        parcours=parcours,
-                        donnees=form.donnees(),
-                        auteur=request.user,
-                        capacite_confirmee=form.cleaned_data.get("confirmer_capacite", False),
-                    )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("L’action a été ajoutée."))
-                return _vers_parcours(parcours)
     else:
         initial = {}
         objectif = _objectif_suggere(parcours, offre)
@@ -197,17 +164,30 @@ def action_ajouter(request, pk):
             sans_objectif = offre.get_domaine_display()
     if avertissement:
         form.fields["confirmer_capacite"].widget.attrs["aria-describedby"] = "alerte-capacite"
-    return render(
+    return ecrire(
         request,
-        "parcours/actions/action.html",
-        {
-            "parcours": parcours,
-            "form": form,
-            "offre": offre,
-            "avertissement": avertissement,
-            "sans_objectif": sans_objectif,
-            "titre": _("Ajouter une action"),
-        },
+        form,
+        lambda: action_creer(
+            parcours=parcours,
+            donnees=form.donnees(),
+            auteur=request.user,
+            capacite_confirmee=form.cleaned_data.get("confirmer_capacite", False),
+        ),
+        creation=True,
+        succes=_("L’action a été ajoutée."),
+        suite=_vers_parcours(parcours),
+        page=lambda: render(
+            request,
+            "parcours/actions/action.html",
+            {
+                "parcours": parcours,
+                "form": form,
+                "offre": offre,
+                "avertissement": avertissement,
+                "sans_objectif": sans_objectif,
+                "titre": _("Ajouter une action"),
+            },
+        ),
     )
 
 
@@ -218,7 +198,6 @@ def action_modifier_vue(request, pk, action_pk):
     )
     parcours = action.parcours
     equipe = action.droits.modifier
-    conflit = None
     donnees = request.POST if request.method == "POST" else None
     if equipe:
         form = ActionForm(
@@ -229,44 +208,43 @@ def action_modifier_vue(request, pk, action_pk):
         )
     else:
         form = ActionAvancementForm(donnees, instance=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                if equipe:
-                    action_modifier(
-                        action=action,
-                        donnees=form.donnees(),
-                        version=_version(request.POST),
-                        auteur=request.user,
-                    )
-                else:
-                    action_avancer(
-                        action=action,
-                        statut=form.cleaned_data["statut"],
-                        resultat=form.cleaned_data["resultat"],
-                        version=_version(request.POST),
-                        auteur=request.user,
-                    )
-        except ConflitDeModification as exc:
-            conflit = exc.actuel
-            form.add_error(None, MESSAGE_CONFLIT % {"quoi": _("cette action")})
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("L’action a été modifiée."))
-            return _vers_parcours(parcours)
-    return render(
+
+    def enregistrer():
+        if equipe:
+            return action_modifier(
+                action=action,
+                donnees=form.donnees(),
+                version=version_soumise(request),
+                auteur=request.user,
+            )
+        return action_avancer(
+            action=action,
+            statut=form.cleaned_data["statut"],
+            resultat=form.cleaned_data["resultat"],
+            version=version_soumise(request),
+            auteur=request.user,
+        )
+
+    return ecrire(
         request,
-        "parcours/actions/action.html",
-        {
-            "parcours": parcours,
-            "form": form,
-            "action": action,
-            "offre": offre_pour_parcours(parcours, action.offre_id) if action.offre_id else None,
-            "titre": _("Modifier l’action") if equipe else _("Suivre l’action"),
-            "version": conflit.version if conflit else _version(request.POST) or action.version,
-            "conflit": conflit,
-        },
+        form,
+        enregistrer,
+        succes=_("L’action a été modifiée."),
+        suite=_vers_parcours(parcours),
+        page=lambda: render(
+            request,
+            "parcours/actions/action.html",
+            {
+                "parcours": parcours,
+                "form": form,
+                "action": action,
+                "offre": offre_pour_parcours(parcours, action.offre_id)
+                if action.offre_id
+                else None,
+                "titre": _("Modifier l’action") if equipe else _("Suivre l’action"),
+                "version_de": action,
+            },
+        ),
     )
 
 
@@ -291,20 +269,21 @@ def collective_creer(request):
     form = ActionCollectiveForm(
         request.POST if request.method == "POST" else None, programmes=programmes
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                collective = action_collective_creer(
-                    programme=form.cleaned_data["programme"],
-                    donnees=form.donnees(),
-                    auteur=request.user,
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("L’action collective a été créée."))
-            return redirect("parcours:collective_detail", collective_pk=collective.pk)
-    return render(request, "parcours/actions/collective_creer.html", {"form": form})
+    return ecrire(
+        request,
+        form,
+        lambda: action_collective_creer(
+            programme=form.cleaned_data["programme"],
+            donnees=form.donnees(),
+            auteur=request.user,
+        ),
+        creation=True,
+        succes=_("L’action collective a été créée."),
+        suite=lambda collective: reverse(
+            "parcours:collective_detail", kwargs={"collective_pk": collective.pk}
+        ),
+        page=lambda: render(request, "parcours/actions/collective_creer.html", {"form": form}),
+    )
 
 
 def _collective(request, collective_pk):
@@ -348,10 +327,7 @@ def collective_inscrire(request, collective_pk):
         user=request.user, pk=form.cleaned_data["parcours"].pk, capacite=Capacite.ECRITURE
     )
     try:
-        with transaction.atomic():
-            action_collective_inscrire(
-                collective=collective, parcours=parcours, auteur=request.user
-            )
+        action_collective_inscrire(collective=collective, parcours=parcours, auteur=request.user)
     except ValidationError as erreur:
         for message in erreur.messages:
             messages.error(request, message)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,17 +41,10 @@ from partenaires.lectures_conventions import (
     structures_filtrables,
 )
 from partenaires.models import Engagement
+from reussite.core.ecriture import appliquer_erreurs, ecrire, version_soumise
 from reussite.core.roles import programmes_administres
 
 from ..selectors.mutualisation import totaux_convention
-
-
-def _erreurs(form, erreur: ValidationError):
-    if hasattr(erreur, "error_dict"):
-        for champ, liste in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, liste)
-    else:
-        form.add_error(None, erreur.messages)
 
 
 @login_required
@@ -90,39 +84,45 @@ def convention_creer(request):
     if programmes.count() == 1:
         choix.initial = {"programme": programmes.first()}
     form = ConventionForm(request.POST or None)
-    if request.method == "POST" and choix.is_valid() and form.is_valid():
-        try:
-            convention = services.convention_creer(
-                programme=choix.cleaned_data["programme"], auteur=request.user, **form.cleaned_data
-            )
-        except ValidationError as erreur:
-            _erreurs(form, erreur)
-        else:
-            messages.success(request, _("La convention est créée."))
-            return redirect("partenaires:convention_detail", convention.pk)
-    return render(
+    return ecrire(
         request,
-        "partenaires/conventions/formulaire.html",
-        {"form": form, "choix": choix, "titre": _("Nouvelle convention")},
+        form,
+        lambda: services.convention_creer(
+            programme=choix.cleaned_data["programme"], auteur=request.user, **form.cleaned_data
+        ),
+        autres=[choix],
+        creation=True,
+        succes=_("La convention est créée."),
+        suite=_url_convention,
+        page=lambda: render(
+            request,
+            "partenaires/conventions/formulaire.html",
+            {"form": form, "choix": choix, "titre": _("Nouvelle convention")},
+        ),
     )
+
+
+def _url_convention(convention) -> str:
+    return reverse("partenaires:convention_detail", args=[convention.pk])
 
 
 @login_required
 def convention_modifier(request, pk):
     convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = ConventionForm(request.POST or None, instance=convention)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.convention_modifier(convention=convention, **form.cleaned_data)
-        except ValidationError as erreur:
-            _erreurs(form, erreur)
-        else:
-            messages.success(request, _("La convention est modifiée."))
-            return redirect("partenaires:convention_detail", convention.pk)
-    return render(
+    return ecrire(
         request,
-        "partenaires/conventions/formulaire.html",
-        {"form": form, "convention": convention, "titre": _("Modifier la convention")},
+        form,
+        lambda: services.convention_modifier(
+            convention=convention, version=version_soumise(request), **form.cleaned_data
+        ),
+        succes=_("La convention est modifiée."),
+        suite=_url_convention(convention),
+        page=lambda: render(
+            request,
+            "partenaires/conventions/formulaire.html",
+            {"form": form, "convention": convention, "titre": _("Modifier la convention")},
+        ),
     )
 
 
@@ -183,7 +183,7 @@ def _executer(request, convention, action, form=None, nom=None, succes="", **ext
         if form is None:
             messages.error(request, " ".join(erreur.messages))
             return redirect("partenaires:convention_detail", convention.pk)
-        _erreurs(form, erreur)
+        appliquer_erreurs(form, erreur)
         return _detail(request, convention, statut=400, **{nom: form}, **extra)
     messages.success(request, succes)
     return redirect("partenaires:convention_detail", convention.pk)
@@ -196,17 +196,16 @@ def convention_partie_ajouter(request, pk):
     form = PartieForm(
         request.POST, structures=structures_du_programme(convention.programme), prefix="partie"
     )
-    if not form.is_valid():
-        return _detail(request, convention, statut=400, form_partie=form)
-    return _executer(
+    return ecrire(
         request,
-        convention,
+        form,
         lambda: services.partie_ajouter(
             convention=convention, structure=form.cleaned_data["structure"]
         ),
-        form,
-        "form_partie",
-        _("La partie est ajoutée."),
+        creation=True,
+        succes=_("La partie est ajoutée."),
+        suite=_url_convention(convention),
+        page=lambda: _detail(request, convention, statut=400, form_partie=form),
     )
 
 
@@ -256,16 +255,14 @@ def convention_engagement_ajouter(request, pk, partie_pk):
     convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     partie = _partie(convention, partie_pk)
     form = EngagementForm(request.POST, prefix=f"e{partie.pk}")
-    if not form.is_valid():
-        return _detail(request, convention, 400, form_engagement=form, partie_pk=partie.pk)
-    return _executer(
+    return ecrire(
         request,
-        convention,
-        lambda: services.engagement_ajouter(partie=partie, **form.cleaned_data),
         form,
-        "form_engagement",
-        _("L’engagement est ajouté."),
-        partie_pk=partie.pk,
+        lambda: services.engagement_ajouter(partie=partie, **form.cleaned_data),
+        creation=True,
+        succes=_("L’engagement est ajouté."),
+        suite=_url_convention(convention),
+        page=lambda: _detail(request, convention, 400, form_engagement=form, partie_pk=partie.pk),
     )
 
 
@@ -392,15 +389,21 @@ def convention_resilier(request, pk):
 def convention_renouveler(request, pk):
     convention = convention_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = RenouvellementForm(request.POST)
-    form.is_valid()
-    try:
-        suivante = services.convention_renouveler(
+
+    def refus():
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("partenaires:convention_detail", convention.pk)
+
+    return ecrire(
+        request,
+        form,
+        lambda: services.convention_renouveler(
             convention=convention,
             auteur=request.user,
             copier_engagements=form.cleaned_data.get("copier_engagements", False),
-        )
-    except ValidationError as erreur:
-        messages.error(request, " ".join(erreur.messages))
-        return redirect("partenaires:convention_detail", convention.pk)
-    messages.success(request, _("La convention renouvelée est créée à l’état de projet."))
-    return redirect("partenaires:convention_detail", suivante.pk)
+        ),
+        creation=True,
+        succes=_("La convention renouvelée est créée à l’état de projet."),
+        suite=_url_convention,
+        page=refus,
+    )

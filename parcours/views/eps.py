@@ -4,14 +4,15 @@ pathway, and the printable agenda and minutes."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Structure
+from reussite.core.ecriture import ecrire, version_soumise
 
 from ..access import Capacite, examen_pour, reunion_pour
 from ..forms import (
@@ -31,7 +32,6 @@ from ..selectors import (
 )
 from ..services import (
     ActionOuverte,
-    ConflitDeModification,
     ObjectifOuvert,
     examen_decider,
     ordre_du_jour_ajouter,
@@ -40,7 +40,6 @@ from ..services import (
     presences_enregistrer,
     reunion_planifier,
 )
-from .pages import _appliquer_erreurs, _version
 
 
 @require_GET
@@ -63,7 +62,8 @@ def eps_planifier(request):
     if not programmes.exists():
         raise Http404(_("Page introuvable."))
     form = PlanificationForm(request.POST or None, programmes=programmes)
-    if request.method == "POST" and form.is_valid():
+
+    def planifier():
         programme = form.cleaned_data["programme"]
         date_heure = form.cleaned_data["date"]
         # The agenda proposes the due pathways the planner may see; they adjust it next.
@@ -72,27 +72,27 @@ def eps_planifier(request):
             le=timezone.localtime(date_heure).date(),
             parmi=Parcours.objects.visibles_par(request.user),
         )
-        try:
-            reunion = reunion_planifier(
-                programme=programme,
-                date_heure=date_heure,
-                lieu=form.cleaned_data["lieu"],
-                invites=form.cleaned_data["invites"],
-                parcours=list(proposes),
-                auteur=request.user,
-            )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(
-                request,
-                _(
-                    "La réunion est planifiée. L’ordre du jour propose les parcours dont la revue "
-                    "est due : retirez-en ou ajoutez-en."
-                ),
-            )
-            return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
-    return render(request, "parcours/eps/planifier.html", {"form": form})
+        return reunion_planifier(
+            programme=programme,
+            date_heure=date_heure,
+            lieu=form.cleaned_data["lieu"],
+            invites=form.cleaned_data["invites"],
+            parcours=list(proposes),
+            auteur=request.user,
+        )
+
+    return ecrire(
+        request,
+        form,
+        planifier,
+        creation=True,
+        succes=_(
+            "La réunion est planifiée. L’ordre du jour propose les parcours dont la revue "
+            "est due : retirez-en ou ajoutez-en."
+        ),
+        suite=lambda reunion: reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk}),
+        page=lambda: render(request, "parcours/eps/planifier.html", {"form": form}),
+    )
 
 
 RESULTATS_RECHERCHE = 10
@@ -177,21 +177,34 @@ def eps_retirer(request, reunion_pk, examen_pk):
 def eps_presences(request, reunion_pk):
     reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     form = PresencesForm(request.POST, invitations=invitations(reunion), prefix="presences")
-    if form.is_valid():
-        presences_enregistrer(
-            reunion=reunion, presents={int(pk) for pk in form.cleaned_data["presents"]}
-        )
-        messages.success(request, _("Les présences sont enregistrées."))
-    else:
-        messages.error(request, _("Les présences n’ont pas pu être enregistrées."))
-    return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
+    vers_reunion = reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk})
+
+    def refus():
+        for erreur in form.non_field_errors() or [
+            _("Les présences n’ont pas pu être enregistrées.")
+        ]:
+            messages.error(request, erreur)
+        return redirect(vers_reunion)
+
+    return ecrire(
+        request,
+        form,
+        lambda: presences_enregistrer(
+            reunion=reunion,
+            presents={int(pk) for pk in form.cleaned_data["presents"]},
+            version=version_soumise(request),
+        ),
+        succes=_("Les présences sont enregistrées."),
+        suite=vers_reunion,
+        page=refus,
+        actuelle=vers_reunion,
+    )
 
 
 def eps_examen(request, reunion_pk, examen_pk):
     reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     examen = examen_pour(user=request.user, reunion=reunion, examen_pk=examen_pk)
     parcours = examen.parcours
-    conflit = None
     structures = Structure.objects.filter(programmes=reunion.programme).order_by("nom")
     if request.method == "POST":
         form = DecisionForm(request.POST, prefix="decision")
@@ -199,46 +212,6 @@ def eps_examen(request, reunion_pk, examen_pk):
         actions = ActionOuverteFormSet(
             request.POST, prefix="actions", form_kwargs={"structures": structures}
         )
-        if form.is_valid() and formset.is_valid() and actions.is_valid():
-            try:
-                with transaction.atomic():
-                    examen_decider(
-                        examen=examen,
-                        decision=form.cleaned_data["decision"],
-                        releve_conclusions=form.cleaned_data["releve_conclusions"],
-                        date_prochaine_revue=form.cleaned_data["date_prochaine_revue"],
-                        objectifs=[
-                            ObjectifOuvert(domaine=f["domaine"], intitule=f["intitule"])
-                            for f in formset.cleaned_data
-                            if f.get("intitule")
-                        ],
-                        actions=[
-                            ActionOuverte(
-                                intitule=f["intitule"],
-                                structure=f["structure"],
-                                date_debut=f["date_debut"],
-                            )
-                            for f in actions.cleaned_data
-                            if f.get("intitule")
-                        ],
-                        version=_version(request.POST),
-                        auteur=request.user,
-                    )
-            except ConflitDeModification as exc:
-                conflit = exc.actuel
-                form.add_error(
-                    None,
-                    _(
-                        "Quelqu’un a enregistré une décision pour ce parcours pendant que vous "
-                        "la saisissiez. Vos saisies sont conservées ci-dessous, à côté de la "
-                        "décision enregistrée ; enregistrez à nouveau pour la remplacer."
-                    ),
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("La décision est enregistrée."))
-                return redirect("parcours:eps_reunion", reunion_pk=reunion.pk)
     else:
         form = DecisionForm(
             prefix="decision",
@@ -250,19 +223,44 @@ def eps_examen(request, reunion_pk, examen_pk):
         )
         formset = ObjectifOuvertFormSet(prefix="objectifs")
         actions = ActionOuverteFormSet(prefix="actions", form_kwargs={"structures": structures})
-    return render(
+    return ecrire(
         request,
-        "parcours/eps/examen.html",
-        {
-            "reunion": reunion,
-            "examen": examen,
-            "parcours": parcours,
-            "form": form,
-            "formset": formset,
-            "actions": actions,
-            "conflit": conflit,
-            "version": conflit.version if conflit else _version(request.POST) or examen.version,
-        },
+        form,
+        lambda: examen_decider(
+            examen=examen,
+            decision=form.cleaned_data["decision"],
+            releve_conclusions=form.cleaned_data["releve_conclusions"],
+            date_prochaine_revue=form.cleaned_data["date_prochaine_revue"],
+            objectifs=[
+                ObjectifOuvert(domaine=f["domaine"], intitule=f["intitule"])
+                for f in formset.cleaned_data
+                if f.get("intitule")
+            ],
+            actions=[
+                ActionOuverte(
+                    intitule=f["intitule"], structure=f["structure"], date_debut=f["date_debut"]
+                )
+                for f in actions.cleaned_data
+                if f.get("intitule")
+            ],
+            version=version_soumise(request),
+            auteur=request.user,
+        ),
+        autres=[formset, actions],
+        succes=_("La décision est enregistrée."),
+        suite=reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk}),
+        page=lambda: render(
+            request,
+            "parcours/eps/examen.html",
+            {
+                "reunion": reunion,
+                "examen": examen,
+                "parcours": parcours,
+                "form": form,
+                "formset": formset,
+                "actions": actions,
+            },
+        ),
     )
 
 

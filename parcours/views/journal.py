@@ -4,13 +4,13 @@ and the pathways at risk. Each view fetches its object through the access module
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reussite.core.ecriture import ecrire, version_soumise
 from reussite.core.fichiers import TYPES_ACCEPTES
 
 from ..access import Capacite, document_pour, note_pour, parcours_pour, rupture_pour
@@ -24,7 +24,6 @@ from ..forms import (
 )
 from ..selectors import parcours_a_risque
 from ..services import (
-    ConflitDeNote,
     addendum_ajouter,
     document_archiver,
     document_deposer,
@@ -35,28 +34,20 @@ from ..services import (
     rupture_enregistrer,
     rupture_repondre,
 )
-from .pages import _appliquer_erreurs
 
 __all__ = []
 
 
-def _vers_chronologie(parcours):
-    return redirect(reverse("parcours:detail", args=[parcours.pk]) + "#chronologie")
+def _vers_chronologie(parcours) -> str:
+    return reverse("parcours:detail", args=[parcours.pk]) + "#chronologie"
 
 
 def _page(request, parcours, form, titre, bouton, **extra):
-    return render(
+    return lambda: render(
         request,
         "parcours/journal/formulaire.html",
         {"parcours": parcours, "form": form, "titre": titre, "bouton": bouton, **extra},
     )
-
-
-def _entier(valeur):
-    try:
-        return int(valeur)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- Notes --------------------------------------------------------------------------------------
@@ -66,16 +57,15 @@ def note_ajouter_vue(request, pk):
     """Everyone who may read an open pathway writes notes (DroitsParcours.ecrire_note)."""
     parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.NOTE)
     form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                note_ajouter(parcours=parcours, auteur=request.user, **form.cleaned_data)
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("La note a été ajoutée au journal."))
-            return _vers_chronologie(parcours)
-    return _page(request, parcours, form, _("Écrire une note"), _("Enregistrer la note"))
+    return ecrire(
+        request,
+        form,
+        lambda: note_ajouter(parcours=parcours, auteur=request.user, **form.cleaned_data),
+        creation=True,
+        succes=_("La note a été ajoutée au journal."),
+        suite=_vers_chronologie(parcours),
+        page=_page(request, parcours, form, _("Écrire une note"), _("Enregistrer la note")),
+    )
 
 
 def note_modifier_vue(request, pk, note_pk):
@@ -88,42 +78,27 @@ def note_modifier_vue(request, pk, note_pk):
             _("Cette note a plus de 24 heures : complétez-la par un addendum daté."),
         )
         return redirect("parcours:note_addendum", pk=parcours.pk, note_pk=note.pk)
-    conflit = None
-    version = _entier(request.POST.get("version")) if request.method == "POST" else None
     if request.method == "POST":
         form = NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    note_modifier(
-                        note=note, auteur=request.user, version=version, **form.cleaned_data
-                    )
-            except ConflitDeNote as exc:
-                conflit = exc.actuelle
-                form.add_error(
-                    None,
-                    _(
-                        "Cette note a été modifiée pendant que vous la modifiiez. Votre texte est "
-                        "conservé ci-dessous, à côté de la version enregistrée ; enregistrez à "
-                        "nouveau pour l’appliquer."
-                    ),
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("La note a été modifiée."))
-                return _vers_chronologie(parcours)
     else:
         form = NoteForm(initial={"texte": note.texte, "visibilite": note.visibilite})
-    return _page(
+    return ecrire(
         request,
-        parcours,
         form,
-        _("Modifier la note"),
-        _("Enregistrer"),
-        version=conflit.version if conflit else (version or note.version),
-        conflit_note=conflit,
-        note=note,
+        lambda: note_modifier(
+            note=note, auteur=request.user, version=version_soumise(request), **form.cleaned_data
+        ),
+        succes=_("La note a été modifiée."),
+        suite=_vers_chronologie(parcours),
+        page=_page(
+            request,
+            parcours,
+            form,
+            _("Modifier la note"),
+            _("Enregistrer"),
+            version_de=note,
+            note=note,
+        ),
     )
 
 
@@ -132,21 +107,16 @@ def note_addendum_vue(request, pk, note_pk):
     note = note_pour(user=request.user, pk=pk, note_pk=note_pk, capacite=Capacite.COMPLETER_NOTE)
     parcours = note.parcours
     form = AddendumForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                addendum_ajouter(
-                    note=note,
-                    auteur=request.user,
-                    texte=form.cleaned_data["texte"],
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("L’addendum a été ajouté à la note."))
-            return _vers_chronologie(parcours)
-    return _page(
-        request, parcours, form, _("Ajouter un addendum"), _("Ajouter l’addendum"), note=note
+    return ecrire(
+        request,
+        form,
+        lambda: addendum_ajouter(note=note, auteur=request.user, texte=form.cleaned_data["texte"]),
+        creation=True,
+        succes=_("L’addendum a été ajouté à la note."),
+        suite=_vers_chronologie(parcours),
+        page=_page(
+            request, parcours, form, _("Ajouter un addendum"), _("Ajouter l’addendum"), note=note
+        ),
     )
 
 
@@ -161,28 +131,25 @@ def information_preoccupante_vue(request, pk):
         capacite=Capacite.EQUIPE_ECRITURE if request.method == "POST" else Capacite.EQUIPE,
     )
     form = InformationPreoccupanteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                information_preoccupante_enregistrer(
-                    parcours=parcours, auteur=request.user, **form.cleaned_data
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(
-                request, _("La transmission de l’information préoccupante est enregistrée.")
-            )
-            return _vers_chronologie(parcours)
-    return render(
+    return ecrire(
         request,
-        "parcours/journal/information_preoccupante.html",
-        {
-            "parcours": parcours,
-            "form": form,
-            "transmissions": parcours.informations_preoccupantes.all(),
-            "peut_enregistrer": parcours.est_ouvert,
-        },
+        form,
+        lambda: information_preoccupante_enregistrer(
+            parcours=parcours, auteur=request.user, **form.cleaned_data
+        ),
+        creation=True,
+        succes=_("La transmission de l’information préoccupante est enregistrée."),
+        suite=_vers_chronologie(parcours),
+        page=lambda: render(
+            request,
+            "parcours/journal/information_preoccupante.html",
+            {
+                "parcours": parcours,
+                "form": form,
+                "transmissions": parcours.informations_preoccupantes.all(),
+                "peut_enregistrer": parcours.est_ouvert,
+            },
+        ),
     )
 
 
@@ -192,16 +159,15 @@ def information_preoccupante_vue(request, pk):
 def rupture_ajouter_vue(request, pk):
     parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.EQUIPE_ECRITURE)
     form = RuptureForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                rupture_enregistrer(parcours=parcours, auteur=request.user, **form.cleaned_data)
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("La rupture a été enregistrée."))
-            return _vers_chronologie(parcours)
-    return _page(request, parcours, form, _("Signaler une rupture"), _("Enregistrer la rupture"))
+    return ecrire(
+        request,
+        form,
+        lambda: rupture_enregistrer(parcours=parcours, auteur=request.user, **form.cleaned_data),
+        creation=True,
+        succes=_("La rupture a été enregistrée."),
+        suite=_vers_chronologie(parcours),
+        page=_page(request, parcours, form, _("Signaler une rupture"), _("Enregistrer la rupture")),
+    )
 
 
 def rupture_reponse_vue(request, pk, rupture_pk):
@@ -213,22 +179,26 @@ def rupture_reponse_vue(request, pk, rupture_pk):
         form = ReponseRuptureForm(
             initial={"reponse": rupture.reponse, "date_reponse": rupture.date_reponse}
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                rupture_repondre(rupture=rupture, auteur=request.user, **form.cleaned_data)
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("La réponse à la rupture est enregistrée."))
-            return _vers_chronologie(parcours)
-    return _page(
+    return ecrire(
         request,
-        parcours,
         form,
-        _("Réponse décidée à la rupture"),
-        _("Enregistrer la réponse"),
-        rupture=rupture,
+        lambda: rupture_repondre(
+            rupture=rupture,
+            auteur=request.user,
+            version=version_soumise(request),
+            **form.cleaned_data,
+        ),
+        succes=_("La réponse à la rupture est enregistrée."),
+        suite=_vers_chronologie(parcours),
+        page=_page(
+            request,
+            parcours,
+            form,
+            _("Réponse décidée à la rupture"),
+            _("Enregistrer la réponse"),
+            rupture=rupture,
+            version_de=rupture,
+        ),
     )
 
 
@@ -241,16 +211,15 @@ def document_ajouter_vue(request, pk):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                document_deposer(parcours=parcours, auteur=request.user, **form.cleaned_data)
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("Le document a été joint au parcours."))
-            return _vers_chronologie(parcours)
-    return _page(request, parcours, form, _("Joindre un document"), _("Joindre"), multipart=True)
+    return ecrire(
+        request,
+        form,
+        lambda: document_deposer(parcours=parcours, auteur=request.user, **form.cleaned_data),
+        creation=True,
+        succes=_("Le document a été joint au parcours."),
+        suite=_vers_chronologie(parcours),
+        page=_page(request, parcours, form, _("Joindre un document"), _("Joindre"), multipart=True),
+    )
 
 
 @require_GET
@@ -282,13 +251,12 @@ def document_archiver_vue(request, pk, document_pk):
     )
     parcours = document.parcours
     try:
-        with transaction.atomic():
-            document_archiver(document=document, auteur=request.user)
+        document_archiver(document=document, auteur=request.user)
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
     else:
         messages.success(request, _("Le document est archivé."))
-    return _vers_chronologie(parcours)
+    return redirect(_vers_chronologie(parcours))
 
 
 # --- Pathways at risk -----------------------------------------------------------------------

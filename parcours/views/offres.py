@@ -3,14 +3,14 @@ and the competence map (table, chart, CSV)."""
 
 import csv
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from partenaires.models import Offre
+from reussite.core.ecriture import ecrire
 from reussite.core.exports import neutraliser
 
 from ..access import Capacite, parcours_pour
@@ -22,7 +22,6 @@ from ..selectors import (
     programmes_coordonnes,
 )
 from ..services import besoin_clore, besoin_enregistrer
-from .pages import _appliquer_erreurs
 
 
 def besoin_ajouter_vue(request, pk):
@@ -31,27 +30,24 @@ def besoin_ajouter_vue(request, pk):
     tranche = tranche_age_de(enfant.age())
     if request.method == "POST":
         form = BesoinForm(request.POST)
-        if form.is_valid():
-            try:
-                besoin_enregistrer(
-                    parcours=parcours,
-                    tranche_age=tranche,
-                    auteur=request.user,
-                    **form.cleaned_data,
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("Le besoin non couvert a été enregistré."))
-                return redirect("parcours:detail", pk=parcours.pk)
     else:
         form = BesoinForm(
             initial={"territoire": enfant.quartier or enfant.famille.commune},
         )
-    return render(
+    return ecrire(
         request,
-        "parcours/offres/besoin_ajouter.html",
-        {"parcours": parcours, "form": form, "tranche": tranche},
+        form,
+        lambda: besoin_enregistrer(
+            parcours=parcours, tranche_age=tranche, auteur=request.user, **form.cleaned_data
+        ),
+        creation=True,
+        succes=_("Le besoin non couvert a été enregistré."),
+        suite=reverse("parcours:detail", args=[parcours.pk]),
+        page=lambda: render(
+            request,
+            "parcours/offres/besoin_ajouter.html",
+            {"parcours": parcours, "form": form, "tranche": tranche},
+        ),
     )
 
 
@@ -95,24 +91,20 @@ def besoin_clore_vue(request, besoin_pk):
     offres = Offre.objects.publiees_pour([besoin.programme_id]).filter(
         active=True, domaine=besoin.domaine
     )
-    if request.method == "POST":
-        form = BesoinClotureForm(request.POST, offres=offres)
-        if form.is_valid():
-            try:
-                besoin_clore(besoin=besoin, auteur=request.user, **form.cleaned_data)
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("Le besoin a été clos."))
-                return redirect(f"{_url_besoins()}?programme={besoin.programme_id}")
-    else:
-        form = BesoinClotureForm(offres=offres)
-    return render(request, "parcours/offres/besoin_clore.html", {"besoin": besoin, "form": form})
+    form = BesoinClotureForm(request.POST if request.method == "POST" else None, offres=offres)
+    return ecrire(
+        request,
+        form,
+        lambda: besoin_clore(besoin=besoin, auteur=request.user, **form.cleaned_data),
+        succes=_("Le besoin a été clos."),
+        suite=f"{_url_besoins()}?programme={besoin.programme_id}",
+        page=lambda: render(
+            request, "parcours/offres/besoin_clore.html", {"besoin": besoin, "form": form}
+        ),
+    )
 
 
 def _url_besoins():
-    from django.urls import reverse
-
     return reverse("parcours:besoins")
 
 

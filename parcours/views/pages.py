@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reussite.core.ecriture import ecrire, envoi_rejoue, tous_valides, version_soumise
 from reussite.core.pagination import parametres_sans_page
 
 from ..access import Capacite, consentement_pour, parcours_pour
@@ -43,7 +43,6 @@ from ..selectors import (
     tableau_de_bord as lire_tableau_de_bord,
 )
 from ..services import (
-    ConflitDeModification,
     DonneesCreation,
     DonneesResponsable,
     avertissement_age,
@@ -56,15 +55,6 @@ from ..services import (
     parcours_sortir,
     transitions_possibles,
 )
-
-
-def _appliquer_erreurs(formulaire, erreur: ValidationError) -> None:
-    """Attach a service's ValidationError to the form, on its fields where it names them."""
-    if hasattr(erreur, "error_dict"):
-        for champ, liste in erreur.error_dict.items():
-            formulaire.add_error(champ if champ in formulaire.fields else None, liste)
-    else:
-        formulaire.add_error(None, erreur)
 
 
 @require_GET
@@ -113,15 +103,31 @@ def parcours_creer(request):
     form_parcours = ParcoursForm(donnees, programmes=programmes, prefix="parcours")
     form_confirmation = ConfirmationForm(donnees, prefix="confirmation")
     avertissements, doublons = [], []
-    formulaires = [
-        form_programme,
-        form_enfant,
-        form_famille,
-        formset,
-        form_parcours,
-        form_confirmation,
-    ]
-    if request.method == "POST" and all(f.is_valid() for f in formulaires):
+    autres = [form_programme, form_enfant, form_famille, formset, form_confirmation]
+
+    def page():
+        if doublons or avertissements:
+            # Bring keyboard and screen-reader users straight to what must be checked.
+            form_confirmation.fields["confirmer"].widget.attrs["autofocus"] = True
+        return render(
+            request,
+            "parcours/creer.html",
+            {
+                "form_programme": form_programme,
+                "plusieurs_programmes": programmes.count() > 1,
+                "form_enfant": form_enfant,
+                "form_famille": form_famille,
+                "formset": formset,
+                "form_parcours": form_parcours,
+                "form_confirmation": form_confirmation,
+                "doublons": doublons,
+                "avertissements": avertissements,
+            },
+        )
+
+    if request.method == "POST" and (rejoue := envoi_rejoue(request)) is not None:
+        return rejoue  # a double click: never shown the duplicates the first one created
+    if request.method == "POST" and tous_valides([form_parcours, *autres]):
         programme = form_programme.cleaned_data["programme"]
         enfant = form_enfant.cleaned_data
         doublons = list(
@@ -138,42 +144,28 @@ def parcours_creer(request):
         )
         if avertissement:
             avertissements.append(avertissement)
-        if not ((doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]):
-            creation = DonneesCreation(
+        if (doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]:
+            return page()
+    return ecrire(
+        request,
+        form_parcours,
+        lambda: enfant_et_parcours_creer(
+            programme=form_programme.cleaned_data["programme"],
+            auteur=request.user,
+            donnees=DonneesCreation(
                 enfant=form_enfant.cleaned_data,
                 famille=form_famille.cleaned_data,
                 responsables=[
                     DonneesResponsable(**f.donnees()) for f in formset.forms if f.has_changed()
                 ],
                 parcours=form_parcours.cleaned_data,
-            )
-            try:
-                with transaction.atomic():
-                    parcours = enfant_et_parcours_creer(
-                        programme=programme, auteur=request.user, donnees=creation
-                    )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form_parcours, erreur)
-            else:
-                messages.success(request, _("Le parcours a été créé."))
-                return redirect("parcours:detail", pk=parcours.pk)
-    if doublons or avertissements:
-        # Bring keyboard and screen-reader users straight to what must be checked.
-        form_confirmation.fields["confirmer"].widget.attrs["autofocus"] = True
-    return render(
-        request,
-        "parcours/creer.html",
-        {
-            "form_programme": form_programme,
-            "plusieurs_programmes": programmes.count() > 1,
-            "form_enfant": form_enfant,
-            "form_famille": form_famille,
-            "formset": formset,
-            "form_parcours": form_parcours,
-            "form_confirmation": form_confirmation,
-            "doublons": doublons,
-            "avertissements": avertissements,
-        },
+            ),
+        ),
+        autres=autres,
+        creation=True,
+        succes=_("Le parcours a été créé."),
+        suite=lambda parcours: reverse("parcours:detail", args=[parcours.pk]),
+        page=page,
     )
 
 
@@ -222,60 +214,38 @@ def parcours_detail(request, pk):
     return render(request, "parcours/detail.html", contexte)
 
 
+def _fiche(parcours) -> str:
+    return reverse("parcours:detail", args=[parcours.pk])
+
+
 def parcours_modifier_vue(request, pk):
     parcours = parcours_pour(
         user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
-    conflit = None
-    if request.method == "POST":
-        form = ParcoursForm(
-            request.POST, instance=parcours, programmes=programmes, prefix="parcours"
-        )
-        version = _version(request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    parcours_modifier(
-                        parcours=parcours,
-                        donnees={nom: form.cleaned_data[nom] for nom in form.Meta.fields},
-                        version=version,
-                        auteur=request.user,
-                    )
-            except ConflitDeModification as exc:
-                conflit = exc.actuel
-                form.add_error(
-                    None,
-                    _(
-                        "Quelqu’un a modifié ce parcours pendant que vous le modifiiez. Vos saisies "
-                        "sont conservées ci-dessous, à côté de la version enregistrée ; "
-                        "enregistrez à nouveau pour les appliquer."
-                    ),
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("Le parcours a été modifié."))
-                return redirect("parcours:detail", pk=parcours.pk)
-    else:
-        form = ParcoursForm(instance=parcours, programmes=programmes, prefix="parcours")
-    return render(
-        request,
-        "parcours/modifier_parcours.html",
-        {
-            "parcours": parcours,
-            "form": form,
-            "version": conflit.version if conflit else _version(request.POST) or parcours.version,
-            "conflit": conflit,
-        },
+    form = ParcoursForm(
+        request.POST if request.method == "POST" else None,
+        instance=parcours,
+        programmes=programmes,
+        prefix="parcours",
     )
-
-
-def _version(donnees) -> int | None:
-    try:
-        return int(donnees.get("version", ""))
-    except ValueError:
-        return None
+    return ecrire(
+        request,
+        form,
+        lambda: parcours_modifier(
+            parcours=parcours,
+            donnees={nom: form.cleaned_data[nom] for nom in form.Meta.fields},
+            version=version_soumise(request),
+            auteur=request.user,
+        ),
+        succes=_("Le parcours a été modifié."),
+        suite=_fiche(parcours),
+        page=lambda: render(
+            request,
+            "parcours/modifier_parcours.html",
+            {"parcours": parcours, "form": form, "version_de": parcours},
+        ),
+    )
 
 
 def enfant_modifier_vue(request, pk):
@@ -283,22 +253,27 @@ def enfant_modifier_vue(request, pk):
         user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     programmes = programmes_de_travail(request.user).filter(pk=parcours.programme_id)
+    enfant = parcours.enfant
     form = EnfantForm(
         request.POST if request.method == "POST" else None,
-        instance=parcours.enfant,
+        instance=enfant,
         programmes=programmes,
         prefix="enfant",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                enfant_modifier(enfant=parcours.enfant, donnees=form.cleaned_data)
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("La fiche de l’enfant a été modifiée."))
-            return redirect("parcours:detail", pk=parcours.pk)
-    return render(request, "parcours/modifier_enfant.html", {"parcours": parcours, "form": form})
+    return ecrire(
+        request,
+        form,
+        lambda: enfant_modifier(
+            enfant=enfant, donnees=form.cleaned_data, version=version_soumise(request)
+        ),
+        succes=_("La fiche de l’enfant a été modifiée."),
+        suite=_fiche(parcours),
+        page=lambda: render(
+            request,
+            "parcours/modifier_enfant.html",
+            {"parcours": parcours, "form": form, "version_de": enfant},
+        ),
+    )
 
 
 def famille_modifier_vue(request, pk):
@@ -311,25 +286,23 @@ def famille_modifier_vue(request, pk):
     formset = ResponsableFormSetEdition(
         donnees, queryset=famille.responsables.order_by("pk"), prefix="responsables"
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            with transaction.atomic():
-                famille_modifier(
-                    famille=famille,
-                    donnees=form.cleaned_data,
-                    responsables=[
-                        (f.instance, f.donnees()) for f in formset.forms if f.has_changed()
-                    ],
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("La famille a été modifiée."))
-            return redirect("parcours:detail", pk=parcours.pk)
-    return render(
+    return ecrire(
         request,
-        "parcours/modifier_famille.html",
-        {"parcours": parcours, "form": form, "formset": formset},
+        form,
+        lambda: famille_modifier(
+            famille=famille,
+            donnees=form.cleaned_data,
+            version=version_soumise(request),
+            responsables=[(f.instance, f.donnees()) for f in formset.forms if f.has_changed()],
+        ),
+        autres=[formset],
+        succes=_("La famille a été modifiée."),
+        suite=_fiche(parcours),
+        page=lambda: render(
+            request,
+            "parcours/modifier_famille.html",
+            {"parcours": parcours, "form": form, "formset": formset, "version_de": famille},
+        ),
     )
 
 
@@ -337,33 +310,32 @@ def famille_modifier_vue(request, pk):
 def parcours_changer_statut_vue(request, pk):
     parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.ECRITURE)
     form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Changement de statut invalide."))
+
+    def refus():
+        # The form is a button on the pathway's page: its errors are shown there.
+        if any(champ is not None and champ != "__all__" for champ in form.errors):
+            messages.error(request, _("Changement de statut invalide."))
+        for erreur in form.non_field_errors():
+            messages.error(request, erreur)
         return redirect("parcours:detail", pk=parcours.pk)
-    try:
-        with transaction.atomic():
-            parcours = parcours_changer_statut(
-                parcours=parcours,
-                statut=form.cleaned_data["statut"],
-                auteur=request.user,
-                commentaire=form.cleaned_data["commentaire"],
-                version=form.cleaned_data["version"],
-            )
-    except ConflitDeModification:
-        messages.error(
-            request,
-            _(
-                "Le parcours a été modifié entre-temps : vérifiez son statut actuel avant de recommencer."
-            ),
-        )
-    except ValidationError as erreur:
-        for message in erreur.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("Statut changé : %(statut)s.") % {"statut": parcours.get_statut_display()}
-        )
-    return redirect("parcours:detail", pk=parcours.pk)
+
+    return ecrire(
+        request,
+        form,
+        lambda: parcours_changer_statut(
+            parcours=parcours,
+            statut=form.cleaned_data["statut"],
+            auteur=request.user,
+            commentaire=form.cleaned_data["commentaire"],
+            version=form.cleaned_data["version"],
+        ),
+        succes=lambda actuel: (
+            _("Statut changé : %(statut)s.") % {"statut": actuel.get_statut_display()}
+        ),
+        suite=_fiche(parcours),
+        page=refus,
+        actuelle=_fiche(parcours),
+    )
 
 
 def parcours_sortir_vue(request, pk):
@@ -376,18 +348,14 @@ def parcours_sortir_vue(request, pk):
     form = SortieForm(
         request.POST if request.method == "POST" else None, initial={"version": parcours.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                parcours_sortir(parcours=parcours, auteur=request.user, **form.cleaned_data)
-        except ConflitDeModification:
-            form.add_error(None, _("Le parcours a été modifié entre-temps : rechargez la page."))
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("Le parcours est clos."))
-            return redirect("parcours:detail", pk=parcours.pk)
-    return render(request, "parcours/sortir.html", {"parcours": parcours, "form": form})
+    return ecrire(
+        request,
+        form,
+        lambda: parcours_sortir(parcours=parcours, auteur=request.user, **form.cleaned_data),
+        succes=_("Le parcours est clos."),
+        suite=_fiche(parcours),
+        page=lambda: render(request, "parcours/sortir.html", {"parcours": parcours, "form": form}),
+    )
 
 
 def consentement_ajouter_vue(request, pk, renouvelle_pk=None):
@@ -414,27 +382,26 @@ def consentement_ajouter_vue(request, pk, renouvelle_pk=None):
         parcours=parcours,
         precedent=precedent,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                consentement_enregistrer(
-                    parcours=parcours,
-                    date_signature=form.cleaned_data["date_signature"],
-                    date_expiration=form.cleaned_data["date_expiration"],
-                    signataires=list(form.cleaned_data["signataires"]),
-                    structures=list(form.cleaned_data["structures"]),
-                    finalites=form.cleaned_data["finalites"],
-                    fichier=form.cleaned_data["fichier"],
-                    renouvelle=precedent,
-                    auteur=request.user,
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("Le consentement de la famille est enregistré."))
-            return redirect("parcours:detail", pk=parcours.pk)
-    return render(
+    return ecrire(
         request,
-        "parcours/consentement.html",
-        {"parcours": parcours, "form": form, "precedent": precedent, "multipart": True},
+        form,
+        lambda: consentement_enregistrer(
+            parcours=parcours,
+            date_signature=form.cleaned_data["date_signature"],
+            date_expiration=form.cleaned_data["date_expiration"],
+            signataires=list(form.cleaned_data["signataires"]),
+            structures=list(form.cleaned_data["structures"]),
+            finalites=form.cleaned_data["finalites"],
+            fichier=form.cleaned_data["fichier"],
+            renouvelle=precedent,
+            auteur=request.user,
+        ),
+        creation=True,
+        succes=_("Le consentement de la famille est enregistré."),
+        suite=_fiche(parcours),
+        page=lambda: render(
+            request,
+            "parcours/consentement.html",
+            {"parcours": parcours, "form": form, "precedent": precedent, "multipart": True},
+        ),
     )

@@ -1,15 +1,16 @@
 """Consent, assignments and the charter: the pages that decide what partners may see."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.charte import CHARTE_VERSION, charte_acceptee
+from reussite.core.ecriture import ecrire
 from reussite.core.fichiers import TYPES_ACCEPTES
 from reussite.core.services import charte_accepter
 
@@ -25,7 +26,6 @@ from ..services import (
     intervenant_retirer,
     portefeuille_transferer,
 )
-from .pages import _appliquer_erreurs
 
 SESSION_CHARTE = "charte_acceptee"
 
@@ -36,9 +36,8 @@ def charte_vue(request):
     if not url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
         suivant = ""
     if request.method == "POST":
-        with transaction.atomic():
-            charte_accepter(user=request.user, version=CHARTE_VERSION)
-            permissions_recalculer_pour_user(user=request.user)
+        charte_accepter(user=request.user, version=CHARTE_VERSION)
+        permissions_recalculer_pour_user(user=request.user)
         request.session[SESSION_CHARTE] = CHARTE_VERSION
         messages.success(request, _("Merci : vous avez accepté la charte de confidentialité."))
         return redirect(suivant or "accueil")
@@ -80,8 +79,6 @@ class CharteMiddleware:
 
 
 def _url_charte():
-    from django.urls import reverse
-
     return reverse("parcours:charte")
 
 
@@ -155,29 +152,25 @@ def consentement_retirer_vue(request, pk, consentement_pk):
     )
     parcours = consentement.parcours
     form = RetraitConsentementForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                consentement_retirer(
-                    consentement=consentement,
-                    date_retrait=form.cleaned_data["date_retrait"],
-                    motif=form.cleaned_data["motif_retrait"],
-                    auteur=request.user,
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Le retrait du consentement est enregistré : les partenaires n’ont plus accès au parcours."
-                ),
-            )
-            return redirect("parcours:detail", pk=parcours.pk)
-    return render(
+    # No version: a withdrawal is made once (the service refuses a second one).
+    return ecrire(
         request,
-        "parcours/consentement_retirer.html",
-        {"parcours": parcours, "consentement": consentement, "form": form},
+        form,
+        lambda: consentement_retirer(
+            consentement=consentement,
+            date_retrait=form.cleaned_data["date_retrait"],
+            motif=form.cleaned_data["motif_retrait"],
+            auteur=request.user,
+        ),
+        succes=_(
+            "Le retrait du consentement est enregistré : les partenaires n’ont plus accès au parcours."
+        ),
+        suite=reverse("parcours:detail", args=[parcours.pk]),
+        page=lambda: render(
+            request,
+            "parcours/consentement_retirer.html",
+            {"parcours": parcours, "consentement": consentement, "form": form},
+        ),
     )
 
 
@@ -187,24 +180,27 @@ def intervenant_ajouter_vue(request, pk):
         user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
     )
     form = IntervenantForm(request.POST, parcours=parcours, prefix="intervenant")
-    if not form.is_valid():
+
+    def refus():
+        # The form sits on the pathway's page: its errors are shown there.
         for erreurs in form.errors.values():
             for erreur in erreurs:
                 messages.error(request, erreur)
         return redirect("parcours:detail", pk=parcours.pk)
-    try:
-        with transaction.atomic():
-            intervenant_ajouter(
-                parcours=parcours,
-                professionnel=form.cleaned_data["professionnel"],
-                auteur=request.user,
-            )
-    except ValidationError as erreur:
-        for message in erreur.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("L’intervenant a été ajouté au parcours."))
-    return redirect("parcours:detail", pk=parcours.pk)
+
+    return ecrire(
+        request,
+        form,
+        lambda: intervenant_ajouter(
+            parcours=parcours,
+            professionnel=form.cleaned_data["professionnel"],
+            auteur=request.user,
+        ),
+        creation=True,
+        succes=_("L’intervenant a été ajouté au parcours."),
+        suite=reverse("parcours:detail", args=[parcours.pk]),
+        page=refus,
+    )
 
 
 @require_POST
@@ -216,8 +212,7 @@ def intervenant_retirer_vue(request, pk, intervenant_pk):
         queryset=parcours_detail_queryset(),
     )
     parcours = intervenant.parcours
-    with transaction.atomic():
-        intervenant_retirer(intervenant=intervenant, auteur=request.user)
+    intervenant_retirer(intervenant=intervenant, auteur=request.user)
     messages.success(request, _("L’intervenant n’a plus accès à ce parcours."))
     return redirect("parcours:detail", pk=parcours.pk)
 
@@ -228,18 +223,16 @@ def transfert_vue(request):
     if not programmes.exists():
         raise PermissionDenied
     form = TransfertForm(request.POST if request.method == "POST" else None, programmes=programmes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                nombre = portefeuille_transferer(
-                    programme=form.cleaned_data["programme"],
-                    ancien=form.cleaned_data["ancien"],
-                    nouveau=form.cleaned_data["nouveau"],
-                    auteur=request.user,
-                )
-        except ValidationError as erreur:
-            _appliquer_erreurs(form, erreur)
-        else:
-            messages.success(request, _("%(nombre)s parcours transférés.") % {"nombre": nombre})
-            return redirect("parcours:liste")
-    return render(request, "parcours/transfert.html", {"form": form})
+    return ecrire(
+        request,
+        form,
+        lambda: portefeuille_transferer(
+            programme=form.cleaned_data["programme"],
+            ancien=form.cleaned_data["ancien"],
+            nouveau=form.cleaned_data["nouveau"],
+            auteur=request.user,
+        ),
+        succes=lambda nombre: _("%(nombre)s parcours transférés.") % {"nombre": nombre},
+        suite=reverse("parcours:liste"),
+        page=lambda: render(request, "parcours/transfert.html", {"form": form}),
+    )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from reussite.core.ecriture import verrouiller
 from reussite.core.fichiers import TAILLE_MAX, type_document
 from reussite.core.stockage import stockage_protege
 
@@ -94,7 +95,9 @@ def convention_creer(*, programme, auteur, **champs) -> Convention:
 
 
 @transaction.atomic
-def convention_modifier(*, convention: Convention, **champs) -> Convention:
+def convention_modifier(*, convention: Convention, version: int | None, **champs) -> Convention:
+    """Edit a draft convention, on the form read at `version` (a conflict if saved since)."""
+    convention = verrouiller(convention, version)
     _modifiable(convention)
     for cle, valeur in champs.items():
         if cle in CHAMPS_MODIFIABLES:

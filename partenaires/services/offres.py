@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from reussite.core.ecriture import verrouiller
+
 from ..models import Offre, Structure
 
 __all__ = [
     "CHAMPS_OFFRE",
-    "OffreModifieeAilleurs",
     "offre_creer",
     "offre_depublier",
     "offre_modifier",
@@ -35,14 +36,6 @@ CHAMPS_OFFRE = [
     "disponible_du",
     "disponible_au",
 ]
-
-
-class OffreModifieeAilleurs(Exception):
-    """Someone saved the offer since the user opened it; `actuel` is the saved version."""
-
-    def __init__(self, actuel: Offre):
-        super().__init__("offre modifiée entre-temps")
-        self.actuel = actuel
 
 
 def _valider(donnees: dict) -> None:
@@ -104,13 +97,6 @@ def offre_creer(*, structure: Structure, donnees: dict, programmes, auteur) -> O
     return offre
 
 
-def _verrouiller(offre: Offre, version: int | None) -> Offre:
-    actuel = Offre.objects.select_for_update().get(pk=offre.pk)
-    if version is None or actuel.version != version:
-        raise OffreModifieeAilleurs(actuel)
-    return actuel
-
-
 @transaction.atomic
 def offre_modifier(
     *, offre: Offre, donnees: dict, programmes, version: int | None, auteur
@@ -120,7 +106,7 @@ def offre_modifier(
     from ..access import offre_modifiable_par
 
     _valider(donnees)
-    actuel = _verrouiller(offre, version)
+    actuel = verrouiller(offre, version)
     programmes = _programmes_valides(actuel.structure, programmes)
     if not offre_modifiable_par(auteur, actuel):
         raise PermissionDenied
@@ -150,7 +136,7 @@ def offre_modifier(
 def offre_depublier(*, offre: Offre, version: int | None, auteur) -> Offre:
     from ..access import offre_modifiable_par
 
-    actuel = _verrouiller(offre, version)
+    actuel = verrouiller(offre, version)
     if not offre_modifiable_par(auteur, actuel):
         raise PermissionDenied
     actuel.active = False

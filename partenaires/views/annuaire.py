@@ -2,14 +2,16 @@
 the capacity used, a pathway figure: they are composed in `parcours/views/reseau.py`."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reussite.core.ecriture import ConflitDeModification, ecrire, version_soumise
 from reussite.core.forms import choix_soumis
 
 from ..access import Capacite, offre_pour, peut_inviter, structure_pour
@@ -22,7 +24,6 @@ from ..selectors import (
 )
 from ..services import (
     CHAMPS_OFFRE,
-    OffreModifieeAilleurs,
     offre_creer,
     offre_depublier,
     offre_modifier,
@@ -30,21 +31,6 @@ from ..services import (
 )
 
 PAR_PAGE = 20
-
-
-def _appliquer_erreurs(formulaire, erreur: ValidationError) -> None:
-    if hasattr(erreur, "error_dict"):
-        for champ, liste in erreur.error_dict.items():
-            formulaire.add_error(champ if champ in formulaire.fields else None, liste)
-    else:
-        formulaire.add_error(None, erreur)
-
-
-def _version(donnees) -> int | None:
-    try:
-        return int(donnees.get("version", ""))
-    except ValueError:
-        return None
 
 
 # --- Directory -----------------------------------------------------------------------------------
@@ -90,32 +76,27 @@ def structure_detail(request, structure_pk):
 
 def professionnel_inviter_vue(request, structure_pk):
     structure = structure_pour(user=request.user, pk=structure_pk, capacite=Capacite.ADMINISTRATION)
-    if request.method == "POST":
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                professionnel_inviter(
-                    structure=structure,
-                    email=form.cleaned_data["email"],
-                    prenom=form.cleaned_data["prenom"],
-                    nom=form.cleaned_data["nom"],
-                    fonction=form.cleaned_data["fonction"],
-                    auteur=request.user,
-                    base_url=request.build_absolute_uri("/"),
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(
-                    request,
-                    _("L’invitation a été envoyée à %(email)s.")
-                    % {"email": form.cleaned_data["email"]},
-                )
-                return redirect("partenaires:structure", structure_pk=structure.pk)
-    else:
-        form = InvitationForm()
-    return render(
-        request, "partenaires/annuaire/inviter.html", {"structure": structure, "form": form}
+    form = InvitationForm(request.POST if request.method == "POST" else None)
+    return ecrire(
+        request,
+        form,
+        lambda: professionnel_inviter(
+            structure=structure,
+            email=form.cleaned_data["email"],
+            prenom=form.cleaned_data["prenom"],
+            nom=form.cleaned_data["nom"],
+            fonction=form.cleaned_data["fonction"],
+            auteur=request.user,
+            base_url=request.build_absolute_uri("/"),
+        ),
+        creation=True,
+        succes=lambda _professionnel: (
+            _("L’invitation a été envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
+        ),
+        suite=reverse("partenaires:structure", kwargs={"structure_pk": structure.pk}),
+        page=lambda: render(
+            request, "partenaires/annuaire/inviter.html", {"structure": structure, "form": form}
+        ),
     )
 
 
@@ -136,83 +117,78 @@ def offre_creer_vue(request):
     )
     if request.method == "POST":
         form = OffreForm(request.POST, structures=structures, programmes=programmes)
-        if form.is_valid():
-            try:
-                offre = offre_creer(
-                    structure=form.cleaned_data["structure"],
-                    donnees={champ: form.cleaned_data[champ] for champ in CHAMPS_OFFRE},
-                    programmes=form.cleaned_data["programmes"],
-                    auteur=request.user,
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            else:
-                messages.success(request, _("L’offre a été publiée."))
-                return redirect("partenaires:offre", offre_pk=offre.pk)
     else:
         form = OffreForm(structures=structures, programmes=programmes)
         if structures.count() == 1:
             form.initial["structure"] = structures.first().pk
-    return render(
+    return ecrire(
         request,
-        "partenaires/offres/formulaire.html",
-        {"form": form, "titre": _("Publier une offre"), "bouton": _("Publier l’offre")},
+        form,
+        lambda: offre_creer(
+            structure=form.cleaned_data["structure"],
+            donnees={champ: form.cleaned_data[champ] for champ in CHAMPS_OFFRE},
+            programmes=form.cleaned_data["programmes"],
+            auteur=request.user,
+        ),
+        creation=True,
+        succes=_("L’offre a été publiée."),
+        suite=_url_offre,
+        page=lambda: render(
+            request,
+            "partenaires/offres/formulaire.html",
+            {"form": form, "titre": _("Publier une offre"), "bouton": _("Publier l’offre")},
+        ),
     )
+
+
+def _url_offre(offre) -> str:
+    return reverse("partenaires:offre", kwargs={"offre_pk": offre.pk})
 
 
 def offre_modifier_vue(request, offre_pk):
     offre = offre_pour(user=request.user, pk=offre_pk, capacite=Capacite.ECRITURE)
     programmes = offre.structure.programmes.all()
-    conflit = None
-    if request.method == "POST":
-        form = OffreForm(request.POST, instance=offre, structures=None, programmes=programmes)
-        if form.is_valid():
-            try:
-                offre_modifier(
-                    offre=offre,
-                    donnees={champ: form.cleaned_data[champ] for champ in CHAMPS_OFFRE},
-                    programmes=form.cleaned_data["programmes"],
-                    version=_version(request.POST),
-                    auteur=request.user,
-                )
-            except OffreModifieeAilleurs as exc:
-                conflit = exc.actuel
-                form.add_error(
-                    None,
-                    _(
-                        "Quelqu’un a modifié cette offre pendant que vous la modifiiez. Vos "
-                        "saisies sont conservées ci-dessous ; enregistrez à nouveau pour les "
-                        "appliquer."
-                    ),
-                )
-            except ValidationError as erreur:
-                _appliquer_erreurs(form, erreur)
-            except PermissionDenied:
-                raise Http404 from None
-            else:
-                messages.success(request, _("L’offre a été modifiée."))
-                return redirect("partenaires:offre", offre_pk=offre.pk)
-    else:
-        form = OffreForm(instance=offre, structures=None, programmes=programmes)
-    return render(
-        request,
-        "partenaires/offres/formulaire.html",
-        {
-            "form": form,
-            "offre": offre,
-            "version": conflit.version if conflit else _version(request.POST) or offre.version,
-            "titre": _("Modifier l’offre « %(offre)s »") % {"offre": offre.intitule},
-            "bouton": _("Enregistrer"),
-        },
+    form = OffreForm(
+        request.POST if request.method == "POST" else None,
+        instance=offre,
+        structures=None,
+        programmes=programmes,
     )
+    try:
+        return ecrire(
+            request,
+            form,
+            lambda: offre_modifier(
+                offre=offre,
+                donnees={champ: form.cleaned_data[champ] for champ in CHAMPS_OFFRE},
+                programmes=form.cleaned_data["programmes"],
+                version=version_soumise(request),
+                auteur=request.user,
+            ),
+            succes=_("L’offre a été modifiée."),
+            suite=_url_offre(offre),
+            page=lambda: render(
+                request,
+                "partenaires/offres/formulaire.html",
+                {
+                    "form": form,
+                    "offre": offre,
+                    "titre": _("Modifier l’offre « %(offre)s »") % {"offre": offre.intitule},
+                    "bouton": _("Enregistrer"),
+                },
+            ),
+        )
+    except PermissionDenied:
+        # No longer editable by this user (published elsewhere meanwhile): as if absent.
+        raise Http404 from None
 
 
 @require_POST
 def offre_depublier_vue(request, offre_pk):
     offre = offre_pour(user=request.user, pk=offre_pk, capacite=Capacite.ECRITURE)
     try:
-        offre_depublier(offre=offre, version=_version(request.POST), auteur=request.user)
-    except OffreModifieeAilleurs:
+        offre_depublier(offre=offre, version=version_soumise(request), auteur=request.user)
+    except ConflitDeModification:
         messages.error(
             request, _("L’offre a été modifiée entre-temps ; vérifiez-la avant de la retirer.")
         )

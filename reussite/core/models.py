@@ -429,3 +429,23 @@ class DemandeExport(models.Model):
         if not self.lignes_total:
             return 0
         return min(99, self.lignes_faites * 100 // self.lignes_total)
+
+
+class EnvoiFormulaire(models.Model):
+    """A creation form's one-time token, consumed in the transaction that creates the row: a
+    second submission of the same form (a double click, a reload, a replayed request) finds it
+    and is sent to what the first one created instead of creating a second row."""
+
+    jeton = models.UUIDField(_("jeton"), unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Where the first submission led: the page of what it created (no reference to a business
+    # model, so that the core depends on no app).
+    suite = models.CharField(_("adresse du résultat"), max_length=500, blank=True)
+    cree_le = models.DateTimeField(_("envoyé le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("envoi de formulaire")
+        verbose_name_plural = _("envois de formulaire")
+
+    def __str__(self):
+        return f"Envoi {self.jeton}"

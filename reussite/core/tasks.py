@@ -7,6 +7,7 @@ one inherits the other from CELERY_TASK_*_TIME_LIMIT, and a soft limit above the
 
 import calendar
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -18,6 +19,7 @@ from . import rappels
 logger = logging.getLogger(__name__)
 
 ESSAIS = rappels.ESSAIS_MAX
+CONSERVATION_ENVOIS = timedelta(days=7)
 # A delivery that finds its reminder held by another one looks again after this delay.
 ATTENTE_OCCUPE = 5
 
@@ -147,6 +149,18 @@ def exports_purger() -> int:
     from .exports_arriere_plan import exports_purger as purger
 
     return purger()
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def envois_purger() -> int:
+    """Forget creation forms' one-time tokens after a week: a form older than that is sent
+    again only by someone who means it (and the old page sent it once already)."""
+    from .models import EnvoiFormulaire
+
+    avant = timezone.now() - CONSERVATION_ENVOIS
+    supprimes, _detail = EnvoiFormulaire.objects.filter(cree_le__lt=avant).delete()
+    logger.info("Form tokens purge: %s removed", supprimes)
+    return supprimes
 
 
 @shared_task(

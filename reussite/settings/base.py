@@ -333,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reussite.core.tasks.exports_purger",
         "schedule": crontab(hour=3, minute=40),
     },
+    "envois-purger": {
+        # Creation forms' one-time tokens (reussite/core/ecriture.py) are kept a week.
+        "task": "reussite.core.tasks.envois_purger",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "permissions-recalculer-nuit": {
         "task": "parcours.tasks.permissions_recalculer_nuit",
         "schedule": crontab(hour=2, minute=15),

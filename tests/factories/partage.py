@@ -130,8 +130,16 @@ def consentement(
 
 def nommer_referent(parcours: Parcours, referent: Professionnel | None, *, auteur: User):
     return parcours_modifier(
-        parcours=parcours, donnees={"referent": referent}, version=None, auteur=auteur
+        parcours=parcours,
+        donnees={"referent": referent},
+        version=version_actuelle(parcours),
+        auteur=auteur,
     )
+
+
+def version_actuelle(objet) -> int:
+    """The version saved now: what an edit form opened at this instant would carry."""
+    return type(objet).objects.values_list("version", flat=True).get(pk=objet.pk)
 
 
 def ajouter_intervenant(parcours: Parcours, pro: Professionnel, *, auteur: User) -> Intervenant:
