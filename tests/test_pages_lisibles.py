@@ -5,11 +5,18 @@ three-way « Inconnu / Oui / Non » for a yes-or-nothing filter, a past review a
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.forms import ParcoursFilter
 from parcours.models import Parcours, Statut
+from reussite.core.journal import ALIAS as JOURNAL
+from reussite.core.journal import journaliser
+from reussite.core.models import Evenement, JournalAcces
 from tests.conftest import connecter
+from tests.factories.core import UserFactory
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import pre
 
@@ -73,3 +80,68 @@ def test_une_revue_passee_est_en_retard_et_non_prevue(client, a):
     detail = client.get(reverse("parcours:detail", args=[future.pk])).content.decode()
     assert "Revue en retard" not in detail
     assert f"{future.date_prochaine_revue:%d/%m/%Y}" in detail
+
+
+# --- Who consulted this file ----------------------------------------------------------------
+
+
+def _lectures(parcours) -> int:
+    return (
+        JournalAcces.objects.using(JOURNAL)
+        .filter(
+            content_type=ContentType.objects.get_for_model(Parcours),
+            object_id=parcours.pk,
+            evenement=Evenement.LECTURE,
+        )
+        .count()
+    )
+
+
+def test_qui_a_consulte_regroupe_les_lectures_d_une_personne_dans_la_journee(client, a):
+    parcours = ParcoursFactory(programme=a.programme, statut=Statut.EN_COURS)
+    lecteur = UserFactory(first_name="Léa", last_name="Relecture")
+    JournalAcces.objects.using(JOURNAL).create(
+        le=timezone.now() - timedelta(days=1),
+        user_id=lecteur.pk,
+        evenement=Evenement.LECTURE,
+        autorise=True,
+        content_type=ContentType.objects.get_for_model(Parcours),
+        object_id=parcours.pk,
+        programme_id=parcours.programme_id,
+    )
+    for _ in range(4):
+        journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
+    url = reverse("parcours:detail", args=[parcours.pk])
+    connecter(client, a.coordinateur)
+    for _ in range(3):
+        client.get(url)
+
+    reponse = client.get(url)
+
+    # Every read stays in the trail: 5 by the reader, 4 by the coordinator.
+    assert _lectures(parcours) == 9
+    lignes = [(e["qui"], e["nombre"]) for e in reponse.context["consultations"]]
+    assert lignes.count((a.coordinateur.get_full_name(), 4)) == 1
+    assert lignes.count(("Léa Relecture", 4)) == 1  # today
+    assert lignes.count(("Léa Relecture", 1)) == 1  # yesterday, a line of its own
+    assert len(lignes) == 3
+    assert " à " in reponse.content.decode().split("titre-consultations")[-1]
+
+
+@pytest.mark.parametrize("lectures", [1, 40])
+def test_qui_a_consulte_coute_autant_quel_que_soit_le_nombre_de_lectures(
+    client, a, django_assert_num_queries, lectures
+):
+    parcours = ParcoursFactory(programme=a.programme, statut=Statut.EN_COURS)
+    for lecteur in UserFactory.create_batch(3):
+        for _ in range(lectures):
+            journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
+    connecter(client, a.coordinateur)
+    url = reverse("parcours:detail", args=[parcours.pk])
+    client.get(url)
+
+    # This read's entry, then the grouped list.
+    with django_assert_num_queries(2, connection=connections[JOURNAL]):
+        reponse = client.get(url)
+
+    assert [e["nombre"] for e in reponse.context["consultations"]][1:] == [lectures] * 3
