@@ -15,6 +15,7 @@ from parcours.models import Parcours, Statut
 from reussite.core.journal import ALIAS as JOURNAL
 from reussite.core.journal import journaliser
 from reussite.core.models import Evenement, JournalAcces
+from reussite.core.noms import nom_complet, nom_complet_texte
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
 from tests.factories.parcours import ParcoursFactory
@@ -121,9 +122,9 @@ def test_qui_a_consulte_regroupe_les_lectures_d_une_personne_dans_la_journee(cli
     # Every read stays in the trail: 5 by the reader, 4 by the coordinator.
     assert _lectures(parcours) == 9
     lignes = [(e["qui"], e["nombre"]) for e in reponse.context["consultations"]]
-    assert lignes.count((a.coordinateur.get_full_name(), 4)) == 1
-    assert lignes.count(("Léa Relecture", 4)) == 1  # today
-    assert lignes.count(("Léa Relecture", 1)) == 1  # yesterday, a line of its own
+    assert lignes.count((nom_complet(a.coordinateur), 4)) == 1
+    assert lignes.count((nom_complet(lecteur), 4)) == 1  # today
+    assert lignes.count((nom_complet(lecteur), 1)) == 1  # yesterday, a line of its own
     assert len(lignes) == 3
     assert " à " in reponse.content.decode().split("titre-consultations")[-1]
 
@@ -145,3 +146,47 @@ def test_qui_a_consulte_coute_autant_quel_que_soit_le_nombre_de_lectures(
         reponse = client.get(url)
 
     assert [e["nombre"] for e in reponse.context["consultations"]][1:] == [lectures] * 3
+
+
+# --- « Prénom NOM » -------------------------------------------------------------------------
+
+
+def test_nom_complet_ecrit_prenom_puis_nom_en_capitales():
+    from tests.factories.parcours import EnfantFactory
+
+    enfant = EnfantFactory.build(prenom="Anaïs", nom="Albert")
+    assert nom_complet(enfant) == 'Anaïs <span class="reussite-nom-famille">Albert</span>'
+    assert nom_complet_texte(enfant) == "Anaïs ALBERT"
+    user = UserFactory.build(first_name="Léo", last_name="<b>Durand</b>")
+    assert (
+        nom_complet(user)
+        == 'Léo <span class="reussite-nom-famille">&lt;b&gt;Durand&lt;/b&gt;</span>'
+    )
+
+
+def test_les_pages_ecrivent_prenom_nom_partout(client, a):
+    parcours = ParcoursFactory(
+        programme=a.programme,
+        statut=Statut.EN_COURS,
+        enfant__prenom="Anaïs",
+        enfant__nom_de_famille="Albert",
+        date_prochaine_revue=date.today() - timedelta(days=3),
+    )
+    Parcours.objects.filter(pk=parcours.pk).update(
+        derniere_activite=timezone.now() - timedelta(days=400)
+    )
+    enfant = parcours.enfant
+    connecter(client, a.coordinateur)
+    for url in (
+        reverse("accueil"),
+        reverse("parcours:liste"),
+        reverse("parcours:a_risque"),
+        reverse("parcours:detail", args=[parcours.pk]),
+    ):
+        contenu = client.get(url).content.decode()
+        assert str(nom_complet(enfant)) in contenu, url
+        # Never « Albert Anaïs » as the list wrote it.
+        assert f"{enfant.nom} {enfant.prenom}" not in contenu, url
+    titre = client.get(reverse("parcours:detail", args=[parcours.pk])).content.decode()
+    titre = " ".join(titre[titre.index("<title>") : titre.index("</title>")].split())
+    assert f"Parcours de Anaïs {enfant.nom.upper()}" in titre

@@ -54,7 +54,7 @@ class _ChoixProfessionnels(forms.models.ModelChoiceIterator):
 
 
 def _libelle_professionnel(prenom: str, nom: str, structure: str) -> str:
-    return f"{f'{prenom} {nom}'.strip()} – {structure}"
+    return f"{f'{prenom} {nom.upper()}'.strip()} – {structure}"
 
 
 class ReferentChoiceField(forms.ModelChoiceField):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reussite.core.journal import ALIAS
 from reussite.core.models import Evenement, JournalAcces, Programme, User
+from reussite.core.noms import nom_complet
 from reussite.core.roles import programmes_coordonnes
 
 from ..access import (  # noqa: F401 (re-exported for the pages)
@@ -97,7 +98,7 @@ def parcours_detail_queryset():
             "intervenants",
             queryset=Intervenant.objects.select_related(
                 "professionnel__user", "professionnel__structure"
-            ),
+            ).order_by("professionnel__user__last_name", "professionnel__user__first_name", "pk"),
         ),
     )
 
@@ -133,7 +134,7 @@ def consultations_du_parcours(parcours: Parcours, *, limite: int = 20) -> list[d
         .order_by("-dernier", "user_id", "evenement")[:limite]
     )
     noms = {
-        u.pk: u.get_full_name() for u in User.objects.filter(pk__in={g["user_id"] for g in groupes})
+        u.pk: nom_complet(u) for u in User.objects.filter(pk__in={g["user_id"] for g in groupes})
     }
     return [
         {

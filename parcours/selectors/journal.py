@@ -10,6 +10,8 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reussite.core.noms import nom_complet
+
 from ..forms.journal import TYPES_CHRONOLOGIE
 from ..models import (
     STATUTS_ACTION_ACTIFS,
@@ -65,7 +67,7 @@ def _moment(jour: date | datetime) -> datetime:
 
 
 def _nom(user) -> str:
-    return user.get_full_name() if user is not None else ""
+    return nom_complet(user) if user is not None else ""
 
 
 def notes_lisibles(user, parcours: Parcours, droits: DroitsParcours):
