@@ -155,12 +155,12 @@ def test_nom_complet_ecrit_prenom_puis_nom_en_capitales():
     from tests.factories.parcours import EnfantFactory
 
     enfant = EnfantFactory.build(prenom="Anaïs", nom="Albert")
-    assert nom_complet(enfant) == 'Anaïs <span class="reussite-nom-famille">Albert</span>'
+    assert nom_complet(enfant) == 'Anaïs\u00a0<span class="reussite-nom-famille">Albert</span>'
     assert nom_complet_texte(enfant) == "Anaïs ALBERT"
     user = UserFactory.build(first_name="Léo", last_name="<b>Durand</b>")
     assert (
         nom_complet(user)
-        == 'Léo <span class="reussite-nom-famille">&lt;b&gt;Durand&lt;/b&gt;</span>'
+        == 'Léo\u00a0<span class="reussite-nom-famille">&lt;b&gt;Durand&lt;/b&gt;</span>'
     )
 
 

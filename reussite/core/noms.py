@@ -21,7 +21,7 @@ def _parties(personne) -> tuple[str, str]:
 
 
 def nom_complet(personne) -> SafeString:
-    """« Prénom <span class="reussite-nom-famille">Nom</span> », escaped."""
+    """« Prénom&nbsp;<span class="reussite-nom-famille">Nom</span> », escaped."""
     if personne is None or personne == "":
         return SafeString("")
     if getattr(personne, "anonymise_le", None) is not None:
@@ -31,7 +31,9 @@ def nom_complet(personne) -> SafeString:
         return conditional_escape(prenom)
     if not prenom:
         return format_html('<span class="reussite-nom-famille">{}</span>', nom)
-    return format_html('{} <span class="reussite-nom-famille">{}</span>', prenom, nom)
+    # A no-break space: a plain one between a text and an element collapses inside a flex
+    # container (the header's account button showed « ÉlisabethGÉRARD »).
+    return format_html('{}\u00a0<span class="reussite-nom-famille">{}</span>', prenom, nom)
 
 
 def nom_complet_texte(personne) -> str:
