@@ -3,6 +3,7 @@
 from datetime import date
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -30,10 +31,12 @@ class OffreFilter(django_filters.FilterSet):
     structure = django_filters.ModelChoiceFilter(
         label=_("Structure"), queryset=Structure.objects.none(), empty_label=_("Toutes")
     )
+    # A yes-or-nothing question: a checkbox (unchecked lists every offer), not the three-way
+    # « Inconnu / Oui / Non » of a nullable boolean.
     disponible = django_filters.BooleanFilter(
         label=_("Disponibles aujourd’hui seulement"),
         method="filtrer_disponible",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=forms.CheckboxInput,
     )
 
     class Meta:

@@ -48,7 +48,9 @@ def structures_annuaire(user):
             Prefetch("programmes", queryset=Programme.objects.filter(pk__in=programmes)),
             Prefetch(
                 "professionnels",
-                queryset=Professionnel.objects.actifs().select_related("user"),
+                queryset=Professionnel.objects.actifs()
+                .select_related("user")
+                .order_by("user__last_name", "user__first_name", "pk"),
                 to_attr="professionnels_actifs",
             ),
             Prefetch(

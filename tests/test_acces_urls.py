@@ -107,9 +107,6 @@ EXEMPTEES = {
     "notifications:preferences": "les préférences de l’utilisateur connecté",
     "notifications:echecs": "les envois en échec des programmes que l’utilisateur coordonne",
     # --- journal
-    "parcours:a_risque": "parcours à risque : bâtie sur les programmes que l’utilisateur "
-    "coordonne et les parcours dont il est référent, aucun identifiant lu "
-    "(test_a_risque_ne_montre_que_les_parcours_coordonnes_ou_suivis)",
     "parcours:charte": "la charte de confidentialité : aucune donnée d’enfant ; `next` est une URL "
     "vérifiée par url_has_allowed_host_and_scheme (test_charte_*)",
     # --- actions
@@ -196,6 +193,11 @@ DECLAREES = {
         ("signataires", "structures"), "test_consentement_refuse_les_identifiants_d_ailleurs"
     ),
     "parcours:liste": Declaration(
+        ("referent", "etablissement"), "test_les_filtres_des_listes_ne_les_elargissent_jamais"
+    ),
+    # Built on equipe_de (test_a_risque_ne_montre_que_les_parcours_coordonnes_ou_suivis); its
+    # filters read ids (issue 15, point 16).
+    "parcours:a_risque": Declaration(
         ("referent", "etablissement"), "test_les_filtres_des_listes_ne_les_elargissent_jamais"
     ),
     "parcours:mes_suivis": Declaration(
@@ -1209,6 +1211,8 @@ def test_les_filtres_des_listes_ne_les_elargissent_jamais(monde):
         (monde.intervenant.user, "parcours:liste"),
         (monde.intervenant.user, "parcours:mes_suivis"),
         (monde.non_affecte.user, "parcours:mes_suivis"),
+        (monde.a.coordinateur, "parcours:a_risque"),
+        (monde.referent.user, "parcours:a_risque"),
     ):
         client = client_de(user)
         for cle, valeur in filtres.items():

@@ -314,6 +314,30 @@ def test_totaux_engage_consomme_par_partie_annee_et_solde(monde):
     assert annees[2026]["solde"] == D("7000")
 
 
+def test_un_solde_negatif_porte_le_badge_depassement(client, monde):
+    """Issue 15, point 19: a balance below zero was shown as a bare « -250,00 »."""
+    c = convention(monde, parties=1)
+    s1 = monde.structures[0]
+    partie = c.parties.get(structure=s1)
+    services.engagement_ajouter(partie=partie, annee=2025, nature="financier", quantite=D("1000"))
+    services.engagement_ajouter(partie=partie, annee=2026, nature="financier", quantite=D("500"))
+    action(monde, c, s1, date(2025, 3, 1), D("1250"))
+    connecter(client, monde.admin)
+
+    contenu = client.get(reverse("partenaires:convention_detail", args=[c.pk])).content.decode()
+
+    # 2025 is overspent (-250), 2026 is not (500), the total is (250): two badges, the line and
+    # the year, none on the total.
+    assert contenu.count("Dépassement") == 2
+    total = contenu[contenu.index('id="total-solde"') :]
+    assert "Dépassement" not in total[: total.index("</li>")]
+    action(monde, c, s1, date(2026, 3, 1), D("600"))
+    contenu = client.get(reverse("partenaires:convention_detail", args=[c.pk])).content.decode()
+    total = contenu[contenu.index('id="total-solde"') :]
+    assert "fr-badge--warning" in total[: total.index("</li>")]
+    assert "Dépassement" in total[: total.index("</li>")]
+
+
 # --- pages: authorization matrix ---------------------------------------------------------
 
 

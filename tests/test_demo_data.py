@@ -443,6 +443,7 @@ def test_quelques_parcours_de_la_demo_ont_un_historique_de_rectifications(sortie
 
     from parcours.models import Parcours
     from parcours.selectors import HistoriqueModifications
+    from reussite.core.noms import nom_complet_texte
 
     coordinateur = User.objects.get(email=_comptes(sortie)[1]["coordinateur"])
     rectifies = apps.get_model("parcours", "EnfantEvent").objects.filter(
@@ -453,7 +454,8 @@ def test_quelques_parcours_de_la_demo_ont_un_historique_de_rectifications(sortie
     historique = HistoriqueModifications(parcours)
     modifications = [m for m in historique[0:25] if m.action == "Modification"]
     assert {m.objet for m in modifications} >= {"Enfant", "Famille", "Parcours"}
-    assert all(m.qui == coordinateur.get_full_name() for m in modifications)
+    # « Prénom NOM » (issue 15, point 19), as the history writes names in plain text.
+    assert all(m.qui == nom_complet_texte(coordinateur) for m in modifications)
 
 
 def test_les_donnees_de_demo_respectent_les_regles_de_saisie(sortie):

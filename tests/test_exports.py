@@ -506,7 +506,9 @@ def test_la_memoire_ne_croit_pas_avec_le_nombre_de_lignes(monde, format):
 def _texte_pdf(contenu: bytes) -> str:
     from pypdf import PdfReader
 
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(contenu)).pages)
+    texte = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(contenu)).pages)
+    # « Prénom NOM » joins first and family name with a no-break space (reussite.core.noms).
+    return texte.replace("\u00a0", " ")
 
 
 def test_la_fiche_pdf_montre_le_parcours_sans_rien_de_confidentiel(client, monde):

@@ -17,6 +17,7 @@ from parcours.models import Parcours, Statut
 from partenaires.models import Professionnel, Structure
 from reussite.core.journal import ALIAS
 from reussite.core.models import Evenement, JournalAcces, Programme, User
+from reussite.core.noms import nom_complet
 from reussite.core.privileges import connexion_proprietaire, proprietaire, role_application
 from reussite.core.services import RETENTION_MINIMALE_JOURNAL, journal_purger
 from tests.conftest import connecter
@@ -526,10 +527,11 @@ def test_le_coordinateur_voit_qui_a_consulte_le_dossier_et_pas_le_partenaire(cli
     page = connecter(client, monde.coordinateur).get(url)
     contenu = page.content.decode()
     assert "Qui a consulté ce dossier" in contenu
-    assert monde.intervenant.user.get_full_name() in contenu
-    assert monde.referent.user.get_full_name() in contenu
+    # « Prénom NOM » (issue 15, point 19): the family name is marked up for its capitals.
+    lecteurs = {nom_complet(monde.intervenant.user), nom_complet(monde.referent.user)}
+    assert all(lecteur in contenu for lecteur in lecteurs)
     qui = {entree["qui"] for entree in page.context["consultations"]}
-    assert {monde.intervenant.user.get_full_name(), monde.referent.user.get_full_name()} <= qui
+    assert lecteurs <= qui
 
 
 def test_le_journal_ne_contient_jamais_le_contenu(client, monde):

@@ -691,24 +691,7 @@ def test_a_risque_ne_montre_pas_un_parcours_que_le_referent_ne_peut_pas_ouvrir(c
     assert cache.pk in {p.pk for p in reponse.context["lignes"]}
 
 
-REQUETES_A_RISQUE = 9
-
-
-@pytest.mark.parametrize("nombre", [2, 20])
-def test_a_risque_coute_le_meme_nombre_de_requetes(
-    client, monde, django_assert_num_queries, nombre
-):
-    for _ in range(nombre):
-        parcours = _calme(monde)
-        Rupture.objects.create(parcours=parcours, type="absence", date=date.today())
-    connecter(client, monde.a.coordinateur)
-    url = reverse("parcours:a_risque")
-    client.get(url)
-
-    with django_assert_num_queries(REQUETES_A_RISQUE):
-        reponse = client.get(url)
-
-    assert len(reponse.context["lignes"]) == nombre
+# The query count of the list with 1 and 100 rows: tests/test_a_risque.py.
 
 
 def test_la_chronologie_montre_les_decisions_d_eps_aux_partenaires(client, monde):

@@ -37,6 +37,7 @@ from parcours.tasks import parcours_anonymiser_nuit
 from partenaires.models import Domaine
 from reussite.core.journal import ALIAS
 from reussite.core.models import Evenement, JournalAcces, Role
+from reussite.core.noms import nom_complet_texte
 from reussite.core.services import journal_purger, role_attribuer
 from reussite.core.tasks import journal_purger_nuit
 from tests.conftest import connecter
@@ -220,7 +221,8 @@ def test_une_rectification_est_historisee_avec_son_auteur(client, dossier):
     ]
     assert lignes == [("nom", "Zébulon", "Zébulon-Martin")]
     contenu = page.content.decode()
-    assert coordo.get_full_name() in contenu
+    # « Prénom NOM » (issue 15, point 19): the history writes names as plain text.
+    assert nom_complet_texte(coordo) in contenu
     assert "Historique des modifications" in contenu
 
 

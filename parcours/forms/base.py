@@ -54,7 +54,7 @@ class _ChoixProfessionnels(forms.models.ModelChoiceIterator):
 
 
 def _libelle_professionnel(prenom: str, nom: str, structure: str) -> str:
-    return f"{f'{prenom} {nom}'.strip()} – {structure}"
+    return f"{f'{prenom} {nom.upper()}'.strip()} – {structure}"
 
 
 class ReferentChoiceField(forms.ModelChoiceField):
@@ -351,6 +351,16 @@ class ReferentFilter(django_filters.ModelChoiceFilter):
     field_class = ReferentChoiceField
 
 
+class TriParcours(django_filters.OrderingFilter):
+    """Ties are broken by the child's name, then the row, so that pages never overlap."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if not value:
+            return qs
+        return qs.order_by(*qs.query.order_by, "enfant__nom", "enfant__prenom", "pk")
+
+
 class ParcoursFilter(django_filters.FilterSet):
     """Filters on a list that is already limited to what the user may see: they only narrow it."""
 
@@ -376,7 +386,7 @@ class ParcoursFilter(django_filters.FilterSet):
         empty_label=_("Indifférent"),
         method="filtrer_qpv",
     )
-    tri = django_filters.OrderingFilter(
+    tri = TriParcours(
         label=_("Trier par"),
         fields=[
             ("enfant__nom", "nom"),
@@ -384,17 +394,19 @@ class ParcoursFilter(django_filters.FilterSet):
             ("date_prochaine_revue", "revue"),
             ("statut", "statut"),
         ],
+        # django-filter looks an ascending label up by model field, a descending one by
+        # parameter: keyed otherwise, the ascending options fell back to « Entree », « Revue ».
         field_labels={
-            "nom": _("Nom"),
-            "-nom": _("Nom (Z→A)"),
-            "entree": _("Entrée (ancienne d’abord)"),
-            "-entree": _("Entrée (récente d’abord)"),
-            "revue": _("Prochaine revue"),
-            "-revue": _("Prochaine revue (tardive d’abord)"),
-            "statut": _("Statut"),
-            "-statut": _("Statut (inverse)"),
+            "enfant__nom": _("Nom de famille (A → Z)"),
+            "-nom": _("Nom de famille (Z → A)"),
+            "date_entree": _("Date d’entrée (plus ancienne)"),
+            "-entree": _("Date d’entrée (plus récente)"),
+            "date_prochaine_revue": _("Prochaine revue (plus proche)"),
+            "-revue": _("Prochaine revue (plus lointaine)"),
+            "statut": _("Statut (ordre alphabétique)"),
+            "-statut": _("Statut (ordre alphabétique inverse)"),
         },
-        empty_label=_("Par défaut"),
+        empty_label=_("Par défaut (nom de famille)"),
     )
 
     class Meta:

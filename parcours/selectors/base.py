@@ -3,10 +3,13 @@
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, Programme, User
+from reussite.core.models import Evenement, JournalAcces, Programme, User
+from reussite.core.noms import nom_complet
 from reussite.core.roles import programmes_coordonnes
 
 from ..access import (  # noqa: F401 (re-exported for the pages)
@@ -95,7 +98,7 @@ def parcours_detail_queryset():
             "intervenants",
             queryset=Intervenant.objects.select_related(
                 "professionnel__user", "professionnel__structure"
-            ),
+            ).order_by("professionnel__user__last_name", "professionnel__user__first_name", "pk"),
         ),
     )
 
@@ -115,22 +118,32 @@ def fratrie_visible(user, parcours: Parcours):
 
 
 def consultations_du_parcours(parcours: Parcours, *, limite: int = 20) -> list[dict]:
-    """ "Who consulted this file": the latest trail entries, with the users' names."""
-    entrees = list(
+    """ "Who consulted this file": the latest trail entries, with the users' names.
+
+    Repeated entries of one person, of one kind, on one day are one line with their count and
+    first and last times: reloading a page no longer pushes everyone else off the list. The
+    trail itself keeps every row; the grouping is a GROUP BY in the database, so the page costs
+    the same two queries however many rows there are."""
+    evenements = dict(Evenement.choices)
+    groupes = list(
         JournalAcces.objects.using(ALIAS)
         .filter(content_type=ContentType.objects.get_for_model(Parcours), object_id=parcours.pk)
-        .order_by("-le", "-pk")[:limite]
+        .annotate(jour=TruncDate("le", tzinfo=timezone.get_current_timezone()))
+        .values("user_id", "jour", "evenement", "autorise")
+        .annotate(nombre=Count("pk"), premier=Min("le"), dernier=Max("le"))
+        .order_by("-dernier", "user_id", "evenement")[:limite]
     )
     noms = {
-        u.pk: u.get_full_name() for u in User.objects.filter(pk__in={e.user_id for e in entrees})
+        u.pk: nom_complet(u) for u in User.objects.filter(pk__in={g["user_id"] for g in groupes})
     }
     return [
         {
-            "le": e.le,
-            "qui": noms.get(e.user_id, "—"),
-            "quoi": e.get_evenement_display(),
-            "autorise": e.autorise,
-            "page": e.page,
+            "le": g["dernier"],
+            "premier": g["premier"],
+            "nombre": g["nombre"],
+            "qui": noms.get(g["user_id"], "—"),
+            "quoi": evenements.get(g["evenement"], g["evenement"]),
+            "autorise": g["autorise"],
         }
-        for e in entrees
+        for g in groupes
     ]

@@ -10,6 +10,8 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, Prefetch, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reussite.core.noms import nom_complet
+
 from ..forms.journal import TYPES_CHRONOLOGIE
 from ..models import (
     STATUTS_ACTION_ACTIFS,
@@ -65,7 +67,7 @@ def _moment(jour: date | datetime) -> datetime:
 
 
 def _nom(user) -> str:
-    return user.get_full_name() if user is not None else ""
+    return nom_complet(user) if user is not None else ""
 
 
 def notes_lisibles(user, parcours: Parcours, droits: DroitsParcours):
@@ -297,7 +299,8 @@ def chronologie_du_parcours(
 def parcours_a_risque(user, *, le: date | None = None):
     """Open pathways the user coordinates or refers that need attention, each annotated with
     why: no write for the programme's inactivity delay, a rupture without a decided response,
-    an active action past its end, a review date passed. One query, whatever the number."""
+    an active action past its end, a review date passed. One query, whatever the number;
+    sorted by the child's family name, as every list of children."""
     le = le or timezone.localdate()
     seuil_inactivite = datetime.combine(le, time.min, tzinfo=timezone.get_current_timezone())
     base = Parcours.objects.equipe_de(user).ouverts()
@@ -339,7 +342,7 @@ def _avec_motifs(qs, inactif, revue):
             | Q(action_en_retard=True)
         )
         .select_related("enfant", "referent__user", "programme")
-        .order_by("derniere_activite", "pk")
+        .order_by("enfant__nom", "enfant__prenom", "pk")
     )
 
 

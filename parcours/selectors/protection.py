@@ -518,7 +518,8 @@ def _presenter(lignes) -> list[Modification]:
 def _noms(utilisateurs: set, structures: set, professionnels: set) -> dict:
     """One query, always run (so that the page's count does not depend on its rows)."""
     user, structure, pro = (m._meta.db_table for m in (User, Structure, Professionnel))
-    nom_complet = "trim(concat_ws(' ', u.first_name, u.last_name))"
+    # « Prénom NOM », as reussite.core.noms writes names in plain text.
+    nom_complet = "trim(concat_ws(' ', u.first_name, upper(u.last_name)))"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT 'u', u.id, {nom_complet} FROM "{user}" u WHERE u.id = ANY(%s)

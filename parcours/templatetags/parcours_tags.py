@@ -1,5 +1,8 @@
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -24,3 +27,22 @@ def badge_pour_statut(statut, libelle):
     modificateur = _BADGES.get(statut, "")
     classes = "fr-badge fr-badge--sm" + (f" fr-badge--{modificateur}" if modificateur else "")
     return format_html('<span class="{}">{}</span>', classes, libelle)
+
+
+@register.simple_tag
+def revue(parcours, phrase=False):
+    """The next review of a pathway: its date (« Revue prévue le … » with `phrase`), or — once
+    the date has passed on an open pathway — a DSFR tag saying since when it is late (never
+    « prévue le » a past date)."""
+    prevue = parcours.date_prochaine_revue
+    if prevue is None:
+        return _("Revue prévue le %(date)s") % {"date": "—"} if phrase else "—"
+    if parcours.est_ouvert and prevue < timezone.localdate():
+        return format_html(
+            '<span class="fr-tag fr-tag--sm fr-icon-warning-line fr-tag--icon-left '
+            'reussite-revue-en-retard">{}</span>',
+            _("Revue en retard depuis le %(date)s") % {"date": date_format(prevue, "d/m/Y")},
+        )
+    if phrase:
+        return _("Revue prévue le %(date)s") % {"date": date_format(prevue, "d/m/Y")}
+    return date_format(prevue, "d/m/Y")

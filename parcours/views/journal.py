@@ -4,6 +4,7 @@ and the pathways at risk. Each view fetches its object through the access module
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from ..forms import (
     DocumentForm,
     InformationPreoccupanteForm,
     NoteForm,
+    ParcoursARisqueFilter,
     ReponseRuptureForm,
     RuptureForm,
 )
@@ -264,6 +266,11 @@ def document_archiver_vue(request, pk, document_pk):
 
 @require_GET
 def a_risque(request):
-    """Open pathways the user coordinates or refers that need attention, and why."""
-    lignes = list(parcours_a_risque(request.user)[:200])
-    return render(request, "parcours/journal/a_risque.html", {"lignes": lignes})
+    """Open pathways the user coordinates or refers that need attention, and why: filtered,
+    sorted and paginated; htmx asks for the results alone."""
+    filtre = ParcoursARisqueFilter(request.GET, queryset=parcours_a_risque(request.user))
+    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    contexte = {"filtre": filtre, "page": page, "lignes": page.object_list}
+    if request.htmx:
+        return render(request, "parcours/journal/_a_risque_resultats.html", contexte)
+    return render(request, "parcours/journal/a_risque.html", contexte)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import ModeleFormulaireDsfr
 from .models import Rappel, StatutRappel, User
+from .noms import nom_complet_texte
 from .rappels import (
     libelles,
     rappel_marquer_lu,
@@ -132,6 +133,6 @@ def echec_renvoyer(request, rappel_pk):
     rappel_renvoyer(rappel=rappel)
     messages.success(
         request,
-        _("Le courriel sera renvoyé à %(qui)s.") % {"qui": rappel.destinataire.get_full_name()},
+        _("Le courriel sera renvoyé à %(qui)s.") % {"qui": nom_complet_texte(rappel.destinataire)},
     )
     return redirect("notifications:echecs")

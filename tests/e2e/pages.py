@@ -319,6 +319,10 @@ class PageListeParcours(PageReussite):
         expect(self.resultats).to_have_count(nombre_attendu)
         return self.verifier(f"recherche {texte}")
 
+    def cellule(self, enfant: str, colonne: str) -> Locator:
+        """The cell of `colonne` (« Statut », « Référent »...) on the row of `enfant`."""
+        return self.resultats.filter(has_text=enfant).locator(f'td[data-label="{colonne}"]')
+
     def ouvrir(self, lien: str, nom_affiche: str) -> "PageParcours":
         self.page.locator("#resultats").get_by_role("link", name=lien, exact=True).click()
         return PageParcours.atteinte(self, nom_affiche, "fiche parcours")

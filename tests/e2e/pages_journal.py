@@ -86,3 +86,19 @@ class PageARisque(PageReussite):
         menu = depuis.page.get_by_role("navigation", name="Menu principal")
         menu.get_by_role("link", name="Parcours à risque").click()
         return depuis._vers(cls)
+
+    @property
+    def legende(self) -> Locator:
+        return self.page.locator("#parcours-a-risque caption")
+
+    def choisir(self, champ: str, option: str, lignes_attendues: int) -> "PageARisque":
+        """Pick a filter or sort option: htmx swaps the results in place (the form still works
+        without JavaScript through its « Filtrer » button)."""
+        self.page.get_by_label(champ).select_option(label=option)
+        expect(self.lignes).to_have_count(lignes_attendues, timeout=10_000)
+        return self.verifier(f"{champ} : {option}")
+
+    def noms(self) -> list[str]:
+        return [
+            " ".join(t.split()) for t in self.lignes.locator("td:first-child").all_text_contents()
+        ]

@@ -121,7 +121,7 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
     page.get_by_role("button", name="Planifier la réunion").click()
     reunion = PageReunion(page, serveur, controle).verifier("reunion planifiee")
     expect(page.get_by_role("status").first).to_contain_text("La réunion est planifiée.")
-    expect(reunion.ordre_du_jour).to_contain_text("Moulin Sacha")
+    expect(reunion.ordre_du_jour).to_contain_text("Sacha Moulin")
 
     # The decision, its relevé, the next review, and one more objective.
     reunion.ordre_du_jour.get_by_role("link", name=re.compile("Décider")).click()

@@ -101,11 +101,11 @@ def test_un_coordinateur_cree_retrouve_et_fait_avancer_un_parcours(
     liste = fiche.aller_aux_parcours()
     expect(liste.resultats).to_have_count(4)
     liste.rechercher("eloise LEFEVRE", nombre_attendu=1)
-    expect(liste.resultats.first).to_contain_text("Lefèvre Éloïse")
+    expect(liste.resultats.first).to_contain_text("Éloïse Lefèvre")
     # hx-push-url: the search is in the address bar, so it can be bookmarked or shared.
     assert parse_qs(urlparse(page.url).query)["q"] == ["eloise LEFEVRE"]
 
-    fiche = liste.ouvrir("Lefèvre Éloïse", nom_affiche="Éloïse Lefèvre")
+    fiche = liste.ouvrir("Éloïse Lefèvre", nom_affiche="Éloïse Lefèvre")
     fiche = fiche.passer_a("En attente de consentement")
     expect(fiche.statut).to_have_text("En attente de consentement")
     expect(page.get_by_role("button", name="Passer à « Diagnostic »")).to_be_visible()

@@ -89,13 +89,13 @@ def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes suivis")
     resultats = page.locator("#resultats")
     expect(resultats.get_by_role("row")).to_have_count(3)  # header + 2
-    expect(resultats).to_contain_text("Bernard Adam")
-    expect(resultats).to_contain_text("Garnier Léna")
+    expect(resultats).to_contain_text("Adam Bernard")
+    expect(resultats).to_contain_text("Léna Garnier")
     expect(resultats).not_to_contain_text("Petitjean")
     controle.page_verifiee("mes suivis")
 
     # Her view of a pathway: identity and school, never the family or the consent scans.
-    resultats.get_by_role("link", name="Bernard Adam").click()
+    resultats.get_by_role("link", name="Adam Bernard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Adam Bernard")
     expect(page.get_by_role("heading", name="Famille")).to_have_count(0)
     expect(page.get_by_role("heading", name="Consentements")).to_have_count(0)
@@ -136,7 +136,7 @@ def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(
     contexte.close()
 
     # The partner's very next click: not found, exactly like a pathway that does not exist.
-    page.locator("#resultats").get_by_role("link", name="Bernard Adam").click()
+    page.locator("#resultats").get_by_role("link", name="Adam Bernard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
     expect(page.locator("body")).not_to_contain_text("Bernard")
     controle.page_verifiee("introuvable apres retrait")
@@ -145,5 +145,5 @@ def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(
         "link", name="Mes suivis"
     ).click()
     expect(page.locator("#resultats").get_by_role("row")).to_have_count(2)
-    expect(page.locator("#resultats")).to_contain_text("Garnier Léna")
+    expect(page.locator("#resultats")).to_contain_text("Léna Garnier")
     controle.page_verifiee("mes suivis apres retrait")

@@ -60,7 +60,7 @@ def test_le_coordinateur_consulte_l_historique_et_exporte_le_droit_d_acces(
     ligne = historique.lignes.filter(has_text="Modification — Enfant")
     expect(ligne).to_have_count(1)
     expect(ligne).to_contain_text("Classe : CE1 A → CE1 B")
-    expect(ligne).to_contain_text("Claire Coordination")
+    expect(ligne).to_contain_text("Claire COORDINATION")  # « Prénom NOM » (issue 15, 19)
     fiche = historique.retour_au_parcours("Maëlys Ortolan")
 
     json_ = telecharger_droit_acces(fiche, "JSON")
