@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reussite.core.roles import programmes_administres
+from reussite.core.stockage import reponse_fichier
 
 from . import services
 from .access import Capacite, convention_pour, peut_creer_convention, peut_voir_conventions
@@ -302,14 +303,9 @@ def convention_document(request, pk):
     convention = convention_pour(user=request.user, pk=pk)
     if not convention.document:
         raise Http404
-    reponse = FileResponse(
-        convention.document.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"convention-{convention.pk}.pdf",
+    return reponse_fichier(
+        convention.document, nom=f"convention-{convention.pk}.pdf", type_mime="application/pdf"
     )
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
 
 
 @login_required
