@@ -5,6 +5,7 @@ only PostgreSQL, Redis and the S3 server (SeaweedFS, tests/support/s3.py).
 - a coordinator signs in on node A (password, then the TOTP code): the session is valid on B;
 - the coordinator uploads a consent scan through A, the référent downloads it through B;
 - an export requested on B is built by the worker and downloaded on A;
+- a reminder whose send is enqueued twice (as by two nodes) leaves once;
 - no node's folders received a file: everything is in the bucket.
 
 Slow (three processes start): marked `multinoeud`, deselect with `-m "not multinoeud"`.
@@ -27,7 +28,8 @@ import requests
 from django.urls import reverse
 
 from parcours.models import Consentement, Finalite
-from reussite.core.models import DemandeExport, StatutExport
+from reussite.core.models import DemandeExport, StatutExport, StatutRappel
+from reussite.core.tasks import rappel_envoyer
 from tests.conftest import appareil_totp, code_totp
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import (
@@ -39,7 +41,7 @@ from tests.factories.partage import (
     titulaire,
 )
 from tests.support.s3 import ports_libres
-from tests.test_rappels_worker import RACINE, _url_base_de_test
+from tests.test_rappels_worker import RACINE, _rappel, _url_base_de_test
 
 pytestmark = [
     pytest.mark.multinoeud,
@@ -149,6 +151,12 @@ def grappe(serveur_s3, tmp_path):
             noeuds[nom] = _lancer(nom, commande, environnement, dossier)
             noeuds[nom].adresse = f"http://127.0.0.1:{port}"
         dossier = tmp_path / "worker"
+        environnement = _environnement(dossier, serveur_s3, bucket, file)
+        (dossier / "courriels").mkdir()
+        environnement |= {
+            "EMAIL_BACKEND": "tests.support.courriel.CourrielEnFichiers",
+            "COURRIELS_DIR": str(dossier / "courriels"),
+        }
         noeuds["worker"] = _lancer(
             "worker",
             [
@@ -156,12 +164,12 @@ def grappe(serveur_s3, tmp_path):
                 *("--queues", file, "--loglevel", "INFO"),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat"),
             ],
-            _environnement(dossier, serveur_s3, bucket, file),
+            environnement,
             dossier,
         )
         for nom in ("A", "B"):
             _attendre_pret(noeuds[nom])
-        yield noeuds, serveur_s3, bucket
+        yield noeuds, serveur_s3, bucket, file
     finally:
         for noeud in noeuds.values():
             _arreter(noeud)
@@ -209,7 +217,7 @@ def _avec_mot_de_passe(user):
 
 
 def test_deux_noeuds_et_un_worker_ne_partagent_que_la_base_redis_et_s3(grappe):
-    noeuds, serveur, bucket = grappe
+    noeuds, serveur, bucket, file = grappe
     a, b = noeuds["A"].adresse, noeuds["B"].adresse
     equipe = pre()
     structure = partenaire(equipe.programme)
@@ -287,6 +295,25 @@ def test_deux_noeuds_et_un_worker_ne_partagent_que_la_base_redis_et_s3(grappe):
     assert export.status_code == 200
     assert export.content == serveur.lire(bucket, f"exports/{demande.fichier.name}")
     assert export.content.startswith(b"\xef\xbb\xbf")
+
+    # A reminder whose send is enqueued twice (two nodes, or a redelivery) leaves once.
+    rappel = _rappel()
+    for _fois in range(2):
+        rappel_envoyer.apply_async(args=[rappel.pk], queue=file)
+    journal = noeuds["worker"].dossier / "journal.log"
+    debut = time.monotonic()
+    while time.monotonic() - debut < ATTENTE:
+        # Both deliveries ran (the worker logs each task's success).
+        if len(re.findall(r"rappel_envoyer\[[^\]]+\] succeeded", journal.read_text())) >= 2:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(noeuds["worker"].journal())
+    envoyes = list((noeuds["worker"].dossier / "courriels").glob("*.eml"))
+    assert len(envoyes) == 1, noeuds["worker"].journal()
+    rappel.refresh_from_db()
+    assert rappel.statut == StatutRappel.ENVOYE
+    assert rappel.message_id in envoyes[0].read_text(errors="replace")
 
     # Nothing was written to any node's own folders: the bucket holds every file.
     for noeud in noeuds.values():
