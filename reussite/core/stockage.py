@@ -129,6 +129,11 @@ class ExportsSurDisque(FileSystemStorage):
 # --- Serving ------------------------------------------------------------------------------------
 
 
+class ReponseFichier(FileResponse):
+    # 64 KB per chunk rather than 4 KB: fewer reads on an S3 body, same memory bound.
+    block_size = 64 * 1024
+
+
 def reponse_fichier(fichier, *, nom: str, type_mime: str) -> HttpResponse:
     """Stream a stored file (a FieldFile) as an attachment, after the caller's permission check.
 
@@ -154,7 +159,7 @@ def reponse_fichier(fichier, *, nom: str, type_mime: str) -> HttpResponse:
         reponse["Cache-Control"] = "no-store"
         reponse["Retry-After"] = "60"
         return reponse
-    reponse = FileResponse(flux, content_type=type_mime, as_attachment=True, filename=nom)
+    reponse = ReponseFichier(flux, content_type=type_mime, as_attachment=True, filename=nom)
     if taille is not None:
         reponse["Content-Length"] = str(taille)
     reponse["Cache-Control"] = "private, no-store"
