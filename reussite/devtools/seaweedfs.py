@@ -52,6 +52,7 @@ class ServeurS3:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     processus: subprocess.Popen | None = None
     secondes_demarrage: float = 0.0
+    ports: list[int] = field(default_factory=list)
 
     @property
     def adresse(self) -> str:
@@ -93,7 +94,7 @@ class ServeurS3:
             filer_grpc,
             self.port,
             s3_grpc,
-        ) = ports_libres(8)
+        ) = self.ports = ports_libres(8)
         commande = [
             str(WEED),
             "server",
@@ -229,3 +230,7 @@ class ServeurS3:
         except subprocess.TimeoutExpired:
             os.killpg(self.processus.pid, signal.SIGKILL)
             self.processus.wait(timeout=10)
+        # The gRPC unix sockets weed puts in /tmp, named by port, outlive a SIGKILL.
+        for port in self.ports:
+            for socket_grpc in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):  # noqa: S108
+                socket_grpc.unlink(missing_ok=True)
