@@ -262,3 +262,14 @@ def test_l_export_echoue_proprement_si_le_stockage_est_en_panne(stockage_s3, set
     demande.refresh_from_db()
     assert demande.statut == StatutExport.ECHEC and not demande.fichier
     assert serveur.cles(bucket) == []
+
+
+def test_la_verification_de_deploiement_signale_des_fichiers_sur_le_disque_du_noeud(settings):
+    from reussite.core.checks import verifier_stockage_partage
+
+    settings.REUSSITE_PRODUCTION, settings.S3_BUCKET = True, ""
+    assert [a.id for a in verifier_stockage_partage(None)] == ["reussite.W020"]
+    settings.S3_BUCKET = "reussite"
+    assert verifier_stockage_partage(None) == []
+    settings.REUSSITE_PRODUCTION, settings.S3_BUCKET = False, ""
+    assert verifier_stockage_partage(None) == []  # make run, the tests
