@@ -208,3 +208,27 @@ def connecter(client: Client, user, *, verifie: bool = True) -> Client:
         session[django_otp.DEVICE_ID_SESSION_KEY] = appareil_totp(user).persistent_id
         session.save()
     return client
+
+
+# --- A real S3 server (SeaweedFS, tests/support/s3.py) -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def serveur_s3(tmp_path_factory):
+    """One SeaweedFS server per pytest process, started when a test first needs it."""
+    from tests.support.s3 import ServeurS3
+
+    serveur = ServeurS3.demarrer(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        yield serveur
+    finally:
+        serveur.arreter()
+
+
+@pytest.fixture
+def stockage_s3(serveur_s3, settings):
+    """The "default" and "exports" storages on a fresh bucket of the S3 server (settings as
+    settings/base.py builds them with S3_BUCKET); returns (server, bucket name)."""
+    bucket = serveur_s3.creer_bucket()
+    settings.STORAGES = {**settings.STORAGES, **serveur_s3.stockages(bucket)}
+    return serveur_s3, bucket

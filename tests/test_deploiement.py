@@ -29,6 +29,9 @@ def _charger_prod(**variables) -> subprocess.CompletedProcess:
         "import json, reussite.settings.prod as s; print(json.dumps({"
         "'SITE_URL': s.SITE_URL, 'EXPORTS_ROOT': str(s.EXPORTS_ROOT), "
         "'MEDIA_ROOT': str(s.MEDIA_ROOT), "
+        "'STORAGES': {n: [e['BACKEND'], e.get('OPTIONS', {}).get('bucket_name'), "
+        "e.get('OPTIONS', {}).get('location'), e.get('OPTIONS', {}).get('endpoint_url')] "
+        "for n, e in s.STORAGES.items()}, "
         "'REUSSITE_PROXIES_DE_CONFIANCE': s.REUSSITE_PROXIES_DE_CONFIANCE}))"
     )
     environnement = {"PATH": os.environ.get("PATH", ""), **variables}
@@ -167,27 +170,27 @@ def test_chaque_service_charge_la_production_avec_site_url(compose, nom):
     assert reglages["REUSSITE_PROXIES_DE_CONFIANCE"] == 1
 
 
-@pytest.mark.parametrize("reglage", ["EXPORTS_ROOT", "MEDIA_ROOT"])
-def test_web_et_worker_partagent_le_volume_des_fichiers(compose, reglage):
-    """The worker builds background exports (and writes media); web serves them: both must see
-    the same named volume at the path the settings use."""
+def test_les_noeuds_partagent_le_bucket_et_aucun_volume_de_fichiers(compose):
+    """Issue 20: web builds nothing on its disk that the worker needs, and the reverse: every
+    application service stores its files in the same private bucket (uploads under media/,
+    exports under exports/) and mounts no file volume."""
     valeurs = _valeurs_de_deploiement()
-    volumes, chemins = {}, {}
-    for nom in ("web", "worker"):
+    vus = {}
+    for nom in ("web", "worker", "beat", "migrate"):
         service = compose["services"][nom]
-        chemins[nom] = _reglages(**_environnement(service, valeurs))[reglage]
-        montes = {}
-        for montage in service.get("volumes", []):
-            source, _, cible = montage.partition(":")
-            montes[cible.split(":")[0].rstrip("/")] = source
-        assert chemins[nom] in montes, (nom, reglage, chemins[nom], service.get("volumes"))
-        volumes[nom] = montes[chemins[nom]]
-    assert chemins["web"] == chemins["worker"]
-    assert volumes["web"] == volumes["worker"]
-    assert volumes["web"] in (compose.get("volumes") or {}), "a named volume, not a bind mount"
-    # The image creates the folder for its non-root user: a named volume mounted there keeps it
-    # writable (Docker copies the folder's ownership into a new volume).
-    assert re.search(rf"mkdir -p [^\n]*{re.escape(chemins['web'])}\b", DOCKERFILE.read_text())
+        assert not service.get("volumes"), (nom, service.get("volumes"))
+        stockages = _reglages(**_environnement(service, valeurs))["STORAGES"]
+        vus[nom] = {cle: stockages[cle] for cle in ("default", "exports")}
+    attendu = {
+        cle: ["reussite.core.stockage_s3.StockageObjets", "reussite", prefixe, "http://s3:8333"]
+        for cle, prefixe in (("default", "media"), ("exports", "exports"))
+    }
+    assert all(stockages == attendu for stockages in vus.values()), vus
+    assert set(compose.get("volumes") or {}) == {"pgdata", "redisdata", "s3data"}
+    # The optional local S3 server is configured with the same keys.
+    s3 = compose["services"]["s3"]
+    assert s3["profiles"] == ["s3-local"]
+    assert set(s3["environment"]) == {"S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"}
 
 
 # --- Point 6: gunicorn believes X-Forwarded-Proto from the proxy only -------------------------

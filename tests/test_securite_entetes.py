@@ -70,6 +70,9 @@ def _manage(*args, **env):
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "reussite.example",
         "SITE_URL": "https://reussite.example",
+        # Several nodes: files in a bucket (reussite.W020); nothing connects to it here.
+        "S3_BUCKET": "reussite",
+        "S3_ENDPOINT_URL": "https://s3.reussite.example",
         **env,
     }
     return subprocess.run(  # noqa: S603

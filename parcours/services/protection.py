@@ -30,6 +30,8 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from reussite.core.stockage import ERREURS_STOCKAGE
+
 from ..models import (
     Action,
     Addendum,
@@ -129,13 +131,16 @@ def _evenements(nom: str):
 
 
 def _supprimer_fichiers(noms: list[tuple]) -> None:
-    """Delete the files once the transaction that forgot them is committed."""
+    """Delete the files (objects, when the storage is S3) once the transaction that forgot them
+    is committed."""
 
     def supprimer():
         for champ, nom in noms:
             try:
                 champ.storage.delete(nom)
-            except OSError:  # the next run cannot see it any more: say so, without the name
+            except (
+                ERREURS_STOCKAGE
+            ):  # the next run cannot see it any more: say so, without the name
                 logger.exception("Anonymisation: a file could not be deleted")
 
     transaction.on_commit(supprimer)

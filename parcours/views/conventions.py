@@ -9,7 +9,7 @@ URLs and names (`partenaires:convention_*`, wired by `parcours/urls_reseau.py`).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from partenaires.lectures_conventions import (
 from partenaires.models import Engagement
 from reussite.core.ecriture import appliquer_erreurs, ecrire, version_soumise
 from reussite.core.roles import programmes_administres
+from reussite.core.stockage import reponse_fichier
 
 from ..selectors.mutualisation import totaux_convention
 
@@ -310,14 +311,9 @@ def convention_document(request, pk):
     convention = convention_pour(user=request.user, pk=pk)
     if not convention.document:
         raise Http404
-    reponse = FileResponse(
-        convention.document.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"convention-{convention.pk}.pdf",
+    return reponse_fichier(
+        convention.document, nom=f"convention-{convention.pk}.pdf", type_mime="application/pdf"
     )
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
 
 
 @login_required

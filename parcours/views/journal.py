@@ -5,7 +5,6 @@ and the pathways at risk. Each view fetches its object through the access module
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.ecriture import ecrire, version_soumise
 from reussite.core.fichiers import TYPES_ACCEPTES
+from reussite.core.stockage import reponse_fichier
 
 from ..access import Capacite, document_pour, note_pour, parcours_pour, rupture_pour
 from ..forms import (
@@ -235,15 +235,11 @@ def document_fichier(request, pk, document_pk):
     )
     parcours = document.parcours
     extension = TYPES_ACCEPTES.get(document.type_mime, "")
-    reponse = FileResponse(
-        document.fichier.open("rb"),
-        content_type=document.type_mime or "application/octet-stream",
-        as_attachment=True,
-        filename=f"document-{parcours.pk}-{document.pk}{extension}",
+    return reponse_fichier(
+        document.fichier,
+        nom=f"document-{parcours.pk}-{document.pk}{extension}",
+        type_mime=document.type_mime or "application/octet-stream",
     )
-    reponse["Cache-Control"] = "private, no-store"
-    reponse["X-Content-Type-Options"] = "nosniff"
-    return reponse
 
 
 @require_POST

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from reussite.core.charte import CHARTE_VERSION, charte_acceptee
 from reussite.core.ecriture import ecrire
 from reussite.core.fichiers import TYPES_ACCEPTES
 from reussite.core.services import charte_accepter
+from reussite.core.stockage import reponse_fichier
 
 from ..access import Capacite, consentement_pour, intervenant_pour, parcours_pour
 from ..forms import IntervenantForm, RetraitConsentementForm, TransfertForm, structures_partenaires
@@ -132,14 +132,11 @@ def consentement_fichier(request, pk, consentement_pk):
     type_mime = next(
         (m for m, e in TYPES_ACCEPTES.items() if e == extension), "application/octet-stream"
     )
-    reponse = FileResponse(
-        consentement.fichier.open("rb"),
-        content_type=type_mime,
-        as_attachment=True,
-        filename=f"consentement-{parcours.pk}-{consentement.pk}{extension}",
+    return reponse_fichier(
+        consentement.fichier,
+        nom=f"consentement-{parcours.pk}-{consentement.pk}{extension}",
+        type_mime=type_mime,
     )
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
 
 
 def consentement_retirer_vue(request, pk, consentement_pk):

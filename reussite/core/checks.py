@@ -1,6 +1,6 @@
 """System checks of the wiring that the code alone cannot show."""
 
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register()
@@ -44,6 +44,25 @@ def verifier_courriels_demo(app_configs, **kwargs):
                 "REUSSITE_DEMO_COURRIELS est activé : aucun courriel ne partirait, et la page "
                 "/demo/courriels/ les montrerait. Ce réglage est réservé à la démonstration.",
                 id="reussite.E011",
+            )
+        ]
+    return []
+
+
+@register(Tags.files, deploy=True)
+def verifier_stockage_partage(app_configs, **kwargs):
+    """Production on several nodes needs the bucket: files in MEDIA_ROOT or EXPORTS_ROOT are
+    seen by one node only (an export built by a worker would be missing on the web nodes)."""
+    from django.conf import settings
+
+    if getattr(settings, "REUSSITE_PRODUCTION", False) and not getattr(settings, "S3_BUCKET", ""):
+        return [
+            Warning(
+                "S3_BUCKET n’est pas défini : les documents et les exports sont écrits sur le "
+                "disque de chaque nœud, que les autres nœuds et les workers ne voient pas.",
+                hint="Définissez S3_BUCKET, S3_ENDPOINT_URL et les clés (README, Exploitation), "
+                "ou ne déployez qu’un seul nœud avec un volume pour MEDIA_ROOT et EXPORTS_ROOT.",
+                id="reussite.W020",
             )
         ]
     return []

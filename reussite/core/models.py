@@ -1,12 +1,8 @@
 """Cross-cutting core: users, the tenant (`Programme`) and programme-level roles."""
 
-import os
-
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -345,25 +341,13 @@ class SessionUtilisateur(models.Model):
 # --- Background exports -----------------------------------------------------------------------
 
 
-class StockageExports(FileSystemStorage):
-    """Built exports live outside the web root, in a folder no URL serves: the only way out is
-    the download view, which checks that the caller asked for the file. The folder is read
-    from the settings at each use (tests move it)."""
-
-    @property
-    def base_location(self):
-        return str(settings.EXPORTS_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Built exports have no public URL.")
-
-
 def stockage_exports():
-    return StockageExports()
+    """The "exports" entry of STORAGES (the filesystem's EXPORTS_ROOT or the bucket's exports/
+    prefix): outside the web root, no URL; the only way out is the download view, which checks
+    that the caller asked for the file. Looked up at each use (reussite.core.stockage)."""
+    from .stockage import StockageNomme
+
+    return StockageNomme("exports")
 
 
 class StatutExport(models.TextChoices):

@@ -8,7 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from .exports import FORMATS, TYPE_CSV, TYPE_XLSX, genre_export, reponse_export
 from .exports_arriere_plan import demande_export_creer
 from .journal import journaliser
 from .models import DemandeExport, Evenement, StatutExport
+from .stockage import reponse_fichier
 
 
 def _genre_et_tableau(user, cle: str, format: str, parametres: QueryDict):
@@ -109,11 +110,6 @@ def demande_fichier(request, demande_pk):
     if genre is not None:
         _tracer(request.user, genre)
     nom = f"{genre.nom_fichier if genre else 'export'}-{demande.cree_le:%Y-%m-%d}.{demande.format}"
-    reponse = FileResponse(
-        demande.fichier.open("rb"),
-        as_attachment=True,
-        filename=nom,
-        content_type=TYPE_CSV if demande.format == "csv" else TYPE_XLSX,
+    return reponse_fichier(
+        demande.fichier, nom=nom, type_mime=TYPE_CSV if demande.format == "csv" else TYPE_XLSX
     )
-    reponse["Cache-Control"] = "no-store"
-    return reponse

@@ -68,6 +68,9 @@ def steps(pytest_args: list[str], env: dict[str, str]) -> list[Step]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "reussite.example",
         "SITE_URL": "https://reussite.example",
+        # Several nodes store their files in a bucket (reussite.W020); nothing connects to it.
+        "S3_BUCKET": "reussite",
+        "S3_ENDPOINT_URL": "https://s3.reussite.example",
     }
     return [
         Step("ruff check", [str(BIN / "ruff"), "check", "."]),

@@ -223,16 +223,45 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Stored files go through named storages (reussite.core.stockage): "default" for uploads (consent
+# scans, documents, signed conventions and charters), "exports" for built background exports.
+# They live outside the web root and leave only through permission-checked views. On the
+# filesystem (MEDIA_ROOT, EXPORTS_ROOT) for `make run` and one machine; in one private bucket of
+# an S3-compatible object store when S3_BUCKET is set, which several nodes need (no disk shared).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": {"BACKEND": "reussite.core.stockage.ExportsSurDisque"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploaded files (consent scans, documents) live outside the web root and are only served
-# through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        # Empty: AWS itself; otherwise the provider's endpoint (https://s3.fr-par.example, …).
+        "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("S3_REGION", default="") or None,
+        # Empty: boto3's own chain (AWS_* variables, instance role).
+        "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+        # Seconds and attempts: an outage becomes the French storage error, not a hung request.
+        "delai_connexion": env.int("S3_DELAI_CONNEXION", default=5),
+        "delai_lecture": env.int("S3_DELAI_LECTURE", default=30),
+        "tentatives": env.int("S3_TENTATIVES", default=3),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "reussite.core.stockage_s3.StockageObjets",
+        "OPTIONS": {**_s3, "location": "media"},
+    }
+    STORAGES["exports"] = {
+        "BACKEND": "reussite.core.stockage_s3.StockageObjets",
+        "OPTIONS": {**_s3, "location": "exports"},
+    }
 
 # List exports: above this many rows a Celery task builds the file (exports flow). Built files
-# live in EXPORTS_ROOT (outside the web root, served by a requester-only view) until they expire.
+# live in the "exports" storage (EXPORTS_ROOT or the bucket, served by a requester-only view)
+# until they expire.
 EXPORTS_SEUIL_ARRIERE_PLAN = env.int("EXPORTS_SEUIL_ARRIERE_PLAN", default=5000)
 EXPORTS_DUREE_JOURS = env.int("EXPORTS_DUREE_JOURS", default=7)
 # Requests neither built nor failed after this many hours are closed as failed by the purge.

@@ -12,10 +12,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The worker tests run a real worker process with a file backend (tests/support/courriel.py).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# From the environment too: the multi-node test gives each node its own empty folders.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "test-exports")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 # The tests use the real Redis for the shared cache (make test starts one): one key prefix per
@@ -25,7 +26,9 @@ if not CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("The tests need REDIS_URL (a real Redis for the shared cache).")
-CACHES["default"]["KEY_PREFIX"] = "test-{}-{}".format(  # noqa: F405
+# CACHE_PREFIXE in the environment: one prefix for several processes (the multi-node test's
+# nodes share their cache, as production nodes do).
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_PREFIXE") or "test-{}-{}".format(  # noqa: F405
     os.environ.get("PYTEST_XDIST_WORKER", "main"), os.getpid()
 )
 CELERY_TASK_ALWAYS_EAGER = False
