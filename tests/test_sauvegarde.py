@@ -120,6 +120,21 @@ def test_la_retention_garde_les_n_plus_recentes_completes(tmp_path):
     ]
 
 
+@pytest.mark.django_db
+def test_un_stockage_en_panne_arrete_la_sauvegarde_sans_laisser_de_dossier(tmp_path, monkeypatch):
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    default_storage.save("documents/bilan.pdf", ContentFile(b"%PDF-1.4"))
+
+    def en_panne(self, name, mode="rb"):
+        raise OSError("stockage injoignable")
+
+    monkeypatch.setattr(FileSystemStorage, "open", en_panne)
+    with pytest.raises(CommandError, match="Le stockage « default » est injoignable"):
+        call_command("sauvegarder", destination=tmp_path / "sauvegardes")
+    assert list((tmp_path / "sauvegardes").iterdir()) == []
+
+
 # --- The drill ------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ creating it), copies the files back through the storage API, then compares the d
 and schema version and the storages' checksums with the manifest.
 """
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -45,6 +46,7 @@ from django.db import models
 from django.utils import timezone
 
 from .privileges import proprietaire, role_application
+from .stockage import ERREURS_STOCKAGE
 
 FORMAT = 1
 NOM_DUMP = "base.dump"
@@ -368,13 +370,14 @@ def sauvegarder(*, destination: Path, alias: str = "default") -> Rapport:
         stockages_manifeste = {}
         for nom, stockage in stockages_sauvegardes().items():
             objets = {}
-            for nom_fichier in lister(stockage):
-                cible = partiel / DOSSIER_FICHIERS / nom / _nom_sur(nom_fichier)
-                cible.parent.mkdir(parents=True, exist_ok=True)
-                with stockage.open(nom_fichier, "rb") as source, open(cible, "wb") as copie:
-                    empreinte, taille = _sha256_flux(source, copie)
-                objets[nom_fichier] = {"sha256": empreinte, "taille": taille}
-                rapport.octets += taille
+            with _stockage_joignable(nom):
+                for nom_fichier in lister(stockage):
+                    cible = partiel / DOSSIER_FICHIERS / nom / _nom_sur(nom_fichier)
+                    cible.parent.mkdir(parents=True, exist_ok=True)
+                    with stockage.open(nom_fichier, "rb") as source, open(cible, "wb") as copie:
+                        empreinte, taille = _sha256_flux(source, copie)
+                    objets[nom_fichier] = {"sha256": empreinte, "taille": taille}
+                    rapport.octets += taille
             manquants = sorted(references.get(nom, set()) - set(objets))
             rapport.manquants += [f"{nom}:{m}" for m in manquants]
             stockages_manifeste[nom] = {
@@ -560,22 +563,8 @@ def restaurer(*, dossier: Path, creer_base: bool = False, alias: str = "default"
     )
     rapport = Rapport(dossier=dossier)
     for nom, contenu in manifeste["stockages"].items():
-        stockage = nommes[nom]
-        for nom_fichier, objet in contenu["fichiers"].items():
-            rapport.objets += 1
-            rapport.octets += objet["taille"]
-            if stockage.exists(nom_fichier):
-                if sha256_stocke(stockage, nom_fichier) == objet["sha256"]:
-                    continue
-                stockage.delete(nom_fichier)
-            source = dossier / DOSSIER_FICHIERS / nom / _nom_sur(nom_fichier)
-            with open(source, "rb") as flux:
-                enregistre = stockage.save(nom_fichier, File(flux, name=nom_fichier))
-            if enregistre != nom_fichier:
-                raise ErreurSauvegarde(
-                    f"{nom} : {nom_fichier} enregistré sous {enregistre}. / Saved under another "
-                    "name."
-                )
+        with _stockage_joignable(nom):
+            _restaurer_les_fichiers(dossier, nom, nommes[nom], contenu, rapport)
     if ecarts := comparer(manifeste, alias=alias):
         raise ErreurSauvegarde(
             "La restauration ne correspond pas au manifeste. / The restore does not match the "
@@ -585,3 +574,37 @@ def restaurer(*, dossier: Path, creer_base: bool = False, alias: str = "default"
     rapport.lignes = sum(manifeste["base"]["tables"].values())
     rapport.duree = round(time.monotonic() - debut, 3)
     return rapport
+
+
+def _restaurer_les_fichiers(dossier: Path, nom: str, stockage, contenu: dict, rapport) -> None:
+    """Put each file of the backup back under its own name (one already there with the same
+    checksum is kept; with another content, replaced: the backup is the reference)."""
+    for nom_fichier, objet in contenu["fichiers"].items():
+        rapport.objets += 1
+        rapport.octets += objet["taille"]
+        if stockage.exists(nom_fichier):
+            if sha256_stocke(stockage, nom_fichier) == objet["sha256"]:
+                continue
+            stockage.delete(nom_fichier)
+        source = dossier / DOSSIER_FICHIERS / nom / _nom_sur(nom_fichier)
+        with open(source, "rb") as flux:
+            enregistre = stockage.save(nom_fichier, File(flux, name=nom_fichier))
+        if enregistre != nom_fichier:
+            raise ErreurSauvegarde(
+                f"{nom} : {nom_fichier} enregistré sous {enregistre}. / Saved under another name."
+            )
+
+
+@contextlib.contextmanager
+def _stockage_joignable(nom: str):
+    """A storage that cannot be read or written stops the backup or the restore with a clear
+    error (the cause chained), instead of a traceback."""
+    try:
+        yield
+    except ErreurSauvegarde:
+        raise
+    except ERREURS_STOCKAGE as erreur:
+        raise ErreurSauvegarde(
+            f"Le stockage « {nom} » est injoignable ou refuse l’opération ({erreur}). / The "
+            f"storage {nom!r} is unreachable or refused the operation."
+        ) from erreur
