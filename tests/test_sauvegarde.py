@@ -9,7 +9,6 @@ rows, a coordinator logging in and opening a pathway with its consent scan, the 
 
 import hashlib
 import json
-import shutil
 import time
 import uuid
 from datetime import timedelta
@@ -37,9 +36,11 @@ from reussite.core.sauvegarde import (
     ErreurSauvegarde,
     binaire_postgresql,
     comparer,
+    lister,
     purger_anciennes,
     restaurer,
     stockages_non_sauvegardes,
+    stockages_sauvegardes,
     version_du_binaire,
 )
 from tests.conftest import BASES, appareil_totp, code_totp
@@ -219,11 +220,35 @@ def _taches_du_calendrier_sur_un_vrai_worker() -> tuple[set[str], list[str], lis
     return attendues, reussies, echecs
 
 
+def _stockages_neufs_sur_disque(settings, tmp_path, etape: str):
+    settings.MEDIA_ROOT = tmp_path / f"media-{etape}"
+    settings.EXPORTS_ROOT = tmp_path / f"exports-{etape}"
+
+
+def _stockages_neufs_sur_s3(request):
+    """A fresh bucket of the S3 server of the storage tests (SeaweedFS) for each step; skipped
+    until the S3 storages (the stockage branch, tests/support/s3.py) are there."""
+    pytest.importorskip("tests.support.s3")
+    serveur = request.getfixturevalue("serveur_s3")
+
+    def neufs(settings, tmp_path, etape: str):
+        settings.STORAGES = {**settings.STORAGES, **serveur.stockages(serveur.creer_bucket())}
+
+    return neufs
+
+
+@pytest.fixture(params=["disque", "s3"])
+def stockages_neufs(request):
+    """(settings, tmp_path, step) → the storages point at new, empty places."""
+    if request.param == "s3":
+        return _stockages_neufs_sur_s3(request)
+    return _stockages_neufs_sur_disque
+
+
 @pytest.mark.restauration
 @pytest.mark.django_db(transaction=True)
-def test_exercice_de_restauration(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EXPORTS_ROOT = tmp_path / "exports"
+def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
+    stockages_neufs(settings, tmp_path, "origine")
 
     # A data set: a programme, a pathway with a scanned consent, a partner with guardian rows,
     # a built export, and access-trail entries written by a coordinator's visit.
@@ -275,12 +300,13 @@ def test_exercice_de_restauration(settings, tmp_path):
     # Drop everything: the rows (as the owner, the trail included) and the stored files.
     call_command("flush", interactive=False, database="default", verbosity=0)
     assert JournalAcces.objects.count() == 0
-    shutil.rmtree(settings.MEDIA_ROOT)
-    shutil.rmtree(settings.EXPORTS_ROOT)
+    for stockage in stockages_sauvegardes().values():
+        for nom in lister(stockage):
+            stockage.delete(nom)
+        assert lister(stockage) == []
 
     # Restore into a new database and new, empty storage folders.
-    settings.MEDIA_ROOT = tmp_path / "media-restaure"
-    settings.EXPORTS_ROOT = tmp_path / "exports-restaure"
+    stockages_neufs(settings, tmp_path, "restaure")
     restauree = f"{base_initiale}_restauree"
     _sessions_fermees_et_base_supprimee(restauree)
     _vers_la_base(restauree)
@@ -292,8 +318,9 @@ def test_exercice_de_restauration(settings, tmp_path):
         # The counts and checksums match the manifest (the command checked; again here).
         assert comparer(manifeste) == []
         assert JournalAcces.objects.count() == entrees_journal
-        assert sorted(p.name for p in (tmp_path / "media-restaure").rglob("*") if p.is_file())
-        assert not (tmp_path / "media").exists()
+        assert [lister(s) for s in stockages_sauvegardes().values()] == [
+            sorted(contenu["fichiers"]) for contenu in manifeste["stockages"].values()
+        ]
 
         # The trail's trigger: even its owner cannot rewrite it.
         with (
