@@ -136,6 +136,35 @@ def test_un_stockage_en_panne_arrete_la_sauvegarde_sans_laisser_de_dossier(tmp_p
     assert list((tmp_path / "sauvegardes").iterdir()) == []
 
 
+@pytest.mark.django_db
+def test_la_restauration_refuse_une_base_qui_n_est_pas_vide(tmp_path):
+    (tmp_path / "base.dump").write_bytes(b"dump")
+    manifeste = {
+        "format": 1,
+        "base": {"fichier": "base.dump", "sha256": hashlib.sha256(b"dump").hexdigest()},
+        "stockages": {},
+    }
+    (tmp_path / NOM_MANIFESTE).write_text(json.dumps(manifeste))
+    # The test database holds the migrated schema: nothing may be restored over it.
+    with pytest.raises(CommandError, match="n’est pas vide"):
+        call_command("restaurer", str(tmp_path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_un_fichier_reference_mais_absent_du_stockage_est_signale(tmp_path, capsys):
+    monde = pre()
+    parcours = ParcoursFactory(programme=monde.programme)
+    consentement(parcours, auteur=monde.coordinateur, fichier=fichier_png())
+    fichier = parcours.consentements.get().fichier
+    fichier.storage.delete(fichier.name)
+
+    dossier = Path(call_command("sauvegarder", destination=tmp_path))
+    manifeste = json.loads((dossier / NOM_MANIFESTE).read_text())
+    assert manifeste["stockages"]["default"]["manquants"] == [fichier.name]
+    assert manifeste["stockages"]["default"]["objets"] == 0
+    assert f"absent du stockage : default:{fichier.name}" in capsys.readouterr().err
+
+
 # --- The drill ------------------------------------------------------------------------------------
 
 
