@@ -320,6 +320,8 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
     assert manifeste["base"]["tables"]["public.core_journalacces"] == entrees_journal
     assert manifeste["base"]["migrations"]["core"].startswith("00")
     assert manifeste["stockages"]["default"]["objets"] == 1
+    if proprietaire() is not None:  # taken as the owner role, which reads everything
+        assert manifeste["base"]["role"] == proprietaire()["USER"]
     assert manifeste["stockages"]["exports"]["objets"] == 1
     assert manifeste["stockages"]["default"]["manquants"] == []
     (nom_scan, objet) = next(iter(manifeste["stockages"]["default"]["fichiers"].items()))
