@@ -21,8 +21,12 @@ RUN uv sync --frozen --no-dev --python /usr/local/bin/python3.12
 
 # --- runtime ----------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
+# `manage.py sauvegarder` and `restaurer` need the pg_dump and pg_restore of the database
+# server's major version: 15, as docker-compose.yml's `db` (Debian bookworm ships it). Change
+# both together.
+ARG PG_CLIENT=postgresql-client-15
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 \
+    && apt-get install -y --no-install-recommends libpq5 ${PG_CLIENT} \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 1000 --user-group reussite
 WORKDIR /app

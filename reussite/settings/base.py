@@ -270,6 +270,12 @@ EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
 # The queue export tasks go to (None: Celery's default queue).
 EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
 
+# Backups (`manage.py sauvegarder`, docs/exploitation.md): the folder new backups go to, and the
+# bin folder of a PostgreSQL client of the server's major version when it is not found by itself
+# (/usr/lib/postgresql/<major>/bin, the pgserver wheel of `make run`, the PATH).
+REUSSITE_SAUVEGARDES_ROOT = env.path("SAUVEGARDES_ROOT", default=BASE_DIR / "var" / "sauvegardes")
+REUSSITE_PG_BIN = env("PG_BIN", default="")
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Seconds an SMTP connection may wait for the server at each step: a hung server fails the
