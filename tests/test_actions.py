@@ -1,12 +1,13 @@
 """Objectives, actions, the offer picker and collective actions: the services' rules, who may
 open each page (a delivering professional included), concurrent edits and query budgets."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.models import Action, Objectif, Parcours, StatutAction, StatutObjectif
 from parcours.services import (
@@ -34,7 +35,7 @@ from tests.test_acces_urls import Monde, client_de, construire_monde, erreurs
 
 pytestmark = pytest.mark.django_db
 
-AUJOURDHUI = date.today()
+AUJOURDHUI = timezone.localdate()  # the programme's day (Europe/Paris), not the machine's
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from parcours.models import (
     ChangementStatut,
@@ -50,7 +51,7 @@ from tests.factories.partenaires import ProfessionnelFactory, StructureFactory, 
 
 pytestmark = pytest.mark.django_db
 
-AUJOURD_HUI = date.today()
+AUJOURD_HUI = timezone.localdate()  # the programme's day (Europe/Paris), not the machine's
 VUE, MODIF = "view_parcours", "change_parcours"
 
 TRANSITIONS_AUTORISEES = [

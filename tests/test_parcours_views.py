@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import URLResolver, reverse
+from django.utils import timezone
 from pytest_django.asserts import assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from parcours import urls as parcours_urls
@@ -48,7 +49,7 @@ from tests.factories.partenaires import ProfessionnelFactory, StructureFactory, 
 
 pytestmark = pytest.mark.django_db
 
-AUJOURD_HUI = date.today()
+AUJOURD_HUI = timezone.localdate()  # the programme's day (Europe/Paris), not the machine's
 NAISSANCE = date(AUJOURD_HUI.year - 10, 3, 14)  # a child of 9 or 10
 
 
