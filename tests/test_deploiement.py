@@ -32,6 +32,8 @@ def _charger_prod(**variables) -> subprocess.CompletedProcess:
         "'STORAGES': {n: [e['BACKEND'], e.get('OPTIONS', {}).get('bucket_name'), "
         "e.get('OPTIONS', {}).get('location'), e.get('OPTIONS', {}).get('endpoint_url')] "
         "for n, e in s.STORAGES.items()}, "
+        "'METRIQUES_JETON': s.METRIQUES_JETON, 'SENTRY_DSN': s.SENTRY_DSN, "
+        "'CONNECT_TIMEOUT': s.DATABASES['default']['OPTIONS'].get('connect_timeout'), "
         "'REUSSITE_PROXIES_DE_CONFIANCE': s.REUSSITE_PROXIES_DE_CONFIANCE}))"
     )
     environnement = {"PATH": os.environ.get("PATH", ""), **variables}
@@ -168,6 +170,19 @@ def test_chaque_service_charge_la_production_avec_site_url(compose, nom):
     assert reglages["SITE_URL"] == _env_exemple()["SITE_URL"]
     assert reglages["SITE_URL"].startswith("https://")
     assert reglages["REUSSITE_PROXIES_DE_CONFIANCE"] == 1
+
+
+@pytest.mark.parametrize("nom", ["web", "worker", "beat"])
+def test_chaque_service_recoit_le_jeton_des_metriques_et_un_delai_de_connexion(compose, nom):
+    """Issue 20: the operator's metrics token and Sentry DSN in .env reach every application
+    service (a scraper reads each node), and a database that does not answer fails within
+    seconds instead of hanging a worker."""
+    valeurs = {**_valeurs_de_deploiement(), "METRIQUES_JETON": "jeton-de-test", "SENTRY_DSN": ""}
+    reglages = _reglages(**_environnement(compose["services"][nom], valeurs))
+
+    assert reglages["METRIQUES_JETON"] == "jeton-de-test"
+    assert reglages["SENTRY_DSN"] == ""
+    assert reglages["CONNECT_TIMEOUT"] == 5
 
 
 def test_les_noeuds_partagent_le_bucket_et_aucun_volume_de_fichiers(compose):

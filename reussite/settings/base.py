@@ -109,6 +109,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A connection that died with a PostgreSQL restart is replaced, not reused (workers, beat).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer fails a request (and /sante/pret) within seconds instead of
+# hanging a worker until the load balancer gives up.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=5
+)
 # The access trail is written through its own connection, outside the request's transaction.
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
 # The role that owns the schema (reussite/core/privileges.py): `migrate` and `flush` run as this

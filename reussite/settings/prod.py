@@ -3,7 +3,14 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, LOGGING, REUSSITE_2FA_EXEMPTER_DEMO, REUSSITE_DEMO_COURRIELS, env
+from .base import (
+    CACHES,
+    DATABASES,
+    LOGGING,
+    REUSSITE_2FA_EXEMPTER_DEMO,
+    REUSSITE_DEMO_COURRIELS,
+    env,
+)
 
 DEBUG = False
 REUSSITE_PRODUCTION = True
@@ -53,8 +60,9 @@ if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # JSON log lines unless LOG_JSON=false.
 LOG_JSON = env.bool("LOG_JSON", default=True)
 LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_JSON else "simple"
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production.")
+# base.py's connection settings (health checks, connect timeout, the trail's own alias), with
+# persistent connections by default.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
-REUSSITE_ROLE_APPLICATION = DATABASES["default"].get("USER", "")  # see base.py
