@@ -142,6 +142,8 @@ class PostgresInstance:
     base_dir: Path
     port: int
     run_as: str | None  # initdb refuses root: as root, the cluster belongs to `postgres`
+    # A persistent cluster (`make test-fast`) is stopped cleanly and keeps its folder.
+    persistent: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -188,28 +190,57 @@ class PostgresInstance:
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            # "immediate": the data is thrown away just after, no need for a clean checkpoint.
+            # "immediate" for a throwaway cluster: its data is deleted just after; a persistent
+            # one shuts down cleanly, its databases are reused by the next run.
+            mode = "fast" if self.persistent else "immediate"
             result = self.run(
-                "pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop", timeout=60
+                "pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop", timeout=60
             )
             if result.returncode != 0:
                 _kill_pid_file(self.data_dir / "postmaster.pid")
-        shutil.rmtree(self.base_dir, ignore_errors=True)
+        if not self.persistent:
+            shutil.rmtree(self.base_dir, ignore_errors=True)
 
 
 def start_postgres(
-    *, extra_settings: dict[str, str] | None = None, attempts: int = 3
+    *,
+    extra_settings: dict[str, str] | None = None,
+    attempts: int = 3,
+    persistent_dir: Path | None = None,
 ) -> PostgresInstance:
     """A throwaway cluster in a temporary folder, superuser `postgres` with trust authentication,
-    reachable on 127.0.0.1:<free port> only."""
+    reachable on 127.0.0.1:<free port> only. With `persistent_dir`, the cluster lives in that
+    folder and survives `stop()`: the next start reuses it (and its test databases)."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
         raise SetupError("PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin.")
     run_as = "postgres" if is_root() else None
-    base_dir = Path(tempfile.mkdtemp(prefix="reussite-pg-"))
-    instance = PostgresInstance(bin_dir=bin_dir, base_dir=base_dir, port=0, run_as=run_as)
+    if persistent_dir is not None:
+        base_dir = _reachable_by(run_as, persistent_dir)
+        # A cluster of another major version (the machine's PostgreSQL was upgraded) or one
+        # that initdb left half-made is started afresh.
+        version = base_dir / "data" / "PG_VERSION"
+        if base_dir.exists() and (
+            not version.exists() or version.read_text().strip() != bin_dir.parent.name
+        ):
+            shutil.rmtree(base_dir, ignore_errors=True)
+        base_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        base_dir = Path(tempfile.mkdtemp(prefix="reussite-pg-"))
+    instance = PostgresInstance(
+        bin_dir=bin_dir,
+        base_dir=base_dir,
+        port=0,
+        run_as=run_as,
+        persistent=persistent_dir is not None,
+    )
+    reuse = (instance.data_dir / "PG_VERSION").exists()
     try:
-        instance.socket_dir.mkdir()
+        # A run killed before its `finally` leaves the persistent server running (on a port
+        # nobody knows any more): stop it; a stale pid file alone is PostgreSQL's own business.
+        if reuse and instance.run("pg_ctl", "-D", str(instance.data_dir), "status").returncode == 0:
+            instance.run("pg_ctl", "-D", str(instance.data_dir), "-m", "fast", "-w", "stop")
+        instance.socket_dir.mkdir(exist_ok=True)
         if run_as:
             for path in (base_dir, instance.socket_dir):
                 shutil.chown(path, user=run_as, group=run_as)
@@ -223,9 +254,10 @@ def start_postgres(
             "--no-sync",  # a throwaway cluster needs no fsync at creation
         ]
         # fmt: on
-        result = instance.run("initdb", *initdb)
-        if result.returncode != 0:
-            raise SetupError(f"initdb failed:\n{result.stdout}{result.stderr}")
+        if not reuse:
+            result = instance.run("initdb", *initdb)
+            if result.returncode != 0:
+                raise SetupError(f"initdb failed:\n{result.stdout}{result.stderr}")
         settings = {
             "listen_addresses": f"'{LOOPBACK}'",
             "unix_socket_directories": f"'{instance.socket_dir}'",
@@ -257,6 +289,8 @@ def start_postgres(
                 )
     except BaseException:
         instance.stop()
+        if instance.persistent:
+            shutil.rmtree(base_dir, ignore_errors=True)
         raise
     raise AssertionError("unreachable")
 
@@ -372,6 +406,8 @@ def start_redis(*, attempts: int = 3, port: int | None = None) -> RedisInstance:
                 raise SetupError(f"Redis did not start on port {instance.port}:\n{log}")
     except BaseException:
         instance.stop()
+        if instance.persistent:
+            shutil.rmtree(base_dir, ignore_errors=True)
         raise
     raise AssertionError("unreachable")
 
@@ -453,6 +489,29 @@ def start_embedded_postgres(
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _reachable_by(user: str | None, folder: Path) -> Path:
+    """`folder`, or, when `user` (the cluster's owner as root) cannot traverse its parents (a
+    checkout under /root), a private temporary folder that `folder` links to, so that the
+    cluster still shows under var/ and the next run finds it again."""
+    if user is None:
+        return folder
+    if folder.is_symlink():
+        target = folder.resolve()
+        if target.is_dir():
+            return target
+        folder.unlink()  # its temporary folder was cleaned away: a new cluster
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    check = subprocess.run(
+        ["runuser", "-u", user, "--", "test", "-x", str(folder.parent)], check=False
+    )
+    if check.returncode == 0:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    elsewhere = Path(tempfile.mkdtemp(prefix=f"reussite-{folder.name}-"))
+    folder.symlink_to(elsewhere)
+    return elsewhere
 
 
 def _kill_pid_file(pid_file: Path) -> None:

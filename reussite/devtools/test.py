@@ -8,6 +8,12 @@ production (reussite/core/privileges.py): the owner creates and migrates the tes
 application role runs the code and the tests.
 
     python -m reussite.devtools.test [pytest arguments]
+    python -m reussite.devtools.test --rapide [pytest arguments]     (`make test-fast`)
+
+`--rapide` is the daily loop: ruff, then pytest without the browser journeys, the multi-node
+test and the restore drill, on a PostgreSQL cluster kept under var/test-postgres so that the test
+databases are reused (`--reuse-db`; add `--create-db` after a migration changes, `--lf` for the
+last failures).
 """
 
 # ruff: noqa: S603 - starting processes is the point, with argument lists built here.
@@ -41,6 +47,10 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 # Later arguments win: `make test ARGS="-n 0"` runs the suite in one process.
 PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations=15"]
 
+# The fast default (`make test-fast`): the slow parts stay for `make test` and CI.
+RAPIDE = ["--reuse-db", "-m", "not e2e and not multinoeud and not restauration"]
+PERSISTENT_POSTGRES = ROOT / "var" / "test-postgres"
+
 # pytest's "no tests were collected": a suite that silently shrank to nothing must fail.
 PYTEST_NO_TESTS = 5
 
@@ -57,6 +67,14 @@ class Step:
     @property
     def passed(self) -> bool:
         return self.returncode == 0
+
+
+def fast_steps(pytest_args: list[str]) -> list[Step]:
+    return [
+        Step("ruff check", [str(BIN / "ruff"), "check", "."]),
+        # The caller's arguments come last: `make test-fast ARGS="-m e2e"` wins over the default.
+        Step("pytest", [*PYTEST, *RAPIDE, *pytest_args]),
+    ]
 
 
 def steps(pytest_args: list[str], env: dict[str, str]) -> list[Step]:
@@ -122,6 +140,9 @@ def _raise_interrupt(signum, frame):
 
 def main(pytest_args: list[str]) -> int:
     os.chdir(ROOT)
+    rapide = bool(pytest_args) and pytest_args[0] == "--rapide"
+    if rapide:
+        pytest_args = pytest_args[1:]
     # SIGTERM (a CI timeout) unwinds like Ctrl-C, through the finally block that stops services.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     services = []
@@ -129,7 +150,10 @@ def main(pytest_args: list[str]) -> int:
     try:
         ensure_system_packages("postgresql", "redis-server", "chromium")
         say("starting a private PostgreSQL and Redis")
-        postgres = start_postgres(extra_settings=POSTGRES_TEST_SETTINGS)
+        postgres = start_postgres(
+            extra_settings=POSTGRES_TEST_SETTINGS,
+            persistent_dir=PERSISTENT_POSTGRES if rapide else None,
+        )
         services.append(postgres)
         postgres.create_roles()
         redis = start_redis()
@@ -149,7 +173,7 @@ def main(pytest_args: list[str]) -> int:
             "HYPOTHESIS_PROFILE": "ci",
             "PYTHONUNBUFFERED": "1",
         }
-        all_steps = steps(pytest_args, env)
+        all_steps = fast_steps(pytest_args) if rapide else steps(pytest_args, env)
         for step in all_steps:
             run(step, env)
     except SetupError as error:
