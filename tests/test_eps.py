@@ -84,6 +84,13 @@ def monde():
     }
 
 
+def _tenir(reunion: ReunionEPS) -> ReunionEPS:
+    """The meeting's day has come (it started an hour ago): it may be held."""
+    ReunionEPS.objects.filter(pk=reunion.pk).update(date=timezone.now() - timedelta(hours=1))
+    reunion.refresh_from_db()
+    return reunion
+
+
 def _planifier(monde, **kwargs):
     return reunion_planifier(
         programme=monde["equipe"].programme,
@@ -137,7 +144,7 @@ def test_on_ne_planifie_pas_dans_le_passe_ni_avec_un_professionnel_d_ailleurs(mo
 
 
 def test_la_decision_fixe_la_prochaine_revue_ouvre_des_objectifs_et_note_l_activite(monde):
-    reunion = _planifier(monde)
+    reunion = _tenir(_planifier(monde))
     examen = reunion.examens.get()
     avant = Parcours.objects.get(pk=monde["du"].pk)
     revue = date.today() + timedelta(days=120)
@@ -162,7 +169,7 @@ def test_la_decision_fixe_la_prochaine_revue_ouvre_des_objectifs_et_note_l_activ
 
 
 def test_deux_decisions_sur_la_meme_version_la_seconde_est_refusee(monde):
-    reunion = _planifier(monde)
+    reunion = _tenir(_planifier(monde))
     examen = reunion.examens.get()
     commun = {
         "date_prochaine_revue": None,
@@ -187,7 +194,7 @@ def test_deux_decisions_sur_la_meme_version_la_seconde_est_refusee(monde):
     ],
 )
 def test_matrice_d_acces_aux_pages_d_une_reunion(client, monde, qui, reunion, decision, imprimer):
-    r = _planifier(monde)
+    r = _tenir(_planifier(monde))
     examen = r.examens.get()
     user = {
         "coordinateur": monde["equipe"].coordinateur,
@@ -218,7 +225,7 @@ def test_un_invite_ne_voit_nommes_que_les_parcours_qu_il_suit(client, monde):
 
 
 def test_le_releve_imprimable_contient_les_conclusions_et_aucune_note(client, monde):
-    r = _planifier(monde)
+    r = _tenir(_planifier(monde))
     examen = r.examens.get()
     Note.objects.create(
         parcours=monde["du"],
@@ -246,7 +253,7 @@ def test_le_releve_imprimable_contient_les_conclusions_et_aucune_note(client, mo
 
 
 def test_le_coordinateur_decide_par_la_page_et_une_saisie_invalide_est_gardee(client, monde):
-    r = _planifier(monde)
+    r = _tenir(_planifier(monde))
     examen = r.examens.get()
     connecter(client, monde["equipe"].coordinateur)
     url = reverse("parcours:eps_examen", args=[r.pk, examen.pk])
@@ -331,7 +338,7 @@ def test_la_recherche_propose_les_parcours_ouverts_du_programme_pas_encore_inscr
 
 
 def test_les_presences_sont_enregistrees(client, monde):
-    r = _planifier(monde, invites=[monde["referente"], monde["intervenant"]])
+    r = _tenir(_planifier(monde, invites=[monde["referente"], monde["intervenant"]]))
     presente = InvitationEPS.objects.get(reunion=r, professionnel=monde["referente"])
     connecter(client, monde["equipe"].coordinateur)
     client.post(
@@ -371,6 +378,7 @@ def test_la_page_d_une_reunion_coute_autant_avec_2_et_15_parcours(
 # --- Every EPS route, for everyone without access ------------------------------------------------
 
 EQUIPE_SEULEMENT = {
+    "eps_confirmer",
     "eps_examen",
     "eps_retirer",
     "eps_ajouter",
@@ -396,13 +404,15 @@ def _empreinte():
 
 
 def test_chaque_route_eps_refuse_qui_n_y_a_pas_acces(client, monde):
-    r = _planifier(monde)
+    r = _tenir(_planifier(monde))
     examen = r.examens.get()
     ids = {"reunion_pk": r.pk, "examen_pk": examen.pk}
     routes = _routes_eps()
     assert {m.name for m in routes} >= EQUIPE_SEULEMENT | {"eps_reunion"}
     corps = {
         "ajout-parcours": monde["pas_du"].pk,
+        "proposes-parcours": [monde["pas_du"].pk],
+        "jeton": "6f1c1c1e-8e4b-4a53-9a39-3b1b7c0f0a01",
         "presences-presents": [i.pk for i in r.invitations.all()],
         "decision-decision": "sortie",
         "decision-releve_conclusions": "Ne doit pas être enregistré",

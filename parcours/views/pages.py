@@ -24,7 +24,7 @@ from ..forms import (
     SortieForm,
     TransitionForm,
 )
-from ..models import Enfant, ResponsableLegal, Statut
+from ..models import Enfant, MotifSortie, ResponsableLegal, Statut
 from ..selectors import (
     avec_drapeau_ip,
     besoins_du_parcours,
@@ -345,9 +345,11 @@ def parcours_sortir_vue(request, pk):
     if not parcours.est_ouvert:
         messages.info(request, _("Ce parcours est déjà sorti."))
         return redirect("parcours:detail", pk=parcours.pk)
-    form = SortieForm(
-        request.POST if request.method == "POST" else None, initial={"version": parcours.version}
-    )
+    initial = {"version": parcours.version}
+    if request.GET.get("motif") in MotifSortie.values:
+        # Opened by an EPS decision (réorientation): its reason prefilled, still to confirm.
+        initial["motif_sortie"] = request.GET["motif"]
+    form = SortieForm(request.POST if request.method == "POST" else None, initial=initial)
     return ecrire(
         request,
         form,
