@@ -76,47 +76,41 @@ def tableau_de_bord(user, *, le: date | None = None) -> dict:
     }
 
 
-def parcours_detail_queryset():
-    # `entree_validee_eps_le`: the last meeting that validated the entry (a pathway waiting
-    # for its consent says so); a column of the same query, no query more.
+def avec_entree_validee(parcours):
+    """Annotate `entree_validee_eps_le`: the day of the last EPS meeting that validated the
+    entry (a pathway still waiting for its consent says so); a column, no query more."""
     validee = Examen.objects.filter(
         parcours=OuterRef("pk"), decision=Decision.ENTREE_VALIDEE
     ).order_by("-reunion__date")
-    return (
-        Parcours.objects.annotate(
-            entree_validee_eps_le=Subquery(validee.values("reunion__date")[:1])
-        )
-        .select_related(
-            "programme",
-            "enfant__famille",
-            "enfant__etablissement",
-            "referent__user",
-            "referent__structure",
-            "orienteur_structure",
-        )
-        .prefetch_related(
-            Prefetch(
-                "enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")
-            ),
-            Prefetch(
-                "historique",
-                queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk"),
-            ),
-            Prefetch(
-                "consentements",
-                queryset=Consentement.objects.select_related("renouvele_par")
-                .prefetch_related("signataires", "structures")
-                .order_by("-date_signature", "-pk"),
-            ),
-            Prefetch(
-                "intervenants",
-                queryset=Intervenant.objects.select_related(
-                    "professionnel__user", "professionnel__structure"
-                ).order_by(
-                    "professionnel__user__last_name", "professionnel__user__first_name", "pk"
-                ),
-            ),
-        )
+    return parcours.annotate(entree_validee_eps_le=Subquery(validee.values("reunion__date")[:1]))
+
+
+def parcours_detail_queryset():
+    return Parcours.objects.select_related(
+        "programme",
+        "enfant__famille",
+        "enfant__etablissement",
+        "referent__user",
+        "referent__structure",
+        "orienteur_structure",
+    ).prefetch_related(
+        Prefetch("enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")),
+        Prefetch(
+            "historique",
+            queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk"),
+        ),
+        Prefetch(
+            "consentements",
+            queryset=Consentement.objects.select_related("renouvele_par")
+            .prefetch_related("signataires", "structures")
+            .order_by("-date_signature", "-pk"),
+        ),
+        Prefetch(
+            "intervenants",
+            queryset=Intervenant.objects.select_related(
+                "professionnel__user", "professionnel__structure"
+            ).order_by("professionnel__user__last_name", "professionnel__user__first_name", "pk"),
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from ..forms import (
 from ..models import Enfant, MotifSortie, ResponsableLegal, Statut
 from ..selectors import (
     avec_drapeau_ip,
+    avec_entree_validee,
     besoins_du_parcours,
     chronologie_du_parcours,
     consultations_du_parcours,
@@ -171,9 +172,8 @@ def parcours_creer(request):
 
 @require_GET
 def parcours_detail(request, pk):
-    parcours = parcours_pour(
-        user=request.user, pk=pk, capacite=Capacite.LECTURE, queryset=parcours_detail_queryset()
-    )
+    detail = avec_entree_validee(parcours_detail_queryset())
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.LECTURE, queryset=detail)
     droits = parcours.droits
     consentements = list(parcours.consentements.all())
     contexte = {
