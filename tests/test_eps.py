@@ -43,8 +43,11 @@ from tests.factories.partage import (
 
 pytestmark = pytest.mark.django_db
 
-# Queries of the meeting page for its coordinator, whatever the agenda's length.
+# Queries of the meeting page for its coordinator, whatever the agenda's length and the number
+# of pathways proposed for it.
 PAGE_REUNION = 15
+# Queries of a decision's page, whatever the number of objectives to revise.
+PAGE_DECISION = 16
 
 
 def _demain_a(heure: int = 14) -> datetime:
@@ -371,8 +374,16 @@ def test_la_page_d_une_reunion_coute_autant_avec_2_et_15_parcours(
             enfant=EnfantFactory(programme=monde["equipe"].programme, nom=f"Nom{i}"),
         )
         Examen.objects.create(reunion=r, parcours=p, ordre=10 + i)
+        # And as many pathways proposed for the agenda (their review is due).
+        ParcoursFactory(
+            programme=monde["equipe"].programme,
+            statut=Statut.EN_COURS,
+            date_prochaine_revue=date.today(),
+            enfant=EnfantFactory(programme=monde["equipe"].programme, nom=f"Du{i}"),
+        )
     with django_assert_num_queries(len(peu.captured_queries)):
-        client.get(url)
+        reponse = client.get(url)
+    assert len(reponse.context["proposes"]) == 13
 
 
 # --- Every EPS route, for everyone without access ------------------------------------------------
@@ -622,9 +633,7 @@ def test_entree_validee_fait_avancer_le_parcours_par_le_service_des_statuts(
     assert changements.exists() == (avant != apres)
 
 
-def test_entree_validee_sans_consentement_attend_puis_avance_quand_il_est_enregistre(
-    client, monde
-):
+def test_entree_validee_sans_consentement_attend_puis_avance_quand_il_est_enregistre(client, monde):
     parcours = ParcoursFactory(
         programme=monde["equipe"].programme, statut=Statut.EN_ATTENTE_CONSENTEMENT
     )
@@ -715,3 +724,24 @@ def test_reorientation_et_sortie_ouvrent_le_formulaire_de_sortie_a_confirmer(
     assert Examen.objects.get(pk=examen.pk).decision == decision
     formulaire = client.get(reponse["Location"])
     assert formulaire.context["form"]["motif_sortie"].value() == motif
+
+
+def test_la_page_de_decision_coute_autant_avec_1_et_15_objectifs_a_revoir(
+    client, monde, django_assert_num_queries
+):
+    examen = _examen_de(monde, monde["du"])
+    Objectif.objects.create(parcours=monde["du"], domaine="scolarite", intitule="Objectif 0")
+    connecter(client, monde["equipe"].coordinateur)
+    url = reverse("parcours:eps_examen", args=[examen.reunion_id, examen.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as peu:
+        client.get(url)
+    assert len(peu.captured_queries) <= PAGE_DECISION
+    for i in range(1, 15):
+        Objectif.objects.create(parcours=monde["du"], domaine="sante", intitule=f"Objectif {i}")
+    with django_assert_num_queries(len(peu.captured_queries)):
+        reponse = client.get(url)
+    assert (
+        len(reponse.context["form"].fields["decision"].widget.effets["objectifs_revus"].objectifs)
+        == 15
+    )
