@@ -96,11 +96,8 @@ class PageDecision(PageReussite):
 
     def effet(self, decision: str) -> Locator:
         """The effect written under a decision, read before choosing it."""
-        return (
-            self.page.locator(".fr-radio-group")
-            .filter(has=self.choix(decision))
-            .locator(".reussite-effet-decision")
-        )
+        identifiant = self.choix(decision).get_attribute("id")
+        return self.page.locator(f"label[for='{identifiant}'] .reussite-effet-decision")
 
     def decider(self, decision: str, *, releve: str, revue: str) -> PageReunion:
         """Keyboard: Space on the decision, the texts typed into their fields, Enter."""

@@ -122,8 +122,10 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
 
     # The day has come (the meeting started an hour ago): attendance, then the decision.
     ReunionEPS.objects.update(date=timezone.now() - timedelta(hours=1))
+    page.reload()
+    liste = PageReunionsEPS(page, serveur, controle).verifier("le jour de la réunion")
     liste.section("Passées").get_by_role("link").first.click()
-    reunion = PageReunion(page, serveur, controle).verifier("le jour de la réunion")
+    reunion = PageReunion(page, serveur, controle).verifier("réunion du jour")
     reunion = reunion.enregistrer_presences("Hugo Lambert")
     expect(reunion.page.get_by_text("Tenue", exact=True)).to_be_visible()
     decision = reunion.decider("Sacha")
