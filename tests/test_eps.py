@@ -24,6 +24,8 @@ from parcours.services import (
     ObjectifOuvert,
     examen_decider,
     ordre_du_jour_proposer,
+    presences_enregistrer,
+    reunion_peut_etre_tenue,
     reunion_planifier,
 )
 from reussite.core import rappels
@@ -745,3 +747,48 @@ def test_la_page_de_decision_coute_autant_avec_1_et_15_objectifs_a_revoir(
         len(reponse.context["form"].fields["decision"].widget.effets["objectifs_revus"].objectifs)
         == 15
     )
+
+
+def test_le_message_dit_ce_que_la_decision_a_fait(client, monde):
+    parcours = ParcoursFactory(
+        programme=monde["equipe"].programme, statut=Statut.EN_ATTENTE_CONSENTEMENT
+    )
+    consentement(parcours, auteur=monde["equipe"].coordinateur)
+    examen = _examen_de(monde, Parcours.objects.get(pk=parcours.pk))
+    connecter(client, monde["equipe"].coordinateur)
+
+    reponse = client.post(
+        reverse("parcours:eps_examen", args=[examen.reunion_id, examen.pk]),
+        {
+            "version": examen.version,
+            "decision-decision": "entree_validee",
+            "decision-releve_conclusions": "Entrée dans le programme.",
+            "decision-date_prochaine_revue": (date.today() + timedelta(days=60)).isoformat(),
+            "objectifs-TOTAL_FORMS": 0,
+            "objectifs-INITIAL_FORMS": 0,
+            "actions-TOTAL_FORMS": 0,
+            "actions-INITIAL_FORMS": 0,
+        },
+        follow=True,
+    )
+
+    contenu = reponse.content.decode()
+    assert "Le parcours passe à « Diagnostic »." in contenu
+    assert Parcours.objects.get(pk=parcours.pk).statut == Statut.DIAGNOSTIC
+
+
+def test_une_reunion_tenue_avant_son_heure_n_est_plus_a_venir(client, monde):
+    import time_machine
+
+    matin = timezone.make_aware(datetime.combine(date.today() + timedelta(days=1), time(9)))
+    with time_machine.travel(matin, tick=False):
+        # Planned for 18:00 and held at 9:00 the same day.
+        reunion = _planifier(monde, date_heure=matin + timedelta(hours=9))
+        assert reunion_peut_etre_tenue(reunion)
+        presences_enregistrer(reunion=reunion, presents=set(), version=reunion.version)
+        connecter(client, monde["equipe"].coordinateur)
+
+        liste = client.get(reverse("parcours:eps_liste"))
+
+    assert liste.context["a_venir"] == []
+    assert [r.pk for r in liste.context["passees"]] == [reunion.pk]

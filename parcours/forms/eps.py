@@ -132,7 +132,11 @@ class PresencesForm(FormulaireDsfr):
 
 class DecisionForm(FormulaireDsfr):
     decision = forms.ChoiceField(
-        label=_("Décision"), choices=Decision.choices, widget=DecisionSelect
+        label=_("Décision"),
+        choices=Decision.choices,
+        widget=DecisionSelect,
+        # django-dsfr picks a field's snippet by its widget's class name: a radio group still.
+        template_name="dsfr/form_field_snippets/radioselect_snippet.html",
     )
     releve_conclusions = forms.CharField(
         label=_("Relevé de conclusions"),

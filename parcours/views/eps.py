@@ -25,7 +25,7 @@ from ..forms import (
     PlanificationForm,
     PresencesForm,
 )
-from ..models import Parcours, Statut, StatutReunion
+from ..models import Decision, Parcours, Statut, StatutReunion
 from ..selectors import (
     invitations,
     liste_des_reunions,
@@ -299,10 +299,27 @@ def eps_examen(request, reunion_pk, examen_pk):
         return f"{adresse}?motif={effet.motif_sortie}" if effet.motif_sortie else adresse
 
     def succes(decide):
-        effet = effets[decide.decision]
-        if effet.sortie:
+        """What the decision did, now that it is recorded."""
+        if effets[decide.decision].sortie:
             return _("La décision est enregistrée. Confirmez maintenant la sortie du parcours.")
-        return _("La décision est enregistrée. %(effet)s") % {"effet": effet.texte}
+        phrases = [_("La décision est enregistrée.")]
+        statut = Parcours.objects.values_list("statut", flat=True).get(pk=parcours.pk)
+        if statut != parcours.statut:
+            phrases.append(
+                _("Le parcours passe à « %(statut)s ».") % {"statut": Statut(statut).label}
+            )
+        elif (
+            decide.decision == Decision.ENTREE_VALIDEE and statut == Statut.EN_ATTENTE_CONSENTEMENT
+        ):
+            phrases.append(
+                _("Il passera au diagnostic dès que le consentement de la famille sera enregistré.")
+            )
+        if decide.date_prochaine_revue:
+            phrases.append(
+                _("Prochaine revue le %(date)s.")
+                % {"date": decide.date_prochaine_revue.strftime("%d/%m/%Y")}
+            )
+        return " ".join(phrases)
 
     return ecrire(
         request,
