@@ -9,6 +9,7 @@ urlpatterns = [
     path("planifier/", eps.eps_planifier, name="eps_planifier"),
     path("<int:reunion_pk>/", eps.eps_reunion, name="eps_reunion"),
     path("<int:reunion_pk>/ajouter/", eps.eps_ajouter, name="eps_ajouter"),
+    path("<int:reunion_pk>/proposes/", eps.eps_confirmer, name="eps_confirmer"),
     path("<int:reunion_pk>/presences/", eps.eps_presences, name="eps_presences"),
     path(
         "<int:reunion_pk>/examens/<int:examen_pk>/",

@@ -85,6 +85,9 @@ def _reunion(monde: Monde) -> ReunionEPS:
         auteur=monde.a.coordinateur,
     )
     ordre_du_jour_ajouter(reunion=reunion, parcours=monde.p.parcours)
+    # Its day has come (it started an hour ago): attendance and decisions may be recorded.
+    ReunionEPS.objects.filter(pk=reunion.pk).update(date=timezone.now() - timedelta(hours=1))
+    reunion.refresh_from_db()
     return reunion
 
 
@@ -491,6 +494,23 @@ def _creation(nom: str, monde: Monde) -> Creation:
             Convention.objects.filter(renouvelle=convention),
             admin,
         )
+    if nom == "ordre_du_jour_eps":
+        reunion = reunion_planifier(
+            programme=monde.a.programme,
+            date_heure=timezone.now() + timedelta(days=1),
+            lieu="Salle du conseil",
+            invites=[],
+            auteur=coordinateur,
+        )
+        Parcours.objects.filter(pk=pk).update(date_prochaine_revue=aujourdhui)
+        return Creation(
+            reverse("parcours:eps_confirmer", args=[reunion.pk]),
+            reverse("parcours:eps_reunion", args=[reunion.pk]),
+            None,  # unticked boxes: the form is found by its action
+            {"proposes-parcours": [str(pk)]},
+            Examen.objects.filter(reunion=reunion),
+            coordinateur,
+        )
     raise AssertionError(nom)
 
 
@@ -508,6 +528,7 @@ CREATIONS = [
     "intervenant",
     "enfant_et_famille",
     "reunion_eps",
+    "ordre_du_jour_eps",
     "offre",
     "invitation",
     "convention",

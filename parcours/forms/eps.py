@@ -12,6 +12,7 @@ from ..services import professionnels_invitables
 __all__ = [
     "ActionOuverteFormSet",
     "AjoutOrdreDuJourForm",
+    "ConfirmationOrdreDuJourForm",
     "DecisionForm",
     "ObjectifOuvertFormSet",
     "PlanificationForm",
@@ -80,6 +81,41 @@ class AjoutOrdreDuJourForm(FormulaireDsfr):
         self.fields["parcours"].queryset = candidats
 
 
+class ConfirmationOrdreDuJourForm(FormulaireDsfr):
+    """The coordinator ticks, among the proposed pathways, those that go on the agenda."""
+
+    parcours = forms.ModelMultipleChoiceField(
+        label=_("Parcours proposés"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Cochez au moins un parcours à inscrire à l’ordre du jour."),
+            "invalid_choice": _("Ce parcours n’est plus proposé pour cette réunion."),
+            "invalid_pk_value": _("Ce parcours n’est plus proposé pour cette réunion."),
+        },
+    )
+
+    def __init__(self, *args, proposes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parcours"].queryset = proposes
+
+
+class DecisionSelect(forms.RadioSelect):
+    """Each decision with its effect on this pathway (`effets_decision`), read before the
+    decision is recorded."""
+
+    option_template_name = "parcours/eps/_option_decision.html"
+
+    def __init__(self, *args, effets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.effets = effets or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["effet"] = self.effets.get(value)
+        return option
+
+
 class PresencesForm(FormulaireDsfr):
     presents = forms.MultipleChoiceField(
         label=_("Présents"), widget=forms.CheckboxSelectMultiple, required=False
@@ -96,7 +132,11 @@ class PresencesForm(FormulaireDsfr):
 
 class DecisionForm(FormulaireDsfr):
     decision = forms.ChoiceField(
-        label=_("Décision"), choices=Decision.choices, widget=forms.RadioSelect
+        label=_("Décision"),
+        choices=Decision.choices,
+        widget=DecisionSelect,
+        # django-dsfr picks a field's snippet by its widget's class name: a radio group still.
+        template_name="dsfr/form_field_snippets/radioselect_snippet.html",
     )
     releve_conclusions = forms.CharField(
         label=_("Relevé de conclusions"),
@@ -110,7 +150,16 @@ class DecisionForm(FormulaireDsfr):
         label=_("Prochaine revue"),
         widget=DateInput(),
         required=False,
+        help_text=_(
+            "Laissée vide : le délai entre deux revues du programme, pour « objectifs revus » "
+            "et « maintien ». Sans objet pour une réorientation ou une sortie."
+        ),
     )
+
+    def __init__(self, *args, effets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fields are copied per form: this form's widget only.
+        self.fields["decision"].widget.effets = effets or {}
 
 
 class ObjectifOuvertForm(FormulaireDsfr):

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -20,7 +20,9 @@ from ..access import (  # noqa: F401 (re-exported for the pages)
 from ..models import (
     ChangementStatut,
     Consentement,
+    Decision,
     Enfant,
+    Examen,
     Intervenant,
     Parcours,
     ResponsableLegal,
@@ -72,6 +74,15 @@ def tableau_de_bord(user, *, le: date | None = None) -> dict:
         "activite": list(activite),
         "le": le,
     }
+
+
+def avec_entree_validee(parcours):
+    """Annotate `entree_validee_eps_le`: the day of the last EPS meeting that validated the
+    entry (a pathway still waiting for its consent says so); a column, no query more."""
+    validee = Examen.objects.filter(
+        parcours=OuterRef("pk"), decision=Decision.ENTREE_VALIDEE
+    ).order_by("-reunion__date")
+    return parcours.annotate(entree_validee_eps_le=Subquery(validee.values("reunion__date")[:1]))
 
 
 def parcours_detail_queryset():

@@ -1,11 +1,19 @@
 """Reads for EPS meetings. A meeting is reachable by its programme's PRE team and by the
 professionals invited to it; each pathway on it is named only to who may see that pathway."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from ..access import reunions_pour
-from ..models import Action, Examen, InvitationEPS, Objectif, Parcours, ReunionEPS
+from ..models import (
+    Action,
+    Examen,
+    InvitationEPS,
+    Objectif,
+    Parcours,
+    ReunionEPS,
+    StatutReunion,
+)
 
 __all__ = [
     "examens_lisibles",
@@ -51,9 +59,11 @@ def invitations(reunion: ReunionEPS) -> list[InvitationEPS]:
 def liste_des_reunions(user):
     maintenant = timezone.now()
     base = reunions_pour(user).annotate(nombre_examens=Count("examens"))
+    # A meeting held (on its day, maybe before its hour) is past, whatever its hour.
+    a_venir = Q(date__gte=maintenant) & ~Q(statut=StatutReunion.TENUE)
     return {
-        "a_venir": list(base.filter(date__gte=maintenant).order_by("date", "pk")),
-        "passees": base.filter(date__lt=maintenant).order_by("-date", "-pk"),
+        "a_venir": list(base.filter(a_venir).order_by("date", "pk")),
+        "passees": base.exclude(a_venir).order_by("-date", "-pk"),
     }
 
 

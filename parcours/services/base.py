@@ -18,7 +18,9 @@ from reussite.core.stockage import stockage_protege
 from ..models import (
     ChangementStatut,
     Consentement,
+    Decision,
     Enfant,
+    Examen,
     Famille,
     Finalite,
     Intervenant,
@@ -393,7 +395,34 @@ def consentement_enregistrer(
     consentement.structures.set(structures)
     _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)
+    validee_le = entree_validee_le(actuel)
+    if (
+        actuel.statut == Statut.EN_ATTENTE_CONSENTEMENT
+        and validee_le is not None
+        and consentement.est_valide()
+    ):
+        # The EPS validated the entry while the consent was missing: the pathway was waiting
+        # for this consent only (issue 15, point 14).
+        parcours_changer_statut(
+            parcours=actuel,
+            statut=Statut.DIAGNOSTIC,
+            auteur=auteur,
+            version=actuel.version,
+            commentaire=_("Entrée validée par l’EPS le %(jour)s ; consentement enregistré.")
+            % {"jour": validee_le.strftime("%d/%m/%Y")},
+        )
     return consentement
+
+
+def entree_validee_le(parcours: Parcours) -> date | None:
+    """The day of the last EPS meeting that validated the pathway's entry, if any."""
+    le = (
+        Examen.objects.filter(parcours=parcours, decision=Decision.ENTREE_VALIDEE)
+        .order_by("-reunion__date")
+        .values_list("reunion__date", flat=True)
+        .first()
+    )
+    return timezone.localtime(le).date() if le is not None else None
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Structure
@@ -18,12 +19,13 @@ from ..access import Capacite, examen_pour, reunion_pour
 from ..forms import (
     ActionOuverteFormSet,
     AjoutOrdreDuJourForm,
+    ConfirmationOrdreDuJourForm,
     DecisionForm,
     ObjectifOuvertFormSet,
     PlanificationForm,
     PresencesForm,
 )
-from ..models import Parcours, Statut
+from ..models import Decision, Parcours, Statut, StatutReunion
 from ..selectors import (
     invitations,
     liste_des_reunions,
@@ -33,12 +35,16 @@ from ..selectors import (
 from ..services import (
     ActionOuverte,
     ObjectifOuvert,
+    effets_decision,
     examen_decider,
     ordre_du_jour_ajouter,
+    ordre_du_jour_confirmer,
     ordre_du_jour_proposer,
     ordre_du_jour_retirer,
     presences_enregistrer,
+    reunion_peut_etre_tenue,
     reunion_planifier,
+    revue_par_defaut,
 )
 
 
@@ -64,20 +70,13 @@ def eps_planifier(request):
     form = PlanificationForm(request.POST or None, programmes=programmes)
 
     def planifier():
-        programme = form.cleaned_data["programme"]
-        date_heure = form.cleaned_data["date"]
-        # The agenda proposes the due pathways the planner may see; they adjust it next.
-        proposes = ordre_du_jour_proposer(
-            programme=programme,
-            le=timezone.localtime(date_heure).date(),
-            parmi=Parcours.objects.visibles_par(request.user),
-        )
+        # Nothing goes on the agenda by itself: the meeting's page proposes the reviews due,
+        # and the coordinator confirms which ones are examined.
         return reunion_planifier(
-            programme=programme,
-            date_heure=date_heure,
+            programme=form.cleaned_data["programme"],
+            date_heure=form.cleaned_data["date"],
             lieu=form.cleaned_data["lieu"],
             invites=form.cleaned_data["invites"],
-            parcours=list(proposes),
             auteur=request.user,
         )
 
@@ -87,10 +86,12 @@ def eps_planifier(request):
         planifier,
         creation=True,
         succes=_(
-            "La réunion est planifiée. L’ordre du jour propose les parcours dont la revue "
-            "est due : retirez-en ou ajoutez-en."
+            "La réunion est planifiée. Choisissez, parmi les parcours proposés, ceux à inscrire "
+            "à l’ordre du jour."
         ),
-        suite=lambda reunion: reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk}),
+        suite=lambda reunion: (
+            reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk}) + "#titre-proposes"
+        ),
         page=lambda: render(request, "parcours/eps/planifier.html", {"form": form}),
     )
 
@@ -98,7 +99,18 @@ def eps_planifier(request):
 RESULTATS_RECHERCHE = 10
 
 
-def _contexte_reunion(request, reunion, *, equipe: bool) -> dict:
+def _proposes(request, reunion):
+    """The pathways proposed for the agenda: due for review by the meeting's day, on no
+    upcoming agenda yet, among those the coordinator may see."""
+    return ordre_du_jour_proposer(
+        programme=reunion.programme,
+        le=timezone.localtime(reunion.date).date(),
+        parmi=Parcours.objects.visibles_par(request.user),
+        reunion=reunion,
+    ).select_related("enfant")
+
+
+def _contexte_reunion(request, reunion, *, equipe: bool, confirmation=None) -> dict:
     examens = ordre_du_jour(reunion, request.user)
     invites = invitations(reunion)
     contexte = {
@@ -107,7 +119,15 @@ def _contexte_reunion(request, reunion, *, equipe: bool) -> dict:
         "examens": [e for e in examens if e.visible],
         "autres": sum(1 for e in examens if not e.visible),
         "invitations": invites,
+        "peut_etre_tenue": reunion_peut_etre_tenue(reunion),
     }
+    if equipe and reunion.statut == StatutReunion.PLANIFIEE:
+        proposes = _proposes(request, reunion)
+        contexte["form_proposes"] = confirmation or ConfirmationOrdreDuJourForm(
+            proposes=proposes, prefix="proposes"
+        )
+        contexte["proposes"] = list(proposes)
+        contexte["coches"] = {str(v) for v in (contexte["form_proposes"]["parcours"].value() or [])}
     if equipe:
         # Adding a pathway by hand: a search among the open pathways the planner may see, a
         # few results at a time (a programme has a thousand pathways: no list of them all).
@@ -135,6 +155,38 @@ def eps_reunion(request, reunion_pk):
         request,
         "parcours/eps/reunion.html",
         _contexte_reunion(request, reunion, equipe=reunion.equipe),
+    )
+
+
+@require_POST
+def eps_confirmer(request, reunion_pk):
+    """The coordinator confirms which proposed pathways go on the agenda."""
+    reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
+    form = ConfirmationOrdreDuJourForm(
+        request.POST, proposes=_proposes(request, reunion), prefix="proposes"
+    )
+    vers_reunion = reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk})
+    return ecrire(
+        request,
+        form,
+        lambda: ordre_du_jour_confirmer(
+            reunion=reunion, parcours=list(form.cleaned_data["parcours"])
+        ),
+        creation=True,
+        succes=lambda examens: (
+            ngettext(
+                "%(n)s parcours est inscrit à l’ordre du jour.",
+                "%(n)s parcours sont inscrits à l’ordre du jour.",
+                len(examens),
+            )
+            % {"n": len(examens)}
+        ),
+        suite=vers_reunion + "#titre-ordre-du-jour",
+        page=lambda: render(
+            request,
+            "parcours/eps/reunion.html",
+            _contexte_reunion(request, reunion, equipe=True, confirmation=form),
+        ),
     )
 
 
@@ -204,10 +256,23 @@ def eps_presences(request, reunion_pk):
 def eps_examen(request, reunion_pk, examen_pk):
     reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     examen = examen_pour(user=request.user, reunion=reunion, examen_pk=examen_pk)
+    vers_reunion = reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk})
+    if not reunion_peut_etre_tenue(reunion):
+        # Decisions are taken at the meeting: not before its day (the service refuses too).
+        messages.error(
+            request,
+            _(
+                "La réunion du %(date)s n’a pas encore eu lieu : les décisions s’enregistrent à "
+                "partir de ce jour-là."
+            )
+            % {"date": timezone.localtime(reunion.date).strftime("%d/%m/%Y")},
+        )
+        return redirect(vers_reunion)
     parcours = examen.parcours
+    effets = effets_decision(examen)
     structures = Structure.objects.filter(programmes=reunion.programme).order_by("nom")
     if request.method == "POST":
-        form = DecisionForm(request.POST, prefix="decision")
+        form = DecisionForm(request.POST, prefix="decision", effets=effets)
         formset = ObjectifOuvertFormSet(request.POST, prefix="objectifs")
         actions = ActionOuverteFormSet(
             request.POST, prefix="actions", form_kwargs={"structures": structures}
@@ -215,14 +280,47 @@ def eps_examen(request, reunion_pk, examen_pk):
     else:
         form = DecisionForm(
             prefix="decision",
+            effets=effets,
             initial={
                 "decision": examen.decision,
                 "releve_conclusions": examen.releve_conclusions,
-                "date_prochaine_revue": examen.date_prochaine_revue,
+                "date_prochaine_revue": examen.date_prochaine_revue or revue_par_defaut(reunion),
             },
         )
         formset = ObjectifOuvertFormSet(prefix="objectifs")
         actions = ActionOuverteFormSet(prefix="actions", form_kwargs={"structures": structures})
+
+    def suite(decide):
+        effet = effets[decide.decision]
+        if not effet.sortie:
+            return vers_reunion
+        # The exit is its own form, confirmed there (réorientation: its reason prefilled).
+        adresse = reverse("parcours:sortir", args=[parcours.pk])
+        return f"{adresse}?motif={effet.motif_sortie}" if effet.motif_sortie else adresse
+
+    def succes(decide):
+        """What the decision did, now that it is recorded."""
+        if effets[decide.decision].sortie:
+            return _("La décision est enregistrée. Confirmez maintenant la sortie du parcours.")
+        phrases = [_("La décision est enregistrée.")]
+        statut = Parcours.objects.values_list("statut", flat=True).get(pk=parcours.pk)
+        if statut != parcours.statut:
+            phrases.append(
+                _("Le parcours passe à « %(statut)s ».") % {"statut": Statut(statut).label}
+            )
+        elif (
+            decide.decision == Decision.ENTREE_VALIDEE and statut == Statut.EN_ATTENTE_CONSENTEMENT
+        ):
+            phrases.append(
+                _("Il passera au diagnostic dès que le consentement de la famille sera enregistré.")
+            )
+        if decide.date_prochaine_revue:
+            phrases.append(
+                _("Prochaine revue le %(date)s.")
+                % {"date": decide.date_prochaine_revue.strftime("%d/%m/%Y")}
+            )
+        return " ".join(phrases)
+
     return ecrire(
         request,
         form,
@@ -247,8 +345,8 @@ def eps_examen(request, reunion_pk, examen_pk):
             auteur=request.user,
         ),
         autres=[formset, actions],
-        succes=_("La décision est enregistrée."),
-        suite=reverse("parcours:eps_reunion", kwargs={"reunion_pk": reunion.pk}),
+        succes=succes,
+        suite=suite,
         page=lambda: render(
             request,
             "parcours/eps/examen.html",
@@ -270,5 +368,8 @@ def eps_imprimer(request, reunion_pk, document):
     reunion = reunion_pour(user=request.user, pk=reunion_pk, capacite=Capacite.EQUIPE)
     contexte = _contexte_reunion(request, reunion, equipe=False)
     contexte["releve"] = document == "releve"
+    if contexte["releve"]:
+        # The minutes list the pathways examined, not those left undecided.
+        contexte["examens"] = [e for e in contexte["examens"] if e.decision]
     contexte["presents"] = [i for i in contexte["invitations"] if i.present]
     return render(request, "parcours/eps/imprimer.html", contexte)

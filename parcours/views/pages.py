@@ -24,9 +24,10 @@ from ..forms import (
     SortieForm,
     TransitionForm,
 )
-from ..models import Enfant, ResponsableLegal, Statut
+from ..models import Enfant, MotifSortie, ResponsableLegal, Statut
 from ..selectors import (
     avec_drapeau_ip,
+    avec_entree_validee,
     besoins_du_parcours,
     chronologie_du_parcours,
     consultations_du_parcours,
@@ -171,9 +172,8 @@ def parcours_creer(request):
 
 @require_GET
 def parcours_detail(request, pk):
-    parcours = parcours_pour(
-        user=request.user, pk=pk, capacite=Capacite.LECTURE, queryset=parcours_detail_queryset()
-    )
+    detail = avec_entree_validee(parcours_detail_queryset())
+    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.LECTURE, queryset=detail)
     droits = parcours.droits
     consentements = list(parcours.consentements.all())
     contexte = {
@@ -345,9 +345,11 @@ def parcours_sortir_vue(request, pk):
     if not parcours.est_ouvert:
         messages.info(request, _("Ce parcours est déjà sorti."))
         return redirect("parcours:detail", pk=parcours.pk)
-    form = SortieForm(
-        request.POST if request.method == "POST" else None, initial={"version": parcours.version}
-    )
+    initial = {"version": parcours.version}
+    if request.GET.get("motif") in MotifSortie.values:
+        # Opened by an EPS decision (réorientation): its reason prefilled, still to confirm.
+        initial["motif_sortie"] = request.GET["motif"]
+    form = SortieForm(request.POST if request.method == "POST" else None, initial=initial)
     return ecrire(
         request,
         form,

@@ -1,7 +1,8 @@
 """A référent's day of coordination in Chromium (issue 4): on a pathway she adds an objective
 and an action from the catalogue, writes a note for référent and coordination only, plans the
-EPS meeting (the pathway is proposed because its review is due), records the decision with its
-relevé de conclusions, prints the minutes; the partner who delivers the action then reads the
+EPS meeting (the pathway is proposed because its review is due, and she confirms it; issue 15,
+point 14), cannot hold it before its day, records the attendance and the decision after reading
+its effect, prints the minutes; the partner who delivers the action then reads the
 conclusions, never the note. axe-core runs on every page reached."""
 
 import re
@@ -11,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from parcours.models import Examen, Objectif, Parcours, Statut
+from parcours.models import Examen, Parcours, ReunionEPS, Statut
 from partenaires.models import Fonction, TypeStructure
 from tests.factories import actions as fab
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -23,8 +24,8 @@ from tests.factories.partage import (
     professionnel,
 )
 
-from .pages import PageReussite, libelle
 from .pages_actions import PageParcoursActions
+from .pages_eps import PageReunion, PageReunionsEPS
 from .pages_journal import PageParcoursJournal
 
 NOTE = "Le père évoque des tensions à la maison : à garder entre nous."
@@ -33,15 +34,6 @@ RELEVE = "Objectifs revus : lecture quotidienne avec le club, point avec l’éc
 
 class Fiche(PageParcoursActions, PageParcoursJournal):
     """The pathway page, with both its objectives and its journal."""
-
-
-class PageReunion(PageReussite):
-    titre = re.compile(r"^\s*Réunion EPS du ")
-    etape = "reunion eps"
-
-    @property
-    def ordre_du_jour(self):
-        return self.page.locator("#ordre-du-jour")
 
 
 @pytest.fixture
@@ -102,54 +94,64 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
     fiche = fiche.ecrire_une_note().ecrire_au_clavier(NOTE, crans=1)
     expect(fiche.chronologie).to_contain_text(NOTE)
 
-    # The EPS meeting: Sacha's review is due, so the agenda proposes the pathway.
+    # The EPS meeting, next week. Planning puts nothing on the agenda: Sacha's review is due,
+    # so the meeting's page proposes the pathway, and Nadia confirms it.
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Réunions EPS"
     ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Réunions EPS")
-    controle.page_verifiee("reunions eps")
-    page.get_by_role("link", name="Planifier une réunion").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Planifier une réunion EPS")
+    liste = PageReunionsEPS(page, serveur, controle).verifier()
     dans_une_semaine = timezone.localtime() + timedelta(days=7)
-    page.get_by_label(libelle("Date et heure")).fill(dans_une_semaine.strftime("%Y-%m-%dT14:00"))
-    page.get_by_label(libelle("Lieu")).fill("Salle du conseil, CCAS")
-    invite = page.get_by_role("checkbox", name=re.compile("Hugo Lambert"))
-    invite.focus()
-    page.keyboard.press("Space")
-    expect(invite).to_be_checked()
-    controle.page_verifiee("planifier une reunion")
-    page.get_by_role("button", name="Planifier la réunion").click()
-    reunion = PageReunion(page, serveur, controle).verifier("reunion planifiee")
-    expect(page.get_by_role("status").first).to_contain_text("La réunion est planifiée.")
+    reunion = liste.planifier().planifier(
+        le=dans_une_semaine.strftime("%Y-%m-%dT14:00"),
+        lieu="Salle du conseil, CCAS",
+        invite="Hugo Lambert",
+    )
+    expect(reunion.ordre_du_jour).to_contain_text("Aucun parcours à l’ordre du jour.")
+    expect(reunion.proposes).to_contain_text("Sacha")
+    reunion = reunion.inscrire("Sacha")
     expect(reunion.ordre_du_jour).to_contain_text("Sacha Moulin")
+    expect(reunion.proposes).to_contain_text("Aucun autre parcours")
 
-    # The decision, its relevé, the next review, and one more objective.
-    reunion.ordre_du_jour.get_by_role("link", name=re.compile("Décider")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Décision pour Sacha Moulin")
-    page.get_by_role("radio", name="Objectifs revus").check(force=True)
-    page.get_by_label(libelle("Relevé de conclusions")).fill(RELEVE)
+    # Not held before its day: no attendance, no decision yet, and still « À venir ».
+    expect(reunion.presences).to_contain_text("La réunion n’a pas encore eu lieu")
+    expect(page.get_by_role("button", name="Enregistrer les présences")).to_have_count(0)
+    expect(reunion.ordre_du_jour.get_by_role("link", name=re.compile("Décider"))).to_have_count(0)
+    page.get_by_role("link", name="Réunions EPS").first.click()
+    liste = PageReunionsEPS(page, serveur, controle).verifier("réunion à venir")
+    expect(liste.section("À venir")).to_contain_text("Planifiée")
+
+    # The day has come (the meeting started an hour ago): attendance, then the decision.
+    ReunionEPS.objects.update(date=timezone.now() - timedelta(hours=1))
+    page.reload()
+    liste = PageReunionsEPS(page, serveur, controle).verifier("le jour de la réunion")
+    liste.section("Passées").get_by_role("link").first.click()
+    reunion = PageReunion(page, serveur, controle).verifier("réunion du jour")
+    reunion = reunion.enregistrer_presences("Hugo Lambert")
+    expect(reunion.page.get_by_text("Tenue", exact=True)).to_be_visible()
+    decision = reunion.decider("Sacha")
+    # Each decision's effect, read before choosing: « objectifs revus » lists the objective to
+    # revise, « réorientation » says the exit form comes next.
+    expect(decision.effet("Objectifs revus")).to_contain_text("prochaine revue")
+    expect(page.get_by_role("link", name=re.compile("Lire chaque jour"))).to_be_visible()
+    expect(decision.effet("Réorientation")).to_contain_text("formulaire de sortie")
+    expect(decision.effet("Entrée validée")).to_contain_text("son statut ne change pas")
     revue = date.today() + timedelta(days=120)
-    page.get_by_label(libelle("Prochaine revue")).fill(revue.isoformat())
-    premier = page.locator("fieldset").filter(has_text="Objectifs ouverts")
-    premier.get_by_label(libelle("Domaine")).first.select_option(label="Santé")
-    premier.get_by_label(libelle("Objectif")).first.fill("Faire le bilan visuel")
-    controle.page_verifiee("decision saisie")
-    page.get_by_role("button", name="Enregistrer la décision").click()
-    reunion = PageReunion(page, serveur, controle).verifier("decision enregistree")
+    reunion = decision.decider("Objectifs revus", releve=RELEVE, revue=revue.isoformat())
+    expect(reunion.messages.first).to_contain_text("La décision est enregistrée.")
     expect(reunion.ordre_du_jour).to_contain_text("Objectifs revus")
     expect(reunion.ordre_du_jour).to_contain_text(RELEVE)
-    examen = Examen.objects.get(parcours=parcours)
+    assert Examen.objects.get(parcours=parcours).decision == "objectifs_revus"
     assert Parcours.objects.get(pk=parcours.pk).date_prochaine_revue == revue
-    assert Objectif.objects.filter(parcours=parcours, examen=examen).count() == 1
 
-    # The printable minutes: conclusions, never the note; print media emulated.
-    page.get_by_role("link", name="Relevé de conclusions à imprimer").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Relevé de conclusions")
+    # The printable minutes: the pathway examined and its conclusions, never the note; print
+    # media emulated.
+    reunion.releve()
     page.emulate_media(media="print")
     controle.page_verifiee("releve imprime")
     corps = page.locator("body")
     expect(corps).to_contain_text(RELEVE)
     expect(corps).to_contain_text("Sacha M.")
+    expect(corps).not_to_contain_text("non examiné")
     expect(corps).not_to_contain_text(NOTE)
     expect(page.get_by_role("navigation", name="Menu principal")).to_be_hidden()
     page.emulate_media(media="screen")
@@ -163,7 +165,8 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Réunions EPS"
     ).click()
-    page.get_by_role("link", name=re.compile(r"\d{4}, 14h00")).first.click()
+    liste = PageReunionsEPS(page, serveur, controle).verifier("réunions vues par le partenaire")
+    liste.section("Passées").get_by_role("link").first.click()
     reunion = PageReunion(page, serveur, controle).verifier("reunion vue par le partenaire")
     expect(reunion.ordre_du_jour).to_contain_text(RELEVE)
     expect(page.get_by_role("link", name="Relevé de conclusions à imprimer")).to_have_count(0)
