@@ -41,7 +41,11 @@ def action(parcours: Parcours, *, auteur: User, confirmer: bool = False, **donne
         "statut": StatutAction.PREVUE,
     }
     return action_creer(
-        parcours=parcours, donnees=valeurs | donnees, auteur=auteur, capacite_confirmee=confirmer
+        parcours=parcours,
+        donnees=valeurs | donnees,
+        auteur=auteur,
+        capacite_confirmee=confirmer,
+        hors_consentement_confirme=confirmer,
     )
 
 
