@@ -138,9 +138,11 @@ def _edition(nom: str, monde: Monde) -> Edition:
         autres = {"motif_sortie": "demenagement"}
         return Edition(url, parcours, "commentaire", "motif_sortie", coordinateur, autres=autres)
     if nom == "statut":
-        url = reverse("parcours:changer_statut", args=[parcours.pk])
-        detail = reverse("parcours:detail", args=[parcours.pk])
-        return Edition(url, parcours, "commentaire", "statut", coordinateur, page=detail)
+        # An open pathway's status change is its confirmed suspension (issue 15, point 15): the
+        # synthesis has no suspend button any more, the confirmation page carries the version.
+        url = reverse("parcours:suspendre", args=[parcours.pk])
+        autres = {"confirmer": "on"}
+        return Edition(url, parcours, "commentaire", "confirmer", coordinateur, autres=autres)
     if nom == "examen_eps":
         reunion = _reunion(monde)
         examen = Examen.objects.get(reunion=reunion)
