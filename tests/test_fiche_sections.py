@@ -265,7 +265,7 @@ def test_la_fiche_dit_que_ses_professionnels_ne_voient_pas_l_enfant_et_c_est_vra
         auteur=monde.a.coordinateur,
         intitule="Atelier théâtre",
         structure=structure,
-        confirmer=True,
+        hors_consentement=True,
     )
     coordination = client_de(monde.a.coordinateur)
     phrase = (
@@ -288,3 +288,15 @@ def test_la_fiche_dit_que_ses_professionnels_ne_voient_pas_l_enfant_et_c_est_vra
         client = client_de(pro.user)
         for nom in SECTIONS_FICHE:
             assert client.get(_url(nom, parcours)).status_code == 404, (pro, nom)
+
+
+def test_choisir_l_offre_d_une_structure_non_nommee_avertit_des_l_ouverture(monde):
+    offre = fab.offre(monde.etranger.structure, monde.a.programme, intitule="Théâtre")
+    page = client_de(monde.a.coordinateur).get(
+        _url("parcours:action_ajouter", monde.p.parcours), {"offre": offre.pk}
+    )
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Structure non nommée par le consentement" in html
+    assert 'name="confirmer_consentement"' in html
