@@ -229,7 +229,7 @@ class SuspensionForm(FormulaireDsfr):
     """The confirmation page of a suspension: nothing is suspended without the box ticked."""
 
     commentaire = forms.CharField(
-        label=_("Pourquoi suspendre ? (facultatif)"),
+        label=_("Pourquoi suspendre ?"),
         help_text=_("Par exemple : hospitalisation, séjour hors du quartier, pause demandée."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
