@@ -91,6 +91,24 @@ def _fin_du_consentement(parcours: Parcours, professionnel: Professionnel, le: d
     return max(fins) if fins else None
 
 
+def structures_couvertes(parcours: Parcours, *, le: date | None = None) -> set[int]:
+    """Ids of the structures whose assigned professionals may see the child on day `le`: the
+    programme's structure porteuse (the PRE team) and the structures that a valid consent
+    allowing sharing names. An action delivered by any other structure gives its professionals
+    nothing (issue 15, point 17). One query for the structure porteuse; the consents come from
+    `parcours.consentements` (prefetched with their structures by the pages)."""
+    le = le or date.today()
+    couvertes = set(
+        Partenariat.objects.filter(
+            programme_id=parcours.programme_id, est_porteuse=True
+        ).values_list("structure_id", flat=True)
+    )
+    for consentement in parcours.consentements.all():
+        if consentement.est_valide(le) and consentement.autorise_le_partage:
+            couvertes.update(s.pk for s in consentement.structures.all())
+    return couvertes
+
+
 def droits_attendus(
     parcours: Parcours, *, le: date | None = None
 ) -> dict[tuple[int, str], date | None]:

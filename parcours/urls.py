@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import pages, partage
+from .views import fiche, pages, partage
 
 app_name = "parcours"
 
@@ -17,11 +17,17 @@ urlpatterns = [
     path("", include("parcours.urls_protection")),
     path("statistiques/", include("parcours.urls_statistiques")),
     path("", include("parcours.urls_exports")),
-    path("<int:pk>/", pages.parcours_detail, name="detail"),
+    # The pathway's page, one URL per section (its tabs); the pathway's address is the synthesis.
+    path("<int:pk>/", fiche.parcours_detail, name="detail"),
+    path("<int:pk>/objectifs/", fiche.parcours_objectifs, name="objectifs"),
+    path("<int:pk>/journal/", fiche.parcours_journal, name="journal"),
+    path("<int:pk>/partage/", fiche.parcours_partage, name="partage"),
+    path("<int:pk>/historique/", fiche.parcours_historique, name="historique"),
     path("<int:pk>/modifier/", pages.parcours_modifier_vue, name="modifier"),
     path("<int:pk>/enfant/", pages.enfant_modifier_vue, name="modifier_enfant"),
     path("<int:pk>/famille/", pages.famille_modifier_vue, name="modifier_famille"),
     path("<int:pk>/statut/", pages.parcours_changer_statut_vue, name="changer_statut"),
+    path("<int:pk>/suspendre/", pages.parcours_suspendre_vue, name="suspendre"),
     path("<int:pk>/sortie/", pages.parcours_sortir_vue, name="sortir"),
     path("<int:pk>/consentement/", pages.consentement_ajouter_vue, name="consentement"),
     path(

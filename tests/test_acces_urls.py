@@ -526,7 +526,17 @@ def corps(nom: str, d: Dossier) -> dict:
             "enfant-sexe": enfant.sexe,
         },
         "parcours:modifier_famille": corps_famille,
-        "parcours:changer_statut": {"statut": Statut.SUSPENDU, "version": parcours.version},
+        # Suspending is confirmed (issue 15, point 15): without "confirmer", nothing changes.
+        "parcours:changer_statut": {
+            "statut": Statut.SUSPENDU,
+            "version": parcours.version,
+            "confirmer": "on",
+        },
+        "parcours:suspendre": {
+            "version": parcours.version,
+            "commentaire": "Pause demandée par la famille",
+            "confirmer": "on",
+        },
         "parcours:sortir": {
             "date_sortie": aujourdhui.isoformat(),
             "motif_sortie": "demenagement",
@@ -861,13 +871,30 @@ def test_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
     assert empreinte() == avant
 
 
+# The pathway's page, one URL per section (issue 15, point 15): whoever reads the pathway reads
+# every section; what a section shows beyond that follows the reader's rights.
+SECTIONS_FICHE = {
+    "parcours:detail",
+    "parcours:objectifs",
+    "parcours:journal",
+    "parcours:partage",
+    "parcours:historique",
+}
+
+
+def test_chaque_section_de_la_fiche_est_balayee():
+    assert {route.nom for route in BALAYEES} >= SECTIONS_FICHE
+
+
 def test_l_intervenant_affecte_lit_la_fiche_et_rien_d_autre(monde):
     """…and writes journal notes (everyone who may read an open pathway does)."""
     non_applicables = methodes_non_applicables(monde)
     avant = empreinte()
 
     def attendu(nom, methode):
-        if (nom, methode) in {("parcours:detail", "GET"), ("parcours:note_ajouter", "GET")}:
+        if (nom, methode) == ("parcours:note_ajouter", "GET") or (
+            nom in SECTIONS_FICHE and methode == "GET"
+        ):
             return 200
         if (nom, methode) == ("parcours:note_ajouter", "POST"):
             return 302
@@ -960,7 +987,7 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         auteur=monde.a.coordinateur,
     )
     lectures = {
-        ("parcours:detail", "GET"),
+        *((section, "GET") for section in SECTIONS_FICHE),
         ("parcours:consentement_fichier", "GET"),
         # --- journal: the team still reads the documents and the IP record, writes nothing
         ("parcours:document_fichier", "GET"),

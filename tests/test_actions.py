@@ -379,7 +379,7 @@ def test_le_professionnel_qui_realise_l_action_ne_change_que_son_statut_et_son_r
         livreur.pk,
     )
     # The pathway page offers them that one action to update, and nothing else to write.
-    detail = client.get(reverse("parcours:detail", args=[monde.p.parcours.pk]))
+    detail = client.get(reverse("parcours:objectifs", args=[monde.p.parcours.pk]))
     actions = [a for o in detail.context["objectifs"] for a in o.liste_actions]
     actions += detail.context["actions_sans_objectif"]
     assert {a.pk for a in actions if a.modifiable} == {action.pk}
@@ -404,7 +404,7 @@ def test_ajouter_un_objectif_puis_le_modifier(client, monde):
     assert reponse.status_code == 302, erreurs(reponse)
     objectif = Objectif.objects.get(parcours_id=pk, intitule="Nager 25 mètres")
     assert objectif.statut == StatutObjectif.OUVERT
-    detail = client.get(reverse("parcours:detail", args=[pk])).content.decode()
+    detail = client.get(reverse("parcours:objectifs", args=[pk])).content.decode()
     assert "Nager 25 mètres" in detail
 
     # Closing without an outcome: refused, the input kept.
@@ -569,7 +569,7 @@ def test_une_action_collective_ne_montre_que_les_enfants_que_l_on_peut_voir(clie
     troisieme = ParcoursFactory(programme=monde.a.programme, enfant__nom="Troisièmeenfant")
     for parcours in (monde.p.parcours, monde.p2.parcours, troisieme):
         fab.inscrire(collective, parcours, auteur=auteur)
-    detail = reverse("parcours:detail", args=[monde.p.parcours.pk])
+    detail = reverse("parcours:objectifs", args=[monde.p.parcours.pk])
     nom_p2 = monde.p2.parcours.enfant.nom
 
     # The partner référent of p and p2 sees p2 named, and the third child only counted.
@@ -655,6 +655,6 @@ def test_un_parcours_sorti_n_ouvre_plus_ses_formulaires_meme_au_coordinateur(cli
         reverse("parcours:action_modifier", args=[pk, monde.p.action.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    detail = client.get(reverse("parcours:detail", args=[pk]))
+    detail = client.get(reverse("parcours:objectifs", args=[pk]))
     assert detail.status_code == 200
     assert not detail.context["can_ajouter_action"]

@@ -141,9 +141,11 @@ def _edition(nom: str, monde: Monde) -> Edition:
         autres = {"motif_sortie": "demenagement"}
         return Edition(url, parcours, "commentaire", "motif_sortie", coordinateur, autres=autres)
     if nom == "statut":
-        url = reverse("parcours:changer_statut", args=[parcours.pk])
-        detail = reverse("parcours:detail", args=[parcours.pk])
-        return Edition(url, parcours, "commentaire", "statut", coordinateur, page=detail)
+        # An open pathway's status change is its confirmed suspension (issue 15, point 15): the
+        # synthesis has no suspend button any more, the confirmation page carries the version.
+        url = reverse("parcours:suspendre", args=[parcours.pk])
+        autres = {"confirmer": "on"}
+        return Edition(url, parcours, "commentaire", "commentaire", coordinateur, autres=autres)
     if nom == "examen_eps":
         reunion = _reunion(monde)
         examen = Examen.objects.get(reunion=reunion)
@@ -271,7 +273,6 @@ def _creation(nom: str, monde: Monde) -> Creation:
     p, coordinateur = monde.p, monde.a.coordinateur
     pk = p.parcours.pk
     aujourdhui = date.today()
-    detail = reverse("parcours:detail", args=[pk])
 
     def sur_sa_page(route, args, controle, saisie, lignes, user=coordinateur):
         url = reverse(route, args=args)
@@ -376,7 +377,7 @@ def _creation(nom: str, monde: Monde) -> Creation:
         candidat = professionnel(monde.a.porteuse)
         return Creation(
             reverse("parcours:intervenant_ajouter", args=[pk]),
-            detail,
+            reverse("parcours:partage", args=[pk]),  # its section (issue 15, point 15)
             "intervenant-professionnel",
             {"intervenant-professionnel": candidat.pk},
             Intervenant.objects.filter(parcours_id=pk),

@@ -516,7 +516,7 @@ def test_meme_le_proprietaire_ne_supprime_pas_d_entree_recente_avec_l_interrupte
 
 
 def test_le_coordinateur_voit_qui_a_consulte_le_dossier_et_pas_le_partenaire(client, monde):
-    url = reverse("parcours:detail", args=[monde.p.pk])
+    url = reverse("parcours:historique", args=[monde.p.pk])
     connecter(client, monde.intervenant.user).get(url)
 
     page_referent = connecter(client, monde.referent.user).get(url)

@@ -260,7 +260,7 @@ def test_matrice_de_visibilite_des_notes(client, monde, qui, visibilite):
     user = _user(monde, qui)
     connecter(client, user)
 
-    reponse = client.get(reverse("parcours:detail", args=[monde.parcours.pk]))
+    reponse = client.get(reverse("parcours:journal", args=[monde.parcours.pk]))
 
     lisible = visibilite in LECTURES[qui]
     if qui == "autre_partenaire":
@@ -426,7 +426,7 @@ def test_les_ruptures_sont_reservees_a_l_equipe(client, monde):
         date=date.today(),
         description="Rupture-confidentielle",
     )
-    detail = reverse("parcours:detail", args=[monde.parcours.pk])
+    detail = reverse("parcours:journal", args=[monde.parcours.pk])
     connecter(client, monde.intervenant.user)
     assert "Rupture-confidentielle" not in client.get(detail).content.decode()
     assert (
@@ -532,12 +532,13 @@ def test_la_chronologie_coute_le_meme_nombre_de_requetes(
 ):
     _peupler(monde, nombre)
     connecter(client, monde.a.coordinateur)
-    url = reverse("parcours:detail", args=[monde.parcours.pk])
+    url = reverse("parcours:journal", args=[monde.parcours.pk])
     client.get(url)  # the session then remembers the charter
 
     with (
         django_assert_num_queries(REQUETES_CHRONOLOGIE),
-        django_assert_num_queries(2, connection=connections[JOURNAL]),
+        # This read's entry ("who consulted" is in the history section now).
+        django_assert_num_queries(1, connection=connections[JOURNAL]),
     ):
         reponse = client.get(url)
 
@@ -547,9 +548,9 @@ def test_la_chronologie_coute_le_meme_nombre_de_requetes(
     assert reponse.context["a_venir"]
 
 
-# Fixed whatever the number of events (see test_parcours_views.REQUETES for the page's base).
-# 27 since the user's rights come with the pathway's own query (parcours.access).
-REQUETES_CHRONOLOGIE = 27  # + the unmet needs of the pathway (offres)
+# Fixed whatever the number of events (see test_parcours_views.REQUETES for the page's base):
+# the journal's own section of the pathway page (issue 15, point 15).
+REQUETES_CHRONOLOGIE = 19
 
 
 def test_la_chronologie_se_filtre_par_type_et_montre_l_a_venir(client, monde):
@@ -570,7 +571,7 @@ def test_la_chronologie_se_filtre_par_type_et_montre_l_a_venir(client, monde):
         date_expiration=date.today() + timedelta(days=20),
     )
     connecter(client, monde.referent.user)
-    url = reverse("parcours:detail", args=[monde.parcours.pk])
+    url = reverse("parcours:journal", args=[monde.parcours.pk])
 
     tout = client.get(url)
     a_venir = [e["titre"] for e in tout.context["a_venir"]]
@@ -589,7 +590,7 @@ def test_un_partenaire_ne_peut_pas_filtrer_sur_les_types_de_l_equipe(client, mon
         parcours=monde.parcours, auteur=monde.referent.user, type="placement", date=date.today()
     )
     connecter(client, monde.intervenant.user)
-    reponse = client.get(reverse("parcours:detail", args=[monde.parcours.pk]), {"type": "rupture"})
+    reponse = client.get(reverse("parcours:journal", args=[monde.parcours.pk]), {"type": "rupture"})
     assert not [e for e in reponse.context["chronologie"] if e.type == "rupture"]
     assert "rupture" not in dict(reponse.context["chronologie_types"])
 
@@ -715,7 +716,7 @@ def test_la_chronologie_montre_les_decisions_d_eps_aux_partenaires(client, monde
     )
     connecter(client, monde.intervenant.user)
 
-    reponse = client.get(reverse("parcours:detail", args=[monde.parcours.pk]), {"type": "eps"})
+    reponse = client.get(reverse("parcours:journal", args=[monde.parcours.pk]), {"type": "eps"})
 
     evenements = reponse.context["chronologie"]
     assert [e.type for e in evenements] == ["eps"]  # the undecided examination is not shown

@@ -378,7 +378,7 @@ def test_besoin_par_la_page(client, reseau):
     assert reponse.status_code == 302
     besoin = BesoinNonCouvert.objects.get()
     assert besoin.programme == a.programme and besoin.tranche_age
-    assert "Bilan" in client.get(reverse("parcours:detail", args=[parcours.pk])).content.decode()
+    assert "Bilan" in client.get(reverse("parcours:objectifs", args=[parcours.pk])).content.decode()
     assert connecter(client, b.coordinateur).get(url).status_code == 404
 
 

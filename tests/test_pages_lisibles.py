@@ -112,7 +112,7 @@ def test_qui_a_consulte_regroupe_les_lectures_d_une_personne_dans_la_journee(cli
     )
     for _ in range(4):
         journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
-    url = reverse("parcours:detail", args=[parcours.pk])
+    url = reverse("parcours:historique", args=[parcours.pk])
     connecter(client, a.coordinateur)
     for _ in range(3):
         client.get(url)
@@ -138,7 +138,7 @@ def test_qui_a_consulte_coute_autant_quel_que_soit_le_nombre_de_lectures(
         for _ in range(lectures):
             journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
     connecter(client, a.coordinateur)
-    url = reverse("parcours:detail", args=[parcours.pk])
+    url = reverse("parcours:historique", args=[parcours.pk])
     client.get(url)
 
     # This read's entry, then the grouped list.

@@ -142,6 +142,11 @@ PAGES_PARCOURS = [
     f"parcours:{nom}"
     for nom in [
         "detail",
+        # The other sections of the pathway's page (issue 15, point 15)
+        "objectifs",
+        "journal",
+        "partage",
+        "historique",
         "modifier",
         "modifier_enfant",
         "modifier_famille",
@@ -176,6 +181,8 @@ PAGES_DE_COORDINATION = {
 # URLs that need another object's id besides the pathway's (a consent, an intervenant) or take
 # POST only: tests/test_acces_urls.py sweeps them with every kind of user, for GET and POST.
 DELEGUEES_AU_BALAYAGE = {
+    # Its page opens only on a pathway « en cours »; its rules: tests/test_fiche_sections.py.
+    "parcours:suspendre": "suspension confirmée (issue 15, point 15)",
     "parcours:consentement_fichier": "le scan d’un consentement (id du consentement)",
     "parcours:consentement_retirer": "retrait d’un consentement (id du consentement)",
     "parcours:consentement_renouveler": "renouvellement d’un consentement (id du consentement)",
@@ -237,7 +244,7 @@ def _attendu(page: str, role: str) -> int | str:
         return 200 if role in {"coordinateur", "autre_programme"} else 403
     if page in PAGES_GENERALES:
         return 200
-    if page == "parcours:detail":
+    if page in SECTIONS:
         return 200 if role in LECTEURS else 404
     if page == "parcours:consentement_formulaire":
         return 200 if role in EQUIPE else 404
@@ -299,7 +306,8 @@ def test_matrice_changer_statut(role, client, monde):
         Statut.EN_COURS: Statut.SUSPENDU,
     }[avant]
 
-    reponse = client.post(url, {"statut": suivant, "version": parcours.version})
+    # Suspending is confirmed (issue 15, point 15): the box ticked on its page.
+    reponse = client.post(url, {"statut": suivant, "version": parcours.version, "confirmer": "on"})
 
     parcours.refresh_from_db()
     if role == "anonyme":
@@ -665,7 +673,8 @@ def test_faire_avancer_un_parcours_par_ses_statuts(client, monde):
     assert "Statut changé : Diagnostic." in texte(reponse)
     parcours.refresh_from_db()
     assert parcours.statut == Statut.DIAGNOSTIC
-    assert [(c.ancien_statut, c.nouveau_statut) for c in reponse.context["historique"]] == [
+    historique = client.get(u("parcours:historique", parcours)).context["historique"]
+    assert [(c.ancien_statut, c.nouveau_statut) for c in historique] == [
         (Statut.EN_ATTENTE_CONSENTEMENT, Statut.DIAGNOSTIC),
         (Statut.REPERAGE, Statut.EN_ATTENTE_CONSENTEMENT),
     ]
@@ -1144,21 +1153,35 @@ REQUETES = {
     "parcours:liste": 14,
     # + counters, "may create", pathways to handle, recent activity
     "accueil": 13,
-    # + pathway, guardians, history, consents with their signatories and their structures,
-    # intervenants, "may edit", siblings, the names of who consulted the file, the choices of
-    # professionals to add as intervenant
-    # --- actions: + objectives, actions (with offer, structure, professional, convention,
-    # collective), the other participants of its collective actions: counted, and those visible
-    # --- journal: the timeline: notes and their addenda, EPS examinations, ruptures, IP
-    # records, documents (objectives, actions and the actions ending soon come from the lists
-    # above)
-    # --- offres: + the unmet needs
-    # (29 since the user's rights on it come with the pathway's own query: parcours.access)
-    "parcours:detail": 29,
+    # The pathway's page, one URL per section (issue 15, point 15; the single page cost 29):
+    # each reads the pathway with its header's joins and the user's rights (parcours.access),
+    # then only its own rows:
+    # + guardians, consents, "may edit", siblings
+    "parcours:detail": 13,
+    # + consents with the structures they name and the structure porteuse (who sees the child),
+    # objectives, actions (with offer, structure, professional, collective), the other
+    # participants of its collective actions (counted, and those visible), the unmet needs
+    "parcours:objectifs": 18,
+    # + history, consents, objectives and actions, then the timeline: notes and their addenda,
+    # EPS examinations, ruptures, IP records, documents
+    "parcours:journal": 21,
+    # + consents with their signatories and structures, intervenants, the structures delivering
+    # an action without being named, the choices of professionals to add as intervenant
+    "parcours:partage": 17,
+    # + history, the names of who consulted the file
+    "parcours:historique": 12,
 }
-# The access trail's own connection: the detail page writes this read's entry and lists "who
-# consulted this file"; lists and the dashboard write nothing.
-REQUETES_JOURNAL = {"parcours:liste": 0, "accueil": 0, "parcours:detail": 2}
+SECTIONS = {
+    "parcours:detail",
+    "parcours:objectifs",
+    "parcours:journal",
+    "parcours:partage",
+    "parcours:historique",
+}
+# The access trail's own connection: each section writes this read's entry, and the history
+# lists "who consulted this file"; lists and the dashboard write nothing.
+REQUETES_JOURNAL = {"parcours:liste": 0, "accueil": 0} | dict.fromkeys(SECTIONS, 1)
+REQUETES_JOURNAL["parcours:historique"] = 2
 
 
 def _programme_peuple(nombre: int) -> tuple[User, Parcours]:
@@ -1227,7 +1250,7 @@ def _programme_peuple(nombre: int) -> tuple[User, Parcours]:
 )
 def test_budget_de_requetes(page, nombre, client, django_assert_num_queries):
     auteur, premier = _programme_peuple(nombre)
-    url = u(page, premier) if page == "parcours:detail" else u(page)
+    url = u(page, premier) if page in SECTIONS else u(page)
     connecter(client, auteur)
 
     with (
@@ -1237,18 +1260,25 @@ def test_budget_de_requetes(page, nombre, client, django_assert_num_queries):
         reponse = client.get(url)
 
     assert reponse.status_code == 200
+    contexte = reponse.context
     if page == "parcours:liste":
-        assert len(reponse.context["page"].object_list) == min(nombre + nombre // 5, 25)
+        assert len(contexte["page"].object_list) == min(nombre + nombre // 5, 25)
     elif page == "accueil":
-        assert len(reponse.context["activite"]) == min(nombre, 10)
-        assert reponse.context["a_traiter"]
+        assert len(contexte["activite"]) == min(nombre, 10)
+        assert contexte["a_traiter"]
+    elif page == "parcours:detail":
+        assert len(contexte["fratrie"]) == nombre // 5
+        assert len(contexte["responsables"]) >= min(nombre, 4)
+    elif page == "parcours:objectifs":
+        assert len(contexte["objectifs"]) == nombre
+        assert contexte["nombre_actions"] == nombre + 1
+    elif page == "parcours:journal":
+        assert len([e for e in contexte["chronologie"] if e.type == "statut"]) >= nombre
+        assert len([e for e in contexte["chronologie"] if e.type == "action"]) == nombre + 1
+    elif page == "parcours:partage":
+        assert len(contexte["consentements"]) == min(nombre, 3)
+        assert len(contexte["intervenants"]) == min(nombre, 4)
     else:
-        assert len(reponse.context["historique"]) == nombre
-        assert len(reponse.context["fratrie"]) == nombre // 5
-        assert len(reponse.context["consentements"]) == min(nombre, 3)
-        assert len(reponse.context["intervenants"]) == min(nombre, 4)
-        # --- actions
-        assert len(reponse.context["objectifs"]) == nombre
-        assert reponse.context["nombre_actions"] == nombre + 1
+        assert len(contexte["historique"]) == nombre
         # The earlier readers, and this very read.
-        assert len(reponse.context["consultations"]) == min(nombre, 5) + 1
+        assert len(contexte["consultations"]) == min(nombre, 5) + 1

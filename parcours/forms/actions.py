@@ -55,6 +55,14 @@ class ActionForm(ModeleFormulaireDsfr):
         label=_("J’ai vérifié avec la structure : ajouter quand même cette action"),
         required=False,
     )
+    # Shown only with the warning that the family's consent does not name the structure.
+    confirmer_consentement = forms.BooleanField(
+        label=_(
+            "J’ai compris que les professionnels de cette structure ne verront pas l’enfant : "
+            "ajouter quand même cette action"
+        ),
+        required=False,
+    )
 
     class Meta:
         model = Action
@@ -78,7 +86,15 @@ class ActionForm(ModeleFormulaireDsfr):
             "resultat": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, parcours: Parcours, offres, avec_confirmation=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        parcours: Parcours,
+        offres,
+        avec_confirmation=False,
+        avec_confirmation_consentement=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         programme = parcours.programme
         self.fields["objectif"].queryset = parcours.objectifs.order_by("date_ouverture", "pk")
@@ -95,6 +111,8 @@ class ActionForm(ModeleFormulaireDsfr):
             self.fields["date_debut"].initial = date.today()
         if not avec_confirmation:
             del self.fields["confirmer_capacite"]
+        if not avec_confirmation_consentement:
+            del self.fields["confirmer_consentement"]
 
     def full_clean(self):
         super().full_clean()

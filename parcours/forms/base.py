@@ -210,6 +210,37 @@ class TransitionForm(FormulaireDsfr):
         required=False,
     )
 
+    # Suspending needs it (the confirmation page, `SuspensionForm`, says what it means).
+    confirmer = forms.BooleanField(required=False)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("statut") == Statut.SUSPENDU and not donnees.get("confirmer"):
+            # A one-click suspension from a button: it must be confirmed first.
+            raise ValidationError(
+                _(
+                    "La suspension d’un parcours se confirme sur sa page : « Suspendre le parcours… »."
+                )
+            )
+        return donnees
+
+
+class SuspensionForm(FormulaireDsfr):
+    """The confirmation page of a suspension: nothing is suspended without the box ticked."""
+
+    commentaire = forms.CharField(
+        label=_("Pourquoi suspendre ?"),
+        help_text=_("Par exemple : hospitalisation, séjour hors du quartier, pause demandée."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    confirmer = forms.BooleanField(
+        label=_("Je confirme la suspension du parcours"),
+        error_messages={
+            "required": _("Cochez la confirmation pour suspendre le parcours."),
+        },
+    )
+
 
 class SortieForm(FormulaireDsfr):
     date_sortie = forms.DateField(

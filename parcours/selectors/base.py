@@ -114,6 +114,75 @@ def parcours_detail_queryset():
     )
 
 
+# --- The pathway's page, one section per URL (issue 15, point 15) ------------------------------
+
+SECTION_SYNTHESE = "synthese"
+SECTION_OBJECTIFS = "objectifs"
+SECTION_JOURNAL = "journal"
+SECTION_PARTAGE = "partage"
+SECTION_HISTORIQUE = "historique"
+
+
+def _consentements(*, details: bool):
+    consentements = Consentement.objects.select_related("renouvele_par").order_by(
+        "-date_signature", "-pk"
+    )
+    if details:
+        consentements = consentements.prefetch_related("signataires", "structures")
+    return Prefetch("consentements", queryset=consentements)
+
+
+def _historique():
+    return Prefetch(
+        "historique",
+        queryset=ChangementStatut.objects.select_related("auteur").order_by("-le", "-pk"),
+    )
+
+
+def parcours_section_queryset(section: str):
+    """The pathway with what one section of its page shows, and nothing more: each section
+    costs only its own rows (the header's joins, then a fixed number of prefetches)."""
+    base = Parcours.objects.select_related(
+        "programme",
+        "enfant__famille",
+        "enfant__etablissement",
+        "referent__user",
+        "referent__structure",
+        "orienteur_structure",
+    )
+    prefetches = {
+        SECTION_SYNTHESE: [
+            Prefetch(
+                "enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")
+            ),
+            _consentements(details=False),
+        ],
+        # The structures the consents name: who sees the child among those delivering actions.
+        SECTION_OBJECTIFS: [
+            Prefetch(
+                "consentements",
+                queryset=Consentement.objects.select_related("renouvele_par").prefetch_related(
+                    "structures"
+                ),
+            )
+        ],
+        SECTION_JOURNAL: [_historique(), _consentements(details=False)],
+        SECTION_PARTAGE: [
+            _consentements(details=True),
+            Prefetch(
+                "intervenants",
+                queryset=Intervenant.objects.select_related(
+                    "professionnel__user", "professionnel__structure"
+                ).order_by(
+                    "professionnel__user__last_name", "professionnel__user__first_name", "pk"
+                ),
+            ),
+        ],
+        SECTION_HISTORIQUE: [_historique()],
+    }[section]
+    return base.prefetch_related(*prefetches)
+
+
 def fratrie_visible(user, parcours: Parcours):
     """Siblings' pathways the user may open; other siblings are only counted."""
     freres_et_soeurs = Enfant.objects.filter(famille_id=parcours.enfant.famille_id).exclude(

@@ -25,7 +25,7 @@ from ..models import (
     StatutAction,
     StatutObjectif,
 )
-from ..permissions import parcours_permissions_recalculer
+from ..permissions import parcours_permissions_recalculer, structures_couvertes
 from ..selectors.mutualisation import offres_avec_utilisation
 from .base import (
     _bloquer,
@@ -45,6 +45,7 @@ __all__ = [
     "action_creer",
     "action_modifier",
     "avertissement_capacite",
+    "avertissement_hors_consentement",
     "objectif_creer",
     "objectif_modifier",
 ]
@@ -153,6 +154,19 @@ def avertissement_capacite(offre: Offre | None) -> str | None:
     }
 
 
+def avertissement_hors_consentement(parcours: Parcours, structure: Structure | None) -> str | None:
+    """A warning when the structure delivering an action is neither the PRE team nor named by
+    a valid consent of the family: its professionals will not see the child (the consent
+    decides who sees, not the action). None when there is nothing to say."""
+    if structure is None or structure.pk in structures_couvertes(parcours):
+        return None
+    return _(
+        "Le consentement de la famille ne nomme pas %(structure)s : les professionnels de cette "
+        "structure ne verront pas l’enfant ni son parcours. Faites signer un consentement qui la "
+        "nomme, ou confirmez que l’action se fait sans partage d’information."
+    ) % {"structure": structure.nom}
+
+
 def _verifier_action(action: Action, parcours: Parcours, *, ancien: Action | None) -> None:
     """The rules of an action, on the values about to be saved (`ancien`: before the edit)."""
     programme = parcours.programme
@@ -233,9 +247,11 @@ def action_creer(
     donnees: dict,
     auteur: User,
     capacite_confirmee: bool = False,
+    hors_consentement_confirme: bool = False,
 ) -> Action:
-    """Plan an action (ad hoc, or using an offer). An offer at capacity needs an explicit
-    confirmation; the delivering professional becomes an intervenant."""
+    """Plan an action (ad hoc, or using an offer). An offer at capacity, or a structure that
+    the family's consent does not name, needs an explicit confirmation; the delivering
+    professional becomes an intervenant."""
     actuel = _bloquer(parcours)
     _pathway_ouvert(actuel)
     action = Action(parcours=actuel, cree_par=auteur)
@@ -256,6 +272,11 @@ def action_creer(
         )
         if avertissement and not capacite_confirmee:
             raise ValidationError({"confirmer_capacite": avertissement})
+    if not hors_consentement_confirme:
+        # Read under the pathway's lock: a consent recorded meanwhile is seen.
+        avertissement = avertissement_hors_consentement(actuel, action.structure)
+        if avertissement:
+            raise ValidationError({"confirmer_consentement": avertissement})
     _sauver(action)
     _noter_activite(actuel)
     parcours_permissions_recalculer(parcours=actuel)

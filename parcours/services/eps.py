@@ -402,6 +402,9 @@ def examen_decider(
                 "statut": StatutAction.PREVUE,
             },
             auteur=auteur,
+            # Decided by the EPS together; the pathway page then says which structures do not
+            # see the child (the confirmation is asked on the pathway's own action form).
+            hors_consentement_confirme=True,
         )
         Action.objects.filter(pk=action.pk).update(examen=actuel)
         parcours.refresh_from_db()

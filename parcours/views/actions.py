@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partenaires.models import Offre
-from reussite.core.ecriture import ecrire, version_soumise
+from reussite.core.ecriture import ecrire, envoi_rejoue, version_soumise
 from reussite.core.roles import programmes_coordonnes
 
 from ..access import Capacite, action_pour, objectif_pour, parcours_pour
@@ -38,6 +38,7 @@ from ..services import (
     action_creer,
     action_modifier,
     avertissement_capacite,
+    avertissement_hors_consentement,
     objectif_creer,
     objectif_modifier,
 )
@@ -48,8 +49,9 @@ def _pour_modifier(request, pk):
     return parcours_pour(user=request.user, pk=pk, capacite=Capacite.MODIFICATION)
 
 
-def _vers_parcours(parcours, ancre: str = "objectifs-actions") -> str:
-    return reverse("parcours:detail", args=[parcours.pk]) + f"#{ancre}"
+def _vers_section(parcours) -> str:
+    """Objectives and actions live in their own section of the pathway's page."""
+    return reverse("parcours:objectifs", args=[parcours.pk])
 
 
 # --- Objectives -------------------------------------------------------------------------------
@@ -64,7 +66,7 @@ def objectif_ajouter(request, pk):
         lambda: objectif_creer(parcours=parcours, donnees=form.cleaned_data, auteur=request.user),
         creation=True,
         succes=_("L’objectif a été ajouté."),
-        suite=_vers_parcours(parcours),
+        suite=_vers_section(parcours),
         page=lambda: render(
             request,
             "parcours/actions/objectif.html",
@@ -87,7 +89,7 @@ def objectif_modifier_vue(request, pk, objectif_pk):
             auteur=request.user,
         ),
         succes=_("L’objectif a été modifié."),
-        suite=_vers_parcours(parcours),
+        suite=_vers_section(parcours),
         page=lambda: render(
             request,
             "parcours/actions/objectif.html",
@@ -142,7 +144,10 @@ def action_ajouter(request, pk):
         "parcours": parcours,
         "offres": offres_du_parcours(parcours),
         "avec_confirmation": avertissement is not None,
+        # Kept only when the warning below is shown (removed further down otherwise).
+        "avec_confirmation_consentement": True,
     }
+    hors_consentement = None
     if request.method == "POST":
         form = ActionForm(request.POST, **arguments)
     else:
@@ -155,6 +160,7 @@ def action_ajouter(request, pk):
                 "structure": offre.structure_id,
                 "cout": offre.cout,
             }
+            hors_consentement = avertissement_hors_consentement(parcours, offre.structure)
         if request.GET.get("objectif", "").isdigit():
             objectif = parcours.objectifs.filter(pk=request.GET["objectif"]).first() or objectif
         if objectif is not None:
@@ -164,6 +170,40 @@ def action_ajouter(request, pk):
             sans_objectif = offre.get_domaine_display()
     if avertissement:
         form.fields["confirmer_capacite"].widget.attrs["aria-describedby"] = "alerte-capacite"
+
+    def page():
+        return render(
+            request,
+            "parcours/actions/action.html",
+            {
+                "parcours": parcours,
+                "form": form,
+                "offre": offre,
+                "avertissement": avertissement,
+                "hors_consentement": hors_consentement,
+                "sans_objectif": sans_objectif,
+                "titre": _("Ajouter une action"),
+            },
+        )
+
+    if request.method == "POST":
+        if (rejoue := envoi_rejoue(request)) is not None:
+            return rejoue  # a double click never meets the warning its first send passed
+        if form.is_valid() and form.cleaned_data["professionnel"] is None:
+            # A professional is checked by the service (the consent must cover them); a
+            # structure alone is allowed, once the user knows its people will not see the child.
+            hors_consentement = avertissement_hors_consentement(
+                parcours, form.cleaned_data["structure"]
+            )
+    if hors_consentement:
+        form.fields["confirmer_consentement"].widget.attrs |= {
+            "aria-describedby": "alerte-consentement"
+        }
+        if request.method == "POST" and not form.cleaned_data["confirmer_consentement"]:
+            form.fields["confirmer_consentement"].widget.attrs["autofocus"] = True
+            return page()
+    else:
+        del form.fields["confirmer_consentement"]
     return ecrire(
         request,
         form,
@@ -172,22 +212,12 @@ def action_ajouter(request, pk):
             donnees=form.donnees(),
             auteur=request.user,
             capacite_confirmee=form.cleaned_data.get("confirmer_capacite", False),
+            hors_consentement_confirme=form.cleaned_data.get("confirmer_consentement", False),
         ),
         creation=True,
         succes=_("L’action a été ajoutée."),
-        suite=_vers_parcours(parcours),
-        page=lambda: render(
-            request,
-            "parcours/actions/action.html",
-            {
-                "parcours": parcours,
-                "form": form,
-                "offre": offre,
-                "avertissement": avertissement,
-                "sans_objectif": sans_objectif,
-                "titre": _("Ajouter une action"),
-            },
-        ),
+        suite=_vers_section(parcours),
+        page=page,
     )
 
 
@@ -230,7 +260,7 @@ def action_modifier_vue(request, pk, action_pk):
         form,
         enregistrer,
         succes=_("L’action a été modifiée."),
-        suite=_vers_parcours(parcours),
+        suite=_vers_section(parcours),
         page=lambda: render(
             request,
             "parcours/actions/action.html",

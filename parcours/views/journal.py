@@ -41,7 +41,7 @@ __all__ = []
 
 
 def _vers_chronologie(parcours) -> str:
-    return reverse("parcours:detail", args=[parcours.pk]) + "#chronologie"
+    return reverse("parcours:journal", args=[parcours.pk])
 
 
 def _page(request, parcours, form, titre, bouton, **extra):

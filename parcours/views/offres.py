@@ -42,7 +42,7 @@ def besoin_ajouter_vue(request, pk):
         ),
         creation=True,
         succes=_("Le besoin non couvert a été enregistré."),
-        suite=reverse("parcours:detail", args=[parcours.pk]),
+        suite=reverse("parcours:objectifs", args=[parcours.pk]),
         page=lambda: render(
             request,
             "parcours/offres/besoin_ajouter.html",

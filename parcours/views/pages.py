@@ -15,30 +15,25 @@ from ..forms import (
     ConsentementForm,
     EnfantForm,
     FamilleForm,
-    IntervenantForm,
     ParcoursFilter,
     ParcoursForm,
     ProgrammeForm,
     ResponsableFormSet,
     ResponsableFormSetEdition,
     SortieForm,
+    SuspensionForm,
     TransitionForm,
 )
 from ..models import Enfant, MotifSortie, ResponsableLegal, Statut
 from ..selectors import (
+    SECTION_PARTAGE,
+    SECTION_SYNTHESE,
     avec_drapeau_ip,
-    avec_entree_validee,
-    besoins_du_parcours,
-    chronologie_du_parcours,
-    consultations_du_parcours,
-    fratrie_visible,
-    objectifs_et_actions,
     parcours_detail_queryset,
     parcours_pour_liste,
     pilotage_seulement,
     programmes_coordonnes,
     programmes_de_travail,
-    protection_du_parcours,
 )
 from ..selectors import (
     tableau_de_bord as lire_tableau_de_bord,
@@ -56,6 +51,7 @@ from ..services import (
     parcours_sortir,
     transitions_possibles,
 )
+from .fiche import url_section
 
 
 @require_GET
@@ -170,52 +166,12 @@ def parcours_creer(request):
     )
 
 
-@require_GET
-def parcours_detail(request, pk):
-    detail = avec_entree_validee(parcours_detail_queryset())
-    parcours = parcours_pour(user=request.user, pk=pk, capacite=Capacite.LECTURE, queryset=detail)
-    droits = parcours.droits
-    consentements = list(parcours.consentements.all())
-    contexte = {
-        "parcours": parcours,
-        "enfant": parcours.enfant,
-        "droits": droits,
-        "can_modifier": droits.modifier,
-        "fratrie": fratrie_visible(request.user, parcours) if droits.equipe else [],
-        "historique": parcours.historique.all(),
-        "consentement_valide": next((c for c in consentements if c.est_valide()), None),
-        "intervenants": [i for i in parcours.intervenants.all() if i.actif],
-        "transitions": [Statut(s) for s in transitions_possibles(parcours)]
-        if droits.modifier
-        else [],
-        "attend_consentement": parcours.statut == Statut.EN_ATTENTE_CONSENTEMENT,
-    }
-    plan = objectifs_et_actions(request.user, parcours, droits)
-    contexte.update(plan)
-    if droits.equipe:
-        contexte["responsables"] = parcours.enfant.famille.responsables.all()
-        contexte["consentements"] = consentements
-    if droits.modifier:
-        contexte["form_intervenant"] = IntervenantForm(parcours=parcours, prefix="intervenant")
-    if droits.coordinateur:
-        contexte["consultations"] = consultations_du_parcours(parcours)
-    contexte.update(
-        chronologie_du_parcours(
-            request.user,
-            parcours,
-            droits,
-            objectifs=plan["objectifs"],
-            actions=plan["actions"],
-            type=request.GET.get("type"),
-        )
-    )
-    contexte.update(besoins_du_parcours(parcours))
-    contexte.update(protection_du_parcours(droits))
-    return render(request, "parcours/detail.html", contexte)
-
-
 def _fiche(parcours) -> str:
-    return reverse("parcours:detail", args=[parcours.pk])
+    return url_section(parcours, SECTION_SYNTHESE)
+
+
+def _partage(parcours) -> str:
+    return url_section(parcours, SECTION_PARTAGE)
 
 
 def parcours_modifier_vue(request, pk):
@@ -338,6 +294,40 @@ def parcours_changer_statut_vue(request, pk):
     )
 
 
+def parcours_suspendre_vue(request, pk):
+    """Suspending is a confirmed, secondary action: this page says what it means, and its form
+    is refused without the confirmation box (the status buttons of the page cannot suspend)."""
+    parcours = parcours_pour(
+        user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
+    )
+    if Statut.SUSPENDU not in transitions_possibles(parcours):
+        messages.info(
+            request,
+            _("Ce parcours ne peut pas être suspendu : il est « %(statut)s ».")
+            % {"statut": parcours.get_statut_display()},
+        )
+        return redirect("parcours:detail", pk=parcours.pk)
+    form = SuspensionForm(request.POST if request.method == "POST" else None)
+    return ecrire(
+        request,
+        form,
+        lambda: parcours_changer_statut(
+            parcours=parcours,
+            statut=Statut.SUSPENDU,
+            auteur=request.user,
+            commentaire=form.cleaned_data["commentaire"],
+            version=version_soumise(request),
+        ),
+        succes=_("Le parcours est suspendu."),
+        suite=_fiche(parcours),
+        page=lambda: render(
+            request,
+            "parcours/suspendre.html",
+            {"parcours": parcours, "form": form, "version_de": parcours},
+        ),
+    )
+
+
 def parcours_sortir_vue(request, pk):
     parcours = parcours_pour(
         user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
@@ -400,7 +390,7 @@ def consentement_ajouter_vue(request, pk, renouvelle_pk=None):
         ),
         creation=True,
         succes=_("Le consentement de la famille est enregistré."),
-        suite=_fiche(parcours),
+        suite=_partage(parcours),
         page=lambda: render(
             request,
             "parcours/consentement.html",

@@ -162,7 +162,7 @@ def consentement_retirer_vue(request, pk, consentement_pk):
         succes=_(
             "Le retrait du consentement est enregistré : les partenaires n’ont plus accès au parcours."
         ),
-        suite=reverse("parcours:detail", args=[parcours.pk]),
+        suite=reverse("parcours:partage", args=[parcours.pk]),
         page=lambda: render(
             request,
             "parcours/consentement_retirer.html",
@@ -183,7 +183,7 @@ def intervenant_ajouter_vue(request, pk):
         for erreurs in form.errors.values():
             for erreur in erreurs:
                 messages.error(request, erreur)
-        return redirect("parcours:detail", pk=parcours.pk)
+        return redirect("parcours:partage", pk=parcours.pk)
 
     return ecrire(
         request,
@@ -195,7 +195,7 @@ def intervenant_ajouter_vue(request, pk):
         ),
         creation=True,
         succes=_("L’intervenant a été ajouté au parcours."),
-        suite=reverse("parcours:detail", args=[parcours.pk]),
+        suite=reverse("parcours:partage", args=[parcours.pk]),
         page=refus,
     )
 
@@ -211,7 +211,7 @@ def intervenant_retirer_vue(request, pk, intervenant_pk):
     parcours = intervenant.parcours
     intervenant_retirer(intervenant=intervenant, auteur=request.user)
     messages.success(request, _("L’intervenant n’a plus accès à ce parcours."))
-    return redirect("parcours:detail", pk=parcours.pk)
+    return redirect("parcours:partage", pk=parcours.pk)
 
 
 def transfert_vue(request):

@@ -342,15 +342,32 @@ class PageParcours(PageReussite):
         return self.page.get_by_role("main").locator("h1 + p .fr-badge").first
 
     @property
+    def onglets(self) -> Locator:
+        return self.page.get_by_role("navigation", name="Sections du parcours")
+
+    def onglet(self, nom: str):
+        """Open a section of the pathway's page by its tab: a link to a page of its own
+        (issue 15, point 15), marked as the current page once there."""
+        lien = self.onglets.get_by_role("link", name=nom, exact=True)
+        if lien.get_attribute("aria-current") != "page":
+            lien.click()
+            expect(lien).to_have_attribute("aria-current", "page")
+            self.controle.page_verifiee(f"onglet {nom}")
+        return self
+
+    @property
     def historique(self) -> Locator:
+        self.onglet("Historique")
         return self.page.get_by_role("region", name="Historique").get_by_role("listitem")
 
     def passer_a(self, statut: str) -> "PageParcours":
+        self.onglet("Synthèse")
         self.page.get_by_role("button", name=f"Passer à « {statut} »").click()
         expect(self.messages).to_contain_text(f"Statut changé : {statut}.")
         return self.verifier(f"statut {statut}")
 
     def enregistrer_consentement(self) -> "PageConsentement":
+        self.onglet("Synthèse")
         self.page.get_by_role("link", name="Enregistrer le consentement").click()
         page = self._vers(PageConsentement)
         page.nom_affiche = self.titre

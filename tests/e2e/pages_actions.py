@@ -12,6 +12,7 @@ class PageParcoursActions(PageParcours):
 
     @property
     def section(self) -> Locator:
+        self.onglet("Objectifs et actions")
         return self.page.get_by_role("region", name="Objectifs et actions")
 
     def ajouter_objectif(self) -> "PageObjectif":

@@ -8,25 +8,30 @@ from .pages import PageParcours, PageReussite, libelle
 class PageParcoursJournal(PageParcours):
     @property
     def chronologie(self) -> Locator:
+        self.onglet("Journal")
         return self.page.locator("#evenements")
 
     @property
     def a_venir(self) -> Locator:
+        self.onglet("Journal")
         return self.page.locator("#a-venir")
 
     def ecrire_une_note(self) -> "PageNote":
+        self.onglet("Journal")
         self.page.get_by_role("link", name="Écrire une note").click()
         note = self._vers(PageNote)
         note.retour = self
         return note
 
     def signaler_une_rupture(self) -> "PageRupture":
+        self.onglet("Journal")
         self.page.get_by_role("link", name="Signaler une rupture").click()
         rupture = self._vers(PageRupture)
         rupture.retour = self
         return rupture
 
     def filtrer(self, type_evenement: str) -> "PageParcoursJournal":
+        self.onglet("Journal")
         self.page.get_by_label("Type d’événement").select_option(label=type_evenement)
         self.page.get_by_role("button", name="Filtrer").click()
         return self.verifier(f"chronologie filtrée {type_evenement}")

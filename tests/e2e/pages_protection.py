@@ -12,6 +12,7 @@ class PageHistoriqueModifications(PageReussite):
 
     @classmethod
     def depuis(cls, fiche: PageParcours) -> "PageHistoriqueModifications":
+        fiche.onglet("Historique")
         fiche.page.get_by_role("link", name="Historique des modifications").click()
         return fiche._vers(cls)
 
@@ -26,6 +27,7 @@ class PageHistoriqueModifications(PageReussite):
 
 def telecharger_droit_acces(fiche: PageParcours, format_: str):
     """Click the right-of-access download (« PDF » or « JSON ») and return the download."""
+    fiche.onglet("Historique")
     with fiche.page.expect_download() as telechargement:
         fiche.page.get_by_role("link", name=f"Droit d’accès ({format_})").click()
     return telechargement.value

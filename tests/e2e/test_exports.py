@@ -38,6 +38,7 @@ def monde(serveur, settings):
             intitule=f"Atelier lecture {i:02d}" if i < EN_COURS else f"=Sortie {i:02d}",
             structure=structure,
             statut=StatutAction.EN_COURS if i < EN_COURS else StatutAction.PREVUE,
+            hors_consentement=True,  # no consent on these pathways (issue 15, point 17)
         )
     # Above five rows the export is built in the background, by an in-process worker that
     # listens on a queue of its own.

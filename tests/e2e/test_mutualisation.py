@@ -63,8 +63,8 @@ def test_un_coordinateur_signale_un_besoin_et_la_carte_change(page, serveur, con
     controle.page_verifiee("carte avant")
     expect(page.locator("#carte td[data-besoins='1']")).to_have_count(0)
 
-    page.goto(serveur + f"/parcours/{parcours.pk}/")
-    controle.page_verifiee("fiche du parcours")
+    page.goto(serveur + f"/parcours/{parcours.pk}/objectifs/")
+    controle.page_verifiee("fiche du parcours, objectifs et actions")
     page.get_by_role("link", name="Signaler un besoin non couvert").click()
     controle.page_verifiee("signaler un besoin")
     expect(page.get_by_label(re.compile(r"^\s*Territoire"))).to_have_value("Les Coteaux")

@@ -111,6 +111,11 @@ def test_un_coordinateur_cree_retrouve_et_fait_avancer_un_parcours(
     expect(page.get_by_role("button", name="Passer à « Diagnostic »")).to_be_visible()
 
     fiche = fiche.enregistrer_consentement().signe_par("Nadia Lefèvre")
+    # Back to the section the consent belongs to; the synthesis sums it up.
+    expect(fiche.onglets.get_by_role("link", name="Partage et consentement")).to_have_attribute(
+        "aria-current", "page"
+    )
+    fiche.onglet("Synthèse")
     expect(page.get_by_text(re.compile(r"^\s*Signé le \d\d/\d\d/\d{4}, valable"))).to_be_visible()
 
     fiche = fiche.passer_a("Diagnostic")

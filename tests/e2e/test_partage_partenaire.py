@@ -101,6 +101,19 @@ def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(
     expect(page.get_by_role("heading", name="Consentements")).to_have_count(0)
     expect(page.get_by_role("heading", name="Qui a consulté ce dossier")).to_have_count(0)
     controle.page_verifiee("parcours vu par le partenaire")
+    onglets = page.get_by_role("navigation", name="Sections du parcours")
+    onglets.get_by_role("link", name="Partage et consentement").click()
+    expect(page.get_by_role("heading", name="Intervenants")).to_be_visible()
+    expect(page.get_by_role("heading", name="Consentements")).to_have_count(0)
+    controle.page_verifiee("partage vu par le partenaire")
+    onglets.get_by_role("link", name="Historique").click()
+    expect(page.get_by_role("heading", name="Historique", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Qui a consulté ce dossier")).to_have_count(0)
+    controle.page_verifiee("historique vu par le partenaire")
+    # Each section is a page of the browser's history: back goes through them to the list.
+    for section in ("Partage et consentement", "Synthèse"):
+        page.go_back()
+        expect(onglets.get_by_role("link", name=section)).to_have_attribute("aria-current", "page")
     page.go_back()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes suivis")
 
@@ -114,7 +127,7 @@ def test_un_partenaire_voit_ses_deux_suivis_et_perd_l_acces_au_retrait(
     )
     _se_connecter(page_coordination, serveur, controle_coordination, reseau.coordinateur.email)
     expect(page_coordination.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
-    page_coordination.goto(f"{serveur}/parcours/{adam.pk}/")
+    page_coordination.goto(f"{serveur}/parcours/{adam.pk}/partage/")
     expect(page_coordination.get_by_role("heading", level=1)).to_have_text("Adam Bernard")
     controle_coordination.page_verifiee("parcours vu par la coordination")
     consentements = page_coordination.get_by_role("region", name="Consentements")

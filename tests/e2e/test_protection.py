@@ -54,6 +54,7 @@ def test_le_coordinateur_consulte_l_historique_et_exporte_le_droit_d_acces(
     fiche = PageParcours.atteinte(
         PageParcours(page, serveur, controle), "Maëlys Ortolan", "fiche parcours"
     )
+    fiche.onglet("Historique")
     expect(page.get_by_role("region", name="Protection des données")).to_be_visible()
 
     historique = PageHistoriqueModifications.depuis(fiche)

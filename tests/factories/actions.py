@@ -34,14 +34,27 @@ def objectif(parcours: Parcours, *, auteur: User, **donnees) -> Objectif:
     return objectif_creer(parcours=parcours, donnees=valeurs | donnees, auteur=auteur)
 
 
-def action(parcours: Parcours, *, auteur: User, confirmer: bool = False, **donnees) -> Action:
+def action(
+    parcours: Parcours,
+    *,
+    auteur: User,
+    confirmer: bool = False,
+    hors_consentement: bool = False,
+    **donnees,
+) -> Action:
+    """`confirmer`: past a full offer's warning; `hors_consentement`: past the warning that the
+    family's consent does not name the delivering structure (issue 15, point 17)."""
     valeurs = {
         "intitule": "Atelier lecture",
         "date_debut": date.today() - timedelta(days=3),
         "statut": StatutAction.PREVUE,
     }
     return action_creer(
-        parcours=parcours, donnees=valeurs | donnees, auteur=auteur, capacite_confirmee=confirmer
+        parcours=parcours,
+        donnees=valeurs | donnees,
+        auteur=auteur,
+        capacite_confirmee=confirmer,
+        hors_consentement_confirme=hors_consentement,
     )
 
 
