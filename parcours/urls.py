@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("parcours.urls_protection")),
     path("statistiques/", include("parcours.urls_statistiques")),
     path("", include("parcours.urls_exports")),
+    path("", include("parcours.urls_familles")),
     path("<int:pk>/", pages.parcours_detail, name="detail"),
     path("<int:pk>/modifier/", pages.parcours_modifier_vue, name="modifier"),
     path("<int:pk>/enfant/", pages.enfant_modifier_vue, name="modifier_enfant"),
