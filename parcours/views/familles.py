@@ -31,8 +31,8 @@ def famille_ajouter_enfant_vue(request, famille_pk):
     programme are the family's; only the child and the pathway are typed."""
     famille = famille_pour(user=request.user, pk=famille_pk, capacite=Capacite.CREATION)
     programmes = Programme.objects.filter(pk=famille.programme_id)
-    repris = request.method == "POST" and RATTACHER in request.POST
     # Shown again from « Nouveau parcours »: a page to check, not a submission.
+    repris = request.method == "POST" and RATTACHER in request.POST
     donnees = request.POST if request.method == "POST" else None
     form_enfant = EnfantForm(
         donnees,
