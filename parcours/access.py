@@ -32,6 +32,7 @@ from .models import (
     Consentement,
     Document,
     Examen,
+    Famille,
     Intervenant,
     Note,
     Objectif,
@@ -62,6 +63,9 @@ class Capacite(enum.StrEnum):
     CONSENTEMENT = "consentement"
     # The programme's coordinators and administrators: data-protection pages.
     COORDINATION = "coordination"
+    # Create a pathway in the programme: its coordinators (`parcours:creer`). On a family
+    # (`famille_pour`): add a child to it, a sibling sharing its guardians.
+    CREATION = "creation"
     # Sub-object rules, for the helper named after the sub-object:
     # `action_pour`: the team edits an action, its deliverer records its progress.
     SUIVI_ACTION = "suivi_action"
@@ -113,6 +117,7 @@ class DroitsParcours:
             Capacite.EQUIPE_ECRITURE: self.equipe and self.ouvert,
             Capacite.CONSENTEMENT: self.ecriture and self.equipe,
             Capacite.COORDINATION: self.coordination,
+            Capacite.CREATION: self.coordinateur,
             # Refined on the action by `peut_modifier_action`.
             Capacite.SUIVI_ACTION: self.ecrire_note,
             Capacite.CORRIGER_NOTE: self.ecrire_note,
@@ -343,6 +348,63 @@ def intervenant_pour(
         return _rattacher(intervenant, parcours)
 
     return _acceder(user=user, pk=pk, capacite=capacite, queryset=queryset, sous_objet=trouver)[1]
+
+
+# --- Families -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DroitsFamille:
+    """What the current user may do on a family fetched by `famille_pour`."""
+
+    # A coordinator of its programme, the family not anonymised: add a child (a sibling).
+    ajouter_enfant: bool
+
+
+def famille_pour(*, user, pk, capacite: Capacite = Capacite.EQUIPE) -> Famille:
+    """The family `pk`, with `.droits` (a `DroitsFamille`), if the user may see it; otherwise 404.
+
+    A family is read by the team (coordination or référent) of one of its children's pathways,
+    the ones that read it on the pathway's page (`Capacite.EQUIPE`); `Capacite.CREATION` adds
+    a child to it: the coordinators of its programme, who create pathways there, on a family
+    whose identity was not anonymised. Traced once, as the family (allowed or denied)."""
+    capacite = Capacite(capacite)
+    if capacite not in {Capacite.EQUIPE, Capacite.CREATION}:
+        raise ValueError(capacite)
+    identifiant = _entier(pk)
+    equipe = Parcours.objects.equipe_de(user).filter(enfant__famille_id=OuterRef("pk"))
+    famille = None
+    if identifiant is not None:
+        famille = (
+            Famille.objects.filter(Exists(equipe), pk=identifiant)
+            .annotate(acces_coordonne=role_sur_programme(user, [Role.COORDINATEUR], "programme_id"))
+            .select_related("programme")
+            .first()
+        )
+    if famille is not None:
+        famille.droits = DroitsFamille(
+            ajouter_enfant=famille.acces_coordonne and famille.anonymise_le is None
+        )
+        if capacite == Capacite.CREATION and not famille.droits.ajouter_enfant:
+            famille = None
+    if famille is None:
+        journaliser(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=Famille,
+            object_id=identifiant,
+        )
+        raise Http404(_("Famille introuvable."))
+    journaliser(
+        user=user,
+        evenement=Evenement.MODIFICATION
+        if capacite == Capacite.CREATION and methode_requete() not in {"GET", "HEAD"}
+        else Evenement.LECTURE,
+        autorise=True,
+        objet=famille,
+    )
+    return famille
 
 
 # --- EPS meetings ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("parcours.urls_protection")),
     path("statistiques/", include("parcours.urls_statistiques")),
     path("", include("parcours.urls_exports")),
+    path("", include("parcours.urls_familles")),
     # The pathway's page, one URL per section (its tabs); the pathway's address is the synthesis.
     path("<int:pk>/", fiche.parcours_detail, name="detail"),
     path("<int:pk>/objectifs/", fiche.parcours_objectifs, name="objectifs"),

@@ -348,6 +348,8 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "besoin_pk": lambda d: d.parcours.besoins.order_by("pk").first().pk,
     # --- exports: the requester alone reaches it (the coordinator of the pathway's programme)
     "demande_pk": lambda d: d.demande.pk,
+    # --- fratrie: the pathway's family (issue 15, point 18)
+    "famille_pk": lambda d: d.parcours.enfant.famille_id,
 }
 
 
@@ -578,6 +580,16 @@ def corps(nom: str, d: Dossier) -> dict:
             "description": "Atelier de théâtre",
         },
         "parcours:besoin_clore": {"statut": "clos"},
+        # --- fratrie: a sibling of the pathway's child, in its family
+        "parcours:famille_ajouter_enfant": {
+            "enfant-nom": "Cadet",
+            "enfant-prenom": "Sami",
+            "enfant-date_naissance": (aujourdhui - timedelta(days=365 * 6)).isoformat(),
+            "enfant-sexe": "M",
+            "parcours-orienteur": "famille",
+            "parcours-motifs_orientation": ["langage"],
+            "parcours-date_entree": aujourdhui.isoformat(),
+        },
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -600,6 +612,7 @@ CREATIONS = {
     "parcours:rupture_ajouter",
     "parcours:document_ajouter",
     "parcours:besoin_ajouter",
+    "parcours:famille_ajouter_enfant",
 }
 
 
@@ -937,6 +950,9 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
         # --- exports: the coordinator's export is theirs alone
         if nom in ("exports:demande", "exports:fichier"):
             return 404
+        # --- fratrie: the référent reads the family; adding a child to it is the coordination's
+        if nom == "parcours:famille_ajouter_enfant":
+            return 404
         # --- offres: closing an unmet need is the coordinators' follow-up, not the référent's
         return 404 if nom == "parcours:besoin_clore" else 200
 
@@ -994,6 +1010,8 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         ("parcours:information_preoccupante", "GET"),
         # --- exports: the référent still reads the pathway, so its fiche
         ("parcours:fiche_pdf", "GET"),
+        # --- fratrie: and the family, as the pathway's team
+        ("parcours:famille_detail", "GET"),
     }
 
     def attendu(nom, methode):

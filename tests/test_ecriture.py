@@ -405,6 +405,24 @@ def _creation(nom: str, monde: Monde) -> Creation:
             Enfant.objects.filter(nom=TEXTE),
             coordinateur,
         )
+    if nom == "enfant_fratrie":  # --- issue 15, point 18: a sibling joins the family
+        url = reverse("parcours:famille_ajouter_enfant", args=[p.parcours.enfant.famille_id])
+        return Creation(
+            url,
+            url,
+            "enfant-nom",
+            {
+                "enfant-nom": TEXTE,
+                "enfant-prenom": "Lou",
+                "enfant-date_naissance": (aujourdhui - timedelta(days=7 * 365)).isoformat(),
+                "enfant-sexe": "F",
+                "parcours-date_entree": aujourdhui.isoformat(),
+                "parcours-motifs_orientation": ["resultats_scolaires"],
+                "parcours-orienteur": "ecole",
+            },
+            Enfant.objects.filter(nom=TEXTE, famille_id=p.parcours.enfant.famille_id),
+            coordinateur,
+        )
     if nom == "reunion_eps":
         demain = timezone.localtime() + timedelta(days=1)
         return sur_sa_page(
@@ -528,6 +546,7 @@ CREATIONS = [
     "consentement",
     "intervenant",
     "enfant_et_famille",
+    "enfant_fratrie",
     "reunion_eps",
     "ordre_du_jour_eps",
     "offre",

@@ -180,7 +180,8 @@ def test_creer_rattache_un_frere_a_une_famille_existante(programme, auteur):
     aine = ParcoursFactory(programme=programme)
     famille = aine.enfant.famille
     donnees = donnees_creation()
-    donnees.responsables = []
+    # A sibling brings nothing of the family (tests/test_fratrie.py: family data is refused).
+    donnees.famille, donnees.responsables = {}, []
     donnees.famille_existante = famille
 
     parcours = enfant_et_parcours_creer(programme=programme, auteur=auteur, donnees=donnees)

@@ -206,6 +206,9 @@ DELEGUEES_AU_BALAYAGE = {
     # --- offres (their own tests are in test_offres.py)
     "parcours:besoin_ajouter": "besoin non couvert d’un parcours (id du parcours)",
     "parcours:besoin_clore": "clôture d’un besoin (id du besoin)",
+    # --- fratrie (tests/test_fratrie.py holds their role matrix)
+    "parcours:famille_detail": "la page d’une famille (id de la famille)",
+    "parcours:famille_ajouter_enfant": "ajouter un enfant à une famille (id de la famille)",
     "parcours:besoins": "programme lu dans la requête (DECLAREES)",
     "parcours:carte_competences": "programme lu dans la requête (DECLAREES)",
     # --- statistiques (their own matrix: tests/test_statistiques.py)

@@ -4,6 +4,7 @@ from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .exports import *  # noqa: F403
+from .familles import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
 from .protection import *  # noqa: F403

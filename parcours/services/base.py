@@ -152,11 +152,27 @@ def _sauver(instance, **kwargs):
 def enfant_et_parcours_creer(
     *, programme: Programme, auteur: User, donnees: DonneesCreation
 ) -> Parcours:
-    """Create the child, their family (or attach them to an existing one) and open a pathway."""
+    """Create the child, their family (or attach them to an existing one) and open a pathway.
+
+    A sibling (`famille_existante`) joins the family as it is: its guardians and address are
+    the family's, never copied, so nothing about the family may come with it. The family's
+    row is locked, so that an anonymisation running meanwhile cannot leave a new child in a
+    family whose identity it has just removed. The consent stays the pathway's own: the new
+    pathway starts at « Repérage », without one (DOMAIN.md, rule 1)."""
     if donnees.famille_existante is not None:
         if donnees.famille_existante.programme_id != programme.pk:
             raise ValidationError(_("Cette famille appartient à un autre programme."))
-        famille = donnees.famille_existante
+        if donnees.famille or donnees.responsables:
+            raise ValidationError(
+                _("Un enfant rattaché à une famille existante reprend sa famille telle quelle.")
+            )
+        famille = Famille.objects.select_for_update(of=("self",)).get(
+            pk=donnees.famille_existante.pk
+        )
+        if famille.anonymise_le is not None:
+            raise ValidationError(
+                _("Cette famille a été anonymisée : on ne peut plus lui rattacher un enfant.")
+            )
     else:
         if not donnees.responsables:
             raise ValidationError(_("Indiquez au moins un responsable légal."))

@@ -29,6 +29,7 @@ from ..selectors import (
     SECTION_PARTAGE,
     SECTION_SYNTHESE,
     avec_drapeau_ip,
+    familles_correspondantes,
     parcours_detail_queryset,
     parcours_pour_liste,
     pilotage_seulement,
@@ -99,11 +100,11 @@ def parcours_creer(request):
     )
     form_parcours = ParcoursForm(donnees, programmes=programmes, prefix="parcours")
     form_confirmation = ConfirmationForm(donnees, prefix="confirmation")
-    avertissements, doublons = [], []
+    avertissements, doublons, familles = [], [], []
     autres = [form_programme, form_enfant, form_famille, formset, form_confirmation]
 
     def page():
-        if doublons or avertissements:
+        if doublons or avertissements or familles:
             # Bring keyboard and screen-reader users straight to what must be checked.
             form_confirmation.fields["confirmer"].widget.attrs["autofocus"] = True
         return render(
@@ -119,6 +120,7 @@ def parcours_creer(request):
                 "form_confirmation": form_confirmation,
                 "doublons": doublons,
                 "avertissements": avertissements,
+                "familles": familles,
             },
         )
 
@@ -141,7 +143,16 @@ def parcours_creer(request):
         )
         if avertissement:
             avertissements.append(avertissement)
-        if (doublons or avertissements) and not form_confirmation.cleaned_data["confirmer"]:
+        # The guardians typed may be those of a family already followed: offer to attach the
+        # child to it (a sibling) rather than create the family a second time.
+        familles = familles_correspondantes(
+            user=request.user,
+            programme=programme,
+            responsables=[f.donnees() for f in formset.forms if f.has_changed()],
+        )
+        if (doublons or avertissements or familles) and not form_confirmation.cleaned_data[
+            "confirmer"
+        ]:
             return page()
     return ecrire(
         request,
