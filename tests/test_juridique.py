@@ -366,7 +366,10 @@ def test_l_espace_juridique_coute_autant_avec_un_ou_plusieurs_programmes(
     client.get(reverse("programmes:protection"))  # warm the session and the device
     with django_assert_num_queries(REQUETES_ESPACE):
         reponse = client.get(reverse("programmes:protection"))
-    assert reponse.content.decode().count("Fiche du registre des traitements") == nombre
+    page = reponse.content.decode()
+    assert page.count("Fiche du registre des traitements") == nombre
+    # Programmes without a legal identity say so (every other one of them here).
+    assert page.count("Le cadre juridique n’est pas renseigné") == (nombre + 1) // 2
 
 
 # The session and the user; the request's savepoint, the programmes with their legal identity

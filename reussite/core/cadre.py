@@ -119,6 +119,9 @@ def protection_des_donnees(request):
         .annotate(est_dpo=role_sur_programme(request.user, [Role.DPO]))
         .order_by("nom")
     )
+    for programme in programmes:
+        # A missing reverse one-to-one raises in templates; say it here.
+        programme.cadre = getattr(programme, "cadre_juridique", None)
     return render(request, "core/protection_des_donnees.html", {"programmes": programmes})
 
 

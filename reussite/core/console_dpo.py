@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from .exports import reponse_csv
-from .forms import FormulaireDsfr
+from .dates import PlageDates
+from .forms import DateInput, FormulaireDsfr
 from .journal import journaliser
 from .models import Evenement, JournalAcces, ProgrammeUserObjectPermission, User
 from .roles import programmes_dpo
@@ -41,10 +42,16 @@ class RechercheJournalForm(FormulaireDsfr):
         label=gettext_lazy("Numéro du parcours"), required=False, min_value=1
     )
     du = forms.DateField(
-        label=gettext_lazy("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Du"),
+        required=False,
+        validators=[PlageDates("periode")],
+        widget=DateInput(),
     )
     au = forms.DateField(
-        label=gettext_lazy("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Au"),
+        required=False,
+        validators=[PlageDates("periode")],
+        widget=DateInput(),
     )
     evenement = forms.ChoiceField(
         label=gettext_lazy("Événement"),
