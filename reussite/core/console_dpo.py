@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from .exports import reponse_csv
 from .dates import PlageDates
+from .exports import reponse_csv
 from .forms import DateInput, FormulaireDsfr
 from .journal import journaliser
 from .models import Evenement, JournalAcces, ProgrammeUserObjectPermission, User
