@@ -178,3 +178,40 @@ def test_un_export_de_liste_est_trace_comme_export_pour_son_programme(client, a)
         .filter(user_id=a.coordinateur.pk, evenement=Evenement.EXPORT, programme_id=a.programme.pk)
         .exists()
     )
+
+
+def test_un_refus_porte_le_programme_du_parcours_refuse(client, a):
+    """A denied access to an existing pathway is traced with its programme, so that the DPO
+    sees it; a pathway that does not exist has none; both answer the same 404."""
+    p = _parcours(a.programme)
+    curieux = pre(nom="PRE voisin").coordinateur
+    connecter(client, curieux)
+
+    assert client.get(reverse("parcours:detail", args=[p.pk])).status_code == 404
+    assert client.get(reverse("parcours:detail", args=[p.pk + 1000])).status_code == 404
+
+    refus = JournalAcces.objects.using(ALIAS).filter(user_id=curieux.pk, evenement="refus")
+    assert dict(refus.values_list("object_id", "programme_id")) == {
+        p.pk: a.programme.pk,
+        p.pk + 1000: None,
+    }
+
+
+def test_le_dpo_voit_les_connexions_des_personnes_affectees_a_ses_parcours(client, a):
+    from tests.factories.partage import nommer_referent, partenaire
+
+    p = _parcours(a.programme)
+    # A référent of the porteuse: the PRE team sees the pathway before any consent.
+    referente = professionnel(a.porteuse, user__email="affectee@exemple.test")
+    nommer_referent(p, referente, auteur=a.coordinateur)
+    inconnu = professionnel(partenaire(a.programme), user__email="inconnu@exemple.test")
+    _trace(referente.user, Evenement.CONNEXION)
+    _trace(inconnu.user, Evenement.CONNEXION)  # works with the programme, assigned to nothing
+    connecter(client, dpo(a.programme))
+
+    reponse = client.get(
+        reverse("programmes:journal", args=[a.programme.pk]), {"evenement": "connexion"}
+    )
+    texte = reponse.content.decode()
+    assert "affectee@exemple.test" in texte
+    assert "inconnu@exemple.test" not in texte

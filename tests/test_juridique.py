@@ -89,7 +89,7 @@ def test_les_mentions_legales_nomment_editeur_directeur_et_hebergeur(client, set
 def test_en_production_un_operateur_non_renseigne_est_signale(settings):
     settings.REUSSITE_PRODUCTION = True
     settings.REUSSITE_OPERATEUR = {**settings.REUSSITE_OPERATEUR, "hebergeur_nom": ""}
-    avertissements = [m for m in run_checks() if m.id == "reussite.W020"]
+    avertissements = [m for m in run_checks() if m.id == "reussite.W030"]
     assert len(avertissements) == 1
     assert "hebergeur_nom" in avertissements[0].msg
 

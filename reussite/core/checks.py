@@ -87,6 +87,6 @@ def verifier_identite_operateur(app_configs, **kwargs):
             hint="Renseignez REUSSITE_OPERATEUR_NOM, REUSSITE_OPERATEUR_ADRESSE, "
             "REUSSITE_OPERATEUR_CONTACT, REUSSITE_DIRECTEUR_PUBLICATION, REUSSITE_HEBERGEUR_NOM, "
             "REUSSITE_HEBERGEUR_ADRESSE et REUSSITE_HEBERGEUR_CONTACT.",
-            id="reussite.W020",
+            id="reussite.W030",
         )
     ]

@@ -27,6 +27,22 @@ from .journal import journaliser
 from .models import Evenement, JournalAcces, ProgrammeUserObjectPermission, User
 from .roles import programmes_dpo
 
+# The people whose logins a programme's DPO sees, beyond its role holders: each business layer
+# adds a function (programme id -> queryset of user ids), e.g. parcours: the people holding an
+# assignment on one of its pathways. The core imports no business app (ARCHITECTURE.md).
+PERSONNES_DU_PROGRAMME: list = []
+
+
+def personnes_du_programme(programme_id: int):
+    """A queryset of the user ids of the people acting in the programme."""
+    ids = ProgrammeUserObjectPermission.objects.filter(content_object_id=programme_id).values(
+        "user_id"
+    )
+    for fournisseur in PERSONNES_DU_PROGRAMME:
+        ids = ids.union(fournisseur(programme_id))
+    return ids
+
+
 PAR_PAGE = 50
 EXPORT_MAX = 50_000
 # Events that carry no programme (a login is not about one programme): shown for the people
@@ -94,9 +110,7 @@ def journal_du_programme(programme_id: int, filtres: dict):
             conditions,
             programme_id__isnull=True,
             evenement__in=SANS_PROGRAMME,
-            user_id__in=ProgrammeUserObjectPermission.objects.filter(
-                content_object_id=programme_id
-            ).values("user_id"),
+            user_id__in=personnes_du_programme(programme_id),
         )
         return lignes.union(connexions, all=True).order_by("-le", "-pk")
     return lignes.order_by("-le", "-pk")
