@@ -176,6 +176,8 @@ PAGES_DE_COORDINATION = {
 # POST only: tests/test_acces_urls.py sweeps them with every kind of user, for GET and POST.
 DELEGUEES_AU_BALAYAGE = {
     "parcours:consentement_fichier": "le scan d’un consentement (id du consentement)",
+    "parcours:consentement_formulaire_pdf": "le formulaire à signer en PDF (id du parcours), "
+    "même capacité que la page ; tests/test_juridique.py",
     "parcours:consentement_retirer": "retrait d’un consentement (id du consentement)",
     "parcours:consentement_renouveler": "renouvellement d’un consentement (id du consentement)",
     "parcours:intervenant_ajouter": "POST seulement, professionnel lu dans le corps",
