@@ -197,6 +197,8 @@ def _acceder(
         _annoter(base, user).filter(pk=identifiant).first() if identifiant is not None else None
     )
     objet = None
+    # The programme a refusal concerns, so that its DPO finds it in the trail (issue 19).
+    programme_id = parcours.programme_id if parcours is not None else None
     if parcours is not None:
         parcours.droits = _droits(user, parcours)
         if not parcours.droits.peut(capacite):
@@ -208,12 +210,22 @@ def _acceder(
             else:
                 objet.droits = parcours.droits
     if parcours is None:
+        if programme_id is None and identifiant is not None:
+            # Not visible to this user: read its programme for the trail only (one query, on
+            # the refusal path alone); nothing of it reaches the user, who gets the same 404
+            # as for a pathway that does not exist.
+            programme_id = (
+                Parcours.objects.filter(pk=identifiant)
+                .values_list("programme_id", flat=True)
+                .first()
+            )
         journaliser(
             user=user,
             evenement=Evenement.REFUS,
             autorise=False,
             modele=Parcours,
             object_id=identifiant,
+            programme_id=programme_id,
         )
         raise Http404(_("Parcours introuvable."))
     journaliser(

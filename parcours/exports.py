@@ -168,6 +168,7 @@ def enregistrer_les_exports() -> None:
             construire=tableau_parcours,
             identites=True,
             modele=Parcours,
+            champ_programme="programme_id",
         )
     )
     enregistrer(
@@ -178,6 +179,7 @@ def enregistrer_les_exports() -> None:
             construire=tableau_actions,
             identites=True,
             modele=Action,
+            champ_programme="parcours__programme_id",
         )
     )
     enregistrer(

@@ -261,3 +261,11 @@ def recalculer_apres_adhesion(sender, *, professionnel: Professionnel, **kwargs)
 def permissions_recalculer_pour_user(*, user) -> None:
     for professionnel in Professionnel.objects.filter(user=user):
         permissions_recalculer_pour_professionnel(professionnel=professionnel)
+
+
+def affectes_du_programme(programme_id: int):
+    """The user ids of the people holding an assignment (a derived permission row) on one of
+    the programme's pathways: their logins reach its DPO's console (issue 19)."""
+    return ParcoursUserObjectPermission.objects.filter(
+        content_object__programme_id=programme_id
+    ).values("user_id")

@@ -37,6 +37,11 @@ urlpatterns = [
         name="consentement_formulaire",
     ),
     path(
+        "<int:pk>/consentement/formulaire.pdf",
+        partage.consentement_formulaire_pdf,
+        name="consentement_formulaire_pdf",
+    ),
+    path(
         "<int:pk>/consentement/<int:consentement_pk>/fichier/",
         partage.consentement_fichier,
         name="consentement_fichier",

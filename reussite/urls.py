@@ -24,6 +24,8 @@ urlpatterns = [
     # come from the actions).
     path("partenaires/", include("parcours.urls_reseau")),
     path("admin/", admin.site.urls),
+    # Legal pages (issue 19): public, linked from the footer.
+    path("", include("reussite.core.urls_juridique")),
     # Health probes: answered by reussite.core.sante.SanteMiddleware before the host check.
     path("sante/vivant", sante.vivant, name="sante_vivant"),
     path("sante/pret", sante.pret, name="sante_pret"),

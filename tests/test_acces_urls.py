@@ -49,6 +49,7 @@ from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
+from tests.factories.core import dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
     Pre,
@@ -75,7 +76,9 @@ HORS_BALAYAGE = {
     "jetons signés de Django",
     "programmes/": "paramètres d’un programme (aucune donnée d’enfant) : 404 hors de sa "
     "coordination et de son administration, tests/test_programme_parametres.py"
-    "::test_personne_d_autre_n_y_accede",
+    "::test_personne_d_autre_n_y_accede ; cadre juridique, registre et analyse d’impact "
+    "(aucune donnée d’enfant) : 404 hors de la gestion et du délégué du programme, "
+    "tests/test_juridique.py::test_les_pages_juridiques_d_un_programme_404_pour_les_autres",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
     # --- offres
@@ -131,6 +134,20 @@ EXEMPTEES = {
     "personnelle dans les étiquettes (tests/test_exploitation.py::"
     "test_aucune_donnee_personnelle_dans_les_etiquettes_des_metriques)",
     # --- demo
+    # --- legal frame (issue 19): public pages, no child data, linked from every footer
+    "juridique:mentions_legales": "mentions légales : l’éditeur et l’hébergeur (réglages), "
+    "publique (tests/test_juridique.py)",
+    "juridique:donnees_personnelles": "information des articles 13-14 : lit `programme` dans "
+    "la requête, mais l’identité juridique publiée d’un programme est publique ; jamais une "
+    "donnée d’enfant (tests/test_juridique.py)",
+    "juridique:notice_familles": "notice des familles d’un programme (`programme` lu dans la "
+    "requête) : texte public, aucune donnée d’enfant (tests/test_juridique.py)",
+    "juridique:notice_familles_pdf": "la même notice en PDF (tests/test_juridique.py)",
+    "juridique:cookies": "gestion des cookies : texte public",
+    "juridique:plan_du_site": "plan du site : liens seulement (ceux du travail pour "
+    "l’utilisateur connecté, selon les drapeaux de son menu)",
+    "juridique:accessibilite": "déclaration d’accessibilité : l’auto-évaluation du dépôt "
+    "(reussite/core/rgaa.py)",
     "demo:courriels": "courriels de la démonstration : 404 sans REUSSITE_DEMO_COURRIELS et pour "
     "qui n’est pas du personnel (tests/test_demo_courriels.py)",
     # --- proconnect (routes added by PROCONNECT_ENABLED, swept here whatever the setting)
@@ -149,6 +166,14 @@ SANS_CONNEXION = {
     "sante_vivant",
     "sante_pret",
     "metriques",  # 404 without the bearer token
+    # --- legal frame (issue 19): reachable from the footer before logging in
+    "juridique:mentions_legales",
+    "juridique:donnees_personnelles",
+    "juridique:notice_familles",
+    "juridique:notice_familles_pdf",
+    "juridique:cookies",
+    "juridique:plan_du_site",
+    "juridique:accessibilite",
 }
 
 
@@ -862,13 +887,17 @@ def test_un_anonyme_est_renvoye_vers_la_connexion_partout(client, monde):
             assert reponse["Location"].startswith(f"{connexion}?next="), route.nom
 
 
-@pytest.mark.parametrize("qui", ["coordinateur-b", "non-affecte", "etranger", "pilotage-a"])
+@pytest.mark.parametrize(
+    "qui", ["coordinateur-b", "non-affecte", "etranger", "pilotage-a", "dpo-a"]
+)
 def test_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
     user = {
         "coordinateur-b": monde.b.coordinateur,
         "non-affecte": monde.non_affecte.user,
         "etranger": monde.etranger.user,
         "pilotage-a": _pilote(monde.a.programme),  # steering sees aggregates only
+        # The DPO reads the trail and the legal documents, never a child's file (issue 19).
+        "dpo-a": dpo(monde.a.programme),
     }[qui]
     non_applicables = methodes_non_applicables(monde)
     avant = empreinte()

@@ -61,6 +61,7 @@ ROLES = [
     "professionnel partenaire",
     "administrateur",
     "comité de pilotage",
+    "délégué à la protection des données",
 ]
 
 
@@ -463,3 +464,24 @@ def test_les_donnees_de_demo_respectent_les_regles_de_saisie(sortie):
     from tests.test_saisie_dates import ecarts_de_saisie
 
     assert not ecarts_de_saisie()
+
+
+# --- legal frame (issue 19)
+
+
+def test_la_demo_a_un_cadre_juridique_et_un_dpo_qui_ne_voit_aucun_enfant(sortie, client):
+    from reussite.core.models import CadreJuridique
+
+    _mot_de_passe, comptes = _comptes(sortie)
+    programme = Programme.objects.get()
+    cadre = CadreJuridique.objects.get(programme=programme)
+    assert cadre.responsable_nom.startswith("CCAS de") and cadre.bases_legales
+    delegue = User.objects.get(email=comptes["délégué à la protection des données"])
+    assert Programme.objects.avec_role(delegue, Role.DPO).get() == programme
+
+    connecter(client, delegue)
+    espace = client.get(reverse("programmes:protection")).content.decode()
+    assert "Journal des accès du programme" in espace
+    assert "Le cadre juridique n’est pas renseigné" not in espace
+    parcours = Parcours.objects.first()
+    assert client.get(reverse("parcours:detail", args=[parcours.pk])).status_code == 404

@@ -184,6 +184,8 @@ DELEGUEES_AU_BALAYAGE = {
     # Its page opens only on a pathway « en cours »; its rules: tests/test_fiche_sections.py.
     "parcours:suspendre": "suspension confirmée (issue 15, point 15)",
     "parcours:consentement_fichier": "le scan d’un consentement (id du consentement)",
+    "parcours:consentement_formulaire_pdf": "le formulaire à signer en PDF (id du parcours), "
+    "même capacité que la page ; tests/test_juridique.py",
     "parcours:consentement_retirer": "retrait d’un consentement (id du consentement)",
     "parcours:consentement_renouveler": "renouvellement d’un consentement (id du consentement)",
     "parcours:intervenant_ajouter": "POST seulement, professionnel lu dans le corps",

@@ -73,6 +73,14 @@ def _manage(*args, **env):
         # Several nodes: files in a bucket (reussite.W020); nothing connects to it here.
         "S3_BUCKET": "reussite",
         "S3_ENDPOINT_URL": "https://s3.reussite.example",
+        # The legal notice names the publisher and the host (reussite.W030).
+        "REUSSITE_OPERATEUR_NOM": "Opérateur de test",
+        "REUSSITE_OPERATEUR_ADRESSE": "1 rue de l’Exemple, 75000 Paris",
+        "REUSSITE_OPERATEUR_CONTACT": "contact@reussite.example",
+        "REUSSITE_DIRECTEUR_PUBLICATION": "La direction de l’opérateur de test",
+        "REUSSITE_HEBERGEUR_NOM": "Hébergeur de test",
+        "REUSSITE_HEBERGEUR_ADRESSE": "2 avenue du Nuage, 59000 Lille",
+        "REUSSITE_HEBERGEUR_CONTACT": "support@hebergeur.example",
         **env,
     }
     return subprocess.run(  # noqa: S603

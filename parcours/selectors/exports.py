@@ -11,6 +11,7 @@ from ..models import Action, Addendum, Examen, Note, Parcours, Visibilite
 
 __all__ = [
     "actions_pour_liste",
+    "dpo_seulement",
     "fiche_du_parcours",
     "filtre_actions",
     "pilotage_seulement",
@@ -51,6 +52,19 @@ def pilotage_seulement(user) -> bool:
         return False
     return (
         not roles.programmes_de_gestion(user).exists()
+        and not Professionnel.objects.filter(user=user, actif=True).exists()
+    )
+
+
+def dpo_seulement(user) -> bool:
+    """A data-protection officer with no other role: no programme they coordinate, administer
+    or steer, no membership of a partner structure. Their home is the legal space."""
+    if not user.is_authenticated:
+        return False
+    if not roles.programmes_dpo(user).exists():
+        return False
+    return (
+        not roles.programmes_statistiques(user).exists()
         and not Professionnel.objects.filter(user=user, actif=True).exists()
     )
 

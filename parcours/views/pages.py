@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.ecriture import ecrire, envoi_rejoue, tous_valides, version_soumise
 from reussite.core.pagination import parametres_sans_page
+from reussite.core.signals import CLE_SESSION_PROTECTION
 
 from ..access import Capacite, consentement_pour, parcours_pour
 from ..forms import (
@@ -29,6 +30,7 @@ from ..selectors import (
     SECTION_PARTAGE,
     SECTION_SYNTHESE,
     avec_drapeau_ip,
+    dpo_seulement,
     familles_correspondantes,
     parcours_detail_queryset,
     parcours_pour_liste,
@@ -61,6 +63,14 @@ def tableau_de_bord(request):
     if not peut_creer and pilotage_seulement(request.user):
         # Steering users see aggregates, never a list of children: their home is the statistics.
         return redirect("parcours:statistiques")
+    # Only users holding a legal role carry the flag: the others pay no query for this.
+    if (
+        not peut_creer
+        and request.session.get(CLE_SESSION_PROTECTION)
+        and dpo_seulement(request.user)
+    ):
+        # The DPO never sees a child's file: their home is the programme's legal space.
+        return redirect("programmes:protection")
     contexte = lire_tableau_de_bord(request.user)
     contexte["peut_creer"] = peut_creer
     return render(request, "parcours/tableau_de_bord.html", contexte)

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from reussite.core.charte import CHARTE_VERSION, charte_acceptee
 from reussite.core.ecriture import ecrire
 from reussite.core.fichiers import TYPES_ACCEPTES
+from reussite.core.juridique import contexte_programme
+from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 from reussite.core.services import charte_accepter
 from reussite.core.stockage import reponse_fichier
 
@@ -98,12 +100,33 @@ def consentement_formulaire(request, pk):
         capacite=Capacite.CONSENTEMENT,
         queryset=parcours_detail_queryset(),
     )
+    return render(request, "parcours/consentement_imprimer.html", _contexte_formulaire(parcours))
+
+
+@require_GET
+def consentement_formulaire_pdf(request, pk):
+    """The same form as a PDF, to print where the page cannot be printed (issue 19)."""
+    parcours = parcours_pour(
+        user=request.user,
+        pk=pk,
+        capacite=Capacite.CONSENTEMENT,
+        queryset=parcours_detail_queryset(),
+    )
+    contenu = pdf_depuis_gabarit(
+        "parcours/consentement_pdf.html", _contexte_formulaire(parcours), request=request
+    )
+    return reponse_pdf(contenu, _("formulaire-consentement-%(numero)s") % {"numero": parcours.pk})
+
+
+def _contexte_formulaire(parcours) -> dict:
+    """The consent form's content: the child, the family, the partners, and the programme's
+    legal identity (controller, DPO, retention, rights), with the family notice printed after
+    it (issue 19)."""
     from datetime import date
 
-    return render(
-        request,
-        "parcours/consentement_imprimer.html",
-        {
+    return {
+        **contexte_programme(parcours.programme),
+        **{
             "parcours": parcours,
             "enfant": parcours.enfant,
             "responsables": [
@@ -114,7 +137,7 @@ def consentement_formulaire(request, pk):
             "expiration": fin_annee_scolaire(date.today()),
             "deux_signataires": parcours.programme.consentement_deux_signataires,
         },
-    )
+    }
 
 
 @require_GET

@@ -66,3 +66,27 @@ def verifier_stockage_partage(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def verifier_identite_operateur(app_configs, **kwargs):
+    """The legal notice names the publisher and the host (loi n° 2004-575, article 6): in
+    production they must be configured, not left empty."""
+    from django.conf import settings
+
+    if not getattr(settings, "REUSSITE_PRODUCTION", False):
+        return []
+    manquants = [cle for cle, valeur in settings.REUSSITE_OPERATEUR.items() if not valeur]
+    if not manquants:
+        return []
+    return [
+        Warning(
+            "Les mentions légales ne nomment pas l’opérateur ou l’hébergeur : "
+            + ", ".join(sorted(manquants))
+            + " manquant(s).",
+            hint="Renseignez REUSSITE_OPERATEUR_NOM, REUSSITE_OPERATEUR_ADRESSE, "
+            "REUSSITE_OPERATEUR_CONTACT, REUSSITE_DIRECTEUR_PUBLICATION, REUSSITE_HEBERGEUR_NOM, "
+            "REUSSITE_HEBERGEUR_ADRESSE et REUSSITE_HEBERGEUR_CONTACT.",
+            id="reussite.W030",
+        )
+    ]

@@ -37,6 +37,14 @@ VUES_LIBRES = {
     "securite:codes_secours",
     "oidc_authentication_init",
     "oidc_authentication_callback",
+    # The legal pages are public: a user who has not yet given the second factor reads them too.
+    "juridique:mentions_legales",
+    "juridique:donnees_personnelles",
+    "juridique:notice_familles",
+    "juridique:notice_familles_pdf",
+    "juridique:cookies",
+    "juridique:plan_du_site",
+    "juridique:accessibilite",
 }
 
 

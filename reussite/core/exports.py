@@ -175,6 +175,8 @@ class GenreExport:
     construire: Callable[[object, QueryDict], Tableau]
     identites: bool = False
     modele: type | None = None  # traced in the access journal when `identites`
+    # The path from a row to its programme: the export is traced once per programme it holds.
+    champ_programme: str = ""
 
 
 GENRES: dict[str, GenreExport] = {}

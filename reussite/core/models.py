@@ -84,6 +84,9 @@ class Role(models.TextChoices):
     COORDINATEUR = "coordonner_programme", _("coordinateur")
     ADMINISTRATEUR = "administrer_programme", _("administrateur")
     PILOTAGE = "piloter_programme", _("pilotage")
+    # The programme's data-protection officer: the access trail, the rights register and the
+    # legal documents; never a child's file (DOMAIN.md, "Who uses it").
+    DPO = "proteger_donnees_programme", _("délégué à la protection des données")
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -173,6 +176,9 @@ class Evenement(models.TextChoices):
     ECHEC_CONNEXION = "echec_connexion", _("Échec de connexion")
     DECONNEXION = "deconnexion", _("Déconnexion")
     DROIT_ACCES = "droit_acces", _("Export au titre du droit d’accès")
+    # A list leaving the platform (CSV, XLSX): its own event, with the programme it concerns,
+    # so that the DPO's console finds exports of identifying lists (issue 19).
+    EXPORT = "export", _("Export d’une liste")
 
 
 class JournalAcces(models.Model):
@@ -207,6 +213,8 @@ class JournalAcces(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "-le"]),
             models.Index(fields=["user_id", "-le"]),
+            # The DPO's console reads one programme's trail over a period (issue 19).
+            models.Index(fields=["programme_id", "-le"], name="journal_programme_le"),
         ]
 
     def __str__(self):
@@ -433,3 +441,118 @@ class EnvoiFormulaire(models.Model):
 
     def __str__(self):
         return f"Envoi {self.jeton}"
+
+
+class TypeResponsable(models.TextChoices):
+    """The kinds of structure porteuse that carry a PRE (DOMAIN.md, "What a PRE is")."""
+
+    COMMUNE = "commune", _("Commune")
+    CCAS = "ccas", _("Centre communal d’action sociale (CCAS)")
+    CAISSE_ECOLES = "caisse_ecoles", _("Caisse des écoles")
+    GIP = "gip", _("Groupement d’intérêt public (GIP)")
+    REGIE = "regie", _("Régie")
+    EPCI = "epci", _("Intercommunalité (EPCI)")
+    AUTRE = "autre", _("Autre structure")
+
+
+class BaseLegale(models.TextChoices):
+    """The lawfulness grounds of the GDPR (article 6, and 9 for health data) a PRE relies on."""
+
+    MISSION_PUBLIQUE = (
+        "mission_publique",
+        _(
+            "Mission d’intérêt public dont est investi le responsable du traitement (article 6.1.e "
+            "du RGPD) : la réussite éducative, prévue par la loi n° 2005-32 du 18 janvier 2005"
+        ),
+    )
+    CONSENTEMENT = (
+        "consentement",
+        _(
+            "Consentement écrit des titulaires de l’autorité parentale (article 6.1.a du RGPD) pour "
+            "le partage d’informations avec les partenaires"
+        ),
+    )
+    OBLIGATION_LEGALE = (
+        "obligation_legale",
+        _(
+            "Obligation légale (article 6.1.c du RGPD), pour la transmission d’une information "
+            "préoccupante (article L. 226-2-1 du code de l’action sociale et des familles)"
+        ),
+    )
+    SANTE_CONSENTEMENT = (
+        "sante_consentement",
+        _(
+            "Consentement explicite (article 9.2.a du RGPD) pour les informations relatives à la "
+            "santé de l’enfant"
+        ),
+    )
+
+
+class CadreJuridique(models.Model):
+    """A programme's legal identity (issue 19): who is the data controller, how to reach its
+    DPO and the coordination, on which legal bases it relies, to whom data goes. The legal
+    pages, the family notice, the consent form and the register entry read these values, so that
+    no legal text is written per deployment. The retention is the programme's own setting
+    (`Programme.conservation_mois`); the platform operator's identity is a setting
+    (REUSSITE_OPERATEUR_*)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="cadre_juridique"
+    )
+    responsable_nom = models.CharField(
+        _("responsable du traitement (structure porteuse)"),
+        max_length=200,
+        help_text=_("Par exemple : CCAS de Villeneuve, Caisse des écoles de Villeneuve."),
+    )
+    responsable_type = models.CharField(
+        _("nature de la structure porteuse"), max_length=20, choices=TypeResponsable.choices
+    )
+    responsable_adresse = models.TextField(_("adresse du responsable du traitement"))
+    responsable_representant = models.CharField(
+        _("représenté par"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : le maire, la présidente du conseil d’administration."),
+    )
+    dpo_nom = models.CharField(
+        _("délégué à la protection des données (nom ou service)"), max_length=200
+    )
+    dpo_email = models.EmailField(_("adresse électronique du délégué"))
+    dpo_adresse = models.TextField(_("adresse postale du délégué"), blank=True)
+    bases_legales = ArrayField(
+        models.CharField(max_length=30, choices=BaseLegale.choices),
+        verbose_name=_("bases légales"),
+        default=list,
+    )
+    destinataires = models.TextField(
+        _("destinataires des données"),
+        help_text=_(
+            "Qui reçoit les données, au-delà de l’équipe du programme : par exemple « les "
+            "partenaires nommés dans le consentement, pour les seules informations utiles à "
+            "leur action ; la cellule de recueil des informations préoccupantes du département, "
+            "si un enfant est en danger »."
+        ),
+    )
+    contact_familles = models.TextField(
+        _("contact pour les familles"),
+        help_text=_(
+            "Où une famille pose ses questions et exerce ses droits : adresse, téléphone, "
+            "horaires d’accueil."
+        ),
+    )
+    contact_familles_email = models.EmailField(
+        _("adresse électronique pour les familles"), blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cadre juridique d’un programme")
+        verbose_name_plural = _("cadres juridiques des programmes")
+
+    def __str__(self):
+        return f"Cadre juridique {self.programme_id}"
+
+    def bases_legales_libelles(self) -> list[str]:
+        libelles = dict(BaseLegale.choices)
+        return [str(libelles[b]) for b in self.bases_legales if b in libelles]

@@ -24,6 +24,8 @@ __all__ = [
     "programmes_avec_roles",
     "programmes_coordonnes",
     "programmes_de_gestion",
+    "programmes_dpo",
+    "programmes_juridiques",
     "programmes_statistiques",
     "role_sur_programme",
     "titulaires",
@@ -33,6 +35,8 @@ __all__ = [
 # "Coordinator or administrator of the programme": the programme's management, written once.
 GESTION = (Role.COORDINATEUR, Role.ADMINISTRATEUR)
 STATISTIQUES = (Role.COORDINATEUR, Role.ADMINISTRATEUR, Role.PILOTAGE)
+# Who keeps the programme's legal identity and reads its legal documents (issue 19).
+JURIDIQUE = (Role.COORDINATEUR, Role.ADMINISTRATEUR, Role.DPO)
 
 
 def _actif(user) -> bool:
@@ -81,6 +85,17 @@ def programmes_de_gestion(user):
 def programmes_statistiques(user):
     """Programmes whose statistics `user` may read: coordinated, administered or steered."""
     return programmes_avec_roles(user, STATISTIQUES)
+
+
+def programmes_dpo(user):
+    """Programmes whose data-protection officer `user` is."""
+    return programmes_avec_roles(user, [Role.DPO])
+
+
+def programmes_juridiques(user):
+    """Programmes whose legal identity `user` edits and whose register entry they read: the
+    management and the DPO."""
+    return programmes_avec_roles(user, JURIDIQUE)
 
 
 def a_un_role(user, roles, programme_id: int) -> bool:

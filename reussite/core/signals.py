@@ -24,3 +24,16 @@ def journal_echec_connexion(sender, credentials, request=None, **kwargs):
         autorise=False,
         identifiant=str(credentials.get("username", "")),
     )
+
+
+# The header's « Protection des données » link (issue 19), decided once at login so that pages
+# pay no query for it.
+CLE_SESSION_PROTECTION = "nav_protection"
+
+
+@receiver(user_logged_in, dispatch_uid="noter_acces_protection")
+def noter_acces_protection(sender, request, user, **kwargs):
+    from .roles import programmes_juridiques
+
+    if request is not None and hasattr(request, "session"):
+        request.session[CLE_SESSION_PROTECTION] = programmes_juridiques(user).exists()

@@ -29,9 +29,24 @@ def _genre_et_tableau(user, cle: str, format: str, parametres: QueryDict):
     return genre, genre.construire(user, parametres)
 
 
-def _tracer(user, genre) -> None:
-    if genre.identites:
-        journaliser(user=user, evenement=Evenement.LECTURE, autorise=True, modele=genre.modele)
+def _tracer(user, genre, tableau=None) -> None:
+    """An export of identifying rows is traced as an export, once per programme whose rows it
+    holds, so that each programme's DPO finds it in their console (issue 19)."""
+    if not genre.identites:
+        return
+    programmes = [None]
+    if tableau is not None and genre.champ_programme:
+        programmes = sorted(
+            tableau.queryset.order_by().values_list(genre.champ_programme, flat=True).distinct()
+        ) or [None]
+    for programme_id in programmes:
+        journaliser(
+            user=user,
+            evenement=Evenement.EXPORT,
+            autorise=True,
+            modele=genre.modele,
+            programme_id=programme_id,
+        )
 
 
 @require_GET
@@ -54,7 +69,7 @@ def exporter(request, genre, format):
                 "seuil": settings.EXPORTS_SEUIL_ARRIERE_PLAN,
             },
         )
-    _tracer(request.user, genre)
+    _tracer(request.user, genre, tableau)
     return reponse_export(tableau, format, f"{genre.nom_fichier}-{date.today():%Y-%m-%d}")
 
 

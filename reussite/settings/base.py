@@ -483,3 +483,16 @@ if SENTRY_DSN:
     from reussite.core.sentry import initialiser as _sentry_initialiser
 
     _sentry_initialiser(SENTRY_DSN, environnement=SENTRY_ENVIRONNEMENT)
+
+# The national operator's identity for the legal notice (issue 19): who publishes the site and
+# who hosts it. Each programme's own legal identity (data controller, DPO, legal bases,
+# recipients) is its `CadreJuridique`, edited by its team; these are the platform's.
+REUSSITE_OPERATEUR = {
+    "nom": env("REUSSITE_OPERATEUR_NOM", default=""),
+    "adresse": env("REUSSITE_OPERATEUR_ADRESSE", default=""),
+    "contact": env("REUSSITE_OPERATEUR_CONTACT", default=""),
+    "directeur_publication": env("REUSSITE_DIRECTEUR_PUBLICATION", default=""),
+    "hebergeur_nom": env("REUSSITE_HEBERGEUR_NOM", default=""),
+    "hebergeur_adresse": env("REUSSITE_HEBERGEUR_ADRESSE", default=""),
+    "hebergeur_contact": env("REUSSITE_HEBERGEUR_CONTACT", default=""),
+}

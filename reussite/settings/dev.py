@@ -13,3 +13,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A fictional operator for the demo and the tests (production reads REUSSITE_OPERATEUR_* and a
+# system check warns when they are empty).
+REUSSITE_OPERATEUR = {
+    **{
+        "nom": "Opérateur national de démonstration",
+        "adresse": "1 rue de l’Exemple, 75000 Paris",
+        "contact": "contact@operateur.exemple.test",
+        "directeur_publication": "La directrice de l’opérateur de démonstration",
+        "hebergeur_nom": "Hébergeur de démonstration",
+        "hebergeur_adresse": "2 avenue du Nuage, 59000 Lille",
+        "hebergeur_contact": "support@hebergeur.exemple.test",
+    },
+    **{cle: valeur for cle, valeur in REUSSITE_OPERATEUR.items() if valeur},  # noqa: F405
+}

@@ -42,3 +42,31 @@ def coordinateur(programme: Programme, **kwargs) -> User:
     user = UserFactory(**kwargs)
     role_attribuer(user=user, programme=programme, role=Role.COORDINATEUR)
     return user
+
+
+def dpo(programme: Programme, **kwargs) -> User:
+    """The programme's data-protection officer (issue 19): a role, never a child's file."""
+    user = UserFactory(**kwargs)
+    role_attribuer(user=user, programme=programme, role=Role.DPO)
+    return user
+
+
+def cadre_juridique(programme: Programme, **kwargs):
+    """A configured legal identity for `programme` (synthetic values)."""
+    from reussite.core.models import BaseLegale, CadreJuridique, TypeResponsable
+
+    valeurs = {
+        "responsable_nom": f"CCAS de {programme.territoire or programme.nom}",
+        "responsable_type": TypeResponsable.CCAS,
+        "responsable_adresse": "12 place de la Mairie, 99000 Exempleville",
+        "responsable_representant": "la présidente du CCAS",
+        "dpo_nom": "Service de la protection des données",
+        "dpo_email": "dpo@ccas.exemple.test",
+        "dpo_adresse": "",
+        "bases_legales": [BaseLegale.MISSION_PUBLIQUE, BaseLegale.CONSENTEMENT],
+        "destinataires": "Les partenaires nommés dans le consentement, pour ce qui est utile.",
+        "contact_familles": "Coordination du PRE, 12 place de la Mairie, 01 99 00 12 34",
+        "contact_familles_email": "pre@ccas.exemple.test",
+        **kwargs,
+    }
+    return CadreJuridique.objects.create(programme=programme, **valeurs)

@@ -38,6 +38,7 @@ from parcours.demo.actions import generer_actions
 from parcours.demo.conventions import generer_conventions
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
+from parcours.demo.juridique import generer_juridique
 from parcours.demo.offres import generer_offres
 from parcours.demo.protection import generer_rectifications
 from parcours.demo.statistiques import generer_pilotage
@@ -90,12 +91,14 @@ EMAIL_REFERENT = f"referent@{DOMAINE}"
 EMAIL_PARTENAIRE = f"partenaire@{DOMAINE}"
 EMAIL_ADMIN = f"admin@{DOMAINE}"
 EMAIL_PILOTAGE = f"pilotage@{DOMAINE}"
+EMAIL_DPO = f"dpo@{DOMAINE}"
 COMPTES = [
     ("coordinateur", EMAIL_COORDINATION),
     ("référent de parcours", EMAIL_REFERENT),
     ("professionnel partenaire", EMAIL_PARTENAIRE),
     ("administrateur", EMAIL_ADMIN),
     ("comité de pilotage", EMAIL_PILOTAGE),
+    ("délégué à la protection des données", EMAIL_DPO),
 ]
 
 # (key, name, type, UAI). UAI codes in the non-existent département 999.
@@ -488,6 +491,12 @@ class _Generateur:
         generer_pilotage(
             programme=self.programme,
             email=EMAIL_PILOTAGE,
+            mot_de_passe_chiffre=User.objects.get(email=EMAIL_ADMIN).password,
+        )
+        generer_juridique(
+            programme=self.programme,
+            ville=VILLE,
+            email_dpo=EMAIL_DPO,
             mot_de_passe_chiffre=User.objects.get(email=EMAIL_ADMIN).password,
         )
         for parcours in (

@@ -1,0 +1,217 @@
+"""The DPO's console (issue 19): one programme's access trail, searched by person, pathway,
+period and event, exported as CSV; exports traced as exports with their programme; queries on
+the (programme, time) index whatever the trail's size."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.models import Parcours, Statut
+from reussite.core.console_dpo import journal_du_programme
+from reussite.core.journal import ALIAS
+from reussite.core.models import Evenement, JournalAcces
+from tests.conftest import connecter
+from tests.factories.core import UserFactory, dpo
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import pre, professionnel
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def a():
+    return pre(nom="PRE de Villeneuve")
+
+
+def _trace(user, evenement, programme_id=None, parcours_id=None, il_y_a=timedelta(0), **kw):
+    return JournalAcces.objects.create(
+        le=timezone.now() - il_y_a,
+        user_id=user.pk if user else None,
+        evenement=evenement,
+        autorise=evenement != Evenement.REFUS,
+        programme_id=programme_id,
+        content_type=ContentType.objects.get_for_model(Parcours) if parcours_id else None,
+        object_id=parcours_id,
+        page="parcours:detail",
+        **kw,
+    )
+
+
+def _parcours(programme, nom="Zorgheb"):
+    return ParcoursFactory(
+        programme=programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=programme, nom=nom, prenom="Quillane"),
+    )
+
+
+def test_le_dpo_cherche_par_personne_parcours_periode_et_evenement(client, a):
+    b = pre(nom="PRE voisin")
+    p, q = _parcours(a.programme), _parcours(b.programme)
+    referent = professionnel(a.porteuse, user__email="referente@exemple.test")
+    _trace(referent.user, Evenement.LECTURE, a.programme.pk, p.pk)
+    _trace(referent.user, Evenement.REFUS, a.programme.pk, p.pk + 1000, il_y_a=timedelta(days=3))
+    _trace(a.coordinateur, Evenement.MODIFICATION, a.programme.pk, p.pk, il_y_a=timedelta(days=40))
+    _trace(b.coordinateur, Evenement.LECTURE, b.programme.pk, q.pk)  # another programme
+    _trace(a.coordinateur, Evenement.CONNEXION)  # a role holder's login: no programme
+    _trace(UserFactory(), Evenement.CONNEXION)  # someone else's login
+    delegue = dpo(a.programme)
+    connecter(client, delegue)
+    url = reverse("programmes:journal", args=[a.programme.pk])
+
+    def nombre(**filtres):
+        return client.get(url, filtres).context["page"].paginator.count
+
+    # The programme's 3 rows and its coordinator's login; not the other programme's row, not
+    # the login of someone without a role on it.
+    assert nombre() == 4
+    assert nombre(personne="REFERENTE@exemple.test") == 2
+    assert nombre(parcours=p.pk) == 2
+    assert nombre(evenement="refus") == 1
+    assert nombre(evenement="connexion") == 1
+    debut = (timezone.localdate() - timedelta(days=10)).isoformat()
+    assert nombre(du=debut, evenement="modification") == 0
+    page = client.get(url).content.decode()
+    assert "ZORGHEB" not in page.upper()  # never a child's name
+    assert f"parcours n° {p.pk}" in page
+
+
+def test_l_export_du_journal_suit_la_recherche_et_est_trace(client, a):
+    p = _parcours(a.programme)
+    referent = professionnel(a.porteuse, user__email="referente@exemple.test")
+    _trace(referent.user, Evenement.LECTURE, a.programme.pk, p.pk)
+    _trace(a.coordinateur, Evenement.LECTURE, a.programme.pk, p.pk)
+    delegue = dpo(a.programme)
+    connecter(client, delegue)
+
+    reponse = client.get(
+        reverse("programmes:journal_export", args=[a.programme.pk]),
+        {"personne": "referente@exemple.test"},
+    )
+    lignes = list(
+        csv.reader(
+            io.StringIO(b"".join(reponse.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert len(lignes) == 2, lignes
+    assert lignes[1][2] == "referente@exemple.test"
+    assert (
+        JournalAcces.objects.using(ALIAS)
+        .filter(user_id=delegue.pk, evenement=Evenement.EXPORT, programme_id=a.programme.pk)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize("qui", ["coordinateur", "referent", "dpo_ailleurs", "pilote"])
+def test_la_console_est_reservee_au_dpo_du_programme(client, a, qui):
+    from reussite.core.models import Role
+    from reussite.core.services import role_attribuer
+
+    if qui == "coordinateur":
+        user = a.coordinateur
+    elif qui == "referent":
+        user = professionnel(a.porteuse).user
+    elif qui == "dpo_ailleurs":
+        user = dpo(pre(nom="Autre PRE").programme)
+    else:
+        user = UserFactory()
+        role_attribuer(user=user, programme=a.programme, role=Role.PILOTAGE)
+    connecter(client, user)
+    for nom in ("journal", "journal_export"):
+        assert client.get(reverse(f"programmes:{nom}", args=[a.programme.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("nombre", [1, 30])
+def test_la_console_coute_autant_avec_peu_ou_beaucoup_de_lignes(
+    client, a, django_assert_num_queries, nombre
+):
+    p = _parcours(a.programme)
+    for _i in range(nombre):
+        _trace(professionnel(a.porteuse).user, Evenement.LECTURE, a.programme.pk, p.pk)
+    connecter(client, dpo(a.programme))
+    url = reverse("programmes:journal", args=[a.programme.pk])
+    client.get(url)
+    with django_assert_num_queries(REQUETES_CONSOLE):
+        assert client.get(url).status_code == 200
+
+
+# Session, user; savepoint; the programme (role check); the count and the page of the UNION;
+# the people of the page (one query); the DSFR configuration; release; the session saved in its
+# own savepoint (3).
+REQUETES_CONSOLE = 12
+
+
+def test_les_requetes_de_la_console_passent_par_l_index_programme_temps(a):
+    """No sequential scan: with sequential scans disallowed, the plan still reads the trail
+    through its (programme, time) index, for each filter the console offers."""
+    filtres = [
+        {},
+        {"evenement": "refus"},
+        {"personne": "x@exemple.test"},
+        {"du": timezone.localdate(), "au": timezone.localdate()},
+    ]
+    with connection.cursor() as curseur:
+        curseur.execute("SET LOCAL enable_seqscan = off")
+        for filtre in filtres:
+            requete = journal_du_programme(a.programme.pk, filtre)[:50]
+            sql, params = requete.query.sql_with_params()
+            curseur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
+            assert "journal_programme_le" in plan, (filtre, plan)
+            assert "Seq Scan on core_journalacces" not in plan, (filtre, plan)
+
+
+def test_un_export_de_liste_est_trace_comme_export_pour_son_programme(client, a):
+    _parcours(a.programme)
+    connecter(client, a.coordinateur)
+    reponse = client.get(reverse("parcours:parcours_export"), {"programme": a.programme.pk})
+    assert reponse.status_code == 200
+    b"".join(reponse.streaming_content)
+    assert (
+        JournalAcces.objects.using(ALIAS)
+        .filter(user_id=a.coordinateur.pk, evenement=Evenement.EXPORT, programme_id=a.programme.pk)
+        .exists()
+    )
+
+
+def test_un_refus_porte_le_programme_du_parcours_refuse(client, a):
+    """A denied access to an existing pathway is traced with its programme, so that the DPO
+    sees it; a pathway that does not exist has none; both answer the same 404."""
+    p = _parcours(a.programme)
+    curieux = pre(nom="PRE voisin").coordinateur
+    connecter(client, curieux)
+
+    assert client.get(reverse("parcours:detail", args=[p.pk])).status_code == 404
+    assert client.get(reverse("parcours:detail", args=[p.pk + 1000])).status_code == 404
+
+    refus = JournalAcces.objects.using(ALIAS).filter(user_id=curieux.pk, evenement="refus")
+    assert dict(refus.values_list("object_id", "programme_id")) == {
+        p.pk: a.programme.pk,
+        p.pk + 1000: None,
+    }
+
+
+def test_le_dpo_voit_les_connexions_des_personnes_affectees_a_ses_parcours(client, a):
+    from tests.factories.partage import nommer_referent, partenaire
+
+    p = _parcours(a.programme)
+    # A référent of the porteuse: the PRE team sees the pathway before any consent.
+    referente = professionnel(a.porteuse, user__email="affectee@exemple.test")
+    nommer_referent(p, referente, auteur=a.coordinateur)
+    inconnu = professionnel(partenaire(a.programme), user__email="inconnu@exemple.test")
+    _trace(referente.user, Evenement.CONNEXION)
+    _trace(inconnu.user, Evenement.CONNEXION)  # works with the programme, assigned to nothing
+    connecter(client, dpo(a.programme))
+
+    reponse = client.get(
+        reverse("programmes:journal", args=[a.programme.pk]), {"evenement": "connexion"}
+    )
+    texte = reponse.content.decode()
+    assert "affectee@exemple.test" in texte
+    assert "inconnu@exemple.test" not in texte
