@@ -24,6 +24,8 @@ urlpatterns = [
     # come from the actions).
     path("partenaires/", include("parcours.urls_reseau")),
     path("admin/", admin.site.urls),
+    # The REST API (issue 22): tokens, the same access module and services as the pages.
+    path("api/v1/", include("parcours.api.urls")),
     # Health probes: answered by reussite.core.sante.SanteMiddleware before the host check.
     path("sante/vivant", sante.vivant, name="sante_vivant"),
     path("sante/pret", sante.pret, name="sante_pret"),
