@@ -411,3 +411,25 @@ def test_les_listes_coutent_autant_avec_1_et_20_lignes(a, nom):
 
 # Pinned: a change that adds a query per request shows here.
 BUDGETS = {"parcours": 6, "objectifs": 6, "actions": 6, "notes": 6}
+
+
+def test_un_identifiant_au_dela_des_bigint_donne_404_pas_500(a, client):
+    """Found by schemathesis: a number beyond PostgreSQL's bigint in the path reached the
+    query (« bigint out of range », a 500) on the API and on the pages alike."""
+    from tests.conftest import connecter
+
+    enorme = 2**70
+    api = client_api(a.coordinateur)
+    connecter(client, a.coordinateur)
+
+    assert api.get(reverse("api:parcours_detail", args=[enorme])).status_code == 404
+    assert api.get(reverse("api:action", args=[enorme, enorme])).status_code == 404
+    assert api.get(f"/api/v1/parcours/{enorme}/notes/{enorme}/").status_code == 404
+    assert client.get(reverse("parcours:detail", args=[enorme])).status_code == 404
+
+
+def test_une_adresse_inconnue_sous_l_api_repond_en_json(a):
+    reponse = client_api(a.coordinateur).get("/api/v1/nulle-part/")
+
+    assert reponse.status_code == 404
+    assert reponse.json() == {"detail": "Introuvable."}

@@ -9,7 +9,6 @@ errors) and call the page's service, once per idempotency key.
 
 from datetime import date
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +29,7 @@ from reussite.core.api import (
 from reussite.core.charte import charte_acceptee
 from reussite.core.models import PorteeJeton
 
-from ..access import Capacite, parcours_pour
+from ..access import Capacite, action_pour, note_pour, parcours_pour
 from ..forms import ActionForm, NoteForm, ParcoursFilter
 from ..models import Action, Note, Objectif
 from ..selectors import indicateurs_enquete, parcours_pour_liste, perimetre_pour
@@ -187,11 +186,11 @@ class ActionDetail(ApiParcours, generics.RetrieveAPIView):
     serializer_class = s.ActionSerializer
 
     def get_object(self):
-        parcours = parcours_pour(user=self.request.user, pk=self.kwargs["pk"])
-        return get_object_or_404(
-            Action.objects.select_related("structure"),
-            parcours=parcours,
-            pk=self.kwargs["action_pk"],
+        return action_pour(
+            user=self.request.user,
+            pk=self.kwargs["pk"],
+            action_pk=self.kwargs["action_pk"],
+            capacite=Capacite.LECTURE,
         )
 
 
@@ -237,10 +236,11 @@ class NoteDetail(ApiParcours, generics.RetrieveAPIView):
     serializer_class = s.NoteSerializer
 
     def get_object(self):
-        parcours = parcours_pour(user=self.request.user, pk=self.kwargs["pk"])
-        return get_object_or_404(
-            notes_lisibles(self.request.user, parcours, parcours.droits).prefetch_related(None),
-            pk=self.kwargs["note_pk"],
+        return note_pour(
+            user=self.request.user,
+            pk=self.kwargs["pk"],
+            note_pk=self.kwargs["note_pk"],
+            capacite=Capacite.LECTURE,
         )
 
 

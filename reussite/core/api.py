@@ -263,3 +263,48 @@ def creer_une_fois(
             raise
         return None, precedent.suite, False
     return objet, envoi.suite, True
+
+
+# --- Schema ------------------------------------------------------------------------------------
+
+_ERREURS = {
+    "400": "Requête invalide : les messages en français, par champ (`non_field_errors` pour "
+    "l’ensemble).",
+    "401": "Jeton absent, inconnu, expiré ou révoqué.",
+    "403": "Le jeton n’a pas l’autorisation (portée) nécessaire, ou la charte n’est pas acceptée.",
+    "404": "Introuvable, ou l’utilisateur du jeton n’a pas accès à cet objet (même réponse).",
+    "409": "L’objet a été modifié depuis sa lecture.",
+    "415": "Le corps n’est pas du JSON.",
+    "429": "Trop de requêtes pour ce jeton : réessayez plus tard (en-tête Retry-After).",
+}
+
+
+def erreurs_documentees(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the errors it may
+    answer, with one JSON body shape, so that a client (and schemathesis) knows them."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Erreur"] = {
+        "type": "object",
+        "description": "Une erreur : `detail`, ou des messages par champ.",
+        "properties": {"detail": {"type": "string"}},
+        "additionalProperties": True,
+    }
+    for chemin in result.get("paths", {}).values():
+        for methode, operation in chemin.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = ["400", "404", "429"]
+            if operation.get("security") != [{}] and operation.get("security"):
+                codes += ["401", "403"]
+            if methode in ("post", "put", "patch"):
+                codes += ["409", "415"]
+            for code in codes:
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": _ERREURS[code],
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}
+                        },
+                    },
+                )
+    return result
