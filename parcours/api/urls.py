@@ -22,7 +22,7 @@ class JetonSchema(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "Jeton d’accès personnel (rsk_…), créé depuis « Mon compte ».",
+            "description": "Jeton d’accès personnel (rsk_…), créé sur la page « Jetons d’API ».",
         }
 
 

@@ -486,7 +486,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API Réussite",
     "DESCRIPTION": (
         "API de la plateforme Réussite (Programmes de Réussite Éducative). Authentification : "
-        "jeton d’accès personnel (`Authorization: Bearer rsk_…`), créé depuis « Mon compte ». "
+        "jeton d’accès personnel (`Authorization: Bearer rsk_…`), créé sur la page « Jetons d’API ». "
         "Chaque appel suit les droits de l’utilisateur du jeton : un objet qu’il ne peut pas "
         "voir répond 404. Le flux data·inclusion des offres publiques est ouvert sans jeton."
     ),
