@@ -77,7 +77,8 @@ HORS_BALAYAGE = {
     "jetons signés de Django",
     "programmes/": "paramètres d’un programme (aucune donnée d’enfant) : 404 hors de sa "
     "coordination et de son administration, tests/test_programme_parametres.py"
-    "::test_personne_d_autre_n_y_accede",
+    "::test_personne_d_autre_n_y_accede ; ses comptes de service de même, "
+    "tests/test_api_comptes_service.py::test_personne_d_autre_n_y_accede",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
     # --- offres
@@ -1716,24 +1717,32 @@ def _client_api(secret=None):
     return ClientApi(secret)
 
 
-def corps_api(nom: str) -> dict:
-    """A valid JSON body for each API route that creates: were the check missing, it would
+# The API is swept for its writes too: PATCH (progress of an action, with its version).
+METHODES_API = ("GET", "POST", "PATCH")
+
+
+def corps_api(nom: str, methode: str, dossier) -> dict:
+    """A valid JSON body for each API route that writes: were the check missing, it would
     change data."""
+    if methode == "PATCH":
+        action = Action.objects.get(pk=dossier.action.pk)
+        return {"version": action.version, "statut": "en_cours", "resultat": "Commencé"}
     return {
         "api:actions": {"intitule": "Bilan orthophonique", "date_debut": date.today().isoformat()},
         "api:notes": {"texte": "Nouvelle note par l’API", "visibilite": "equipe"},
     }.get(nom, {})
 
 
-def envoyer_api(client, methode: str, url: str, nom: str):
+def envoyer_api(client, methode: str, url: str, nom: str, dossier):
     import json
     import uuid
 
     if methode == "GET":
         return client.get(url)
-    return client.post(
+    envoyer_ = client.post if methode == "POST" else client.patch
+    return envoyer_(
         url,
-        json.dumps(corps_api(nom)),
+        json.dumps(corps_api(nom, methode, dossier)),
         content_type="application/json",
         headers={"Idempotency-Key": str(uuid.uuid4())},
     )
@@ -1752,8 +1761,8 @@ def methodes_api_non_applicables(monde) -> set[tuple[str, str]]:
     refusees = set()
     for route in BALAYEES_API:
         url = url_de(route, dict.fromkeys(route.identifiants, INEXISTANT))
-        for methode in METHODES:
-            statut = envoyer_api(client, methode, url, route.nom).status_code
+        for methode in METHODES_API:
+            statut = envoyer_api(client, methode, url, route.nom, monde.p).status_code
             assert statut in (404, 405), (route.nom, methode, statut)
             if statut == 405:
                 refusees.add((route.nom, methode))
@@ -1764,8 +1773,8 @@ def balayer_api(client, dossier, attendu, *, noms_caches=()) -> list:
     ecarts = []
     for route in BALAYEES_API:
         url = url_de(route, ids_de(dossier))
-        for methode in METHODES:
-            reponse = envoyer_api(client, methode, url, route.nom)
+        for methode in METHODES_API:
+            reponse = envoyer_api(client, methode, url, route.nom, dossier)
             voulu = attendu(route.nom, methode)
             if reponse.status_code != voulu:
                 ecarts.append((route.nom, methode, reponse.status_code, voulu))
@@ -1799,8 +1808,8 @@ def test_api_sans_jeton_valide_401_partout(monde, jeton):
             if route.nom in API_OUVERTES:
                 continue
             url = _url_api(route, ids_de(monde.p))
-            for methode in METHODES:
-                reponse = envoyer_api(client, methode, url, route.nom)
+            for methode in METHODES_API:
+                reponse = envoyer_api(client, methode, url, route.nom, monde.p)
                 if reponse.status_code != 401 or "detail" not in reponse.json():
                     ecarts.append((route.nom, methode, reponse.status_code))
     assert not ecarts
@@ -1821,6 +1830,8 @@ def test_api_le_coordinateur_atteint_chaque_route(monde):
     assert not balayer_api(_client_api(_jeton(monde.a.coordinateur)), monde.p, attendu)
     apres = empreinte()
     assert len(apres["Action"]) == len(avant["Action"]) + 1
+    avancee = Action.objects.get(pk=monde.p.action.pk)
+    assert (avancee.statut, avancee.resultat) == ("en_cours", "Commencé")
     assert len(apres["Note"]) == len(avant["Note"]) + 1
 
 

@@ -433,3 +433,61 @@ def test_une_adresse_inconnue_sous_l_api_repond_en_json(a):
 
     assert reponse.status_code == 404
     assert reponse.json() == {"detail": "Introuvable."}
+
+
+def test_le_debit_est_limite_par_jeton_dans_le_cache_partage(a, monkeypatch):
+    from reussite.core.api import JetonThrottle
+
+    monkeypatch.setattr(JetonThrottle, "THROTTLE_RATES", {"jeton": "2/min"})
+    premier, second = client_api(a.coordinateur), client_api(a.coordinateur)
+    url = reverse("api:parcours")
+
+    assert [premier.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    refus = premier.get(url)
+    assert refus.status_code == 429 and "detail" in refus.json()
+    assert int(refus["Retry-After"]) > 0
+    # Per token, not per user: the same person's other client has its own budget.
+    assert second.get(url).status_code == 200
+
+
+def _patch(client, url, corps):
+    import json
+
+    return client.patch(url, json.dumps(corps), content_type="application/json")
+
+
+def test_faire_avancer_une_action_porte_la_version_lue(a):
+    p = _parcours(a)
+    action = fabrique_actions.action(p, auteur=a.coordinateur)
+    client = client_api(a.coordinateur)
+    url = reverse("api:action", args=[p.pk, action.pk])
+    lue = client.get(url).json()["version"]
+
+    avancee = _patch(client, url, {"version": lue, "statut": "en_cours", "resultat": "Bien"})
+    perimee = _patch(client, url, {"version": lue, "statut": "realisee", "resultat": "Fini"})
+    sans_version = _patch(client, url, {"statut": "realisee"})
+    retour = _patch(client, url, {"version": lue + 1, "statut": "prevue"})
+
+    assert avancee.status_code == 200 and avancee.json()["version"] == lue + 1
+    assert perimee.status_code == 409
+    assert perimee.json()["version"] == lue + 1
+    assert sans_version.status_code == 400 and "version" in sans_version.json()
+    assert retour.status_code == 400
+    assert "ne peut pas passer" in retour.content.decode()
+    action.refresh_from_db()
+    assert (action.statut, action.resultat) == ("en_cours", "Bien")
+
+
+def test_le_professionnel_qui_realise_l_action_la_fait_avancer_pas_un_autre(a):
+    structure = partenaire(a.programme)
+    realise, autre = professionnel(structure), professionnel(structure)
+    p = _partage(a, structure)
+    action = fabrique_actions.action(
+        p, auteur=a.coordinateur, structure=structure, professionnel=realise
+    )
+    ajouter_intervenant(p, autre, auteur=a.coordinateur)
+    url = reverse("api:action", args=[p.pk, action.pk])
+    corps = {"version": action.version, "statut": "en_cours", "resultat": "Démarré"}
+
+    assert _patch(client_api(autre.user), url, corps).status_code == 404
+    assert _patch(client_api(realise.user), url, corps).status_code == 200

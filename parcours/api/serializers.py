@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from reussite.core.noms import nom_complet_texte
 
-from ..models import Action, Note, Objectif, Parcours, Visibilite
+from ..models import Action, Note, Objectif, Parcours, StatutAction, Visibilite
 
 
 class EnfantSerializer(serializers.Serializer):
@@ -101,9 +101,7 @@ class NoteSerializer(serializers.ModelSerializer):
 class ActionCreationSerializer(serializers.Serializer):
     intitule = serializers.CharField(max_length=200)
     date_debut = serializers.DateField()
-    statut = serializers.ChoiceField(
-        choices=["prevue", "en_cours", "realisee", "abandonnee"], default="prevue"
-    )
+    statut = serializers.ChoiceField(choices=StatutAction.choices, default=StatutAction.PREVUE)
     objectif = serializers.IntegerField(required=False, allow_null=True)
     offre = serializers.IntegerField(required=False, allow_null=True)
     structure = serializers.IntegerField(required=False, allow_null=True)
@@ -118,6 +116,12 @@ class ActionCreationSerializer(serializers.Serializer):
         max_digits=7, decimal_places=1, required=False, allow_null=True
     )
     confirmer_capacite = serializers.BooleanField(required=False, default=False)
+
+
+class ActionAvancementSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="La version de l’action lue (champ `version`).")
+    statut = serializers.ChoiceField(choices=StatutAction.choices)
+    resultat = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class NoteCreationSerializer(serializers.Serializer):

@@ -30,12 +30,12 @@ from reussite.core.charte import charte_acceptee
 from reussite.core.models import PorteeJeton
 
 from ..access import Capacite, action_pour, note_pour, parcours_pour
-from ..forms import ActionForm, NoteForm, ParcoursFilter
+from ..forms import ActionAvancementForm, ActionForm, NoteForm, ParcoursFilter
 from ..models import Action, Note, Objectif
 from ..selectors import indicateurs_enquete, parcours_pour_liste, perimetre_pour
 from ..selectors.actions import offres_du_parcours
 from ..selectors.journal import notes_lisibles
-from ..services import action_creer, note_ajouter
+from ..services import action_avancer, action_creer, note_ajouter
 from . import serializers as s
 
 CLE = OpenApiParameter(
@@ -181,7 +181,7 @@ class ActionsListe(_SousListe, generics.CreateAPIView):
 
 @extend_schema(tags=["parcours"])
 class ActionDetail(ApiParcours, generics.RetrieveAPIView):
-    """Une action d’un parcours."""
+    """Une action d’un parcours ; en PATCH, la faire avancer."""
 
     serializer_class = s.ActionSerializer
 
@@ -192,6 +192,29 @@ class ActionDetail(ApiParcours, generics.RetrieveAPIView):
             action_pk=self.kwargs["action_pk"],
             capacite=Capacite.LECTURE,
         )
+
+    @extend_schema(request=s.ActionAvancementSerializer, responses={200: s.ActionSerializer})
+    def patch(self, request, pk, action_pk):
+        """Faire avancer une action (statut et résultat), comme la page : l’équipe et le
+        professionnel qui la réalise. Le corps porte la `version` lue : une version périmée
+        répond 409 et n’écrit rien."""
+        action = action_pour(
+            user=request.user, pk=pk, action_pk=action_pk, capacite=Capacite.SUIVI_ACTION
+        )
+        corps = s.ActionAvancementSerializer(data=request.data)
+        corps.is_valid(raise_exception=True)
+        valeurs = dict(corps.validated_data)
+        version = valeurs.pop("version")
+        form = ActionAvancementForm(_donnees(valeurs), instance=action)
+        _valider(form)
+        avancee = action_avancer(
+            action=action,
+            statut=form.cleaned_data["statut"],
+            resultat=form.cleaned_data["resultat"],
+            version=version,
+            auteur=request.user,
+        )
+        return Response(s.ActionSerializer(avancee).data)
 
 
 @extend_schema(tags=["parcours"])

@@ -57,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=FrequenceCourriels.choices,
         default=FrequenceCourriels.QUOTIDIEN,
     )
+    # A machine client of a programme (issue 22): holds one programme role, reaches the API
+    # with tokens its programme's managers issue, and never signs in (no usable password).
+    compte_de_service = models.BooleanField(_("compte de service"), default=False)
 
     objects = UserManager()
 

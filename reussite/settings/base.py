@@ -498,6 +498,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `statut`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "StatutParcoursEnum": "parcours.models.base.Statut",
+        "StatutObjectifEnum": "parcours.models.suivi.StatutObjectif",
+        "StatutActionEnum": "parcours.models.suivi.StatutAction",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "reussite.core.api.erreurs_documentees",
