@@ -60,3 +60,30 @@ class PageDocumentationApi(PageReussite):
 
     def operation(self, chemin: str) -> Locator:
         return self.page.locator(".opblock-summary-path", has_text=chemin).first
+
+
+class PageParametresProgramme(PageReussite):
+    titre = "Paramètres du programme"
+    etape = "paramètres du programme"
+
+    def comptes_de_service(self) -> "PageComptesService":
+        self.page.get_by_role("link", name="Comptes de service (API)").click()
+        return self._vers(PageComptesService)
+
+
+class PageComptesService(PageReussite):
+    titre = "Comptes de service"
+    etape = "comptes de service"
+
+    def creer(self, nom: str) -> str:
+        self.page.get_by_label(libelle("Nom du compte")).fill(nom)
+        self.page.get_by_role("button", name="Créer le compte et son jeton").click()
+        self.verifier("compte de service créé")
+        return self.page.locator("#jeton-secret").inner_text()
+
+    def ligne(self, nom: str) -> Locator:
+        return self.page.get_by_role("row").filter(has_text=nom)
+
+    def desactiver(self, nom: str) -> "PageComptesService":
+        self.ligne(nom).get_by_role("button", name="Désactiver").click()
+        return self.verifier("compte de service désactivé")

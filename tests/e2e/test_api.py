@@ -51,3 +51,25 @@ def test_un_jeton_cree_depuis_le_compte_lit_son_parcours_puis_est_revoque(
     expect(documentation.operation("/api/v1/parcours/{id}/")).to_be_visible()
     # Swagger UI runs under the site's CSP: nothing it needs was blocked.
     assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_la_coordination_cree_un_compte_de_service_de_pilotage_puis_le_desactive(
+    page, serveur, connecter, controle
+):
+    from .pages_api import PageParametresProgramme
+
+    a = pre(nom="PRE A")
+    connecter(a.coordinateur)
+    page.goto(f"{serveur}/programmes/{a.programme.pk}/parametres/")
+    comptes = PageParametresProgramme(page, serveur, controle).verifier().comptes_de_service()
+
+    secret = comptes.creer("Tableau de bord du comité")
+    api = page.context.request
+    entetes = {"Authorization": f"Bearer {secret}"}
+    stats = api.get(f"{serveur}/api/v1/statistiques/?programme={a.programme.pk}", headers=entetes)
+    assert stats.status == 200
+    assert api.get(f"{serveur}/api/v1/parcours/", headers=entetes).status == 403
+
+    comptes.desactiver("Tableau de bord du comité")
+    expect(comptes.ligne("Tableau de bord du comité")).to_contain_text("Désactivé")
+    assert api.get(f"{serveur}/api/v1/statistiques/", headers=entetes).status == 401
