@@ -200,3 +200,16 @@ def test_le_flux_coute_autant_avec_1_et_20_offres(reseau):
             partenaire(_a.programme), _a.programme, intitule=f"Offre {i}", diffusion_publique=True
         )
     assert requetes() == peu
+
+
+def test_le_flux_ouvert_est_limite_par_adresse_sans_croire_x_forwarded_for(reseau, monkeypatch):
+    from reussite.core.api import AnonymeThrottle
+
+    monkeypatch.setattr(AnonymeThrottle, "THROTTLE_RATES", {"anonyme": "2/min"})
+    url = reverse("api:data_inclusion_services")
+
+    statuts = [
+        Client(headers={"X-Forwarded-For": f"10.0.0.{i}"}).get(url).status_code for i in range(3)
+    ]
+
+    assert statuts == [200, 200, 429]

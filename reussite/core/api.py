@@ -163,9 +163,15 @@ class JetonThrottle(SimpleRateThrottle):
 
 
 class AnonymeThrottle(AnonRateThrottle):
-    """The open data feed, per client address."""
+    """The open data feed, per client address: the one the access trail and axes use (through
+    the trusted proxies only), not DRF's reading of X-Forwarded-For, which a client sets."""
 
     scope = "anonyme"
+
+    def get_ident(self, request):
+        from .adresses import adresse_client
+
+        return adresse_client(request) or "inconnue"
 
 
 class SansConnexionMixin:
