@@ -173,11 +173,17 @@ def droits_sur_parcours(user, parcours: Parcours) -> DroitsParcours:
     return _droits(user, faits)
 
 
+# Ids are PostgreSQL bigints: a larger number in a URL designates nothing (and must not reach
+# a query, which would fail with "bigint out of range", a 500).
+_ID_MAX = 2**63 - 1
+
+
 def _entier(valeur) -> int | None:
     try:
-        return int(valeur)
+        entier = int(valeur)
     except (TypeError, ValueError):
         return None
+    return entier if -_ID_MAX <= entier <= _ID_MAX else None
 
 
 def _acceder(

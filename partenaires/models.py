@@ -194,6 +194,10 @@ class OffreQuerySet(models.QuerySet):
         )
         return self.filter(Exists(publications))
 
+    def diffusees(self, le=None):
+        """Offers published as open data (data·inclusion), still available."""
+        return self.disponibles(le).filter(diffusion_publique=True)
+
     def disponibles(self, le=None):
         from datetime import date
 
@@ -267,6 +271,24 @@ class Offre(models.Model):
         Programme, related_name="offres", verbose_name=_("publiée pour les programmes")
     )
     active = models.BooleanField(_("publiée"), default=True)
+    # Open data (issue 22): the offer and its structure in the data·inclusion feed, read by
+    # DORA and the other services of the inclusion ecosystem. Decided by whoever may edit it.
+    diffusion_publique = models.BooleanField(
+        _("diffuser l’offre en données ouvertes (data·inclusion)"),
+        default=False,
+        help_text=_(
+            "L’offre et sa structure sont publiées sans authentification au format "
+            "data·inclusion, que lisent DORA et les autres services de l’inclusion. Seul le "
+            "contact de la structure est publié, sauf si la case suivante est cochée."
+        ),
+    )
+    contact_public = models.BooleanField(
+        _("publier aussi le contact de l’offre"),
+        default=False,
+        help_text=_(
+            "Nom, adresse électronique et téléphone du contact, dans les données ouvertes."
+        ),
+    )
     version = models.PositiveIntegerField(default=1)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -26,6 +26,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Legal pages (issue 19): public, linked from the footer.
     path("", include("reussite.core.urls_juridique")),
+    # The REST API (issue 22): tokens, the same access module and services as the pages.
+    path("api/v1/", include("parcours.api.urls")),
     # Health probes: answered by reussite.core.sante.SanteMiddleware before the host check.
     path("sante/vivant", sante.vivant, name="sante_vivant"),
     path("sante/pret", sante.pret, name="sante_pret"),

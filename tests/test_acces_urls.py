@@ -71,6 +71,8 @@ pytestmark = pytest.mark.django_db
 # --- The project's URL map ----------------------------------------------------------------
 
 HORS_BALAYAGE = {
+    "api/": "l’API (issue 22) s’authentifie par jeton, pas par session : ses routes ont leur "
+    "propre balayage et leur propre garde ci-dessous (ROUTES_API, test_api_*)",
     "admin/": "l’administration Django : réservée au personnel (is_staff), hors du produit",
     "mot-de-passe/": "réinitialisation et changement du mot de passe : aucune donnée d’enfant, "
     "jetons signés de Django",
@@ -78,7 +80,9 @@ HORS_BALAYAGE = {
     "coordination et de son administration, tests/test_programme_parametres.py"
     "::test_personne_d_autre_n_y_accede ; cadre juridique, registre et analyse d’impact "
     "(aucune donnée d’enfant) : 404 hors de la gestion et du délégué du programme, "
-    "tests/test_juridique.py::test_les_pages_juridiques_d_un_programme_404_pour_les_autres",
+    "tests/test_juridique.py::test_les_pages_juridiques_d_un_programme_404_pour_les_autres ; "
+    "ses comptes de service de même, "
+    "tests/test_api_comptes_service.py::test_personne_d_autre_n_y_accede",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
     # --- offres
@@ -124,6 +128,8 @@ EXEMPTEES = {
     "securite:codes_secours_regenerer": "régénère les codes de secours de l’utilisateur connecté "
     "seulement (test_securite_2fa)",
     "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
+    "securite:mes_jetons": "les jetons d’API de l’utilisateur connecté, créés pour lui seul "
+    "(tests/test_api_jetons.py)",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
     # --- exploitation (issue 20)
     "sante_vivant": "sonde de vie : « ok », rien d’autre, sans connexion ni contrôle d’hôte "
@@ -280,6 +286,9 @@ DECLAREES = {
         ("genre", "filtres"), "test_exports_une_demande_ne_vise_que_ce_que_le_demandeur_voit"
     ),
     # --- securite
+    "securite:jeton_revoquer": Declaration(
+        ("jeton",), "test_revoquer_un_jeton_refuse_celui_d_un_autre_compte"
+    ),
     "securite:session_terminer": Declaration(
         ("session",), "test_terminer_une_session_refuse_celle_d_un_autre_compte"
     ),
@@ -1717,3 +1726,288 @@ def test_un_octet_nul_dans_une_valeur_repond_400_sur_chaque_route(monde):
     assert Client().get(reverse("login"), {"next": NUL}).status_code == 400  # anonymous too
     assert client.get(recherche, {"q": "ab"}).status_code == 200
     assert client.get(reverse("parcours:liste"), {NUL: "x"}).status_code == 400
+
+
+# --- The API (issue 22): the same sweep, with tokens -----------------------------------------
+#
+# The API authenticates with personal access tokens inside the view, never with the session:
+# its routes are walked here, with their own guard. Every route is open (declared below, with
+# the reason), or answers 401 without a valid token; every route with ids in its path is swept
+# for each kind of user and answers exactly as the pages do (404 for whoever may not see).
+
+PREFIXE_API = "api/"
+ROUTES_API = [
+    route
+    for route in _parcourir(get_resolver().url_patterns)
+    if route.gabarit.startswith(PREFIXE_API)
+]
+BALAYEES_API = [route for route in ROUTES_API if route.identifiants]
+
+API_OUVERTES = {
+    "api:schema": "le schéma OpenAPI : la description de l’API, aucune donnée",
+    "api:documentation": "la page de documentation (Swagger UI), aucune donnée",
+    "api:data_inclusion_structures": "données ouvertes : les structures des offres marquées "
+    "publiques, au schéma data·inclusion, sans donnée d’enfant (tests/test_api_data_inclusion.py)",
+    "api:data_inclusion_services": "données ouvertes : les offres marquées publiques "
+    "(tests/test_api_data_inclusion.py)",
+    "api:data_inclusion_export": "données ouvertes : le fichier d’export des mêmes "
+    "enregistrements (tests/test_api_data_inclusion.py)",
+}
+# Routes without ids in the path that read ids from the query string (lists and statistics).
+API_DECLAREES = {
+    "api:parcours": Declaration(
+        ("referent", "etablissement"), "test_api_les_filtres_ne_les_elargissent_jamais"
+    ),
+    "api:statistiques": Declaration(
+        ("programme",), "test_api_les_statistiques_refusent_un_programme_d_ailleurs"
+    ),
+}
+
+
+def test_api_chaque_route_est_balayee_declaree_ou_ouverte():
+    problemes = []
+    for route in ROUTES_API:
+        if route.nom is None or route.positionnels:
+            problemes.append(f"{route.gabarit}: route sans nom ou groupe positionnel")
+        elif route.identifiants:
+            if set(route.identifiants) - set(IDENTIFIANTS):
+                problemes.append(f"{route.nom}: identifiant inconnu du balayage")
+        elif route.nom not in API_OUVERTES and route.nom not in API_DECLAREES:
+            problemes.append(f"{route.nom}: ni balayée, ni déclarée, ni ouverte")
+    assert not problemes, "\n".join(problemes)
+    assert {r.nom for r in BALAYEES_API} >= {"api:parcours_detail", "api:actions", "api:notes"}
+    for declaration in API_DECLAREES.values():
+        assert callable(globals().get(declaration.test)), declaration.test
+
+
+def _jeton(user, **kwargs) -> str:
+    from tests.factories.api import jeton
+
+    return jeton(user, **kwargs)
+
+
+def _client_api(secret=None):
+    from tests.factories.api import ClientApi
+
+    return ClientApi(secret)
+
+
+# The API is swept for its writes too: PATCH (progress of an action, with its version).
+METHODES_API = ("GET", "POST", "PATCH")
+
+
+def corps_api(nom: str, methode: str, dossier) -> dict:
+    """A valid JSON body for each API route that writes: were the check missing, it would
+    change data."""
+    if methode == "PATCH":
+        action = Action.objects.get(pk=dossier.action.pk)
+        return {"version": action.version, "statut": "en_cours", "resultat": "Commencé"}
+    return {
+        "api:actions": {"intitule": "Bilan orthophonique", "date_debut": date.today().isoformat()},
+        "api:notes": {"texte": "Nouvelle note par l’API", "visibilite": "equipe"},
+    }.get(nom, {})
+
+
+def envoyer_api(client, methode: str, url: str, nom: str, dossier):
+    import json
+    import uuid
+
+    if methode == "GET":
+        return client.get(url)
+    envoyer_ = client.post if methode == "POST" else client.patch
+    return envoyer_(
+        url,
+        json.dumps(corps_api(nom, methode, dossier)),
+        content_type="application/json",
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+
+
+def _url_api(route, ids):
+    if route.identifiants:
+        return url_de(route, ids)
+    return reverse(route.nom)
+
+
+def methodes_api_non_applicables(monde) -> set[tuple[str, str]]:
+    """(route, method) answered 405 whatever the id, probed as the programme's coordinator on
+    ids that do not exist."""
+    client = _client_api(_jeton(monde.a.coordinateur))
+    refusees = set()
+    for route in BALAYEES_API:
+        url = url_de(route, dict.fromkeys(route.identifiants, INEXISTANT))
+        for methode in METHODES_API:
+            statut = envoyer_api(client, methode, url, route.nom, monde.p).status_code
+            assert statut in (404, 405), (route.nom, methode, statut)
+            if statut == 405:
+                refusees.add((route.nom, methode))
+    return refusees
+
+
+def balayer_api(client, dossier, attendu, *, noms_caches=()) -> list:
+    ecarts = []
+    for route in BALAYEES_API:
+        url = url_de(route, ids_de(dossier))
+        for methode in METHODES_API:
+            reponse = envoyer_api(client, methode, url, route.nom, dossier)
+            voulu = attendu(route.nom, methode)
+            if reponse.status_code != voulu:
+                ecarts.append((route.nom, methode, reponse.status_code, voulu))
+            if reponse.status_code == 404:
+                assert reponse.json() == {"detail": "Introuvable."}, (route.nom, methode)
+                for nom in noms_caches:
+                    assert nom not in reponse.content.decode(), (route.nom, methode, nom)
+    return ecarts
+
+
+@pytest.mark.parametrize("jeton", ["aucun", "expire", "revoque", "inconnu"])
+def test_api_sans_jeton_valide_401_partout(monde, jeton):
+    """Every API route that is not open data answers 401 in JSON, for GET and POST, with no
+    token, an expired one, a revoked one, an unknown one; nothing changes."""
+    import time_machine
+
+    from reussite.core.api import jeton_revoquer
+    from reussite.core.models import JetonAPI
+
+    secret = {"aucun": None, "inconnu": "rsk_inconnu"}.get(jeton)
+    if jeton in ("expire", "revoque"):
+        secret = _jeton(monde.a.coordinateur, duree_jours=30)
+    if jeton == "revoque":
+        jeton_revoquer(jeton=JetonAPI.objects.get(user=monde.a.coordinateur))
+    client = _client_api(secret)
+    avant = empreinte()
+    ecarts = []
+    decalage = timedelta(days=31 if jeton == "expire" else 0)
+    with time_machine.travel(timezone.now() + decalage):
+        for route in ROUTES_API:
+            if route.nom in API_OUVERTES:
+                continue
+            url = _url_api(route, ids_de(monde.p))
+            for methode in METHODES_API:
+                reponse = envoyer_api(client, methode, url, route.nom, monde.p)
+                if reponse.status_code != 401 or "detail" not in reponse.json():
+                    ecarts.append((route.nom, methode, reponse.status_code))
+    assert not ecarts
+    assert empreinte() == avant
+
+
+def test_api_le_coordinateur_atteint_chaque_route(monde):
+    """Positive control: the programme's coordinator reads every swept route (200) and each
+    creation writes (201), so that the 404s below come from the access check."""
+    non_applicables = methodes_api_non_applicables(monde)
+    avant = empreinte()
+
+    def attendu(nom, methode):
+        if (nom, methode) in non_applicables:
+            return 405
+        return 201 if methode == "POST" else 200
+
+    assert not balayer_api(_client_api(_jeton(monde.a.coordinateur)), monde.p, attendu)
+    apres = empreinte()
+    assert len(apres["Action"]) == len(avant["Action"]) + 1
+    avancee = Action.objects.get(pk=monde.p.action.pk)
+    assert (avancee.statut, avancee.resultat) == ("en_cours", "Commencé")
+    assert len(apres["Note"]) == len(avant["Note"]) + 1
+
+
+@pytest.mark.parametrize("qui", ["coordinateur-b", "non-affecte", "etranger", "pilotage-a"])
+def test_api_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
+    user = {
+        "coordinateur-b": monde.b.coordinateur,
+        "non-affecte": monde.non_affecte.user,
+        "etranger": monde.etranger.user,
+        "pilotage-a": _pilote(monde.a.programme),
+    }[qui]
+    non_applicables = methodes_api_non_applicables(monde)
+    avant = empreinte()
+
+    ecarts = balayer_api(
+        _client_api(_jeton(user)),
+        monde.p,
+        refus(non_applicables),
+        noms_caches=[monde.p.parcours.enfant.nom],
+    )
+
+    assert not ecarts
+    assert empreinte() == avant
+
+
+def test_api_l_intervenant_lit_le_parcours_et_ecrit_une_note_seulement(monde):
+    non_applicables = methodes_api_non_applicables(monde)
+    lisibles = {"api:parcours_detail", "api:objectifs", "api:actions", "api:action"}
+    lisibles |= {"api:notes", "api:note"}
+    avant = empreinte()
+
+    def attendu(nom, methode):
+        if (nom, methode) in non_applicables:
+            return 405
+        if methode == "GET" and nom in lisibles:
+            return 200
+        if (nom, methode) == ("api:notes", "POST"):
+            return 201
+        return 404
+
+    client = _client_api(_jeton(monde.intervenant.user))
+    assert not balayer_api(client, monde.p, attendu)
+    apres = empreinte()
+    assert len(apres["Note"]) == len(avant["Note"]) + 1
+    assert apres["Action"] == avant["Action"]
+    # Assigned to p only: p2, shared with the same structure, stays out of reach.
+    assert not balayer_api(client, monde.p2, refus(non_applicables))
+
+
+def test_api_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):
+    client = _client_api(_jeton(monde.a.coordinateur))
+    for nom, cle, etranger in (
+        ("api:action", "action_pk", monde.q.action.pk),
+        ("api:note", "note_pk", monde.q.note.pk),
+        ("api:action", "action_pk", monde.p2.action.pk),
+    ):
+        url = reverse(nom, kwargs={"pk": monde.p.parcours.pk, cle: etranger})
+        assert client.get(url).status_code == 404, (nom, etranger)
+
+
+def test_api_les_filtres_ne_les_elargissent_jamais(monde):
+    """A partner's list with the ids of another programme's référent or school: nothing more
+    than what they see without filters (an unknown choice is a 400, never a wider list)."""
+    client = _client_api(_jeton(monde.referent.user))
+    sans_filtre = {r["id"] for r in client.get(reverse("api:parcours")).json()["results"]}
+    assert sans_filtre == {monde.p.parcours.pk, monde.p2.parcours.pk}
+    for parametres in (
+        {"referent": monde.q.parcours.referent_id},
+        {"etablissement": monde.ecole_b.pk},
+        {"statut": "en_cours", "q": "Quentinois"},
+    ):
+        reponse = client.get(reverse("api:parcours"), parametres)
+        if reponse.status_code == 200:
+            assert {r["id"] for r in reponse.json()["results"]} <= sans_filtre, parametres
+        else:
+            assert reponse.status_code == 400, parametres
+
+
+def test_api_les_statistiques_refusent_un_programme_d_ailleurs(monde):
+    client = _client_api(_jeton(_pilote(monde.a.programme)))
+    assert (
+        client.get(reverse("api:statistiques"), {"programme": monde.a.programme.pk}).status_code
+        == 200
+    )
+    for valeur in (monde.b.programme.pk, "tous", INEXISTANT):
+        reponse = client.get(reverse("api:statistiques"), {"programme": valeur})
+        assert reponse.status_code == 404, valeur
+    # Child data stays out of the steering role's reach (test_api_qui_n_est_pas_affecte…).
+
+
+def test_revoquer_un_jeton_refuse_celui_d_un_autre_compte(monde):
+    from reussite.core.models import JetonAPI
+
+    _jeton(monde.b.coordinateur)
+    autre = JetonAPI.objects.get(user=monde.b.coordinateur)
+    client = client_de(monde.a.coordinateur)
+
+    reponse = client.post(reverse("securite:jeton_revoquer"), {"jeton": autre.pk})
+
+    assert reponse.status_code == 404
+    autre.refresh_from_db()
+    assert autre.revoque_le is None
+    for valeur in ("abc", "", INEXISTANT):
+        assert client.post(reverse("securite:jeton_revoquer"), {"jeton": valeur}).status_code == 404

@@ -35,6 +35,8 @@ CHAMPS_OFFRE = [
     "contact_telephone",
     "disponible_du",
     "disponible_au",
+    "diffusion_publique",
+    "contact_public",
 ]
 
 

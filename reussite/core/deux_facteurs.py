@@ -24,6 +24,8 @@ __all__ = [
     "url_suivante",
 ]
 
+PREFIXE_API = "/api/"
+
 # The pages an authenticated but unverified user may still reach.
 VUES_LIBRES = {
     "login",
@@ -103,6 +105,9 @@ class DeuxFacteursMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(PREFIXE_API):
+            # The API authenticates with tokens inside the view, never with the session.
+            return None
         if not request.user.is_authenticated or request.user.is_verified():
             return None
         match = request.resolver_match

@@ -57,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=FrequenceCourriels.choices,
         default=FrequenceCourriels.QUOTIDIEN,
     )
+    # A machine client of a programme (issue 22): holds one programme role, reaches the API
+    # with tokens its programme's managers issue, and never signs in (no usable password).
+    compte_de_service = models.BooleanField(_("compte de service"), default=False)
 
     objects = UserManager()
 
@@ -556,3 +559,53 @@ class CadreJuridique(models.Model):
     def bases_legales_libelles(self) -> list[str]:
         libelles = dict(BaseLegale.choices)
         return [str(libelles[b]) for b in self.bases_legales if b in libelles]
+
+
+class PorteeJeton(models.TextChoices):
+    """What a personal access token may do; the user's own access still decides on each row."""
+
+    PARCOURS_LECTURE = "parcours:lecture", _("Lire les parcours auxquels j’ai accès")
+    PARCOURS_ECRITURE = "parcours:ecriture", _("Ajouter des actions et des notes")
+    STATISTIQUES = "statistiques", _("Lire les statistiques (pilotage)")
+
+
+class JetonAPIQuerySet(models.QuerySet):
+    def valides(self, maintenant=None):
+        maintenant = maintenant or timezone.now()
+        return self.filter(revoque_le__isnull=True, expire_le__gt=maintenant)
+
+
+class JetonAPI(models.Model):
+    """A personal access token of the API (issue 22), always a user's: every call goes through
+    that user's access. Only a SHA-256 digest of the secret is stored (the secret is a random
+    256-bit value, so a slow password hash adds nothing); the secret is shown once, at creation.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="jetons_api")
+    nom = models.CharField(_("nom du jeton"), max_length=100)
+    # The first characters of the secret, shown in the list so that a user recognises a token.
+    prefixe = models.CharField(_("début du jeton"), max_length=16)
+    empreinte = models.CharField(max_length=64, unique=True, editable=False)
+    portees = ArrayField(
+        models.CharField(max_length=30, choices=PorteeJeton.choices),
+        verbose_name=_("autorisations"),
+    )
+    cree_le = models.DateTimeField(_("créé le"), default=timezone.now)
+    expire_le = models.DateTimeField(_("expire le"))
+    revoque_le = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    dernier_usage_le = models.DateTimeField(_("dernier usage"), null=True, blank=True)
+
+    objects = JetonAPIQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeton d’accès à l’API")
+        verbose_name_plural = _("jetons d’accès à l’API")
+        ordering = ["-cree_le", "-pk"]
+        indexes = [models.Index(fields=["user", "revoque_le"])]
+
+    def __str__(self):
+        return f"{self.nom} ({self.prefixe}…)"
+
+    @property
+    def est_valide(self) -> bool:
+        return self.revoque_le is None and self.expire_le > timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cadre, console_dpo, programmes
+from . import cadre, comptes_service, console_dpo, programmes
 
 app_name = "programmes"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("<int:programme_pk>/aipd/", cadre.aipd, name="aipd"),
     path("<int:programme_pk>/journal/", console_dpo.console, name="journal"),
     path("<int:programme_pk>/journal.csv", console_dpo.console_export, name="journal_export"),
+    path(
+        "<int:programme_pk>/comptes-de-service/",
+        comptes_service.comptes_de_service,
+        name="comptes_de_service",
+    ),
+    path(
+        "<int:programme_pk>/comptes-de-service/desactiver/",
+        comptes_service.compte_de_service_desactiver_vue,
+        name="compte_de_service_desactiver",
+    ),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_jetons
 from . import views_securite as vues
 
 app_name = "securite"
@@ -16,4 +17,6 @@ urlpatterns = [
     path("sessions/", vues.mes_sessions, name="mes_sessions"),
     path("sessions/terminer/", vues.session_terminer, name="session_terminer"),
     path("sessions/maintenir/", vues.session_maintenir, name="session_maintenir"),
+    path("jetons/", views_jetons.mes_jetons, name="mes_jetons"),
+    path("jetons/revoquer/", views_jetons.jeton_revoquer_vue, name="jeton_revoquer"),
 ]

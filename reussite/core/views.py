@@ -30,4 +30,10 @@ class DeconnexionView(auth_views.LogoutView):
 
 @login_not_required
 def page_introuvable(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An address that is no route of the API: the API's own JSON 404, not the page.
+        from django.http import JsonResponse
+        from django.utils.translation import gettext
+
+        return JsonResponse({"detail": gettext("Introuvable.")}, status=404)
     return render(request, "404.html", status=404)

@@ -80,6 +80,19 @@ def _pages():
         ("Catalogue des offres", "coordination", reverse("partenaires:offres")),
         ("Liste des conventions", "coordination", reverse("partenaires:convention_liste")),
         ("Carte des compétences", "coordination", reverse("parcours:carte_competences")),
+        # The API's list endpoints (issue 22), with a token of the same people.
+        (
+            "API : liste des parcours (filtrée)",
+            "api:coordination",
+            reverse("api:parcours") + "?statut=en_cours",
+        ),
+        ("API : parcours du partenaire", "api:partenaire", reverse("api:parcours")),
+        (
+            "API : actions d’un parcours",
+            "api:coordination",
+            reverse("api:actions", args=[parcours.pk]),
+        ),
+        ("API : services data·inclusion", "anonyme", reverse("api:data_inclusion_services")),
     ]
 
 
@@ -148,6 +161,27 @@ def _scans_sequentiels(requetes, grandes) -> list[str]:
 def _centile(valeurs, q):
     valeurs = sorted(valeurs)
     return valeurs[min(len(valeurs) - 1, round(q * (len(valeurs) - 1)))]
+
+
+def _client_pour(qui: str, programme):
+    """A signed-in browser, an API client with a token of the same person (`api:<prefix>`),
+    or an anonymous client (the open data feed)."""
+    from django.test import Client
+
+    if qui == "anonyme":
+        return Client()
+    if qui.startswith("api:"):
+        from reussite.core.api import jeton_creer
+        from reussite.core.models import PorteeJeton
+
+        _jeton, secret = jeton_creer(
+            user=_utilisateur(qui.removeprefix("api:"), programme),
+            nom="Banc d’essai",
+            portees=[PorteeJeton.PARCOURS_LECTURE],
+            duree_jours=30,
+        )
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+    return _client(_utilisateur(qui, programme))
 
 
 def _mesurer_page(client, url, n, grandes):
@@ -323,7 +357,7 @@ def mesurer(n: int) -> dict:
     resultats = {}
     for label, qui, url in pages:
         if qui not in clients:
-            clients[qui] = _client(_utilisateur(qui, programme))
+            clients[qui] = _client_pour(qui, programme)
         resultats[label] = _mesurer_page(clients[qui], url, n, grandes)
         print(f"  {label}: {resultats[label]}", file=sys.stderr)
     partenaire = _utilisateur("partenaire", programme)

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "reussite.core",
     "partenaires",
     "parcours",
@@ -466,6 +469,51 @@ METRIQUES_JETON = env("METRIQUES_JETON", default="")
 METRIQUES_RAPPEL_RETARD_MINUTES = env.int("METRIQUES_RAPPEL_RETARD_MINUTES", default=60)
 
 PAGINATION_PAR_PAGE = 25
+
+# The REST API under /api/v1/ (issue 22, README « API »): personal access tokens only (never
+# the session), French JSON errors, cursor pagination, throttling per token in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["reussite.core.api.JetonAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["reussite.core.api.PorteeRequise"],
+    "DEFAULT_THROTTLE_CLASSES": ["reussite.core.api.JetonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "jeton": env("API_DEBIT_JETON", default="600/min"),
+        "anonyme": env("API_DEBIT_ANONYME", default="120/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reussite.core.api.gestionnaire_erreurs",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Réussite",
+    "DESCRIPTION": (
+        "API de la plateforme Réussite (Programmes de Réussite Éducative). Authentification : "
+        "jeton d’accès personnel (`Authorization: Bearer rsk_…`), créé sur la page « Jetons d’API ». "
+        "Chaque appel suit les droits de l’utilisateur du jeton : un objet qu’il ne peut pas "
+        "voir répond 404. Le flux data·inclusion des offres publiques est ouvert sans jeton."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN, a strict CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `statut`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "StatutParcoursEnum": "parcours.models.base.Statut",
+        "StatutObjectifEnum": "parcours.models.suivi.StatutObjectif",
+        "StatutActionEnum": "parcours.models.suivi.StatutAction",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reussite.core.api.erreurs_documentees",
+    ],
+}
 
 # Rectification history (django-pghistory): a context (user, URL) only for requests that write.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -31,10 +31,20 @@ class Controle:
         self.captures.append(chemin)
         return chemin
 
-    def accessibilite(self, etape: str) -> None:
-        """axe-core on the current page: no "serious" or "critical" violation."""
+    def accessibilite(self, etape: str, tierces: dict[str, str] | None = None) -> None:
+        """axe-core on the current page: no "serious" or "critical" violation. `tierces` names
+        the rules a third-party page breaks in its own markup, which we cannot change (rule id →
+        why): reported in the remarks, never silently."""
         resultats = self.axe.run(self.page)
         violations = resultats.response["violations"]
+        tierces = tierces or {}
+        for violation in violations:
+            if violation["id"] in tierces:
+                self.remarques.append(
+                    f"Étape « {etape} », règle d’un composant tiers ({tierces[violation['id']]})"
+                    "\n" + formater_violations([violation])
+                )
+        violations = [v for v in violations if v["id"] not in tierces]
         bloquantes = [v for v in violations if v.get("impact") in IMPACTS_BLOQUANTS]
         autres = [v for v in violations if v not in bloquantes]
         a_verifier = resultats.response.get("incomplete", [])
@@ -61,10 +71,10 @@ class Controle:
         chemin.write_text("\n\n".join(self.remarques), encoding="utf-8")
         return chemin
 
-    def page_verifiee(self, etape: str) -> None:
+    def page_verifiee(self, etape: str, tierces: dict[str, str] | None = None) -> None:
         """Screenshot first, so that the page an accessibility failure is about can be seen."""
         self.capture(etape)
-        self.accessibilite(etape)
+        self.accessibilite(etape, tierces)
 
 
 def formater_violations(violations: list[dict]) -> str:
