@@ -18,11 +18,13 @@ from parcours.models import (
     MotifOrientation,
     MotifSortie,
     NiveauScolaire,
+    Orientation,
     Orienteur,
     Parcours,
     ParcoursUserObjectPermission,
     ResponsableLegal,
     Statut,
+    StatutOrientation,
 )
 from parcours.permissions import (
     DELAI_LECTURE_APRES_SORTIE,
@@ -107,8 +109,12 @@ def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, 
     assert apres_la_premiere["core.Programme"] == 1
     assert apres_la_premiere["partenaires.Structure"] >= 12
     assert apres_la_premiere["partenaires.Professionnel"] == 30
-    assert apres_la_premiere["parcours.Enfant"] == 200
-    assert apres_la_premiere["parcours.Parcours"] == 200
+    # 200 children, and one opened by an accepted referral.
+    assert apres_la_premiere["parcours.Enfant"] == 201
+    assert apres_la_premiere["parcours.Parcours"] == 201
+    assert set(Orientation.objects.values_list("statut", flat=True)) == set(
+        StatutOrientation.values
+    )
     assert apres_la_premiere["parcours.Consentement"] > 0
     assert set(Parcours.objects.values_list("statut", flat=True)) == set(Statut.values)
 
@@ -129,7 +135,10 @@ def _verifier_les_comptes(sortie, client):
     coordinateur = User.objects.get(email=comptes["coordinateur"])
     assert Programme.objects.avec_role(coordinateur, Role.COORDINATEUR).get() == programme
     assert coordinateur.professionnels.get().fonction == Fonction.COORDINATEUR
-    assert Parcours.objects.visibles_par(coordinateur).count() == 200
+    assert Parcours.objects.visibles_par(coordinateur).count() == 201
+    # The demo partner follows the referrals they sent, and no pathway through them.
+    partenaire = User.objects.get(email=comptes["professionnel partenaire"])
+    assert Orientation.objects.envoyees_par(partenaire).count() >= 3
 
     referent = User.objects.get(email=comptes["référent de parcours"])
     assert referent.professionnels.get().structure.type == TypeStructure.PORTEUSE

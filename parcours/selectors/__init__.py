@@ -6,5 +6,6 @@ from .eps import *  # noqa: F403
 from .exports import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
+from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
 from .statistiques import *  # noqa: F403

@@ -82,6 +82,8 @@ def parcours_detail_queryset():
         "referent__user",
         "referent__structure",
         "orienteur_structure",
+        # A pathway opened by a transfer shows where it comes from, with no query of its own.
+        "transfert_entrant__programme_origine",
     ).prefetch_related(
         Prefetch("enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")),
         Prefetch(

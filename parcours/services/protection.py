@@ -161,6 +161,7 @@ def _anonymiser_lot(enfant_ids: list[int], maintenant) -> BilanAnonymisation:
         classe="",
         quartier="",
         recherche="",
+        identifiant_externe="",
         anonymise_le=maintenant,
     )
     _evenements("Enfant").filter(pgh_obj_id__in=enfant_ids).update(
@@ -170,6 +171,7 @@ def _anonymiser_lot(enfant_ids: list[int], maintenant) -> BilanAnonymisation:
         etablissement=None,
         classe="",
         quartier="",
+        identifiant_externe="",
     )
     parcours.update(orienteur_structure=None)
     _evenements("Parcours").filter(pgh_obj_id__in=parcours.values("pk")).update(
