@@ -41,6 +41,7 @@ from parcours.models import (
     ResponsableLegal,
     Rupture,
     Statut,
+    Transfert,
 )
 from parcours.services import (
     document_deposer,
@@ -48,6 +49,7 @@ from parcours.services import (
     note_ajouter,
     parcours_sortir,
     rupture_enregistrer,
+    transfert_proposer,
 )
 from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
@@ -351,6 +353,9 @@ class Dossier:
     orienteur: Professionnel | None = None
     # --- imports: a dry run of one row, waiting for its confirmation
     import_: ImportParcours | None = None
+    # --- transferts: a pathway of another programme proposed to this one (its coordination
+    # answers), the sending side being a third programme
+    transfert: Transfert | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -375,6 +380,7 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     # --- orientations: the coordination of its programme and its referrer reach it
     "orientation_pk": lambda d: d.orientation.pk,
     "import_pk": lambda d: d.import_.pk,
+    "transfert_pk": lambda d: d.transfert.pk,
 }
 
 
@@ -401,7 +407,12 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     )
     mere = titulaire(parcours)
     c = consentement(
-        parcours, structures=[structure], auteur=programme.coordinateur, fichier=fichier_png()
+        parcours,
+        structures=[structure],
+        auteur=programme.coordinateur,
+        fichier=fichier_png(),
+        # --- transferts: the family agreed to a transfer (parcours:transfert_proposer)
+        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE, Finalite.TRANSFERT],
     )
     if referent is not None:
         nommer_referent(parcours, referent, auteur=programme.coordinateur)
@@ -458,6 +469,21 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         auteur=programme.coordinateur,
         fichier=_fichier_import(f"IMP-{parcours.pk}"),
     )
+    # --- transferts
+    cible, coordination_cible = _programme_cible()
+    venu = ParcoursFactory(
+        programme=cible,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=cible, nom="Voyageur"),
+    )
+    consentement(
+        venu,
+        auteur=coordination_cible,
+        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+    )
+    transfert = transfert_proposer(
+        parcours=venu, programme_destination=programme.programme, auteur=coordination_cible
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -487,6 +513,7 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         orientation=orientation,
         orienteur=orienteur,
         import_=import_,
+        transfert=transfert,
     )
 
 
@@ -620,6 +647,12 @@ def corps(nom: str, d: Dossier) -> dict:
         },
         "parcours:orientation_repondre": {"reponse-texte": "Aucun suivi en cours."},
         # --- imports
+        "parcours:transfert_proposer": {"programme_destination": _programme_cible()[0].pk},
+        "parcours:transfert_decider": {
+            "version": Transfert.objects.get(pk=d.transfert.pk).version,
+            "decision-decision": "refuser",
+            "decision-motif_refus": "Pas de place avant la rentrée",
+        },
         "parcours:import_apercu": {"version": ImportParcours.objects.get(pk=d.import_.pk).version},
     }.get(nom, {})
     if nom in CREATIONS:
@@ -644,6 +677,7 @@ CREATIONS = {
     "parcours:document_ajouter",
     "parcours:besoin_ajouter",
     "parcours:orientation_repondre",
+    "parcours:transfert_proposer",
 }
 
 
@@ -714,6 +748,7 @@ SURVEILLES = {
     Orientation: ("statut", "version", "parcours_id", "programme_id"),
     EchangeOrientation: ("orientation_id", "genre", "texte"),
     ImportParcours: ("programme_id", "statut", "version"),
+    Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
 }
 
 
@@ -956,7 +991,13 @@ ORIENTATIONS = {
     "parcours:orientation_repondre",
     "parcours:orientation_document",
 }
-IMPORTS = {"parcours:import_apercu"}
+IMPORTS = {
+    "parcours:import_apercu",
+    # --- transferts: the coordinations of both programmes
+    "parcours:transfert",
+    "parcours:transfert_decider",
+    "parcours:transfert_proposer",
+}
 AUTEURS_POST = {"parcours:orientation_repondre": lambda monde: monde.p.orienteur.user}
 PROTECTION = {
     "parcours:droit_acces_pdf",
@@ -1546,6 +1587,19 @@ def test_l_orienteur_suit_son_orientation_et_rien_d_autre(monde):
     ).exists()
     assert not balayer(client_de(orienteur), monde.p2, refus(non_applicables))
     assert not Parcours.objects.visibles_par(orienteur).exists()
+
+
+def _programme_cible():
+    """The third programme that transfers are proposed from and to (one coordinator)."""
+    from reussite.core.models import User
+    from reussite.core.roles import titulaires
+    from tests.factories.core import ProgrammeFactory, coordinateur
+
+    cible = ProgrammeFactory(nom="PRE Cible")
+    deja = titulaires([cible.pk], "coordonner_programme")
+    if deja:
+        return cible, User.objects.get(pk=next(iter(deja))[1])
+    return cible, coordinateur(cible)
 
 
 def _fichier_import(identifiant: str):

@@ -47,11 +47,19 @@ class Transfert(models.Model):
         _("la famille accepte que les notes d’équipe suivent l’enfant"), default=False
     )
     propose_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     propose_le = models.DateTimeField(auto_now_add=True)
     decide_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decide_le = models.DateTimeField(null=True, blank=True)
     motif_refus = models.TextField(_("motif du refus"), blank=True)
