@@ -105,7 +105,9 @@ class Orientation(models.Model):
     commune = models.CharField(_("commune de l’enfant"), max_length=100)
     # --- the family's contact
     contact_nom = models.CharField(_("nom du parent ou responsable"), max_length=150)
-    contact_prenom = models.CharField(_("prénom"), max_length=150, blank=True)
+    contact_prenom = models.CharField(
+        _("prénom du parent ou responsable"), max_length=150, blank=True
+    )
     contact_lien = models.CharField(
         _("lien avec l’enfant"), max_length=20, choices=LienResponsable.choices
     )

@@ -54,8 +54,19 @@ class PageNouvelleOrientation(PageReussite):
         return self
 
     def cocher(self, *etiquettes: str) -> "PageNouvelleOrientation":
+        """DSFR boxes: their label covers them; a keyboard user focuses and presses Space."""
         for etiquette in etiquettes:
-            self.page.get_by_label(etiquette, exact=True).check()
+            case = self.page.get_by_role("checkbox", name=etiquette, exact=True)
+            case.focus()
+            self.page.keyboard.press("Space")
+            expect(case).to_be_checked()
+        return self
+
+    def choisir_bouton_radio(self, etiquette: str) -> "PageNouvelleOrientation":
+        bouton = self.page.get_by_role("radio", name=etiquette, exact=True)
+        bouton.focus()
+        self.page.keyboard.press("Space")
+        expect(bouton).to_be_checked()
         return self
 
     def envoyer(self) -> "PageOrientation":
@@ -81,7 +92,10 @@ class PageOrientation(PageReussite):
         return self.page.locator("main")
 
     def decider(self, decision: str, etape: str, **champs: str) -> "PageOrientation":
-        self.page.get_by_label(decision).check()
+        bouton = self.page.get_by_role("radio", name=decision, exact=True)
+        bouton.focus()
+        self.page.keyboard.press("Space")
+        expect(bouton).to_be_checked()
         for etiquette, texte in champs.items():
             self.page.get_by_label(libelle(etiquette)).fill(texte)
         self.page.get_by_role("button", name="Enregistrer la décision").click()

@@ -48,7 +48,7 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
 
     # The teacher, on a phone-sized screen.
     page.set_viewport_size({"width": 390, "height": 844})
-    accueil = _connexion(page, serveur, controle, enseignante.user.email)
+    _connexion(page, serveur, controle, enseignante.user.email)
     page.goto(serveur + PageMesOrientations.chemin)
     mes = PageMesOrientations(page, serveur, controle).verifier()
     formulaire = mes.orienter()
@@ -59,13 +59,13 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
         ]
     )
     page.get_by_label("Date de naissance").fill(naissance.isoformat())
-    page.get_by_label("Fille", exact=True).check()
+    formulaire.choisir_bouton_radio("Fille")
     formulaire.choisir("Établissement scolaire", "École Jules-Ferry")
     formulaire.saisir_au_clavier(
         [
             ("Commune de l’enfant", "Villeneuve"),
             ("Nom du parent ou responsable", "Benali"),
-            ("Prénom", "Samia"),
+            ("Prénom du parent ou responsable", "Samia"),
         ]
     )
     formulaire.choisir("Lien avec l’enfant", "Mère")
@@ -78,7 +78,6 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     orientation = formulaire.envoyer()
     expect(orientation.messages).to_contain_text("Votre orientation est envoyée")
     expect(orientation.entete).to_contain_text("Reçue")
-    del accueil
 
     # The coordinator, in a browser of their own.
     contexte = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
