@@ -133,6 +133,8 @@ EXEMPTEES = {
     "(programmes coordonnés), aucun identifiant lu ; un partenaire est renvoyé vers les siennes",
     "parcours:import_modele": "le modèle de fichier d’import : des en-têtes et une ligne "
     "d’exemple fictive, aucune donnée ; 403 hors coordination",
+    "parcours:transferts": "les transferts proposés à et par les programmes que l’utilisateur "
+    "coordonne (programmes_coordonnes), aucun identifiant lu ; 403 hors coordination",
     "parcours:orientations_envoyees": "les orientations de l’utilisateur connecté : "
     "envoyees_par(user), par une adhésion active, aucun identifiant lu",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from parcours.management.commands.demo_data import NOM_PROGRAMME
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -131,7 +132,7 @@ def _verifier_les_comptes(sortie, client):
         assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
         client.logout()
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     coordinateur = User.objects.get(email=comptes["coordinateur"])
     assert Programme.objects.avec_role(coordinateur, Role.COORDINATEUR).get() == programme
     assert coordinateur.professionnels.get().fonction == Fonction.COORDINATEUR
@@ -289,7 +290,7 @@ def test_les_objectifs_et_actions_de_la_demo_suivent_les_regles(sortie):
     from parcours.models import Action, ActionCollective, Objectif, StatutAction
     from parcours.permissions import LECTURE
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     objectifs = Objectif.objects.filter(parcours__programme=programme)
     actions = Action.objects.filter(parcours__programme=programme).select_related(
         "parcours", "objectif", "professionnel"
@@ -375,7 +376,7 @@ def test_offres_un_catalogue_dans_chaque_domaine_et_des_manques(sortie):
     from parcours.selectors.mutualisation import offres_avec_utilisation
     from partenaires.models import Domaine, Offre
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     offres = offres_avec_utilisation(Offre.objects.publiees_pour([programme.pk]))
     assert {o.domaine for o in offres} == set(Domaine.values)
     assert len({o.structure_id for o in offres}) >= 4
@@ -417,7 +418,9 @@ def test_la_demo_raconte_une_annee_au_comite_de_pilotage(sortie, client):
 
     mot_de_passe, comptes = _comptes(sortie)
     pilote = User.objects.get(email=comptes["comité de pilotage"])
-    assert Programme.objects.avec_role(pilote, Role.PILOTAGE).get() == Programme.objects.get()
+    assert Programme.objects.avec_role(pilote, Role.PILOTAGE).get() == Programme.objects.get(
+        nom=NOM_PROGRAMME
+    )
     annee = date.today().year
     stats = statistiques_programme(
         perimetre_pour(pilote, None), date(annee, 1, 1), date(annee, 12, 31)

@@ -7,7 +7,9 @@ children are synthetic: names from a short fixed list, chosen by the seeded gene
 
 from datetime import date, timedelta
 
-from ..models import GenreEchange, Orientation, StatutOrientation
+from django.utils import timezone
+
+from ..models import GenreEchange, NiveauScolaire, Orientation, Parcours, StatutOrientation
 from ..services import DecisionOrientation, orientation_decider, orientation_deposer
 from ..services.orientations import orientation_repondre
 
@@ -35,12 +37,23 @@ def _decider(orientation, decision: str, coordinateur, **kwargs) -> Orientation:
     )
 
 
+NIVEAUX = [n for n in NiveauScolaire.values if n not in ("non_scolarise", "lycee")]
+
+
+def _niveau(naissance: date, aujourdhui: date) -> str:
+    """The school level of the child's age, as the demo's children have it."""
+    rentree = aujourdhui.year if aujourdhui.month >= 9 else aujourdhui.year - 1
+    rang = rentree - naissance.year - 3
+    return NIVEAUX[min(max(rang, 0), len(NIVEAUX) - 1)]
+
+
 def generer_orientations(*, programme, auteurs: dict, coordinateur, rng, aujourdhui: date) -> int:
     """`auteurs`: structure key → the professional who refers from it."""
     for rang, (cle, statut, motifs) in enumerate(SCENARIOS):
         auteur = auteurs[cle]
         prenom, nom = rng.choice(PRENOMS), rng.choice(NOMS)
         age = rng.randint(4, 13)
+        naissance = aujourdhui - timedelta(days=365 * age + 40 * rang)
         orientation = orientation_deposer(
             auteur=auteur,
             user=auteur.user,
@@ -48,7 +61,8 @@ def generer_orientations(*, programme, auteurs: dict, coordinateur, rng, aujourd
             donnees={
                 "nom": nom,
                 "prenom": prenom,
-                "date_naissance": aujourdhui - timedelta(days=365 * age + 40 * rang),
+                "date_naissance": naissance,
+                "niveau_scolaire": _niveau(naissance, aujourdhui),
                 "sexe": rng.choice(["F", "M"]),
                 "commune": programme.communes[0] if programme.communes else "",
                 "contact_nom": nom,
@@ -83,7 +97,11 @@ def generer_orientations(*, programme, auteurs: dict, coordinateur, rng, aujourd
             orientation_repondre(
                 orientation=orientation, auteur=auteur.user, texte="Oui, depuis la rentrée."
             )
-            _decider(orientation, GenreEchange.ACCEPTATION, coordinateur)
+            acceptee = _decider(orientation, GenreEchange.ACCEPTATION, coordinateur)
+            # Its last write is its opening: the activity stamp follows the history's.
+            Parcours.objects.filter(pk=acceptee.parcours_id).update(
+                derniere_activite=timezone.now()
+            )
         elif statut == StatutOrientation.REORIENTEE:
             _decider(
                 orientation,
