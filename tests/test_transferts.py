@@ -250,3 +250,33 @@ def test_les_statistiques_comptent_une_sortie_d_un_cote_et_une_entree_de_l_autre
     assert a["nombre_sorties"] == 1
     assert dict(b["resume"])["Entrées"] == 1
     assert ("Transfert vers un autre programme", 1) in a["sorties"].lignes
+
+
+REQUETES_TRANSFERTS = 11
+
+
+@pytest.mark.parametrize("nombre", [1, 20])
+def test_la_liste_des_transferts_coute_le_meme_nombre_de_requetes(
+    client, monde, django_assert_num_queries, nombre
+):
+    for i in range(nombre):
+        parcours = ParcoursFactory(
+            programme=monde.a.programme,
+            statut=Statut.EN_COURS,
+            enfant=EnfantFactory(programme=monde.a.programme, nom=f"Enfant{i:02d}"),
+        )
+        consentement(
+            parcours,
+            auteur=monde.a.coordinateur,
+            finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+        )
+        transfert_proposer(
+            parcours=parcours, programme_destination=monde.b.programme, auteur=monde.a.coordinateur
+        )
+    connecter(client, monde.a.coordinateur)
+    client.get(reverse("parcours:transferts"))
+
+    with django_assert_num_queries(REQUETES_TRANSFERTS):
+        reponse = client.get(reverse("parcours:transferts"))
+
+    assert reponse.content.decode().count("Transfert n°") == nombre
