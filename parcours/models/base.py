@@ -137,7 +137,12 @@ class Enfant(models.Model):
     # The child's identifier in the tool the programme used before (import of a caseload):
     # re-importing a corrected file updates the child it names, never duplicates it.
     identifiant_externe = models.CharField(
-        _("identifiant externe"), max_length=100, blank=True, default="", editable=False
+        _("identifiant externe"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # the generators insert children in bulk SQL
+        editable=False,
     )
     # Accent- and case-free "nom prénom", kept by save(): search compares it with the typed words.
     recherche = models.CharField(max_length=310, editable=False, default="")
