@@ -486,3 +486,29 @@ def test_la_page_d_une_orientation_n_apprend_pas_le_dossier_a_l_orienteur(client
     page = client.get(reverse("parcours:orientation", args=[o.pk])).content.decode()
     assert "Repérage" not in page
     assert EchangeOrientation.objects.filter(orientation=o).count() == 2
+
+
+def test_l_anonymisation_de_l_enfant_efface_aussi_son_orientation(monde):
+    from django.apps import apps
+
+    from parcours.services import parcours_sortir
+    from parcours.services.protection import enfants_anonymiser
+
+    o = decider(orientation(monde.orienteur), "acceptation", auteur=monde.a.coordinateur)
+    parcours = Parcours.objects.get(pk=o.parcours_id)
+    parcours_sortir(
+        parcours=parcours,
+        date_sortie=date.today(),
+        motif_sortie="objectifs_atteints",
+        auteur=monde.a.coordinateur,
+        version=parcours.version,
+    )
+
+    assert enfants_anonymiser(le=date.today() + timedelta(days=365 * 3)).enfants == 1
+
+    o.refresh_from_db()
+    assert (o.nom, o.contact_nom, o.contact_telephone, o.recherche) == ("anonymisé", "", "", "")
+    evenements = apps.get_model("parcours", "OrientationEvent").objects.filter(pgh_obj_id=o.pk)
+    assert evenements.exists()
+    assert not evenements.filter(nom="Lemoine").exists()
+    assert not evenements.exclude(contact_telephone="").exists()
