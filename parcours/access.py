@@ -36,6 +36,7 @@ from .models import (
     Intervenant,
     Note,
     Objectif,
+    Orientation,
     Parcours,
     ReunionEPS,
     Rupture,
@@ -480,3 +481,175 @@ def examen_pour(*, user, reunion: ReunionEPS, examen_pk, capacite=Capacite.ECRIT
     examen.reunion = reunion
     examen.parcours = parcours_pour(user=user, pk=examen.parcours_id, capacite=capacite)
     return examen
+
+
+# --- Referrals ------------------------------------------------------------------------------
+
+
+class CapaciteOrientation(enum.StrEnum):
+    """What a page wants to do with a referral."""
+
+    # The referral, its thread and its document: the coordination of its programme, and the
+    # professional who sent it (never another member of their structure).
+    SUIVI = "suivi"
+    # Decide (study, question, accept, redirect, refuse): the programme's coordinators.
+    COORDINATION = "coordination"
+    # Answer the coordination's question: the referrer.
+    ORIENTEUR = "orienteur"
+
+
+@dataclass(frozen=True)
+class DroitsOrientation:
+    coordination: bool
+    orienteur: bool
+
+    def peut(self, capacite: CapaciteOrientation) -> bool:
+        return {
+            CapaciteOrientation.SUIVI: self.coordination or self.orienteur,
+            CapaciteOrientation.COORDINATION: self.coordination,
+            CapaciteOrientation.ORIENTEUR: self.orienteur,
+        }[capacite]
+
+
+def orientation_pour(
+    *, user, orientation_pk, capacite: CapaciteOrientation = CapaciteOrientation.SUIVI
+) -> Orientation:
+    """The referral `orientation_pk` if `user` holds `capacite` on it (rights in `.droits`);
+    otherwise 404, traced like a pathway. The referrer reads their referral, never the pathway
+    it opened: that one still goes through `parcours_pour`."""
+    capacite = CapaciteOrientation(capacite)
+    identifiant = _entier(orientation_pk)
+    orientation = None
+    if identifiant is not None and user.is_authenticated and user.is_active:
+        orientation = (
+            Orientation.objects.filter(pk=identifiant)
+            .annotate(
+                acces_coordonne=role_sur_programme(user, [Role.COORDINATEUR], "programme_id"),
+                acces_orienteur=Exists(
+                    Professionnel.objects.filter(
+                        pk=OuterRef("auteur_id"), user_id=user.pk, actif=True
+                    )
+                ),
+            )
+            .select_related("programme", "structure", "auteur__user", "etablissement")
+            .first()
+        )
+    if orientation is not None:
+        orientation.droits = DroitsOrientation(
+            coordination=orientation.acces_coordonne, orienteur=orientation.acces_orienteur
+        )
+        if not orientation.droits.peut(capacite):
+            orientation = None
+    if orientation is None:
+        journaliser(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=Orientation,
+            object_id=identifiant,
+        )
+        raise Http404(_("Orientation introuvable."))
+    journaliser(
+        user=user,
+        evenement=Evenement.LECTURE
+        if methode_requete() in {"GET", "HEAD"}
+        else Evenement.MODIFICATION,
+        autorise=True,
+        objet=orientation,
+    )
+    return orientation
+
+
+# --- Caseload imports -----------------------------------------------------------------------
+
+
+def import_pour(*, user, import_pk):
+    """A caseload import, for the coordinators of its programme; otherwise 404. Its preview
+    names children: opening it is traced."""
+    from .models import ImportParcours
+
+    identifiant = _entier(import_pk)
+    imp = None
+    if identifiant is not None and user.is_authenticated and user.is_active:
+        imp = (
+            ImportParcours.objects.filter(
+                pk=identifiant,
+                programme_id__in=programmes_coordonnes(user).values("pk"),
+            )
+            .select_related("programme", "auteur")
+            .first()
+        )
+    if imp is None:
+        journaliser(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=ImportParcours,
+            object_id=identifiant,
+        )
+        raise Http404(_("Import introuvable."))
+    journaliser(
+        user=user,
+        evenement=Evenement.LECTURE
+        if methode_requete() in {"GET", "HEAD"}
+        else Evenement.MODIFICATION,
+        autorise=True,
+        objet=imp,
+    )
+    return imp
+
+
+# --- Transfers between programmes -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DroitsTransfert:
+    envoi: bool  # coordinates the sending programme
+    reception: bool  # coordinates the receiving programme
+
+
+def transfert_pour(*, user, transfert_pk, decider: bool = False):
+    """A transfer, for the coordinators of the sending and of the receiving programme (rights
+    in `.droits`); `decider`: the receiving side only. Otherwise 404, traced."""
+    from .models import Transfert
+
+    identifiant = _entier(transfert_pk)
+    transfert = None
+    if identifiant is not None and user.is_authenticated and user.is_active:
+        coordonnes = programmes_coordonnes(user).values("pk")
+        transfert = (
+            Transfert.objects.filter(pk=identifiant)
+            .filter(Q(programme_origine__in=coordonnes) | Q(programme_destination__in=coordonnes))
+            .annotate(
+                acces_envoi=role_sur_programme(user, [Role.COORDINATEUR], "programme_origine_id"),
+                acces_reception=role_sur_programme(
+                    user, [Role.COORDINATEUR], "programme_destination_id"
+                ),
+            )
+            .select_related("programme_origine", "programme_destination")
+            .first()
+        )
+    if transfert is not None:
+        transfert.droits = DroitsTransfert(
+            envoi=transfert.acces_envoi, reception=transfert.acces_reception
+        )
+        if decider and not transfert.droits.reception:
+            transfert = None
+    if transfert is None:
+        journaliser(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=Transfert,
+            object_id=identifiant,
+        )
+        raise Http404(_("Transfert introuvable."))
+    journaliser(
+        user=user,
+        evenement=Evenement.LECTURE
+        if methode_requete() in {"GET", "HEAD"}
+        else Evenement.MODIFICATION,
+        autorise=True,
+        objet=transfert,
+    )
+    return transfert

@@ -151,3 +151,39 @@ class EnfantQuerySet(models.QuerySet):
             date_naissance=date_naissance,
             recherche=normaliser(f"{nom} {prenom}"),
         )
+
+
+class OrientationQuerySet(models.QuerySet):
+    """Every list of referrals starts here: the coordination's inbox, the referrer's own."""
+
+    def recues_par(self, user):
+        """Referrals to the programmes the user coordinates."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(programme_id__in=ids_programmes_avec_roles(user, [Role.COORDINATEUR]))
+
+    def envoyees_par(self, user):
+        """The user's own referrals, through a membership still active: leaving the structure
+        ends what it gave. Never another member's, even of the same structure."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(auteur__user=user, auteur__actif=True)
+
+    def ouvertes(self):
+        from .models import STATUTS_ORIENTATION_OUVERTS
+
+        return self.filter(statut__in=STATUTS_ORIENTATION_OUVERTS)
+
+    def avec_doublon(self):
+        """Annotate `doublon`: a child of the programme has the same names and birth date."""
+        from .models import Enfant
+
+        return self.annotate(
+            doublon=Exists(
+                Enfant.objects.filter(
+                    programme_id=OuterRef("programme_id"),
+                    date_naissance=OuterRef("date_naissance"),
+                    recherche=OuterRef("recherche"),
+                )
+            )
+        )

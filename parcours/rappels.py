@@ -19,16 +19,22 @@ from reussite.core.rappels import Genre, Rendu, enregistrer
 
 from .models import (
     STATUTS_ACTION_ACTIFS,
+    STATUTS_ORIENTATION_OUVERTS,
     Action,
     BesoinNonCouvert,
     Consentement,
+    EchangeOrientation,
+    GenreEchange,
     Intervenant,
     InvitationEPS,
+    Orientation,
     Parcours,
     ReunionEPS,
     Statut,
     StatutBesoin,
     StatutReunion,
+    StatutTransfert,
+    Transfert,
 )
 
 COORDINATION = Role.COORDINATEUR.value
@@ -502,7 +508,286 @@ def _invitations_en_cours(le: date):
     )
 
 
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+def _echanges_suivis(le: date):
+    """(step, referrer) pairs still worth telling: the referrer's membership is active."""
+    return (
+        EchangeOrientation.objects.filter(orientation__auteur__actif=True)
+        .annotate(r_objet=F("pk"), r_destinataire=F("orientation__auteur__user_id"))
+        .order_by()
+        .values("r_objet", "r_destinataire")
+    )
+
+
+def _echanges_suivis_valables(rappels: list[Rappel], le: date) -> set[int]:
+    paires = set(
+        EchangeOrientation.objects.filter(
+            pk__in={r.object_id for r in rappels}, orientation__auteur__actif=True
+        ).values_list("pk", "orientation__auteur__user_id")
+    )
+    return {r.pk for r in rappels if (r.object_id, r.destinataire_id) in paires}
+
+
+def _echanges_a_traiter(le: date):
+    """(step, coordinator) pairs of deposits and answers on referrals still waiting."""
+    base = EchangeOrientation.objects.filter(
+        genre__in=[GenreEchange.DEPOT, GenreEchange.REPONSE],
+        orientation__statut__in=STATUTS_ORIENTATION_OUVERTS,
+    )
+    lien = "orientation__programme__programmeuserobjectpermission"
+    return (
+        base.filter(**{f"{lien}__permission__codename": COORDINATION})
+        .annotate(r_objet=F("pk"), r_destinataire=F(f"{lien}__user_id"))
+        .order_by()
+        .values("r_objet", "r_destinataire")
+    )
+
+
+def _echanges_a_traiter_valables(rappels: list[Rappel], le: date) -> set[int]:
+    echanges = EchangeOrientation.objects.filter(
+        pk__in={r.object_id for r in rappels},
+        orientation__statut__in=STATUTS_ORIENTATION_OUVERTS,
+    ).values_list("pk", "orientation__programme_id")
+    programme_de = dict(echanges)
+    coordination = _coordination(set(programme_de.values()))
+    return {
+        r.pk
+        for r in rappels
+        if r.object_id in programme_de
+        and (programme_de[r.object_id], r.destinataire_id) in coordination
+    }
+
+
+def _rendre_echanges(rappels: list[Rappel], *, pour_coordination: bool) -> dict[int, Rendu]:
+    echanges = EchangeOrientation.objects.select_related("orientation__structure").in_bulk(
+        {r.object_id for r in rappels}
+    )
+    rendus = {}
+    for r in rappels:
+        e = echanges.get(r.object_id)
+        if e is None:
+            continue
+        o = e.orientation
+        contexte = {
+            "numero": o.pk,
+            "date": timezone.localtime(o.recue_le).strftime("%d/%m/%Y"),
+            "statut": o.get_statut_display(),
+            "etape": e.get_genre_display(),
+            "structure": o.structure.nom,
+        }
+        if pour_coordination:
+            titre = (
+                _("Nouvelle orientation n° %(numero)s (%(structure)s)")
+                if e.genre == GenreEchange.DEPOT
+                else _("L’orienteur a répondu sur l’orientation n° %(numero)s")
+            )
+            texte = _(
+                "%(etape)s par %(structure)s le %(date)s : l’orientation attend la décision de "
+                "la coordination."
+            )
+        else:
+            titre = _("Votre orientation n° %(numero)s : %(statut)s")
+            texte = _(
+                "Votre orientation du %(date)s est désormais « %(statut)s ». Ouvrez-la pour lire "
+                "le message de la coordination."
+            )
+        rendus[r.pk] = Rendu(
+            titre=titre % contexte,
+            texte=texte % contexte,
+            lien=reverse("parcours:orientation", args=[o.pk]),
+        )
+    return rendus
+
+
+def _orientations_en_attente(le: date):
+    """Referrals without a decision for more than the programme's number of days."""
+    base = (
+        Orientation.objects.filter(statut__in=STATUTS_ORIENTATION_OUVERTS)
+        .annotate(
+            r_seuil=ExpressionWrapper(
+                Cast(TruncDate("recue_le"), DateField()) + F("programme__delai_orientation_jours"),
+                output_field=DateField(),
+            )
+        )
+        .filter(r_seuil__lte=le)
+    )
+    return _colonnes(
+        _pour_coordination(base), objet="pk", programme="programme_id", echeance=F("r_seuil")
+    )
+
+
+def _orientations_en_attente_valables(rappels: list[Rappel], le: date) -> set[int]:
+    orientations = Orientation.objects.filter(
+        pk__in={r.object_id for r in rappels}, statut__in=STATUTS_ORIENTATION_OUVERTS
+    ).in_bulk()
+    coordination = _coordination({o.programme_id for o in orientations.values()})
+    return {
+        r.pk
+        for r in rappels
+        if (o := orientations.get(r.object_id)) is not None
+        and (o.programme_id, r.destinataire_id) in coordination
+    }
+
+
+def _rendre_orientations_en_attente(rappels: list[Rappel]) -> dict[int, Rendu]:
+    orientations = Orientation.objects.select_related("structure").in_bulk(
+        {r.object_id for r in rappels}
+    )
+    rendus = {}
+    for r in rappels:
+        o = orientations.get(r.object_id)
+        if o is None:
+            continue
+        contexte = {
+            "numero": o.pk,
+            "date": timezone.localtime(o.recue_le).strftime("%d/%m/%Y"),
+            "structure": o.structure.nom,
+        }
+        rendus[r.pk] = Rendu(
+            titre=_("L’orientation n° %(numero)s attend une décision") % contexte,
+            texte=_(
+                "L’orientation envoyée par %(structure)s le %(date)s attend toujours une "
+                "décision : l’orienteur et la famille attendent une réponse."
+            )
+            % contexte,
+            lien=reverse("parcours:orientation", args=[o.pk]),
+        )
+    return rendus
+
+
+# --- Transfers ----------------------------------------------------------------------------------
+
+
+def _transferts_en_cours(le: date, *, cote: str, statuts):
+    lien = f"{cote}__programmeuserobjectpermission"
+    return (
+        Transfert.objects.filter(
+            statut__in=statuts, **{f"{lien}__permission__codename": COORDINATION}
+        )
+        .annotate(r_objet=F("pk"), r_destinataire=F(f"{lien}__user_id"))
+        .order_by()
+        .values("r_objet", "r_destinataire")
+    )
+
+
+def _transferts_valables(rappels: list[Rappel], le: date, *, cote: str, statuts) -> set[int]:
+    transferts = dict(
+        Transfert.objects.filter(
+            pk__in={r.object_id for r in rappels}, statut__in=statuts
+        ).values_list("pk", f"{cote}_id")
+    )
+    coordination = _coordination(set(transferts.values()))
+    return {
+        r.pk
+        for r in rappels
+        if r.object_id in transferts
+        and (transferts[r.object_id], r.destinataire_id) in coordination
+    }
+
+
+def _rendre_transferts(rappels: list[Rappel], *, propose: bool) -> dict[int, Rendu]:
+    transferts = Transfert.objects.select_related(
+        "programme_origine", "programme_destination"
+    ).in_bulk({r.object_id for r in rappels})
+    rendus = {}
+    for r in rappels:
+        t = transferts.get(r.object_id)
+        if t is None:
+            continue
+        contexte = {
+            "numero": t.pk,
+            "origine": t.programme_origine.nom,
+            "destination": t.programme_destination.nom,
+            "statut": t.get_statut_display(),
+        }
+        if propose:
+            titre = _("Transfert proposé par %(origine)s") % contexte
+            texte = (
+                _(
+                    "Une famille suivie par %(origine)s s’installe sur votre territoire : le "
+                    "transfert n° %(numero)s attend votre réponse."
+                )
+                % contexte
+            )
+        else:
+            titre = _("Transfert n° %(numero)s : %(statut)s") % contexte
+            texte = (
+                _("%(destination)s a répondu au transfert n° %(numero)s : %(statut)s.") % contexte
+            )
+        rendus[r.pk] = Rendu(
+            titre=titre, texte=texte, lien=reverse("parcours:transfert", args=[t.pk])
+        )
+    return rendus
+
+
+_DECIDES = (StatutTransfert.ACCEPTE, StatutTransfert.REFUSE)
+
+
 def enregistrer_les_genres() -> None:
+    enregistrer(
+        Genre(
+            nom="transfert_propose",
+            libelle=gettext_lazy("Transfert proposé"),
+            modele=Transfert,
+            candidats=None,
+            encore_dus=lambda le: _transferts_en_cours(
+                le, cote="programme_destination", statuts=[StatutTransfert.PROPOSE]
+            ),
+            valables=lambda rappels, le: _transferts_valables(
+                rappels, le, cote="programme_destination", statuts=[StatutTransfert.PROPOSE]
+            ),
+            rendre=lambda rappels: _rendre_transferts(rappels, propose=True),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="transfert_decide",
+            libelle=gettext_lazy("Réponse à un transfert"),
+            modele=Transfert,
+            candidats=None,
+            encore_dus=lambda le: _transferts_en_cours(
+                le, cote="programme_origine", statuts=_DECIDES
+            ),
+            valables=lambda rappels, le: _transferts_valables(
+                rappels, le, cote="programme_origine", statuts=_DECIDES
+            ),
+            rendre=lambda rappels: _rendre_transferts(rappels, propose=False),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="orientation_suivi",
+            libelle=gettext_lazy("Suivi de votre orientation"),
+            modele=EchangeOrientation,
+            candidats=None,
+            encore_dus=_echanges_suivis,
+            valables=_echanges_suivis_valables,
+            rendre=lambda rappels: _rendre_echanges(rappels, pour_coordination=False),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="orientation_a_traiter",
+            libelle=gettext_lazy("Orientation à traiter"),
+            modele=EchangeOrientation,
+            candidats=None,
+            encore_dus=_echanges_a_traiter,
+            valables=_echanges_a_traiter_valables,
+            rendre=lambda rappels: _rendre_echanges(rappels, pour_coordination=True),
+        )
+    )
+    enregistrer(
+        Genre(
+            nom="orientation_en_attente",
+            libelle=gettext_lazy("Orientation en attente de décision"),
+            modele=Orientation,
+            candidats=_orientations_en_attente,
+            valables=_orientations_en_attente_valables,
+            rendre=_rendre_orientations_en_attente,
+        )
+    )
     enregistrer(
         Genre(
             nom="revue_proche",

@@ -39,3 +39,13 @@ def parcours_anonymiser_nuit() -> int:
     from .services.protection import enfants_anonymiser
 
     return enfants_anonymiser().enfants
+
+
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def import_parcours_appliquer(import_id: int) -> str:
+    """Confirm a large caseload import (over SEUIL_ARRIERE_PLAN rows) in the background: all
+    rows in one transaction or none. Safe to deliver twice (the import's row is locked and
+    its status checked)."""
+    from .services.imports import import_appliquer
+
+    return import_appliquer(import_id=import_id).statut

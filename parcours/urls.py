@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import fiche, pages, partage
+from .views import fiche, imports, pages, partage, transferts
 
 app_name = "parcours"
 
@@ -9,8 +9,20 @@ urlpatterns = [
     path("mes-suivis/", partage.mes_suivis, name="mes_suivis"),
     path("nouveau/", pages.parcours_creer, name="creer"),
     path("charte/", partage.charte_vue, name="charte"),
-    path("transfert/", partage.transfert_vue, name="transfert"),
+    path("passation/", partage.passation_vue, name="passation"),
     path("eps/", include("parcours.urls_eps")),
+    path("orientations/", include("parcours.urls_orientations")),
+    path("import/", imports.import_page, name="import"),
+    path("import/modele/", imports.import_modele, name="import_modele"),
+    path("import/<int:import_pk>/", imports.import_apercu, name="import_apercu"),
+    path("transferts/", transferts.transferts_liste, name="transferts"),
+    path("transferts/<int:transfert_pk>/", transferts.transfert_detail, name="transfert"),
+    path(
+        "transferts/<int:transfert_pk>/decision/",
+        transferts.transfert_decider,
+        name="transfert_decider",
+    ),
+    path("<int:pk>/transfert/", transferts.transfert_proposer_vue, name="transfert_proposer"),
     path("mutualisation/", include("parcours.urls_mutualisation")),
     path("", include("parcours.urls_actions")),
     path("", include("parcours.urls_journal")),

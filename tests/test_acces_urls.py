@@ -26,29 +26,36 @@ from parcours.models import (
     BesoinNonCouvert,
     Consentement,
     Document,
+    EchangeOrientation,
     Enfant,
     Famille,
     Finalite,
+    ImportParcours,
     InformationPreoccupante,
     Intervenant,
     Note,
     Objectif,
+    Orientation,
     Parcours,
     ParcoursUserObjectPermission,
     ResponsableLegal,
     Rupture,
     Statut,
+    Transfert,
 )
 from parcours.services import (
     document_deposer,
+    import_analyser,
     note_ajouter,
     parcours_sortir,
     rupture_enregistrer,
+    transfert_proposer,
 )
 from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
+from tests.factories import orientations as fabrique_orientations
 from tests.factories.core import dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
@@ -130,6 +137,15 @@ EXEMPTEES = {
     "securite:mes_sessions": "les sessions de l’utilisateur connecté (test_securite_sessions)",
     "securite:mes_jetons": "les jetons d’API de l’utilisateur connecté, créés pour lui seul "
     "(tests/test_api_jetons.py)",
+    # --- orientations (issue 17)
+    "parcours:orientations": "la boîte des orientations : Orientation.objects.recues_par(user) "
+    "(programmes coordonnés), aucun identifiant lu ; un partenaire est renvoyé vers les siennes",
+    "parcours:import_modele": "le modèle de fichier d’import : des en-têtes et une ligne "
+    "d’exemple fictive, aucune donnée ; 403 hors coordination",
+    "parcours:transferts": "les transferts proposés à et par les programmes que l’utilisateur "
+    "coordonne (programmes_coordonnes), aucun identifiant lu ; 403 hors coordination",
+    "parcours:orientations_envoyees": "les orientations de l’utilisateur connecté : "
+    "envoyees_par(user), par une adhésion active, aucun identifiant lu",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
     # --- exploitation (issue 20)
     "sante_vivant": "sonde de vie : « ok », rien d’autre, sans connexion ni contrôle d’hôte "
@@ -199,9 +215,9 @@ DECLAREES = {
         ),
         "test_creer_refuse_les_identifiants_d_un_autre_programme",
     ),
-    "parcours:transfert": Declaration(
+    "parcours:passation": Declaration(
         ("programme", "ancien", "nouveau"),
-        "test_transfert_refuse_les_identifiants_d_un_autre_programme",
+        "test_passation_refuse_les_identifiants_d_un_autre_programme",
     ),
     "parcours:intervenant_ajouter": Declaration(
         ("intervenant-professionnel",),
@@ -285,6 +301,12 @@ DECLAREES = {
     "exports:demander": Declaration(
         ("genre", "filtres"), "test_exports_une_demande_ne_vise_que_ce_que_le_demandeur_voit"
     ),
+    # --- orientations (issue 17)
+    "parcours:orientation_creer": Declaration(
+        ("professionnel", "programme", "etablissement"),
+        "test_orienter_refuse_les_identifiants_d_ailleurs",
+    ),
+    "parcours:import": Declaration(("programme",), "test_importer_refuse_un_programme_d_ailleurs"),
     # --- securite
     "securite:jeton_revoquer": Declaration(
         ("jeton",), "test_revoquer_un_jeton_refuse_celui_d_un_autre_compte"
@@ -361,6 +383,15 @@ class Dossier:
     document: Document | None = None
     # --- exports
     demande: DemandeExport | None = None  # a built export the programme's coordinator asked for
+    # --- orientations: a referral of the programme, sent by `orienteur` (a member of the
+    # consent's structure, assigned to nothing), waiting for their answer to a question
+    orientation: Orientation | None = None
+    orienteur: Professionnel | None = None
+    # --- imports: a dry run of one row, waiting for its confirmation
+    import_: ImportParcours | None = None
+    # --- transferts: a pathway of another programme proposed to this one (its coordination
+    # answers), the sending side being a third programme
+    transfert: Transfert | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -384,6 +415,10 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "demande_pk": lambda d: d.demande.pk,
     # --- fratrie: the pathway's family (issue 15, point 18)
     "famille_pk": lambda d: d.parcours.enfant.famille_id,
+    # --- orientations: the coordination of its programme and its referrer reach it
+    "orientation_pk": lambda d: d.orientation.pk,
+    "import_pk": lambda d: d.import_.pk,
+    "transfert_pk": lambda d: d.transfert.pk,
 }
 
 
@@ -410,7 +445,12 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     )
     mere = titulaire(parcours)
     c = consentement(
-        parcours, structures=[structure], auteur=programme.coordinateur, fichier=fichier_png()
+        parcours,
+        structures=[structure],
+        auteur=programme.coordinateur,
+        fichier=fichier_png(),
+        # --- transferts: the family agreed to a transfer (parcours:transfert_proposer)
+        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE, Finalite.TRANSFERT],
     )
     if referent is not None:
         nommer_referent(parcours, referent, auteur=programme.coordinateur)
@@ -453,6 +493,35 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         expire_le=timezone.now() + timedelta(days=7),
     )
     demande.fichier.save("export-de-test.csv", ContentFile(b"\xef\xbb\xbfAction\n"))
+    # --- orientations
+    orienteur = professionnel(structure)
+    orientation = fabrique_orientations.orientation(
+        orienteur, programme=programme.programme, fichier=fichier_png(), commune="Villeneuve"
+    )
+    orientation = fabrique_orientations.decider(
+        orientation, "question", auteur=programme.coordinateur, message="Quel suivi ?"
+    )
+    # --- imports
+    import_ = import_analyser(
+        programme=programme.programme,
+        auteur=programme.coordinateur,
+        fichier=_fichier_import(f"IMP-{parcours.pk}"),
+    )
+    # --- transferts
+    cible, coordination_cible = _programme_cible()
+    venu = ParcoursFactory(
+        programme=cible,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=cible, nom="Voyageur"),
+    )
+    consentement(
+        venu,
+        auteur=coordination_cible,
+        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+    )
+    transfert = transfert_proposer(
+        parcours=venu, programme_destination=programme.programme, auteur=coordination_cible
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -479,6 +548,10 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         rupture=rupture,
         document=document,
         demande=demande,
+        orientation=orientation,
+        orienteur=orienteur,
+        import_=import_,
+        transfert=transfert,
     )
 
 
@@ -624,6 +697,21 @@ def corps(nom: str, d: Dossier) -> dict:
             "parcours-motifs_orientation": ["langage"],
             "parcours-date_entree": aujourdhui.isoformat(),
         },
+        # --- orientations
+        "parcours:orientation_decider": {
+            "version": Orientation.objects.get(pk=d.orientation.pk).version,
+            "decision-decision": "refus",
+            "decision-message": "Hors du territoire",
+        },
+        "parcours:orientation_repondre": {"reponse-texte": "Aucun suivi en cours."},
+        # --- imports
+        "parcours:transfert_proposer": {"programme_destination": _programme_cible()[0].pk},
+        "parcours:transfert_decider": {
+            "version": Transfert.objects.get(pk=d.transfert.pk).version,
+            "decision-decision": "refuser",
+            "decision-motif_refus": "Pas de place avant la rentrée",
+        },
+        "parcours:import_apercu": {"version": ImportParcours.objects.get(pk=d.import_.pk).version},
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -647,6 +735,8 @@ CREATIONS = {
     "parcours:document_ajouter",
     "parcours:besoin_ajouter",
     "parcours:famille_ajouter_enfant",
+    "parcours:orientation_repondre",
+    "parcours:transfert_proposer",
 }
 
 
@@ -713,6 +803,11 @@ SURVEILLES = {
     BesoinNonCouvert: ("parcours_id", "statut", "programme_id"),
     # --- exports
     DemandeExport: ("demandeur_id", "statut", "fichier", "genre"),
+    # --- orientations
+    Orientation: ("statut", "version", "parcours_id", "programme_id"),
+    EchangeOrientation: ("orientation_id", "genre", "texte"),
+    ImportParcours: ("programme_id", "statut", "version"),
+    Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
 }
 
 
@@ -876,8 +971,10 @@ def test_chaque_corps_post_du_balayage_modifie_vraiment_quelque_chose(nom):
         return
     route = next(r for r in BALAYEES if r.nom == nom)
     avant = empreinte()
+    # The referrer alone answers the coordination's question.
+    auteur = AUTEURS_POST.get(nom, lambda m: m.a.coordinateur)(monde)
     reponse = envoyer(
-        client_de(monde.a.coordinateur), "POST", url_de(route, ids_de(monde.p)), corps(nom, monde.p)
+        client_de(auteur), "POST", url_de(route, ids_de(monde.p)), corps(nom, monde.p)
     )
     assert reponse.status_code == 302, erreurs(reponse)
     assert empreinte() != avant
@@ -967,6 +1064,21 @@ def test_l_intervenant_affecte_lit_la_fiche_et_rien_d_autre(monde):
 # --- actions: collective actions are managed by the programme's coordinators only.
 COORDINATION_SEULE = {"parcours:collective_detail", "parcours:collective_inscrire"}
 # --- protection: the right-of-access export and the history are the coordination's.
+# --- orientations: reached by the programme's coordination and the referrer only.
+ORIENTATIONS = {
+    "parcours:orientation",
+    "parcours:orientation_decider",
+    "parcours:orientation_repondre",
+    "parcours:orientation_document",
+}
+IMPORTS = {
+    "parcours:import_apercu",
+    # --- transferts: the coordinations of both programmes
+    "parcours:transfert",
+    "parcours:transfert_decider",
+    "parcours:transfert_proposer",
+}
+AUTEURS_POST = {"parcours:orientation_repondre": lambda monde: monde.p.orienteur.user}
 PROTECTION = {
     "parcours:droit_acces_pdf",
     "parcours:droit_acces_json",
@@ -992,6 +1104,9 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
         if nom == "parcours:famille_ajouter_enfant":
             return 404
         # --- offres: closing an unmet need is the coordinators' follow-up, not the référent's
+        # --- orientations: the coordination's and the referrer's, not the pathway's référent
+        if nom in ORIENTATIONS or nom in IMPORTS:
+            return 404
         return 404 if nom == "parcours:besoin_clore" else 200
 
     assert not balayer(client_de(monde.referent.user), monde.p, attendu, methodes=("GET",))
@@ -1160,7 +1275,7 @@ def test_creer_avec_les_identifiants_du_programme_cree_le_parcours(monde):
     assert Parcours.objects.filter(programme=monde.a.programme, enfant__nom="Nouveau").exists()
 
 
-def test_transfert_refuse_les_identifiants_d_un_autre_programme(monde):
+def test_passation_refuse_les_identifiants_d_un_autre_programme(monde):
     client = client_de(monde.a.coordinateur)
     nouveau = professionnel(monde.a.porteuse)
     referent_b = monde.q.parcours.referent
@@ -1170,13 +1285,13 @@ def test_transfert_refuse_les_identifiants_d_un_autre_programme(monde):
         {"programme": monde.a.programme.pk, "ancien": referent_b.pk, "nouveau": nouveau.pk},
         {"programme": monde.a.programme.pk, "ancien": monde.referent.pk, "nouveau": referent_b.pk},
     ):
-        reponse = envoyer(client, "POST", reverse("parcours:transfert"), donnees)
+        reponse = envoyer(client, "POST", reverse("parcours:passation"), donnees)
         assert reponse.status_code == 200, donnees
         assert "Sélectionnez un choix valide" in reponse.contenu.decode(), donnees
     assert empreinte() == avant
     # Not a coordinator: no transfer page at all.
     assert (
-        envoyer(client_de(monde.referent.user), "GET", reverse("parcours:transfert")).status_code
+        envoyer(client_de(monde.referent.user), "GET", reverse("parcours:passation")).status_code
         == 403
     )
 
@@ -1526,6 +1641,134 @@ def test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs(monde):
 
 
 # --- statistiques
+
+
+# --- orientations (issue 17) ---------------------------------------------------------------------
+
+
+def test_l_orienteur_suit_son_orientation_et_rien_d_autre(monde):
+    """The referrer reads their referral and its document and answers the question; every
+    other URL of the pathway answers 404, and another referral (p2's, same structure) too."""
+    non_applicables = methodes_non_applicables(monde)
+    orienteur = monde.p.orienteur.user
+    avant = empreinte()
+
+    def attendu(nom, methode):
+        if nom in ("parcours:orientation", "parcours:orientation_document") and methode == "GET":
+            return 200
+        if (nom, methode) == ("parcours:orientation_repondre", "POST"):
+            return 302
+        return refus(non_applicables)(nom, methode)
+
+    assert not balayer(client_de(orienteur), monde.p, attendu)
+    apres = empreinte()
+    # Their answer moves the referral and tells the coordination; nothing else changes.
+    for modele in ("Orientation", "EchangeOrientation", "Rappel"):
+        apres.pop(modele), avant.pop(modele)
+    assert apres == avant
+    reponse = EchangeOrientation.objects.get(orientation=monde.p.orientation, genre="reponse")
+    assert Rappel.objects.filter(
+        genre="orientation_a_traiter", object_id=reponse.pk, destinataire=monde.a.coordinateur
+    ).exists()
+    assert not balayer(client_de(orienteur), monde.p2, refus(non_applicables))
+    assert not Parcours.objects.visibles_par(orienteur).exists()
+
+
+def _programme_cible():
+    """The third programme that transfers are proposed from and to (one coordinator)."""
+    from reussite.core.models import User
+    from reussite.core.roles import titulaires
+    from tests.factories.core import ProgrammeFactory, coordinateur
+
+    cible = ProgrammeFactory(nom="PRE Cible")
+    deja = titulaires([cible.pk], "coordonner_programme")
+    if deja:
+        return cible, User.objects.get(pk=next(iter(deja))[1])
+    return cible, coordinateur(cible)
+
+
+def _fichier_import(identifiant: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcours.services.imports import COLONNES
+
+    valeurs = {
+        "identifiant": identifiant,
+        "nom": "Importé",
+        "prenom": identifiant,
+        "date_naissance": "14/03/2016",
+        "sexe": "F",
+        "responsable_nom": "Importé",
+        "responsable_lien": "mère",
+        "statut": "repérage",
+        "date_entree": date.today().strftime("%d/%m/%Y"),
+        "orienteur": "école",
+        "motifs": "résultats scolaires",
+    }
+    texte = ";".join(c.cle for c in COLONNES) + "\n"
+    texte += ";".join(valeurs.get(c.cle, "") for c in COLONNES) + "\n"
+    return SimpleUploadedFile("import.csv", texte.encode())
+
+
+def test_importer_refuse_un_programme_d_ailleurs(monde):
+    client = client_de(monde.a.coordinateur)
+    avant = empreinte()
+    reponse = envoyer(
+        client,
+        "POST",
+        reverse("parcours:import"),
+        {"jeton": jeton(), "programme": monde.b.programme.pk, "fichier": _fichier_import("X-1")},
+    )
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in reponse.contenu.decode()
+    assert empreinte() == avant
+    # Positive control: their own programme's dry run is recorded (and writes no child).
+    reponse = envoyer(
+        client,
+        "POST",
+        reverse("parcours:import"),
+        {"jeton": jeton(), "programme": monde.a.programme.pk, "fichier": _fichier_import("X-1")},
+    )
+    assert reponse.status_code == 302, erreurs(reponse)
+    apres = empreinte()
+    assert len(apres.pop("ImportParcours")) == len(avant.pop("ImportParcours")) + 1
+    assert apres == avant
+    # Not a coordinator: no import page at all.
+    assert (
+        envoyer(client_de(monde.referent.user), "GET", reverse("parcours:import")).status_code
+        == 403
+    )
+
+
+def test_orienter_refuse_les_identifiants_d_ailleurs(monde):
+    client = client_de(monde.p.orienteur.user)
+    donnees = {
+        "jeton": jeton(),
+        "professionnel": monde.p.orienteur.pk,
+        **{
+            cle: v.isoformat() if isinstance(v, date) else v
+            for cle, v in fabrique_orientations.donnees_orientation().items()
+        },
+        "famille_informee": "on",
+        "famille_accepte_contact": "on",
+    }
+    avant = empreinte()
+    for champ, valeur in (
+        ("professionnel", monde.p2.orienteur.pk),  # a colleague's membership
+        ("professionnel", monde.q.orienteur.pk),
+        ("programme", monde.b.programme.pk),
+        ("etablissement", monde.ecole_b.pk),
+    ):
+        reponse = envoyer(
+            client, "POST", reverse("parcours:orientation_creer"), donnees | {champ: valeur}
+        )
+        assert reponse.status_code == 200, champ
+        assert "Sélectionnez un choix valide" in reponse.contenu.decode(), champ
+    assert empreinte() == avant
+    # Positive control: the same body with the referrer's own ids is sent.
+    reponse = envoyer(client, "POST", reverse("parcours:orientation_creer"), donnees)
+    assert reponse.status_code == 302, erreurs(reponse)
+    assert empreinte() != avant
 
 
 def _pilote(programme):

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from parcours.management.commands.demo_data import NOM_PROGRAMME
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -18,11 +19,13 @@ from parcours.models import (
     MotifOrientation,
     MotifSortie,
     NiveauScolaire,
+    Orientation,
     Orienteur,
     Parcours,
     ParcoursUserObjectPermission,
     ResponsableLegal,
     Statut,
+    StatutOrientation,
 )
 from parcours.permissions import (
     DELAI_LECTURE_APRES_SORTIE,
@@ -108,8 +111,12 @@ def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, 
     assert apres_la_premiere["core.Programme"] == 1
     assert apres_la_premiere["partenaires.Structure"] >= 12
     assert apres_la_premiere["partenaires.Professionnel"] == 30
-    assert apres_la_premiere["parcours.Enfant"] == 200
-    assert apres_la_premiere["parcours.Parcours"] == 200
+    # 200 children, and one opened by an accepted referral.
+    assert apres_la_premiere["parcours.Enfant"] == 201
+    assert apres_la_premiere["parcours.Parcours"] == 201
+    assert set(Orientation.objects.values_list("statut", flat=True)) == set(
+        StatutOrientation.values
+    )
     assert apres_la_premiere["parcours.Consentement"] > 0
     assert set(Parcours.objects.values_list("statut", flat=True)) == set(Statut.values)
 
@@ -126,11 +133,14 @@ def _verifier_les_comptes(sortie, client):
         assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
         client.logout()
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     coordinateur = User.objects.get(email=comptes["coordinateur"])
     assert Programme.objects.avec_role(coordinateur, Role.COORDINATEUR).get() == programme
     assert coordinateur.professionnels.get().fonction == Fonction.COORDINATEUR
-    assert Parcours.objects.visibles_par(coordinateur).count() == 200
+    assert Parcours.objects.visibles_par(coordinateur).count() == 201
+    # The demo partner follows the referrals they sent, and no pathway through them.
+    partenaire = User.objects.get(email=comptes["professionnel partenaire"])
+    assert Orientation.objects.envoyees_par(partenaire).count() >= 3
 
     referent = User.objects.get(email=comptes["référent de parcours"])
     assert referent.professionnels.get().structure.type == TypeStructure.PORTEUSE
@@ -243,7 +253,8 @@ def _verifier_les_regles():
 def _verifier_les_proportions():
     """DOMAIN.md, "Realistic proportions"."""
     aujourdhui = date.today()
-    enfants = list(Enfant.objects.all())
+    # The 200 generated children; the one a referral opened follows the referral, not the quotas.
+    enfants = list(Enfant.objects.exclude(parcours__orientation_origine__isnull=False))
     assert Counter(e.sexe for e in enfants)["M"] == 116  # 58 %
     tranches = Counter(
         "2-5" if e.age() <= 5 else "6-10" if e.age() <= 10 else "11-16" for e in enfants
@@ -281,7 +292,7 @@ def test_les_objectifs_et_actions_de_la_demo_suivent_les_regles(sortie):
     from parcours.models import Action, ActionCollective, Objectif, StatutAction
     from parcours.permissions import LECTURE
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     objectifs = Objectif.objects.filter(parcours__programme=programme)
     actions = Action.objects.filter(parcours__programme=programme).select_related(
         "parcours", "objectif", "professionnel"
@@ -367,7 +378,7 @@ def test_offres_un_catalogue_dans_chaque_domaine_et_des_manques(sortie):
     from parcours.selectors.mutualisation import offres_avec_utilisation
     from partenaires.models import Domaine, Offre
 
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     offres = offres_avec_utilisation(Offre.objects.publiees_pour([programme.pk]))
     assert {o.domaine for o in offres} == set(Domaine.values)
     assert len({o.structure_id for o in offres}) >= 4
@@ -409,7 +420,9 @@ def test_la_demo_raconte_une_annee_au_comite_de_pilotage(sortie, client):
 
     mot_de_passe, comptes = _comptes(sortie)
     pilote = User.objects.get(email=comptes["comité de pilotage"])
-    assert Programme.objects.avec_role(pilote, Role.PILOTAGE).get() == Programme.objects.get()
+    assert Programme.objects.avec_role(pilote, Role.PILOTAGE).get() == Programme.objects.get(
+        nom=NOM_PROGRAMME
+    )
     annee = date.today().year
     stats = statistiques_programme(
         perimetre_pour(pilote, None), date(annee, 1, 1), date(annee, 12, 31)

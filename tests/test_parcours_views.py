@@ -165,16 +165,23 @@ PAGES_GENERALES = [
     "parcours:mes_suivis",
     "parcours:charte",
     "parcours:creer",
-    "parcours:transfert",
+    "parcours:passation",
     # --- actions
     "parcours:collectives",
     "parcours:collective_creer",
     "parcours:a_risque",
+    # --- the front door (issue 17)
+    "parcours:orientations",
+    "parcours:orientations_envoyees",
+    "parcours:import_modele",
+    "parcours:transferts",
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {
+    "parcours:import_modele",
+    "parcours:transferts",
     "parcours:creer",
-    "parcours:transfert",
+    "parcours:passation",
     "parcours:collectives",
     "parcours:collective_creer",
 }
@@ -228,6 +235,18 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:actions_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:actions_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:fiche_pdf": "balayée (id du parcours), équipe seulement",
+    # --- the front door (issue 17; their own matrices: test_orientations, test_imports,
+    # test_transferts)
+    "parcours:orientation_creer": "programme, membre et école lus dans le corps (DECLAREES)",
+    "parcours:orientation": "id de l’orientation",
+    "parcours:orientation_decider": "POST seulement (id de l’orientation)",
+    "parcours:orientation_repondre": "POST seulement (id de l’orientation)",
+    "parcours:orientation_document": "id de l’orientation",
+    "parcours:import": "programme lu dans le corps (DECLAREES)",
+    "parcours:import_apercu": "id de l’import",
+    "parcours:transfert": "id du transfert",
+    "parcours:transfert_decider": "POST seulement (id du transfert)",
+    "parcours:transfert_proposer": "balayée (id du parcours), coordination seulement",
 }
 
 
@@ -247,6 +266,9 @@ def _attendu(page: str, role: str) -> int | str:
         return "connexion"
     if page in PAGES_DE_COORDINATION:
         return 200 if role in {"coordinateur", "autre_programme"} else 403
+    if page == "parcours:orientations":
+        # A partner who coordinates nothing lands on their own referrals.
+        return 200 if role in {"coordinateur", "autre_programme"} else 302
     if page in PAGES_GENERALES:
         return 200
     if page in SECTIONS:

@@ -35,7 +35,7 @@ from parcours.services import (
     intervenant_retirer,
     parcours_modifier,
     parcours_sortir,
-    portefeuille_transferer,
+    portefeuille_passer,
 )
 from parcours.tasks import permissions_recalculer_nuit
 from partenaires.models import Fonction
@@ -431,13 +431,13 @@ def test_sortie_le_referent_perd_la_lecture_apres_30_jours_sans_recalcul(a):
 # --- Handover and deactivation ----------------------------------------------------------------
 
 
-def test_transfert_de_portefeuille_donne_tous_les_parcours_ouverts_au_nouveau_referent(a):
+def test_passation_de_portefeuille_donne_tous_les_parcours_ouverts_au_nouveau_referent(a):
     ancien, nouveau = professionnel(a.porteuse), professionnel(a.porteuse)
     ouverts = [ParcoursFactory(programme=a.programme, referent=ancien) for _ in range(3)]
     sorti = ParcoursFactory(programme=a.programme, referent=ancien, sorti=True)
     autre = ParcoursFactory(programme=a.programme, referent=professionnel(a.porteuse))
 
-    nombre = portefeuille_transferer(
+    nombre = portefeuille_passer(
         programme=a.programme, ancien=ancien, nouveau=nouveau, auteur=a.coordinateur
     )
 
@@ -455,7 +455,7 @@ def test_transfert_de_portefeuille_donne_tous_les_parcours_ouverts_au_nouveau_re
     assert set(Parcours.objects.suivis_par(nouveau.user)) == set(ouverts)
 
 
-def test_transfert_vers_un_partenaire_non_couvert_est_refuse_en_entier(a, structure):
+def test_passation_vers_un_partenaire_non_couvert_est_refuse_en_entier(a, structure):
     ancien = professionnel(a.porteuse)
     nouveau = professionnel(structure)
     couvert = ParcoursFactory(programme=a.programme, referent=ancien)
@@ -463,7 +463,7 @@ def test_transfert_vers_un_partenaire_non_couvert_est_refuse_en_entier(a, struct
     partage(a, couvert, structure)
 
     with pytest.raises(ValidationError) as erreur:
-        portefeuille_transferer(
+        portefeuille_passer(
             programme=a.programme, ancien=ancien, nouveau=nouveau, auteur=a.coordinateur
         )
 

@@ -24,6 +24,7 @@ def _valeurs(**changements):
         "rappel_consentement_jours": 30,
         "delai_inactivite_jours": 60,
         "rappel_besoin_jours": 60,
+        "delai_orientation_jours": 15,
         "conservation_mois": 24,
         **changements,
     }

@@ -250,7 +250,9 @@ class SortieForm(FormulaireDsfr):
         initial=date.today,
     )
     motif_sortie = forms.ChoiceField(
-        label=_("Motif de sortie"), choices=[("", "---------"), *MotifSortie.choices]
+        label=_("Motif de sortie"),
+        # « Transfert » is the exit a transfer's acceptance records, never chosen by hand.
+        choices=[("", "---------"), *[c for c in MotifSortie.choices if c[0] != "transfert"]],
     )
     commentaire = forms.CharField(
         label=_("Commentaire (facultatif)"),
@@ -350,7 +352,7 @@ class IntervenantForm(FormulaireDsfr):
         self.fields["professionnel"].queryset = _professionnels([parcours.programme])
 
 
-class TransfertForm(FormulaireDsfr):
+class PassationForm(FormulaireDsfr):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)
     ancien = ReferentChoiceField(label=_("Référent actuel"), queryset=Professionnel.objects.none())
     nouveau = ReferentChoiceField(

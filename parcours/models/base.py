@@ -134,6 +134,16 @@ class Enfant(models.Model):
     classe = models.CharField(_("classe"), max_length=50, blank=True)
     quartier = models.CharField(_("quartier"), max_length=150, blank=True)
     qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), default=False)
+    # The child's identifier in the tool the programme used before (import of a caseload):
+    # re-importing a corrected file updates the child it names, never duplicates it.
+    identifiant_externe = models.CharField(
+        _("identifiant externe"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",  # the generators insert children in bulk SQL
+        editable=False,
+    )
     # Accent- and case-free "nom prénom", kept by save(): search compares it with the typed words.
     recherche = models.CharField(max_length=310, editable=False, default="")
     # Set by the retention task: identity removed, statistical facts kept; shown as
@@ -152,6 +162,13 @@ class Enfant(models.Model):
         verbose_name_plural = _("enfants")
         indexes = [
             models.Index(fields=["programme", "date_naissance"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "identifiant_externe"],
+                condition=~Q(identifiant_externe=""),
+                name="enfant_identifiant_externe_unique",
+            )
         ]
 
     def __str__(self):
@@ -220,6 +237,8 @@ class MotifSortie(models.TextChoices):
     PRISE_EN_CHARGE_ASE = "ase", _("Prise en charge par l’ASE")
     LIMITE_AGE = "limite_age", _("Limite d’âge atteinte")
     SANS_NOUVELLES = "sans_nouvelles", _("Sans nouvelles de la famille")
+    # The family moved and the pathway continues in another programme (`Transfert`).
+    TRANSFERT = "transfert", _("Transfert vers un autre programme")
     AUTRE = "autre", _("Autre")
 
 
@@ -368,6 +387,7 @@ class Finalite(models.TextChoices):
     PARTAGE = "partage", _("Partage d’informations avec les partenaires désignés")
     EPS = "eps", _("Examen de la situation en équipe pluridisciplinaire (EPS)")
     STATISTIQUES = "statistiques", _("Statistiques anonymes du programme")
+    TRANSFERT = "transfert", _("Transfert vers un autre programme (déménagement)")
 
 
 @pghistory.track(*suivi(), exclude=["cree_le"])

@@ -93,6 +93,8 @@ def parcours_detail_queryset():
         "referent__user",
         "referent__structure",
         "orienteur_structure",
+        # A pathway opened by a transfer shows where it comes from, with no query of its own.
+        "transfert_entrant__programme_origine",
     ).prefetch_related(
         Prefetch("enfant__famille__responsables", queryset=ResponsableLegal.objects.order_by("pk")),
         Prefetch(
@@ -149,6 +151,8 @@ def parcours_section_queryset(section: str):
         "referent__user",
         "referent__structure",
         "orienteur_structure",
+        # The header shows where a transferred pathway comes from, with no query of its own.
+        "transfert_entrant__programme_origine",
     )
     prefetches = {
         SECTION_SYNTHESE: [

@@ -500,6 +500,8 @@ def _presenter(lignes) -> list[Modification]:
             qui = _("Anonymisation automatique")
         else:
             qui = _("Traitement automatique")
+        if (contexte or {}).get("import"):
+            qui = _("%(qui)s, par import de fichier") % {"qui": qui}
         objet = str(LIBELLES_OBJETS[modele])
         if modele in ("ResponsableLegal", "Note", "Addendum", "Consentement"):
             objet = f"{objet} n° {donnees.get('id')}"

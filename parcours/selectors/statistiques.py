@@ -690,4 +690,13 @@ def indicateurs_enquete(perimetre: Perimetre, annee: int) -> list[tuple[str, str
     )
     ajouter(_("Réunions d’EPS"), _("Réunions d’EPS tenues ou prévues"), stats["eps_reunions"])
     ajouter(_("Réunions d’EPS"), _("Parcours examinés"), stats["eps_parcours"])
+    from .orientations import statistiques_orientations
+
+    orientations = statistiques_orientations(perimetre, date(annee, 1, 1), date(annee, 12, 31))
+    section = _("Orientations reçues")
+    ajouter(section, _("Orientations reçues"), orientations["orientations_total"])
+    for libelle, valeur in orientations["orientations_source"].lignes:
+        ajouter(section, libelle, valeur)
+    taux = orientations["orientations_taux_acceptation"]
+    ajouter(section, _("Taux d’acceptation (%)"), taux)
     return lignes

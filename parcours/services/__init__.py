@@ -3,6 +3,9 @@
 from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
 from .eps import *  # noqa: F403
+from .imports import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
+from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
+from .transferts import *  # noqa: F403

@@ -150,7 +150,11 @@ def _sauver(instance, **kwargs):
 
 @transaction.atomic
 def enfant_et_parcours_creer(
-    *, programme: Programme, auteur: User, donnees: DonneesCreation
+    *,
+    programme: Programme,
+    auteur: User,
+    donnees: DonneesCreation,
+    commentaire: str = "",
 ) -> Parcours:
     """Create the child, their family (or attach them to an existing one) and open a pathway.
 
@@ -188,7 +192,7 @@ def enfant_et_parcours_creer(
     _verifier_referent(parcours.referent, programme)
     _sauver(parcours)
     _enregistrer_historique(
-        parcours, ancien="", auteur=auteur, commentaire=_("Création du parcours")
+        parcours, ancien="", auteur=auteur, commentaire=commentaire or _("Création du parcours")
     )
     parcours_permissions_recalculer(parcours=parcours)
     if parcours.referent is not None:
@@ -317,12 +321,17 @@ def parcours_sortir(
     auteur: User,
     version: int | None,
     commentaire: str = "",
+    _par_transfert: bool = False,
 ) -> Parcours:
     actuel = verrouiller(parcours, version)
     if actuel.statut == Statut.SORTI:
         raise ValidationError(_("Ce parcours est déjà sorti."))
     if motif_sortie not in MotifSortie.values:
         raise ValidationError({"motif_sortie": _("Choisissez un motif de sortie.")})
+    if motif_sortie == MotifSortie.TRANSFERT and not _par_transfert:
+        raise ValidationError(
+            {"motif_sortie": _("Un transfert se propose au programme qui accueille la famille.")}
+        )
     if date_sortie < actuel.date_entree:
         raise ValidationError(
             {
@@ -489,7 +498,7 @@ def intervenant_retirer(*, intervenant: Intervenant, auteur: User) -> None:
 
 
 @transaction.atomic
-def portefeuille_transferer(
+def portefeuille_passer(
     *, programme: Programme, ancien: Professionnel, nouveau: Professionnel, auteur: User
 ) -> int:
     """Hand a référent's whole caseload in this programme over to another référent."""

@@ -45,6 +45,7 @@ from ..models import (
     InformationPreoccupante,
     Note,
     Objectif,
+    Orientation,
     Parcours,
     ResponsableLegal,
     Rupture,
@@ -161,6 +162,7 @@ def _anonymiser_lot(enfant_ids: list[int], maintenant) -> BilanAnonymisation:
         classe="",
         quartier="",
         recherche="",
+        identifiant_externe="",
         anonymise_le=maintenant,
     )
     _evenements("Enfant").filter(pgh_obj_id__in=enfant_ids).update(
@@ -170,11 +172,28 @@ def _anonymiser_lot(enfant_ids: list[int], maintenant) -> BilanAnonymisation:
         etablissement=None,
         classe="",
         quartier="",
+        identifiant_externe="",
     )
     parcours.update(orienteur_structure=None)
     _evenements("Parcours").filter(pgh_obj_id__in=parcours.values("pk")).update(
         orienteur_structure=None
     )
+    # The referral a pathway came from repeats the child's identity and the family's contact.
+    identite_orientation = {
+        "nom": NOM_ANONYME,
+        "prenom": PRENOM_ANONYME,
+        "date_naissance": TruncMonth("date_naissance", output_field=DateField()),
+        "contact_nom": "",
+        "contact_prenom": "",
+        "contact_telephone": "",
+        "contact_email": "",
+        "deja_tente": "",
+    }
+    orientations = Orientation.objects.filter(parcours__in=parcours)
+    _evenements("Orientation").filter(pgh_obj_id__in=orientations.values("pk")).update(
+        **identite_orientation
+    )
+    orientations.update(recherche="", **identite_orientation)
 
     # Free text of the pathways.
     _vider(ChangementStatut.objects.filter(parcours__in=parcours), "commentaire")

@@ -17,7 +17,7 @@ from reussite.core.services import charte_accepter
 from reussite.core.stockage import reponse_fichier
 
 from ..access import Capacite, consentement_pour, intervenant_pour, parcours_pour
-from ..forms import IntervenantForm, RetraitConsentementForm, TransfertForm, structures_partenaires
+from ..forms import IntervenantForm, PassationForm, RetraitConsentementForm, structures_partenaires
 from ..models import Finalite
 from ..permissions import permissions_recalculer_pour_user
 from ..selectors import parcours_detail_queryset, programmes_coordonnes
@@ -26,7 +26,7 @@ from ..services import (
     fin_annee_scolaire,
     intervenant_ajouter,
     intervenant_retirer,
-    portefeuille_transferer,
+    portefeuille_passer,
 )
 
 SESSION_CHARTE = "charte_acceptee"
@@ -237,22 +237,24 @@ def intervenant_retirer_vue(request, pk, intervenant_pk):
     return redirect("parcours:partage", pk=parcours.pk)
 
 
-def transfert_vue(request):
+def passation_vue(request):
     """Hand a référent's whole caseload over to another référent (coordinators only)."""
     programmes = programmes_coordonnes(request.user)
     if not programmes.exists():
         raise PermissionDenied
-    form = TransfertForm(request.POST if request.method == "POST" else None, programmes=programmes)
+    form = PassationForm(request.POST if request.method == "POST" else None, programmes=programmes)
     return ecrire(
         request,
         form,
-        lambda: portefeuille_transferer(
+        lambda: portefeuille_passer(
             programme=form.cleaned_data["programme"],
             ancien=form.cleaned_data["ancien"],
             nouveau=form.cleaned_data["nouveau"],
             auteur=request.user,
         ),
-        succes=lambda nombre: _("%(nombre)s parcours transférés.") % {"nombre": nombre},
+        succes=lambda nombre: (
+            _("%(nombre)s parcours confiés au nouveau référent.") % {"nombre": nombre}
+        ),
         suite=reverse("parcours:liste"),
-        page=lambda: render(request, "parcours/transfert.html", {"form": form}),
+        page=lambda: render(request, "parcours/passation.html", {"form": form}),
     )

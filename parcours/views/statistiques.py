@@ -17,6 +17,7 @@ from ..selectors import (
     indicateurs_enquete,
     perimetre_pour,
     periode_par_defaut,
+    statistiques_orientations,
     statistiques_programme,
 )
 from ..selectors.statistiques import CLE_SESSION
@@ -34,6 +35,7 @@ def statistiques(request):
     if formulaire.is_bound and formulaire.is_valid():
         debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
     contexte = statistiques_programme(perimetre, debut, fin)
+    contexte.update(statistiques_orientations(perimetre, debut, fin))
     contexte["formulaire"] = formulaire
     if not request.session.get(CLE_SESSION):
         request.session[CLE_SESSION] = True  # the header's link, refreshed at each visit

@@ -129,6 +129,12 @@ class Programme(models.Model):
     rappel_besoin_jours = models.PositiveIntegerField(
         _("signaler un besoin non couvert ouvert depuis ce nombre de jours"), default=60
     )
+    delai_orientation_jours = models.PositiveIntegerField(
+        _("signaler une orientation sans décision depuis ce nombre de jours"),
+        default=15,
+        # A database default too, for the generators that insert programmes in bulk SQL.
+        db_default=15,
+    )
     consentement_deux_signataires = models.BooleanField(
         _("le consentement exige la signature des deux titulaires de l’autorité parentale"),
         default=False,

@@ -21,6 +21,7 @@ PARAMETRES = [
     "rappel_consentement_jours",
     "delai_inactivite_jours",
     "rappel_besoin_jours",
+    "delai_orientation_jours",
     "consentement_deux_signataires",
 ]
 # A year and a half: beyond it a threshold no longer reminds anyone of anything.

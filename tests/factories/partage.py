@@ -105,6 +105,7 @@ def consentement(
     date_expiration: date | None = None,
     fichier=None,
     renouvelle: Consentement | None = None,
+    finalites=(Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE),
 ) -> Consentement:
     """Record a consent through the service (permissions recomputed as in production)."""
     if signataires is None:
@@ -121,7 +122,7 @@ def consentement(
         date_expiration=date_expiration or date.today() + timedelta(days=180),
         signataires=list(signataires),
         structures=list(structures),
-        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE],
+        finalites=list(finalites),
         fichier=fichier,
         renouvelle=renouvelle,
         auteur=auteur,

@@ -40,6 +40,7 @@ from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.demo.juridique import generer_juridique
 from parcours.demo.offres import generer_offres
+from parcours.demo.orientations import generer_orientations
 from parcours.demo.protection import generer_rectifications
 from parcours.demo.statistiques import generer_pilotage
 from parcours.models import (
@@ -487,6 +488,19 @@ class _Generateur:
         )
         generer_rectifications(
             programme=self.programme, coordinateur=self.coordination.user, rng=self.rng
+        )
+        # Referrals: the demo partner refers from their structure, others from theirs.
+        auteurs = {}
+        for professionnel in self.professionnels:
+            cle = next(k for k, s in self.structures.items() if s.pk == professionnel.structure_id)
+            auteurs.setdefault(cle, professionnel)
+        auteurs["departement"] = self.partenaire_demo
+        generer_orientations(
+            programme=self.programme,
+            auteurs=auteurs,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
         )
         generer_pilotage(
             programme=self.programme,

@@ -1,0 +1,41 @@
+"""Page objects of the transfer journey: proposing from a pathway, answering a transfer."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .pages import PageReussite, libelle
+
+
+class PageProposerTransfert(PageReussite):
+    titre = "Proposer un transfert vers un autre programme"
+    etape = "proposer un transfert"
+
+    def chercher(self, ville: str) -> "PageProposerTransfert":
+        champ = self.page.get_by_label("Ville ou nom du programme", exact=True)
+        champ.focus()
+        self.page.keyboard.type(ville)
+        self.page.keyboard.press("Enter")
+        return self._vers(PageProposerTransfert, "programmes de la ville")
+
+    def proposer(self, programme: str) -> "PageTransfert":
+        self.page.get_by_label(libelle("Programme qui accueillera la famille")).select_option(
+            label=programme
+        )
+        bouton = self.page.get_by_role("button", name="Proposer le transfert")
+        bouton.focus()
+        self.page.keyboard.press("Enter")
+        return self._vers(PageTransfert, "transfert proposé")
+
+
+class PageTransfert(PageReussite):
+    titre = re.compile(r"^Transfert n° \d+$")
+    etape = "transfert"
+
+    def accepter(self) -> "PageTransfert":
+        bouton = self.page.get_by_role("radio", name="Accepter : accueillir l’enfant")
+        bouton.focus()
+        self.page.keyboard.press("Space")
+        expect(bouton).to_be_checked()
+        self.page.get_by_role("button", name="Enregistrer la réponse").click()
+        return self._vers(PageTransfert, "transfert accepté")

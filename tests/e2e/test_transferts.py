@@ -1,0 +1,74 @@
+"""Transfer journey (issue 17, point 3), in Chromium, with two coordinators in two
+programmes: the sending one proposes from the pathway's page, the receiving one sees only the
+summary, accepts, and opens the new pathway; the sending pathway shows where the child went."""
+
+import pytest
+from playwright.sync_api import expect
+
+from parcours.models import Finalite, Statut
+from tests.factories.actions import objectif
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import consentement, pre
+
+from .pages import PageConnexion
+from .pages_transferts import PageProposerTransfert, PageTransfert
+from .verifications import Controle
+
+
+@pytest.fixture
+def monde(serveur):
+    depart = pre(nom="PRE de Villeneuve", communes=["Villeneuve"])
+    arrivee = pre(nom="PRE de Montagne", communes=["Montagne", "Col-Bleu"])
+    parcours = ParcoursFactory(
+        programme=depart.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=depart.programme, prenom="Lou", nom="Voyageur"),
+    )
+    consentement(
+        parcours,
+        auteur=depart.coordinateur,
+        finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+    )
+    objectif(parcours, auteur=depart.coordinateur, intitule="Lire seul un album")
+    return depart, arrivee, parcours
+
+
+def _connexion(page, serveur, controle, email):
+    return PageConnexion(page, serveur, controle).ouvrir().se_connecter(email, MOT_DE_PASSE)
+
+
+def test_un_parcours_suit_la_famille_d_un_programme_a_l_autre(
+    page, browser, serveur, controle, monde
+):
+    depart, arrivee, parcours = monde
+
+    _connexion(page, serveur, controle, depart.coordinateur.email)
+    page.goto(f"{serveur}/parcours/{parcours.pk}/")
+    page.get_by_role("link", name="La famille déménage : proposer un transfert").click()
+    proposition = PageProposerTransfert(page, serveur, controle).verifier()
+    proposition = proposition.chercher("col-bleu")
+    transfert = proposition.proposer("PRE de Montagne")
+    expect(transfert.messages).to_contain_text("Le transfert est proposé")
+
+    contexte = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page_b = contexte.new_page()
+    controle_b = Controle(
+        page=page_b, nom_test=controle.nom_test + "-arrivee", dossier=controle.dossier
+    )
+    _connexion(page_b, serveur, controle_b, arrivee.coordinateur.email)
+    page_b.goto(page.url)
+    recue = PageTransfert(page_b, serveur, controle_b).verifier("transfert reçu")
+    expect(page_b.locator("main")).to_contain_text("Lire seul un album")
+    expect(page_b.locator("main")).not_to_contain_text("Voyageur")
+    recue = recue.accepter()
+    expect(recue.messages).to_contain_text("Transfert accepté")
+    page_b.get_by_role("link", name="Le parcours ouvert dans votre programme").click()
+    expect(page_b.get_by_role("heading", level=1)).to_contain_text("Lou")
+    expect(page_b.locator("#transfert-entrant")).to_contain_text("Arrivé de PRE de Villeneuve")
+    controle_b.page_verifiee("parcours arrivé")
+    contexte.close()
+
+    page.goto(f"{serveur}/parcours/{parcours.pk}/")
+    expect(page.locator("#transfert-sortant")).to_contain_text("Parti vers PRE de Montagne")
+    controle.page_verifiee("parcours parti")

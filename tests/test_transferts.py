@@ -1,0 +1,282 @@
+"""Transfers between programmes (issue 17, point 3): the family moves, the pathway follows."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from parcours.models import (
+    Enfant,
+    Finalite,
+    MotifSortie,
+    Note,
+    Parcours,
+    Statut,
+    StatutTransfert,
+    Transfert,
+)
+from parcours.services import (
+    note_ajouter,
+    parcours_sortir,
+    transfert_accepter,
+    transfert_proposer,
+    transfert_refuser,
+)
+from reussite.core.models import Rappel
+from tests.conftest import connecter
+from tests.factories import actions as fabrique_actions
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import (
+    ajouter_intervenant,
+    consentement,
+    partenaire,
+    pre,
+    professionnel,
+    version_actuelle,
+)
+from tests.support.formulaires import jeton
+
+pytestmark = pytest.mark.django_db
+
+
+class Monde:
+    def __init__(self):
+        self.a = pre(nom="PRE Alpha", communes=["Villeneuve"])
+        self.b = pre(nom="PRE Bêta", communes=["Montagne"])
+        self.c = pre(nom="PRE Gamma")
+        self.structure = partenaire(self.a.programme)
+        self.intervenant = professionnel(self.structure)
+        self.parcours = ParcoursFactory(
+            programme=self.a.programme,
+            statut=Statut.EN_COURS,
+            enfant=EnfantFactory(programme=self.a.programme, nom="Voyageur", prenom="Lou"),
+        )
+        consentement(
+            self.parcours,
+            auteur=self.a.coordinateur,
+            structures=[self.structure],
+            finalites=[Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE, Finalite.TRANSFERT],
+        )
+        ajouter_intervenant(self.parcours, self.intervenant, auteur=self.a.coordinateur)
+
+
+@pytest.fixture
+def monde():
+    return Monde()
+
+
+def _proposer(monde, **kwargs) -> Transfert:
+    return transfert_proposer(
+        parcours=monde.parcours,
+        programme_destination=monde.b.programme,
+        auteur=monde.a.coordinateur,
+        **kwargs,
+    )
+
+
+def test_sans_la_finalite_transfert_la_proposition_ne_part_pas(monde):
+    sans = ParcoursFactory(programme=monde.a.programme, statut=Statut.EN_COURS)
+    consentement(sans, auteur=monde.a.coordinateur)
+    with pytest.raises(ValidationError, match="transfert vers un autre programme"):
+        transfert_proposer(
+            parcours=sans, programme_destination=monde.b.programme, auteur=monde.a.coordinateur
+        )
+    assert not Transfert.objects.exists()
+
+
+def test_le_programme_qui_accueille_ne_voit_que_le_resume_avant_d_accepter(client, monde):
+    fabrique_actions.objectif(monde.parcours, auteur=monde.a.coordinateur, intitule="Lire seul")
+    note_ajouter(
+        parcours=monde.parcours,
+        auteur=monde.a.coordinateur,
+        texte="Note confidentielle",
+        visibilite="equipe",
+    )
+    transfert = _proposer(monde)
+    connecter(client, monde.b.coordinateur)
+
+    page = client.get(reverse("parcours:transfert", args=[transfert.pk])).content.decode()
+
+    assert "Lire seul" in page and "ans" in page
+    assert "Voyageur" not in page and "Note confidentielle" not in page
+    assert not Parcours.objects.visibles_par(monde.b.coordinateur).exists()
+    assert client.get(reverse("parcours:detail", args=[monde.parcours.pk])).status_code == 404
+    assert Rappel.objects.filter(
+        genre="transfert_propose", destinataire=monde.b.coordinateur
+    ).exists()
+    # A third programme sees nothing of it.
+    connecter(client, monde.c.coordinateur)
+    assert client.get(reverse("parcours:transfert", args=[transfert.pk])).status_code == 404
+
+
+def test_accepter_copie_l_enfant_et_ouvre_un_parcours_en_attente_de_consentement(client, monde):
+    objectif = fabrique_actions.objectif(
+        monde.parcours, auteur=monde.a.coordinateur, intitule="Lire seul"
+    )
+    fabrique_actions.action(
+        monde.parcours, auteur=monde.a.coordinateur, objectif=objectif, intitule="Atelier lecture"
+    )
+    note_ajouter(
+        parcours=monde.parcours,
+        auteur=monde.a.coordinateur,
+        texte="Note d’équipe",
+        visibilite="equipe",
+    )
+    note_ajouter(
+        parcours=monde.parcours,
+        auteur=monde.a.coordinateur,
+        texte="Note privée",
+        visibilite="auteur",
+    )
+    Parcours.objects.filter(pk=monde.parcours.pk).update(
+        information_preoccupante_le=date.today() - timedelta(days=3)
+    )
+    transfert = _proposer(monde, avec_notes_equipe=True)
+    connecter(client, monde.b.coordinateur)
+
+    reponse = client.post(
+        reverse("parcours:transfert_decider", args=[transfert.pk]),
+        {"version": transfert.version, "decision-decision": "accepter"},
+    )
+
+    assert reponse.status_code == 302
+    transfert.refresh_from_db()
+    nouveau = transfert.parcours_destination
+    assert transfert.statut == StatutTransfert.ACCEPTE
+    assert nouveau.programme == monde.b.programme
+    assert nouveau.statut == Statut.EN_ATTENTE_CONSENTEMENT
+    # Copied, not moved: each programme keeps its own rows.
+    assert nouveau.enfant.pk != monde.parcours.enfant_id
+    assert Enfant.objects.filter(nom="Voyageur").count() == 2
+    assert nouveau.enfant.famille.programme == monde.b.programme
+    assert list(nouveau.objectifs.values_list("intitule", flat=True)) == ["Lire seul"]
+    textes = list(Note.objects.filter(parcours=nouveau).values_list("texte", flat=True))
+    assert any("Atelier lecture" in t for t in textes)
+    assert any("Note d’équipe" in t for t in textes)
+    assert not any("Note privée" in t for t in textes)
+    assert nouveau.information_preoccupante_le is not None
+    assert not nouveau.informations_preoccupantes.exists()
+    # The sending pathway exits with the reason « transfert »; its partner loses access.
+    origine = Parcours.objects.get(pk=monde.parcours.pk)
+    assert (origine.statut, origine.motif_sortie) == (Statut.SORTI, MotifSortie.TRANSFERT)
+    assert not Parcours.objects.visibles_par(monde.intervenant.user).exists()
+    # Each side shows the other as a label; the history keeps the transfer on both sides.
+    page_b = client.get(reverse("parcours:detail", args=[nouveau.pk])).content.decode()
+    assert "Arrivé de PRE Alpha" in page_b
+    assert nouveau.historique.get().commentaire == "Transfert depuis PRE Alpha"
+    connecter(client, monde.a.coordinateur)
+    page_a = client.get(reverse("parcours:detail", args=[origine.pk])).content.decode()
+    assert "Parti vers PRE Bêta" in page_a
+    assert "Transfert vers PRE Bêta" in page_a
+    assert client.get(reverse("parcours:detail", args=[nouveau.pk])).status_code == 404
+    assert Rappel.objects.filter(
+        genre="transfert_decide", destinataire=monde.a.coordinateur
+    ).exists()
+
+
+def test_sans_accord_les_notes_d_equipe_ne_suivent_pas(monde):
+    note_ajouter(
+        parcours=monde.parcours,
+        auteur=monde.a.coordinateur,
+        texte="Note d’équipe",
+        visibilite="equipe",
+    )
+    transfert = _proposer(monde)
+    transfert = transfert_accepter(
+        transfert=transfert, auteur=monde.b.coordinateur, version=version_actuelle(transfert)
+    )
+    assert not Note.objects.filter(
+        parcours=transfert.parcours_destination, texte__contains="Note d’équipe"
+    ).exists()
+
+
+def test_refuser_demande_un_motif_et_laisse_le_parcours_ouvert(client, monde):
+    transfert = _proposer(monde)
+    with pytest.raises(ValidationError):
+        transfert_refuser(
+            transfert=transfert, auteur=monde.b.coordinateur, motif=" ", version=transfert.version
+        )
+    transfert = transfert_refuser(
+        transfert=transfert,
+        auteur=monde.b.coordinateur,
+        motif="Hors territoire",
+        version=transfert.version,
+    )
+    assert transfert.statut == StatutTransfert.REFUSE
+    assert Parcours.objects.get(pk=monde.parcours.pk).statut == Statut.EN_COURS
+    # The sending side decides nothing on the receiving side's behalf.
+    connecter(client, monde.a.coordinateur)
+    assert (
+        client.post(
+            reverse("parcours:transfert_decider", args=[transfert.pk]),
+            {"version": transfert.version, "decision-decision": "accepter"},
+        ).status_code
+        == 404
+    )
+
+
+def test_proposer_depuis_la_page_et_la_sortie_transfert_ne_se_choisit_pas_a_la_main(client, monde):
+    connecter(client, monde.a.coordinateur)
+    url = reverse("parcours:transfert_proposer", args=[monde.parcours.pk])
+    recherche = client.get(url, {"recherche": "montagne"}).content.decode()
+    assert "PRE Bêta" in recherche and "PRE Gamma" not in recherche
+
+    reponse = client.post(url, {"jeton": jeton(), "programme_destination": monde.b.programme.pk})
+
+    transfert = Transfert.objects.get()
+    assert reponse["Location"] == reverse("parcours:transfert", args=[transfert.pk])
+    with pytest.raises(ValidationError, match="Un transfert se propose"):
+        parcours_sortir(
+            parcours=monde.parcours,
+            date_sortie=date.today(),
+            motif_sortie=MotifSortie.TRANSFERT,
+            auteur=monde.a.coordinateur,
+            version=version_actuelle(monde.parcours),
+        )
+    # A partner of the pathway cannot propose one.
+    connecter(client, monde.intervenant.user)
+    assert client.get(url).status_code == 404
+
+
+def test_les_statistiques_comptent_une_sortie_d_un_cote_et_une_entree_de_l_autre(monde):
+    from parcours.selectors.statistiques import Perimetre, statistiques_programme
+
+    transfert = _proposer(monde)
+    transfert_accepter(transfert=transfert, auteur=monde.b.coordinateur, version=transfert.version)
+    debut, fin = date(date.today().year, 1, 1), date(date.today().year, 12, 31)
+    a = statistiques_programme(Perimetre(monde.a.programme, [], False, False), debut, fin)
+    b = statistiques_programme(Perimetre(monde.b.programme, [], False, False), debut, fin)
+    assert a["nombre_sorties"] == 1
+    assert dict(b["resume"])["Entrées"] == 1
+    assert ("Transfert vers un autre programme", 1) in a["sorties"].lignes
+
+
+REQUETES_TRANSFERTS = 11
+
+
+@pytest.mark.parametrize("nombre", [1, 20])
+def test_la_liste_des_transferts_coute_le_meme_nombre_de_requetes(
+    client, monde, django_assert_num_queries, nombre
+):
+    for i in range(nombre):
+        parcours = ParcoursFactory(
+            programme=monde.a.programme,
+            statut=Statut.EN_COURS,
+            enfant=EnfantFactory(programme=monde.a.programme, nom=f"Enfant{i:02d}"),
+        )
+        consentement(
+            parcours,
+            auteur=monde.a.coordinateur,
+            finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+        )
+        transfert_proposer(
+            parcours=parcours, programme_destination=monde.b.programme, auteur=monde.a.coordinateur
+        )
+    connecter(client, monde.a.coordinateur)
+    client.get(reverse("parcours:transferts"))
+
+    with django_assert_num_queries(REQUETES_TRANSFERTS):
+        reponse = client.get(reverse("parcours:transferts"))
+
+    assert reponse.content.decode().count("Transfert n°") == nombre
