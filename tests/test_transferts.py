@@ -168,7 +168,8 @@ def test_accepter_copie_l_enfant_et_ouvre_un_parcours_en_attente_de_consentement
     connecter(client, monde.a.coordinateur)
     page_a = client.get(reverse("parcours:detail", args=[origine.pk])).content.decode()
     assert "Parti vers PRE Bêta" in page_a
-    assert "Transfert vers PRE Bêta" in page_a
+    historique_a = client.get(reverse("parcours:historique", args=[origine.pk])).content.decode()
+    assert "Transfert vers PRE Bêta" in historique_a
     assert client.get(reverse("parcours:detail", args=[nouveau.pk])).status_code == 404
     assert Rappel.objects.filter(
         genre="transfert_decide", destinataire=monde.a.coordinateur
