@@ -1,7 +1,8 @@
 """Reads for EPS meetings. A meeting is reachable by its programme's PRE team and by the
 professionals invited to it; each pathway on it is named only to who may see that pathway."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..access import reunions_pour
@@ -50,7 +51,18 @@ def invitations(reunion: ReunionEPS) -> list[InvitationEPS]:
 
 def liste_des_reunions(user):
     maintenant = timezone.now()
-    base = reunions_pour(user).annotate(nombre_examens=Count("examens"))
+    # A correlated count per meeting (index on the examinations' meeting) rather than a
+    # GROUP BY over a join with every examination of the platform (issue 18).
+    examens = (
+        Examen.objects.filter(reunion=OuterRef("pk"))
+        .order_by()
+        .values("reunion")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    base = reunions_pour(user).annotate(
+        nombre_examens=Coalesce(Subquery(examens, output_field=IntegerField()), 0)
+    )
     return {
         "a_venir": list(base.filter(date__gte=maintenant).order_by("date", "pk")),
         "passees": base.filter(date__lt=maintenant).order_by("-date", "-pk"),
