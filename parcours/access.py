@@ -449,11 +449,16 @@ def reunions_pour(user):
     annotated `equipe` (the PRE team plans, adds, records attendance and decisions)."""
     from .models import InvitationEPS
 
-    invite = InvitationEPS.objects.filter(reunion=OuterRef("pk"), professionnel__user=user)
     equipe = Exists(programmes_equipe_pre(user).filter(pk=OuterRef("programme_id")))
+    # `pk IN (… UNION …)` rather than `equipe OR invited`: the OR scanned every meeting of the
+    # platform (issue 18); each branch starts from the user's own rows.
+    par_equipe = ReunionEPS.objects.filter(
+        programme_id__in=programmes_equipe_pre(user).values("pk")
+    ).values("pk")
+    par_invitation = InvitationEPS.objects.filter(professionnel__user=user).values("reunion_id")
     return (
-        ReunionEPS.objects.annotate(equipe=equipe)
-        .filter(Q(equipe=True) | Q(Exists(invite)))
+        ReunionEPS.objects.filter(pk__in=par_equipe.union(par_invitation, all=True))
+        .annotate(equipe=equipe)
         .select_related("programme")
     )
 

@@ -29,6 +29,23 @@ def _permission_parcours(user, codename: str, parcours_ref: str = "pk") -> Exist
     )
 
 
+@models.Field.register_lookup
+class DansTableau(models.Lookup):
+    """`champ = ANY(ARRAY(sous-requête))`: the subquery runs once (an InitPlan) and the rows
+    are then read through the column's index. `IN (sous-requête)` let PostgreSQL join every
+    row of a large table before applying the semi-join, its size being unknown (issue 18)."""
+
+    lookup_name = "dans_tableau"
+
+    def as_sql(self, compiler, connection):
+        gauche, params_gauche = self.process_lhs(compiler, connection)
+        droite, params_droite = self.process_rhs(compiler, connection)
+        return f"{gauche} = ANY(ARRAY{droite})", (*params_gauche, *params_droite)
+
+
+models.ForeignKey.register_lookup(DansTableau)
+
+
 class ParcoursQuerySet(models.QuerySet):
     """Every list of pathways a user sees starts here (ARCHITECTURE.md, "One path for access")."""
 
@@ -58,8 +75,13 @@ class ParcoursQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        return self.filter(pk__in=self._ids_accessibles(user, codename))
+
+    def _ids_accessibles(self, user, codename: str):
         from .models import Parcours, ParcoursUserObjectPermission
 
+        if not user.is_authenticated or not user.is_active:
+            return Parcours.objects.none().values("pk")
         programmes = ids_programmes_avec_roles(user, [Role.COORDINATEUR])
         par_role = Parcours.objects.filter(programme_id__in=programmes).values("pk")
         par_affectation = ParcoursUserObjectPermission.objects.filter(
@@ -67,7 +89,7 @@ class ParcoursQuerySet(models.QuerySet):
             user=user,
             permission__codename=codename,
         ).values("content_object_id")
-        return self.filter(pk__in=par_role.union(par_affectation, all=True))
+        return par_role.union(par_affectation, all=True)
 
     def suivis_par(self, user):
         """ "Mes suivis": pathways shared with the user through an assignment (not a role)."""
@@ -85,7 +107,21 @@ class ParcoursQuerySet(models.QuerySet):
         those they refer — always within `visibles_par`."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.visibles_par(user).filter(_equipe(user))
+        from .models import Parcours
+
+        # `pk IN (… UNION …)`, as in `_accessibles`: `programme IN … OR referent__user` made
+        # PostgreSQL scan every pathway of the platform (issue 18).
+        programmes = ids_programmes_avec_roles(user, [Role.COORDINATEUR])
+        par_role = Parcours.objects.filter(programme_id__in=programmes).values("pk")
+        par_referent = Parcours.objects.filter(referent__user=user, referent__actif=True).values(
+            "pk"
+        )
+        return self.visibles_par(user).filter(pk__in=par_role.union(par_referent, all=True))
+
+    def ids_visibles_par(self, user):
+        """The ids of `visibles_par(user)`, as a subquery for the rows of those pathways
+        (`parcours_id__in=…`): one `IN (… UNION …)` without joining back to the pathways."""
+        return self._ids_accessibles(user, "view_parcours")
 
     def annoter_equipe(self, user, nom: str = "equipe"):
         """Annotate `nom`: whether the user is the row's team (`equipe_de`'s condition)."""

@@ -164,6 +164,30 @@ def test_la_liste_des_actions_et_ses_liens_d_export_gardent_les_filtres(client, 
     assert "page=1" not in contenu.split('id="export-csv"')[1].split(">")[0]
 
 
+REQUETES_LISTE_ACTIONS = 13
+
+
+@pytest.mark.parametrize("nombre", [1, 40])
+def test_la_liste_des_actions_coute_autant_de_requetes_avec_1_ou_40_lignes(
+    client, monde, django_assert_num_queries, nombre
+):
+    """Issue 18: the list reads the visible pathways' ids once (`IN (… UNION …)`), joins what
+    a row shows, and pages; another programme's actions never appear."""
+    for i in range(nombre):
+        parcours = monde.parcours(monde.a, nom=f"Enfant{i:03d}")
+        monde.action(parcours, intitule=f"Atelier {i:03d}")
+    monde.action(monde.q, intitule="Action d’ailleurs")
+    connecter(client, monde.a.coordinateur)
+    client.get(reverse("parcours:actions"))
+
+    with django_assert_num_queries(REQUETES_LISTE_ACTIONS):
+        reponse = client.get(reverse("parcours:actions"))
+
+    assert reponse.context["page"].paginator.count == nombre
+    assert len(reponse.context["page"].object_list) == min(nombre, 25)
+    assert "Action d’ailleurs" not in reponse.content.decode()
+
+
 @pytest.mark.parametrize("qui", ["pilotage", "referent", "sans-role"])
 def test_liste_et_export_des_actions_404_hors_coordination(client, monde, qui):
     monde.action()

@@ -120,3 +120,17 @@ def test_lignes_valides_et_comptes_de_demo():
     assert (
         Professionnel.objects.get(user__email="partenaire@city.bench").structure.type != "porteuse"
     )
+
+
+def test_historique_ecrit_en_masse_une_creation_par_ligne_suivie():
+    """Issue 18, point 4: the per-row history triggers are ignored while the rows are inserted,
+    then one « insert » event per generated row is written in bulk, with its values."""
+    from parcours.models import NoteEvent, ParcoursEvent
+
+    _generer()
+
+    assert NoteEvent.objects.filter(pgh_label="insert").count() == Note.objects.count() > 0
+    assert ParcoursEvent.objects.count() == Parcours.objects.count()
+    note = Note.objects.order_by("pk").first()
+    evenement = NoteEvent.objects.get(pgh_obj_id=note.pk)
+    assert (evenement.texte, evenement.parcours_id) == (note.texte, note.parcours_id)

@@ -1,7 +1,8 @@
 """Reads for EPS meetings. A meeting is reachable by its programme's PRE team and by the
 professionals invited to it; each pathway on it is named only to who may see that pathway."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..access import reunions_pour
@@ -58,7 +59,18 @@ def invitations(reunion: ReunionEPS) -> list[InvitationEPS]:
 
 def liste_des_reunions(user):
     maintenant = timezone.now()
-    base = reunions_pour(user).annotate(nombre_examens=Count("examens"))
+    # A correlated count per meeting (index on the examinations' meeting) rather than a
+    # GROUP BY over a join with every examination of the platform (issue 18).
+    examens = (
+        Examen.objects.filter(reunion=OuterRef("pk"))
+        .order_by()
+        .values("reunion")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    base = reunions_pour(user).annotate(
+        nombre_examens=Coalesce(Subquery(examens, output_field=IntegerField()), 0)
+    )
     # A meeting held (on its day, maybe before its hour) is past, whatever its hour.
     a_venir = Q(date__gte=maintenant) & ~Q(statut=StatutReunion.TENUE)
     return {

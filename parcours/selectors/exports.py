@@ -20,9 +20,12 @@ __all__ = [
 
 def actions_pour_liste(user):
     """Actions of the pathways the user may see, ordered for the list and its exports; every
-    relation a row shows is joined, so that neither costs a query per row."""
+    relation a row shows is joined, so that neither costs a query per row. The visible ids
+    are the subquery itself (`parcours_id IN (… UNION …)`): filtering on
+    `parcours__in=visibles_par(user)` joined every action of the country first (issue 18).
+    The list pages it with `PaginationDifferee` (the joins for the page's rows only)."""
     return (
-        Action.objects.filter(parcours__in=Parcours.objects.visibles_par(user))
+        Action.objects.filter(parcours_id__dans_tableau=Parcours.objects.ids_visibles_par(user))
         .select_related(
             "parcours__programme",
             "parcours__enfant",

@@ -1,13 +1,12 @@
 """Pages of the exports flow: the action list (with its CSV/XLSX exports) and a pathway's
 printable fiche."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reussite.core.pagination import parametres_sans_page
+from reussite.core.pagination import PaginationDifferee, parametres_sans_page
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 
 from ..access import Capacite, parcours_pour
@@ -26,7 +25,7 @@ def actions_liste(request):
     if not programmes_coordonnes(request.user).exists():
         raise Http404
     filtre = filtre_actions(request.user, request.GET)
-    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    page = PaginationDifferee(filtre.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "parcours/exports/actions.html",

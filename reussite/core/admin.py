@@ -49,7 +49,11 @@ class JournalAccesAdmin(admin.ModelAdmin):
         "ip",
     ]
     list_filter = ["evenement", "autorise"]
-    date_hierarchy = "le"
+    # No date_hierarchy: it runs a DISTINCT over every date of the trail (millions of rows);
+    # the content type is joined, not read once per row; no count of the whole trail.
+    list_select_related = ["content_type"]
+    show_full_result_count = False
+    ordering = ["-le"]  # the index on `le`, read backwards
 
     def get_queryset(self, request):
         return super().get_queryset(request).using("journal")

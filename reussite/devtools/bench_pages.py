@@ -236,9 +236,10 @@ def _comparer_guardian(partenaire, n):
         for _ in range(n):
             debut = time.perf_counter()
             page = list(requete()[:25])
-            requete().count()
+            total = requete().count()
             durees.append((time.perf_counter() - debut) * 1000)
-        return statistics.median(durees), len(page)
+        # Compared row by row (issue 18: a count of two empty lists proved nothing).
+        return statistics.median(durees), ([p.pk for p in page], total)
 
     resultat = {}
     try:
@@ -272,7 +273,8 @@ def _comparer_guardian(partenaire, n):
             resultat["nos_ms"], vus_n = chronometrer(
                 lambda: Parcours.objects.visibles_par(partenaire).order_by("pk")
             )
-            resultat["memes_resultats"] = vus_g == vus_n
+            resultat["memes_resultats"] = vus_g == vus_n and vus_n[1] > 0
+            resultat["lignes_partenaire"] = vus_n[1]
             raise _Annuler
     except _Annuler:
         pass
@@ -360,7 +362,19 @@ def mesurer(n: int) -> dict:
             clients[qui] = _client_pour(qui, programme)
         resultats[label] = _mesurer_page(clients[qui], url, n, grandes)
         print(f"  {label}: {resultats[label]}", file=sys.stderr)
-    partenaire = _utilisateur("partenaire", programme)
+    # The partner of programme 1 who shares the most pathways (`partenaire@` has none: its
+    # structure signed no charter in the generated set, issue 18).
+    from django.db.models import Count
+
+    from reussite.core.models import User
+
+    partenaire = (
+        User.objects.filter(professionnels__structure__partenariat__programme=programme)
+        .exclude(professionnels__structure__partenariat__est_porteuse=True)
+        .annotate(n=Count("parcoursuserobjectpermission", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
     return {
         "base": connection.settings_dict["NAME"],
         "parcours": Parcours.objects.count(),
@@ -557,7 +571,8 @@ def _tableau(city: dict, national: dict, scans: dict, charge: dict | None) -> st
         f"Liste du partenaire (national, {_n(g['lignes_generiques'])} lignes génériques) : "
         f"guardian générique + `get_objects_for_user` {g['guardian_generique_ms']:.1f} ms, "
         f"nos permissions directes + `Exists` {g['nos_ms']:.1f} ms, rapport {g['rapport']:.1f} "
-        f"(mêmes résultats : {'oui' if g['memes_resultats'] else 'NON'}).",
+        f"(partenaire le plus chargé du programme 1, {g['lignes_partenaire']} parcours ; mêmes "
+        f"résultats ligne à ligne : {'oui' if g['memes_resultats'] else 'NON'}).",
         "",
     ]
     e = national["export_csv"]

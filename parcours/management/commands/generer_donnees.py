@@ -12,11 +12,13 @@ partners), at both scales. Guardian rows are derived in SQL exactly as
 `parcours.permissions.droits_attendus` does. Synthetic names only.
 """
 
+import re
 import subprocess
 import time
 from datetime import date
 from pathlib import Path
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
@@ -209,9 +211,18 @@ class Generateur:
 
     def _executer(self, titre: str, sql: str, params=None) -> None:
         debut = time.perf_counter()
+        sql = sql.format(**self.o, le=f"'{self.le.isoformat()}'::date")
+        if params is None:
+            # pgtrigger.ignore() prefixes the statement and passes parameters: `%` is escaped.
+            sql, params = sql.replace("%", "%%"), ()
         with connection.cursor() as c:
-            c.execute(sql.format(**self.o, le=f"'{self.le.isoformat()}'::date"), params)
+            c.execute(sql, params)
             n = c.rowcount
+            # Statistics on the table just filled: the next statements join it, and a table
+            # the planner believes empty gets nested loops over tens of thousands of rows.
+            cible = re.search(r"INSERT INTO \"?(\w+)", sql)
+            if cible:
+                c.execute(f'ANALYZE "{cible.group(1)}"')
         if self.sortie:
             self.sortie.write(f"  {titre:<28} {n:>9} lignes  {time.perf_counter() - debut:6.1f} s")
 
@@ -252,17 +263,23 @@ class Generateur:
         self.o["charte"] = CHARTE_VERSION
         self.o["dom"] = self.domaine
         self.o["P"] = self.nb_programmes
-        for etape in (
-            self._reseau,
-            self._enfants,
-            self._analyser,
-            self._suivi,
-            self._eps,
-            self._analyser,
-            self._permissions,
-            self._traces,
-        ):
-            etape()
+        # The history triggers (django-pghistory, through django-pgtrigger) are ignored while
+        # the rows are inserted: fired per row, each one updates the transaction's context row
+        # again, and the cost grows with the rows already written (the national set had not
+        # finished its notes after 10 minutes). The history rows are then written in bulk.
+        with pgtrigger.ignore():
+            for etape in (
+                self._reseau,
+                self._enfants,
+                self._analyser,
+                self._suivi,
+                self._eps,
+                self._analyser,
+                self._permissions,
+                self._traces,
+            ):
+                etape()
+        self._historique()
         with connection.cursor() as c:
             for table in TABLES.values():
                 c.execute(
@@ -737,6 +754,34 @@ class Generateur:
                 CASE WHEN bool_or(expire IS NULL) THEN NULL ELSE max(expire) END
             FROM accordes GROUP BY parcours_id, user_id, codename ORDER BY 1, 3, 2""",
         )
+
+    # --- history ------------------------------------------------------------------------------
+
+    def _historique(self) -> None:
+        """One « insert » event per generated row of every tracked model, in one statement per
+        event table: what the per-row trigger would have written, without a context."""
+        from django.apps import apps
+        from pghistory.models import Event
+
+        for modele in apps.get_models():
+            if not issubclass(modele, Event) or modele._meta.abstract:
+                continue
+            suivi = getattr(modele, "pgh_tracked_model", None)
+            if suivi is None or suivi._meta.db_table not in TABLES.values():
+                continue
+            cle = next(k for k, t in TABLES.items() if t == suivi._meta.db_table)
+            colonnes = [
+                f.column for f in modele._meta.concrete_fields if not f.name.startswith("pgh_")
+            ]
+            liste = ", ".join(f'"{c}"' for c in colonnes)
+            self._executer(
+                f"historique {suivi._meta.model_name}",
+                f"""
+                INSERT INTO "{modele._meta.db_table}" ({liste}, pgh_created_at, pgh_label,
+                    pgh_obj_id)
+                SELECT {liste}, now(), 'insert', id FROM "{suivi._meta.db_table}"
+                WHERE id > {{{cle}}}""",
+            )
 
     # --- reminders and the access trail --------------------------------------------------------
 
