@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from parcours.models import ReunionEPS
 from parcours.services import reunion_planifier
 from partenaires import services as services_partenaires
 from reussite.core.models import Role
@@ -20,7 +21,7 @@ from reussite.core.services import role_attribuer
 from reussite.devtools import bench_site
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
-from tests.factories.core import UserFactory
+from tests.factories.core import UserFactory, dpo
 from tests.factories.partage import partenaire
 from tests.test_acces_urls import Route, _pilote, construire_monde
 
@@ -39,7 +40,7 @@ def contexte_de_test():
     offer published; and the benchmark's roles."""
     monde = construire_monde()
     programme = monde.a.programme
-    reunion_planifier(
+    reunion = reunion_planifier(
         programme=programme,
         date_heure=timezone.now() + timedelta(days=1),
         lieu="Salle du conseil",
@@ -47,6 +48,8 @@ def contexte_de_test():
         parcours=[monde.p.parcours],
         auteur=monde.a.coordinateur,
     )
+    # Its day has come (planned in the future, moved back as time passes): decisions are taken.
+    ReunionEPS.objects.filter(pk=reunion.pk).update(date=timezone.now() - timedelta(days=1))
     administrateur = _avec_role(programme, Role.ADMINISTRATEUR)
     convention = services_partenaires.convention_creer(
         programme=programme,
@@ -71,10 +74,11 @@ def contexte_de_test():
         "pilotage": _pilote(programme),
         "administration": administrateur,
         "personnel": personnel,
+        "délégué à la protection des données": dpo(programme),
     }
     contexte = bench_site.Contexte(utilisateurs, programme, monde.p.parcours, monde.p)
     clients = {role: connecter(Client(), u) for role, u in utilisateurs.items()}
-    return contexte, clients
+    return contexte, clients | bench_site.clients_api(utilisateurs)
 
 
 def test_chaque_route_est_mesuree_post_seulement_ou_exclue():

@@ -107,6 +107,31 @@ PARAMETRES = {
     "admin:core_rappel_changelist": ["?q=revue"],
 }
 
+# Query strings without which a page has nothing to show (its base URL).
+REQUETES = {
+    "juridique:notice_familles": lambda c: f"?programme={c.programme.pk}",
+    "juridique:notice_familles_pdf": lambda c: f"?programme={c.programme.pk}",
+}
+
+# The API is requested as each user with a personal token (all scopes): its routes are
+# measured with these clients, and the pages with the signed-in browsers.
+SUFFIXE_API = " (API)"
+
+
+def clients_api(utilisateurs: dict) -> dict:
+    from django.test import Client
+
+    from reussite.core.api import jeton_creer
+    from reussite.core.models import PorteeJeton
+
+    clients = {}
+    for role, user in utilisateurs.items():
+        _jeton, secret = jeton_creer(
+            user=user, nom="Banc d’essai du site", portees=list(PorteeJeton.values), duree_jours=30
+        )
+        clients[role + SUFFIXE_API] = Client(headers={"Authorization": f"Bearer {secret}"})
+    return clients
+
 
 def exclusion(nom: str | None) -> str | None:
     if nom in EXCLUES:
@@ -136,9 +161,16 @@ def _premier(qs):
 
 
 def _reunion(c):
+    from django.utils import timezone
+
     from parcours.models import ReunionEPS
 
-    return _premier(ReunionEPS.objects.filter(programme=c.programme, examens__isnull=False))
+    # A meeting whose day has come: before it, its examinations' page sends back to the meeting.
+    return _premier(
+        ReunionEPS.objects.filter(
+            programme=c.programme, examens__isnull=False, date__lte=timezone.now()
+        )
+    )
 
 
 def _examen(c):
@@ -264,8 +296,13 @@ def inventaire(routes, contexte: Contexte, clients: dict):
             )
             continue
         base = reverse(route.nom, kwargs=ids)
+        if route.nom in REQUETES:
+            base += REQUETES[route.nom](contexte)
+        api = route.gabarit.startswith("api/")
         statuts = {}
         for role, client in clients.items():
+            if role.endswith(SUFFIXE_API) != api:
+                continue
             try:
                 statuts[role] = _obtenir(client, base).status_code
             except Exception as e:  # a page that fails is reported, not measured
@@ -294,6 +331,8 @@ def _setup():
     os.environ["DEBUG"] = "False"
     os.environ.setdefault("CONN_MAX_AGE", "600")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    # The API's per-token throttle would answer 429 to the measuring loop: it times the response.
+    os.environ.setdefault("API_DEBIT_JETON", "1000000/min")
     import logging
 
     import django
@@ -381,6 +420,8 @@ def contexte_genere() -> Contexte:
     administrateur = _utilisateur_cree(f"administration@{domaine}")
     role_attribuer(user=administrateur, programme=programme, role=Role.ADMINISTRATEUR)
     personnel = _utilisateur_cree(f"personnel@{domaine}", personnel=True)
+    delegue = _utilisateur_cree(f"dpo@{domaine}")
+    role_attribuer(user=delegue, programme=programme, role=Role.DPO)
     visibles = Parcours.objects.visibles_par(median).filter(statut=Statut.EN_COURS)
     parcours = (
         Parcours.objects.filter(pk__in=visibles.values("pk"), programme=programme)
@@ -399,6 +440,7 @@ def contexte_genere() -> Contexte:
             "pilotage": pilote,
             "administration": administrateur,
             "personnel": personnel,
+            "délégué à la protection des données": delegue,
         },
         programme,
         parcours,
@@ -426,6 +468,7 @@ class Travailleur:
 
         self.contexte = contexte_genere()
         self.clients = {role: _client(u) for role, u in self.contexte.utilisateurs.items()}
+        self.clients |= clients_api(self.contexte.utilisateurs)
         self.grandes = _grandes_tables()
         self.base = connection.settings_dict["NAME"]
 
