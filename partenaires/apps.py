@@ -10,8 +10,8 @@ class PartenairesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .exports import enregistrer_les_exports
-        from .lectures_conventions import noter_acces_conventions
         from .rappels import enregistrer_les_genres
+        from .selectors.conventions import noter_acces_conventions
 
         enregistrer_les_genres()
         enregistrer_les_exports()

@@ -91,8 +91,8 @@ def ligne_convention(c: Convention) -> list:
 def tableau_conventions(user, parametres) -> Tableau:
     """The conventions list (`/partenaires/conventions/`) with its filters; 404 like the page
     for whoever neither administers nor coordinates a programme."""
-    from .forms_conventions import FiltreConventionsForm
-    from .lectures_conventions import (
+    from .forms.conventions import FiltreConventionsForm
+    from .selectors.conventions import (
         conventions_filtrees,
         programmes_des_conventions,
         structures_filtrables,

@@ -396,8 +396,8 @@ def test_la_demo_a_trois_conventions_et_un_administrateur_qui_les_voit(sortie, c
     from datetime import timedelta
 
     from parcours.selectors.mutualisation import totaux_convention
-    from partenaires.lectures_conventions import conventions_liste
     from partenaires.models import Convention
+    from partenaires.selectors.conventions import conventions_liste
 
     _mot_de_passe, comptes = _comptes(sortie)
     admin = User.objects.get(email=comptes["administrateur"])

@@ -22,7 +22,7 @@ from partenaires.access import (
     peut_creer_convention,
     peut_voir_conventions,
 )
-from partenaires.forms_conventions import (
+from partenaires.forms.conventions import (
     ConventionForm,
     DocumentForm,
     EngagementForm,
@@ -34,13 +34,13 @@ from partenaires.forms_conventions import (
     SignataireForm,
     SignatureForm,
 )
-from partenaires.lectures_conventions import (
+from partenaires.models import Engagement
+from partenaires.selectors.conventions import (
     CLE_SESSION,
     conventions_liste,
     structures_du_programme,
     structures_filtrables,
 )
-from partenaires.models import Engagement
 from reussite.core.ecriture import appliquer_erreurs, ecrire, version_soumise
 from reussite.core.roles import programmes_administres
 from reussite.core.stockage import reponse_fichier

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch
 
-from .access import peut_voir_conventions, programmes_des_conventions
-from .models import Convention, PartieConvention, Structure
+from ..access import peut_voir_conventions, programmes_des_conventions
+from ..models import Convention, PartieConvention, Structure
 
 JOURS_ALERTE = 90
 
@@ -60,7 +60,7 @@ def conventions_liste(user, *, statut="", structure=None, fin_proche=False, aujo
 
 
 def structures_du_programme(programme):
-    from .models import Structure
+    from ..models import Structure
 
     return Structure.objects.filter(programmes=programme).order_by("nom")
 

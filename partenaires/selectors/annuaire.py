@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from reussite.core.models import Programme
 from reussite.core.roles import programmes_de_gestion
 
-from .models import Offre, Partenariat, Professionnel, SignatureCharte, Structure
+from ..models import Offre, Partenariat, Professionnel, SignatureCharte, Structure
 
 __all__ = [
     "offres_catalogue",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from reussite.core.dates import PlageDates
 from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
 
-from .models import Convention, NatureEngagement, PartieConvention, StatutConvention, Structure
+from ..models import Convention, NatureEngagement, PartieConvention, StatutConvention, Structure
 
 
 class ConventionForm(ModeleFormulaireDsfr):

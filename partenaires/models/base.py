@@ -5,13 +5,15 @@ Structures are network rows shared across programmes; nothing here imports `parc
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reussite.core.dates import PlageDates
 from reussite.core.fichiers import chemin_document
 from reussite.core.models import Programme
 from reussite.core.telephones import valider_telephone
+
+from ..querysets import OffreQuerySet, ProfessionnelQuerySet
 
 
 class TypeStructure(models.TextChoices):
@@ -89,14 +91,6 @@ class Fonction(models.TextChoices):
     CONSEILLER_CAF = "conseiller_caf", _("Conseiller·ère CAF")
     MEDECIN = "medecin", _("Médecin")
     AUTRE = "autre", _("Autre")
-
-
-class ProfessionnelQuerySet(models.QuerySet):
-    def actifs(self):
-        return self.filter(actif=True, user__is_active=True)
-
-    def du_programme(self, programme):
-        return self.filter(structure__programmes=programme)
 
 
 class Professionnel(models.Model):
@@ -184,29 +178,6 @@ class PeriodeCapacite(models.TextChoices):
     MOIS = "mois", _("par mois")
     TRIMESTRE = "trimestre", _("par trimestre")
     ANNEE_SCOLAIRE = "annee_scolaire", _("par année scolaire")
-
-
-class OffreQuerySet(models.QuerySet):
-    def publiees_pour(self, programmes):
-        """Offers published to any of `programmes` (a queryset or a list), without duplicates."""
-        publications = Offre.programmes.through.objects.filter(
-            offre_id=OuterRef("pk"), programme__in=programmes
-        )
-        return self.filter(Exists(publications))
-
-    def diffusees(self, le=None):
-        """Offers published as open data (data·inclusion), still available."""
-        return self.disponibles(le).filter(diffusion_publique=True)
-
-    def disponibles(self, le=None):
-        from datetime import date
-
-        le = le or date.today()
-        return self.filter(
-            Q(active=True),
-            Q(disponible_du__isnull=True) | Q(disponible_du__lte=le),
-            Q(disponible_au__isnull=True) | Q(disponible_au__gte=le),
-        )
 
 
 class Offre(models.Model):
