@@ -25,7 +25,7 @@ class ParcoursConfig(AppConfig):
         enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")
         # The DPO's console shows the logins of the people assigned to the programme's pathways.
-        from reussite.core.console_dpo import PERSONNES_DU_PROGRAMME
+        from reussite.core.selectors.console_dpo import PERSONNES_DU_PROGRAMME
 
         from .permissions import affectes_du_programme
 

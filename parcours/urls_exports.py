@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reussite.core.views_exports import exporter
+from reussite.core.views.exports import exporter
 
 from .views import exports
 

@@ -4,7 +4,7 @@ show pathway figures (the offer catalogue, an offer's page, the conventions)."""
 
 from django.urls import path
 
-from reussite.core.views_exports import exporter
+from reussite.core.views.exports import exporter
 
 from .views import annuaire
 

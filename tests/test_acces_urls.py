@@ -350,10 +350,10 @@ def routes_du_projet() -> list[Route]:
         if not route.gabarit.startswith(tuple(HORS_BALAYAGE))
     ]
     # --- proconnect: its routes exist only when PROCONNECT_ENABLED; declare them anyway.
-    from reussite.core import urls_proconnect
+    from reussite.core.urls import proconnect_urls
 
     deja = {route.nom for route in routes}
-    routes += [r for r in _parcourir(urls_proconnect.urlpatterns, "oidc/") if r.nom not in deja]
+    routes += [r for r in _parcourir(proconnect_urls, "oidc/") if r.nom not in deja]
     return routes
 
 

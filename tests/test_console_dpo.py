@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.models import Parcours, Statut
-from reussite.core.console_dpo import journal_du_programme
 from reussite.core.journal import ALIAS
 from reussite.core.models import Evenement, JournalAcces
+from reussite.core.selectors.console_dpo import journal_du_programme
 from tests.conftest import connecter
 from tests.factories.core import UserFactory, dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory

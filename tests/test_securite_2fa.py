@@ -116,7 +116,7 @@ def test_un_code_de_secours_ne_sert_qu_une_fois():
     appareil_totp(user)
     premier = Client()
     se_connecter(premier, user)
-    from reussite.core.views_securite import _creer_codes_secours
+    from reussite.core.views.securite import _creer_codes_secours
 
     code = _creer_codes_secours(user)[0]
     assert premier.post(VERIFICATION, {"code": code})["Location"] == "/"

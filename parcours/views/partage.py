@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from reussite.core.charte import CHARTE_VERSION, charte_acceptee
 from reussite.core.ecriture import ecrire
 from reussite.core.fichiers import TYPES_ACCEPTES
-from reussite.core.juridique import contexte_programme
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 from reussite.core.services import charte_accepter
 from reussite.core.stockage import reponse_fichier
+from reussite.core.views.juridique import contexte_programme
 
 from ..access import Capacite, consentement_pour, intervenant_pour, parcours_pour
 from ..forms import IntervenantForm, PassationForm, RetraitConsentementForm, structures_partenaires

@@ -1,7 +1,7 @@
 """Steering statistics and the annual-survey export.
 
 The statistics show aggregates only. The pathway list export is a registered list export
-(`parcours/exports.py`, served by `reussite.core.views_exports.exporter`)."""
+(`parcours/exports.py`, served by `reussite.core.views.exports.exporter`)."""
 
 from datetime import date
 

@@ -26,4 +26,4 @@ urlpatterns = [
     path("erreur/500/", plantage),
     path("", include("reussite.urls")),
 ]
-handler404 = "reussite.core.views.page_introuvable"
+handler404 = "reussite.core.views.connexion.page_introuvable"

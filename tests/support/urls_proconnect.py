@@ -6,6 +6,7 @@ from django.urls import include, path
 from oauth2_provider import views as dot
 
 from reussite import urls as projet
+from reussite.core import urls as core_urls
 
 from .fournisseur_oidc import AutorisationFournisseur, ConnexionFournisseur
 
@@ -25,7 +26,7 @@ fournisseur = [
 
 urlpatterns = [
     *(motif for motif in projet.urlpatterns if str(motif.pattern) != "oidc/"),
-    path("oidc/", include("reussite.core.urls_proconnect")),
+    path("oidc/", include(core_urls.proconnect_urls)),
     path("fournisseur-test/", include((fournisseur, "oauth2_provider"))),
 ]
 handler404 = projet.handler404

@@ -4,7 +4,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from .models import Programme, Role, User
+from ..models import Programme, Role, User
 
 
 @transaction.atomic
@@ -28,8 +28,8 @@ def journal_purger(*, avant) -> int:
     The application role may not delete from the trail: the deletion runs in
     `core_journalacces_purger`, a SECURITY DEFINER function of the owner role that checks the
     cut-off again (migration core/0011, reussite/core/privileges.py)."""
-    from .journal import ALIAS
-    from .privileges import FONCTION_PURGE
+    from ..journal import ALIAS
+    from ..privileges import FONCTION_PURGE
 
     if avant > timezone.now() - RETENTION_MINIMALE_JOURNAL:
         raise ValueError("The access trail keeps at least 6 months of entries.")
@@ -41,6 +41,6 @@ def journal_purger(*, avant) -> int:
 
 @transaction.atomic
 def charte_accepter(*, user: User, version: str) -> None:
-    from .models import AcceptationCharte
+    from ..models import AcceptationCharte
 
     AcceptationCharte.objects.get_or_create(user=user, version=version)

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from . import rgaa
-from .models import Programme
-from .pdf import pdf_depuis_gabarit, reponse_pdf
+from .. import rgaa
+from ..models import Programme
+from ..pdf import pdf_depuis_gabarit, reponse_pdf
 
 # What a pathway records, in the words of a notice (GDPR art. 13.1.c and 14.1.d): the
 # categories follow the models of parcours/ (Enfant, ResponsableLegal, Parcours, Objectif,

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
-from .forms import ConnexionForm
+from ..forms import ConnexionForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -21,7 +21,7 @@ class DeconnexionView(auth_views.LogoutView):
     end-session endpoint (RP-initiated logout), which comes back to the login page."""
 
     def post(self, request, *args, **kwargs):
-        from .proconnect import session_proconnect, url_deconnexion
+        from ..proconnect import session_proconnect, url_deconnexion
 
         fournisseur = url_deconnexion(request) if session_proconnect(request) else None
         reponse = super().post(request, *args, **kwargs)

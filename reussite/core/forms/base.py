@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
-from .identifiants import normaliser_identifiant
+from ..identifiants import normaliser_identifiant
 
 
 class DsfrMixin:
@@ -71,7 +71,7 @@ class ReinitialisationForm(DsfrMixin, PasswordResetForm):
         """Whether the address has an account or not, the request does the same thing: it
         enqueues the task that looks it up and sends the link (reussite.core.reinitialisation).
         """
-        from .tasks import reinitialisation_envoyer
+        from ..tasks import reinitialisation_envoyer
 
         reinitialisation_envoyer.delay_on_commit(self.cleaned_data["email"])
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .exports import FORMATS, TYPE_CSV, TYPE_XLSX, genre_export, reponse_export
-from .exports_arriere_plan import demande_export_creer
-from .journal import journaliser
-from .models import DemandeExport, Evenement, StatutExport
-from .stockage import reponse_fichier
+from ..exports import FORMATS, TYPE_CSV, TYPE_XLSX, genre_export, reponse_export
+from ..exports_arriere_plan import demande_export_creer
+from ..journal import journaliser
+from ..models import DemandeExport, Evenement, StatutExport
+from ..stockage import reponse_fichier
 
 
 def _genre_et_tableau(user, cle: str, format: str, parametres: QueryDict):

@@ -95,7 +95,7 @@ class Role(models.TextChoices):
 class ProgrammeQuerySet(models.QuerySet):
     def avec_role(self, user, role: Role):
         """Programmes on which `user` holds `role` (a direct object permission)."""
-        from .roles import programmes_avec_roles
+        from ..roles import programmes_avec_roles
 
         return self.filter(pk__in=programmes_avec_roles(user, [role]).values("pk"))
 
@@ -362,7 +362,7 @@ def stockage_exports():
     """The "exports" entry of STORAGES (the filesystem's EXPORTS_ROOT or the bucket's exports/
     prefix): outside the web root, no URL; the only way out is the download view, which checks
     that the caller asked for the file. Looked up at each use (reussite.core.stockage)."""
-    from .stockage import StockageNomme
+    from ..stockage import StockageNomme
 
     return StockageNomme("exports")
 

@@ -1,44 +1,20 @@
 """« Mes jetons d’API »: personal access tokens, issued from the account after the second
 factor (the 2FA middleware guards these pages like every other), shown once, revocable."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from .api import DUREES_JOURS, jeton_creer, jeton_revoquer
-from .ecriture import ecrire
-from .forms import FormulaireDsfr, choix_soumis
-from .models import JetonAPI, PorteeJeton
+from ..api import jeton_creer, jeton_revoquer
+from ..ecriture import ecrire
+from ..forms import choix_soumis
+from ..forms.jetons import JetonForm
+from ..models import JetonAPI
 
 SESSION_SECRET = "reussite_jeton_api"
-
-
-class JetonForm(FormulaireDsfr):
-    nom = forms.CharField(
-        label=_("Nom du jeton"),
-        help_text=_("Pour le reconnaître : le logiciel ou le script qui l’utilise."),
-        max_length=100,
-    )
-    portees = forms.MultipleChoiceField(
-        label=_("Autorisations"),
-        help_text=_(
-            "Le jeton ne donne jamais plus que vos propres droits : il ne lit que les parcours "
-            "auxquels vous avez accès."
-        ),
-        choices=PorteeJeton.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    duree_jours = forms.TypedChoiceField(
-        label=_("Durée de validité"),
-        choices=[(d, _("%(jours)s jours") % {"jours": d}) for d in DUREES_JOURS],
-        coerce=int,
-        initial=90,
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,6 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
-from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -15,26 +14,13 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .deux_facteurs import avec_suivante, marquer_verifie, url_suivante
-from .forms import FormulaireDsfr, choix_soumis
+from ..deux_facteurs import avec_suivante, marquer_verifie, url_suivante
+from ..forms import choix_soumis
+from ..forms.securite import CodeForm
 
 NOMBRE_CODES_SECOURS = 10
 SESSION_CODES = "reussite_codes_secours"
 TROP_DE_CODES = _("Trop de codes incorrects : patientez quelques instants avant de réessayer.")
-
-
-class CodeForm(FormulaireDsfr):
-    code = forms.CharField(
-        label=_("Code à usage unique"),
-        help_text=_("6 chiffres affichés par votre application, ou un code de secours."),
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )
-
-    def clean_code(self):
-        return "".join(self.cleaned_data["code"].split())
 
 
 def _qr_svg(url: str) -> str:
@@ -146,7 +132,7 @@ def _url(nom: str) -> str:
 @require_http_methods(["GET"])
 def mes_sessions(request):
     """The user's open sessions: opened, last activity, browser, address."""
-    from .selectors_securite import sessions_de
+    from ..selectors.securite import sessions_de
 
     return render(
         request,
@@ -158,8 +144,8 @@ def mes_sessions(request):
 @require_http_methods(["POST"])
 def session_terminer(request):
     """End one of the user's other sessions (the id in the body is looked up among theirs)."""
-    from .models import SessionUtilisateur
-    from .sessions import sessions_terminer
+    from ..models import SessionUtilisateur
+    from ..sessions import sessions_terminer
 
     ligne = choix_soumis(
         SessionUtilisateur.objects.filter(user=request.user).exclude(

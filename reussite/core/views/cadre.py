@@ -2,80 +2,19 @@
 administrators and its DPO (issue 19), and the documents its DPO reads: the register entry of
 GDPR article 30 and the inputs of a data-protection impact assessment."""
 
-from django import forms
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from ..ecriture import ecrire, version_soumise
+from ..forms.cadre import CadreJuridiqueForm
+from ..models import CadreJuridique, Programme, Role
+from ..pdf import pdf_depuis_gabarit, reponse_pdf
+from ..roles import programmes_juridiques, role_sur_programme
+from ..services.cadre import cadre_juridique_enregistrer
 from . import juridique
-from .ecriture import ecrire, verrouiller, version_soumise
-from .forms import ModeleFormulaireDsfr
-from .models import BaseLegale, CadreJuridique, Programme, Role
-from .pdf import pdf_depuis_gabarit, reponse_pdf
-from .roles import programmes_juridiques, role_sur_programme
-
-CHAMPS = [
-    "responsable_nom",
-    "responsable_type",
-    "responsable_adresse",
-    "responsable_representant",
-    "dpo_nom",
-    "dpo_email",
-    "dpo_adresse",
-    "bases_legales",
-    "destinataires",
-    "contact_familles",
-    "contact_familles_email",
-]
-
-
-class CadreJuridiqueForm(ModeleFormulaireDsfr):
-    bases_legales = forms.MultipleChoiceField(
-        label=gettext_lazy("Bases légales du traitement"),
-        choices=BaseLegale.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Cochez au moins une base légale.")},
-    )
-
-    class Meta:
-        model = CadreJuridique
-        fields = CHAMPS
-        widgets = {
-            "responsable_adresse": forms.Textarea(attrs={"rows": 3}),
-            "dpo_adresse": forms.Textarea(attrs={"rows": 3}),
-            "destinataires": forms.Textarea(attrs={"rows": 4}),
-            "contact_familles": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
-@transaction.atomic
-def cadre_juridique_enregistrer(
-    *, programme: Programme, version: int | None, donnees: dict
-) -> CadreJuridique:
-    """Create or change a programme's legal identity. The first save locks the programme so
-    that two first saves make one row; later saves lock the row at the version the form read
-    (a stale version is a conflict, reussite/core/ecriture.py)."""
-    Programme.objects.select_for_update(of=("self",)).get(pk=programme.pk)
-    existant = CadreJuridique.objects.filter(programme=programme).first()
-    if existant is None:
-        cadre = CadreJuridique(programme=programme, version=1)
-        if version not in (None, 0):
-            cadre.version = 0
-            from .ecriture import ConflitDeModification
-
-            raise ConflitDeModification(cadre)
-    else:
-        cadre = verrouiller(existant, version)
-        cadre.version += 1
-    for champ in CHAMPS:
-        setattr(cadre, champ, donnees[champ])
-    cadre.full_clean()
-    cadre.save()
-    return cadre
 
 
 def _programme(user, programme_pk) -> Programme:
@@ -126,7 +65,7 @@ def protection_des_donnees(request):
 
 
 def contexte_registre(programme: Programme) -> dict:
-    from . import mesures
+    from .. import mesures
 
     return juridique.contexte_programme(programme) | {
         "mesures": mesures.MESURES,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .models import SessionUtilisateur
-from .sessions import SESSION_ACTIVITE
+from ..models import SessionUtilisateur
+from ..sessions import SESSION_ACTIVITE
 
 
 @dataclass

@@ -3,27 +3,25 @@
 Every query starts from `request.user`'s own reminders: an id that is not theirs is a 404.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .forms import ModeleFormulaireDsfr
-from .models import Rappel, StatutRappel, User
-from .noms import nom_complet_texte
-from .rappels import (
+from ..forms.notifications import PreferencesForm
+from ..models import Rappel, StatutRappel
+from ..noms import nom_complet_texte
+from ..rappels import (
     libelles,
     rappel_marquer_lu,
     rappel_renvoyer,
     rappels_tout_marquer_lus,
     rendre,
 )
-from .roles import programmes_coordonnes
+from ..roles import programmes_coordonnes
 
 PAR_PAGE = 25
 
@@ -86,14 +84,6 @@ def notifications_tout_lire(request):
     nombre = rappels_tout_marquer_lus(user=request.user)
     messages.success(request, _("%(n)s rappel(s) marqué(s) comme lu(s).") % {"n": nombre})
     return redirect("notifications:liste")
-
-
-class PreferencesForm(ModeleFormulaireDsfr):
-    class Meta:
-        model = User
-        fields = ["frequence_courriels"]
-        widgets = {"frequence_courriels": forms.RadioSelect}
-        labels = {"frequence_courriels": gettext_lazy("Recevoir les rappels par courriel")}
 
 
 def preferences(request):

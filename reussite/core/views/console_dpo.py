@@ -1,0 +1,117 @@
+"""The DPO's console (issue 19): search one programme's access trail by person, pathway,
+period and event, and export the result. The DPO never sees a child's file: rows name a
+pathway by its number, never by the child.
+
+Every query starts from `programme_id` and orders by time, on the index
+`journal_programme_le` (programme_id, -le): its cost follows the page, not the trail's size.
+A professional's logins carry no programme: those of the people holding a role on the programme
+are added by a second branch on the index (user_id, -le), in a UNION.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..exports import reponse_csv
+from ..forms.console_dpo import RechercheJournalForm
+from ..journal import journaliser
+from ..models import Evenement, JournalAcces, User
+from ..roles import programmes_dpo
+from ..selectors.console_dpo import EXPORT_MAX, journal_du_programme
+
+PAR_PAGE = 50
+
+
+def _personnes(lignes) -> dict[int, User]:
+    ids = {ligne.user_id for ligne in lignes if ligne.user_id}
+    return User.objects.in_bulk(ids)
+
+
+def _objet(ligne) -> str:
+    if ligne.content_type_id is None or ligne.object_id is None:
+        return ""
+    modele = ContentType.objects.get_for_id(ligne.content_type_id)
+    return f"{modele.name} n° {ligne.object_id}"
+
+
+def _programme(request, programme_pk):
+    return get_object_or_404(programmes_dpo(request.user), pk=programme_pk)
+
+
+@require_GET
+def console(request, programme_pk):
+    programme = _programme(request, programme_pk)
+    form = RechercheJournalForm(request.GET or None)
+    filtres = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(journal_du_programme(programme.pk, filtres), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    personnes = _personnes(page.object_list)
+    lignes = [
+        {
+            "ligne": ligne,
+            "personne": personnes.get(ligne.user_id),
+            "objet": _objet(ligne),
+        }
+        for ligne in page.object_list
+    ]
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return render(
+        request,
+        "core/console_dpo.html",
+        {
+            "programme": programme,
+            "form": form,
+            "page": page,
+            "lignes": lignes,
+            "parametres": parametres.urlencode(),
+        },
+    )
+
+
+@require_GET
+def console_export(request, programme_pk):
+    """The search's result as CSV; the export is itself traced, for this programme."""
+    programme = _programme(request, programme_pk)
+    form = RechercheJournalForm(request.GET or None)
+    filtres = form.cleaned_data if form.is_valid() else {}
+    lignes = list(journal_du_programme(programme.pk, filtres)[:EXPORT_MAX])
+    personnes = _personnes(lignes)
+    journaliser(
+        user=request.user,
+        evenement=Evenement.EXPORT,
+        autorise=True,
+        modele=JournalAcces,
+        programme_id=programme.pk,
+    )
+    entetes = [
+        _("Date et heure"),
+        _("Personne"),
+        _("Adresse électronique"),
+        _("Événement"),
+        _("Autorisé"),
+        _("Objet"),
+        _("Page"),
+    ]
+    libelles = dict(Evenement.choices)
+
+    def rangees():
+        for ligne in lignes:
+            personne = personnes.get(ligne.user_id)
+            yield [
+                timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
+                personne.get_full_name() if personne else "",
+                personne.email if personne else ligne.identifiant,
+                str(libelles.get(ligne.evenement, ligne.evenement)),
+                _("oui") if ligne.autorise else _("non"),
+                _objet(ligne),
+                ligne.page,
+            ]
+
+    return reponse_csv(
+        f"journal-{programme.pk}-{timezone.localdate():%Y-%m-%d}", entetes, rangees()
+    )
