@@ -89,7 +89,7 @@ def _coordination_seulement(user):
 
 def tableau_parcours(user, parametres) -> Tableau:
     """The pathway list (`/parcours/`) with its filters: coordinators only."""
-    from .forms import ParcoursFilter
+    from .filters import ParcoursFilter
     from .selectors import parcours_pour_liste
 
     _coordination_seulement(user)

@@ -1,5 +1,5 @@
 """The `partenaires` app's own pages, its one URL file. The site serves them under /partenaires/
-through parcours/urls.py, which adds, in the same namespace, the pages about network objects that
+through parcours/urls.py (`reseau_urls`), which adds, in the same namespace, the pages about network objects that
 show pathway figures (the offer catalogue, an offer's page, the conventions)."""
 
 from django.urls import path

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from parcours import urls as parcours_urls
 from parcours.views import pages as parcours_views
 from reussite.core import metriques, sante
 from reussite.core import urls as core_urls
@@ -23,7 +24,7 @@ urlpatterns = [
     path("programmes/", include((core_urls.programmes_urls, "programmes"))),
     # The `partenaires` namespace: its own pages and those composed in parcours (their figures
     # come from the actions).
-    path("partenaires/", include("parcours.urls_reseau")),
+    path("partenaires/", include((parcours_urls.reseau_urls, parcours_urls.RESEAU_NAMESPACE))),
     path("admin/", admin.site.urls),
     # Legal pages (issue 19): public, linked from the footer.
     path("", include((core_urls.juridique_urls, "juridique"))),

@@ -402,9 +402,9 @@ EQUIPE_SEULEMENT = {
 
 
 def _routes_eps():
-    from parcours import urls_eps
+    from parcours.urls import eps_urls
 
-    return [motif for motif in urls_eps.urlpatterns if motif.pattern.regex.groupindex]
+    return [motif for motif in eps_urls if motif.pattern.regex.groupindex]
 
 
 def _empreinte():

@@ -10,7 +10,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.forms import ParcoursFilter
+from parcours.filters import ParcoursFilter
 from parcours.models import Parcours, Statut
 from reussite.core.journal import ALIAS as JOURNAL
 from reussite.core.journal import journaliser

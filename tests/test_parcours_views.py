@@ -16,7 +16,6 @@ from django.utils import timezone
 from pytest_django.asserts import assertRedirects, assertTemplateNotUsed, assertTemplateUsed
 
 from parcours import urls as parcours_urls
-from parcours import urls_eps as parcours_urls_eps
 from parcours.models import (
     Consentement,
     Enfant,
@@ -294,7 +293,7 @@ def test_la_matrice_couvre_chaque_url_de_parcours():
     assert not couvertes & set(DELEGUEES_AU_BALAYAGE)
     # EPS meetings are reached through the programme and the invitation, not a pathway: their
     # own matrix and sweep are in tests/test_eps.py.
-    eps = {f"parcours:{nom}" for nom in noms_des_urls(parcours_urls_eps.urlpatterns)}
+    eps = {f"parcours:{nom}" for nom in noms_des_urls(parcours_urls.eps_urls)}
     assert {
         f"parcours:{nom}" for nom in noms_des_urls(parcours_urls.urlpatterns)
     } <= couvertes | set(DELEGUEES_AU_BALAYAGE) | eps

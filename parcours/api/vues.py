@@ -30,7 +30,8 @@ from reussite.core.charte import charte_acceptee
 from reussite.core.models import PorteeJeton
 
 from ..access import Capacite, action_pour, note_pour, parcours_pour
-from ..forms import ActionAvancementForm, ActionForm, NoteForm, ParcoursFilter
+from ..filters import ParcoursFilter
+from ..forms import ActionAvancementForm, ActionForm, NoteForm
 from ..models import Action, Note, Objectif
 from ..selectors import indicateurs_enquete, parcours_pour_liste, perimetre_pour
 from ..selectors.actions import offres_du_parcours

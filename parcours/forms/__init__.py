@@ -3,7 +3,6 @@
 from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
 from .eps import *  # noqa: F403
-from .exports import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403

@@ -1,16 +1,13 @@
 """Forms of the pathway's journal: notes, addenda, information préoccupante, ruptures,
 documents. They only validate input; the rules live in services/journal.py."""
 
-import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partenaires.models import Professionnel, Structure
 from reussite.core.dates import PlageDates
 from reussite.core.forms import DateInput, FormulaireDsfr
 
-from ..models import Parcours, TypeRupture, Visibilite
-from .base import TRANCHES_AGE, ReferentFilter
+from ..models import TypeRupture, Visibilite
 
 __all__ = [
     "TYPES_CHRONOLOGIE",
@@ -18,7 +15,6 @@ __all__ = [
     "DocumentForm",
     "InformationPreoccupanteForm",
     "NoteForm",
-    "ParcoursARisqueFilter",
     "ReponseRuptureForm",
     "RuptureForm",
 ]
@@ -124,81 +120,3 @@ TYPES_CHRONOLOGIE = {
     "ip": _("Information préoccupante"),
     "document": _("Documents"),
 }
-
-
-# --- Pathways at risk -------------------------------------------------------------------------
-
-# Each reason is a boolean annotation of `parcours_a_risque`.
-MOTIFS_A_RISQUE = [
-    ("inactif", _("Sans activité depuis le délai du programme")),
-    ("rupture_sans_reponse", _("Rupture sans réponse décidée")),
-    ("action_en_retard", _("Action terminée sans résultat")),
-    ("revue_depassee", _("Revue en EPS en retard")),
-]
-
-# Sort keys of the list, each with tie-breakers so that pages never overlap; the first is the
-# default order of `parcours_a_risque` (family name, as every list of children).
-TRIS_A_RISQUE = {
-    "nom": ("enfant__nom", "enfant__prenom", "pk"),
-    "-nom": ("-enfant__nom", "-enfant__prenom", "-pk"),
-    "activite": ("derniere_activite", "enfant__nom", "pk"),
-    "-activite": ("-derniere_activite", "enfant__nom", "pk"),
-    "revue": ("date_prochaine_revue", "enfant__nom", "pk"),
-}
-
-
-class ParcoursARisqueFilter(django_filters.FilterSet):
-    """Narrows `parcours_a_risque(user)`; the choices come from its rows and nothing else."""
-
-    motif = django_filters.ChoiceFilter(
-        label=_("Motif"), choices=MOTIFS_A_RISQUE, method="filtrer_motif", empty_label=_("Tous")
-    )
-    referent = ReferentFilter(
-        label=_("Référent"), queryset=Professionnel.objects.none(), empty_label=_("Tous")
-    )
-    etablissement = django_filters.ModelChoiceFilter(
-        label=_("École"),
-        field_name="enfant__etablissement",
-        queryset=Structure.objects.none(),
-        empty_label=_("Toutes"),
-    )
-    tranche_age = django_filters.ChoiceFilter(
-        label=_("Âge"), choices=TRANCHES_AGE, method="filtrer_age", empty_label=_("Tous âges")
-    )
-    tri = django_filters.ChoiceFilter(
-        label=_("Trier par"),
-        choices=[
-            ("nom", _("Nom de famille (A → Z)")),
-            ("-nom", _("Nom de famille (Z → A)")),
-            ("activite", _("Dernière activité (la plus ancienne d’abord)")),
-            ("-activite", _("Dernière activité (la plus récente d’abord)")),
-            ("revue", _("Date de revue (la plus ancienne d’abord)")),
-        ],
-        method="trier",
-        empty_label=None,
-    )
-
-    class Meta:
-        model = Parcours
-        fields = ["motif", "referent", "etablissement", "tranche_age", "tri"]
-        form = FormulaireDsfr
-
-    def __init__(self, *args, queryset, **kwargs):
-        super().__init__(*args, queryset=queryset, **kwargs)
-        self.filters["referent"].queryset = (
-            Professionnel.objects.filter(pk__in=queryset.values("referent_id"))
-            .select_related("user", "structure")
-            .order_by("user__last_name", "user__first_name")
-        )
-        self.filters["etablissement"].queryset = Structure.objects.filter(
-            pk__in=queryset.values("enfant__etablissement_id")
-        ).order_by("nom")
-
-    def filtrer_motif(self, queryset, name, value):
-        return queryset.filter(**{value: True})
-
-    def filtrer_age(self, queryset, name, value):
-        return queryset.tranche_age(value)
-
-    def trier(self, queryset, name, value):
-        return queryset.order_by(*TRIS_A_RISQUE[value])

@@ -41,7 +41,7 @@ def actions_pour_liste(user):
 
 
 def filtre_actions(user, parametres):
-    from ..forms import ActionFilter
+    from ..filters import ActionFilter
 
     return ActionFilter(parametres or None, queryset=actions_pour_liste(user))
 

@@ -4,7 +4,7 @@ A convention is a `partenaires` object, but its page shows what the actions it f
 consumed, a pathway figure; every form of that page re-renders it on error. The pages are
 therefore composed here, in the higher layer (`partenaires` never imports `parcours`:
 pyproject.toml, import-linter), on `partenaires`' access, forms, reads and services, under their
-URLs and names (`partenaires:convention_*`, wired by `parcours/urls_reseau.py`)."""
+URLs and names (`partenaires:convention_*`, wired by `parcours/urls.py` (`reseau_urls`))."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -15,12 +15,12 @@ from reussite.core.fichiers import TYPES_ACCEPTES
 from reussite.core.stockage import reponse_fichier
 
 from ..access import Capacite, document_pour, note_pour, parcours_pour, rupture_pour
+from ..filters import ParcoursARisqueFilter
 from ..forms import (
     AddendumForm,
     DocumentForm,
     InformationPreoccupanteForm,
     NoteForm,
-    ParcoursARisqueFilter,
     ReponseRuptureForm,
     RuptureForm,
 )

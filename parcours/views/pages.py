@@ -11,12 +11,12 @@ from reussite.core.pagination import parametres_sans_page
 from reussite.core.signals import CLE_SESSION_PROTECTION
 
 from ..access import Capacite, consentement_pour, parcours_pour
+from ..filters import ParcoursFilter
 from ..forms import (
     ConfirmationForm,
     ConsentementForm,
     EnfantForm,
     FamilleForm,
-    ParcoursFilter,
     ParcoursForm,
     ProgrammeForm,
     ResponsableFormSet,

@@ -3,7 +3,7 @@ page, with the places or hours the actions have used.
 
 They are `partenaires`' pages (its templates, its URL names under /partenaires/), composed here
 because only this layer may read the actions: `partenaires` never imports `parcours`
-(pyproject.toml, import-linter). Their URLs are wired by `parcours/urls_reseau.py`."""
+(pyproject.toml, import-linter). Their URLs are wired by `parcours/urls.py` (`reseau_urls`)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
