@@ -22,9 +22,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from partenaires.models import Partenariat, Professionnel
-from reussite.core.journal import journaliser, methode_requete
 from reussite.core.models import Evenement, Programme, Role
 from reussite.core.roles import GESTION, programmes_coordonnes, role_sur_programme
+from reussite.core.trace import methode_requete, tracer
 
 from .models import (
     Action,
@@ -226,7 +226,7 @@ def _acceder(
                 .values_list("programme_id", flat=True)
                 .first()
             )
-        journaliser(
+        tracer(
             user=user,
             evenement=Evenement.REFUS,
             autorise=False,
@@ -235,7 +235,7 @@ def _acceder(
             programme_id=programme_id,
         )
         raise Http404(_("Parcours introuvable."))
-    journaliser(
+    tracer(
         user=user,
         evenement=Evenement.MODIFICATION
         if capacite in _ECRIVENT and methode_requete() not in {"GET", "HEAD"}
@@ -407,7 +407,7 @@ def famille_pour(*, user, pk, capacite: Capacite = Capacite.EQUIPE) -> Famille:
         if capacite == Capacite.CREATION and not famille.droits.ajouter_enfant:
             famille = None
     if famille is None:
-        journaliser(
+        tracer(
             user=user,
             evenement=Evenement.REFUS,
             autorise=False,
@@ -415,7 +415,7 @@ def famille_pour(*, user, pk, capacite: Capacite = Capacite.EQUIPE) -> Famille:
             object_id=identifiant,
         )
         raise Http404(_("Famille introuvable."))
-    journaliser(
+    tracer(
         user=user,
         evenement=Evenement.MODIFICATION
         if capacite == Capacite.CREATION and methode_requete() not in {"GET", "HEAD"}
@@ -546,7 +546,7 @@ def orientation_pour(
         if not orientation.droits.peut(capacite):
             orientation = None
     if orientation is None:
-        journaliser(
+        tracer(
             user=user,
             evenement=Evenement.REFUS,
             autorise=False,
@@ -554,7 +554,7 @@ def orientation_pour(
             object_id=identifiant,
         )
         raise Http404(_("Orientation introuvable."))
-    journaliser(
+    tracer(
         user=user,
         evenement=Evenement.LECTURE
         if methode_requete() in {"GET", "HEAD"}
@@ -585,7 +585,7 @@ def import_pour(*, user, import_pk):
             .first()
         )
     if imp is None:
-        journaliser(
+        tracer(
             user=user,
             evenement=Evenement.REFUS,
             autorise=False,
@@ -593,7 +593,7 @@ def import_pour(*, user, import_pk):
             object_id=identifiant,
         )
         raise Http404(_("Import introuvable."))
-    journaliser(
+    tracer(
         user=user,
         evenement=Evenement.LECTURE
         if methode_requete() in {"GET", "HEAD"}
@@ -641,7 +641,7 @@ def transfert_pour(*, user, transfert_pk, decider: bool = False):
         if decider and not transfert.droits.reception:
             transfert = None
     if transfert is None:
-        journaliser(
+        tracer(
             user=user,
             evenement=Evenement.REFUS,
             autorise=False,
@@ -649,7 +649,7 @@ def transfert_pour(*, user, transfert_pk, decider: bool = False):
             object_id=identifiant,
         )
         raise Http404(_("Transfert introuvable."))
-    journaliser(
+    tracer(
         user=user,
         evenement=Evenement.LECTURE
         if methode_requete() in {"GET", "HEAD"}

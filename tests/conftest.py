@@ -17,9 +17,9 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# The access trail is written through its own connection ("journal" alias): every test that
+# The access trail is written through its own connection ("trace" alias): every test that
 # touches the database may use it.
-BASES = ["default", "journal"]
+BASES = ["default", "trace"]
 
 
 def pytest_collection_modifyitems(items):
@@ -77,7 +77,7 @@ def django_db_setup(django_db_setup):
     # Created and migrated as the owner: from now on, the application role.
     _proprietaire.close()
     yield
-    # The journal connection must be closed before the shared test database is dropped.
+    # The trace connection must be closed before the shared test database is dropped.
     from django.db import connections
 
     for alias in BASES:

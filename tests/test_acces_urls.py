@@ -113,7 +113,7 @@ SONDES = {"sante_vivant", "sante_pret"}
 EXEMPTEES = {
     "accueil": "tableau de bord : compteurs et listes bâtis sur visibles_par(user), aucun "
     "identifiant lu",
-    "login": "page de connexion (journalisée par test_journal)",
+    "login": "page de connexion (tracée par tests/test_trace.py)",
     "logout": "déconnexion",
     "notifications:liste": "les rappels de l’utilisateur connecté, filtrés sur destinataire=user",
     "notifications:compteur": "le nombre de rappels non lus de l’utilisateur connecté",

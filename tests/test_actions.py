@@ -17,8 +17,8 @@ from parcours.services import (
 )
 from partenaires.models import Domaine
 from reussite.core.ecriture import ConflitDeModification
-from reussite.core.journal import ALIAS as JOURNAL
-from reussite.core.models import JournalAcces
+from reussite.core.models import TraceAcces
+from reussite.core.trace import ALIAS as TRACE
 from tests.conftest import connecter
 from tests.factories import actions as fab
 from tests.factories.parcours import ParcoursFactory
@@ -369,7 +369,7 @@ def test_le_professionnel_qui_realise_l_action_ne_change_que_son_statut_et_son_r
     action.refresh_from_db()
     assert (action.statut, action.resultat) == (StatutAction.EN_COURS, "Première séance faite.")
     assert (
-        JournalAcces.objects.using(JOURNAL)
+        TraceAcces.objects.using(TRACE)
         .filter(user_id=livreur.user.pk, object_id=monde.p.parcours.pk, evenement="modification")
         .exists()
     )

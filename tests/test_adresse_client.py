@@ -7,8 +7,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from reussite.core.adresses import adresse_client
-from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, SessionUtilisateur
+from reussite.core.models import SessionUtilisateur, TraceAcces
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.core import MOT_DE_PASSE, UserFactory
 from tests.factories.parcours import ParcoursFactory
@@ -58,7 +58,7 @@ def test_le_journal_des_acces_note_l_adresse_du_client_et_non_celle_du_proxy(set
     )
 
     assert reponse.status_code == 200
-    entree = JournalAcces.objects.using(ALIAS).filter(object_id=parcours.pk).latest("pk")
+    entree = TraceAcces.objects.using(ALIAS).filter(object_id=parcours.pk).latest("pk")
     assert entree.ip == "203.0.113.7"
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from parcours.models import Action, Note, Statut
 from reussite.core.api import jeton_revoquer
-from reussite.core.models import Evenement, JetonAPI, JournalAcces, PorteeJeton
+from reussite.core.models import Evenement, JetonAPI, PorteeJeton, TraceAcces
 from tests.factories import actions as fabrique_actions
 from tests.factories.api import ClientApi, client_api, jeton
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -159,7 +159,7 @@ def test_un_jeton_lit_le_parcours_partage_et_404_sur_un_autre(a):
     assert [r["id"] for r in liste.json()["results"]] == [partage.pk]
     # Both traced in the access trail, like page views: the read and the refusal.
     traces = set(
-        JournalAcces.objects.using("journal")
+        TraceAcces.objects.using("trace")
         .filter(user_id=pro.user_id)
         .values_list("evenement", "object_id", "page")
     )
@@ -412,7 +412,7 @@ def test_les_listes_coutent_autant_avec_1_et_20_lignes(a, nom):
 # Pinned: a change that adds a query per request shows here. The request's savepoint and its
 # release, the token with its user, the charter; the list (one query, whatever its length);
 # for a pathway's sub-lists, the pathway through the access module (its trail entry goes
-# through the `journal` connection, not counted here).
+# through the `trace` connection, not counted here).
 BUDGETS = {"parcours": 5, "objectifs": 6, "actions": 6, "notes": 6}
 
 

@@ -104,7 +104,7 @@ def test_chaque_route_est_mesuree_post_seulement_ou_exclue():
         ("parcours:fiche_pdf", "coordination"),
         ("parcours:droit_acces_pdf", "coordination"),
         ("parcours:eps_releve", "coordination"),
-        ("admin:core_journalacces_changelist", "personnel"),
+        ("admin:core_traceacces_changelist", "personnel"),
         ("admin:core_rappel_changelist", "personnel"),
         ("admin:core_user_changelist", "personnel"),
     ]:
@@ -160,5 +160,5 @@ def test_les_exclusions_designent_des_routes_existantes_et_ont_une_raison():
     assert set(bench_site.PARAMETRES) <= noms
     # A product page is never excluded by a pattern meant for the administration.
     assert bench_site.exclusion("parcours:detail") is None
-    assert bench_site.exclusion("admin:core_journalacces_changelist") is None
-    assert bench_site.exclusion("admin:core_journalacces_change") is not None
+    assert bench_site.exclusion("admin:core_traceacces_changelist") is None
+    assert bench_site.exclusion("admin:core_traceacces_change") is not None

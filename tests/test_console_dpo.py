@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.models import Parcours, Statut
-from reussite.core.journal import ALIAS
-from reussite.core.models import Evenement, JournalAcces
-from reussite.core.selectors.console_dpo import journal_du_programme
+from reussite.core.models import Evenement, TraceAcces
+from reussite.core.selectors.console_dpo import trace_du_programme
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.core import UserFactory, dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -30,7 +30,7 @@ def a():
 
 
 def _trace(user, evenement, programme_id=None, parcours_id=None, il_y_a=timedelta(0), **kw):
-    return JournalAcces.objects.create(
+    return TraceAcces.objects.create(
         le=timezone.now() - il_y_a,
         user_id=user.pk if user else None,
         evenement=evenement,
@@ -102,7 +102,7 @@ def test_l_export_du_journal_suit_la_recherche_et_est_trace(client, a):
     assert len(lignes) == 2, lignes
     assert lignes[1][2] == "referente@exemple.test"
     assert (
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(user_id=delegue.pk, evenement=Evenement.EXPORT, programme_id=a.programme.pk)
         .exists()
     )
@@ -159,12 +159,12 @@ def test_les_requetes_de_la_console_passent_par_l_index_programme_temps(a):
     with connection.cursor() as curseur:
         curseur.execute("SET LOCAL enable_seqscan = off")
         for filtre in filtres:
-            requete = journal_du_programme(a.programme.pk, filtre)[:50]
+            requete = trace_du_programme(a.programme.pk, filtre)[:50]
             sql, params = requete.query.sql_with_params()
             curseur.execute("EXPLAIN " + sql, params)
             plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
-            assert "journal_programme_le" in plan, (filtre, plan)
-            assert "Seq Scan on core_journalacces" not in plan, (filtre, plan)
+            assert "trace_programme_le" in plan, (filtre, plan)
+            assert "Seq Scan on core_traceacces" not in plan, (filtre, plan)
 
 
 def test_un_export_de_liste_est_trace_comme_export_pour_son_programme(client, a):
@@ -174,7 +174,7 @@ def test_un_export_de_liste_est_trace_comme_export_pour_son_programme(client, a)
     assert reponse.status_code == 200
     b"".join(reponse.streaming_content)
     assert (
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(user_id=a.coordinateur.pk, evenement=Evenement.EXPORT, programme_id=a.programme.pk)
         .exists()
     )
@@ -190,7 +190,7 @@ def test_un_refus_porte_le_programme_du_parcours_refuse(client, a):
     assert client.get(reverse("parcours:detail", args=[p.pk])).status_code == 404
     assert client.get(reverse("parcours:detail", args=[p.pk + 1000])).status_code == 404
 
-    refus = JournalAcces.objects.using(ALIAS).filter(user_id=curieux.pk, evenement="refus")
+    refus = TraceAcces.objects.using(ALIAS).filter(user_id=curieux.pk, evenement="refus")
     assert dict(refus.values_list("object_id", "programme_id")) == {
         p.pk: a.programme.pk,
         p.pk + 1000: None,

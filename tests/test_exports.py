@@ -23,9 +23,9 @@ from partenaires import services as services_conventions
 from partenaires.models import Domaine, Offre
 from reussite.core import exports
 from reussite.core.exports_arriere_plan import export_construire, exports_purger
-from reussite.core.journal import ALIAS
-from reussite.core.models import DemandeExport, JournalAcces, Role, StatutExport
+from reussite.core.models import DemandeExport, Role, StatutExport, TraceAcces
 from reussite.core.services import role_attribuer
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories import actions as fabrique
 from tests.factories.core import UserFactory
@@ -206,7 +206,7 @@ def test_l_export_d_identites_est_trace(client, monde):
     connecter(client, monde.a.coordinateur)
     lire(client.get(reverse("parcours:actions_export")))
     assert (
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(
             user_id=monde.a.coordinateur.pk,
             autorise=True,
@@ -598,7 +598,7 @@ def test_la_fiche_pdf_montre_le_parcours_sans_rien_de_confidentiel(client, monde
     # The file name never carries the child's name.
     assert "pimprenelle" not in reponse["Content-Disposition"].lower()
     assert (
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(user_id=coordinateur.pk, object_id=monde.p.pk, autorise=True)
         .exists()
     )
@@ -627,7 +627,7 @@ def test_la_fiche_pdf_pour_l_equipe_seulement(client, monde):
     connecter(client, intervenant.user)
     assert url not in client.get(reverse("parcours:detail", args=[monde.p.pk])).content.decode()
     assert (
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(user_id=intervenant.user_id, object_id=monde.p.pk, autorise=False)
         .exists()
     )

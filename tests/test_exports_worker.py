@@ -27,7 +27,7 @@ from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre
 from tests.test_rappels_worker import RACINE, _url_base_de_test
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "journal"])
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
 
 ATTENTE = 90
 LIGNES = 12

@@ -18,8 +18,8 @@ from django.utils.html import escape
 from parcours.models import Enfant, Famille, Parcours, ResponsableLegal, Statut
 from parcours.selectors import familles_correspondantes
 from parcours.services import DonneesCreation, DonneesResponsable, enfant_et_parcours_creer
-from reussite.core.journal import ALIAS as JOURNAL
-from reussite.core.models import Evenement, JournalAcces, User
+from reussite.core.models import Evenement, TraceAcces, User
+from reussite.core.trace import ALIAS as TRACE
 from tests.conftest import connecter
 from tests.factories.parcours import ParcoursFactory, ResponsableLegalFactory
 from tests.factories.partage import (
@@ -335,7 +335,7 @@ def test_la_lecture_et_le_refus_de_la_famille_sont_traces(client, monde):
     assert client.get(url_ajout(monde.aine)).status_code == 404
 
     entrees = list(
-        JournalAcces.objects.using(JOURNAL)
+        TraceAcces.objects.using(TRACE)
         .filter(content_type=type_famille, object_id=famille.pk)
         .order_by("pk")
         .values_list("user_id", "evenement", "autorise", "programme_id", "page")
@@ -583,7 +583,7 @@ def test_la_page_de_la_famille_coute_autant_avec_1_ou_20_enfants(
     with (
         django_assert_num_queries(REQUETES_FAMILLE),
         # The family's content type (a cold cache), then the trail's row.
-        django_assert_num_queries(2, connection=connections[JOURNAL]),
+        django_assert_num_queries(2, connection=connections[TRACE]),
     ):
         reponse = client.get(url_famille(monde.aine))
 

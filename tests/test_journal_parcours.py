@@ -37,8 +37,8 @@ from parcours.services import (
 )
 from partenaires.models import Professionnel
 from reussite.core.ecriture import ConflitDeModification
-from reussite.core.journal import ALIAS as JOURNAL
 from reussite.core.models import User
+from reussite.core.trace import ALIAS as TRACE
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
 from tests.factories.parcours import ChangementStatutFactory, ParcoursFactory
@@ -538,7 +538,7 @@ def test_la_chronologie_coute_le_meme_nombre_de_requetes(
     with (
         django_assert_num_queries(REQUETES_CHRONOLOGIE),
         # This read's entry ("who consulted" is in the history section now).
-        django_assert_num_queries(1, connection=connections[JOURNAL]),
+        django_assert_num_queries(1, connection=connections[TRACE]),
     ):
         reponse = client.get(url)
 

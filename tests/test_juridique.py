@@ -325,7 +325,7 @@ def test_le_dpo_arrive_sur_l_espace_juridique_et_lit_registre_et_aipd(client, a)
 
     registre = _texte(client.get(reverse("programmes:registre", args=[a.programme.pk])))
     assert "CCAS de Villeneuve" in registre
-    assert "tests/test_journal.py" in registre  # each measure names where it is tested
+    assert "tests/test_trace.py" in registre  # each measure names where it is tested
     pdf = client.get(reverse("programmes:registre_pdf", args=[a.programme.pk]))
     assert pdf.content.startswith(b"%PDF")
     aipd = _texte(client.get(reverse("programmes:aipd", args=[a.programme.pk])))

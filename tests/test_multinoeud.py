@@ -45,7 +45,7 @@ from tests.test_rappels_worker import RACINE, _rappel, _url_base_de_test
 
 pytestmark = [
     pytest.mark.multinoeud,
-    pytest.mark.django_db(transaction=True, databases=["default", "journal"]),
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
 ]
 
 ATTENTE = 90

@@ -17,9 +17,9 @@ from parcours.models import (
     StatutOrientation,
 )
 from partenaires.models import TypeStructure
-from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, Rappel
+from reussite.core.models import Rappel, TraceAcces
 from reussite.core.rappels import rappels_scanner
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.orientations import decider, donnees_orientation, orientation
 from tests.factories.parcours import EnfantFactory
@@ -378,7 +378,7 @@ def test_seuls_l_orienteur_et_la_coordination_ouvrent_l_orientation(client, mond
         ).status_code
         == 404
     )
-    assert JournalAcces.objects.using(ALIAS).filter(autorise=False, object_id=o.pk).exists()
+    assert TraceAcces.objects.using(ALIAS).filter(autorise=False, object_id=o.pk).exists()
 
 
 def test_l_orienteur_qui_quitte_sa_structure_ne_voit_plus_ses_orientations(client, monde):

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from parcours.filters import ParcoursFilter
 from parcours.models import Parcours, Statut
-from reussite.core.journal import ALIAS as JOURNAL
-from reussite.core.journal import journaliser
-from reussite.core.models import Evenement, JournalAcces
+from reussite.core.models import Evenement, TraceAcces
 from reussite.core.noms import nom_complet, nom_complet_texte
+from reussite.core.trace import ALIAS as TRACE
+from reussite.core.trace import tracer
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
 from tests.factories.parcours import ParcoursFactory
@@ -88,7 +88,7 @@ def test_une_revue_passee_est_en_retard_et_non_prevue(client, a):
 
 def _lectures(parcours) -> int:
     return (
-        JournalAcces.objects.using(JOURNAL)
+        TraceAcces.objects.using(TRACE)
         .filter(
             content_type=ContentType.objects.get_for_model(Parcours),
             object_id=parcours.pk,
@@ -101,7 +101,7 @@ def _lectures(parcours) -> int:
 def test_qui_a_consulte_regroupe_les_lectures_d_une_personne_dans_la_journee(client, a):
     parcours = ParcoursFactory(programme=a.programme, statut=Statut.EN_COURS)
     lecteur = UserFactory(first_name="Léa", last_name="Relecture")
-    JournalAcces.objects.using(JOURNAL).create(
+    TraceAcces.objects.using(TRACE).create(
         le=timezone.now() - timedelta(days=1),
         user_id=lecteur.pk,
         evenement=Evenement.LECTURE,
@@ -111,7 +111,7 @@ def test_qui_a_consulte_regroupe_les_lectures_d_une_personne_dans_la_journee(cli
         programme_id=parcours.programme_id,
     )
     for _ in range(4):
-        journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
+        tracer(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
     url = reverse("parcours:historique", args=[parcours.pk])
     connecter(client, a.coordinateur)
     for _ in range(3):
@@ -136,13 +136,13 @@ def test_qui_a_consulte_coute_autant_quel_que_soit_le_nombre_de_lectures(
     parcours = ParcoursFactory(programme=a.programme, statut=Statut.EN_COURS)
     for lecteur in UserFactory.create_batch(3):
         for _ in range(lectures):
-            journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
+            tracer(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=parcours)
     connecter(client, a.coordinateur)
     url = reverse("parcours:historique", args=[parcours.pk])
     client.get(url)
 
     # This read's entry, then the grouped list.
-    with django_assert_num_queries(2, connection=connections[JOURNAL]):
+    with django_assert_num_queries(2, connection=connections[TRACE]):
         reponse = client.get(url)
 
     assert [e["nombre"] for e in reponse.context["consultations"]][1:] == [lectures] * 3

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from parcours.models import Action, Examen, Parcours
 from parcours.services import reunion_planifier
-from reussite.core.journal import ALIAS
-from reussite.core.models import Evenement, JournalAcces
+from reussite.core.models import Evenement, TraceAcces
 from reussite.core.pagination import PaginationDifferee
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
 from tests.factories.core import UserFactory
@@ -39,8 +39,8 @@ def _traces(nombre):
     from django.contrib.contenttypes.models import ContentType
 
     types = list(ContentType.objects.order_by("pk")[:5])
-    JournalAcces.objects.using(ALIAS).bulk_create(
-        JournalAcces(
+    TraceAcces.objects.using(ALIAS).bulk_create(
+        TraceAcces(
             user_id=i,
             evenement=Evenement.LECTURE,
             autorise=True,
@@ -61,7 +61,7 @@ def test_la_piste_d_audit_de_l_administration_coute_autant_avec_3_ou_60_lignes(
     _traces(nombre)
     client = connecter(Client(), UserFactory(is_staff=True, is_superuser=True))
     # Filtered on reads: the login itself writes a trail row.
-    url = reverse("admin:core_journalacces_changelist") + "?evenement__exact=lecture"
+    url = reverse("admin:core_traceacces_changelist") + "?evenement__exact=lecture"
     client.get(url)
 
     with django_assert_num_queries(2, connection=connections[ALIAS]) as requetes:

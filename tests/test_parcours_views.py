@@ -29,9 +29,9 @@ from parcours.models import (
 from parcours.permissions import parcours_permissions_recalculer
 from parcours.services import parcours_modifier, parcours_sortir
 from partenaires.models import Professionnel, Structure
-from reussite.core.journal import ALIAS as JOURNAL
-from reussite.core.journal import journaliser
 from reussite.core.models import Evenement, Programme, User
+from reussite.core.trace import ALIAS as TRACE
+from reussite.core.trace import tracer
 from tests import test_acces_urls as balayage
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
@@ -1245,7 +1245,7 @@ def _programme_peuple(nombre: int) -> tuple[User, Parcours]:
     for _ in range(min(nombre, 4)):
         ajouter_intervenant(premier, ProfessionnelFactory(structure=porteuse), auteur=auteur)
     for lecteur in UserFactory.create_batch(min(nombre, 5)):
-        journaliser(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=premier)
+        tracer(user=lecteur, evenement=Evenement.LECTURE, autorise=True, objet=premier)
     for _ in range(nombre - 1):
         ChangementStatutFactory(parcours=premier, auteur=UserFactory())
     for _ in range(nombre // 5):
@@ -1281,7 +1281,7 @@ def test_budget_de_requetes(page, nombre, client, django_assert_num_queries):
 
     with (
         django_assert_num_queries(REQUETES[page]),
-        django_assert_num_queries(REQUETES_JOURNAL[page], connection=connections[JOURNAL]),
+        django_assert_num_queries(REQUETES_JOURNAL[page], connection=connections[TRACE]),
     ):
         reponse = client.get(url)
 

@@ -35,11 +35,11 @@ from parcours.selectors import indicateurs_enquete, perimetre_pour, statistiques
 from parcours.services import TEXTE_SUPPRIME, date_naissance_anonymisee, enfants_anonymiser
 from parcours.tasks import parcours_anonymiser_nuit
 from partenaires.models import Domaine
-from reussite.core.journal import ALIAS
-from reussite.core.models import Evenement, JournalAcces, Role
+from reussite.core.models import Evenement, Role, TraceAcces
 from reussite.core.noms import nom_complet_texte
-from reussite.core.services import journal_purger, role_attribuer
-from reussite.core.tasks import journal_purger_nuit
+from reussite.core.services import role_attribuer, trace_purger
+from reussite.core.tasks import trace_purger_nuit
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.core import UserFactory, coordinateur
 from tests.factories.parcours import EnfantFactory, ParcoursFactory, ResponsableLegalFactory
@@ -134,7 +134,7 @@ def test_le_coordinateur_exporte_tout_en_json_et_l_export_est_journalise(client,
     assert p["intervenants"] or p["referent"]
     assert p["changements_de_statut"] is not None
     assert any(e["evenement"] == "Consultation" for e in donnees["journal_des_acces"])
-    entree = JournalAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES).get()
+    entree = TraceAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES).get()
     assert (entree.user_id, entree.object_id, entree.autorise) == (
         dossier["equipe"].coordinateur.pk,
         parcours.pk,
@@ -151,7 +151,7 @@ def test_le_coordinateur_exporte_un_pdf(client, dossier):
     assert reponse.status_code == 200
     assert reponse["Content-Type"] == "application/pdf"
     assert reponse.content.startswith(b"%PDF")
-    assert JournalAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES).count() == 1
+    assert TraceAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES).count() == 1
 
 
 def test_la_page_du_parcours_mene_aux_exports_et_a_l_historique_pour_la_coordination(
@@ -189,9 +189,9 @@ def test_personne_d_autre_n_y_accede_404_trace(client, dossier, qui, nom):
 
     assert reponse.status_code == 404
     assert NOM not in reponse.content.decode()
-    refus = JournalAcces.objects.using(ALIAS).filter(user_id=user.pk, autorise=False)
+    refus = TraceAcces.objects.using(ALIAS).filter(user_id=user.pk, autorise=False)
     assert refus.filter(object_id=parcours.pk).exists()
-    assert not JournalAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES).exists()
+    assert not TraceAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES).exists()
 
 
 # --- Rectification history --------------------------------------------------------------------
@@ -532,7 +532,7 @@ def test_les_statistiques_sont_identiques_avant_et_apres_anonymisation(monde):  
 
 
 def _entree(il_y_a: timedelta):
-    return JournalAcces.objects.using(ALIAS).create(
+    return TraceAcces.objects.using(ALIAS).create(
         le=timezone.now() - il_y_a, evenement=Evenement.LECTURE, autorise=True
     )
 
@@ -541,9 +541,9 @@ def test_la_purge_nocturne_retire_les_entrees_de_plus_de_12_mois():
     ancienne = _entree(timedelta(days=400))
     recente = _entree(timedelta(days=300))
 
-    assert journal_purger_nuit() == 1
+    assert trace_purger_nuit() == 1
 
-    restantes = set(JournalAcces.objects.using(ALIAS).values_list("pk", flat=True))
+    restantes = set(TraceAcces.objects.using(ALIAS).values_list("pk", flat=True))
     assert recente.pk in restantes and ancienne.pk not in restantes
 
 
@@ -552,18 +552,18 @@ def test_la_purge_respecte_le_plancher_de_6_mois():
     _entree(timedelta(days=200))
     cinq_mois = _entree(timedelta(days=150))
 
-    assert journal_purger_nuit() == 1
+    assert trace_purger_nuit() == 1
 
-    assert list(JournalAcces.objects.using(ALIAS).values_list("pk", flat=True)) == [cinq_mois.pk]
+    assert list(TraceAcces.objects.using(ALIAS).values_list("pk", flat=True)) == [cinq_mois.pk]
     with pytest.raises(ValueError):
-        journal_purger(avant=timezone.now() - timedelta(days=90))
+        trace_purger(avant=timezone.now() - timedelta(days=90))
 
 
 @override_settings(REUSSITE_JOURNAL_CONSERVATION_MOIS=24)
 def test_la_duree_du_journal_se_regle():
     _entree(timedelta(days=400))
 
-    assert journal_purger_nuit() == 0
+    assert trace_purger_nuit() == 0
 
 
 def test_le_journal_reste_immuable_hors_de_la_purge():
@@ -571,7 +571,7 @@ def test_le_journal_reste_immuable_hors_de_la_purge():
 
     entree = _entree(timedelta(days=400))
     with pytest.raises(DatabaseError), transaction.atomic(using=ALIAS):
-        JournalAcces.objects.using(ALIAS).filter(pk=entree.pk).delete()
+        TraceAcces.objects.using(ALIAS).filter(pk=entree.pk).delete()
 
 
 def test_les_taches_nocturnes_sont_planifiees():
@@ -580,7 +580,7 @@ def test_les_taches_nocturnes_sont_planifiees():
     taches = {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
         "parcours.tasks.parcours_anonymiser_nuit",
-        "reussite.core.tasks.journal_purger_nuit",
+        "reussite.core.tasks.trace_purger_nuit",
     } <= taches
 
 

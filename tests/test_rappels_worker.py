@@ -36,7 +36,7 @@ from tests.factories.core import coordinateur
 from tests.factories.parcours import ParcoursFactory
 from tests.support.formulaires import jeton
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "journal"])
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
 
 RACINE = Path(__file__).resolve().parent.parent
 ATTENTE = 60
@@ -280,7 +280,7 @@ def test_le_worker_reprend_seul_apres_un_redemarrage_de_redis_et_de_postgresql(t
     assert len(_envoyes(courriels)) == 2
 
 
-@pytest.mark.django_db(databases=["default", "journal"])
+@pytest.mark.django_db(databases=["default", "trace"])
 def test_un_courtier_injoignable_ne_fait_pas_echouer_la_requete_et_rien_n_est_perdu(
     monkeypatch, django_capture_on_commit_callbacks
 ):

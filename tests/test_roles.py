@@ -7,9 +7,9 @@ from partenaires.access import offre_modifiable_par, peut_inviter
 from partenaires.models import Offre
 from partenaires.selectors import programmes_du_reseau, structures_annuaire
 from reussite.core import roles
-from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, Role
+from reussite.core.models import Role, TraceAcces
 from reussite.core.services import role_attribuer
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
 from tests.factories.parcours import ParcoursFactory
@@ -57,10 +57,10 @@ def test_la_page_besoin_trace_le_refus_d_un_parcours_sorti(client):
     a = pre(nom="PRE A")
     parcours = ParcoursFactory(programme=a.programme, sorti=True)
     connecter(client, a.coordinateur)
-    avant = JournalAcces.objects.using(ALIAS).count()
+    avant = TraceAcces.objects.using(ALIAS).count()
 
     reponse = client.get(reverse("parcours:besoin_ajouter", args=[parcours.pk]))
 
     assert reponse.status_code == 404
-    entrees = list(JournalAcces.objects.using(ALIAS).order_by("pk"))[avant:]
+    entrees = list(TraceAcces.objects.using(ALIAS).order_by("pk"))[avant:]
     assert [e.autorise for e in entrees] == [False]

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from parcours.models import ParcoursUserObjectPermission
 from reussite.celery import app
-from reussite.core.models import DemandeExport, JournalAcces, StatutExport
+from reussite.core.models import DemandeExport, StatutExport, TraceAcces
 from reussite.core.privileges import connexion_proprietaire, proprietaire, role_application
 from reussite.core.sauvegarde import (
     NOM_MANIFESTE,
@@ -306,7 +306,7 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
     assert visite.get(reverse("parcours:detail", args=[parcours.pk])).status_code == 200
     permissions = _permissions()
     assert permissions, "the data set has guardian rows"
-    entrees_journal = JournalAcces.objects.count()
+    entrees_journal = TraceAcces.objects.count()
     assert entrees_journal > 0
 
     # Back up.
@@ -315,7 +315,7 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
     duree_sauvegarde = time.monotonic() - debut
     manifeste = json.loads((dossier / NOM_MANIFESTE).read_text())
     base_initiale = settings.DATABASES["default"]["NAME"]
-    assert manifeste["base"]["tables"]["public.core_journalacces"] == entrees_journal
+    assert manifeste["base"]["tables"]["public.core_traceacces"] == entrees_journal
     assert manifeste["base"]["migrations"]["core"].startswith("00")
     assert manifeste["stockages"]["default"]["objets"] == 1
     if proprietaire() is not None:  # taken as the owner role, which reads everything
@@ -328,7 +328,7 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
 
     # Drop everything: the rows (as the owner, the trail included) and the stored files.
     call_command("flush", interactive=False, database="default", verbosity=0)
-    assert JournalAcces.objects.count() == 0
+    assert TraceAcces.objects.count() == 0
     for stockage in stockages_sauvegardes().values():
         for nom in lister(stockage):
             stockage.delete(nom)
@@ -346,7 +346,7 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
 
         # The counts and checksums match the manifest (the command checked; again here).
         assert comparer(manifeste) == []
-        assert JournalAcces.objects.count() == entrees_journal
+        assert TraceAcces.objects.count() == entrees_journal
         assert [lister(s) for s in stockages_sauvegardes().values()] == [
             sorted(contenu["fichiers"]) for contenu in manifeste["stockages"].values()
         ]
@@ -358,29 +358,29 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
             transaction.atomic(),
             connections["default"].cursor() as curseur,
         ):
-            curseur.execute("UPDATE core_journalacces SET page = 'effacé'")
+            curseur.execute("UPDATE core_traceacces SET page = 'effacé'")
         connections["default"].close()
 
         # The roles' grants: the application role appends and reads the trail, nothing else.
         with connections["default"].cursor() as curseur:
             curseur.execute(
-                "SELECT current_user, has_table_privilege('core_journalacces', 'INSERT'), "
-                "has_table_privilege('core_journalacces', 'DELETE'), "
-                "has_table_privilege('core_journalacces', 'UPDATE'), "
+                "SELECT current_user, has_table_privilege('core_traceacces', 'INSERT'), "
+                "has_table_privilege('core_traceacces', 'DELETE'), "
+                "has_table_privilege('core_traceacces', 'UPDATE'), "
                 "has_table_privilege('parcours_parcours', 'UPDATE'), "
-                "pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'core_journalacces'"
+                "pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'core_traceacces'"
             )
             etat = curseur.fetchone()
         assert etat[:5] == (role_application(), True, False, False, True)
         if proprietaire() is not None:
             assert etat[5] == proprietaire()["USER"]
         with (
-            pytest.raises(DatabaseError, match="permission denied for table core_journalacces"),
+            pytest.raises(DatabaseError, match="permission denied for table core_traceacces"),
             transaction.atomic(),
             connections["default"].cursor() as curseur,
         ):
-            curseur.execute("DELETE FROM core_journalacces")
-        assert JournalAcces.objects.count() == entrees_journal
+            curseur.execute("DELETE FROM core_traceacces")
+        assert TraceAcces.objects.count() == entrees_journal
 
         # Guardian's rows, and what they answer.
         assert _permissions() == permissions
@@ -404,7 +404,7 @@ def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):
         assert b"".join(fichier.streaming_content) == scan
         export = client.get(reverse("exports:fichier", args=[demande.pk]))
         assert b"".join(export.streaming_content) == b"id;statut\n1;en_cours\n"
-        assert JournalAcces.objects.count() > entrees_journal
+        assert TraceAcces.objects.count() > entrees_journal
 
         # The nightly tasks run against the restored database.
         attendues, reussies, echecs = _taches_du_calendrier_sur_un_vrai_worker()

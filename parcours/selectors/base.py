@@ -7,10 +7,10 @@ from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from reussite.core.journal import ALIAS
-from reussite.core.models import Evenement, JournalAcces, Programme, User
+from reussite.core.models import Evenement, Programme, TraceAcces, User
 from reussite.core.noms import nom_complet
 from reussite.core.roles import programmes_coordonnes
+from reussite.core.trace import ALIAS
 
 from ..access import (  # noqa: F401 (re-exported for the pages)
     DroitsParcours,
@@ -210,7 +210,7 @@ def consultations_du_parcours(parcours: Parcours, *, limite: int = 20) -> list[d
     the same two queries however many rows there are."""
     evenements = dict(Evenement.choices)
     groupes = list(
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(content_type=ContentType.objects.get_for_model(Parcours), object_id=parcours.pk)
         .annotate(jour=TruncDate("le", tzinfo=timezone.get_current_timezone()))
         .values("user_id", "jour", "evenement", "autorise")

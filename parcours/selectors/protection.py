@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partenaires.models import Professionnel, Structure
-from reussite.core.journal import ALIAS
-from reussite.core.models import JournalAcces, User
+from reussite.core.models import TraceAcces, User
+from reussite.core.trace import ALIAS
 
 from ..models import (
     Action,
@@ -121,7 +121,7 @@ def droit_acces_donnees(parcours: Parcours) -> dict:
     ids = [p.pk for p in tous]
     types = ContentType.objects.get_for_models(Parcours, Enfant)
     entrees = list(
-        JournalAcces.objects.using(ALIAS)
+        TraceAcces.objects.using(ALIAS)
         .filter(
             models.Q(content_type=types[Parcours], object_id__in=ids)
             | models.Q(content_type=types[Enfant], object_id=enfant.pk)

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reussite.core.journal import journaliser
 from reussite.core.models import Evenement
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
+from reussite.core.trace import tracer
 
 from ..access import Capacite, parcours_pour
 from ..models import Parcours
@@ -36,7 +36,7 @@ def _export(request, pk):
     parcours = _pour_coordination(request, pk)
     donnees = droit_acces_donnees(parcours)
     # Its own kind of trail entry: a full export is not an ordinary read (no content logged).
-    journaliser(user=request.user, evenement=Evenement.DROIT_ACCES, autorise=True, objet=parcours)
+    tracer(user=request.user, evenement=Evenement.DROIT_ACCES, autorise=True, objet=parcours)
     nom = f"droit-acces-parcours-{parcours.pk}-{timezone.localdate():%Y%m%d}"
     return parcours, donnees, nom
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from .models import JournalAcces, Programme, Rappel, User
+from .models import Programme, Rappel, TraceAcces, User
 
 
 @admin.register(User)
@@ -34,8 +34,8 @@ class ProgrammeAdmin(GuardedModelAdmin):
     search_fields = ["nom", "territoire"]
 
 
-@admin.register(JournalAcces)
-class JournalAccesAdmin(admin.ModelAdmin):
+@admin.register(TraceAcces)
+class TraceAccesAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only, the database refuses changes anyway."""
 
     list_display = [
@@ -56,7 +56,7 @@ class JournalAccesAdmin(admin.ModelAdmin):
     ordering = ["-le"]  # the index on `le`, read backwards
 
     def get_queryset(self, request):
-        return super().get_queryset(request).using("journal")
+        return super().get_queryset(request).using("trace")
 
     def has_add_permission(self, request):
         return False

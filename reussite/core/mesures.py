@@ -24,7 +24,7 @@ MESURES = [
             "Journal des accès : chaque lecture, modification et refus ; non modifiable par "
             "l’application, purgé seulement après sa durée de conservation"
         ),
-        "tests/test_journal.py",
+        "tests/test_trace.py",
     ),
     (_("Double authentification obligatoire"), "tests/test_securite_2fa.py"),
     (

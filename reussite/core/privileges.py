@@ -5,7 +5,7 @@ role (DATABASE_OWNER_URL: its user name and password; server and database are DA
 owns the tables and functions: `migrate` and `flush` run as the owner (their overrides in
 core/management/commands), and after every `migrate` the owner grants the application role what
 it needs: read and write on the business tables, but only INSERT and SELECT on the access trail,
-and EXECUTE on `core_journalacces_purger`, the owner's SECURITY DEFINER retention purge that
+and EXECUTE on `core_traceacces_purger`, the owner's SECURITY DEFINER retention purge that
 deletes nothing younger than the minimal retention (migration core/0011). The application role
 cannot update, delete or truncate the trail, nor disable or replace its trigger (an owner's
 right), so no code running as the application can rewrite it.
@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import connections
 
-TABLE_JOURNAL = "core_journalacces"
-FONCTION_PURGE = "core_journalacces_purger"
+TABLE_TRACE = "core_traceacces"
+FONCTION_PURGE = "core_traceacces_purger"
 SIGNATURE_PURGE = f"{FONCTION_PURGE}(timestamp with time zone)"
 # The settings that name the role; the server, port and database stay the application's.
 IDENTIFIANTS = ("USER", "PASSWORD")
@@ -74,21 +74,21 @@ def accorder_droits_application(*, using: str, **kwargs) -> None:
             "SELECT current_user, quote_ident(current_schema()), "
             "(SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass(%s)), "
             "to_regprocedure(%s) IS NOT NULL",
-            [TABLE_JOURNAL, SIGNATURE_PURGE],
+            [TABLE_TRACE, SIGNATURE_PURGE],
         )
-        utilisateur, schema, proprietaire_journal, purge_existe = curseur.fetchone()
-        if not application or application == utilisateur or proprietaire_journal != utilisateur:
+        utilisateur, schema, proprietaire_trace, purge_existe = curseur.fetchone()
+        if not application or application == utilisateur or proprietaire_trace != utilisateur:
             return
         role = _identifiant(application)
-        journal = f"{schema}.{_identifiant(TABLE_JOURNAL)}"
+        trace = f"{schema}.{_identifiant(TABLE_TRACE)}"
         instructions = [
             f"GRANT USAGE ON SCHEMA {schema} TO {role}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
             # setval: the synthetic-data generator resets sequences after its bulk inserts.
             f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
             # The trail: append and read (the DPO's and the coordinators' pages), nothing else.
-            f"REVOKE ALL ON {journal} FROM {role}",
-            f"GRANT SELECT, INSERT ON {journal} TO {role}",
+            f"REVOKE ALL ON {trace} FROM {role}",
+            f"GRANT SELECT, INSERT ON {trace} TO {role}",
         ]
         if purge_existe:
             purge = f"{schema}.{SIGNATURE_PURGE}"

@@ -1,24 +1,24 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .journal import journaliser
 from .models import Evenement
+from .trace import tracer
 
 
-@receiver(user_logged_in, dispatch_uid="journal_connexion")
-def journal_connexion(sender, request, user, **kwargs):
-    journaliser(user=user, evenement=Evenement.CONNEXION, autorise=True)
+@receiver(user_logged_in, dispatch_uid="trace_connexion")
+def trace_connexion(sender, request, user, **kwargs):
+    tracer(user=user, evenement=Evenement.CONNEXION, autorise=True)
 
 
-@receiver(user_logged_out, dispatch_uid="journal_deconnexion")
-def journal_deconnexion(sender, request, user, **kwargs):
+@receiver(user_logged_out, dispatch_uid="trace_deconnexion")
+def trace_deconnexion(sender, request, user, **kwargs):
     if user is not None:
-        journaliser(user=user, evenement=Evenement.DECONNEXION, autorise=True)
+        tracer(user=user, evenement=Evenement.DECONNEXION, autorise=True)
 
 
-@receiver(user_login_failed, dispatch_uid="journal_echec_connexion")
-def journal_echec_connexion(sender, credentials, request=None, **kwargs):
-    journaliser(
+@receiver(user_login_failed, dispatch_uid="trace_echec_connexion")
+def trace_echec_connexion(sender, credentials, request=None, **kwargs):
+    tracer(
         user=None,
         evenement=Evenement.ECHEC_CONNEXION,
         autorise=False,

@@ -120,16 +120,16 @@ def mois_avant(moment, mois: int):
 
 
 @shared_task(time_limit=1800, soft_time_limit=1700)
-def journal_purger_nuit() -> int:
+def trace_purger_nuit() -> int:
     """Purge access-trail entries older than REUSSITE_JOURNAL_CONSERVATION_MOIS months, through
     the only path allowed to delete them; never under the 6-month floor it enforces."""
-    from .services import RETENTION_MINIMALE_JOURNAL, journal_purger
+    from .services import RETENTION_MINIMALE_TRACE, trace_purger
 
     maintenant = timezone.now()
     avant = mois_avant(maintenant, settings.REUSSITE_JOURNAL_CONSERVATION_MOIS)
     # A setting under 6 months is not an error at 3 a.m.: the floor applies.
-    avant = min(avant, maintenant - RETENTION_MINIMALE_JOURNAL)
-    supprimees = journal_purger(avant=avant)
+    avant = min(avant, maintenant - RETENTION_MINIMALE_TRACE)
+    supprimees = trace_purger(avant=avant)
     logger.info("Access-trail purge: %s entries older than %s removed", supprimees, avant.date())
     return supprimees
 

@@ -19,7 +19,7 @@ How: one measuring process per database (`--travailleur`, test client, `DEBUG=Fa
 persistent connections), driven over stdin/stdout. For each page the two processes are measured
 in alternating rounds (`--tours`), so that a change of machine load hits both scales alike and
 the national/city ratio holds under noise. Per page: p50 and p95 of the server-side time of
-`--requetes` requests, the queries on both connections (`default` and `journal`, the access
+`--requetes` requests, the queries on both connections (`default` and `trace`, the access
 trail), and the sequential scans on tables of more than 10,000 rows in their EXPLAIN plans.
 """
 
@@ -102,7 +102,7 @@ EXCLUES_MOTIFS = [
 # Query strings measured as pages of their own (a filtered list is not the same work).
 PARAMETRES = {
     "parcours:liste": ["?statut=en_cours"],
-    "admin:core_journalacces_changelist": ["?q=bench"],
+    "admin:core_traceacces_changelist": ["?q=bench"],
     "admin:core_user_changelist": ["?q=pro1"],
     "admin:core_rappel_changelist": ["?q=revue"],
 }
@@ -506,7 +506,7 @@ class Travailleur:
         from django.db import connections
 
         page = self.pages[cle]
-        notees = {"default": [], "journal": []}
+        notees = {"default": [], "trace": []}
 
         def noter_pour(alias):
             def noter(execute, sql, params, many, context):
@@ -517,7 +517,7 @@ class Travailleur:
 
         with (
             connections["default"].execute_wrapper(noter_pour("default")),
-            connections["journal"].execute_wrapper(noter_pour("journal")),
+            connections["trace"].execute_wrapper(noter_pour("trace")),
         ):
             _obtenir(self.clients[page.role], page.url)
         scans = set()
@@ -530,7 +530,7 @@ class Travailleur:
                     _scans(c.fetchone()[0], self.grandes, scans)
         return {
             "default": len(notees["default"]),
-            "journal": len(notees["journal"]),
+            "trace": len(notees["trace"]),
             "scans": sorted(scans),
         }
 
@@ -645,7 +645,7 @@ def mesurer_tout(city, national, n, tours, filtre):
         c, nat = resultats[cle]["city"], resultats[cle]["national"]
         print(
             f"  {cle}: p50 {c['p50']:.0f}/{nat['p50']:.0f} ms, p95 national {nat['p95']:.0f}, "
-            f"requêtes {c['default']}+{c['journal']}/{nat['default']}+{nat['journal']}"
+            f"requêtes {c['default']}+{c['trace']}/{nat['default']}+{nat['trace']}"
             f"{', scans ' + ', '.join(nat['scans']) if nat['scans'] else ''}",
             file=sys.stderr,
             flush=True,
@@ -682,7 +682,7 @@ def tableau(inv, resultats, n, tours, charge_debut, charge_fin, duree) -> str:
         + ", ".join(f"{role} {u['droits']}" for role, u in nat["utilisateurs"].items())
         + ".",
         "",
-        "| Page [rôle] | requêtes city (défaut+journal) | requêtes national | p50 city (ms) "
+        "| Page [rôle] | requêtes city (défaut+trace) | requêtes national | p50 city (ms) "
         "| p50 national (ms) | rapport p50 | p95 national (ms) | scans séquentiels > 10 000 "
         "lignes (national) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -693,7 +693,7 @@ def tableau(inv, resultats, n, tours, charge_debut, charge_fin, duree) -> str:
             continue
         a, b = r["city"], r["national"]
         lignes.append(
-            f"| {cle} | {a['default']}+{a['journal']} | {b['default']}+{b['journal']} "
+            f"| {cle} | {a['default']}+{a['trace']} | {b['default']}+{b['trace']} "
             f"| {a['p50']:.0f} | {b['p50']:.0f} | {b['p50'] / a['p50']:.2f} | {b['p95']:.0f} "
             f"| {', '.join(b['scans']) or 'aucun'} |"
         )

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     # After the login check: an authenticated session without a second factor reaches only
     # enrolment, verification and logout.
     "reussite.core.deux_facteurs.DeuxFacteursMiddleware",
-    "reussite.core.journal.JournalMiddleware",
+    "reussite.core.trace.TraceMiddleware",
     "parcours.views.partage.CharteMiddleware",
     # AxesMiddleware must stay last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -118,7 +118,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DATABASE_CONNECT_TIMEOUT", default=5
 )
 # The access trail is written through its own connection, outside the request's transaction.
-DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
+DATABASES["trace"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
 # The role that owns the schema (reussite/core/privileges.py): `migrate` and `flush` run as this
 # role, which then grants the application role (DATABASE_URL's user) its rights, insert-only on
 # the access trail. Only the migration step needs it; without it, one role does everything.
@@ -390,8 +390,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parcours.tasks.parcours_anonymiser_nuit",
         "schedule": crontab(hour=3, minute=15),
     },
-    "journal-purger-nuit": {
-        "task": "reussite.core.tasks.journal_purger_nuit",
+    "trace-purger-nuit": {
+        "task": "reussite.core.tasks.trace_purger_nuit",
         "schedule": crontab(hour=3, minute=45),
     },
 }
@@ -518,7 +518,7 @@ SPECTACULAR_SETTINGS = {
 # Rectification history (django-pghistory): a context (user, URL) only for requests that write.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Access-trail retention, in months: the nightly purge removes older entries (CNIL: 6 to 12
-# months; `journal_purger` refuses less than 6).
+# months; `trace_purger` refuses less than 6).
 REUSSITE_JOURNAL_CONSERVATION_MOIS = env.int("REUSSITE_JOURNAL_CONSERVATION_MOIS", default=12)
 # Mark optional fields rather than required ones, as the DSFR now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True

@@ -65,4 +65,4 @@ if not env("DATABASE_URL", default=""):
 # base.py's connection settings (health checks, connect timeout, the trail's own alias), with
 # persistent connections by default.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["journal"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}
+DATABASES["trace"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False}

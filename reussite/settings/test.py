@@ -7,7 +7,7 @@ DEBUG = False
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["journal"]["TEST"] = {"DEPENDENCIES": []}
+DATABASES["trace"]["TEST"] = {"DEPENDENCIES": []}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The worker tests run a real worker process with a file backend (tests/support/courriel.py).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")

@@ -44,9 +44,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.path)).is_relative_to(ICI):
             item.add_marker(pytest.mark.e2e)
-            # The live server writes the access journal through its own connection.
+            # The live server writes the access trail through its own connection.
             item.add_marker(
-                pytest.mark.django_db(transaction=True, databases=["default", "journal"]),
+                pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
                 append=False,
             )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from parcours.models import Parcours, Statut
-from reussite.core.models import Evenement, JournalAcces
+from reussite.core.models import Evenement, TraceAcces
 from tests.factories.core import cadre_juridique, dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre, professionnel, titulaire
@@ -63,7 +63,7 @@ def test_le_dpo_renseigne_le_cadre_lit_le_registre_et_cherche_dans_le_journal(
     )
     from django.contrib.contenttypes.models import ContentType
 
-    JournalAcces.objects.create(
+    TraceAcces.objects.create(
         le=timezone.now(),
         user_id=referente.user.pk,
         evenement=Evenement.LECTURE,

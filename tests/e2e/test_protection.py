@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from parcours.models import Enfant, Note, Visibilite
-from reussite.core.journal import ALIAS
-from reussite.core.models import Evenement, JournalAcces
+from reussite.core.models import Evenement, TraceAcces
+from reussite.core.trace import ALIAS
 from tests.factories.core import ProgrammeFactory, coordinateur
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partenaires import structure_porteuse
@@ -75,5 +75,5 @@ def test_le_coordinateur_consulte_l_historique_et_exporte_le_droit_d_acces(
     assert pdf.suggested_filename.endswith(".pdf")
     with open(pdf.path(), "rb") as fichier:
         assert fichier.read(4) == b"%PDF"
-    exports = JournalAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES)
+    exports = TraceAcces.objects.using(ALIAS).filter(evenement=Evenement.DROIT_ACCES)
     assert exports.filter(user_id=coordo.pk, object_id=parcours.pk).count() == 2

@@ -115,7 +115,7 @@ TABLES = {
     "convention": "partenaires_convention",
     "partie": "partenaires_partieconvention",
     "rappel": "core_rappel",
-    "journal": "core_journalacces",
+    "trace": "core_traceacces",
 }
 
 
@@ -803,9 +803,9 @@ class Generateur:
         self._executer(
             "journal des accès",
             """
-            INSERT INTO core_journalacces (id, le, user_id, evenement, autorise, content_type_id,
+            INSERT INTO core_traceacces (id, le, user_id, evenement, autorise, content_type_id,
                 object_id, programme_id, page, methode, ip, identifiant)
-            SELECT {journal} + 2 * i - 2 + t, pp.derniere_activite - t * interval '1 day',
+            SELECT {trace} + 2 * i - 2 + t, pp.derniere_activite - t * interval '1 day',
                 coalesce(rp.user_id, {user} + (pp.programme_id - {programme} - 1) * {K} + 1),
                 'lecture', true, {ct_parcours}, pp.id, pp.programme_id,
                 '/parcours/' || pp.id || '/', 'GET', '127.0.0.1', ''

@@ -9,7 +9,7 @@ from ..forms import DateInput, FormulaireDsfr
 from ..models import Evenement
 
 
-class RechercheJournalForm(FormulaireDsfr):
+class RechercheTraceForm(FormulaireDsfr):
     personne = forms.EmailField(
         label=gettext_lazy("Adresse électronique de la personne"), required=False
     )

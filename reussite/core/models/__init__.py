@@ -190,14 +190,14 @@ class Evenement(models.TextChoices):
     EXPORT = "export", _("Export d’une liste")
 
 
-class JournalAcces(models.Model):
+class TraceAcces(models.Model):
     """Append-only trail of who read or changed a child's data, and of denied attempts.
 
     Never the content itself. Rows point at business objects through a content type and
     denormalised ids (the core imports no business app), and at users by id only, so that
     deleting a user never rewrites the trail. The application's database role may only insert
     and read here (reussite/core/privileges.py), a trigger refuses UPDATE and DELETE (migrations
-    0004, 0011), and only `journal_purger`, through the owner's purge function, removes old rows.
+    0004, 0011), and only `trace_purger`, through the owner's purge function, removes old rows.
     """
 
     le = models.DateTimeField(default=timezone.now, db_index=True)
@@ -223,7 +223,7 @@ class JournalAcces(models.Model):
             models.Index(fields=["content_type", "object_id", "-le"]),
             models.Index(fields=["user_id", "-le"]),
             # The DPO's console reads one programme's trail over a period (issue 19).
-            models.Index(fields=["programme_id", "-le"], name="journal_programme_le"),
+            models.Index(fields=["programme_id", "-le"], name="trace_programme_le"),
         ]
 
     def __str__(self):

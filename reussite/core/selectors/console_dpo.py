@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Evenement, JournalAcces, ProgrammeUserObjectPermission, User
+from ..models import Evenement, ProgrammeUserObjectPermission, TraceAcces, User
 
 # The people whose logins a programme's DPO sees, beyond its role holders: each business layer
 # adds a function (programme id -> queryset of user ids), e.g. parcours: the people holding an
@@ -36,7 +36,7 @@ def _debut(jour):
     return timezone.make_aware(datetime.combine(jour, time.min))
 
 
-def journal_du_programme(programme_id: int, filtres: dict):
+def trace_du_programme(programme_id: int, filtres: dict):
     """The trail rows of `programme_id` matching `filtres`, newest first (a queryset)."""
     conditions = Q()
     if filtres.get("du"):
@@ -49,14 +49,14 @@ def journal_du_programme(programme_id: int, filtres: dict):
         conditions &= Q(
             user_id__in=User.objects.filter(email__iexact=filtres["personne"]).values("pk")
         )
-    lignes = JournalAcces.objects.filter(conditions, programme_id=programme_id)
+    lignes = TraceAcces.objects.filter(conditions, programme_id=programme_id)
     if filtres.get("parcours"):
         type_parcours = ContentType.objects.get_by_natural_key("parcours", "parcours")
         return lignes.filter(content_type=type_parcours, object_id=filtres["parcours"]).order_by(
             "-le", "-pk"
         )
     if filtres.get("evenement") in ("", None, *SANS_PROGRAMME):
-        connexions = JournalAcces.objects.filter(
+        connexions = TraceAcces.objects.filter(
             conditions,
             programme_id__isnull=True,
             evenement__in=SANS_PROGRAMME,

@@ -18,20 +18,20 @@ def role_retirer(*, user: User, programme: Programme, role: Role) -> None:
 
 
 # The CNIL's framework asks to keep access traces 6 months at least.
-RETENTION_MINIMALE_JOURNAL = timedelta(days=183)
+RETENTION_MINIMALE_TRACE = timedelta(days=183)
 
 
-def journal_purger(*, avant) -> int:
+def trace_purger(*, avant) -> int:
     """The retention purge: the only path allowed to delete access-trail entries, and never
     entries younger than the minimal retention.
 
     The application role may not delete from the trail: the deletion runs in
-    `core_journalacces_purger`, a SECURITY DEFINER function of the owner role that checks the
+    `core_traceacces_purger`, a SECURITY DEFINER function of the owner role that checks the
     cut-off again (migration core/0011, reussite/core/privileges.py)."""
-    from ..journal import ALIAS
     from ..privileges import FONCTION_PURGE
+    from ..trace import ALIAS
 
-    if avant > timezone.now() - RETENTION_MINIMALE_JOURNAL:
+    if avant > timezone.now() - RETENTION_MINIMALE_TRACE:
         raise ValueError("The access trail keeps at least 6 months of entries.")
 
     with connections[ALIAS].cursor() as cursor:

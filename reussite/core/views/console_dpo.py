@@ -3,7 +3,7 @@ period and event, and export the result. The DPO never sees a child's file: rows
 pathway by its number, never by the child.
 
 Every query starts from `programme_id` and orders by time, on the index
-`journal_programme_le` (programme_id, -le): its cost follows the page, not the trail's size.
+`trace_programme_le` (programme_id, -le): its cost follows the page, not the trail's size.
 A professional's logins carry no programme: those of the people holding a role on the programme
 are added by a second branch on the index (user_id, -le), in a UNION.
 """
@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..exports import reponse_csv
-from ..forms.console_dpo import RechercheJournalForm
-from ..journal import journaliser
-from ..models import Evenement, JournalAcces, User
+from ..forms.console_dpo import RechercheTraceForm
+from ..models import Evenement, TraceAcces, User
 from ..roles import programmes_dpo
-from ..selectors.console_dpo import EXPORT_MAX, journal_du_programme
+from ..selectors.console_dpo import EXPORT_MAX, trace_du_programme
+from ..trace import tracer
 
 PAR_PAGE = 50
 
@@ -44,9 +44,9 @@ def _programme(request, programme_pk):
 @require_GET
 def console(request, programme_pk):
     programme = _programme(request, programme_pk)
-    form = RechercheJournalForm(request.GET or None)
+    form = RechercheTraceForm(request.GET or None)
     filtres = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(journal_du_programme(programme.pk, filtres), PAR_PAGE).get_page(
+    page = Paginator(trace_du_programme(programme.pk, filtres), PAR_PAGE).get_page(
         request.GET.get("page")
     )
     personnes = _personnes(page.object_list)
@@ -77,15 +77,15 @@ def console(request, programme_pk):
 def console_export(request, programme_pk):
     """The search's result as CSV; the export is itself traced, for this programme."""
     programme = _programme(request, programme_pk)
-    form = RechercheJournalForm(request.GET or None)
+    form = RechercheTraceForm(request.GET or None)
     filtres = form.cleaned_data if form.is_valid() else {}
-    lignes = list(journal_du_programme(programme.pk, filtres)[:EXPORT_MAX])
+    lignes = list(trace_du_programme(programme.pk, filtres)[:EXPORT_MAX])
     personnes = _personnes(lignes)
-    journaliser(
+    tracer(
         user=request.user,
         evenement=Evenement.EXPORT,
         autorise=True,
-        modele=JournalAcces,
+        modele=TraceAcces,
         programme_id=programme.pk,
     )
     entetes = [

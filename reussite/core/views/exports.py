@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..exports import FORMATS, TYPE_CSV, TYPE_XLSX, genre_export, reponse_export
 from ..exports_arriere_plan import demande_export_creer
-from ..journal import journaliser
 from ..models import DemandeExport, Evenement, StatutExport
 from ..stockage import reponse_fichier
+from ..trace import tracer
 
 
 def _genre_et_tableau(user, cle: str, format: str, parametres: QueryDict):
@@ -40,7 +40,7 @@ def _tracer(user, genre, tableau=None) -> None:
             tableau.queryset.order_by().values_list(genre.champ_programme, flat=True).distinct()
         ) or [None]
     for programme_id in programmes:
-        journaliser(
+        tracer(
             user=user,
             evenement=Evenement.EXPORT,
             autorise=True,

@@ -1,6 +1,6 @@
 """Write the access trail outside the request's transaction.
 
-Entries go through the `journal` database alias: its own connection in autocommit, so that a
+Entries go through the `trace` database alias: its own connection in autocommit, so that a
 denied access that ends in a 404 (and rolls the request back) is still recorded.
 """
 
@@ -10,17 +10,17 @@ import logging
 from django.contrib.contenttypes.models import ContentType
 
 from .adresses import adresse_client
-from .models import Evenement, JournalAcces
+from .models import Evenement, TraceAcces
 
-ALIAS = "journal"
+ALIAS = "trace"
 logger = logging.getLogger(__name__)
 
 _requete: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
-    "journal_requete", default=None
+    "trace_requete", default=None
 )
 
 
-class JournalMiddleware:
+class TraceMiddleware:
     """Remember where the request comes from, for the entries written while it runs."""
 
     def __init__(self, get_response):
@@ -49,7 +49,7 @@ def methode_requete() -> str:
     return (_requete.get() or {}).get("methode", "")
 
 
-def journaliser(
+def tracer(
     *,
     user,
     evenement: Evenement,
@@ -64,7 +64,7 @@ def journaliser(
     if objet is not None:
         modele, object_id = type(objet), objet.pk
         programme_id = programme_id or getattr(objet, "programme_id", None)
-    JournalAcces.objects.using(ALIAS).create(
+    TraceAcces.objects.using(ALIAS).create(
         user_id=getattr(user, "pk", None),
         evenement=evenement,
         autorise=autorise,

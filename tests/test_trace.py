@@ -15,11 +15,11 @@ from django.utils import timezone
 from parcours.access import LECTURE, parcours_pour
 from parcours.models import Parcours, Statut
 from partenaires.models import Professionnel, Structure
-from reussite.core.journal import ALIAS
-from reussite.core.models import Evenement, JournalAcces, Programme, User
+from reussite.core.models import Evenement, Programme, TraceAcces, User
 from reussite.core.noms import nom_complet
 from reussite.core.privileges import connexion_proprietaire, proprietaire, role_application
-from reussite.core.services import RETENTION_MINIMALE_JOURNAL, journal_purger
+from reussite.core.services import RETENTION_MINIMALE_TRACE, trace_purger
+from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.core import MOT_DE_PASSE, UserFactory
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -39,7 +39,7 @@ NOM, PRENOM = "Zébulon-Trace", "Anatole"
 
 
 def entrees(**filtres):
-    return JournalAcces.objects.using(ALIAS).filter(**filtres).order_by("pk")
+    return TraceAcces.objects.using(ALIAS).filter(**filtres).order_by("pk")
 
 
 def ct_parcours():
@@ -192,13 +192,11 @@ def test_le_refus_est_enregistre_hors_de_la_transaction_annulee(client):
     with pytest.raises(Http404), transaction.atomic():
         parcours_pour(user=intrus, pk=p.pk, capacite=LECTURE)
     # Read through the *default* connection: the entry was committed on its own.
-    assert JournalAcces.objects.filter(user_id=intrus.pk, object_id=p.pk, autorise=False).exists()
+    assert TraceAcces.objects.filter(user_id=intrus.pk, object_id=p.pk, autorise=False).exists()
 
     connecter(client, intrus)
     assert client.get(reverse("parcours:detail", args=[p.pk])).status_code == 404
-    assert (
-        JournalAcces.objects.filter(user_id=intrus.pk, object_id=p.pk, autorise=False).count() == 2
-    )
+    assert TraceAcces.objects.filter(user_id=intrus.pk, object_id=p.pk, autorise=False).count() == 2
 
 
 # --- Logins ---------------------------------------------------------------------------------
@@ -242,42 +240,42 @@ def test_echec_avec_un_identifiant_inconnu(client):
 
 @pytest.mark.parametrize("alias", ["default", ALIAS])
 def test_la_base_refuse_update_et_delete_depuis_l_application(alias):
-    entree = JournalAcces.objects.using(alias).create(
+    entree = TraceAcces.objects.using(alias).create(
         user_id=1, evenement=Evenement.LECTURE, autorise=True, object_id=42, page="parcours:detail"
     )
-    table = JournalAcces._meta.db_table
+    table = TraceAcces._meta.db_table
     tentatives = {
         "sql-update": lambda c: c.execute(f"UPDATE {table} SET autorise = false"),  # noqa: S608
         "sql-delete": lambda c: c.execute(f"DELETE FROM {table} WHERE id = %s", [entree.pk]),  # noqa: S608
-        "orm-update": lambda c: JournalAcces.objects.using(alias).update(page="effacé"),
-        "orm-delete": lambda c: JournalAcces.objects.using(alias).filter(pk=entree.pk).delete(),
+        "orm-update": lambda c: TraceAcces.objects.using(alias).update(page="effacé"),
+        "orm-delete": lambda c: TraceAcces.objects.using(alias).filter(pk=entree.pk).delete(),
         "save": lambda c: (setattr(entree, "object_id", 7), entree.save(using=alias)),
-        "instance-delete": lambda c: JournalAcces.objects.using(alias).get(pk=entree.pk).delete(),
+        "instance-delete": lambda c: TraceAcces.objects.using(alias).get(pk=entree.pk).delete(),
     }
     for nom, tentative in tentatives.items():
         with (
-            pytest.raises(DatabaseError, match="permission denied for table core_journalacces"),
+            pytest.raises(DatabaseError, match="permission denied for table core_traceacces"),
             transaction.atomic(using=alias),
             connections[alias].cursor() as curseur,
         ):
             tentative(curseur)
-        relue = JournalAcces.objects.using(alias).get(pk=entree.pk)
+        relue = TraceAcces.objects.using(alias).get(pk=entree.pk)
         assert (relue.object_id, relue.autorise, relue.page) == (42, True, "parcours:detail"), nom
 
 
 def test_la_purge_supprime_les_entrees_anciennes_et_elles_seules():
     maintenant = timezone.now()
     vieilles = [
-        JournalAcces.objects.using(ALIAS).create(
+        TraceAcces.objects.using(ALIAS).create(
             evenement=Evenement.LECTURE, autorise=True, le=maintenant - timedelta(days=400 + i)
         )
         for i in range(3)
     ]
-    recente = JournalAcces.objects.using(ALIAS).create(
+    recente = TraceAcces.objects.using(ALIAS).create(
         evenement=Evenement.LECTURE, autorise=True, le=maintenant - timedelta(days=10)
     )
 
-    assert journal_purger(avant=maintenant - timedelta(days=365)) == len(vieilles)
+    assert trace_purger(avant=maintenant - timedelta(days=365)) == len(vieilles)
 
     assert list(entrees().values_list("pk", flat=True)) == [recente.pk]
 
@@ -285,26 +283,26 @@ def test_la_purge_supprime_les_entrees_anciennes_et_elles_seules():
 @pytest.mark.django_db(transaction=True)
 def test_la_purge_ne_laisse_aucune_porte_ouverte_apres_elle():
     """The purge opens nothing for the application role: it still may not delete."""
-    JournalAcces.objects.using(ALIAS).create(
+    TraceAcces.objects.using(ALIAS).create(
         evenement=Evenement.LECTURE, autorise=True, le=timezone.now() - timedelta(days=800)
     )
-    recente = JournalAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
-    assert journal_purger(avant=timezone.now() - timedelta(days=365)) == 1
+    recente = TraceAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
+    assert trace_purger(avant=timezone.now() - timedelta(days=365)) == 1
 
     for alias in ("default", ALIAS):
         with (
             pytest.raises(DatabaseError, match="permission denied"),
             transaction.atomic(using=alias),
         ):
-            JournalAcces.objects.using(alias).filter(pk=recente.pk).delete()
-    assert JournalAcces.objects.filter(pk=recente.pk).exists()
+            TraceAcces.objects.using(alias).filter(pk=recente.pk).delete()
+    assert TraceAcces.objects.filter(pk=recente.pk).exists()
 
 
 def test_la_purge_refuse_d_effacer_des_entrees_plus_recentes_que_la_retention_minimale():
     """The CNIL's framework: access traces are kept 6 months at least."""
     maintenant = timezone.now()
     gardees = [
-        JournalAcces.objects.using(ALIAS).create(
+        TraceAcces.objects.using(ALIAS).create(
             evenement=Evenement.LECTURE, autorise=True, le=maintenant - timedelta(days=jours)
         )
         for jours in (0, 150)
@@ -312,28 +310,28 @@ def test_la_purge_refuse_d_effacer_des_entrees_plus_recentes_que_la_retention_mi
     for avant in (
         maintenant + timedelta(seconds=1),
         maintenant - timedelta(days=150),
-        maintenant - RETENTION_MINIMALE_JOURNAL + timedelta(minutes=1),
+        maintenant - RETENTION_MINIMALE_TRACE + timedelta(minutes=1),
     ):
         with pytest.raises(ValueError, match="6 months"):
-            journal_purger(avant=avant)
+            trace_purger(avant=avant)
     assert entrees(pk__in=[e.pk for e in gardees]).count() == 2
 
     # The oldest cut-off allowed deletes nothing younger than the retention.
-    assert journal_purger(avant=maintenant - RETENTION_MINIMALE_JOURNAL) == 0
+    assert trace_purger(avant=maintenant - RETENTION_MINIMALE_TRACE) == 0
     assert entrees(pk__in=[e.pk for e in gardees]).count() == 2
 
 
 def test_l_application_ne_peut_pas_s_ouvrir_elle_meme_la_porte_de_la_purge():
     """The trigger's purge switch is a session setting: the application role may set it, but it
     has no DELETE right on the trail to use it with."""
-    recente = JournalAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
+    recente = TraceAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
     with (
-        pytest.raises(DatabaseError, match="permission denied for table core_journalacces"),
+        pytest.raises(DatabaseError, match="permission denied for table core_traceacces"),
         transaction.atomic(using=ALIAS),
         connections[ALIAS].cursor() as curseur,
     ):
-        curseur.execute("SET LOCAL reussite.purge_journal = 'on'")
-        curseur.execute("DELETE FROM core_journalacces WHERE id = %s", [recente.pk])
+        curseur.execute("SET LOCAL reussite.purge_trace = 'on'")
+        curseur.execute("DELETE FROM core_traceacces WHERE id = %s", [recente.pk])
     assert entrees(pk=recente.pk).exists()
 
 
@@ -364,27 +362,27 @@ def _refus(alias: str, sql: str, params=(), *, motif: str = "permission denied|m
 @pytest.mark.django_db(transaction=True)
 def test_le_role_de_l_application_ne_peut_rien_faire_au_journal_qu_ajouter_et_lire():
     application, proprio = _roles()
-    table = JournalAcces._meta.db_table
-    ancienne = JournalAcces.objects.using(ALIAS).create(
+    table = TraceAcces._meta.db_table
+    ancienne = TraceAcces.objects.using(ALIAS).create(
         evenement=Evenement.LECTURE, autorise=True, le=timezone.now() - timedelta(days=800)
     )
-    recente = JournalAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
+    recente = TraceAcces.objects.using(ALIAS).create(evenement=Evenement.LECTURE, autorise=True)
 
     for alias in ("default", ALIAS):
         for sql in (
             f"UPDATE {table} SET autorise = false",  # noqa: S608
             f"DELETE FROM {table}",  # noqa: S608
             f"TRUNCATE {table}",
-            f"ALTER TABLE {table} DISABLE TRIGGER core_journalacces_immuable",
+            f"ALTER TABLE {table} DISABLE TRIGGER core_traceacces_immuable",
             f"ALTER TABLE {table} DISABLE TRIGGER ALL",
-            f"DROP TRIGGER core_journalacces_immuable ON {table}",
+            f"DROP TRIGGER core_traceacces_immuable ON {table}",
             f"ALTER TABLE {table} OWNER TO {application}",
             f"CREATE RULE sans_trace AS ON INSERT TO {table} DO INSTEAD NOTHING",
             f"DROP TABLE {table}",
-            "CREATE OR REPLACE FUNCTION core_journalacces_immuable() RETURNS trigger "
+            "CREATE OR REPLACE FUNCTION core_traceacces_immuable() RETURNS trigger "
             "AS $$ BEGIN RETURN OLD; END $$ LANGUAGE plpgsql",
-            "ALTER FUNCTION core_journalacces_purger(timestamptz) SECURITY INVOKER",
-            "CREATE OR REPLACE FUNCTION core_journalacces_purger(avant timestamptz) "
+            "ALTER FUNCTION core_traceacces_purger(timestamptz) SECURITY INVOKER",
+            "CREATE OR REPLACE FUNCTION core_traceacces_purger(avant timestamptz) "
             "RETURNS bigint AS $$ SELECT 0::bigint $$ LANGUAGE sql",
             f"SET ROLE {proprio}",
             # Triggers are skipped for replication only, a right of superusers.
@@ -394,24 +392,24 @@ def test_le_role_de_l_application_ne_peut_rien_faire_au_journal_qu_ajouter_et_li
         # The purge switch, set by the application itself, opens nothing: no DELETE right.
         _refus(
             alias,
-            f"SET LOCAL reussite.purge_journal = 'on'; DELETE FROM {table}",  # noqa: S608
+            f"SET LOCAL reussite.purge_trace = 'on'; DELETE FROM {table}",  # noqa: S608
         )
         # Too recent a cut-off: the owner's function itself refuses, whatever the caller passed.
         for jours in (0, 30, 182):
             _refus(
                 alias,
-                "SELECT core_journalacces_purger(now() - make_interval(days => %s))",
+                "SELECT core_traceacces_purger(now() - make_interval(days => %s))",
                 [jours],
                 motif="keeps at least 183 days",
             )
-        _refus(alias, "SELECT core_journalacces_purger(NULL)", motif="keeps at least 183 days")
+        _refus(alias, "SELECT core_traceacces_purger(NULL)", motif="keeps at least 183 days")
 
     assert {e.pk: (e.autorise, e.le) for e in entrees()} == {
         ancienne.pk: (True, ancienne.le),
         recente.pk: (True, recente.le),
     }
     # The purge, called by the application role, deletes the old entry and only it.
-    assert journal_purger(avant=timezone.now() - timedelta(days=365)) == 1
+    assert trace_purger(avant=timezone.now() - timedelta(days=365)) == 1
     assert list(entrees().values_list("pk", flat=True)) == [recente.pk]
 
 
@@ -430,7 +428,7 @@ def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf
         executables = {ligne[0] for ligne in curseur.fetchall()}
         curseur.execute(
             "SELECT pg_get_userbyid(proowner), proacl::text[] FROM pg_proc "
-            "WHERE oid = 'core_journalacces_purger(timestamptz)'::regprocedure"
+            "WHERE oid = 'core_traceacces_purger(timestamptz)'::regprocedure"
         )
         possesseur, acl = curseur.fetchone()
         curseur.execute(
@@ -442,7 +440,7 @@ def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf
             "has_table_privilege(current_user, oid, 'TRUNCATE'), "
             "has_table_privilege(current_user, oid, 'TRIGGER'), "
             "has_table_privilege(current_user, oid, 'REFERENCES') "
-            "FROM pg_class WHERE oid = 'core_journalacces'::regclass"
+            "FROM pg_class WHERE oid = 'core_traceacces'::regclass"
         )
         table = curseur.fetchone()
         curseur.execute(
@@ -456,12 +454,12 @@ def test_le_role_de_l_application_n_appelle_aucune_fonction_du_proprietaire_sauf
         curseur.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
-            "AND c.relname <> 'core_journalacces' AND NOT ("
+            "AND c.relname <> 'core_traceacces' AND NOT ("
             "has_table_privilege(current_user, c.oid, 'SELECT, INSERT, UPDATE, DELETE'))"
         )
         sans_droits = curseur.fetchall()
 
-    assert executables == {"core_journalacces_purger(timestamp with time zone)"}
+    assert executables == {"core_traceacces_purger(timestamp with time zone)"}
     assert possesseur == proprio
     # EXECUTE for the owner and the application role, not PUBLIC (no "=X/" entry).
     assert not any(entree.startswith("=") for entree in acl), acl
@@ -496,7 +494,7 @@ def test_meme_le_proprietaire_ne_supprime_pas_d_entree_recente_avec_l_interrupte
     """The trigger refuses deleting an entry younger than the minimal retention even to the
     owner with the purge switch on: only disabling the trigger, an owner's act, would."""
     _roles()
-    recente = JournalAcces.objects.using(ALIAS).create(
+    recente = TraceAcces.objects.using(ALIAS).create(
         evenement=Evenement.LECTURE, autorise=True, le=timezone.now() - timedelta(days=100)
     )
     with (
@@ -507,8 +505,8 @@ def test_meme_le_proprietaire_ne_supprime_pas_d_entree_recente_avec_l_interrupte
     ):
         curseur.execute("SELECT current_user")
         assert curseur.fetchone()[0] != role_application()
-        curseur.execute("SET LOCAL reussite.purge_journal = 'on'")
-        curseur.execute("DELETE FROM core_journalacces WHERE id = %s", [recente.pk])
+        curseur.execute("SET LOCAL reussite.purge_trace = 'on'")
+        curseur.execute("DELETE FROM core_traceacces WHERE id = %s", [recente.pk])
     assert entrees(pk=recente.pk).exists()
 
 
@@ -553,7 +551,7 @@ def test_le_journal_ne_contient_jamais_le_contenu(client, monde):
 
     champs_texte = [
         f.name
-        for f in JournalAcces._meta.get_fields()
+        for f in TraceAcces._meta.get_fields()
         if f.get_internal_type() in ("CharField", "TextField", "GenericIPAddressField")
     ]
     for valeurs in entrees().values(*champs_texte):
@@ -565,7 +563,7 @@ def test_le_journal_ne_contient_jamais_le_contenu(client, monde):
 def test_le_journal_n_a_aucune_colonne_de_contenu():
     """A new column on the trail must be reviewed here: the trail records who, when, what,
     never the content (rule 3)."""
-    assert {f.name for f in JournalAcces._meta.concrete_fields} == {
+    assert {f.name for f in TraceAcces._meta.concrete_fields} == {
         "id",
         "le",
         "user_id",
@@ -579,3 +577,25 @@ def test_le_journal_n_a_aucune_colonne_de_contenu():
         "ip",
         "identifiant",
     }
+
+
+@pytest.mark.django_db
+def test_aucun_objet_de_la_base_ne_porte_plus_le_nom_journal_de_la_trace():
+    """The trail was renamed (migration core 0016): its indexes, constraints, sequence, trigger
+    and functions follow, and the trigger still fires the function that names the new table."""
+    with connections[ALIAS].cursor() as curseur:
+        curseur.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE '%%journalacces%%' "
+            "UNION ALL SELECT conname FROM pg_constraint WHERE conname LIKE '%%journalacces%%' "
+            "UNION ALL SELECT tgname FROM pg_trigger WHERE tgname LIKE '%%journalacces%%' "
+            "UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE '%%journalacces%%' "
+            "OR prosrc LIKE '%%journalacces%%' OR prosrc LIKE '%%purge_journal%%'"
+        )
+        restes = curseur.fetchall()
+        curseur.execute(
+            "SELECT t.tgname, p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgrelid = 'core_traceacces'::regclass AND NOT t.tgisinternal"
+        )
+        declencheurs = curseur.fetchall()
+    assert restes == []
+    assert declencheurs == [("core_traceacces_immuable", "core_traceacces_immuable")]
