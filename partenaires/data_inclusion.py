@@ -7,7 +7,7 @@ rules before it leaves; a record the schema refuses is a bug here, not something
 
 The schema was written for social and professional inclusion: its themes have no exact match
 for some of Réussite's domains (school support, language). `THEMATIQUES` is the reviewed table;
-tests/test_api_data_inclusion.py has a test per value. Only the structure's contact is
+tests/partenaires/test_api_data_inclusion.py has a test per value. Only the structure's contact is
 published; the offer's contact fields (a person's name, email, phone) stay private unless the
 offer marks its contact public (`Offre.contact_public`).
 """

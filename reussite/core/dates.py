@@ -55,7 +55,7 @@ class Plage:
     pourquoi: str  # for the documentation
 
 
-# The one table. Keep docs/saisie.md in step (tests/test_saisie_dates.py checks it lists every key).
+# The one table. Keep docs/saisie.md in step (tests/core/test_saisie_dates.py checks it lists every key).
 PLAGES: dict[str, Plage] = {
     "naissance": Plage(
         _("La date de naissance"),

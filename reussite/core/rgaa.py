@@ -87,7 +87,7 @@ CRITERES = [
         "manuelle",
         CONFORME,
         _(
-            "tests/test_juridique.py::test_l_echantillon_rgaa_a_titre_et_h1 : chaque page "
+            "tests/core/test_juridique.py::test_l_echantillon_rgaa_a_titre_et_h1 : chaque page "
             "de l’échantillon a un titre qui la nomme, suivi du nom du site"
         ),
     ),
@@ -97,7 +97,7 @@ CRITERES = [
         "manuelle",
         CONFORME,
         _(
-            "tests/test_juridique.py::test_l_echantillon_rgaa_a_titre_et_h1 (un seul h1), "
+            "tests/core/test_juridique.py::test_l_echantillon_rgaa_a_titre_et_h1 (un seul h1), "
             "et chaque objet de page des parcours vérifie son h1 (tests/e2e/pages.py)"
         ),
     ),
@@ -114,7 +114,7 @@ CRITERES = [
         "manuelle",
         CONFORME,
         _(
-            "Résumé des erreurs en tête de formulaire (tests/test_saisie_dates.py::"
+            "Résumé des erreurs en tête de formulaire (tests/core/test_saisie_dates.py::"
             "test_les_pages_refusent_un_telephone_ou_une_date_absurde_avec_un_resume_en_tete)"
         ),
     ),

@@ -79,7 +79,7 @@ class Rapport:
 def stockages_sauvegardes() -> dict[str, object]:
     """Every storage that holds files, by name: the entries of STORAGES (static files aside, they
     are rebuilt by collectstatic) and the built exports' storage when STORAGES does not name it.
-    tests/test_sauvegarde.py checks that every model's file field writes to one of them."""
+    tests/core/test_sauvegarde.py checks that every model's file field writes to one of them."""
     from .models import stockage_exports
 
     nommes = {nom: storages[nom] for nom in settings.STORAGES if nom != "staticfiles"}

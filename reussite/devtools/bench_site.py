@@ -3,7 +3,7 @@
     python -m reussite.devtools.bench_site [--city bench_city] [--national bench_nat]
         [--requetes 20] [--tours 4] [--pages REGEX] [--sortie docs/performance.md]
 
-Which pages: the URL resolver is walked (as the access sweep of tests/test_acces_urls.py walks
+Which pages: the URL resolver is walked (as the access sweep of tests/acces/test_acces_urls.py walks
 it). Every route is either excluded here with its reason (`EXCLUES`, `EXCLUES_MOTIFS`), answers
 405 to GET (a POST-only view: listed, not measured), or is requested with GET by every
 representative user; each (route, role) answering 200 is a page measured. The ids of a path come
@@ -12,7 +12,7 @@ from the sweep: routes reading only a pathway id are measured on a generated pat
 programme 1 by the sweep's factory (`_dossier`), so a new kind of id added to the sweep's
 `IDENTIFIANTS` is measured with no change here; routes outside the sweep (EPS, network,
 conventions, programme settings, admin) take their ids from `IDS_RESEAU`. A route that no user
-reaches and that is not excluded makes tests/test_bench_site.py fail: adding a page to the
+reaches and that is not excluded makes tests/core/test_bench_site.py fail: adding a page to the
 benchmark is at most one line (an id in `IDS_RESEAU`, a query string in `PARAMETRES`).
 
 How: one measuring process per database (`--travailleur`, test client, `DEBUG=False`,
@@ -152,7 +152,7 @@ class Contexte:
     utilisateurs: dict  # role -> User
     programme: object
     parcours: object  # a generated pathway (or the dossier's in the tests)
-    dossier: object  # tests.test_acces_urls.Dossier
+    dossier: object  # tests.acces.test_acces_urls.Dossier
 
 
 def _premier(qs):
@@ -229,7 +229,7 @@ IDS_RESEAU = {
 
 def ids_pour(route, contexte: Contexte) -> dict | None:
     """The path ids of `route`, or None when no source knows one of them."""
-    from tests.test_acces_urls import ids_de
+    from tests.acces.test_acces_urls import ids_de
 
     if not route.identifiants:
         return {}
@@ -261,7 +261,7 @@ class Page:
 def routes_du_site():
     from django.urls import get_resolver
 
-    from tests.test_acces_urls import _parcourir
+    from tests.acces.test_acces_urls import _parcourir
 
     return list(_parcourir(get_resolver().url_patterns))
 
@@ -363,16 +363,16 @@ def _utilisateur_cree(email, *, personnel=False):
 
 
 def _dossier_du_balayage(programme, coordinateur, referent, partenaire):
-    """The sweep's dossier (tests/test_acces_urls.py `_dossier`), built in programme 1 of the
+    """The sweep's dossier (tests/acces/test_acces_urls.py `_dossier`), built in programme 1 of the
     generated data: each run adds one pathway with one object of every kind (synthetic)."""
     import factory.random
     from django.db.models import Max
 
     from partenaires.models import Professionnel, Structure
     from reussite.core.models import User
+    from tests.acces.test_acces_urls import _dossier
     from tests.factories.core import UserFactory
     from tests.factories.partage import Pre
-    from tests.test_acces_urls import _dossier
 
     factory.random.reseed_random(int(time.time()))
     # Unique emails across runs and concurrent measuring processes on one database.

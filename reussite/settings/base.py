@@ -430,7 +430,7 @@ if PROCONNECT_ENABLED:
 
 # Logs: one line per record on the standard error, with the request's id (X-Request-ID, also
 # carried by the tasks it enqueues). LOG_JSON writes JSON lines (python-json-logger), the default
-# of the production settings. Never a child's name in a message (tests/test_protection.py).
+# of the production settings. Never a child's name in a message (tests/parcours/test_protection.py).
 LOG_JSON = env.bool("LOG_JSON", default=False)
 LOGGING = {
     "version": 1,

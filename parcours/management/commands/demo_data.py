@@ -17,7 +17,7 @@ Rows are written with `bulk_create`, not through the services: the services stam
 with "now" and refuse dates in the future of "today", while a demo needs a past that already
 happened. The command therefore keeps the services' invariants itself (the status lifecycle, a
 consent before leaving "en attente de consentement", coherent dates, `Enfant.recherche`) and
-derives permissions with the function the services call. `tests/test_demo_data.py` checks those
+derives permissions with the function the services call. `tests/parcours/test_demo_data.py` checks those
 invariants on the result.
 """
 

@@ -1,0 +1,164 @@
+"""The pathways at risk (issue 15, point 16): filters by reason, référent, school and age band,
+distinct sort orders, pagination that keeps the filters, and a query count that does not grow
+with the list. The list itself stays `parcours_a_risque(user)`, built on `equipe_de` (what the
+user may see is tested in tests/parcours/test_journal.py)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.models import Action, Parcours, Rupture, Statut, StatutAction
+from tests.conftest import connecter
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import nommer_referent, pre, professionnel
+from tests.factories.partenaires import StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("parcours:a_risque")
+
+
+@pytest.fixture
+def a():
+    return pre(nom="PRE À risque")
+
+
+def _parcours(a, *, nom, inactif=True, **enfant) -> Parcours:
+    parcours = ParcoursFactory(
+        programme=a.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=a.programme, nom=nom, **enfant),
+    )
+    if inactif:
+        Parcours.objects.filter(pk=parcours.pk).update(
+            derniere_activite=timezone.now()
+            - timedelta(days=a.programme.delai_inactivite_jours + 1)
+        )
+    return parcours
+
+
+def _noms(reponse) -> list[str]:
+    return [p.enfant.nom for p in reponse.context["lignes"]]
+
+
+def test_filtre_par_motif(client, a):
+    _parcours(a, nom="Endormi")
+    rompu = _parcours(a, nom="Rompu", inactif=False)
+    Rupture.objects.create(parcours=rompu, type="exclusion", date=date.today())
+    tardif = _parcours(a, nom="Tardif", inactif=False)
+    Parcours.objects.filter(pk=tardif.pk).update(
+        date_prochaine_revue=date.today() - timedelta(days=3)
+    )
+    retard = _parcours(a, nom="Retardataire", inactif=False)
+    Action.objects.create(
+        parcours=retard,
+        intitule="Atelier",
+        date_debut=date.today() - timedelta(days=20),
+        date_fin=date.today() - timedelta(days=1),
+        statut=StatutAction.EN_COURS,
+    )
+    connecter(client, a.coordinateur)
+
+    assert _noms(client.get(URL)) == ["Endormi", "Retardataire", "Rompu", "Tardif"]
+    for motif, attendus in (
+        ("inactif", ["Endormi"]),
+        ("rupture_sans_reponse", ["Rompu"]),
+        ("revue_depassee", ["Tardif"]),
+        ("action_en_retard", ["Retardataire"]),
+    ):
+        assert _noms(client.get(URL, {"motif": motif})) == attendus, motif
+
+
+def test_filtre_par_referent_ecole_et_tranche_d_age(client, a):
+    ecole = StructureFactory(ecole=True, programmes=[a.programme], nom="École des Lilas")
+    petit = _parcours(
+        a, nom="Petit", date_naissance=date.today() - timedelta(days=365 * 4), etablissement=ecole
+    )
+    grand = _parcours(a, nom="Grand", date_naissance=date.today() - timedelta(days=365 * 13))
+    referent = professionnel(a.porteuse, user__last_name="Suiveur")
+    nommer_referent(grand, referent, auteur=a.coordinateur)
+    Parcours.objects.filter(pk=grand.pk).update(
+        derniere_activite=timezone.now() - timedelta(days=400)
+    )
+    connecter(client, a.coordinateur)
+
+    reponse = client.get(URL)
+    assert _noms(reponse) == ["Grand", "Petit"]
+    # The choices are the listed pathways' référents and schools, nothing more.
+    formulaire = reponse.context["filtre"].form
+    assert list(formulaire.fields["referent"].queryset) == [referent]
+    assert list(formulaire.fields["etablissement"].queryset) == [ecole]
+    assert _noms(client.get(URL, {"referent": referent.pk})) == ["Grand"]
+    assert _noms(client.get(URL, {"etablissement": ecole.pk})) == ["Petit"]
+    assert _noms(client.get(URL, {"tranche_age": "2-5"})) == ["Petit"]
+    assert _noms(client.get(URL, {"tranche_age": "11-16"})) == ["Grand"]
+    assert _noms(client.get(URL, {"tranche_age": "6-10"})) == []
+    assert petit.pk  # built for its school and age
+
+
+def test_tris_distincts_et_nom_de_famille_par_defaut(client, a):
+    for nom, jours in (("Bernard", 100), ("Albert", 50), ("Charles", 200)):
+        p = _parcours(a, nom=nom)
+        Parcours.objects.filter(pk=p.pk).update(
+            derniere_activite=timezone.now() - timedelta(days=jours),
+            date_prochaine_revue=date.today() - timedelta(days=jours),
+        )
+    connecter(client, a.coordinateur)
+
+    reponse = client.get(URL)
+    assert _noms(reponse) == ["Albert", "Bernard", "Charles"]
+    assert _noms(client.get(URL, {"tri": "-nom"})) == ["Charles", "Bernard", "Albert"]
+    assert _noms(client.get(URL, {"tri": "activite"})) == ["Charles", "Bernard", "Albert"]
+    assert _noms(client.get(URL, {"tri": "-activite"})) == ["Albert", "Bernard", "Charles"]
+    assert _noms(client.get(URL, {"tri": "revue"})) == ["Charles", "Bernard", "Albert"]
+    # An unknown sort key is ignored, never an error.
+    assert _noms(client.get(URL, {"tri": "mot-de-passe"})) == ["Albert", "Bernard", "Charles"]
+    libelles = [libelle for _, libelle in reponse.context["filtre"].form.fields["tri"].choices]
+    assert len(set(libelles)) == len(libelles) == 5
+
+
+def test_pagination_garde_les_filtres(client, a):
+    for i in range(30):
+        _parcours(a, nom=f"Enfant{i:02d}")
+    connecter(client, a.coordinateur)
+
+    reponse = client.get(URL, {"motif": "inactif"})
+    contenu = reponse.content.decode()
+    assert len(reponse.context["lignes"]) == 25
+    assert "30 parcours à risque" in contenu
+    assert 'href="?motif=inactif&amp;page=2"' in contenu
+    suite = client.get(URL, {"motif": "inactif", "page": 2})
+    assert _noms(suite) == [f"Enfant{i:02d}" for i in range(25, 30)]
+
+
+def test_htmx_recoit_les_resultats_seuls(client, a):
+    _parcours(a, nom="Partiel")
+    connecter(client, a.coordinateur)
+    reponse = client.get(URL, {"motif": "inactif"}, HTTP_HX_REQUEST="true")
+    contenu = reponse.content.decode()
+    assert "Partiel" in contenu and "<form" not in contenu and "<html" not in contenu
+
+
+REQUETES_A_RISQUE = 12
+
+
+@pytest.mark.parametrize("nombre", [1, 100])
+def test_a_risque_coute_le_meme_nombre_de_requetes_avec_1_ou_100_lignes(
+    client, a, django_assert_num_queries, nombre
+):
+    ecole = StructureFactory(ecole=True, programmes=[a.programme])
+    referent = professionnel(a.porteuse)
+    for i in range(nombre):
+        parcours = _parcours(a, nom=f"Risque{i:03d}", etablissement=ecole)
+        Parcours.objects.filter(pk=parcours.pk).update(referent=referent)
+        Rupture.objects.create(parcours=parcours, type="absence", date=date.today())
+    connecter(client, a.coordinateur)
+    client.get(URL)
+
+    with django_assert_num_queries(REQUETES_A_RISQUE):
+        reponse = client.get(URL, {"motif": "rupture_sans_reponse", "tri": "activite"})
+
+    assert len(reponse.context["lignes"]) == min(nombre, 25)
+    assert reponse.context["page"].paginator.count == nombre
