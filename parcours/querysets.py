@@ -140,7 +140,9 @@ class ParcoursQuerySet(models.QuerySet):
         )
 
     def ouverts(self):
-        return self.exclude(statut="sorti")
+        from .models import Statut
+
+        return self.exclude(statut=Statut.SORTI)
 
     def revue_depassee(self, le: date | None = None):
         return self.ouverts().filter(date_prochaine_revue__lt=le or date.today())

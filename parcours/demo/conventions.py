@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from partenaires.models import Convention, Engagement, PartieConvention
+from partenaires.models import Convention, Engagement, PartieConvention, StatutConvention
 
 from ..models import Action, Parcours, Statut, StatutAction
 
@@ -17,9 +17,9 @@ def _convention(programme, auteur, parties, engagements, **champs) -> Convention
         partie = PartieConvention.objects.create(
             convention=convention,
             structure=structure,
-            signataire="" if champs.get("statut") == "projet" else "La direction",
+            signataire="" if champs.get("statut") == StatutConvention.PROJET else "La direction",
             qualite_signataire=""
-            if champs.get("statut") == "projet"
+            if champs.get("statut") == StatutConvention.PROJET
             else "Directeur ou directrice",
             date_signature=champs.get("date_signature"),
         )
@@ -70,7 +70,7 @@ def generer_conventions(*, programme, structures: dict, auteur, aujourdhui: date
         objectifs="Offrir 24 places d’aide aux devoirs ; soutenir les parents.",
         date_debut=debut_expiree,
         date_fin=fin_expiree,
-        statut="expiree",
+        statut=StatutConvention.EXPIREE,
         date_signature=debut_expiree - timedelta(days=20),
     )
     en_vigueur = _convention(
@@ -84,7 +84,7 @@ def generer_conventions(*, programme, structures: dict, auteur, aujourdhui: date
         objectifs="Offrir 24 places d’aide aux devoirs ; soutenir les parents.",
         date_debut=debut_vigueur,
         date_fin=fin_vigueur,
-        statut="en_vigueur",
+        statut=StatutConvention.EN_VIGUEUR,
         date_signature=debut_vigueur - timedelta(days=15),
         renouvelle=expiree,
     )
@@ -102,7 +102,7 @@ def generer_conventions(*, programme, structures: dict, auteur, aujourdhui: date
         objet="Faciliter l’accès aux soins psychologiques des enfants suivis.",
         date_debut=debut_projet,
         date_fin=debut_projet + relativedelta(years=1) - timedelta(days=1),
-        statut="projet",
+        statut=StatutConvention.PROJET,
     )
     # A few actions funded by the convention in force, so that its totals show consumption.
     parcours = list(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from partenaires.models import Domaine, Offre, TypeService, UniteCapacite
 
-from ..models import Action, BesoinNonCouvert, StatutAction, tranche_age_de
+from ..models import Action, BesoinNonCouvert, Statut, StatutAction, tranche_age_de
 
 # (structure key, title, type, domain, ages, capacity, unit, territory, cost)
 OFFRES = [
@@ -157,7 +157,7 @@ def generer_offres(*, programme, structures: dict, parcours: list, rng, auteur) 
         offres.append(offre)
     # Fill the two small offers so that the catalogue shows "complet".
     complets = [o for o in offres if o.capacite in (1, 2)]
-    en_cours = [p for p in parcours if p.statut == "en_cours"] or list(parcours)
+    en_cours = [p for p in parcours if p.statut == Statut.EN_COURS] or list(parcours)
     for offre in complets:
         deja = Action.objects.filter(offre=offre).count()
         for p in en_cours[deja : offre.capacite]:

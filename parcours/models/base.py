@@ -305,7 +305,7 @@ class Parcours(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["enfant", "programme"],
-                condition=~Q(statut="sorti"),
+                condition=~Q(statut=Statut.SORTI),
                 name="un_parcours_ouvert_par_enfant_et_programme",
                 violation_error_message=_(
                     "Cet enfant a déjà un parcours ouvert dans ce programme."
@@ -317,8 +317,8 @@ class Parcours(models.Model):
                 violation_error_message=_("La date de sortie précède la date d’entrée."),
             ),
             models.CheckConstraint(
-                condition=(Q(statut="sorti", date_sortie__isnull=False) & ~Q(motif_sortie=""))
-                | (~Q(statut="sorti") & Q(date_sortie__isnull=True, motif_sortie="")),
+                condition=(Q(statut=Statut.SORTI, date_sortie__isnull=False) & ~Q(motif_sortie=""))
+                | (~Q(statut=Statut.SORTI) & Q(date_sortie__isnull=True, motif_sortie="")),
                 name="parcours_sortie_complete",
                 violation_error_message=_(
                     "Un parcours sorti a une date et un motif de sortie, et seulement lui."

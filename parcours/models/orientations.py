@@ -177,8 +177,8 @@ class Orientation(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(statut="acceptee", parcours__isnull=False)
-                | (~Q(statut="acceptee") & Q(parcours__isnull=True)),
+                condition=Q(statut=StatutOrientation.ACCEPTEE, parcours__isnull=False)
+                | (~Q(statut=StatutOrientation.ACCEPTEE) & Q(parcours__isnull=True)),
                 name="orientation_acceptee_ouvre_un_parcours",
                 violation_error_message=_("Une orientation acceptée ouvre un parcours."),
             ),

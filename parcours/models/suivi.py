@@ -52,8 +52,8 @@ class Objectif(models.Model):
         ordering = ["date_ouverture", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(statut="ouvert") & Q(date_cloture__isnull=True))
-                | (~Q(statut="ouvert") & Q(date_cloture__isnull=False)),
+                condition=(Q(statut=StatutObjectif.OUVERT) & Q(date_cloture__isnull=True))
+                | (~Q(statut=StatutObjectif.OUVERT) & Q(date_cloture__isnull=False)),
                 name="objectif_cloture_coherente",
                 violation_error_message=_("Un objectif clos a une date de clôture, et lui seul."),
             )

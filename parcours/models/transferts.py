@@ -79,7 +79,7 @@ class Transfert(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["parcours_origine"],
-                condition=Q(statut="propose"),
+                condition=Q(statut=StatutTransfert.PROPOSE),
                 name="un_transfert_propose_par_parcours",
                 violation_error_message=_("Un transfert est déjà proposé pour ce parcours."),
             ),

@@ -95,7 +95,7 @@ def objectifs_et_actions(user, parcours: Parcours, droits) -> dict:
         "actions": actions,
         "actions_sans_objectif": sans_objectif,
         "nombre_actions": len(actions),
-        "can_ajouter_action": droits.modifier,
+        "peut_ajouter_action": droits.modifier,
     }
 
 

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from partenaires.models import Convention, Engagement, NatureEngagement
 from partenaires.selectors import offres_catalogue
 
-from ..models import STATUTS_ACTION_ACTIFS, Action
+from ..models import STATUTS_ACTION_ACTIFS, Action, StatutAction
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=1))
 
@@ -72,7 +72,7 @@ def consommation_conventions(conventions):
 
     lignes = (
         Action.objects.filter(convention__in=conventions)
-        .exclude(statut="abandonnee")
+        .exclude(statut=StatutAction.ABANDONNEE)
         .order_by()
         .values("convention_id", "structure_id")
         .annotate(annee=ExtractYear("date_debut"))

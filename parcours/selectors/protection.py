@@ -45,7 +45,7 @@ __all__ = [
 def protection_du_parcours(droits) -> dict:
     """What the pathway page needs for its data-protection links: a flag, no query."""
     # Shown exactly when the pages open: `Capacite.COORDINATION` (coordinators, administrators).
-    return {"can_proteger": droits.coordination}
+    return {"peut_proteger": droits.coordination}
 
 
 # --- Right of access ------------------------------------------------------------------------

@@ -3,10 +3,22 @@
 from django import template
 from django.utils.html import format_html
 
+from ..models import StatutAction, StatutObjectif
+
 register = template.Library()
 
-_OBJECTIFS = {"ouvert": "info", "atteint": "success", "partiel": "new", "abandonne": ""}
-_ACTIONS = {"prevue": "info", "en_cours": "new", "realisee": "success", "abandonnee": ""}
+_OBJECTIFS = {
+    StatutObjectif.OUVERT: "info",
+    StatutObjectif.ATTEINT: "success",
+    StatutObjectif.PARTIELLEMENT_ATTEINT: "new",
+    StatutObjectif.ABANDONNE: "",
+}
+_ACTIONS = {
+    StatutAction.PREVUE: "info",
+    StatutAction.EN_COURS: "new",
+    StatutAction.REALISEE: "success",
+    StatutAction.ABANDONNEE: "",
+}
 
 
 def _badge(modificateur: str, libelle: str):

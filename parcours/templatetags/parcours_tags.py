@@ -4,15 +4,17 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from ..models import Statut
+
 register = template.Library()
 
 _BADGES = {
-    "reperage": "new",
-    "attente_consentement": "warning",
-    "diagnostic": "info",
-    "en_cours": "success",
-    "suspendu": "warning",
-    "sorti": "",
+    Statut.REPERAGE: "new",
+    Statut.EN_ATTENTE_CONSENTEMENT: "warning",
+    Statut.DIAGNOSTIC: "info",
+    Statut.EN_COURS: "success",
+    Statut.SUSPENDU: "warning",
+    Statut.SORTI: "",
 }
 
 

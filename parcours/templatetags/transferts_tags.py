@@ -4,7 +4,7 @@ went, and the link to propose one. One small include in the pathway's page."""
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 
-from ..models import MotifSortie, Transfert
+from ..models import MotifSortie, StatutTransfert, Transfert
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def transfert_du_parcours(context):
     if parcours.motif_sortie == MotifSortie.TRANSFERT:
         # Only for a pathway that left by a transfer: the common page pays no query.
         sortant = (
-            Transfert.objects.filter(parcours_origine=parcours, statut="accepte")
+            Transfert.objects.filter(parcours_origine=parcours, statut=StatutTransfert.ACCEPTE)
             .select_related("programme_destination")
             .first()
         )

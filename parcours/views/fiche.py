@@ -84,7 +84,7 @@ def _lire(request, pk, section: str):
         "parcours": parcours,
         "enfant": parcours.enfant,
         "droits": droits,
-        "can_modifier": droits.modifier,
+        "peut_modifier": droits.modifier,
         "section": section,
         "section_libelle": courant.libelle,
         "onglets": [

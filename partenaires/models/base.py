@@ -355,7 +355,7 @@ class Convention(models.Model):
                 violation_error_message=_("La date de fin précède la date de début."),
             ),
             models.CheckConstraint(
-                condition=Q(statut__in=["projet"]) | Q(date_signature__isnull=False),
+                condition=Q(statut__in=[StatutConvention.PROJET]) | Q(date_signature__isnull=False),
                 name="convention_signee_datee",
                 violation_error_message=_("Une convention signée a une date de signature."),
             ),

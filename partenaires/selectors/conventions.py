@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 
 from ..access import peut_voir_conventions, programmes_des_conventions
-from ..models import Convention, PartieConvention, Structure
+from ..models import Convention, PartieConvention, StatutConvention, Structure
 
 JOURS_ALERTE = 90
 
@@ -29,7 +29,9 @@ def conventions_filtrees(user, *, statut="", structure=None, fin_proche=False, a
         conventions = conventions.filter(parties__structure=structure).distinct()
     if fin_proche:
         conventions = conventions.filter(
-            date_fin__gte=aujourdhui, date_fin__lte=limite, statut__in=["signee", "en_vigueur"]
+            date_fin__gte=aujourdhui,
+            date_fin__lte=limite,
+            statut__in=[StatutConvention.SIGNEE, StatutConvention.EN_VIGUEUR],
         )
     return conventions
 
@@ -53,7 +55,7 @@ def conventions_liste(user, *, statut="", structure=None, fin_proche=False, aujo
     )
     for convention in resultat:
         convention.fin_proche = (
-            convention.statut in ("signee", "en_vigueur")
+            convention.statut in (StatutConvention.SIGNEE, StatutConvention.EN_VIGUEUR)
             and aujourdhui <= convention.date_fin <= limite
         )
     return resultat

@@ -12,7 +12,7 @@ from reussite.core.ecriture import verrouiller
 from reussite.core.fichiers import TAILLE_MAX, type_document
 from reussite.core.stockage import stockage_protege
 
-from ..models import Convention, Engagement, PartieConvention, Structure
+from ..models import Convention, Engagement, PartieConvention, StatutConvention, Structure
 
 __all__ = [
     "TRANSITIONS",
@@ -36,11 +36,11 @@ CHAMPS_MODIFIABLES = ("intitule", "reference", "objet", "objectifs", "date_debut
 
 # Allowed transitions: from status -> set of target statuses.
 TRANSITIONS = {
-    "projet": {"signee", "resiliee"},
-    "signee": {"en_vigueur", "resiliee"},
-    "en_vigueur": {"expiree", "resiliee"},
-    "expiree": set(),
-    "resiliee": set(),
+    StatutConvention.PROJET: {StatutConvention.SIGNEE, StatutConvention.RESILIEE},
+    StatutConvention.SIGNEE: {StatutConvention.EN_VIGUEUR, StatutConvention.RESILIEE},
+    StatutConvention.EN_VIGUEUR: {StatutConvention.EXPIREE, StatutConvention.RESILIEE},
+    StatutConvention.EXPIREE: set(),
+    StatutConvention.RESILIEE: set(),
 }
 
 
@@ -69,7 +69,7 @@ def _modifiable(convention: Convention) -> None:
         .values_list("statut", flat=True)
         .get(pk=convention.pk)
     )
-    if statut != "projet":
+    if statut != StatutConvention.PROJET:
         raise ValidationError(
             _("Seule une convention à l’état de projet peut être modifiée."), code="figee"
         )
@@ -90,7 +90,9 @@ def valider_document_pdf(fichier) -> None:
 @transaction.atomic
 def convention_creer(*, programme, auteur, **champs) -> Convention:
     donnees = {k: v for k, v in champs.items() if k in CHAMPS_MODIFIABLES}
-    convention = Convention(programme=programme, cree_par=auteur, statut="projet", **donnees)
+    convention = Convention(
+        programme=programme, cree_par=auteur, statut=StatutConvention.PROJET, **donnees
+    )
     return _sauver(convention)
 
 
@@ -116,7 +118,11 @@ def convention_modifier(*, convention: Convention, version: int | None, **champs
 
 @transaction.atomic
 def convention_deposer_document(*, convention: Convention, document) -> Convention:
-    if convention.statut not in ("projet", "signee", "en_vigueur"):
+    if convention.statut not in (
+        StatutConvention.PROJET,
+        StatutConvention.SIGNEE,
+        StatutConvention.EN_VIGUEUR,
+    ):
         raise ValidationError(_("Cette convention n’accepte plus de document."))
     valider_document_pdf(document)
     convention._fichier_mime = "application/pdf"
@@ -129,7 +135,7 @@ def convention_deposer_document(*, convention: Convention, document) -> Conventi
 @transaction.atomic
 def convention_signer(*, convention: Convention, date_signature: date) -> Convention:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    _transition(convention, "signee")
+    _transition(convention, StatutConvention.SIGNEE)
     erreurs = []
     parties = list(convention.parties.select_related("structure"))
     if not parties:
@@ -146,7 +152,7 @@ def convention_signer(*, convention: Convention, date_signature: date) -> Conven
         erreurs.append(_("La date de signature ne peut pas être future."))
     if erreurs:
         raise ValidationError(erreurs)
-    convention.statut = "signee"
+    convention.statut = StatutConvention.SIGNEE
     convention.date_signature = date_signature
     return _sauver(convention)
 
@@ -154,18 +160,18 @@ def convention_signer(*, convention: Convention, date_signature: date) -> Conven
 @transaction.atomic
 def convention_mettre_en_vigueur(*, convention: Convention) -> Convention:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    _transition(convention, "en_vigueur")
-    convention.statut = "en_vigueur"
+    _transition(convention, StatutConvention.EN_VIGUEUR)
+    convention.statut = StatutConvention.EN_VIGUEUR
     return _sauver(convention)
 
 
 @transaction.atomic
 def convention_expirer(*, convention: Convention, aujourdhui: date | None = None) -> Convention:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    _transition(convention, "expiree")
+    _transition(convention, StatutConvention.EXPIREE)
     if convention.date_fin >= (aujourdhui or date.today()):
         raise ValidationError(_("La convention ne peut expirer qu’après sa date de fin."))
-    convention.statut = "expiree"
+    convention.statut = StatutConvention.EXPIREE
     return _sauver(convention)
 
 
@@ -174,7 +180,7 @@ def convention_resilier(
     *, convention: Convention, date_resiliation: date, motif: str
 ) -> Convention:
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    _transition(convention, "resiliee")
+    _transition(convention, StatutConvention.RESILIEE)
     erreurs = {}
     if not date_resiliation:
         erreurs["date_resiliation"] = _("Indiquez la date de résiliation.")
@@ -182,7 +188,7 @@ def convention_resilier(
         erreurs["motif_resiliation"] = _("Indiquez le motif de la résiliation.")
     if erreurs:
         raise ValidationError(erreurs)
-    convention.statut = "resiliee"
+    convention.statut = StatutConvention.RESILIEE
     convention.date_resiliation = date_resiliation
     convention.motif_resiliation = motif.strip()
     if convention.date_signature is None:
@@ -201,7 +207,11 @@ def convention_renouveler(
     """Create the successor: same parties (without signatures), dates shifted by the duration,
     status projet; commitments copied with their year shifted when asked."""
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
-    if convention.statut not in ("signee", "en_vigueur", "expiree"):
+    if convention.statut not in (
+        StatutConvention.SIGNEE,
+        StatutConvention.EN_VIGUEUR,
+        StatutConvention.EXPIREE,
+    ):
         raise ValidationError(
             _("Seule une convention signée, en vigueur ou expirée se renouvelle.")
         )
@@ -220,7 +230,7 @@ def convention_renouveler(
             objectifs=convention.objectifs,
             date_debut=debut,
             date_fin=fin,
-            statut="projet",
+            statut=StatutConvention.PROJET,
             renouvelle=convention,
             cree_par=auteur,
         )

@@ -97,14 +97,14 @@ def export_construire(*, demande_id: int) -> str:
         termine_le=maintenant,
         expire_le=maintenant + timedelta(days=settings.EXPORTS_DUREE_JOURS),
     )
-    return "termine"
+    return StatutExport.TERMINE
 
 
 def _echouer(demande: DemandeExport, message: str) -> str:
     DemandeExport.objects.filter(pk=demande.pk).update(
         statut=StatutExport.ECHEC, erreur=message, termine_le=timezone.now()
     )
-    return "echec"
+    return StatutExport.ECHEC
 
 
 def exports_purger(*, maintenant=None) -> int:

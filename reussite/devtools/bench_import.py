@@ -105,6 +105,7 @@ def main() -> None:
 
     from django.db import transaction
 
+    from parcours.models import StatutImport
     from parcours.services.imports import import_analyser, import_appliquer
     from partenaires.models import Fonction, Partenariat, Professionnel, Structure, TypeStructure
     from reussite.core.models import Programme, Role, User
@@ -132,7 +133,7 @@ def main() -> None:
             mesures["analyse (aperçu)"] = (duree, pic, imp.compter("creer"), imp.compter("rejet"))
             imp, duree, pic = _mesurer(lambda: import_appliquer(import_id=imp.pk))
             mesures["import confirmé"] = (duree, pic, len(imp.resultat.get("crees", [])), 0)
-            assert imp.statut == "termine", imp.resultat
+            assert imp.statut == StatutImport.TERMINE, imp.resultat
             raise _Annulation
     except _Annulation:
         pass

@@ -194,11 +194,13 @@ def _offre(c):
 def _convention(c):
     from django.db.models import Case, When
 
-    from partenaires.models import Convention
+    from partenaires.models import Convention, StatutConvention
 
     # A draft first: only a draft can be edited, and the edit page is measured too.
     conventions = Convention.objects.filter(programme=c.programme, parties__isnull=False)
-    objet = conventions.order_by(Case(When(statut="projet", then=0), default=1), "pk").first()
+    objet = conventions.order_by(
+        Case(When(statut=StatutConvention.PROJET, then=0), default=1), "pk"
+    ).first()
     return objet.pk if objet is not None else None
 
 

@@ -383,7 +383,7 @@ def test_le_professionnel_qui_realise_l_action_ne_change_que_son_statut_et_son_r
     actions = [a for o in detail.context["objectifs"] for a in o.liste_actions]
     actions += detail.context["actions_sans_objectif"]
     assert {a.pk for a in actions if a.modifiable} == {action.pk}
-    assert not detail.context["can_ajouter_action"]
+    assert not detail.context["peut_ajouter_action"]
 
 
 # --- Pages: forms, conflict, picker -----------------------------------------------------------
@@ -657,4 +657,4 @@ def test_un_parcours_sorti_n_ouvre_plus_ses_formulaires_meme_au_coordinateur(cli
         assert client.get(url).status_code == 404, url
     detail = client.get(reverse("parcours:objectifs", args=[pk]))
     assert detail.status_code == 200
-    assert not detail.context["can_ajouter_action"]
+    assert not detail.context["peut_ajouter_action"]

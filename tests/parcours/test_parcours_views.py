@@ -748,7 +748,7 @@ def test_clore_un_parcours_sur_refus_de_la_famille(client, monde):
     assert parcours.date_sortie == AUJOURD_HUI
     assert parcours.historique.get().commentaire == "Refus écrit reçu."
     # The référent keeps reading it, without the buttons that change it.
-    assert (reponse.context["can_modifier"], reponse.context["transitions"]) == (False, [])
+    assert (reponse.context["peut_modifier"], reponse.context["transitions"]) == (False, [])
     assert "Refus de la famille" in texte(reponse)
     assert client.get(u("parcours:sortir", parcours)).status_code == 404
 

@@ -314,12 +314,12 @@ class Rappel(models.Model):
             ),
             models.Index(
                 fields=["statut", "cree_le"],
-                condition=models.Q(statut="a_envoyer"),
+                condition=models.Q(statut=StatutRappel.A_ENVOYER),
                 name="rappel_a_envoyer",
             ),
             models.Index(
                 fields=["reserve_le"],
-                condition=models.Q(statut="en_cours"),
+                condition=models.Q(statut=StatutRappel.EN_COURS),
                 name="rappel_en_cours",
             ),
         ]
