@@ -130,7 +130,9 @@ class DemandeDroit(models.Model):
     )
     # The right-of-access file was produced from the request (by someone whom the access
     # module lets read the pathway's data); the export itself is traced.
-    dossier_produit_le = models.DateTimeField(_("dossier d’accès produit le"), null=True)
+    dossier_produit_le = models.DateTimeField(
+        _("dossier d’accès produit le"), null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
