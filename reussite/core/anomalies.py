@@ -21,7 +21,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncHour
+from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncHour
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,11 +139,18 @@ def _fuseau():
 
 def lectures_hors_affectation(programme_id: int, periode: Periode, seuil: int):
     """People who read at least `seuil` different pathways they are not assigned to."""
-    lignes = _trace(programme_id, periode).filter(
-        evenement=Evenement.LECTURE,
-        autorise=True,
-        content_type=ContentType.objects.get_by_natural_key(*MODELE_PARCOURS),
-        user_id__isnull=False,
+    # The content type is compared through COALESCE so that the planner starts from the
+    # (programme, time) index: the content type's own index would read the pathway reads of
+    # every programme over the period (its estimate is wrong on a young or small trail).
+    lignes = (
+        _trace(programme_id, periode)
+        .alias(type_objet=Coalesce("content_type_id", 0))
+        .filter(
+            evenement=Evenement.LECTURE,
+            autorise=True,
+            type_objet=ContentType.objects.get_by_natural_key(*MODELE_PARCOURS).pk,
+            user_id__isnull=False,
+        )
     )
     for affecte in AFFECTATIONS:
         lignes = lignes.exclude(affecte(OuterRef("user_id"), OuterRef("object_id")))
