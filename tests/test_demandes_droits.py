@@ -516,3 +516,29 @@ def test_un_parcours_est_une_cle_protegee(a):
     _demande(a.programme, a.coordinateur, parcours=parcours)
     with pytest.raises(ProtectedError):
         Parcours.objects.filter(pk=parcours.pk).delete()
+
+
+def test_un_parcours_transfere_nomme_le_programme_a_informer_et_son_delegue(client, a):
+    from parcours.models import StatutTransfert, Transfert
+    from tests.factories.core import cadre_juridique
+
+    b = pre(nom="PRE des Tilleuls")
+    cadre_juridique(b.programme, dpo_email="dpo@tilleuls.exemple.test")
+    parcours = _parcours(a.programme)
+    Transfert.objects.create(
+        parcours_origine=parcours,
+        programme_origine=a.programme,
+        programme_destination=b.programme,
+        statut=StatutTransfert.ACCEPTE,
+        decide_le=timezone.now(),
+    )
+    demande = _demande(a.programme, a.coordinateur, parcours=parcours)
+    autre = _demande(a.programme, a.coordinateur, parcours=_parcours(a.programme))
+    connecter(client, dpo(a.programme))
+
+    page = client.get(reverse("droits:demande", args=[a.programme.pk, demande.pk]))
+    texte = page.content.decode()
+    assert "transféré" in texte and "PRE des Tilleuls" in texte
+    assert "dpo@tilleuls.exemple.test" in texte
+    page = client.get(reverse("droits:demande", args=[a.programme.pk, autre.pk]))
+    assert 'id="transfert"' not in page.content.decode()

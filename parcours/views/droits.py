@@ -26,7 +26,7 @@ from reussite.core.roles import GESTION, JURIDIQUE, a_un_role, programmes_juridi
 
 from ..access import Capacite, parcours_pour
 from ..forms import DemandeDroitForm, ReponseDemandeForm
-from ..models import DemandeDroit, GenreDemande, Parcours
+from ..models import DemandeDroit, GenreDemande, Parcours, StatutTransfert, Transfert
 from ..selectors import droit_acces_donnees
 from ..services import (
     DonneesDemande,
@@ -151,6 +151,20 @@ def demande(request, programme_pk, pk):
     # The pathway's own pages (access file, change history) are the coordination's: the
     # links are shown to it only, and the pages themselves check again (`parcours_pour`).
     gestion = objet.parcours_id is not None and a_un_role(request.user, GESTION, programme.pk)
+    # A pathway transferred to another programme continues under that programme's controller,
+    # which must be told of the request: the page names it and its DPO's contact.
+    transfert = (
+        Transfert.objects.filter(
+            parcours_origine_id=objet.parcours_id, statut=StatutTransfert.ACCEPTE
+        )
+        .select_related("programme_destination__cadre_juridique")
+        .first()
+        if objet.parcours_id is not None
+        else None
+    )
+    cadre_destination = (
+        getattr(transfert.programme_destination, "cadre_juridique", None) if transfert else None
+    )
     return ecrire(
         request,
         form,
@@ -169,6 +183,8 @@ def demande(request, programme_pk, pk):
                 "peut_produire_dossier": gestion and objet.genre == GenreDemande.ACCES,
                 "peut_voir_historique": gestion and objet.genre == GenreDemande.RECTIFICATION,
                 "efface": objet.genre in (GenreDemande.EFFACEMENT, GenreDemande.OPPOSITION),
+                "transfert": transfert,
+                "cadre_destination": cadre_destination,
             },
         ),
     )
