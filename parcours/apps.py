@@ -22,6 +22,9 @@ class ParcoursConfig(AppConfig):
             recalculer_apres_adhesion, dispatch_uid="recalculer_apres_adhesion"
         )
         enregistrer_les_genres()
+        from .rappels_droits import enregistrer_le_genre as enregistrer_le_genre_des_demandes
+
+        enregistrer_le_genre_des_demandes()
         enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")
         # The DPO's console shows the logins of the people assigned to the programme's pathways.
@@ -31,3 +34,10 @@ class ParcoursConfig(AppConfig):
 
         if affectes_du_programme not in PERSONNES_DU_PROGRAMME:
             PERSONNES_DU_PROGRAMME.append(affectes_du_programme)
+        # The DPO's anomaly views: what an assignment to a pathway is.
+        from reussite.core.anomalies import AFFECTATIONS
+
+        from .permissions import affecte_au_parcours
+
+        if affecte_au_parcours not in AFFECTATIONS:
+            AFFECTATIONS.append(affecte_au_parcours)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("exports/", include("reussite.core.urls_exports")),
     path("parcours/", include("parcours.urls")),
     path("programmes/", include("reussite.core.urls_programmes")),
+    # The register of the families' rights requests (issue 19): under its programme.
+    path("programmes/", include("parcours.urls_droits")),
     # The `partenaires` namespace: its own pages and those composed in parcours (their figures
     # come from the actions).
     path("partenaires/", include("parcours.urls_reseau")),

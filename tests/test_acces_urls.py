@@ -89,7 +89,13 @@ HORS_BALAYAGE = {
     "(aucune donnée d’enfant) : 404 hors de la gestion et du délégué du programme, "
     "tests/test_juridique.py::test_les_pages_juridiques_d_un_programme_404_pour_les_autres ; "
     "ses comptes de service de même, "
-    "tests/test_api_comptes_service.py::test_personne_d_autre_n_y_accede",
+    "tests/test_api_comptes_service.py::test_personne_d_autre_n_y_accede ; "
+    "registre des demandes d’exercice des droits (numéros de parcours, jamais un nom) : 404 hors "
+    "de la gestion et du délégué du programme, tests/test_demandes_droits.py"
+    "::test_le_registre_404_hors_de_la_gestion_et_du_dpo_du_programme, et le dossier d’accès "
+    "passe par parcours_pour (test_le_dossier_d_acces_se_produit_depuis_la_demande_par_la_"
+    "coordination_seulement) ; accès inhabituels : 404 hors du délégué du programme, "
+    "tests/test_anomalies_dpo.py::test_les_anomalies_sont_reservees_au_dpo_du_programme",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
     # --- offres

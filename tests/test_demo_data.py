@@ -498,3 +498,10 @@ def test_la_demo_a_un_cadre_juridique_et_un_dpo_qui_ne_voit_aucun_enfant(sortie,
     assert "Le cadre juridique n’est pas renseigné" not in espace
     parcours = Parcours.objects.first()
     assert client.get(reverse("parcours:detail", args=[parcours.pk])).status_code == 404
+    # Two families' requests: one open (its deadline within the week), one answered.
+    from parcours.models import DemandeDroit
+
+    demandes = DemandeDroit.objects.filter(programme=programme)
+    assert sorted(demandes.values_list("statut", flat=True)) == ["recue", "satisfaite"]
+    registre = client.get(reverse("droits:registre", args=[programme.pk]))
+    assert registre.context["page"].paginator.count == 2

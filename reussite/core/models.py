@@ -615,3 +615,50 @@ class JetonAPI(models.Model):
     @property
     def est_valide(self) -> bool:
         return self.revoque_le is None and self.expire_le > timezone.now()
+
+
+class SeuilsAnomalies(models.Model):
+    """The thresholds of a programme's anomaly views (issue 19), set by its DPO. A programme
+    without a row uses the defaults (`SeuilsAnomalies.pour`)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="seuils_anomalies"
+    )
+    lectures_hors_affectation = models.PositiveIntegerField(
+        _("parcours différents consultés hors affectation, à partir de"),
+        default=20,
+        help_text=_(
+            "Une personne qui consulte au moins ce nombre de parcours sur lesquels elle n’est "
+            "ni référente ni intervenante, sur la période, apparaît dans la liste."
+        ),
+    )
+    nuit_debut = models.PositiveSmallIntegerField(_("la nuit commence à (heure)"), default=21)
+    nuit_fin = models.PositiveSmallIntegerField(_("la nuit finit à (heure)"), default=7)
+    acces_nuit_week_end = models.PositiveIntegerField(
+        _("accès la nuit ou le week-end, à partir de"),
+        default=5,
+        help_text=_("Nombre de consultations ou modifications sur la période."),
+    )
+    refus_par_heure = models.PositiveIntegerField(
+        _("accès refusés dans la même heure, à partir de"), default=5
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("seuils des anomalies d’un programme")
+        verbose_name_plural = _("seuils des anomalies des programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nuit_debut__lte=23, nuit_fin__lte=23),
+                name="seuils_anomalies_heures",
+            )
+        ]
+
+    def __str__(self):
+        return f"Seuils {self.programme_id}"
+
+    @classmethod
+    def pour(cls, programme: Programme) -> "SeuilsAnomalies":
+        return cls.objects.filter(programme=programme).first() or cls(
+            programme=programme, version=0
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cadre, comptes_service, console_dpo, programmes
+from . import anomalies, cadre, comptes_service, console_dpo, programmes
 
 app_name = "programmes"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:programme_pk>/aipd/", cadre.aipd, name="aipd"),
     path("<int:programme_pk>/journal/", console_dpo.console, name="journal"),
     path("<int:programme_pk>/journal.csv", console_dpo.console_export, name="journal_export"),
+    path("<int:programme_pk>/anomalies/", anomalies.anomalies, name="anomalies"),
     path(
         "<int:programme_pk>/comptes-de-service/",
         comptes_service.comptes_de_service,

@@ -63,6 +63,8 @@ EXCLUES = {
     "oidc_authentication_init": "ProConnect : redirection vers le fournisseur",
     "oidc_authentication_callback": "ProConnect : retour du fournisseur, jetons signés",
     "parcours:charte": "texte de la charte : page fixe, sans donnée",
+    "droits:dossier_pdf": "le dossier du droit d’accès produit depuis une demande : le travail "
+    "de parcours:droit_acces_pdf, mesuré",
     "exports:fichier": "fichier déjà construit d’une demande d’export (lecture du stockage, "
     "mesurée par bench_stockage)",
     "parcours:document_fichier": "fichier déposé servi depuis le stockage (bench_stockage)",
@@ -160,6 +162,12 @@ def _premier(qs):
     return objet.pk if objet is not None else None
 
 
+def _demande_droit(c):
+    from parcours.models import DemandeDroit
+
+    return _premier(DemandeDroit.objects.filter(programme=c.programme))
+
+
 def _reunion(c):
     from django.utils import timezone
 
@@ -223,7 +231,7 @@ IDS_RESEAU = {
         "engagement_pk": _engagement,
     },
     "partenaires/": {"structure_pk": _structure, "offre_pk": _offre},
-    "programmes/": {"programme_pk": lambda c: c.programme.pk},
+    "programmes/": {"programme_pk": lambda c: c.programme.pk, "pk": _demande_droit},
 }
 
 
