@@ -4,5 +4,6 @@ from .base import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .orientations import *  # noqa: F403
+from .sollicitations import *  # noqa: F403
 from .suivi import *  # noqa: F403
 from .transferts import *  # noqa: F403
