@@ -501,9 +501,7 @@ def test_la_demo_a_un_cadre_juridique_et_un_dpo_qui_ne_voit_aucun_enfant(sortie,
 
 
 # --- sollicitations (issue 21)
-def test_la_demo_a_des_sollicitations_dans_chaque_etat_et_un_rapport_des_obstacles(
-    sortie, client
-):
+def test_la_demo_a_des_sollicitations_dans_chaque_etat_et_un_rapport_des_obstacles(sortie, client):
     from parcours.models import Sollicitation, StatutSollicitation
     from parcours.selectors import carte_competences
 
