@@ -98,7 +98,7 @@ class SollicitationReponseForm(FormulaireDsfr):
         label=_("Si réorientée : structure conseillée"), required=False, max_length=200
     )
     commentaire_reponse = forms.CharField(
-        label=_("Précision (facultatif)"),
+        label=_("Précision"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
