@@ -71,11 +71,13 @@ def test_le_scan_quotidien_rappelle_le_partenaire_puis_le_referent_sans_nommer_l
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         rappels_scanner.apply_async()
         _attendre(
-            lambda: Rappel.objects.filter(
-                genre__in=["sollicitation_echeance", "sollicitation_echue"],
-                statut=StatutRappel.ENVOYE,
-            ).count()
-            == 2,
+            lambda: (
+                Rappel.objects.filter(
+                    genre__in=["sollicitation_echeance", "sollicitation_echue"],
+                    statut=StatutRappel.ENVOYE,
+                ).count()
+                == 2
+            ),
             "the scan's reminders were not sent",
         )
 
