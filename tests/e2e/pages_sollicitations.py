@@ -90,3 +90,17 @@ class PageSollicitationRecue(PageReussite):
         self.page.get_by_label(libelle("Si acceptée : date de début ou du rendez-vous")).fill(le)
         self.page.get_by_role("button", name="Envoyer la réponse").click()
         return self._vers(PageSollicitationRecue, "réponse envoyée")
+
+
+class PageObstacles(PageReussite):
+    titre = "Obstacles à la mobilisation des partenaires"
+    etape = "rapport des obstacles"
+    chemin = "/parcours/statistiques/obstacles/"
+
+    def regrouper_par(self, axe: str) -> "PageObstacles":
+        self.page.get_by_label("Regrouper par").select_option(label=axe)
+        self.page.get_by_role("button", name="Afficher").click()
+        return self._vers(PageObstacles, f"rapport des obstacles par {axe.lower()}")
+
+    def ligne(self, texte: str) -> Locator:
+        return self.page.locator("#obstacles").get_by_role("row").filter(has_text=texte)

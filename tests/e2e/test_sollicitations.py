@@ -16,6 +16,7 @@ from tests.factories.partage import consentement, partenaire, pre, professionnel
 
 from .pages import PageConnexion
 from .pages_sollicitations import (
+    PageObstacles,
     PageSollicitationEquipe,
     PageSollicitationsParcours,
     PageSollicitationsRecues,
@@ -100,3 +101,7 @@ def test_le_referent_sollicite_le_partenaire_repond_et_la_reponse_devient_une_ac
     action = Action.objects.get(parcours=parcours)
     assert Sollicitation.objects.get().action_id == action.pk
     assert action.date_debut == rdv
+
+    # The obstacles report counts it, by structure.
+    rapport = PageObstacles(page, serveur, controle).ouvrir().regrouper_par("Structure")
+    expect(rapport.ligne("CMP des Lilas")).to_contain_text("1")
