@@ -658,3 +658,80 @@ def transfert_pour(*, user, transfert_pk, decider: bool = False):
         objet=transfert,
     )
     return transfert
+
+
+# --- Requests to partners -------------------------------------------------------------------
+
+
+def sollicitations_recues_par(user):
+    """Requests addressed to `user`: those naming them (an active membership), and those naming
+    only a structure they are an active member of. Each annotated `voit_enfant`: whether the
+    pathway is visible to them through consent and assignment (`visibles_par`), the one thing
+    that lets the partner read who the child is."""
+    from .models import Sollicitation
+
+    if not user.is_authenticated or not user.is_active:
+        return Sollicitation.objects.none()
+    # `pk IN (… UNION …)`: each branch starts from the user's own memberships.
+    nommees = Sollicitation.objects.filter(
+        professionnel__user=user, professionnel__actif=True
+    ).values("pk")
+    par_structure = Sollicitation.objects.filter(
+        professionnel__isnull=True,
+        structure__professionnels__user=user,
+        structure__professionnels__actif=True,
+    ).values("pk")
+    return Sollicitation.objects.filter(pk__in=nommees.union(par_structure, all=True)).annotate(
+        voit_enfant=Exists(Parcours.objects.visibles_par(user).filter(pk=OuterRef("parcours_id")))
+    )
+
+
+def sollicitation_pour(*, user, sollicitation_pk):
+    """A request addressed to `user` (`sollicitations_recues_par`), otherwise 404 (traced).
+    `.voit_enfant` says whether its pathway may be named to them; when it may not, the pages
+    show its pseudonymised reference only. Who may read it may answer it."""
+    from .models import Sollicitation
+
+    identifiant = _entier(sollicitation_pk)
+    sollicitation = None
+    if identifiant is not None:
+        sollicitation = (
+            sollicitations_recues_par(user)
+            .filter(pk=identifiant)
+            .select_related("structure", "professionnel__user", "objectif", "parcours__enfant")
+            .first()
+        )
+    if sollicitation is None:
+        journaliser(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=Sollicitation,
+            object_id=identifiant,
+        )
+        raise Http404(_("Sollicitation introuvable."))
+    journaliser(
+        user=user,
+        evenement=Evenement.LECTURE
+        if methode_requete() in {"GET", "HEAD"}
+        else Evenement.MODIFICATION,
+        autorise=True,
+        objet=sollicitation,
+    )
+    return sollicitation
+
+
+def sollicitation_equipe_pour(*, user, pk, sollicitation_pk, capacite=Capacite.EQUIPE):
+    """A request of the pathway `pk`, for its team: `EQUIPE` reads it, `MODIFICATION`
+    withdraws it or turns it into an action."""
+    from .models import Sollicitation
+
+    def trouver(parcours, droits):
+        return _rattacher(
+            Sollicitation.objects.filter(parcours=parcours, pk=_entier(sollicitation_pk))
+            .select_related("structure", "professionnel__user", "objectif", "repondu_par")
+            .first(),
+            parcours,
+        )
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]

@@ -13,7 +13,7 @@ class ParcoursConfig(AppConfig):
 
         from .exports import enregistrer_les_exports
         from .permissions import recalculer_apres_adhesion
-        from .rappels import enregistrer_les_genres
+        from .rappels import enregistrer_les_genres, enregistrer_les_genres_sollicitations
         from .selectors.statistiques import noter_acces_statistiques
 
         # A membership, a charter or a partnership decides who sees which pathway: `partenaires`
@@ -25,6 +25,7 @@ class ParcoursConfig(AppConfig):
         from .rappels_droits import enregistrer_le_genre as enregistrer_le_genre_des_demandes
 
         enregistrer_le_genre_des_demandes()
+        enregistrer_les_genres_sollicitations()
         enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")
         # The DPO's console shows the logins of the people assigned to the programme's pathways.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("parcours.urls_actions")),
     path("", include("parcours.urls_journal")),
     path("", include("parcours.urls_protection")),
+    path("", include("parcours.urls_sollicitations")),
     path("statistiques/", include("parcours.urls_statistiques")),
     path("", include("parcours.urls_exports")),
     path("", include("parcours.urls_familles")),

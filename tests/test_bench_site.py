@@ -88,6 +88,8 @@ def contexte_de_test():
         "personnel": personnel,
         "délégué à la protection des données": dpo(programme),
     }
+    # A request addressed to the benchmark's partner (the generated data's dossier has one).
+    bench_site._solliciter(monde.p, monde.intervenant, monde.a.coordinateur)
     contexte = bench_site.Contexte(utilisateurs, programme, monde.p.parcours, monde.p)
     clients = {role: connecter(Client(), u) for role, u in utilisateurs.items()}
     return contexte, clients | bench_site.clients_api(utilisateurs)

@@ -505,3 +505,28 @@ def test_la_demo_a_un_cadre_juridique_et_un_dpo_qui_ne_voit_aucun_enfant(sortie,
     assert sorted(demandes.values_list("statut", flat=True)) == ["recue", "satisfaite"]
     registre = client.get(reverse("droits:registre", args=[programme.pk]))
     assert registre.context["page"].paginator.count == 2
+
+
+# --- sollicitations (issue 21)
+def test_la_demo_a_des_sollicitations_dans_chaque_etat_et_un_rapport_des_obstacles(sortie, client):
+    from parcours.models import Sollicitation, StatutSollicitation
+    from parcours.selectors import carte_competences
+
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
+    sollicitations = Sollicitation.objects.filter(programme=programme)
+    assert set(sollicitations.values_list("statut", flat=True)) == set(StatutSollicitation.values)
+    assert sollicitations.filter(action__isnull=False).exists()
+    assert sollicitations.filter(statut="refusee").values("motif_refus").distinct().count() == 5
+    for s in sollicitations.select_related("parcours__enfant"):
+        assert s.parcours.enfant.nom not in s.demande + s.motif
+    carte = carte_competences(programme)
+    assert any(c.sollicitees for _cle, _libelle, cellules in carte.lignes for c in cellules)
+    _mot_de_passe, comptes = _comptes(sortie)
+    partenaire = User.objects.get(email=comptes["professionnel partenaire"])
+    charte_accepter(user=partenaire, version=CHARTE_VERSION)
+    connecter(client, partenaire)
+    boite = client.get(reverse("parcours:sollicitations_recues"))
+    assert boite.status_code == 200 and len(boite.context["page"].object_list) >= 2
+    connecter(client, User.objects.get(email=comptes["coordinateur"]))
+    rapport = client.get(reverse("parcours:obstacles"))
+    assert rapport.status_code == 200 and len(rapport.context["rapport"].lignes) >= 3

@@ -175,6 +175,8 @@ PAGES_GENERALES = [
     "parcours:orientations_envoyees",
     "parcours:import_modele",
     "parcours:transferts",
+    # --- sollicitations (issue 21): the partner's inbox, empty for who receives nothing
+    "parcours:sollicitations_recues",
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {
@@ -188,6 +190,16 @@ PAGES_DE_COORDINATION = {
 # URLs that need another object's id besides the pathway's (a consent, an intervenant) or take
 # POST only: tests/test_acces_urls.py sweeps them with every kind of user, for GET and POST.
 DELEGUEES_AU_BALAYAGE = {
+    # --- sollicitations (issue 21; their own tests: tests/test_sollicitations.py)
+    "parcours:sollicitations_parcours": "balayée (id du parcours), équipe seulement",
+    "parcours:sollicitation_creer": "balayée (id du parcours) ; identifiants du corps (DECLAREES)",
+    "parcours:sollicitation_equipe": "id de la sollicitation, équipe du parcours",
+    "parcours:sollicitation_retirer": "POST seulement (id de la sollicitation)",
+    "parcours:sollicitation_en_action": "POST seulement (id de la sollicitation)",
+    "parcours:sollicitation_recue": "id de la sollicitation, le partenaire sollicité seulement",
+    "parcours:obstacles": "programme lu dans la requête (DECLAREES)",
+    "parcours:obstacles_csv": "programme lu dans la requête (DECLAREES)",
+    "parcours:obstacles_xlsx": "programme lu dans la requête (DECLAREES)",
     # Its page opens only on a pathway « en cours »; its rules: tests/test_fiche_sections.py.
     "parcours:suspendre": "suspension confirmée (issue 15, point 15)",
     "parcours:consentement_fichier": "le scan d’un consentement (id du consentement)",

@@ -9,5 +9,6 @@ from .imports import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
+from .sollicitations import *  # noqa: F403
 from .statistiques import *  # noqa: F403
 from .transferts import *  # noqa: F403

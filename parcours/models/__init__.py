@@ -5,5 +5,6 @@ from .droits import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .orientations import *  # noqa: F403
+from .sollicitations import *  # noqa: F403
 from .suivi import *  # noqa: F403
 from .transferts import *  # noqa: F403

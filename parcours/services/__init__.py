@@ -9,4 +9,5 @@ from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
+from .sollicitations import *  # noqa: F403
 from .transferts import *  # noqa: F403

@@ -222,8 +222,24 @@ def _engagement(c):
     return _premier(Engagement.objects.filter(partie__convention_id=_convention(c)))
 
 
+def _sollicitation_recue(c):
+    """A request addressed to one of the benchmark's partners (their inbox's first row)."""
+    from parcours.access import sollicitations_recues_par
+
+    for role in ("partenaire", "partenaire médian", "partenaire le plus chargé"):
+        user = c.utilisateurs.get(role)
+        if user is not None:
+            identifiant = _premier(sollicitations_recues_par(user))
+            if identifiant is not None:
+                return identifiant
+    return None
+
+
 # Ids of the routes the access sweep leaves to their own tests (HORS_BALAYAGE), by path prefix.
 IDS_RESEAU = {
+    # The partner's page of a request: the sweep's request is addressed to none of the
+    # benchmark's users, so a request they received is taken instead.
+    "parcours/sollicitations/": {"sollicitation_pk": _sollicitation_recue},
     "parcours/eps/": {"reunion_pk": _reunion, "examen_pk": _examen},
     "partenaires/conventions/": {
         "pk": _convention,
@@ -390,11 +406,33 @@ def _dossier_du_balayage(programme, coordinateur, referent, partenaire):
     )
     pro_partenaire = Professionnel.objects.filter(user=partenaire).first()
     pro_referent = Professionnel.objects.filter(user=referent).first()
-    return _dossier(
+    dossier = _dossier(
         Pre(programme, porteuse, coordinateur),
         pro_partenaire.structure,
         referent=pro_referent,
         intervenant=pro_partenaire,
+    )
+    _solliciter(dossier, pro_partenaire, coordinateur)
+    return dossier
+
+
+def _solliciter(dossier, professionnel, auteur):
+    """A request on the dossier's objective addressed to the benchmark's partner, so that
+    their inbox and the partner's page of a request are measured (`_sollicitation_recue`)."""
+    from datetime import timedelta
+
+    from parcours.models import Parcours
+    from parcours.services import sollicitation_creer
+
+    sollicitation_creer(
+        parcours=Parcours.objects.get(pk=dossier.parcours.pk),
+        objectif=dossier.objectif,
+        structure=professionnel.structure,
+        professionnel=professionnel,
+        demande="Une place à l’atelier du mercredi",
+        motif="Socialisation",
+        echeance=date.today() + timedelta(days=10),
+        auteur=auteur,
     )
 
 

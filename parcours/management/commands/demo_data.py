@@ -42,6 +42,7 @@ from parcours.demo.juridique import generer_juridique
 from parcours.demo.offres import generer_offres
 from parcours.demo.orientations import generer_orientations
 from parcours.demo.protection import generer_rectifications
+from parcours.demo.sollicitations import generer_sollicitations
 from parcours.demo.statistiques import generer_pilotage
 from parcours.models import (
     ChangementStatut,
@@ -499,6 +500,13 @@ class _Generateur:
             programme=self.programme,
             auteurs=auteurs,
             coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
+        generer_sollicitations(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            partenaire=self.partenaire_demo,
             rng=self.rng,
             aujourdhui=self.aujourdhui,
         )
