@@ -6,3 +6,4 @@ from .imports import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .suivi import *  # noqa: F403
 from .transferts import *  # noqa: F403
+from .transitions import *  # noqa: F403

@@ -10,3 +10,4 @@ from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
 from .statistiques import *  # noqa: F403
+from .transitions import *  # noqa: F403

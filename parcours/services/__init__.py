@@ -9,3 +9,4 @@ from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
 from .transferts import *  # noqa: F403
+from .transitions import *  # noqa: F403
