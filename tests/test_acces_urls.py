@@ -42,7 +42,9 @@ from parcours.models import (
     Rupture,
     Statut,
     Transfert,
+    Transition,
 )
+from parcours.selectors import annee_rentree
 from parcours.services import (
     document_deposer,
     import_analyser,
@@ -50,6 +52,7 @@ from parcours.services import (
     parcours_sortir,
     rupture_enregistrer,
     transfert_proposer,
+    transition_creer,
 )
 from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
@@ -144,6 +147,9 @@ EXEMPTEES = {
     "d’exemple fictive, aucune donnée ; 403 hors coordination",
     "parcours:transferts": "les transferts proposés à et par les programmes que l’utilisateur "
     "coordonne (programmes_coordonnes), aucun identifiant lu ; 403 hors coordination",
+    "parcours:transitions": "les passages à la rentrée des programmes que l’utilisateur "
+    "coordonne (visibles_par puis coordonnes_par), aucun identifiant lu ; 404 hors coordination "
+    "(tests/test_transitions.py::test_un_partenaire_et_une_autre_coordination_recoivent_404)",
     "parcours:orientations_envoyees": "les orientations de l’utilisateur connecté : "
     "envoyees_par(user), par une adhésion active, aucun identifiant lu",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
@@ -522,6 +528,17 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     transfert = transfert_proposer(
         parcours=venu, programme_destination=programme.programme, auteur=coordination_cible
     )
+    # --- transitions (issue 21): a checklist whose family agreement is recorded (its sheet)
+    transition_creer(
+        parcours=parcours,
+        annee_rentree=annee_rentree(date.today()),
+        auteur=programme.coordinateur,
+        donnees={
+            "type": "cm2_6e",
+            "elements_transmis": ["scolarite"],
+            "accord_famille_le": date.today(),
+        },
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -712,6 +729,15 @@ def corps(nom: str, d: Dossier) -> dict:
             "decision-motif_refus": "Pas de place avant la rentrée",
         },
         "parcours:import_apercu": {"version": ImportParcours.objects.get(pk=d.import_.pk).version},
+        # --- transitions
+        "parcours:transition": {
+            "version": Transition.objects.get(parcours=d.parcours).version,
+            "type": "cm2_6e",
+            "etablissement_accueil": "Collège modifié",
+            "contact_le": aujourdhui.isoformat(),
+            "elements_transmis": ["scolarite"],
+            "accord_famille_le": aujourdhui.isoformat(),
+        },
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -808,6 +834,7 @@ SURVEILLES = {
     EchangeOrientation: ("orientation_id", "genre", "texte"),
     ImportParcours: ("programme_id", "statut", "version"),
     Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
+    Transition: ("parcours_id", "version", "type", "etablissement_accueil", "contact_le"),
 }
 
 

@@ -6,7 +6,7 @@ from reussite.core.forms import DateInput, FormulaireDsfr
 
 from ..models import ElementTransmis, TypeTransition
 
-__all__ = ["FiltreTransitionsForm", "TransitionForm"]
+__all__ = ["FiltreTransitionsForm", "PassageForm"]
 
 
 def _date(label, aide="", plage="suivi"):
@@ -19,7 +19,7 @@ def _date(label, aide="", plage="suivi"):
     )
 
 
-class TransitionForm(FormulaireDsfr):
+class PassageForm(FormulaireDsfr):
     """The checklist of one child's change of school level; each step is done once dated."""
 
     type = forms.ChoiceField(

@@ -14,7 +14,7 @@ from reussite.core.ecriture import ecrire, envoi_rejoue, version_soumise
 from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 
 from ..access import Capacite, parcours_pour
-from ..forms import FiltreTransitionsForm, TransitionForm
+from ..forms import FiltreTransitionsForm, PassageForm
 from ..models import ElementTransmis, Parcours, TypeTransition
 from ..selectors import (
     annee_rentree,
@@ -83,7 +83,7 @@ def transition_vue(request, pk):
         initial = {"type": type_prevu(parcours, le=le)}
     else:
         initial = {champ: getattr(transition, champ) for champ in CHAMPS_TRANSITION}
-    form = TransitionForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PassageForm(request.POST if request.method == "POST" else None, initial=initial)
 
     def enregistrer():
         donnees = {champ: form.cleaned_data[champ] for champ in CHAMPS_TRANSITION}
