@@ -43,6 +43,7 @@ from parcours.demo.offres import generer_offres
 from parcours.demo.orientations import generer_orientations
 from parcours.demo.protection import generer_rectifications
 from parcours.demo.statistiques import generer_pilotage
+from parcours.demo.transitions import generer_transitions
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -498,6 +499,13 @@ class _Generateur:
         generer_orientations(
             programme=self.programme,
             auteurs=auteurs,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
+        # School transitions (issue 21): checklists in every state for next September.
+        generer_transitions(
+            programme=self.programme,
             coordinateur=self.coordination.user,
             rng=self.rng,
             aujourdhui=self.aujourdhui,
