@@ -104,6 +104,10 @@ def test_chaque_route_est_mesuree_post_seulement_ou_exclue():
         ("parcours:fiche_pdf", "coordination"),
         ("parcours:droit_acces_pdf", "coordination"),
         ("parcours:eps_releve", "coordination"),
+        # --- transitions (issue 21): the coordination's list and a sheet the family agreed to
+        ("parcours:transitions", "coordination"),
+        ("parcours:transition", "référent"),
+        ("parcours:transition_fiche_pdf", "coordination"),
         ("admin:core_journalacces_changelist", "personnel"),
         ("admin:core_rappel_changelist", "personnel"),
         ("admin:core_user_changelist", "personnel"),
