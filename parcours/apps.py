@@ -15,6 +15,7 @@ class ParcoursConfig(AppConfig):
         from .permissions import recalculer_apres_adhesion
         from .rappels import enregistrer_les_genres, enregistrer_les_genres_sollicitations
         from .selectors.statistiques import noter_acces_statistiques
+        from .selectors.transitions import noter_acces_transitions
 
         # A membership, a charter or a partnership decides who sees which pathway: `partenaires`
         # says it changed, this layer recomputes the permission rows in the same transaction.
@@ -28,6 +29,7 @@ class ParcoursConfig(AppConfig):
         enregistrer_les_genres_sollicitations()
         enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")
+        user_logged_in.connect(noter_acces_transitions, dispatch_uid="noter_acces_transitions")
         # The DPO's console shows the logins of the people assigned to the programme's pathways.
         from reussite.core.console_dpo import PERSONNES_DU_PROGRAMME
 

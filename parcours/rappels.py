@@ -7,7 +7,7 @@ reason, so that reminders stop when it ends (consent withdrawn, pathway exited, 
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import DateField, ExpressionWrapper, F
+from django.db.models import DateField, ExpressionWrapper, F, Func, Value
 from django.db.models.functions import Cast, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -728,7 +728,64 @@ def _rendre_transferts(rappels: list[Rappel], *, propose: bool) -> dict[int, Ren
 _DECIDES = (StatutTransfert.ACCEPTE, StatutTransfert.REFUSE)
 
 
+# --- School transitions (issue 21) ---------------------------------------------------------------
+
+
+def _transitions_incompletes(le: date):
+    """From the programme's alert month (June by default), the référent of a child changing
+    school at the rentrée whose checklist is not complete — the coordination when the pathway has
+    no référent. Due on the 1st of that month: once a year per pathway and recipient."""
+    from .selectors.transitions import transitions_incompletes
+
+    base = transitions_incompletes(le)
+    colonnes = {
+        "objet": "pk",
+        "programme": "programme_id",
+        "echeance": Func(
+            Value(le.year),
+            F("programme__transitions_alerte_mois"),
+            Value(1),
+            function="make_date",
+            output_field=DateField(),
+        ),
+    }
+    return _colonnes(_pour_referent(base), **colonnes).union(
+        _colonnes(_pour_coordination(base.filter(referent__isnull=True)), **colonnes)
+    )
+
+
+def _transitions_valables(rappels: list[Rappel], le: date) -> set[int]:
+    encore = {(ligne["r_objet"], ligne["r_destinataire"]) for ligne in _transitions_incompletes(le)}
+    return {r.pk for r in rappels if (r.object_id, r.destinataire_id) in encore}
+
+
+def _rendre_transitions(rappels: list[Rappel]) -> dict[int, Rendu]:
+    rendus = _rendre_parcours(
+        rappels,
+        _("Passage à la rentrée : liste de passage incomplète"),
+        _(
+            "%(enfant)s change d’école à la rentrée et sa liste de passage n’est pas complète "
+            "(contact avec l’établissement d’accueil, accord de la famille, fiche de liaison, "
+            "rencontre avant l’été)."
+        ),
+    )
+    for r in rappels:
+        if r.pk in rendus:
+            rendus[r.pk].lien = reverse("parcours:transition", args=[r.object_id])
+    return rendus
+
+
 def enregistrer_les_genres() -> None:
+    enregistrer(
+        Genre(
+            nom="transition_incomplete",
+            libelle=gettext_lazy("Passage à la rentrée à préparer"),
+            modele=Parcours,
+            candidats=_transitions_incompletes,
+            valables=_transitions_valables,
+            rendre=_rendre_transitions,
+        )
+    )
     enregistrer(
         Genre(
             nom="transfert_propose",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import fiche, imports, pages, partage, transferts
+from .views import fiche, imports, pages, partage, transferts, transitions
 
 app_name = "parcours"
 
@@ -23,6 +23,14 @@ urlpatterns = [
         name="transfert_decider",
     ),
     path("<int:pk>/transfert/", transferts.transfert_proposer_vue, name="transfert_proposer"),
+    # --- school transitions (issue 21)
+    path("transitions/", transitions.transitions_liste, name="transitions"),
+    path("<int:pk>/transition/", transitions.transition_vue, name="transition"),
+    path(
+        "<int:pk>/transition/fiche.pdf",
+        transitions.transition_fiche_pdf,
+        name="transition_fiche_pdf",
+    ),
     path("mutualisation/", include("parcours.urls_mutualisation")),
     path("", include("parcours.urls_actions")),
     path("", include("parcours.urls_journal")),

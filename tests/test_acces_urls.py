@@ -43,7 +43,9 @@ from parcours.models import (
     Sollicitation,
     Statut,
     Transfert,
+    Transition,
 )
+from parcours.selectors import annee_rentree
 from parcours.services import (
     document_deposer,
     import_analyser,
@@ -53,6 +55,7 @@ from parcours.services import (
     sollicitation_creer,
     sollicitation_repondre,
     transfert_proposer,
+    transition_creer,
 )
 from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
@@ -153,6 +156,9 @@ EXEMPTEES = {
     "d’exemple fictive, aucune donnée ; 403 hors coordination",
     "parcours:transferts": "les transferts proposés à et par les programmes que l’utilisateur "
     "coordonne (programmes_coordonnes), aucun identifiant lu ; 403 hors coordination",
+    "parcours:transitions": "les passages à la rentrée des programmes que l’utilisateur "
+    "coordonne (visibles_par puis coordonnes_par), aucun identifiant lu ; 404 hors coordination "
+    "(tests/test_transitions.py::test_un_partenaire_et_une_autre_coordination_recoivent_404)",
     "parcours:orientations_envoyees": "les orientations de l’utilisateur connecté : "
     "envoyees_par(user), par une adhésion active, aucun identifiant lu",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
@@ -567,6 +573,17 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         echeance=date.today() + timedelta(days=10),
         auteur=programme.coordinateur,
     )
+    # --- transitions (issue 21): a checklist whose family agreement is recorded (its sheet)
+    transition_creer(
+        parcours=parcours,
+        annee_rentree=annee_rentree(date.today()),
+        auteur=programme.coordinateur,
+        donnees={
+            "type": "cm2_6e",
+            "elements_transmis": ["scolarite"],
+            "accord_famille_le": date.today(),
+        },
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -779,6 +796,15 @@ def corps(nom: str, d: Dossier) -> dict:
             "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
             "confirmer_consentement": "on",
         },
+        # --- transitions
+        "parcours:transition": {
+            "version": Transition.objects.get(parcours=d.parcours).version,
+            "type": "cm2_6e",
+            "etablissement_accueil": "Collège modifié",
+            "contact_le": aujourdhui.isoformat(),
+            "elements_transmis": ["scolarite"],
+            "accord_famille_le": aujourdhui.isoformat(),
+        },
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -878,6 +904,7 @@ SURVEILLES = {
     ImportParcours: ("programme_id", "statut", "version"),
     Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
     Sollicitation: ("statut", "version", "parcours_id", "action_id", "repondu_le"),
+    Transition: ("parcours_id", "version", "type", "etablissement_accueil", "contact_le"),
 }
 
 

@@ -121,6 +121,10 @@ def test_chaque_route_est_mesuree_post_seulement_ou_exclue():
         ("droits:demande", "délégué à la protection des données"),
         ("programmes:anomalies", "délégué à la protection des données"),
         ("parcours:eps_releve", "coordination"),
+        # --- transitions (issue 21): the coordination's list and a sheet the family agreed to
+        ("parcours:transitions", "coordination"),
+        ("parcours:transition", "référent"),
+        ("parcours:transition_fiche_pdf", "coordination"),
         ("admin:core_journalacces_changelist", "personnel"),
         ("admin:core_rappel_changelist", "personnel"),
         ("admin:core_user_changelist", "personnel"),

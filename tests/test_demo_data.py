@@ -349,6 +349,22 @@ def test_le_journal_de_demonstration(sortie):
 # --- eps
 
 
+def test_la_demo_a_des_passages_a_la_rentree_dans_chaque_etat(sortie):
+    from parcours.models import Transition, TypeTransition
+    from parcours.services import transition_fiche_autorisee
+
+    transitions = list(Transition.objects.all())
+    progressions = {t.progression for t in transitions if t.type != TypeTransition.AUCUNE}
+    assert {1, 2, 3, 4} <= progressions
+    assert any(t.type == TypeTransition.AUCUNE for t in transitions)
+    assert any(transition_fiche_autorisee(t) for t in transitions)
+    # Children in transition without a checklist remain, for the June flag.
+    sans_liste = Parcours.objects.filter(
+        enfant__niveau_scolaire__in=["gs", "cm2", "3e"], statut="en_cours"
+    ).exclude(transitions__isnull=False)
+    assert sans_liste.exists()
+
+
 def test_la_demo_a_deux_reunions_eps_passees_et_une_a_venir(sortie):
     from django.utils import timezone
 

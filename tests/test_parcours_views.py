@@ -177,6 +177,8 @@ PAGES_GENERALES = [
     "parcours:transferts",
     # --- sollicitations (issue 21): the partner's inbox, empty for who receives nothing
     "parcours:sollicitations_recues",
+    # --- transitions (issue 21): the coordination's list, 404 for anyone else
+    "parcours:transitions",
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {
@@ -247,6 +249,9 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:actions_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:actions_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:fiche_pdf": "balayée (id du parcours), équipe seulement",
+    # --- transitions (issue 21; their own matrix: tests/test_transitions.py)
+    "parcours:transition": "balayée (id du parcours), équipe d’un parcours ouvert seulement",
+    "parcours:transition_fiche_pdf": "balayée (id du parcours), équipe d’un parcours ouvert",
     # --- the front door (issue 17; their own matrices: test_orientations, test_imports,
     # test_transferts)
     "parcours:orientation_creer": "programme, membre et école lus dans le corps (DECLAREES)",
@@ -276,6 +281,8 @@ def _en_tant_que(client, monde: Monde, role: str) -> Parcours:
 def _attendu(page: str, role: str) -> int | str:
     if role == "anonyme":
         return "connexion"
+    if page == "parcours:transitions":
+        return 200 if role in {"coordinateur", "autre_programme"} else 404
     if page in PAGES_DE_COORDINATION:
         return 200 if role in {"coordinateur", "autre_programme"} else 403
     if page == "parcours:orientations":

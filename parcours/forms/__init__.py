@@ -12,3 +12,4 @@ from .orientations import *  # noqa: F403
 from .sollicitations import *  # noqa: F403
 from .statistiques import *  # noqa: F403
 from .transferts import *  # noqa: F403
+from .transitions import *  # noqa: F403

@@ -8,3 +8,4 @@ from .orientations import *  # noqa: F403
 from .sollicitations import *  # noqa: F403
 from .suivi import *  # noqa: F403
 from .transferts import *  # noqa: F403
+from .transitions import *  # noqa: F403

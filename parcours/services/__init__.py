@@ -11,3 +11,4 @@ from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
 from .sollicitations import *  # noqa: F403
 from .transferts import *  # noqa: F403
+from .transitions import *  # noqa: F403

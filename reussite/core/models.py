@@ -100,6 +100,19 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(pk__in=programmes_avec_roles(user, [role]).values("pk"))
 
 
+# The months of a school year before the rentrée of September 1st.
+MOIS_AVANT_RENTREE = [
+    (1, _("janvier")),
+    (2, _("février")),
+    (3, _("mars")),
+    (4, _("avril")),
+    (5, _("mai")),
+    (6, _("juin")),
+    (7, _("juillet")),
+    (8, _("août")),
+]
+
+
 class Programme(models.Model):
     """One Programme de Réussite Éducative: the tenant everything about a child belongs to."""
 
@@ -134,6 +147,23 @@ class Programme(models.Model):
         default=15,
         # A database default too, for the generators that insert programmes in bulk SQL.
         db_default=15,
+    )
+    # School transitions (issue 21): the pathways of children changing school level next
+    # September are listed from the 1st of `transitions_debut_mois` (spring), and from the 1st of
+    # `transitions_alerte_mois` one without a plan is « à risque de rupture » and its référent is
+    # reminded. Months of the school year before the rentrée (January to August). Database
+    # defaults too, for the generators that insert programmes in bulk SQL.
+    transitions_debut_mois = models.PositiveSmallIntegerField(
+        _("lister les passages de la rentrée à partir du 1er du mois"),
+        choices=MOIS_AVANT_RENTREE,
+        default=3,
+        db_default=3,
+    )
+    transitions_alerte_mois = models.PositiveSmallIntegerField(
+        _("signaler un passage sans plan à partir du 1er du mois"),
+        choices=MOIS_AVANT_RENTREE,
+        default=6,
+        db_default=6,
     )
     consentement_deux_signataires = models.BooleanField(
         _("le consentement exige la signature des deux titulaires de l’autorité parentale"),

@@ -251,6 +251,11 @@ IDS_RESEAU = {
 }
 
 
+# Pages of one pathway that need what the sweep's dossier holds and a generated pathway lacks:
+# the hand-over sheet exists once a family's agreement is recorded (issue 21).
+PARCOURS_DU_DOSSIER = {"parcours:transition_fiche_pdf"}
+
+
 def ids_pour(route, contexte: Contexte) -> dict | None:
     """The path ids of `route`, or None when no source knows one of them."""
     from tests.test_acces_urls import ids_de
@@ -263,6 +268,8 @@ def ids_pour(route, contexte: Contexte) -> dict | None:
                 return None
             ids = {nom: sources[nom](contexte) for nom in route.identifiants}
             return None if None in ids.values() else ids
+    if route.nom in PARCOURS_DU_DOSSIER and contexte.dossier is not None:
+        return {"pk": contexte.dossier.parcours.pk}
     if route.identifiants == ("pk",):
         return {"pk": contexte.parcours.pk}
     ids = ids_de(contexte.dossier) if contexte.dossier is not None else {}

@@ -44,6 +44,7 @@ from parcours.demo.orientations import generer_orientations
 from parcours.demo.protection import generer_rectifications
 from parcours.demo.sollicitations import generer_sollicitations
 from parcours.demo.statistiques import generer_pilotage
+from parcours.demo.transitions import generer_transitions
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -507,6 +508,13 @@ class _Generateur:
             programme=self.programme,
             coordinateur=self.coordination.user,
             partenaire=self.partenaire_demo,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
+        # School transitions (issue 21): checklists in every state for next September.
+        generer_transitions(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
             rng=self.rng,
             aujourdhui=self.aujourdhui,
         )
