@@ -26,6 +26,7 @@ urlpatterns = [
     path("mutualisation/", include("parcours.urls_mutualisation")),
     path("", include("parcours.urls_actions")),
     path("", include("parcours.urls_journal")),
+    path("", include("parcours.urls_dispositifs")),
     path("", include("parcours.urls_protection")),
     path("statistiques/", include("parcours.urls_statistiques")),
     path("", include("parcours.urls_exports")),

@@ -25,6 +25,7 @@ from parcours.models import (
     Addendum,
     BesoinNonCouvert,
     Consentement,
+    Dispositif,
     Document,
     EchangeOrientation,
     Enfant,
@@ -38,12 +39,15 @@ from parcours.models import (
     Orientation,
     Parcours,
     ParcoursUserObjectPermission,
+    ParoleFamille,
+    QuestionnaireSortie,
     ResponsableLegal,
     Rupture,
     Statut,
     Transfert,
 )
 from parcours.services import (
+    dispositif_ajouter,
     document_deposer,
     import_analyser,
     note_ajouter,
@@ -392,6 +396,8 @@ class Dossier:
     # --- transferts: a pathway of another programme proposed to this one (its coordination
     # answers), the sending side being a third programme
     transfert: Transfert | None = None
+    # --- dispositifs (issue 21): an AEMO measure, reserved to the référent and the coordination
+    dispositif: Dispositif | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -419,6 +425,8 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "orientation_pk": lambda d: d.orientation.pk,
     "import_pk": lambda d: d.import_.pk,
     "transfert_pk": lambda d: d.transfert.pk,
+    # --- dispositifs
+    "dispositif_pk": lambda d: d.dispositif.pk,
 }
 
 
@@ -522,6 +530,13 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     transfert = transfert_proposer(
         parcours=venu, programme_destination=programme.programme, auteur=coordination_cible
     )
+    # --- dispositifs
+    dispositif = dispositif_ajouter(
+        parcours=parcours,
+        auteur=programme.coordinateur,
+        type="aemo",
+        date_debut=date.today() - timedelta(days=90),
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -552,6 +567,7 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         orienteur=orienteur,
         import_=import_,
         transfert=transfert,
+        dispositif=dispositif,
     )
 
 
@@ -712,6 +728,33 @@ def corps(nom: str, d: Dossier) -> dict:
             "decision-motif_refus": "Pas de place avant la rentrée",
         },
         "parcours:import_apercu": {"version": ImportParcours.objects.get(pk=d.import_.pk).version},
+        # --- dispositifs
+        "parcours:dispositif_ajouter": {
+            "type": "clas",
+            "date_debut": aujourdhui.isoformat(),
+            "precision": "Centre social Nord",
+        },
+        "parcours:dispositif_modifier": {
+            "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
+            "type": "aemo",
+            "date_debut": (aujourdhui - timedelta(days=60)).isoformat(),
+        },
+        "parcours:dispositif_terminer": {
+            "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
+            "date_fin": aujourdhui.isoformat(),
+        },
+        "parcours:parole_ajouter": {
+            "locuteur": "enfant",
+            "moment": "souhaits",
+            "date": aujourdhui.isoformat(),
+            "texte": "Je voudrais savoir nager.",
+        },
+        "parcours:questionnaire_sortie": {
+            "date": aujourdhui.isoformat(),
+            "repondants": "ensemble",
+            "satisfaction": "tres",
+            "aides": ["ecoute", "activites"],
+        },
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -737,6 +780,10 @@ CREATIONS = {
     "parcours:famille_ajouter_enfant",
     "parcours:orientation_repondre",
     "parcours:transfert_proposer",
+    # --- dispositifs
+    "parcours:dispositif_ajouter",
+    "parcours:parole_ajouter",
+    "parcours:questionnaire_sortie",
 }
 
 
@@ -808,6 +855,10 @@ SURVEILLES = {
     EchangeOrientation: ("orientation_id", "genre", "texte"),
     ImportParcours: ("programme_id", "statut", "version"),
     Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
+    # --- dispositifs
+    Dispositif: ("parcours_id", "type", "date_debut", "date_fin", "version"),
+    ParoleFamille: ("objectif_id", "texte"),
+    QuestionnaireSortie: ("parcours_id", "satisfaction"),
 }
 
 
@@ -1165,15 +1216,23 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         ("parcours:fiche_pdf", "GET"),
         # --- fratrie: and the family, as the pathway's team
         ("parcours:famille_detail", "GET"),
+        # --- dispositifs: the exit questionnaire is filled at the exit or just after it
+        ("parcours:questionnaire_sortie", "GET"),
     }
 
     def attendu(nom, methode):
+        if (nom, methode) == ("parcours:questionnaire_sortie", "POST"):
+            return 302
         return 200 if (nom, methode) in lectures else refus(non_applicables)(nom, methode)
 
     avant = empreinte()
     assert not balayer(client_de(monde.referent.user), monde.p, attendu)
     assert not balayer(client_de(monde.intervenant.user), monde.p, refus(non_applicables))
-    assert empreinte() == avant
+    apres = empreinte()
+    # The référent filled the family's exit questionnaire, and nothing else changed.
+    assert [q[1] for q in apres.pop("QuestionnaireSortie")] == [monde.p.parcours.pk]
+    avant.pop("QuestionnaireSortie")
+    assert apres == avant
 
 
 def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):

@@ -1183,8 +1183,10 @@ REQUETES = {
     # The pathway's page, one URL per section (issue 15, point 15; the single page cost 29):
     # each reads the pathway with its header's joins and the user's rights (parcours.access),
     # then only its own rows:
-    # + guardians, consents, "may edit", siblings
-    "parcours:detail": 13,
+    # + guardians, consents, "may edit", siblings, the child's other schemes (issue 21: read
+    # once the user's rights are known, so that a partner's query never reads a reserved
+    # child-welfare or health measure)
+    "parcours:detail": 14,
     # + consents with the structures they name and the structure porteuse (who sees the child),
     # objectives, actions (with offer, structure, professional, collective), the other
     # participants of its collective actions (counted, and those visible), the unmet needs
