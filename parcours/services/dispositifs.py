@@ -18,6 +18,7 @@ from ..models import (
     Frein,
     Locuteur,
     MomentParole,
+    MotifSortie,
     Objectif,
     Parcours,
     ParoleFamille,
@@ -30,12 +31,19 @@ from .base import _bloquer, _noter_activite, _sauver
 
 __all__ = [
     "JOURS_QUESTIONNAIRE_APRES_SORTIE",
+    "SORTIES_SANS_QUESTIONNAIRE",
     "dispositif_ajouter",
     "dispositif_modifier",
     "dispositif_terminer",
     "parole_ajouter",
     "questionnaire_sortie_enregistrer",
 ]
+
+# Exits after which no questionnaire is asked: the family refused, was not heard from, or
+# continues in another programme (which will ask at its own exit).
+SORTIES_SANS_QUESTIONNAIRE = frozenset(
+    {MotifSortie.REFUS_FAMILLE, MotifSortie.SANS_NOUVELLES, MotifSortie.TRANSFERT}
+)
 
 # The exit questionnaire is filled at the exit interview or just after the exit is recorded.
 JOURS_QUESTIONNAIRE_APRES_SORTIE = 60

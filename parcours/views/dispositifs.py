@@ -12,7 +12,7 @@ from reussite.core.ecriture import ecrire, version_soumise
 
 from ..access import Capacite, dispositif_pour, objectif_pour, parcours_pour
 from ..forms import DispositifForm, ParoleForm, QuestionnaireSortieForm, TerminerDispositifForm
-from ..models import MotifSortie, QuestionnaireSortie
+from ..models import QuestionnaireSortie
 from ..services import (
     dispositif_ajouter,
     dispositif_modifier,
@@ -22,14 +22,6 @@ from ..services import (
 )
 
 __all__ = []
-
-# Exits after which no questionnaire is asked: the family refused, was not heard from, or
-# continues in another programme (which will ask at its own exit).
-SORTIES_SANS_QUESTIONNAIRE = {
-    MotifSortie.REFUS_FAMILLE,
-    MotifSortie.SANS_NOUVELLES,
-    MotifSortie.TRANSFERT,
-}
 
 
 def _synthese(parcours) -> str:

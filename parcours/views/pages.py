@@ -42,6 +42,7 @@ from ..selectors import (
     tableau_de_bord as lire_tableau_de_bord,
 )
 from ..services import (
+    SORTIES_SANS_QUESTIONNAIRE,
     DonneesCreation,
     DonneesResponsable,
     avertissement_age,
@@ -54,7 +55,6 @@ from ..services import (
     parcours_sortir,
     transitions_possibles,
 )
-from .dispositifs import SORTIES_SANS_QUESTIONNAIRE
 from .fiche import url_section
 
 
