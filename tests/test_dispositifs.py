@@ -527,3 +527,47 @@ def test_la_demo_a_des_dispositifs_des_paroles_et_des_questionnaires(settings):
     for ligne in (*Dispositif.objects.all(), *QuestionnaireSortie.objects.all()):
         ligne.full_clean()
     assert not QuestionnaireSortie.objects.filter(parcours__motif_sortie="refus_famille").exists()
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def test_l_anonymisation_efface_les_mots_et_les_contacts_et_garde_les_faits(monde):
+    from parcours.services import TEXTE_SUPPRIME, enfants_anonymiser
+
+    clas = _ajouter(
+        monde, "clas", precision="Centre social Nord", accord_contact=True, contact="Mme Petit"
+    )
+    parole_ajouter(
+        objectif=monde.objectif,
+        auteur=monde.a.coordinateur,
+        locuteur="enfant",
+        moment="souhaits",
+        date=AUJOURDHUI,
+        texte="Je veux nager",
+    )
+    questionnaire_sortie_enregistrer(
+        parcours=Parcours.objects.get(pk=monde.parcours.pk),
+        auteur=monde.a.coordinateur,
+        date=AUJOURDHUI,
+        repondants="parents",
+        satisfaction="tres",
+        aides=["ecoute"],
+        freins=[],
+        aide_commentaire="La référente",
+    )
+    sortie = date(2024, 1, 15)
+    Parcours.objects.filter(pk=monde.parcours.pk).update(
+        statut=Statut.SORTI,
+        date_entree=date(2023, 1, 1),
+        date_sortie=sortie,
+        motif_sortie="demenagement",
+    )
+
+    assert enfants_anonymiser(le=date(2026, 1, 15)).enfants == 1
+
+    clas.refresh_from_db()
+    assert (clas.type, clas.precision, clas.contact) == ("clas", TEXTE_SUPPRIME, TEXTE_SUPPRIME)
+    assert ParoleFamille.objects.get().texte == TEXTE_SUPPRIME
+    questionnaire = QuestionnaireSortie.objects.get()
+    assert (questionnaire.satisfaction, questionnaire.aide_commentaire) == ("tres", TEXTE_SUPPRIME)
