@@ -571,3 +571,43 @@ def test_l_anonymisation_efface_les_mots_et_les_contacts_et_garde_les_faits(mond
     assert ParoleFamille.objects.get().texte == TEXTE_SUPPRIME
     questionnaire = QuestionnaireSortie.objects.get()
     assert (questionnaire.satisfaction, questionnaire.aide_commentaire) == ("tres", TEXTE_SUPPRIME)
+
+
+def test_le_droit_d_acces_rend_a_la_famille_ses_mots_ses_dispositifs_et_ses_reponses(monde):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from parcours.selectors import droit_acces_donnees
+
+    _ajouter(monde, "aemo", precision="Service AEMO")
+    parole_ajouter(
+        objectif=monde.objectif,
+        auteur=monde.a.coordinateur,
+        locuteur="parents",
+        moment="souhaits",
+        date=AUJOURDHUI,
+        texte="Qu’il lise avec plaisir",
+    )
+    questionnaire_sortie_enregistrer(
+        parcours=Parcours.objects.get(pk=monde.parcours.pk),
+        auteur=monde.a.coordinateur,
+        date=AUJOURDHUI,
+        repondants="parents",
+        satisfaction="plutot",
+        aides=["scolarite"],
+        freins=["attente"],
+    )
+
+    donnees = json.loads(
+        json.dumps(
+            droit_acces_donnees(Parcours.objects.get(pk=monde.parcours.pk)), cls=DjangoJSONEncoder
+        )
+    )
+
+    [parcours] = donnees["parcours"]
+    assert parcours["autres_dispositifs"][0]["precision"] == "Service AEMO"
+    assert (
+        parcours["objectifs"][0]["paroles_de_la_famille"][0]["texte"] == "Qu’il lise avec plaisir"
+    )
+    assert parcours["questionnaire_de_sortie"]["ce_qui_n_a_pas_aide"] == ["Les délais d’attente"]

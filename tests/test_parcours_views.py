@@ -226,6 +226,12 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:statistiques_enquete_xlsx": "programme lu dans la requête (DECLAREES)",
     "parcours:parcours_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:parcours_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
+    # --- dispositifs (issue 21; their rules and role checks: tests/test_dispositifs.py)
+    "parcours:dispositif_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:dispositif_modifier": "id du dispositif, équipe seulement",
+    "parcours:dispositif_terminer": "id du dispositif, équipe seulement",
+    "parcours:parole_ajouter": "id de l’objectif, équipe seulement",
+    "parcours:questionnaire_sortie": "balayée (id du parcours), équipe seulement",
     # --- protection (coordination only; their own matrix: tests/test_protection.py)
     "parcours:droit_acces_pdf": "balayée (id du parcours), coordination seulement",
     "parcours:droit_acces_json": "balayée (id du parcours), coordination seulement",
