@@ -611,3 +611,22 @@ def test_le_droit_d_acces_rend_a_la_famille_ses_mots_ses_dispositifs_et_ses_repo
         parcours["objectifs"][0]["paroles_de_la_famille"][0]["texte"] == "Qu’il lise avec plaisir"
     )
     assert parcours["questionnaire_de_sortie"]["ce_qui_n_a_pas_aide"] == ["Les délais d’attente"]
+
+
+def test_l_ordre_du_jour_imprime_ne_nomme_jamais_une_mesure_reservee(client, monde):
+    _ajouter(monde, "cite_educative")
+    _ajouter(monde, "cmp")
+    reunion = reunion_planifier(
+        programme=monde.a.programme,
+        date_heure=timezone.make_aware(datetime.combine(AUJOURDHUI + timedelta(days=1), time(9))),
+        lieu="Salle du conseil",
+        invites=[monde.intervenant],
+        parcours=[monde.parcours],
+        auteur=monde.a.coordinateur,
+    )
+    connecter(client, monde.a.coordinateur)
+
+    page = _texte(client.get(_u("parcours:eps_ordre_du_jour", reunion.pk)))
+
+    assert "Cité éducative" in page
+    assert "CMP" not in page
