@@ -30,6 +30,7 @@ from .models import (
     Action,
     Addendum,
     Consentement,
+    Dispositif,
     Document,
     Examen,
     Famille,
@@ -67,6 +68,9 @@ class Capacite(enum.StrEnum):
     # Create a pathway in the programme: its coordinators (`parcours:creer`). On a family
     # (`famille_pour`): add a child to it, a sibling sharing its guardians.
     CREATION = "creation"
+    # The exit questionnaire (issue 21): the team, on an open pathway or one just exited
+    # (whoever of the team still reads it; the service bounds the delay after the exit).
+    QUESTIONNAIRE_SORTIE = "questionnaire_sortie"
     # Sub-object rules, for the helper named after the sub-object:
     # `action_pour`: the team edits an action, its deliverer records its progress.
     SUIVI_ACTION = "suivi_action"
@@ -82,7 +86,7 @@ ECRITURE = Capacite.ECRITURE
 # Fetched through `modifiables_par` (the change permission), the others through `visibles_par`.
 _PAR_ECRITURE = {Capacite.ECRITURE, Capacite.MODIFICATION, Capacite.CONSENTEMENT}
 # Traced as a change when the request writes (opening an edit form is a read).
-_ECRIVENT = _PAR_ECRITURE | {Capacite.SUIVI_ACTION}
+_ECRIVENT = _PAR_ECRITURE | {Capacite.SUIVI_ACTION, Capacite.QUESTIONNAIRE_SORTIE}
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ class DroitsParcours:
             Capacite.CONSENTEMENT: self.ecriture and self.equipe,
             Capacite.COORDINATION: self.coordination,
             Capacite.CREATION: self.coordinateur,
+            Capacite.QUESTIONNAIRE_SORTIE: self.equipe,
             # Refined on the action by `peut_modifier_action`.
             Capacite.SUIVI_ACTION: self.ecrire_note,
             Capacite.CORRIGER_NOTE: self.ecrire_note,
@@ -317,6 +322,22 @@ def rupture_pour(*, user, pk, rupture_pk, capacite=Capacite.EQUIPE_ECRITURE) -> 
     def trouver(parcours, droits):
         return _rattacher(
             Rupture.objects.filter(parcours=parcours, pk=_entier(rupture_pk)).first(), parcours
+        )
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
+
+
+def dispositif_pour(*, user, pk, dispositif_pk, capacite=Capacite.EQUIPE_ECRITURE) -> Dispositif:
+    """Another scheme of the pathway (issue 21). A reserved measure (AEMO, ASE placement,
+    CMP/CMPP, PPS) exists only for the pathway's team, whatever the capability asked: to anyone
+    else it answers 404, like the information préoccupante record."""
+
+    def trouver(parcours, droits):
+        return _rattacher(
+            Dispositif.objects.filter(parcours=parcours, pk=_entier(dispositif_pk))
+            .lisibles(equipe=droits.equipe)
+            .first(),
+            parcours,
         )
 
     return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]

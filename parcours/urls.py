@@ -34,6 +34,7 @@ urlpatterns = [
     path("mutualisation/", include("parcours.urls_mutualisation")),
     path("", include("parcours.urls_actions")),
     path("", include("parcours.urls_journal")),
+    path("", include("parcours.urls_dispositifs")),
     path("", include("parcours.urls_protection")),
     path("", include("parcours.urls_sollicitations")),
     path("statistiques/", include("parcours.urls_statistiques")),

@@ -25,6 +25,7 @@ from parcours.models import (
     Addendum,
     BesoinNonCouvert,
     Consentement,
+    Dispositif,
     Document,
     EchangeOrientation,
     Enfant,
@@ -38,6 +39,8 @@ from parcours.models import (
     Orientation,
     Parcours,
     ParcoursUserObjectPermission,
+    ParoleFamille,
+    QuestionnaireSortie,
     ResponsableLegal,
     Rupture,
     Sollicitation,
@@ -47,6 +50,7 @@ from parcours.models import (
 )
 from parcours.selectors import annee_rentree
 from parcours.services import (
+    dispositif_ajouter,
     document_deposer,
     import_analyser,
     note_ajouter,
@@ -430,6 +434,8 @@ class Dossier:
     # the child: it reads a pseudonymised reference)
     sollicitation: Sollicitation | None = None
     sollicite: Professionnel | None = None
+    # --- dispositifs (issue 21): an AEMO measure, reserved to the référent and the coordination
+    dispositif: Dispositif | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -458,6 +464,8 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "import_pk": lambda d: d.import_.pk,
     "transfert_pk": lambda d: d.transfert.pk,
     "sollicitation_pk": lambda d: d.sollicitation.pk,
+    # --- dispositifs
+    "dispositif_pk": lambda d: d.dispositif.pk,
 }
 
 
@@ -584,6 +592,13 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
             "accord_famille_le": date.today(),
         },
     )
+    # --- dispositifs
+    dispositif = dispositif_ajouter(
+        parcours=parcours,
+        auteur=programme.coordinateur,
+        type="aemo",
+        date_debut=date.today() - timedelta(days=90),
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -616,6 +631,7 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         transfert=transfert,
         sollicitation=sollicitation,
         sollicite=sollicite,
+        dispositif=dispositif,
     )
 
 
@@ -805,6 +821,33 @@ def corps(nom: str, d: Dossier) -> dict:
             "elements_transmis": ["scolarite"],
             "accord_famille_le": aujourdhui.isoformat(),
         },
+        # --- dispositifs
+        "parcours:dispositif_ajouter": {
+            "type": "clas",
+            "date_debut": aujourdhui.isoformat(),
+            "precision": "Centre social Nord",
+        },
+        "parcours:dispositif_modifier": {
+            "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
+            "type": "aemo",
+            "date_debut": (aujourdhui - timedelta(days=60)).isoformat(),
+        },
+        "parcours:dispositif_terminer": {
+            "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
+            "date_fin": aujourdhui.isoformat(),
+        },
+        "parcours:parole_ajouter": {
+            "locuteur": "enfant",
+            "moment": "souhaits",
+            "date": aujourdhui.isoformat(),
+            "texte": "Je voudrais savoir nager.",
+        },
+        "parcours:questionnaire_sortie": {
+            "date": aujourdhui.isoformat(),
+            "repondants": "ensemble",
+            "satisfaction": "tres",
+            "aides": ["ecoute", "activites"],
+        },
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -832,6 +875,10 @@ CREATIONS = {
     "parcours:transfert_proposer",
     "parcours:sollicitation_creer",
     "parcours:sollicitation_en_action",
+    # --- dispositifs
+    "parcours:dispositif_ajouter",
+    "parcours:parole_ajouter",
+    "parcours:questionnaire_sortie",
 }
 
 
@@ -905,6 +952,10 @@ SURVEILLES = {
     Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
     Sollicitation: ("statut", "version", "parcours_id", "action_id", "repondu_le"),
     Transition: ("parcours_id", "version", "type", "etablissement_accueil", "contact_le"),
+    # --- dispositifs
+    Dispositif: ("parcours_id", "type", "date_debut", "date_fin", "version"),
+    ParoleFamille: ("objectif_id", "texte"),
+    QuestionnaireSortie: ("parcours_id", "satisfaction"),
 }
 
 
@@ -1290,15 +1341,23 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         # --- sollicitations: and the requests made for the pathway
         ("parcours:sollicitations_parcours", "GET"),
         ("parcours:sollicitation_equipe", "GET"),
+        # --- dispositifs: the exit questionnaire is filled at the exit or just after it
+        ("parcours:questionnaire_sortie", "GET"),
     }
 
     def attendu(nom, methode):
+        if (nom, methode) == ("parcours:questionnaire_sortie", "POST"):
+            return 302
         return 200 if (nom, methode) in lectures else refus(non_applicables)(nom, methode)
 
     avant = empreinte()
     assert not balayer(client_de(monde.referent.user), monde.p, attendu)
     assert not balayer(client_de(monde.intervenant.user), monde.p, refus(non_applicables))
-    assert empreinte() == avant
+    apres = empreinte()
+    # The référent filled the family's exit questionnaire, and nothing else changed.
+    assert [q[1] for q in apres.pop("QuestionnaireSortie")] == [monde.p.parcours.pk]
+    avant.pop("QuestionnaireSortie")
+    assert apres == avant
 
 
 def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):

@@ -240,6 +240,12 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:statistiques_enquete_xlsx": "programme lu dans la requête (DECLAREES)",
     "parcours:parcours_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:parcours_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
+    # --- dispositifs (issue 21; their rules and role checks: tests/test_dispositifs.py)
+    "parcours:dispositif_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:dispositif_modifier": "id du dispositif, équipe seulement",
+    "parcours:dispositif_terminer": "id du dispositif, équipe seulement",
+    "parcours:parole_ajouter": "id de l’objectif, équipe seulement",
+    "parcours:questionnaire_sortie": "balayée (id du parcours), équipe seulement",
     # --- protection (coordination only; their own matrix: tests/test_protection.py)
     "parcours:droit_acces_pdf": "balayée (id du parcours), coordination seulement",
     "parcours:droit_acces_json": "balayée (id du parcours), coordination seulement",
@@ -1202,8 +1208,10 @@ REQUETES = {
     # The pathway's page, one URL per section (issue 15, point 15; the single page cost 29):
     # each reads the pathway with its header's joins and the user's rights (parcours.access),
     # then only its own rows:
-    # + guardians, consents, "may edit", siblings
-    "parcours:detail": 13,
+    # + guardians, consents, "may edit", siblings, the child's other schemes (issue 21: read
+    # once the user's rights are known, so that a partner's query never reads a reserved
+    # child-welfare or health measure)
+    "parcours:detail": 14,
     # + consents with the structures they name and the structure porteuse (who sees the child),
     # objectives, actions (with offer, structure, professional, collective), the other
     # participants of its collective actions (counted, and those visible), the unmet needs

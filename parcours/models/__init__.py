@@ -1,6 +1,7 @@
 """Children, their families and their pathways in a programme, and the work done on them."""
 
 from .base import *  # noqa: F403
+from .dispositifs import *  # noqa: F403
 from .droits import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .imports import *  # noqa: F403

@@ -2,6 +2,7 @@
 
 from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
+from .dispositifs import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .exports import *  # noqa: F403
 from .familles import *  # noqa: F403

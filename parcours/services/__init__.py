@@ -2,6 +2,7 @@
 
 from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
+from .dispositifs import *  # noqa: F403
 from .droits import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .imports import *  # noqa: F403

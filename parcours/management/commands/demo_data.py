@@ -36,6 +36,7 @@ from faker import Faker
 
 from parcours.demo.actions import generer_actions
 from parcours.demo.conventions import generer_conventions
+from parcours.demo.dispositifs import generer_dispositifs
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.demo.juridique import generer_juridique
@@ -490,6 +491,12 @@ class _Generateur:
         )
         generer_rectifications(
             programme=self.programme, coordinateur=self.coordination.user, rng=self.rng
+        )
+        generer_dispositifs(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
         )
         # Referrals: the demo partner refers from their structure, others from theirs.
         auteurs = {}
