@@ -30,6 +30,7 @@ from .models import (
     Action,
     Addendum,
     Consentement,
+    Dispositif,
     Document,
     Examen,
     Famille,
@@ -67,6 +68,9 @@ class Capacite(enum.StrEnum):
     # Create a pathway in the programme: its coordinators (`parcours:creer`). On a family
     # (`famille_pour`): add a child to it, a sibling sharing its guardians.
     CREATION = "creation"
+    # The exit questionnaire (issue 21): the team, on an open pathway or one just exited
+    # (whoever of the team still reads it; the service bounds the delay after the exit).
+    QUESTIONNAIRE_SORTIE = "questionnaire_sortie"
     # Sub-object rules, for the helper named after the sub-object:
     # `action_pour`: the team edits an action, its deliverer records its progress.
     SUIVI_ACTION = "suivi_action"
@@ -82,7 +86,7 @@ ECRITURE = Capacite.ECRITURE
 # Fetched through `modifiables_par` (the change permission), the others through `visibles_par`.
 _PAR_ECRITURE = {Capacite.ECRITURE, Capacite.MODIFICATION, Capacite.CONSENTEMENT}
 # Traced as a change when the request writes (opening an edit form is a read).
-_ECRIVENT = _PAR_ECRITURE | {Capacite.SUIVI_ACTION}
+_ECRIVENT = _PAR_ECRITURE | {Capacite.SUIVI_ACTION, Capacite.QUESTIONNAIRE_SORTIE}
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ class DroitsParcours:
             Capacite.CONSENTEMENT: self.ecriture and self.equipe,
             Capacite.COORDINATION: self.coordination,
             Capacite.CREATION: self.coordinateur,
+            Capacite.QUESTIONNAIRE_SORTIE: self.equipe,
             # Refined on the action by `peut_modifier_action`.
             Capacite.SUIVI_ACTION: self.ecrire_note,
             Capacite.CORRIGER_NOTE: self.ecrire_note,
@@ -317,6 +322,22 @@ def rupture_pour(*, user, pk, rupture_pk, capacite=Capacite.EQUIPE_ECRITURE) -> 
     def trouver(parcours, droits):
         return _rattacher(
             Rupture.objects.filter(parcours=parcours, pk=_entier(rupture_pk)).first(), parcours
+        )
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
+
+
+def dispositif_pour(*, user, pk, dispositif_pk, capacite=Capacite.EQUIPE_ECRITURE) -> Dispositif:
+    """Another scheme of the pathway (issue 21). A reserved measure (AEMO, ASE placement,
+    CMP/CMPP, PPS) exists only for the pathway's team, whatever the capability asked: to anyone
+    else it answers 404, like the information préoccupante record."""
+
+    def trouver(parcours, droits):
+        return _rattacher(
+            Dispositif.objects.filter(parcours=parcours, pk=_entier(dispositif_pk))
+            .lisibles(equipe=droits.equipe)
+            .first(),
+            parcours,
         )
 
     return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]
@@ -658,3 +679,80 @@ def transfert_pour(*, user, transfert_pk, decider: bool = False):
         objet=transfert,
     )
     return transfert
+
+
+# --- Requests to partners -------------------------------------------------------------------
+
+
+def sollicitations_recues_par(user):
+    """Requests addressed to `user`: those naming them (an active membership), and those naming
+    only a structure they are an active member of. Each annotated `voit_enfant`: whether the
+    pathway is visible to them through consent and assignment (`visibles_par`), the one thing
+    that lets the partner read who the child is."""
+    from .models import Sollicitation
+
+    if not user.is_authenticated or not user.is_active:
+        return Sollicitation.objects.none()
+    # `pk IN (… UNION …)`: each branch starts from the user's own memberships.
+    nommees = Sollicitation.objects.filter(
+        professionnel__user=user, professionnel__actif=True
+    ).values("pk")
+    par_structure = Sollicitation.objects.filter(
+        professionnel__isnull=True,
+        structure__professionnels__user=user,
+        structure__professionnels__actif=True,
+    ).values("pk")
+    return Sollicitation.objects.filter(pk__in=nommees.union(par_structure, all=True)).annotate(
+        voit_enfant=Exists(Parcours.objects.visibles_par(user).filter(pk=OuterRef("parcours_id")))
+    )
+
+
+def sollicitation_pour(*, user, sollicitation_pk):
+    """A request addressed to `user` (`sollicitations_recues_par`), otherwise 404 (traced).
+    `.voit_enfant` says whether its pathway may be named to them; when it may not, the pages
+    show its pseudonymised reference only. Who may read it may answer it."""
+    from .models import Sollicitation
+
+    identifiant = _entier(sollicitation_pk)
+    sollicitation = None
+    if identifiant is not None:
+        sollicitation = (
+            sollicitations_recues_par(user)
+            .filter(pk=identifiant)
+            .select_related("structure", "professionnel__user", "objectif", "parcours__enfant")
+            .first()
+        )
+    if sollicitation is None:
+        tracer(
+            user=user,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            modele=Sollicitation,
+            object_id=identifiant,
+        )
+        raise Http404(_("Sollicitation introuvable."))
+    tracer(
+        user=user,
+        evenement=Evenement.LECTURE
+        if methode_requete() in {"GET", "HEAD"}
+        else Evenement.MODIFICATION,
+        autorise=True,
+        objet=sollicitation,
+    )
+    return sollicitation
+
+
+def sollicitation_equipe_pour(*, user, pk, sollicitation_pk, capacite=Capacite.EQUIPE):
+    """A request of the pathway `pk`, for its team: `EQUIPE` reads it, `MODIFICATION`
+    withdraws it or turns it into an action."""
+    from .models import Sollicitation
+
+    def trouver(parcours, droits):
+        return _rattacher(
+            Sollicitation.objects.filter(parcours=parcours, pk=_entier(sollicitation_pk))
+            .select_related("structure", "professionnel__user", "objectif", "repondu_par")
+            .first(),
+            parcours,
+        )
+
+    return _acceder(user=user, pk=pk, capacite=capacite, sous_objet=trouver)[1]

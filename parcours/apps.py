@@ -13,8 +13,9 @@ class ParcoursConfig(AppConfig):
 
         from .exports import enregistrer_les_exports
         from .permissions import recalculer_apres_adhesion
-        from .rappels import enregistrer_les_genres
+        from .rappels import enregistrer_les_genres, enregistrer_les_genres_sollicitations
         from .selectors.statistiques import noter_acces_statistiques
+        from .selectors.transitions import noter_acces_transitions
 
         # A membership, a charter or a partnership decides who sees which pathway: `partenaires`
         # says it changed, this layer recomputes the permission rows in the same transaction.
@@ -22,8 +23,13 @@ class ParcoursConfig(AppConfig):
             recalculer_apres_adhesion, dispatch_uid="recalculer_apres_adhesion"
         )
         enregistrer_les_genres()
+        from .rappels_droits import enregistrer_le_genre as enregistrer_le_genre_des_demandes
+
+        enregistrer_le_genre_des_demandes()
+        enregistrer_les_genres_sollicitations()
         enregistrer_les_exports()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")
+        user_logged_in.connect(noter_acces_transitions, dispatch_uid="noter_acces_transitions")
         # The DPO's console shows the logins of the people assigned to the programme's pathways.
         from reussite.core.selectors.console_dpo import PERSONNES_DU_PROGRAMME
 
@@ -31,3 +37,10 @@ class ParcoursConfig(AppConfig):
 
         if affectes_du_programme not in PERSONNES_DU_PROGRAMME:
             PERSONNES_DU_PROGRAMME.append(affectes_du_programme)
+        # The DPO's anomaly views: what an assignment to a pathway is.
+        from reussite.core.selectors.anomalies import AFFECTATIONS
+
+        from .permissions import affecte_au_parcours
+
+        if affecte_au_parcours not in AFFECTATIONS:
+            AFFECTATIONS.append(affecte_au_parcours)

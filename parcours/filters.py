@@ -173,6 +173,7 @@ MOTIFS_A_RISQUE = [
     ("rupture_sans_reponse", _("Rupture sans réponse décidée")),
     ("action_en_retard", _("Action terminée sans résultat")),
     ("revue_depassee", _("Revue en EPS en retard")),
+    ("transition_sans_plan", _("À risque de rupture : changement d’école sans plan")),
 ]
 
 # Sort keys of the list, each with tie-breakers so that pages never overlap; the first is the

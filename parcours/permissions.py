@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch
 
 from partenaires.models import Partenariat, Professionnel, SignatureCharte
 from reussite.core.charte import CHARTE_VERSION
@@ -269,3 +269,13 @@ def affectes_du_programme(programme_id: int):
     return ParcoursUserObjectPermission.objects.filter(
         content_object__programme_id=programme_id
     ).values("user_id")
+
+
+def affecte_au_parcours(user_ref, parcours_ref):
+    """An `Exists` true when the user holds an assignment (a derived permission row) on the
+    pathway, for the DPO's anomaly views (reads outside one's assignments, issue 19)."""
+    return Exists(
+        ParcoursUserObjectPermission.objects.filter(
+            user_id=user_ref, content_object_id=parcours_ref
+        )
+    )

@@ -17,6 +17,8 @@ from reussite.core.views.exports import exporter
 from .views import (
     actions,
     conventions,
+    dispositifs,
+    droits,
     eps,
     exports,
     familles,
@@ -29,8 +31,10 @@ from .views import (
     partage,
     protection,
     reseau,
+    sollicitations,
     statistiques,
     transferts,
+    transitions,
 )
 
 app_name = "parcours"
@@ -220,6 +224,111 @@ exports_urls = [
     path("<int:pk>/fiche.pdf", exports.fiche_pdf, name="fiche_pdf"),
 ]
 
+# Other schemes, the family's words and the exit questionnaire (issue 21).
+dispositifs_urls = [
+    path(
+        "<int:pk>/dispositifs/nouveau/",
+        dispositifs.dispositif_ajouter_vue,
+        name="dispositif_ajouter",
+    ),
+    path(
+        "<int:pk>/dispositifs/<int:dispositif_pk>/modifier/",
+        dispositifs.dispositif_modifier_vue,
+        name="dispositif_modifier",
+    ),
+    path(
+        "<int:pk>/dispositifs/<int:dispositif_pk>/terminer/",
+        dispositifs.dispositif_terminer_vue,
+        name="dispositif_terminer",
+    ),
+    path(
+        "<int:pk>/objectifs/<int:objectif_pk>/paroles/nouvelle/",
+        dispositifs.parole_ajouter_vue,
+        name="parole_ajouter",
+    ),
+    path(
+        "<int:pk>/questionnaire-de-sortie/",
+        dispositifs.questionnaire_sortie_vue,
+        name="questionnaire_sortie",
+    ),
+]
+
+# Requests to partners and the obstacles report (issue 21).
+sollicitations_urls = [
+    # The partner's inbox and answer.
+    path("sollicitations/", sollicitations.sollicitations_recues, name="sollicitations_recues"),
+    path(
+        "sollicitations/<int:sollicitation_pk>/",
+        sollicitations.sollicitation_recue,
+        name="sollicitation_recue",
+    ),
+    # The pathway's team.
+    path(
+        "<int:pk>/sollicitations/",
+        sollicitations.sollicitations_parcours,
+        name="sollicitations_parcours",
+    ),
+    path(
+        "<int:pk>/sollicitations/nouvelle/",
+        sollicitations.sollicitation_creer_vue,
+        name="sollicitation_creer",
+    ),
+    path(
+        "<int:pk>/sollicitations/<int:sollicitation_pk>/",
+        sollicitations.sollicitation_equipe,
+        name="sollicitation_equipe",
+    ),
+    path(
+        "<int:pk>/sollicitations/<int:sollicitation_pk>/retirer/",
+        sollicitations.sollicitation_retirer_vue,
+        name="sollicitation_retirer",
+    ),
+    path(
+        "<int:pk>/sollicitations/<int:sollicitation_pk>/action/",
+        sollicitations.sollicitation_en_action_vue,
+        name="sollicitation_en_action",
+    ),
+    # The obstacles report (steering and coordination).
+    path("statistiques/obstacles/", sollicitations.obstacles, name="obstacles"),
+    path(
+        "statistiques/obstacles.csv",
+        sollicitations.obstacles_export,
+        {"format": "csv"},
+        name="obstacles_csv",
+    ),
+    path(
+        "statistiques/obstacles.xlsx",
+        sollicitations.obstacles_export,
+        {"format": "xlsx"},
+        name="obstacles_xlsx",
+    ),
+]
+
+# The register of the families' rights requests (issue 19): the `droits` namespace, under
+# /programmes/ (reussite/urls.py).
+droits_urls = [
+    path("<int:programme_pk>/demandes-droits/", droits.registre, name="registre"),
+    path("<int:programme_pk>/demandes-droits/nouvelle/", droits.creer, name="creer"),
+    path("<int:programme_pk>/demandes-droits/<int:pk>/", droits.demande, name="demande"),
+    path(
+        "<int:programme_pk>/demandes-droits/<int:pk>/dossier.pdf",
+        droits.dossier_pdf,
+        name="dossier_pdf",
+    ),
+    path(
+        "<int:programme_pk>/demandes-droits/export.csv",
+        droits.registre_export,
+        {"format_": "csv"},
+        name="export_csv",
+    ),
+    path(
+        "<int:programme_pk>/demandes-droits/export.xlsx",
+        droits.registre_export,
+        {"format_": "xlsx"},
+        name="export_xlsx",
+    ),
+]
+
 # URLs of the family pages (included by parcours/urls.py, in the `parcours` namespace).
 familles_urls = [
     path("familles/<int:famille_pk>/", familles.famille_detail_vue, name="famille_detail"),
@@ -296,10 +405,20 @@ urlpatterns = [
         name="transfert_decider",
     ),
     path("<int:pk>/transfert/", transferts.transfert_proposer_vue, name="transfert_proposer"),
+    # --- school transitions (issue 21)
+    path("transitions/", transitions.transitions_liste, name="transitions"),
+    path("<int:pk>/transition/", transitions.transition_vue, name="transition"),
+    path(
+        "<int:pk>/transition/fiche.pdf",
+        transitions.transition_fiche_pdf,
+        name="transition_fiche_pdf",
+    ),
     path("mutualisation/", include(mutualisation_urls)),
     path("", include(actions_urls)),
     path("", include(journal_urls)),
+    path("", include(dispositifs_urls)),
     path("", include(protection_urls)),
+    path("", include(sollicitations_urls)),
     path("statistiques/", include(statistiques_urls)),
     path("", include(exports_urls)),
     path("", include(familles_urls)),

@@ -22,6 +22,8 @@ urlpatterns = [
     path("exports/", include((core_urls.exports_urls, "exports"))),
     path("parcours/", include("parcours.urls")),
     path("programmes/", include((core_urls.programmes_urls, "programmes"))),
+    # The register of the families' rights requests (issue 19): under its programme.
+    path("programmes/", include((parcours_urls.droits_urls, "droits"))),
     # The `partenaires` namespace: its own pages and those composed in parcours (their figures
     # come from the actions).
     path("partenaires/", include((parcours_urls.reseau_urls, parcours_urls.RESEAU_NAMESPACE))),

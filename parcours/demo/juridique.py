@@ -1,4 +1,9 @@
-"""The demo's legal frame (issue 19): the programme's legal identity and its DPO login."""
+"""The demo's legal frame (issue 19): the programme's legal identity, its DPO login and two
+families' rights requests (one open, due within the week; one answered)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from reussite.core.charte import CHARTE_VERSION
 from reussite.core.models import BaseLegale, CadreJuridique, Programme, Role, TypeResponsable, User
@@ -40,4 +45,53 @@ def generer_juridique(
     )
     role_attribuer(user=user, programme=programme, role=Role.DPO)
     charte_accepter(user=user, version=CHARTE_VERSION)
+    generer_demandes_droits(programme=programme, dpo=user)
     return user
+
+
+def generer_demandes_droits(*, programme: Programme, dpo: User) -> None:
+    from ..models import CanalDemande, GenreDemande, Parcours, Statut, StatutDemande
+    from ..services import DonneesDemande, demande_droit_creer, demande_droit_repondre
+
+    parcours = list(
+        Parcours.objects.filter(programme=programme, statut=Statut.EN_COURS).order_by("pk")[:2]
+    )
+    if len(parcours) < 2:
+        return
+    aujourdhui = timezone.localdate()
+    demande_droit_creer(
+        programme=programme,
+        donnees=DonneesDemande(
+            genre=GenreDemande.ACCES,
+            demandeur="la mère",
+            canal=CanalDemande.COURRIER,
+            recue_le=aujourdhui - timedelta(days=25),
+            objet="Recevoir une copie de ce que le programme détient sur son fils.",
+            parcours=parcours[0],
+        ),
+        auteur=dpo,
+    )
+    rectification = demande_droit_creer(
+        programme=programme,
+        donnees=DonneesDemande(
+            genre=GenreDemande.RECTIFICATION,
+            demandeur="le père",
+            canal=CanalDemande.COURRIEL,
+            recue_le=aujourdhui - timedelta(days=12),
+            objet="Corriger le numéro de téléphone du père.",
+            parcours=parcours[1],
+        ),
+        auteur=dpo,
+    )
+    demande_droit_repondre(
+        demande=rectification,
+        version=rectification.version,
+        auteur=dpo,
+        statut=StatutDemande.SATISFAITE,
+        suivie_par=dpo,
+        prolongee=False,
+        motif_prolongation="",
+        reponse="Le numéro a été corrigé sur la fiche de la famille.",
+        repondue_le=aujourdhui - timedelta(days=5),
+        preuve="Courriel de réponse envoyé au père",
+    )

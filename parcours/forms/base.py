@@ -21,7 +21,7 @@ from ..models import (
     Sexe,
     Statut,
 )
-from ..services import fin_annee_scolaire
+from ..services import MOTIFS_AUTOMATIQUES, fin_annee_scolaire
 
 
 def _professionnels(programmes):
@@ -250,8 +250,12 @@ class SortieForm(FormulaireDsfr):
     )
     motif_sortie = forms.ChoiceField(
         label=_("Motif de sortie"),
-        # « Transfert » is the exit a transfer's acceptance records, never chosen by hand.
-        choices=[("", "---------"), *[c for c in MotifSortie.choices if c[0] != "transfert"]],
+        # « Transfert » is the exit a transfer's acceptance records, « opposition » and
+        # « effacement » the exits of a family's accepted request: never chosen by hand.
+        choices=[
+            ("", "---------"),
+            *[c for c in MotifSortie.choices if c[0] not in MOTIFS_AUTOMATIQUES],
+        ],
     )
     commentaire = forms.CharField(
         label=_("Commentaire (facultatif)"),

@@ -239,6 +239,9 @@ class MotifSortie(models.TextChoices):
     SANS_NOUVELLES = "sans_nouvelles", _("Sans nouvelles de la famille")
     # The family moved and the pathway continues in another programme (`Transfert`).
     TRANSFERT = "transfert", _("Transfert vers un autre programme")
+    # A family's accepted GDPR request (`DemandeDroit`, issue 19): set by that service only.
+    OPPOSITION = "opposition", _("Opposition de la famille")
+    EFFACEMENT = "effacement", _("Effacement demandé")
     AUTRE = "autre", _("Autre")
 
 

@@ -2,6 +2,7 @@
 
 from .actions import *  # noqa: F403
 from .base import *  # noqa: F403
+from .dispositifs import *  # noqa: F403
 from .eps import *  # noqa: F403
 from .exports import *  # noqa: F403
 from .familles import *  # noqa: F403
@@ -9,4 +10,6 @@ from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
+from .sollicitations import *  # noqa: F403
 from .statistiques import *  # noqa: F403
+from .transitions import *  # noqa: F403

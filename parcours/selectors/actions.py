@@ -67,12 +67,18 @@ def participants_visibles(user, collectives: list[int], *, sauf: int | None = No
     return resultat
 
 
-def objectifs_et_actions(user, parcours: Parcours, droits) -> dict:
+def objectifs_et_actions(user, parcours: Parcours, droits, *, avec_paroles: bool = False) -> dict:
     """The pathway page's objectives with their actions, and the actions with no objective.
 
     Two queries (objectives, actions), plus two when the pathway takes part in collective
-    actions: the page's cost does not grow with its rows."""
-    objectifs = list(parcours.objectifs.order_by("date_ouverture", "pk"))
+    actions: the page's cost does not grow with its rows. `avec_paroles`: each objective
+    carries the family's words too, read in the objectives' query (issue 21)."""
+    objectifs = parcours.objectifs.order_by("date_ouverture", "pk")
+    if avec_paroles:
+        from .dispositifs import objectifs_avec_paroles
+
+        objectifs = objectifs_avec_paroles(objectifs)
+    objectifs = list(objectifs)
     actions = list(_actions_queryset().filter(parcours=parcours))
     par_objectif: dict[int, list[Action]] = {}
     sans_objectif = []
@@ -96,6 +102,8 @@ def objectifs_et_actions(user, parcours: Parcours, droits) -> dict:
         "actions_sans_objectif": sans_objectif,
         "nombre_actions": len(actions),
         "peut_ajouter_action": droits.modifier,
+        # The family's words are written down by the référent or the coordination (issue 21).
+        "peut_noter_parole": droits.equipe and droits.ouvert,
     }
 
 

@@ -15,6 +15,7 @@ from ..models import (
     ReunionEPS,
     StatutReunion,
 )
+from .dispositifs import deja_suivi_par
 
 __all__ = [
     "examens_lisibles",
@@ -46,6 +47,8 @@ def ordre_du_jour(reunion: ReunionEPS, user) -> list[Examen]:
     for examen in examens:
         examen.objectifs_ouverts = ouverts.get(examen.pk, [])
         examen.actions_ouvertes = actions.get(examen.pk, [])
+    # « Déjà suivi par… »: the other schemes of each pathway the user may see (issue 21).
+    deja_suivi_par(examens, user)
     return examens
 
 

@@ -27,6 +27,7 @@ from ..models import (
     StatutObjectif,
 )
 from .base import DroitsParcours
+from .transitions import avec_transition, transition_sans_plan
 
 __all__ = [
     "LIMITE_PAR_SOURCE",
@@ -299,8 +300,10 @@ def chronologie_du_parcours(
 def parcours_a_risque(user, *, le: date | None = None):
     """Open pathways the user coordinates or refers that need attention, each annotated with
     why: no write for the programme's inactivity delay, a rupture without a decided response,
-    an active action past its end, a review date passed. One query, whatever the number;
-    sorted by the child's family name, as every list of children."""
+    an active action past its end, a review date passed, and from the programme's alert month
+    (June by default) a child changing school level at the rentrée without a transition plan
+    (« à risque de rupture », issue 21). One query, whatever the number; sorted by the child's
+    family name, as every list of children."""
     le = le or timezone.localdate()
     seuil_inactivite = datetime.combine(le, time.min, tzinfo=timezone.get_current_timezone())
     base = Parcours.objects.equipe_de(user).ouverts()
@@ -321,25 +324,33 @@ def parcours_a_risque(user, *, le: date | None = None):
     )
     revue = Q(date_prochaine_revue__lt=le)
     return _avec_motifs(
-        base.annotate(rupture_sans_reponse=rupture_ouverte, action_en_retard=action_en_retard),
+        avec_transition(base, le).annotate(
+            rupture_sans_reponse=rupture_ouverte, action_en_retard=action_en_retard
+        ),
         inactif,
         revue,
+        transition_sans_plan(le),
     )
 
 
-def _avec_motifs(qs, inactif, revue):
+def _avec_motifs(qs, inactif, revue, sans_plan):
     def drapeau(condition):
         return Case(
             When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
 
     return (
-        qs.annotate(inactif=drapeau(inactif), revue_depassee=drapeau(revue))
+        qs.annotate(
+            inactif=drapeau(inactif),
+            revue_depassee=drapeau(revue),
+            transition_sans_plan=drapeau(sans_plan),
+        )
         .filter(
             Q(inactif=True)
             | Q(revue_depassee=True)
             | Q(rupture_sans_reponse=True)
             | Q(action_en_retard=True)
+            | Q(transition_sans_plan=True)
         )
         .select_related("enfant", "referent__user", "programme")
         .order_by("enfant__nom", "enfant__prenom", "pk")

@@ -51,11 +51,19 @@ class CelluleCarte:
     restant: Decimal = Decimal("0")
     illimitee: bool = False
     besoins: int = 0
+    # Requests to partners in this cell refused or on a waiting list (issue 21): the offer
+    # exists on paper, the child does not get it.
+    sollicitees: int = 0
 
     @property
     def manque(self) -> bool:
         """Needs waiting and no offer: a gap in the local competences."""
         return self.besoins > 0 and self.offres == 0
+
+    @property
+    def demande_sans_reponse(self) -> bool:
+        """Asked of a partner, but refused or waiting."""
+        return self.sollicitees > 0
 
 
 @dataclass
@@ -76,7 +84,8 @@ def _territoire(valeur: str) -> str:
 
 def carte_competences(programme, axe: str = "territoire") -> Carte:
     """Domains × territories (or × age bands): offers published to the programme and their
-    remaining capacity, beside the programme's open unmet needs. Two queries."""
+    remaining capacity, beside the programme's open unmet needs and the requests to partners refused or waiting. Three
+    queries."""
     offres = offres_avec_utilisation(
         Offre.objects.publiees_pour([programme.pk]).filter(active=True).order_by(),
     ).values_list("domaine", "territoire", "age_min", "age_max", "capacite", "restant")
@@ -104,6 +113,12 @@ def carte_competences(programme, axe: str = "territoire") -> Carte:
     for domaine, cle, n in besoins:
         cle = _territoire(cle) if axe == "territoire" else cle
         cellules[(domaine, cle)].besoins += n
+        colonnes_vues.add(cle)
+    from .sollicitations import sollicitations_refusees_ou_en_attente
+
+    for (domaine, cle), n in sollicitations_refusees_ou_en_attente(programme, axe).items():
+        cle = _territoire(cle) if axe == "territoire" else cle
+        cellules[(domaine, cle)].sollicitees += n
         colonnes_vues.add(cle)
     if axe == "territoire":
         colonnes = [(c, c) for c in sorted(colonnes_vues)]

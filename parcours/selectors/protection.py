@@ -82,7 +82,12 @@ def droit_acces_donnees(parcours: Parcours) -> dict:
     famille = enfant.famille
     tous = list(
         Parcours.objects.filter(enfant=enfant, programme_id=parcours.programme_id)
-        .select_related("referent__user", "referent__structure", "orienteur_structure")
+        .select_related(
+            "referent__user",
+            "referent__structure",
+            "orienteur_structure",
+            "questionnaire_sortie",
+        )
         .prefetch_related(
             "historique__auteur",
             Prefetch(
@@ -97,7 +102,8 @@ def droit_acces_donnees(parcours: Parcours) -> dict:
                     "professionnel__user", "professionnel__structure"
                 ),
             ),
-            "objectifs",
+            "objectifs__paroles__auteur",
+            "dispositifs",
             Prefetch(
                 "actions",
                 Action.objects.select_related(
@@ -180,6 +186,21 @@ def droit_acces_donnees(parcours: Parcours) -> dict:
     }
 
 
+def _questionnaire(p: Parcours) -> dict | None:
+    q = getattr(p, "questionnaire_sortie", None)
+    if q is None:
+        return None
+    return {
+        "rempli_le": _d(q.date),
+        "qui_repond": q.get_repondants_display(),
+        "satisfaction": q.get_satisfaction_display(),
+        "ce_qui_a_aide": [str(a) for a in q.get_aides_display()],
+        "ce_qui_a_aide_commentaire": q.aide_commentaire or None,
+        "ce_qui_n_a_pas_aide": [str(f) for f in q.get_freins_display()],
+        "ce_qui_n_a_pas_aide_commentaire": q.frein_commentaire or None,
+    }
+
+
 def _parcours(p: Parcours) -> dict:
     return {
         "identifiant": p.pk,
@@ -230,9 +251,31 @@ def _parcours(p: Parcours) -> dict:
                 "commentaire_resultat": o.commentaire_resultat or None,
                 "ouvert_le": _d(o.date_ouverture),
                 "clos_le": _d(o.date_cloture),
+                # Issue 21: the family's own words on the objective.
+                "paroles_de_la_famille": [
+                    {
+                        "le": _d(parole.date),
+                        "qui": parole.get_locuteur_display(),
+                        "moment": parole.get_moment_display(),
+                        "texte": parole.texte,
+                        "note_par": _nom(parole.auteur),
+                    }
+                    for parole in o.paroles.all()
+                ],
             }
             for o in p.objectifs.all()
         ],
+        "autres_dispositifs": [
+            {
+                "dispositif": d.get_type_display(),
+                "precision": d.precision or None,
+                "depuis": _d(d.date_debut),
+                "jusqu_au": _d(d.date_fin),
+                "contact": d.contact or None,
+            }
+            for d in p.dispositifs.all()
+        ],
+        "questionnaire_de_sortie": _questionnaire(p),
         "actions": [
             {
                 "action": a.intitule,

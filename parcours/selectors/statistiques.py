@@ -699,4 +699,20 @@ def indicateurs_enquete(perimetre: Perimetre, annee: int) -> list[tuple[str, str
         ajouter(section, libelle, valeur)
     taux = orientations["orientations_taux_acceptation"]
     ajouter(section, _("Taux d’acceptation (%)"), taux)
+    # Issue 21: the other schemes of the children followed, and the families' exit answers.
+    from .dispositifs import statistiques_dispositifs
+
+    autres = statistiques_dispositifs(perimetre, date(annee, 1, 1), date(annee, 12, 31))
+    ajouter(
+        _("Autres dispositifs"),
+        _("Enfants suivis également dans un autre dispositif"),
+        autres["dispositifs_enfants"],
+    )
+    ajouter(
+        _("Questionnaires de sortie"), _("Questionnaires remplis"), autres["questionnaires_total"]
+    )
+    for cle in ("dispositifs", "satisfaction", "aides", "freins"):
+        s = autres[cle]
+        for libelle, valeur in s.lignes:
+            ajouter(s.titre, libelle, valeur)
     return lignes

@@ -44,6 +44,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 AGE_MIN, AGE_MAX = 2, 16
 
+# Exits recorded by a family's accepted request (issue 19), never chosen by hand.
+MOTIFS_DEMANDE_DROIT = (MotifSortie.OPPOSITION, MotifSortie.EFFACEMENT)
+MOTIFS_AUTOMATIQUES = (MotifSortie.TRANSFERT, *MOTIFS_DEMANDE_DROIT)
+
 
 def age_a(date_naissance: date, le: date) -> int:
     return (
@@ -322,6 +326,7 @@ def parcours_sortir(
     version: int | None,
     commentaire: str = "",
     _par_transfert: bool = False,
+    _par_demande: bool = False,
 ) -> Parcours:
     actuel = verrouiller(parcours, version)
     if actuel.statut == Statut.SORTI:
@@ -331,6 +336,15 @@ def parcours_sortir(
     if motif_sortie == MotifSortie.TRANSFERT and not _par_transfert:
         raise ValidationError(
             {"motif_sortie": _("Un transfert se propose au programme qui accueille la famille.")}
+        )
+    if motif_sortie in MOTIFS_DEMANDE_DROIT and not _par_demande:
+        raise ValidationError(
+            {
+                "motif_sortie": _(
+                    "Cette sortie s’enregistre en répondant à la demande de la famille, dans le "
+                    "registre des demandes d’exercice des droits."
+                )
+            }
         )
     if date_sortie < actuel.date_entree:
         raise ValidationError(

@@ -38,6 +38,7 @@ from ..models import (
     BesoinNonCouvert,
     ChangementStatut,
     Consentement,
+    Dispositif,
     Document,
     Enfant,
     Examen,
@@ -47,6 +48,8 @@ from ..models import (
     Objectif,
     Orientation,
     Parcours,
+    ParoleFamille,
+    QuestionnaireSortie,
     ResponsableLegal,
     Rupture,
 )
@@ -213,6 +216,15 @@ def _anonymiser_lot(enfant_ids: list[int], maintenant) -> BilanAnonymisation:
         "commentaire",
     )
     _vider(Examen.objects.filter(parcours__in=parcours), "releve_conclusions")
+    # Issue 21: the schemes keep their type and dates (statistics), the questionnaire its
+    # choices; the words and the contacts go.
+    _vider(Dispositif.objects.filter(parcours__in=parcours), "precision", "contact")
+    _vider(ParoleFamille.objects.filter(objectif__parcours__in=parcours), "texte")
+    _vider(
+        QuestionnaireSortie.objects.filter(parcours__in=parcours),
+        "aide_commentaire",
+        "frein_commentaire",
+    )
     # A need carries no identity; its link to the pathway is cut (see BesoinNonCouvert).
     BesoinNonCouvert.objects.filter(parcours__in=parcours).update(parcours=None)
 

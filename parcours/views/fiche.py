@@ -34,6 +34,7 @@ from ..selectors import (
     besoins_du_parcours,
     chronologie_du_parcours,
     consultations_du_parcours,
+    dispositifs_du_parcours,
     fratrie_visible,
     objectifs_et_actions,
     parcours_section_queryset,
@@ -118,6 +119,8 @@ def parcours_detail(request, pk):
     }
     if droits.equipe:
         contexte["responsables"] = parcours.enfant.famille.responsables.all()
+    # Issue 21: the child's other schemes, reserved measures to the team only (one query).
+    contexte |= dispositifs_du_parcours(parcours, droits)
     return render(request, GABARITS[SECTION_SYNTHESE], contexte)
 
 
@@ -126,7 +129,7 @@ def parcours_objectifs(request, pk):
     """Objectifs et actions, the unmet needs, and the structures that deliver an action
     without seeing the child (the family's consent does not name them)."""
     parcours, droits, contexte = _lire(request, pk, SECTION_OBJECTIFS)
-    plan = objectifs_et_actions(request.user, parcours, droits)
+    plan = objectifs_et_actions(request.user, parcours, droits, avec_paroles=True)
     couvertes = structures_couvertes(parcours)
     hors_consentement = {}
     for action in plan["actions"]:

@@ -138,6 +138,7 @@ def _carte_csv(carte, programme) -> HttpResponse:
             _("Capacité restante"),
             _("Besoins non couverts ouverts"),
             _("Manque"),
+            _("Demandes refusées ou en attente"),
         ]
     )
     for _cle, libelle, cellules in carte.lignes:
@@ -150,6 +151,7 @@ def _carte_csv(carte, programme) -> HttpResponse:
                     _("illimitée") if cellule.illimitee else cellule.restant,
                     cellule.besoins,
                     _("oui") if cellule.manque else _("non"),
+                    cellule.sollicitees,
                 ]
             )
     return reponse

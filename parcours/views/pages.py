@@ -42,6 +42,7 @@ from ..selectors import (
     tableau_de_bord as lire_tableau_de_bord,
 )
 from ..services import (
+    SORTIES_SANS_QUESTIONNAIRE,
     DonneesCreation,
     DonneesResponsable,
     avertissement_age,
@@ -349,6 +350,27 @@ def parcours_suspendre_vue(request, pk):
     )
 
 
+def _questionnaire_attendu(sorti, droits) -> bool:
+    """After an exit, the team fills the family's exit questionnaire (issue 21), unless the
+    family refused, was not heard from, or continues in another programme."""
+    return droits.equipe and sorti.motif_sortie not in SORTIES_SANS_QUESTIONNAIRE
+
+
+def _apres_sortie(sorti, droits) -> str:
+    if _questionnaire_attendu(sorti, droits):
+        return reverse("parcours:questionnaire_sortie", args=[sorti.pk])
+    return _fiche(sorti)
+
+
+def _sortie_succes(sorti, droits) -> str:
+    if _questionnaire_attendu(sorti, droits):
+        return _(
+            "Le parcours est clos. Remplissez maintenant avec la famille le questionnaire de "
+            "sortie."
+        )
+    return _("Le parcours est clos.")
+
+
 def parcours_sortir_vue(request, pk):
     parcours = parcours_pour(
         user=request.user, pk=pk, capacite=Capacite.ECRITURE, queryset=parcours_detail_queryset()
@@ -365,8 +387,8 @@ def parcours_sortir_vue(request, pk):
         request,
         form,
         lambda: parcours_sortir(parcours=parcours, auteur=request.user, **form.cleaned_data),
-        succes=_("Le parcours est clos."),
-        suite=_fiche(parcours),
+        succes=lambda sorti: _sortie_succes(sorti, parcours.droits),
+        suite=lambda sorti: _apres_sortie(sorti, parcours.droits),
         page=lambda: render(request, "parcours/sortir.html", {"parcours": parcours, "form": form}),
     )
 

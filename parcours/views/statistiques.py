@@ -17,6 +17,7 @@ from ..selectors import (
     indicateurs_enquete,
     perimetre_pour,
     periode_par_defaut,
+    statistiques_dispositifs,
     statistiques_orientations,
     statistiques_programme,
 )
@@ -36,6 +37,7 @@ def statistiques(request):
         debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
     contexte = statistiques_programme(perimetre, debut, fin)
     contexte.update(statistiques_orientations(perimetre, debut, fin))
+    contexte.update(statistiques_dispositifs(perimetre, debut, fin))
     contexte["formulaire"] = formulaire
     if not request.session.get(CLE_SESSION):
         request.session[CLE_SESSION] = True  # the header's link, refreshed at each visit

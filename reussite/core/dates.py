@@ -93,6 +93,12 @@ PLAGES: dict[str, Plage] = {
         AUJOURDHUI,
         "ce qui s’est passé (rupture, transmission à la CRIP, réponse) : jamais dans le futur",
     ),
+    "rencontre": Plage(
+        _("La date de la rencontre"),
+        depuis(2005),
+        dans(1),
+        "une rencontre avant la rentrée (passage d’école) se prévoit au plus un an à l’avance",
+    ),
     "action": Plage(
         _("La date de l’action"),
         depuis(2005),

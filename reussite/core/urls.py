@@ -8,7 +8,16 @@ from django.urls import path, reverse_lazy
 
 from .forms import ChangementMotDePasseForm, NouveauMotDePasseForm, ReinitialisationForm
 from .proconnect import ProConnectDebutView, ProConnectRetourView
-from .views import cadre, comptes_service, console_dpo, demo, juridique, notifications, programmes
+from .views import (
+    anomalies,
+    cadre,
+    comptes_service,
+    console_dpo,
+    demo,
+    juridique,
+    notifications,
+    programmes,
+)
 from .views import exports as v
 from .views import jetons as views_jetons
 from .views import securite as vues
@@ -99,6 +108,7 @@ programmes_urls = [
     path("<int:programme_pk>/aipd/", cadre.aipd, name="aipd"),
     path("<int:programme_pk>/journal/", console_dpo.console, name="journal"),
     path("<int:programme_pk>/journal.csv", console_dpo.console_export, name="journal_export"),
+    path("<int:programme_pk>/anomalies/", anomalies.anomalies, name="anomalies"),
     path(
         "<int:programme_pk>/comptes-de-service/",
         comptes_service.comptes_de_service,

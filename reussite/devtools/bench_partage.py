@@ -69,13 +69,15 @@ INSERT INTO partenaires_partenariat (structure_id, programme_id, est_porteuse)
 SELECT s.id, p.id, true FROM partenaires_structure s
 JOIN core_programme p ON p.nom = replace(s.nom, 'CCAS bench', 'PRE bench');
 
-INSERT INTO core_user (password, email, first_name, last_name, is_staff, is_active, is_superuser, date_joined)
-SELECT '!', 'referent' || g || '@exemple.test', 'Référent', 'N' || g, false, true, false, now()
+INSERT INTO core_user (password, email, first_name, last_name, is_staff, is_active, is_superuser, date_joined,
+    frequence_courriels, compte_de_service)
+SELECT '!', 'referent' || g || '@exemple.test', 'Référent', 'N' || g, false, true, false, now(), 'aucun', false
 FROM generate_series(1, %(n)s / 100) g;
 
-INSERT INTO core_user (password, email, first_name, last_name, is_staff, is_active, is_superuser, date_joined)
-VALUES ('!', 'partenaire-bench@exemple.test', 'Partenaire', 'Bench', false, true, false, now()),
-       ('!', 'coordination-bench@exemple.test', 'Coordination', 'Bench', false, true, false, now());
+INSERT INTO core_user (password, email, first_name, last_name, is_staff, is_active, is_superuser, date_joined,
+    frequence_courriels, compte_de_service)
+VALUES ('!', 'partenaire-bench@exemple.test', 'Partenaire', 'Bench', false, true, false, now(), 'aucun', false),
+       ('!', 'coordination-bench@exemple.test', 'Coordination', 'Bench', false, true, false, now(), 'aucun', false);
 
 INSERT INTO partenaires_professionnel (user_id, structure_id, fonction, actif)
 SELECT u.id, (SELECT min(id) FROM partenaires_structure) + (u.id %% 100), 'referent', true

@@ -63,6 +63,8 @@ EXCLUES = {
     "oidc_authentication_init": "ProConnect : redirection vers le fournisseur",
     "oidc_authentication_callback": "ProConnect : retour du fournisseur, jetons signés",
     "parcours:charte": "texte de la charte : page fixe, sans donnée",
+    "droits:dossier_pdf": "le dossier du droit d’accès produit depuis une demande : le travail "
+    "de parcours:droit_acces_pdf, mesuré",
     "exports:fichier": "fichier déjà construit d’une demande d’export (lecture du stockage, "
     "mesurée par bench_stockage)",
     "parcours:document_fichier": "fichier déposé servi depuis le stockage (bench_stockage)",
@@ -160,6 +162,12 @@ def _premier(qs):
     return objet.pk if objet is not None else None
 
 
+def _demande_droit(c):
+    from parcours.models import DemandeDroit
+
+    return _premier(DemandeDroit.objects.filter(programme=c.programme))
+
+
 def _reunion(c):
     from django.utils import timezone
 
@@ -216,8 +224,24 @@ def _engagement(c):
     return _premier(Engagement.objects.filter(partie__convention_id=_convention(c)))
 
 
+def _sollicitation_recue(c):
+    """A request addressed to one of the benchmark's partners (their inbox's first row)."""
+    from parcours.access import sollicitations_recues_par
+
+    for role in ("partenaire", "partenaire médian", "partenaire le plus chargé"):
+        user = c.utilisateurs.get(role)
+        if user is not None:
+            identifiant = _premier(sollicitations_recues_par(user))
+            if identifiant is not None:
+                return identifiant
+    return None
+
+
 # Ids of the routes the access sweep leaves to their own tests (HORS_BALAYAGE), by path prefix.
 IDS_RESEAU = {
+    # The partner's page of a request: the sweep's request is addressed to none of the
+    # benchmark's users, so a request they received is taken instead.
+    "parcours/sollicitations/": {"sollicitation_pk": _sollicitation_recue},
     "parcours/eps/": {"reunion_pk": _reunion, "examen_pk": _examen},
     "partenaires/conventions/": {
         "pk": _convention,
@@ -225,8 +249,13 @@ IDS_RESEAU = {
         "engagement_pk": _engagement,
     },
     "partenaires/": {"structure_pk": _structure, "offre_pk": _offre},
-    "programmes/": {"programme_pk": lambda c: c.programme.pk},
+    "programmes/": {"programme_pk": lambda c: c.programme.pk, "pk": _demande_droit},
 }
+
+
+# Pages of one pathway that need what the sweep's dossier holds and a generated pathway lacks:
+# the hand-over sheet exists once a family's agreement is recorded (issue 21).
+PARCOURS_DU_DOSSIER = {"parcours:transition_fiche_pdf"}
 
 
 def ids_pour(route, contexte: Contexte) -> dict | None:
@@ -241,6 +270,8 @@ def ids_pour(route, contexte: Contexte) -> dict | None:
                 return None
             ids = {nom: sources[nom](contexte) for nom in route.identifiants}
             return None if None in ids.values() else ids
+    if route.nom in PARCOURS_DU_DOSSIER and contexte.dossier is not None:
+        return {"pk": contexte.dossier.parcours.pk}
     if route.identifiants == ("pk",):
         return {"pk": contexte.parcours.pk}
     ids = ids_de(contexte.dossier) if contexte.dossier is not None else {}
@@ -384,11 +415,33 @@ def _dossier_du_balayage(programme, coordinateur, referent, partenaire):
     )
     pro_partenaire = Professionnel.objects.filter(user=partenaire).first()
     pro_referent = Professionnel.objects.filter(user=referent).first()
-    return _dossier(
+    dossier = _dossier(
         Pre(programme, porteuse, coordinateur),
         pro_partenaire.structure,
         referent=pro_referent,
         intervenant=pro_partenaire,
+    )
+    _solliciter(dossier, pro_partenaire, coordinateur)
+    return dossier
+
+
+def _solliciter(dossier, professionnel, auteur):
+    """A request on the dossier's objective addressed to the benchmark's partner, so that
+    their inbox and the partner's page of a request are measured (`_sollicitation_recue`)."""
+    from datetime import timedelta
+
+    from parcours.models import Parcours
+    from parcours.services import sollicitation_creer
+
+    sollicitation_creer(
+        parcours=Parcours.objects.get(pk=dossier.parcours.pk),
+        objectif=dossier.objectif,
+        structure=professionnel.structure,
+        professionnel=professionnel,
+        demande="Une place à l’atelier du mercredi",
+        motif="Socialisation",
+        echeance=date.today() + timedelta(days=10),
+        auteur=auteur,
     )
 
 

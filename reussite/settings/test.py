@@ -32,6 +32,9 @@ CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_PREFIXE") or "test-{}-{}
     os.environ.get("PYTEST_XDIST_WORKER", "main"), os.getpid()
 )
 CELERY_TASK_ALWAYS_EAGER = False
+# One broker queue per pytest-xdist worker: the two test processes share the Redis broker, and a
+# Celery worker started by a test in one of them must never take a task sent by the other.
+CELERY_TASK_DEFAULT_QUEUE = "test-{}".format(os.environ.get("PYTEST_XDIST_WORKER", "main"))
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 

@@ -25,6 +25,7 @@ from parcours.models import (
     Addendum,
     BesoinNonCouvert,
     Consentement,
+    Dispositif,
     Document,
     EchangeOrientation,
     Enfant,
@@ -38,18 +39,27 @@ from parcours.models import (
     Orientation,
     Parcours,
     ParcoursUserObjectPermission,
+    ParoleFamille,
+    QuestionnaireSortie,
     ResponsableLegal,
     Rupture,
+    Sollicitation,
     Statut,
     Transfert,
+    Transition,
 )
+from parcours.selectors import annee_rentree
 from parcours.services import (
+    dispositif_ajouter,
     document_deposer,
     import_analyser,
     note_ajouter,
     parcours_sortir,
     rupture_enregistrer,
+    sollicitation_creer,
+    sollicitation_repondre,
     transfert_proposer,
+    transition_creer,
 )
 from partenaires.models import Convention, Professionnel, Structure
 from reussite.core.models import DemandeExport, Rappel, StatutExport, StatutRappel
@@ -89,7 +99,13 @@ HORS_BALAYAGE = {
     "(aucune donnée d’enfant) : 404 hors de la gestion et du délégué du programme, "
     "tests/core/test_juridique.py::test_les_pages_juridiques_d_un_programme_404_pour_les_autres ; "
     "ses comptes de service de même, "
-    "tests/core/test_api_comptes_service.py::test_personne_d_autre_n_y_accede",
+    "tests/core/test_api_comptes_service.py::test_personne_d_autre_n_y_accede ; "
+    "registre des demandes d’exercice des droits (numéros de parcours, jamais un nom) : 404 hors "
+    "de la gestion et du délégué du programme, tests/parcours/test_demandes_droits.py"
+    "::test_le_registre_404_hors_de_la_gestion_et_du_dpo_du_programme, et le dossier d’accès "
+    "passe par parcours_pour (test_le_dossier_d_acces_se_produit_depuis_la_demande_par_la_"
+    "coordination_seulement) ; accès inhabituels : 404 hors du délégué du programme, "
+    "tests/core/test_anomalies_dpo.py::test_les_anomalies_sont_reservees_au_dpo_du_programme",
     "parcours/eps/": "réunions EPS : l’accès suit le programme et l’invitation, non le parcours ; "
     "chaque route y est balayée par tests/parcours/test_eps.py::test_chaque_route_eps_refuse_qui_n_y_a_pas_acces",
     # --- offres
@@ -144,9 +160,16 @@ EXEMPTEES = {
     "d’exemple fictive, aucune donnée ; 403 hors coordination",
     "parcours:transferts": "les transferts proposés à et par les programmes que l’utilisateur "
     "coordonne (programmes_coordonnes), aucun identifiant lu ; 403 hors coordination",
+    "parcours:transitions": "les passages à la rentrée des programmes que l’utilisateur "
+    "coordonne (visibles_par puis coordonnes_par), aucun identifiant lu ; 404 hors coordination "
+    "(tests/e2e/test_transitions.py::test_un_partenaire_et_une_autre_coordination_recoivent_404)",
     "parcours:orientations_envoyees": "les orientations de l’utilisateur connecté : "
     "envoyees_par(user), par une adhésion active, aucun identifiant lu",
     "securite:session_maintenir": "renouvelle la session courante, rien d’autre",
+    # --- sollicitations (issue 21)
+    "parcours:sollicitations_recues": "la boîte du partenaire : sollicitations_recues_par(user) "
+    "(adhésions actives), aucun identifiant lu ; l’enfant n’y est nommé que si visibles_par le "
+    "permet (test_sollicitations)",
     # --- exploitation (issue 20)
     "sante_vivant": "sonde de vie : « ok », rien d’autre, sans connexion ni contrôle d’hôte "
     "(tests/core/test_exploitation.py::test_les_sondes_repondent_sans_connexion_ni_nom_d_hote_ni_https)",
@@ -307,6 +330,20 @@ DECLAREES = {
         "test_orienter_refuse_les_identifiants_d_ailleurs",
     ),
     "parcours:import": Declaration(("programme",), "test_importer_refuse_un_programme_d_ailleurs"),
+    # --- sollicitations (issue 21)
+    "parcours:sollicitation_creer": Declaration(
+        ("objectif", "structure", "professionnel"),
+        "test_solliciter_refuse_les_identifiants_d_ailleurs",
+    ),
+    "parcours:obstacles": Declaration(
+        ("programme",), "test_obstacles_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:obstacles_csv": Declaration(
+        ("programme",), "test_obstacles_refusent_un_programme_d_ailleurs"
+    ),
+    "parcours:obstacles_xlsx": Declaration(
+        ("programme",), "test_obstacles_refusent_un_programme_d_ailleurs"
+    ),
     # --- securite
     "securite:jeton_revoquer": Declaration(
         ("jeton",), "test_revoquer_un_jeton_refuse_celui_d_un_autre_compte"
@@ -392,6 +429,13 @@ class Dossier:
     # --- transferts: a pathway of another programme proposed to this one (its coordination
     # answers), the sending side being a third programme
     transfert: Transfert | None = None
+    # --- sollicitations (issue 21): a request on the objective, sent to `sollicite`, a member
+    # of a partner structure of the programme that the consent does not name (it may not see
+    # the child: it reads a pseudonymised reference)
+    sollicitation: Sollicitation | None = None
+    sollicite: Professionnel | None = None
+    # --- dispositifs (issue 21): an AEMO measure, reserved to the référent and the coordination
+    dispositif: Dispositif | None = None
 
 
 # How each id of a swept path is taken from a pathway: a new kind of id must be added here.
@@ -419,6 +463,9 @@ IDENTIFIANTS: dict[str, Callable[[Dossier], int]] = {
     "orientation_pk": lambda d: d.orientation.pk,
     "import_pk": lambda d: d.import_.pk,
     "transfert_pk": lambda d: d.transfert.pk,
+    "sollicitation_pk": lambda d: d.sollicitation.pk,
+    # --- dispositifs
+    "dispositif_pk": lambda d: d.dispositif.pk,
 }
 
 
@@ -522,6 +569,36 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
     transfert = transfert_proposer(
         parcours=venu, programme_destination=programme.programme, auteur=coordination_cible
     )
+    # --- sollicitations
+    sollicite = professionnel(partenaire(programme.programme))
+    sollicitation = sollicitation_creer(
+        parcours=Parcours.objects.get(pk=parcours.pk),
+        objectif=objectif,
+        structure=sollicite.structure,
+        professionnel=sollicite,
+        demande="Un bilan orthophonique",
+        motif="Langage",
+        echeance=date.today() + timedelta(days=10),
+        auteur=programme.coordinateur,
+    )
+    # --- transitions (issue 21): a checklist whose family agreement is recorded (its sheet)
+    transition_creer(
+        parcours=parcours,
+        annee_rentree=annee_rentree(date.today()),
+        auteur=programme.coordinateur,
+        donnees={
+            "type": "cm2_6e",
+            "elements_transmis": ["scolarite"],
+            "accord_famille_le": date.today(),
+        },
+    )
+    # --- dispositifs
+    dispositif = dispositif_ajouter(
+        parcours=parcours,
+        auteur=programme.coordinateur,
+        type="aemo",
+        date_debut=date.today() - timedelta(days=90),
+    )
     parcours.refresh_from_db()
     rappel = Rappel.objects.create(
         genre="revue_proche",
@@ -552,6 +629,9 @@ def _dossier(programme: Pre, structure, *, referent=None, intervenant=None, **en
         orienteur=orienteur,
         import_=import_,
         transfert=transfert,
+        sollicitation=sollicitation,
+        sollicite=sollicite,
+        dispositif=dispositif,
     )
 
 
@@ -712,6 +792,62 @@ def corps(nom: str, d: Dossier) -> dict:
             "decision-motif_refus": "Pas de place avant la rentrée",
         },
         "parcours:import_apercu": {"version": ImportParcours.objects.get(pk=d.import_.pk).version},
+        # --- sollicitations
+        "parcours:sollicitation_creer": {
+            "objectif": d.objectif.pk,
+            "structure": d.structure.pk,
+            "demande": "Une place à l’atelier",
+            "motif": "Socialisation",
+            "echeance": (aujourdhui + timedelta(days=5)).isoformat(),
+        },
+        "parcours:sollicitation_recue": {
+            "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
+            "statut": "acceptee",
+            "date_rdv": aujourdhui.isoformat(),
+        },
+        "parcours:sollicitation_retirer": {
+            "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version
+        },
+        "parcours:sollicitation_en_action": {
+            "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
+            "confirmer_consentement": "on",
+        },
+        # --- transitions
+        "parcours:transition": {
+            "version": Transition.objects.get(parcours=d.parcours).version,
+            "type": "cm2_6e",
+            "etablissement_accueil": "Collège modifié",
+            "contact_le": aujourdhui.isoformat(),
+            "elements_transmis": ["scolarite"],
+            "accord_famille_le": aujourdhui.isoformat(),
+        },
+        # --- dispositifs
+        "parcours:dispositif_ajouter": {
+            "type": "clas",
+            "date_debut": aujourdhui.isoformat(),
+            "precision": "Centre social Nord",
+        },
+        "parcours:dispositif_modifier": {
+            "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
+            "type": "aemo",
+            "date_debut": (aujourdhui - timedelta(days=60)).isoformat(),
+        },
+        "parcours:dispositif_terminer": {
+            "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
+            "date_fin": aujourdhui.isoformat(),
+        },
+        "parcours:parole_ajouter": {
+            "locuteur": "enfant",
+            "moment": "souhaits",
+            "date": aujourdhui.isoformat(),
+            "texte": "Je voudrais savoir nager.",
+        },
+        "parcours:questionnaire_sortie": {
+            "date": aujourdhui.isoformat(),
+            "repondants": "ensemble",
+            "satisfaction": "tres",
+            "aides": ["ecoute", "activites"],
+        },
     }.get(nom, {})
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
@@ -737,6 +873,12 @@ CREATIONS = {
     "parcours:famille_ajouter_enfant",
     "parcours:orientation_repondre",
     "parcours:transfert_proposer",
+    "parcours:sollicitation_creer",
+    "parcours:sollicitation_en_action",
+    # --- dispositifs
+    "parcours:dispositif_ajouter",
+    "parcours:parole_ajouter",
+    "parcours:questionnaire_sortie",
 }
 
 
@@ -808,6 +950,12 @@ SURVEILLES = {
     EchangeOrientation: ("orientation_id", "genre", "texte"),
     ImportParcours: ("programme_id", "statut", "version"),
     Transfert: ("statut", "version", "parcours_origine_id", "programme_destination_id"),
+    Sollicitation: ("statut", "version", "parcours_id", "action_id", "repondu_le"),
+    Transition: ("parcours_id", "version", "type", "etablissement_accueil", "contact_le"),
+    # --- dispositifs
+    Dispositif: ("parcours_id", "type", "date_debut", "date_fin", "version"),
+    ParoleFamille: ("objectif_id", "texte"),
+    QuestionnaireSortie: ("parcours_id", "satisfaction"),
 }
 
 
@@ -956,7 +1104,9 @@ def test_les_corps_du_balayage_atteignent_chaque_page_pour_le_coordinateur(monde
     assert not balayer(
         client_de(monde.a.coordinateur),
         monde.p,
-        lambda nom, methode: 405 if (nom, methode) in non_applicables else 200,
+        lambda nom, methode: (
+            405 if (nom, methode) in non_applicables else (404 if nom in SOLLICITE_SEUL else 200)
+        ),
         methodes=("GET",),
     )
 
@@ -970,6 +1120,8 @@ def test_chaque_corps_post_du_balayage_modifie_vraiment_quelque_chose(nom):
         assert corps(nom, monde.p) == {}
         return
     route = next(r for r in BALAYEES if r.nom == nom)
+    if nom in PREPARER_POST:
+        PREPARER_POST[nom](monde)
     avant = empreinte()
     # The referrer alone answers the coordination's question.
     auteur = AUTEURS_POST.get(nom, lambda m: m.a.coordinateur)(monde)
@@ -1078,7 +1230,28 @@ IMPORTS = {
     "parcours:transfert_decider",
     "parcours:transfert_proposer",
 }
-AUTEURS_POST = {"parcours:orientation_repondre": lambda monde: monde.p.orienteur.user}
+AUTEURS_POST = {
+    "parcours:orientation_repondre": lambda monde: monde.p.orienteur.user,
+    # --- sollicitations: the partner asked answers
+    "parcours:sollicitation_recue": lambda monde: monde.p.sollicite.user,
+}
+# --- sollicitations: the partner's page is the solicited professional's alone (the pathway's
+# team reads the request on its own page, parcours:sollicitation_equipe).
+SOLLICITE_SEUL = {"parcours:sollicitation_recue"}
+
+
+def _accepter_la_sollicitation(monde):
+    s = Sollicitation.objects.get(pk=monde.p.sollicitation.pk)
+    sollicitation_repondre(
+        sollicitation=s,
+        donnees={"statut": "acceptee", "date_rdv": date.today()},
+        version=s.version,
+        auteur=monde.p.sollicite.user,
+    )
+
+
+# A POST that needs its object in another state than the swept world's.
+PREPARER_POST = {"parcours:sollicitation_en_action": _accepter_la_sollicitation}
 PROTECTION = {
     "parcours:droit_acces_pdf",
     "parcours:droit_acces_json",
@@ -1105,7 +1278,7 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
             return 404
         # --- offres: closing an unmet need is the coordinators' follow-up, not the référent's
         # --- orientations: the coordination's and the referrer's, not the pathway's référent
-        if nom in ORIENTATIONS or nom in IMPORTS:
+        if nom in ORIENTATIONS or nom in IMPORTS or nom in SOLLICITE_SEUL:
             return 404
         return 404 if nom == "parcours:besoin_clore" else 200
 
@@ -1165,15 +1338,26 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
         ("parcours:fiche_pdf", "GET"),
         # --- fratrie: and the family, as the pathway's team
         ("parcours:famille_detail", "GET"),
+        # --- sollicitations: and the requests made for the pathway
+        ("parcours:sollicitations_parcours", "GET"),
+        ("parcours:sollicitation_equipe", "GET"),
+        # --- dispositifs: the exit questionnaire is filled at the exit or just after it
+        ("parcours:questionnaire_sortie", "GET"),
     }
 
     def attendu(nom, methode):
+        if (nom, methode) == ("parcours:questionnaire_sortie", "POST"):
+            return 302
         return 200 if (nom, methode) in lectures else refus(non_applicables)(nom, methode)
 
     avant = empreinte()
     assert not balayer(client_de(monde.referent.user), monde.p, attendu)
     assert not balayer(client_de(monde.intervenant.user), monde.p, refus(non_applicables))
-    assert empreinte() == avant
+    apres = empreinte()
+    # The référent filled the family's exit questionnaire, and nothing else changed.
+    assert [q[1] for q in apres.pop("QuestionnaireSortie")] == [monde.p.parcours.pk]
+    avant.pop("QuestionnaireSortie")
+    assert apres == avant
 
 
 def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):
@@ -2254,3 +2438,64 @@ def test_revoquer_un_jeton_refuse_celui_d_un_autre_compte(monde):
     assert autre.revoque_le is None
     for valeur in ("abc", "", INEXISTANT):
         assert client.post(reverse("securite:jeton_revoquer"), {"jeton": valeur}).status_code == 404
+
+
+# --- sollicitations (issue 21) ----------------------------------------------------------------
+
+
+def test_le_partenaire_sollicite_sans_acces_lit_une_reference_et_rien_d_autre(monde):
+    """A partner that receives a request for a child it may not see (its structure is not named
+    by the consent): the request's page answers, with the pseudonymised reference and never the
+    child's name; every other swept URL answers 404, the pathway's page included."""
+    non_applicables = methodes_non_applicables(monde)
+    sollicite = client_de(monde.p.sollicite.user)
+    nom = monde.p.parcours.enfant.nom
+
+    def attendu(nom_route, methode):
+        if nom_route in SOLLICITE_SEUL and methode == "GET":
+            return 200
+        if nom_route in SOLLICITE_SEUL:
+            return 302  # its answer (checked last: it changes the request)
+        return refus(non_applicables)(nom_route, methode)
+
+    avant = empreinte()
+    assert not balayer(sollicite, monde.p, attendu, noms_caches=[nom], methodes=("GET",))
+    page = envoyer(
+        sollicite,
+        "GET",
+        reverse("parcours:sollicitation_recue", args=[monde.p.sollicitation.pk]),
+    ).contenu.decode()
+    assert monde.p.sollicitation.reference in page and nom not in page
+    boite = envoyer(sollicite, "GET", reverse("parcours:sollicitations_recues")).contenu.decode()
+    assert monde.p.sollicitation.reference in boite and nom not in boite
+    assert empreinte() == avant
+    # Nothing about the other pathway (p2) nor the other programme's request reaches them.
+    assert not balayer(sollicite, monde.p2, refus(non_applicables), noms_caches=[nom])
+    assert not balayer(sollicite, monde.q, refus(non_applicables))
+
+
+def test_solliciter_refuse_les_identifiants_d_ailleurs(monde):
+    client = client_de(monde.a.coordinateur)
+    url = reverse("parcours:sollicitation_creer", args=[monde.p.parcours.pk])
+    base = {"jeton": "", **corps("parcours:sollicitation_creer", monde.p)}
+    avant = Sollicitation.objects.count()
+    for champ, valeur in (
+        ("objectif", monde.p2.objectif.pk),  # another pathway's objective
+        ("objectif", monde.q.objectif.pk),
+        ("structure", monde.q.structure.pk),  # another programme's network
+        ("professionnel", monde.q.sollicite.pk),
+    ):
+        reponse = envoyer(client, "POST", url, base | {"jeton": jeton(), champ: valeur})
+        assert reponse.status_code == 200 and champ in erreurs(reponse)["form"], champ
+    assert Sollicitation.objects.count() == avant
+
+
+def test_obstacles_refusent_un_programme_d_ailleurs(monde):
+    for user in (monde.a.coordinateur, _pilote(monde.a.programme)):
+        client = client_de(user)
+        for nom in ("parcours:obstacles", "parcours:obstacles_csv", "parcours:obstacles_xlsx"):
+            assert client.get(reverse(nom), {"programme": monde.b.programme.pk}).status_code == 404
+            assert client.get(reverse(nom), {"programme": "tous"}).status_code == 404
+            assert client.get(reverse(nom), {"programme": monde.a.programme.pk}).status_code == 200
+    for nom in ("parcours:obstacles", "parcours:obstacles_csv"):
+        assert client_de(monde.non_affecte.user).get(reverse(nom)).status_code == 404

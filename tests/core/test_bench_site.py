@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from parcours.models import ReunionEPS
-from parcours.services import reunion_planifier
+from parcours.models import CanalDemande, GenreDemande, ReunionEPS
+from parcours.services import DonneesDemande, demande_droit_creer, reunion_planifier
 from partenaires import services as services_partenaires
 from reussite.core.models import Role
 from reussite.core.services import role_attribuer
@@ -66,6 +66,18 @@ def contexte_de_test():
         partie=partie, annee=2025, nature="financier", quantite=Decimal("100")
     )
     fabrique_actions.offre(monde.structure, programme)
+    # A family's request in the rights register (issue 19).
+    demande_droit_creer(
+        programme=programme,
+        donnees=DonneesDemande(
+            genre=GenreDemande.ACCES,
+            demandeur="la mère",
+            canal=CanalDemande.COURRIER,
+            recue_le=timezone.localdate(),
+            parcours=monde.p.parcours,
+        ),
+        auteur=monde.a.coordinateur,
+    )
     personnel = UserFactory(is_staff=True, is_superuser=True)
     utilisateurs = {
         "coordination": monde.a.coordinateur,
@@ -76,6 +88,8 @@ def contexte_de_test():
         "personnel": personnel,
         "délégué à la protection des données": dpo(programme),
     }
+    # A request addressed to the benchmark's partner (the generated data's dossier has one).
+    bench_site._solliciter(monde.p, monde.intervenant, monde.a.coordinateur)
     contexte = bench_site.Contexte(utilisateurs, programme, monde.p.parcours, monde.p)
     clients = {role: connecter(Client(), u) for role, u in utilisateurs.items()}
     return contexte, clients | bench_site.clients_api(utilisateurs)
@@ -103,7 +117,14 @@ def test_chaque_route_est_mesuree_post_seulement_ou_exclue():
         ("parcours:statistiques_enquete", "personnel"),
         ("parcours:fiche_pdf", "coordination"),
         ("parcours:droit_acces_pdf", "coordination"),
+        ("droits:registre", "délégué à la protection des données"),
+        ("droits:demande", "délégué à la protection des données"),
+        ("programmes:anomalies", "délégué à la protection des données"),
         ("parcours:eps_releve", "coordination"),
+        # --- transitions (issue 21): the coordination's list and a sheet the family agreed to
+        ("parcours:transitions", "coordination"),
+        ("parcours:transition", "référent"),
+        ("parcours:transition_fiche_pdf", "coordination"),
         ("admin:core_traceacces_changelist", "personnel"),
         ("admin:core_rappel_changelist", "personnel"),
         ("admin:core_user_changelist", "personnel"),

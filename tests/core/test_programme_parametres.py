@@ -26,6 +26,8 @@ def _valeurs(**changements):
         "rappel_besoin_jours": 60,
         "delai_orientation_jours": 15,
         "conservation_mois": 24,
+        "transitions_debut_mois": 3,
+        "transitions_alerte_mois": 6,
         **changements,
     }
 

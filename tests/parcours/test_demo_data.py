@@ -349,6 +349,22 @@ def test_le_journal_de_demonstration(sortie):
 # --- eps
 
 
+def test_la_demo_a_des_passages_a_la_rentree_dans_chaque_etat(sortie):
+    from parcours.models import Transition, TypeTransition
+    from parcours.services import transition_fiche_autorisee
+
+    transitions = list(Transition.objects.all())
+    progressions = {t.progression for t in transitions if t.type != TypeTransition.AUCUNE}
+    assert {1, 2, 3, 4} <= progressions
+    assert any(t.type == TypeTransition.AUCUNE for t in transitions)
+    assert any(transition_fiche_autorisee(t) for t in transitions)
+    # Children in transition without a checklist remain, for the June flag.
+    sans_liste = Parcours.objects.filter(
+        enfant__niveau_scolaire__in=["gs", "cm2", "3e"], statut="en_cours"
+    ).exclude(transitions__isnull=False)
+    assert sans_liste.exists()
+
+
 def test_la_demo_a_deux_reunions_eps_passees_et_une_a_venir(sortie):
     from django.utils import timezone
 
@@ -498,3 +514,35 @@ def test_la_demo_a_un_cadre_juridique_et_un_dpo_qui_ne_voit_aucun_enfant(sortie,
     assert "Le cadre juridique n’est pas renseigné" not in espace
     parcours = Parcours.objects.first()
     assert client.get(reverse("parcours:detail", args=[parcours.pk])).status_code == 404
+    # Two families' requests: one open (its deadline within the week), one answered.
+    from parcours.models import DemandeDroit
+
+    demandes = DemandeDroit.objects.filter(programme=programme)
+    assert sorted(demandes.values_list("statut", flat=True)) == ["recue", "satisfaite"]
+    registre = client.get(reverse("droits:registre", args=[programme.pk]))
+    assert registre.context["page"].paginator.count == 2
+
+
+# --- sollicitations (issue 21)
+def test_la_demo_a_des_sollicitations_dans_chaque_etat_et_un_rapport_des_obstacles(sortie, client):
+    from parcours.models import Sollicitation, StatutSollicitation
+    from parcours.selectors import carte_competences
+
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
+    sollicitations = Sollicitation.objects.filter(programme=programme)
+    assert set(sollicitations.values_list("statut", flat=True)) == set(StatutSollicitation.values)
+    assert sollicitations.filter(action__isnull=False).exists()
+    assert sollicitations.filter(statut="refusee").values("motif_refus").distinct().count() == 5
+    for s in sollicitations.select_related("parcours__enfant"):
+        assert s.parcours.enfant.nom not in s.demande + s.motif
+    carte = carte_competences(programme)
+    assert any(c.sollicitees for _cle, _libelle, cellules in carte.lignes for c in cellules)
+    _mot_de_passe, comptes = _comptes(sortie)
+    partenaire = User.objects.get(email=comptes["professionnel partenaire"])
+    charte_accepter(user=partenaire, version=CHARTE_VERSION)
+    connecter(client, partenaire)
+    boite = client.get(reverse("parcours:sollicitations_recues"))
+    assert boite.status_code == 200 and len(boite.context["page"].object_list) >= 2
+    connecter(client, User.objects.get(email=comptes["coordinateur"]))
+    rapport = client.get(reverse("parcours:obstacles"))
+    assert rapport.status_code == 200 and len(rapport.context["rapport"].lignes) >= 3

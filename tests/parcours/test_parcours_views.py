@@ -174,6 +174,10 @@ PAGES_GENERALES = [
     "parcours:orientations_envoyees",
     "parcours:import_modele",
     "parcours:transferts",
+    # --- sollicitations (issue 21): the partner's inbox, empty for who receives nothing
+    "parcours:sollicitations_recues",
+    # --- transitions (issue 21): the coordination's list, 404 for anyone else
+    "parcours:transitions",
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {
@@ -187,6 +191,16 @@ PAGES_DE_COORDINATION = {
 # URLs that need another object's id besides the pathway's (a consent, an intervenant) or take
 # POST only: tests/acces/test_acces_urls.py sweeps them with every kind of user, for GET and POST.
 DELEGUEES_AU_BALAYAGE = {
+    # --- sollicitations (issue 21; their own tests: tests/e2e/test_sollicitations.py)
+    "parcours:sollicitations_parcours": "balayée (id du parcours), équipe seulement",
+    "parcours:sollicitation_creer": "balayée (id du parcours) ; identifiants du corps (DECLAREES)",
+    "parcours:sollicitation_equipe": "id de la sollicitation, équipe du parcours",
+    "parcours:sollicitation_retirer": "POST seulement (id de la sollicitation)",
+    "parcours:sollicitation_en_action": "POST seulement (id de la sollicitation)",
+    "parcours:sollicitation_recue": "id de la sollicitation, le partenaire sollicité seulement",
+    "parcours:obstacles": "programme lu dans la requête (DECLAREES)",
+    "parcours:obstacles_csv": "programme lu dans la requête (DECLAREES)",
+    "parcours:obstacles_xlsx": "programme lu dans la requête (DECLAREES)",
     # Its page opens only on a pathway « en cours »; its rules: tests/parcours/test_fiche_sections.py.
     "parcours:suspendre": "suspension confirmée (issue 15, point 15)",
     "parcours:consentement_fichier": "le scan d’un consentement (id du consentement)",
@@ -225,7 +239,13 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:statistiques_enquete_xlsx": "programme lu dans la requête (DECLAREES)",
     "parcours:parcours_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:parcours_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
-    # --- protection (coordination only; their own matrix: tests/parcours/test_protection.py)
+    # --- dispositifs (issue 21; their rules and role checks: tests/e2e/test_dispositifs.py)
+    "parcours:dispositif_ajouter": "balayée (id du parcours), équipe seulement",
+    "parcours:dispositif_modifier": "id du dispositif, équipe seulement",
+    "parcours:dispositif_terminer": "id du dispositif, équipe seulement",
+    "parcours:parole_ajouter": "id de l’objectif, équipe seulement",
+    "parcours:questionnaire_sortie": "balayée (id du parcours), équipe seulement",
+    # --- protection (coordination only; their own matrix: tests/e2e/test_protection.py)
     "parcours:droit_acces_pdf": "balayée (id du parcours), coordination seulement",
     "parcours:droit_acces_json": "balayée (id du parcours), coordination seulement",
     "parcours:historique_modifications": "balayée (id du parcours), coordination seulement",
@@ -234,6 +254,9 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:actions_export": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:actions_export_xlsx": "filtres de la liste lus dans la requête (DECLAREES)",
     "parcours:fiche_pdf": "balayée (id du parcours), équipe seulement",
+    # --- transitions (issue 21; their own matrix: tests/e2e/test_transitions.py)
+    "parcours:transition": "balayée (id du parcours), équipe d’un parcours ouvert seulement",
+    "parcours:transition_fiche_pdf": "balayée (id du parcours), équipe d’un parcours ouvert",
     # --- the front door (issue 17; their own matrices: test_orientations, test_imports,
     # test_transferts)
     "parcours:orientation_creer": "programme, membre et école lus dans le corps (DECLAREES)",
@@ -263,6 +286,8 @@ def _en_tant_que(client, monde: Monde, role: str) -> Parcours:
 def _attendu(page: str, role: str) -> int | str:
     if role == "anonyme":
         return "connexion"
+    if page == "parcours:transitions":
+        return 200 if role in {"coordinateur", "autre_programme"} else 404
     if page in PAGES_DE_COORDINATION:
         return 200 if role in {"coordinateur", "autre_programme"} else 403
     if page == "parcours:orientations":
@@ -1182,8 +1207,10 @@ REQUETES = {
     # The pathway's page, one URL per section (issue 15, point 15; the single page cost 29):
     # each reads the pathway with its header's joins and the user's rights (parcours.access),
     # then only its own rows:
-    # + guardians, consents, "may edit", siblings
-    "parcours:detail": 13,
+    # + guardians, consents, "may edit", siblings, the child's other schemes (issue 21: read
+    # once the user's rights are known, so that a partner's query never reads a reserved
+    # child-welfare or health measure)
+    "parcours:detail": 14,
     # + consents with the structures they name and the structure porteuse (who sees the child),
     # objectives, actions (with offer, structure, professional, collective), the other
     # participants of its collective actions (counted, and those visible), the unmet needs

@@ -159,13 +159,14 @@ def test_la_page_du_parcours_mene_aux_exports_et_a_l_historique_pour_la_coordina
 ):
     parcours = dossier["parcours"]
     connecter(client, dossier["equipe"].coordinateur)
-    page = client.get(_url("detail", parcours)).content.decode()
+    # The pathway's « Historique » tab carries them.
+    page = client.get(_url("historique", parcours)).content.decode()
     for nom in ("droit_acces_pdf", "droit_acces_json", "historique_modifications"):
         assert _url(nom, parcours) in page
 
     client.logout()
     connecter(client, dossier["referent"].user)
-    page = client.get(_url("detail", parcours)).content.decode()
+    page = client.get(_url("historique", parcours)).content.decode()
     assert _url("droit_acces_json", parcours) not in page
 
 

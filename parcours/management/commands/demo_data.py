@@ -36,13 +36,16 @@ from faker import Faker
 
 from parcours.demo.actions import generer_actions
 from parcours.demo.conventions import generer_conventions
+from parcours.demo.dispositifs import generer_dispositifs
 from parcours.demo.eps import generer_eps
 from parcours.demo.journal import generer_journal
 from parcours.demo.juridique import generer_juridique
 from parcours.demo.offres import generer_offres
 from parcours.demo.orientations import generer_orientations
 from parcours.demo.protection import generer_rectifications
+from parcours.demo.sollicitations import generer_sollicitations
 from parcours.demo.statistiques import generer_pilotage
+from parcours.demo.transitions import generer_transitions
 from parcours.models import (
     ChangementStatut,
     Consentement,
@@ -489,6 +492,12 @@ class _Generateur:
         generer_rectifications(
             programme=self.programme, coordinateur=self.coordination.user, rng=self.rng
         )
+        generer_dispositifs(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
         # Referrals: the demo partner refers from their structure, others from theirs.
         auteurs = {}
         for professionnel in self.professionnels:
@@ -498,6 +507,20 @@ class _Generateur:
         generer_orientations(
             programme=self.programme,
             auteurs=auteurs,
+            coordinateur=self.coordination.user,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
+        generer_sollicitations(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            partenaire=self.partenaire_demo,
+            rng=self.rng,
+            aujourdhui=self.aujourdhui,
+        )
+        # School transitions (issue 21): checklists in every state for next September.
+        generer_transitions(
+            programme=self.programme,
             coordinateur=self.coordination.user,
             rng=self.rng,
             aujourdhui=self.aujourdhui,

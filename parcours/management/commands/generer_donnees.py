@@ -360,7 +360,7 @@ class Generateur:
             "utilisateurs",
             f"""
             INSERT INTO core_user (id, password, is_superuser, email, first_name, last_name,
-                is_staff, is_active, date_joined, frequence_courriels)
+                is_staff, is_active, date_joined, frequence_courriels, compte_de_service)
             SELECT {{user}} + u,
                 '{{hache}}', false,
                 CASE WHEN u = 1 THEN 'coordination@{{dom}}' WHEN u = 2 THEN 'referent@{{dom}}'
@@ -368,7 +368,7 @@ class Generateur:
                 ({{prenoms}})[1 + {x.h("u", "up", len(PRENOMS))}],
                 ({{noms}})[1 + {x.h("u", "un", len(NOMS))}],
                 false, true, now(),
-                (ARRAY['quotidien','immediat','aucun'])[1 + {x.h("u", "fq", 3)}]
+                (ARRAY['quotidien','immediat','aucun'])[1 + {x.h("u", "fq", 3)}], false
             FROM generate_series(1, {{P}} * {{K}}) u""",
         )
         self._executer(
@@ -406,7 +406,8 @@ class Generateur:
             INSERT INTO partenaires_offre (id, intitule, description, type_service, domaine,
                 age_min, age_max, capacite, unite_capacite, periode_capacite, territoire,
                 conditions_acces, cout, contact_nom, contact_email, contact_telephone,
-                disponible_du, disponible_au, active, version, cree_le, modifie_le, structure_id)
+                disponible_du, disponible_au, active, version, cree_le, modifie_le, structure_id,
+                diffusion_publique, contact_public)
             SELECT {{offre}} + (s - 1) * 2 + t,
                 (ARRAY['Aide aux devoirs','Atelier theatre','Bilan orthophonique','Judo',
                 'Groupe de parole parents','Sortie musee'])[1 + {x.h("s*2+t", "oi", 6)}]
@@ -417,7 +418,7 @@ class Generateur:
                     [1 + {x.h("s*2+t", "oi", 6)}],
                 3, 16, 10 + {x.h("s*2+t", "cap", 20)}, 'places', 'annee_scolaire', '', '',
                 CASE WHEN t = 1 THEN 25.50 END, '', '', '', NULL, NULL, true, 1, now(), now(),
-                {{structure}} + s
+                {{structure}} + s, false, false
             FROM generate_series(1, {{P}} * {{S}}) s, generate_series(1, 2) t""",
         )
         self._executer(

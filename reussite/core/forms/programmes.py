@@ -10,6 +10,7 @@ from ..services.programmes import (
     CONSERVATION_MIN,
     JOURS_MAX,
     PARAMETRES,
+    TRANSITIONS,
 )
 from .base import ModeleFormulaireDsfr
 
@@ -17,7 +18,7 @@ from .base import ModeleFormulaireDsfr
 class ParametresForm(ModeleFormulaireDsfr):
     class Meta:
         model = Programme
-        fields = [*PARAMETRES, CONSERVATION]
+        fields = [*PARAMETRES, CONSERVATION, *TRANSITIONS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

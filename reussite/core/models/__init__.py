@@ -100,6 +100,19 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(pk__in=programmes_avec_roles(user, [role]).values("pk"))
 
 
+# The months of a school year before the rentrée of September 1st.
+MOIS_AVANT_RENTREE = [
+    (1, _("janvier")),
+    (2, _("février")),
+    (3, _("mars")),
+    (4, _("avril")),
+    (5, _("mai")),
+    (6, _("juin")),
+    (7, _("juillet")),
+    (8, _("août")),
+]
+
+
 class Programme(models.Model):
     """One Programme de Réussite Éducative: the tenant everything about a child belongs to."""
 
@@ -134,6 +147,23 @@ class Programme(models.Model):
         default=15,
         # A database default too, for the generators that insert programmes in bulk SQL.
         db_default=15,
+    )
+    # School transitions (issue 21): the pathways of children changing school level next
+    # September are listed from the 1st of `transitions_debut_mois` (spring), and from the 1st of
+    # `transitions_alerte_mois` one without a plan is « à risque de rupture » and its référent is
+    # reminded. Months of the school year before the rentrée (January to August). Database
+    # defaults too, for the generators that insert programmes in bulk SQL.
+    transitions_debut_mois = models.PositiveSmallIntegerField(
+        _("lister les passages de la rentrée à partir du 1er du mois"),
+        choices=MOIS_AVANT_RENTREE,
+        default=3,
+        db_default=3,
+    )
+    transitions_alerte_mois = models.PositiveSmallIntegerField(
+        _("signaler un passage sans plan à partir du 1er du mois"),
+        choices=MOIS_AVANT_RENTREE,
+        default=6,
+        db_default=6,
     )
     consentement_deux_signataires = models.BooleanField(
         _("le consentement exige la signature des deux titulaires de l’autorité parentale"),
@@ -615,3 +645,50 @@ class JetonAPI(models.Model):
     @property
     def est_valide(self) -> bool:
         return self.revoque_le is None and self.expire_le > timezone.now()
+
+
+class SeuilsAnomalies(models.Model):
+    """The thresholds of a programme's anomaly views (issue 19), set by its DPO. A programme
+    without a row uses the defaults (`SeuilsAnomalies.pour`)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="seuils_anomalies"
+    )
+    lectures_hors_affectation = models.PositiveIntegerField(
+        _("parcours différents consultés hors affectation, à partir de"),
+        default=20,
+        help_text=_(
+            "Une personne qui consulte au moins ce nombre de parcours sur lesquels elle n’est "
+            "ni référente ni intervenante, sur la période, apparaît dans la liste."
+        ),
+    )
+    nuit_debut = models.PositiveSmallIntegerField(_("la nuit commence à (heure)"), default=21)
+    nuit_fin = models.PositiveSmallIntegerField(_("la nuit finit à (heure)"), default=7)
+    acces_nuit_week_end = models.PositiveIntegerField(
+        _("accès la nuit ou le week-end, à partir de"),
+        default=5,
+        help_text=_("Nombre de consultations ou modifications sur la période."),
+    )
+    refus_par_heure = models.PositiveIntegerField(
+        _("accès refusés dans la même heure, à partir de"), default=5
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("seuils des anomalies d’un programme")
+        verbose_name_plural = _("seuils des anomalies des programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nuit_debut__lte=23, nuit_fin__lte=23),
+                name="seuils_anomalies_heures",
+            )
+        ]
+
+    def __str__(self):
+        return f"Seuils {self.programme_id}"
+
+    @classmethod
+    def pour(cls, programme: Programme) -> "SeuilsAnomalies":
+        return cls.objects.filter(programme=programme).first() or cls(
+            programme=programme, version=0
+        )

@@ -28,6 +28,8 @@ CONSERVATION = "conservation_mois"
 
 
 CONSERVATION_MIN, CONSERVATION_MAX = 6, 60
+# School transitions (issue 21): months, January to August (a choice list on the model).
+TRANSITIONS = ["transitions_debut_mois", "transitions_alerte_mois"]
 
 
 @transaction.atomic
@@ -39,6 +41,9 @@ def programme_parametrer(*, programme: Programme, donnees: dict) -> Programme:
         setattr(programme, nom, donnees[nom])
     if CONSERVATION in donnees:
         programme.conservation_mois = donnees[CONSERVATION]
+    for nom in TRANSITIONS:
+        if nom in donnees:
+            setattr(programme, nom, int(donnees[nom]))
     erreurs = {}
     if not CONSERVATION_MIN <= programme.conservation_mois <= CONSERVATION_MAX:
         erreurs[CONSERVATION] = _("Indiquez une durée entre %(min)s et %(max)s mois.") % {
@@ -53,8 +58,13 @@ def programme_parametrer(*, programme: Programme, donnees: dict) -> Programme:
             "Le rappel d’une revue doit venir moins de %(delai)s jours avant elle, le délai "
             "entre deux revues."
         ) % {"delai": programme.delai_revue_jours}
+    if programme.transitions_alerte_mois < programme.transitions_debut_mois:
+        erreurs["transitions_alerte_mois"] = _(
+            "Un passage ne peut être signalé sans plan avant d’être listé : choisissez un mois "
+            "après celui où les passages sont listés."
+        )
     if erreurs:
         raise ValidationError(erreurs)
     programme.full_clean()
-    programme.save(update_fields=[*PARAMETRES, CONSERVATION])
+    programme.save(update_fields=[*PARAMETRES, CONSERVATION, *TRANSITIONS])
     return programme

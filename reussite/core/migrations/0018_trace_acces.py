@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ("core", "0015_orientations"),
+        ("core", "0017_transitions_mois"),
     ]
 
     operations = [

@@ -1,0 +1,117 @@
+"""Issue 21 in Chromium: a référent records a CLAS and an AEMO measure on the synthesis, notes
+the child's words on an objective; the assigned partner sees the CLAS and the words, never the
+AEMO; the référent then closes the pathway and fills the family's exit questionnaire. axe-core
+runs on every page reached."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from parcours.models import Statut
+from partenaires.models import Fonction, TypeStructure
+from tests.factories import actions as fabrique_actions
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import (
+    ajouter_intervenant,
+    consentement,
+    nommer_referent,
+    partenaire,
+    pre,
+    professionnel,
+)
+
+from .pages_dispositifs import PageParcoursDispositifs
+
+OBJECTIF = "Prendre plaisir à lire"
+MOTS = "J’aimerais lire tout seul les histoires à ma petite sœur."
+
+
+@pytest.fixture
+def monde(serveur):
+    reseau = pre(nom="PRE de Villeneuve")
+    association = partenaire(
+        reseau.programme, nom="Association Lire et Grandir", type=TypeStructure.ASSOCIATION
+    )
+    referente = professionnel(
+        reseau.porteuse,
+        fonction=Fonction.REFERENT,
+        user__first_name="Nadia",
+        user__last_name="Roussel",
+    )
+    animateur = professionnel(
+        association,
+        fonction=Fonction.ANIMATEUR,
+        user__first_name="Hugo",
+        user__last_name="Lambert",
+    )
+    suivi = ParcoursFactory(
+        programme=reseau.programme,
+        statut=Statut.EN_COURS,
+        date_entree=date.today() - timedelta(days=300),
+        enfant=EnfantFactory(programme=reseau.programme, prenom="Sacha", nom="Moulin"),
+    )
+    consentement(suivi, auteur=reseau.coordinateur, structures=[association])
+    nommer_referent(suivi, referente, auteur=reseau.coordinateur)
+    ajouter_intervenant(suivi, animateur, auteur=reseau.coordinateur)
+    fabrique_actions.objectif(suivi, auteur=reseau.coordinateur, intitule=OBJECTIF)
+    return referente, animateur, suivi
+
+
+def _fiche(page, serveur, controle, parcours, etape: str) -> PageParcoursDispositifs:
+    page.goto(f"{serveur}/parcours/{parcours.pk}/")
+    fiche = PageParcoursDispositifs(page, serveur, controle)
+    fiche.titre = "Sacha Moulin"
+    return fiche.verifier(etape)
+
+
+def test_autres_dispositifs_parole_et_questionnaire_de_sortie(
+    page, serveur, controle, connecter, monde
+):
+    referente, animateur, suivi = monde
+    il_y_a_un_an = (date.today() - timedelta(days=365)).isoformat()
+    connecter(referente.user)
+    fiche = _fiche(page, serveur, controle, suivi, "synthèse du référent")
+
+    fiche = fiche.ajouter_un_dispositif().enregistrer(
+        dispositif="CLAS (contrat local d’accompagnement à la scolarité)",
+        depuis=il_y_a_un_an,
+        precision="Centre social des Tilleuls",
+        contact="Mme Lemoine, animatrice, 01 99 00 12 34",
+    )
+    fiche = fiche.ajouter_un_dispositif().enregistrer(
+        dispositif="Mesure d’AEMO", depuis=il_y_a_un_an
+    )
+    expect(fiche.dispositifs).to_contain_text("Centre social des Tilleuls")
+    expect(fiche.dispositifs).to_contain_text("Mesure d’AEMO")
+    expect(fiche.dispositifs).to_contain_text("Référent et coordination")
+
+    fiche = fiche.noter_la_parole(OBJECTIF).enregistrer(
+        qui="L’enfant", moment="Souhaits au départ", texte=MOTS
+    )
+    expect(fiche.objectifs).to_contain_text(MOTS)
+    expect(fiche.objectifs).to_contain_text("Nadia")
+
+    # The assigned partner: the CLAS and the child's words, never the AEMO measure.
+    page.get_by_role("button", name="Se déconnecter").click()
+    connecter(animateur.user)
+    fiche = _fiche(page, serveur, controle, suivi, "synthèse vue par le partenaire")
+    expect(fiche.dispositifs).to_contain_text("CLAS")
+    expect(page.locator("body")).not_to_contain_text("AEMO")
+    expect(fiche.dispositifs.get_by_role("link", name="Ajouter un dispositif")).to_have_count(0)
+    expect(fiche.objectifs).to_contain_text(MOTS)
+    expect(page.get_by_role("link", name="Noter la parole de la famille")).to_have_count(0)
+
+    # The référent closes the pathway and fills the exit questionnaire with the family.
+    page.get_by_role("button", name="Se déconnecter").click()
+    connecter(referente.user)
+    fiche = _fiche(page, serveur, controle, suivi, "synthèse avant la sortie")
+    questionnaire = fiche.clore("Objectifs atteints").remplir(
+        qui="L’enfant et ses parents",
+        satisfaction="Très satisfaite",
+        aides=["L’écoute et le lien avec le référent", "Les activités (sport, culture, loisirs)"],
+        freins=["Les délais d’attente"],
+        mots="Le club de lecture du mercredi.",
+    )
+    expect(questionnaire.reponses).to_contain_text("Très satisfaite")
+    expect(questionnaire.reponses).to_contain_text("Le club de lecture du mercredi.")

@@ -1,0 +1,80 @@
+"""The families' rights in Chromium (issue 19): the DPO records an access request from the
+legal space, sees its legal deadline, answers it with its proof; then opens the unusual
+accesses and follows a burst of refusals into the access trail. axe-core runs on every page."""
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from parcours.models import Parcours, Statut, echeance_legale
+from reussite.core.models import Evenement, TraceAcces
+from tests.factories.core import cadre_juridique, dpo
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import pre, professionnel
+
+from .pages import PageConnexion
+from .pages_droits import PageAnomalies, PageRegistreDemandes
+from .pages_juridique import PageProtection
+
+
+def test_le_dpo_enregistre_une_demande_y_repond_et_ouvre_une_anomalie(page, serveur, controle):
+    a = pre(nom="PRE de Villeneuve")
+    cadre_juridique(a.programme)
+    parcours = ParcoursFactory(
+        programme=a.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=a.programme, nom="Zorgheb"),
+    )
+    fureteur = professionnel(a.porteuse, user__email="fureteur@exemple.test").user
+    maintenant = timezone.now().replace(minute=30)
+    for minutes in range(6):
+        TraceAcces.objects.create(
+            le=maintenant - timedelta(hours=2, minutes=minutes),
+            user_id=fureteur.pk,
+            evenement=Evenement.REFUS,
+            autorise=False,
+            programme_id=a.programme.pk,
+            content_type=ContentType.objects.get_for_model(Parcours),
+            object_id=parcours.pk,
+            page="parcours:detail",
+        )
+    delegue = dpo(a.programme, first_name="Dominique", last_name="Délégué")
+    recue = timezone.localdate() - timedelta(days=3)
+
+    espace = PageConnexion(page, serveur, controle).ouvrir()
+    espace = espace.se_connecter_vers(delegue.email, "mot-de-passe-de-test-123", PageProtection)
+    registre = PageRegistreDemandes.depuis(espace)
+    demande = registre.nouvelle().enregistrer(
+        genre="Accès (article 15)",
+        demandeur="la mère",
+        canal="Courrier",
+        recue_le=recue.isoformat(),
+        parcours=parcours.pk,
+    )
+    echeance = echeance_legale(recue, prolongee=False).strftime("%d/%m/%Y")
+    expect(demande.echeance).to_contain_text(f"Réponse due au plus tard le {echeance}")
+    # The DPO keeps the register; the coordination produces the child's file.
+    expect(page.get_by_role("link", name="Produire le dossier de l’enfant")).to_have_count(0)
+
+    demande = demande.repondre(
+        statut="Satisfaite",
+        reponse="Le dossier de l’enfant a été remis à la famille.",
+        le=timezone.localdate().isoformat(),
+        preuve="Remis en main propre, reçu signé",
+    )
+    expect(demande.echeance).to_have_count(0)
+    expect(page.get_by_text("Remis en main propre, reçu signé")).to_be_visible()
+    registre = demande.registre()
+    expect(registre.lignes).to_have_count(1)
+    expect(registre.lignes.first).to_contain_text("Satisfaite")
+    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)
+
+    espace = PageProtection(page, serveur, controle).ouvrir()
+    anomalies = PageAnomalies.depuis(espace)
+    expect(anomalies.liste("refus")).to_have_count(1)
+    expect(anomalies.liste("refus").first).to_contain_text("fureteur@exemple.test")
+    journal = anomalies.ouvrir("refus")
+    expect(journal.lignes).to_have_count(6)
+    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)

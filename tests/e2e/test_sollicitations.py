@@ -1,0 +1,107 @@
+"""Requests to partners (issue 21), in Chromium: the coordinator asks a partner structure that
+the family's consent does not name; its professional reads a pseudonymised request (never the
+child's name), accepts it with a date; the coordinator turns it into an action of the pathway
+in one step, through the consent warning. axe-core runs on every page reached."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from parcours.models import Action, Sollicitation, Statut
+from tests.factories import actions as fab
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.partage import consentement, partenaire, pre, professionnel
+
+from .pages import PageConnexion
+from .pages_sollicitations import (
+    PageObstacles,
+    PageSollicitationEquipe,
+    PageSollicitationsParcours,
+    PageSollicitationsRecues,
+)
+
+NOM = "Benali"
+
+
+@pytest.fixture
+def monde(serveur):
+    reseau = pre(nom="PRE de Villeneuve")
+    cmp = partenaire(reseau.programme, nom="CMP des Lilas", commune="Villeneuve")
+    psychologue = professionnel(cmp, user__first_name="Inès", user__last_name="Morel")
+    parcours = ParcoursFactory(
+        programme=reseau.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=reseau.programme, nom=NOM, prenom="Lina"),
+    )
+    consentement(parcours, structures=[], auteur=reseau.coordinateur)
+    objectif = fab.objectif(
+        parcours, auteur=reseau.coordinateur, domaine="bien_etre", intitule="Apaiser l’anxiété"
+    )
+    return reseau, psychologue, parcours, objectif
+
+
+def _connecte(browser, serveur, controle, email):
+    contexte = browser.new_context(locale="fr-FR")
+    page = contexte.new_page()
+    controle.page = page
+    PageConnexion(page, serveur, controle).ouvrir().se_connecter(email, MOT_DE_PASSE)
+    return page
+
+
+def test_le_referent_sollicite_le_partenaire_repond_et_la_reponse_devient_une_action(
+    page, browser, serveur, controle, monde
+):
+    reseau, psychologue, parcours, _objectif = monde
+
+    # The coordinator asks the CMP, from the pathway.
+    PageConnexion(page, serveur, controle).ouvrir().se_connecter(
+        reseau.coordinateur.email, MOT_DE_PASSE
+    )
+    liste = PageSollicitationsParcours.du_parcours(page, serveur, controle, parcours.pk)
+    envoyee = (
+        liste.solliciter()
+        .remplir(
+            objectif="Apaiser l’anxiété",
+            structure="CMP des Lilas",
+            demande="Un premier rendez-vous avec un psychologue",
+            motif="Une anxiété qui gêne la scolarité",
+        )
+        .envoyer()
+    )
+    expect(envoyee.messages).to_contain_text("La sollicitation a été envoyée")
+    reference = envoyee.reference
+
+    # The CMP's psychologist: a pseudonymised request, answered with a date.
+    partenaire_page = _connecte(browser, serveur, controle, psychologue.user.email)
+    boite = PageSollicitationsRecues(partenaire_page, serveur, controle).ouvrir()
+    expect(boite.ligne(reference)).to_contain_text("Référence pseudonymisée")
+    expect(partenaire_page.locator("main")).not_to_contain_text(NOM)
+    recue = boite.lire(reference)
+    expect(recue.avis_pseudonymise).to_be_visible()
+    expect(partenaire_page.locator("main")).not_to_contain_text(NOM)
+    rdv = date.today() + timedelta(days=12)
+    repondue = recue.accepter(rdv.isoformat())
+    expect(repondue.messages).to_contain_text("Votre réponse a été envoyée")
+    expect(partenaire_page.locator("#reponse")).to_contain_text(rdv.strftime("%d/%m/%Y"))
+    partenaire_page.context.close()
+
+    # Back to the coordinator: the accepted request becomes an action, after the warning.
+    controle.page = page
+    liste = PageSollicitationsParcours.du_parcours(page, serveur, controle, parcours.pk)
+    expect(liste.ligne(reference)).to_contain_text("Acceptée")
+    page.get_by_role("link", name=reference).click()
+    equipe = PageSollicitationEquipe(page, serveur, controle).verifier("sollicitation acceptée")
+    expect(equipe.alerte_consentement).to_contain_text("ne nomme pas CMP des Lilas")
+    equipe.creer_l_action(confirmer=True)
+    expect(page.get_by_role("status")).to_contain_text("est devenue une action du parcours")
+    controle.page_verifiee("action créée")
+    expect(page.locator("main")).to_contain_text("Un premier rendez-vous avec un psychologue")
+    action = Action.objects.get(parcours=parcours)
+    assert Sollicitation.objects.get().action_id == action.pk
+    assert action.date_debut == rdv
+
+    # The obstacles report counts it, by structure.
+    rapport = PageObstacles(page, serveur, controle).ouvrir().regrouper_par("Structure")
+    expect(rapport.ligne("CMP des Lilas")).to_contain_text("1")
