@@ -34,7 +34,10 @@ CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_PREFIXE") or "test-{}-{}
 CELERY_TASK_ALWAYS_EAGER = False
 # One broker queue per pytest-xdist worker: the two test processes share the Redis broker, and a
 # Celery worker started by a test in one of them must never take a task sent by the other.
-CELERY_TASK_DEFAULT_QUEUE = "test-{}".format(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+# Letters only (gw0 -> gwa): the queue's name is a metrics label, which carries no number.
+CELERY_TASK_DEFAULT_QUEUE = "test-" + os.environ.get("PYTEST_XDIST_WORKER", "main").translate(
+    str.maketrans("0123456789", "abcdefghij")
+)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 

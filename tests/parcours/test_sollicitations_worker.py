@@ -4,6 +4,7 @@ eager), finds the request whose deadline is near and the one past it, and the e-
 name the structure and the pseudonymised reference, never the child."""
 
 import time
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -68,8 +69,17 @@ def test_le_scan_quotidien_rappelle_le_partenaire_puis_le_referent_sans_nommer_l
     Sollicitation.objects.filter(pk=echue.pk).update(echeance=date.today() - timedelta(days=1))
     mail.outbox.clear()
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        rappels_scanner.apply_async()
+    # The scan on a queue of its own (as tests/test_demandes_droits_worker.py does); the sends it
+    # enqueues go to Celery's default queue, which this worker also consumes.
+    file = f"sollicitations-test-{uuid.uuid4().hex[:8]}"
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        queues=[file, app.conf.task_default_queue],
+    ):
+        rappels_scanner.apply_async(queue=file)
         _attendre(
             lambda: (
                 Rappel.objects.filter(
