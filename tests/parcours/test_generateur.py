@@ -1,10 +1,11 @@
 """`manage.py generer_donnees` at a tiny scale: deterministic, guardian rows as derived by
 `parcours.permissions`, rows that satisfy the models' validation."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from parcours.management.commands.generer_donnees import (
     TAILLE_GRAND_PROGRAMME,
@@ -260,6 +261,9 @@ def test_journal_des_acces_ce_que_la_console_du_dpo_doit_trouver():
     etendue = TraceAcces.objects.aggregate(premier=Min("le"), dernier=Max("le"))
     premier, dernier = etendue["premier"], etendue["dernier"]
     assert (dernier - premier).days >= 330, "spread over 12 months"
+    assert dernier < datetime.combine(LE, time.min, tzinfo=timezone.get_default_timezone()), (
+        "nothing on or after the reference date (today by default): never in the future"
+    )
     periode = anomalies.Periode(LE - timedelta(days=29), LE)
     for programme in Programme.objects.all():
         seuils = SeuilsAnomalies.pour(programme)

@@ -1230,7 +1230,8 @@ class Generateur:
     # --- the access trail ----------------------------------------------------------------------
 
     def _journal(self) -> None:
-        """A year of the access trail (`TraceAcces`, append-only: only inserted here), for the
+        """A year of the access trail (`TraceAcces`, append-only: only inserted here), up to the
+        day before the reference date (nothing in the future when it is today), for the
         DPO's console and anomaly views: about 14 entries per pathway over the last 12 months
         (never before its entry), mostly its référent and its first partner on working days,
         with the realistic remainder that the anomaly views look for — the coordination and
@@ -1274,8 +1275,8 @@ class Generateur:
                 CROSS JOIN LATERAL (SELECT {x.h("i * 16 + s", "jq", 100)} AS q,
                     {x.h("i * 16 + s", "jw", 1000)} AS w1,
                     {x.h("i * 16 + s", "je", 1000)} AS e,
-                    least(365, {{le}} - pp.date_entree + 1) AS etendue) d
-                CROSS JOIN LATERAL (SELECT {{le}} - {x.h("i * 16 + s", "jd", 100000)}
+                    greatest(1, least(365, {{le}} - pp.date_entree)) AS etendue) d
+                CROSS JOIN LATERAL (SELECT {{le}} - 1 - {x.h("i * 16 + s", "jd", 100000)}
                     % d.etendue AS jour0, w1 AS w) jj
                 {{moment}}
                 CROSS JOIN LATERAL (SELECT
@@ -1304,7 +1305,7 @@ class Generateur:
                     {{user}} + (g.p - 1) * {{K}} + CASE WHEN curieux THEN 11 + g.p % 30
                         ELSE 11 + (g.p + 7) % 30 END AS u,
                     CASE WHEN curieux THEN 'lecture' ELSE 'refus' END AS ev,
-                    CASE WHEN curieux THEN {{le}} - k % 20 ELSE {{le}} - 3 END AS jour,
+                    CASE WHEN curieux THEN {{le}} - 1 - k % 20 ELSE {{le}} - 3 END AS jour,
                     CASE WHEN curieux THEN 9 + k % 9 ELSE 10 END AS heure,
                     CASE WHEN curieux THEN {x.h("g.p * 40 + k", "am", 60)} ELSE k * 5 % 60
                         END AS minute) a
@@ -1328,7 +1329,7 @@ class Generateur:
             FROM gen_prog g CROSS JOIN generate_series(1, 28) k
                 CROSS JOIN LATERAL (SELECT {{user}} + (g.p - 1) * {{K}} + 1 AS u,
                     CASE WHEN k > 24 THEN 'droit_acces' ELSE 'export' END AS ev,
-                    {{le}} - (k % 24) * 15 - {x.h("g.p * 30 + k", "xj", 15)} AS jour0,
+                    {{le}} - 1 - (k % 24) * 15 - {x.h("g.p * 30 + k", "xj", 15)} AS jour0,
                     {x.h("g.p * 30 + k", "xw", 1000)} AS w) jj
                 {{moment}}""",
         )
@@ -1347,7 +1348,7 @@ class Generateur:
                 CASE WHEN ev = 'echec_connexion' THEN cu.email ELSE '' END
             FROM core_user cu CROSS JOIN generate_series(1, 24) k
                 CROSS JOIN LATERAL (SELECT cu.id AS u,
-                    {{le}} - (k - 1) * 15 - {x.h("cu.id * 30 + k", "cj", 15)} AS jour0,
+                    {{le}} - 1 - (k - 1) * 15 - {x.h("cu.id * 30 + k", "cj", 15)} AS jour0,
                     {x.h("cu.id * 30 + k", "cw", 1000)} AS w) jj
                 {{moment}}
                 CROSS JOIN (VALUES ('connexion'), ('deconnexion'), ('echec_connexion')) e(ev)
