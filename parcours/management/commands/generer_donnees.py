@@ -7,9 +7,15 @@
 Every row is computed in PostgreSQL (`INSERT ... SELECT generate_series(...)`) from its index
 and the seed through `hashtext`, so the same seed, scale and reference date give the same rows.
 Ids are explicit (offset by the table's current maximum) so foreign keys are arithmetic.
-Programme 1 always has the city shape (1,000 pathways, 1 coordinator, 9 référents, 30
-partners), at both scales. Guardian rows are derived in SQL exactly as
+Programme 1 is the same large programme at both scales (3,000 pathways, 1 coordinator, 9
+référents, 30 partners): `city` is programme 1 alone. Guardian rows are derived in SQL exactly as
 `parcours.permissions.droits_attendus` does. Synthetic names only.
+
+Bulk loading (issue 18, point 4): the command runs as the schema's owner; the history triggers
+are ignored (`pgtrigger.ignore()`) and one « insert » event per tracked row is written after, in
+one statement per event table; foreign keys are dropped and added back and the largest tables'
+secondary indexes built after the inserts (`_index_differes`). The access trail gets a year of
+entries (~2.9 M rows at national scale) that the DPO's console and anomaly views can query.
 """
 
 import contextlib
