@@ -5,7 +5,7 @@
         [--requetes 50] [--charge 20] [--sortie docs/performance.md]
 
 Both databases come from `manage.py generer_donnees` (same seed; `--depuis-dump` restores a kept
-dump). Programme 1 has the city shape at both scales, so its coordinator and its partner see the
+dump). Programme 1 has the same shape at both scales, so its coordinator and its partner see the
 same amount of their own data in both: only the size of the rest of the platform differs.
 
 For each key page it measures, in a fresh process per database, the server-side time of the

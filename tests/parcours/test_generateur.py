@@ -1,12 +1,16 @@
 """`manage.py generer_donnees` at a tiny scale: deterministic, guardian rows as derived by
 `parcours.permissions`, rows that satisfy the models' validation."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from parcours.management.commands.generer_donnees import Generateur
+from parcours.management.commands.generer_donnees import (
+    TAILLE_GRAND_PROGRAMME,
+    Generateur,
+)
 from parcours.models import Action, Consentement, Enfant, Note, Parcours
 from parcours.models import ParcoursUserObjectPermission as Droit
 from parcours.permissions import parcours_permissions_recalculer
@@ -26,6 +30,8 @@ TABLES = [
     "core_user",
     "parcours_examen",
     "core_rappel",
+    "parcours_sollicitation",
+    "core_traceacces",
 ]
 
 
@@ -134,3 +140,135 @@ def test_historique_ecrit_en_masse_une_creation_par_ligne_suivie():
     note = Note.objects.order_by("pk").first()
     evenement = NoteEvent.objects.get(pgh_obj_id=note.pk)
     assert (evenement.texte, evenement.parcours_id) == (note.texte, note.parcours_id)
+
+
+def test_tailles_un_grand_programme_aux_deux_echelles():
+    """Issue 18: programme 1 is the same large programme (3,000 pathways) at both scales, so
+    that the national/city ratio compares the same programme; the national set keeps about
+    150,700 pathways over 500 programmes of varied sizes."""
+    national = Generateur(echelle="national", graine=1, le=LE).tailles()
+    assert Generateur(echelle="city", graine=1, le=LE).tailles() == [TAILLE_GRAND_PROGRAMME]
+    assert national[0] == TAILLE_GRAND_PROGRAMME == 3000
+    assert len(national) == 500
+    assert sum(national) == 150_704
+    assert min(national) >= 76 and max(national[1:]) <= 516
+    assert len(set(national)) > 100, "programmes of varied sizes"
+    assert Generateur(echelle="national", graine=1, le=LE).tailles() == national
+    assert Generateur(echelle="city", graine=1, parcours=30, programmes=2, le=LE).tailles() == [
+        30,
+        30,
+    ]
+
+
+def _generer_deux_programmes():
+    Generateur(echelle="city", graine=7, programmes=2, parcours=40, le=LE).generer()
+
+
+def test_objets_des_nouvelles_listes_dans_tous_leurs_etats():
+    """Issue 21: the new lists are measured with data — requests to partners in every state,
+    rights requests, orientations, transfers, other schemes, transitions, exit questionnaires
+    and the family's words, valid for their models, with their history rows."""
+    from django.apps import apps
+
+    from parcours.models import (
+        DemandeDroit,
+        Dispositif,
+        EchangeOrientation,
+        Orientation,
+        ParoleFamille,
+        QuestionnaireSortie,
+        Sollicitation,
+        Transfert,
+        Transition,
+    )
+
+    SollicitationEvent = apps.get_model("parcours", "SollicitationEvent")
+    OrientationEvent = apps.get_model("parcours", "OrientationEvent")
+
+    _generer_deux_programmes()
+
+    etats = set(Sollicitation.objects.values_list("statut", flat=True))
+    assert etats == {"envoyee", "acceptee", "attente", "refusee", "redirigee", "retiree"}
+    assert not Sollicitation.objects.filter(statut="refusee", motif_refus="").exists()
+    assert Sollicitation.objects.filter(statut="envoyee", echeance__lt=LE).exists(), (
+        "some requests unanswered past their deadline"
+    )
+    assert Sollicitation.objects.filter(professionnel__isnull=True).exists()
+    for sollicitation in Sollicitation.objects.select_related("parcours", "structure")[:50]:
+        assert sollicitation.structure.partenariat_set.filter(
+            programme_id=sollicitation.programme_id
+        ).exists(), "a structure of the programme's network"
+    assert SollicitationEvent.objects.count() == Sollicitation.objects.count()
+    assert OrientationEvent.objects.count() == Orientation.objects.count()
+    assert set(Orientation.objects.values_list("statut", flat=True)) >= {
+        "acceptee",
+        "recue",
+        "refusee",
+    }
+    assert not Orientation.objects.filter(statut="acceptee", parcours__isnull=True).exists()
+    assert EchangeOrientation.objects.filter(genre="depot").count() == Orientation.objects.count()
+    assert set(DemandeDroit.objects.values_list("statut", flat=True)) >= {"satisfaite"}
+    assert Transfert.objects.exclude(
+        programme_origine_id=Transfert.objects.values("programme_destination_id")[:1]
+    ).exists()
+    assert Dispositif.objects.values("type").distinct().count() >= 5
+    assert QuestionnaireSortie.objects.exists()
+    assert ParoleFamille.objects.exists()
+    assert Transition.objects.filter(contact_le__isnull=True).exists(), "no plan yet"
+    assert Transition.objects.filter(reunion_le__isnull=False).exists(), "complete checklist"
+    for modele in (
+        Sollicitation,
+        DemandeDroit,
+        Orientation,
+        Transfert,
+        Dispositif,
+        QuestionnaireSortie,
+        ParoleFamille,
+        Transition,
+    ):
+        for objet in modele.objects.order_by("pk")[:10]:
+            objet.full_clean(validate_unique=False)
+
+
+def test_journal_des_acces_ce_que_la_console_du_dpo_doit_trouver():
+    """Issue 18 point 4: the access trail (`TraceAcces`) has a year of realistic entries,
+    about 14 per pathway, and the DPO's anomaly views find someone in each programme."""
+    from django.db.models import Count, Max, Min
+
+    from reussite.core.models import Programme, SeuilsAnomalies, TraceAcces
+    from reussite.core.selectors import anomalies
+
+    _generer_deux_programmes()
+
+    assert (
+        TraceAcces.objects.filter(
+            object_id__isnull=False, evenement__in=["lecture", "modification", "refus"]
+        ).count()
+        >= 14 * Parcours.objects.count()
+    )
+    evenements = dict(TraceAcces.objects.values_list("evenement").annotate(n=Count("pk")))
+    assert set(evenements) == {
+        "lecture",
+        "modification",
+        "refus",
+        "connexion",
+        "deconnexion",
+        "echec_connexion",
+        "export",
+        "droit_acces",
+    }
+    assert evenements["lecture"] > 4 * evenements["modification"] > 40 * evenements["refus"] / 10
+    etendue = TraceAcces.objects.aggregate(premier=Min("le"), dernier=Max("le"))
+    premier, dernier = etendue["premier"], etendue["dernier"]
+    assert (dernier - premier).days >= 330, "spread over 12 months"
+    assert dernier < datetime.combine(LE, time.min, tzinfo=timezone.get_default_timezone()), (
+        "nothing on or after the reference date (today by default): never in the future"
+    )
+    periode = anomalies.Periode(LE - timedelta(days=29), LE)
+    for programme in Programme.objects.all():
+        seuils = SeuilsAnomalies.pour(programme)
+        hors = anomalies.lectures_hors_affectation(programme.pk, periode, 20)
+        assert hors, "someone reads pathways outside their assignments"
+        assert anomalies.acces_nuit_week_end(programme.pk, periode, seuils)
+        assert anomalies.refus_en_rafale(programme.pk, periode, 5)
+        assert anomalies.exports(programme.pk, periode)
