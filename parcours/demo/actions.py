@@ -146,6 +146,7 @@ def generer_actions(
     def financee_par(debut: date):
         couvrantes = [c for c in conventions if c.date_debut <= debut <= c.date_fin]
         return rng.choice(couvrantes) if couvrantes and rng.random() < 0.3 else None
+
     porteuse = Partenariat.objects.get(programme=programme, est_porteuse=True).structure_id
     professionnels: dict[int, list[Professionnel]] = {}
     exclus = {p.pk for p in reserves}
