@@ -44,7 +44,7 @@ class ConstructionPreuves:
 
 
 def construire_preuves(user, parametres: QueryDict) -> ConstructionPreuves:
-    annee = parametres.get("annee")
+    annee = parametres.get("annee", "")  # required: `financeur_pour` refuses no year
     financeur = financeur_pour(
         user=user,
         programme_pk=parametres.get("programme"),

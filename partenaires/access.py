@@ -162,10 +162,6 @@ def programmes_des_preuves(user):
     return programmes_statistiques(user)
 
 
-def peut_produire_preuves(user) -> bool:
-    return _actif(user) and programmes_des_preuves(user).exists()
-
-
 def parties_engagees(programme_id):
     """A programme's convention parties that committed something: parties of its conventions
     past the draft stage (a draft commits nobody)."""
@@ -230,7 +226,6 @@ __all__ = [
     "parties_engagees",
     "peut_creer_convention",
     "peut_inviter",
-    "peut_produire_preuves",
     "peut_voir_conventions",
     "programmes_des_conventions",
     "programmes_des_preuves",

@@ -46,7 +46,7 @@ def preuves_dossier(request):
         user=request.user,
         programme_pk=request.GET.get("programme"),
         structure_pk=request.GET.get("structure"),
-        annee=request.GET.get("annee"),
+        annee=request.GET.get("annee", ""),  # required: no year, no pack (404)
     )
     annee = int(request.GET["annee"])
     return render(

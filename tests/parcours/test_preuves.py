@@ -295,6 +295,12 @@ def test_une_annee_hors_des_conventions_ou_un_brouillon_repondent_404(m):
     client = client_de(m.a.coordinateur)
     assert client.get(_url(m, annee=ANNEE + 2)).status_code == 404
     assert client.get(_url(m, annee="deux-mille")).status_code == 404
+    assert client.get(_url(m).split("&annee=")[0]).status_code == 404  # no year at all
+    sans_annee = f"programme={m.a.programme.pk}&structure={m.caf.pk}"
+    reponse = client.post(
+        reverse("exports:demander"), {"genre": "preuves", "format": "pdf", "filtres": sans_annee}
+    )
+    assert reponse.status_code == 404 and not DemandeExport.objects.exists()
     brouillon = partenaire(m.a.programme, nom="Mairie annexe")
     _convention(m.a.programme, m.admin, brouillon, statut=StatutConvention.PROJET)
     assert client.get(_url(m, structure=brouillon)).status_code == 404
