@@ -29,6 +29,7 @@ from .views import (
     orientations,
     pages,
     partage,
+    preuves,
     protection,
     reseau,
     sollicitations,
@@ -290,6 +291,9 @@ sollicitations_urls = [
     ),
     # The obstacles report (steering and coordination).
     path("statistiques/obstacles/", sollicitations.obstacles, name="obstacles"),
+    # The funders' evidence packs (programme, structure and year in the query string).
+    path("statistiques/preuves/", preuves.preuves_liste, name="preuves"),
+    path("statistiques/preuves/dossier/", preuves.preuves_dossier, name="preuves_dossier"),
     path(
         "statistiques/obstacles.csv",
         sollicitations.obstacles_export,

@@ -13,18 +13,20 @@ Network objects are not a child's data: nothing here writes the access trail.
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from reussite.core.models import Role
+from reussite.core.models import Programme, Role
 from reussite.core.roles import (
     programmes_administres,
     programmes_de_gestion,
+    programmes_statistiques,
     role_sur_programme,
 )
 
-from .models import Convention, Offre, Professionnel, Structure
+from .models import Convention, Offre, PartieConvention, Professionnel, StatutConvention, Structure
 
 
 class Capacite(enum.StrEnum):
@@ -151,15 +153,82 @@ def convention_pour(*, user, pk, capacite: Capacite = Capacite.LECTURE) -> Conve
     return convention
 
 
+# --- The funders' evidence packs (issue 21) -------------------------------------------------
+
+
+def programmes_des_preuves(user):
+    """Programmes whose funders' evidence packs the user produces: those they coordinate,
+    administer or steer. A pack holds aggregates only, never a child."""
+    return programmes_statistiques(user)
+
+
+def parties_engagees(programme_id):
+    """A programme's convention parties that committed something: parties of its conventions
+    past the draft stage (a draft commits nobody)."""
+    return PartieConvention.objects.filter(convention__programme_id=programme_id).exclude(
+        convention__statut=StatutConvention.PROJET
+    )
+
+
+@dataclass(frozen=True)
+class Financeur:
+    """A convention party of one programme, as the user may see it: `masquer` when counts under
+    five must be hidden (everyone but the programme's coordinators, as in the statistics),
+    `annees` the years its conventions cover."""
+
+    programme: Programme
+    structure: Structure
+    masquer: bool
+    annees: tuple[int, ...]
+
+
+def financeur_pour(*, user, programme_pk, structure_pk, annee=None) -> Financeur:
+    """The party `structure_pk` of a convention of programme `programme_pk`, if the user
+    produces that programme's packs; with `annee`, that year must be one its conventions cover.
+    Anything else raises `Http404`, exactly like a party that does not exist."""
+    if not _actif(user):
+        raise Http404
+    programme = (
+        programmes_des_preuves(user)
+        .annotate(coordonne=role_sur_programme(user, [Role.COORDINATEUR]))
+        .filter(pk=_entier(programme_pk))
+        .first()
+    )
+    if programme is None:
+        raise Http404
+    parties = parties_engagees(programme.pk)
+    structure = (
+        Structure.objects.filter(
+            Exists(parties.filter(structure_id=OuterRef("pk"))), pk=_entier(structure_pk)
+        ).first()
+        if _entier(structure_pk) is not None
+        else None
+    )
+    if structure is None:
+        raise Http404
+    annees = set()
+    for debut, fin in parties.filter(structure=structure).values_list(
+        "convention__date_debut", "convention__date_fin"
+    ):
+        annees.update(range(debut.year, fin.year + 1))
+    if annee is not None and _entier(annee) not in annees:
+        raise Http404
+    return Financeur(programme, structure, not programme.coordonne, tuple(sorted(annees)))
+
+
 __all__ = [
     "Capacite",
+    "Financeur",
     "convention_pour",
+    "financeur_pour",
     "offre_modifiable_par",
     "offre_pour",
+    "parties_engagees",
     "peut_creer_convention",
     "peut_inviter",
     "peut_voir_conventions",
     "programmes_des_conventions",
+    "programmes_des_preuves",
     "structure_administree_par",
     "structure_pour",
 ]

@@ -22,6 +22,7 @@ from partenaires.models import (
     Offre,
     Partenariat,
     Professionnel,
+    StatutConvention,
     Structure,
     TypeService,
     TypeStructure,
@@ -134,7 +135,18 @@ def generer_actions(
     par_domaine: dict[str, list[Offre]] = {}
     for offre in offres:
         par_domaine.setdefault(offre.domaine, []).append(offre)
-    conventions = list(Convention.objects.filter(programme=programme).order_by("pk"))
+    # A signed convention funds the actions that start while it runs (the funders' evidence
+    # packs, issue 21, read them by year); a draft funds nothing yet.
+    conventions = list(
+        Convention.objects.filter(programme=programme)
+        .exclude(statut=StatutConvention.PROJET)
+        .order_by("pk")
+    )
+
+    def financee_par(debut: date):
+        couvrantes = [c for c in conventions if c.date_debut <= debut <= c.date_fin]
+        return rng.choice(couvrantes) if couvrantes and rng.random() < 0.3 else None
+
     porteuse = Partenariat.objects.get(programme=programme, est_porteuse=True).structure_id
     professionnels: dict[int, list[Professionnel]] = {}
     exclus = {p.pk for p in reserves}
@@ -245,9 +257,7 @@ def generer_actions(
                     resultat=rng.choice(RESULTATS) if statut == StatutAction.REALISEE else "",
                     cout=offre.cout if offre else None,
                     heures=Decimal(rng.choice([6, 10, 12, 20])) if offre else None,
-                    convention=rng.choice(conventions)
-                    if conventions and rng.random() < 0.3
-                    else None,
+                    convention=financee_par(debut),
                     cree_par=auteur,
                 )
             )

@@ -9,6 +9,7 @@ from .familles import *  # noqa: F403
 from .journal import *  # noqa: F403
 from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
+from .preuves import *  # noqa: F403
 from .protection import *  # noqa: F403
 from .sollicitations import *  # noqa: F403
 from .statistiques import *  # noqa: F403

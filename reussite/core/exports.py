@@ -30,7 +30,9 @@ from openpyxl import Workbook
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 TYPE_CSV = "text/csv; charset=utf-8"
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPE_PDF = "application/pdf"
 FORMATS = ("csv", "xlsx")
+TYPES_MIME = {"csv": TYPE_CSV, "xlsx": TYPE_XLSX, "pdf": TYPE_PDF}
 # Rows fetched per round trip from the server-side cursor.
 TAILLE_LOT = 500
 
@@ -177,6 +179,19 @@ class GenreExport:
     modele: type | None = None  # traced in the access journal when `identites`
     # The path from a row to its programme: the export is traced once per programme it holds.
     champ_programme: str = ""
+    # A document rather than a list (the funder's evidence pack, issue 21): `construire`
+    # returns any object with `compter()` (the steps of its build), and `ecrire(objet, format,
+    # sortie, progression)` writes the file; only the background build serves it.
+    formats: tuple[str, ...] = FORMATS
+    ecrire: Callable[[object, str, IO[bytes], Callable[[int], None] | None], None] | None = None
+    # What the progress counts: rows of a list, or steps of a document.
+    unite: str = "lignes"
+
+    def ecrire_fichier(self, objet, format: str, sortie: IO[bytes], progression=None) -> None:
+        if self.ecrire is not None:
+            self.ecrire(objet, format, sortie, progression)
+        else:
+            ecrire_fichier(objet, format, sortie, progression)
 
 
 GENRES: dict[str, GenreExport] = {}

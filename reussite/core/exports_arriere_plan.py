@@ -22,7 +22,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .exports import FORMATS, ecrire_fichier, genre_export
+from .exports import genre_export
 from .models import DemandeExport, StatutExport
 from .stockage import ERREURS_STOCKAGE
 
@@ -34,7 +34,8 @@ def demande_export_creer(*, demandeur, genre: str, format: str, filtres: str) ->
     """Record the request and enqueue its build once the transaction commits."""
     from .tasks import export_construire
 
-    if genre_export(genre) is None or format not in FORMATS:
+    genre_ = genre_export(genre)
+    if genre_ is None or format not in genre_.formats:
         raise ValidationError(_("Cet export n’existe pas."))
     demande = DemandeExport(demandeur=demandeur, genre=genre, format=format, filtres=filtres)
     demande.full_clean()
@@ -79,7 +80,7 @@ def export_construire(*, demande_id: int) -> str:
         total = tableau.compter()
         DemandeExport.objects.filter(pk=demande.pk).update(lignes_total=total)
         with tempfile.TemporaryFile() as sortie:
-            ecrire_fichier(tableau, demande.format, sortie, _progression(demande.pk))
+            genre.ecrire_fichier(tableau, demande.format, sortie, _progression(demande.pk))
             sortie.seek(0)
             # A random name: nothing in it says whose data it holds.
             nom = f"{secrets.token_urlsafe(24)}.{demande.format}"

@@ -109,8 +109,26 @@ PARAMETRES = {
     "admin:core_rappel_changelist": ["?q=revue"],
 }
 
+
+def _preuves(c) -> str:
+    """A funder's evidence pack (issue 21): a party of a signed convention of programme 1, in
+    the last year its convention covers up to now."""
+    from datetime import date
+
+    from partenaires.access import parties_engagees
+
+    partie = parties_engagees(c.programme.pk).select_related("convention").order_by("pk").first()
+    if partie is None:
+        return ""
+    annee = max(
+        partie.convention.date_debut.year, min(partie.convention.date_fin.year, date.today().year)
+    )
+    return f"?programme={c.programme.pk}&structure={partie.structure_id}&annee={annee}"
+
+
 # Query strings without which a page has nothing to show (its base URL).
 REQUETES = {
+    "parcours:preuves_dossier": _preuves,
     "juridique:notice_familles": lambda c: f"?programme={c.programme.pk}",
     "juridique:notice_familles_pdf": lambda c: f"?programme={c.programme.pk}",
 }

@@ -344,6 +344,14 @@ DECLAREES = {
     "parcours:obstacles_xlsx": Declaration(
         ("programme",), "test_obstacles_refusent_un_programme_d_ailleurs"
     ),
+    # --- the funders' evidence packs (issue 21)
+    "parcours:preuves": Declaration(
+        ("programme",), "test_preuves_refusent_un_programme_une_partie_ou_un_role_d_ailleurs"
+    ),
+    "parcours:preuves_dossier": Declaration(
+        ("programme", "structure", "annee"),
+        "test_preuves_refusent_un_programme_une_partie_ou_un_role_d_ailleurs",
+    ),
     # --- securite
     "securite:jeton_revoquer": Declaration(
         ("jeton",), "test_revoquer_un_jeton_refuse_celui_d_un_autre_compte"
@@ -1980,6 +1988,73 @@ def test_statistiques_refusent_un_programme_d_ailleurs(monde):
             assert client.get(reverse(nom), {"programme": monde.a.programme.pk}).status_code == 200
     for nom in ("parcours:statistiques", "parcours:statistiques_enquete"):
         assert client_de(monde.non_affecte.user).get(reverse(nom)).status_code == 404
+
+
+def _convention_signee(pre_: Pre, structure) -> Convention:
+    from partenaires import services as services_partenaires
+
+    convention = services_partenaires.convention_creer(
+        programme=pre_.programme,
+        auteur=pre_.coordinateur,
+        intitule="Convention de financement",
+        objet="Financer l’aide aux devoirs",
+        date_debut=date(2025, 1, 1),
+        date_fin=date(2026, 12, 31),
+    )
+    services_partenaires.partie_ajouter(convention=convention, structure=structure)
+    Convention.objects.filter(pk=convention.pk).update(
+        statut="en_vigueur", date_signature=date(2025, 1, 1)
+    )
+    return convention
+
+
+def test_preuves_refusent_un_programme_une_partie_ou_un_role_d_ailleurs(monde):
+    """The evidence packs read the programme, the party and the year from the query string:
+    the management and steering of the programme reach them; another programme's id, a party
+    of another programme's convention, a partner, a référent and another programme's
+    coordinator get 404 (and no background build is recorded for them)."""
+    _convention_signee(monde.a, monde.structure)
+    partie_b = partenaire(monde.b.programme)
+    _convention_signee(monde.b, partie_b)
+    dossier = reverse("parcours:preuves_dossier")
+    a = {"programme": monde.a.programme.pk, "structure": monde.structure.pk, "annee": 2025}
+    for user in (monde.a.coordinateur, _pilote(monde.a.programme)):
+        client = client_de(user)
+        assert (
+            client.get(reverse("parcours:preuves"), {"programme": a["programme"]}).status_code
+            == 200
+        )
+        assert client.get(dossier, a).status_code == 200
+        assert (
+            client.get(reverse("parcours:preuves"), {"programme": monde.b.programme.pk}).status_code
+            == 404
+        )
+        for remplacement in (
+            {"programme": monde.b.programme.pk},
+            {"structure": partie_b.pk},
+            {"programme": monde.b.programme.pk, "structure": partie_b.pk},
+            {"structure": monde.etranger.structure_id},  # of A's network, party to nothing
+            {"annee": 2031},
+        ):
+            assert client.get(dossier, a | remplacement).status_code == 404, remplacement
+    for user in (
+        monde.referent.user,
+        monde.intervenant.user,
+        monde.non_affecte.user,
+        monde.b.coordinateur,
+    ):
+        client = client_de(user)
+        assert client.get(dossier, a).status_code == 404
+        assert (
+            client.get(reverse("parcours:preuves"), {"programme": a["programme"]}).status_code
+            == 404
+        )
+        reponse = client.post(
+            reverse("exports:demander"),
+            {"genre": "preuves", "format": "xlsx", "filtres": urlencode(a)},
+        )
+        assert reponse.status_code == 404
+    assert not DemandeExport.objects.filter(genre="preuves").exists()
 
 
 def test_statistiques_l_export_des_parcours_ne_s_elargit_jamais(monde):

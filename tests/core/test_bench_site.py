@@ -66,6 +66,21 @@ def contexte_de_test():
         partie=partie, annee=2025, nature="financier", quantite=Decimal("100")
     )
     fabrique_actions.offre(monde.structure, programme)
+    # A signed convention: the funders' evidence packs (issue 21) name its party.
+    from partenaires.models import Convention
+
+    signee = services_partenaires.convention_creer(
+        programme=programme,
+        auteur=administrateur,
+        intitule="Convention signée",
+        objet="Financer les ateliers",
+        date_debut=date(2025, 1, 1),
+        date_fin=date(2025, 12, 31),
+    )
+    services_partenaires.partie_ajouter(convention=signee, structure=monde.structure)
+    Convention.objects.filter(pk=signee.pk).update(
+        statut="en_vigueur", date_signature=date(2025, 1, 1)
+    )
     # A family's request in the rights register (issue 19).
     demande_droit_creer(
         programme=programme,
@@ -125,6 +140,10 @@ def test_chaque_route_est_mesuree_post_seulement_ou_exclue():
         ("parcours:transitions", "coordination"),
         ("parcours:transition", "référent"),
         ("parcours:transition_fiche_pdf", "coordination"),
+        # --- the funders' evidence packs (issue 21), as the steering committee reads them
+        ("parcours:preuves", "pilotage"),
+        ("parcours:preuves_dossier", "pilotage"),
+        ("parcours:preuves_dossier", "administration"),
         ("admin:core_traceacces_changelist", "personnel"),
         ("admin:core_rappel_changelist", "personnel"),
         ("admin:core_user_changelist", "personnel"),

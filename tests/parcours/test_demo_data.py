@@ -546,3 +546,36 @@ def test_la_demo_a_des_sollicitations_dans_chaque_etat_et_un_rapport_des_obstacl
     connecter(client, User.objects.get(email=comptes["coordinateur"]))
     rapport = client.get(reverse("parcours:obstacles"))
     assert rapport.status_code == 200 and len(rapport.context["rapport"].lignes) >= 3
+
+
+# --- the funders' evidence packs (issue 21)
+def test_la_demo_donne_au_financeur_un_dossier_de_preuves_credible(sortie, client):
+    """The CAF, party to the convention in force, has a believable pack for this year: money
+    committed and consumed, funded actions reaching children, outcomes, requests and needs in
+    its domains; the steering login reads it masked, without any child."""
+    from parcours.selectors import dossier_preuves
+    from partenaires.access import financeur_pour
+    from partenaires.models import Convention
+
+    _mot_de_passe, comptes = _comptes(sortie)
+    pilote = User.objects.get(email=comptes["comité de pilotage"])
+    en_vigueur = Convention.objects.get(statut="en_vigueur")
+    caf = en_vigueur.parties.get(structure__nom__icontains="CAF").structure
+    # The last year with enough of it behind (in January, the year that just ended).
+    annee = date.today().year if date.today().month >= 4 else date.today().year - 1
+    financeur = financeur_pour(
+        user=pilote, programme_pk=en_vigueur.programme_id, structure_pk=caf.pk, annee=annee
+    )
+    d = dossier_preuves(financeur, annee)
+    assert d.masque and d.engage_euros > 0
+    assert d.nombre_actions >= 10 and d.consomme_conventions_euros > 0
+    assert d.enfants is not None and d.enfants >= 5
+    assert d.resultats and d.domaines
+    assert d.sollicitations and d.besoins
+    noms = set(Parcours.objects.values_list("enfant__nom", flat=True))
+    page = connecter(client, pilote).get(
+        reverse("parcours:preuves_dossier"),
+        {"programme": en_vigueur.programme_id, "structure": caf.pk, "annee": annee},
+    )
+    assert page.status_code == 200
+    assert not any(f">{nom}<" in page.content.decode() for nom in noms)

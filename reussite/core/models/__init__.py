@@ -408,6 +408,7 @@ class StatutExport(models.TextChoices):
 class FormatExport(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX"
+    PDF = "pdf", "PDF"
 
 
 class DemandeExport(models.Model):
@@ -442,7 +443,8 @@ class DemandeExport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(format__in=["csv", "xlsx"]), name="demande_export_format"
+                condition=models.Q(format__in=["csv", "xlsx", "pdf"]),
+                name="demande_export_format",
             ),
         ]
 

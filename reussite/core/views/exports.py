@@ -14,16 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..exports import FORMATS, TYPE_CSV, TYPE_XLSX, genre_export, reponse_export
+from ..exports import TYPES_MIME, genre_export, reponse_export
 from ..exports_arriere_plan import demande_export_creer
 from ..models import DemandeExport, Evenement, StatutExport
 from ..stockage import reponse_fichier
 from ..trace import tracer
 
 
-def _genre_et_tableau(user, cle: str, format: str, parametres: QueryDict):
+def _genre_et_tableau(user, cle: str, format: str, parametres: QueryDict, *, direct=False):
     genre = genre_export(cle)
-    if genre is None or format not in FORMATS:
+    if genre is None or format not in genre.formats:
+        raise Http404
+    if direct and genre.ecrire is not None:
+        # A document is only ever built in the background.
         raise Http404
     # Raises Http404 exactly where the list page does (and for steering users on identities).
     return genre, genre.construire(user, parametres)
@@ -55,7 +58,7 @@ def exporter(request, genre, format):
     offers to build it in the background (a POST, since it records a request)."""
     parametres = request.GET.copy()
     parametres.pop("page", None)
-    genre, tableau = _genre_et_tableau(request.user, genre, format, parametres)
+    genre, tableau = _genre_et_tableau(request.user, genre, format, parametres, direct=True)
     total = tableau.compter()
     if total > settings.EXPORTS_SEUIL_ARRIERE_PLAN:
         return render(
@@ -105,6 +108,7 @@ def demande_detail(request, demande_pk):
     contexte = {
         "demande": demande,
         "libelle": genre.libelle if genre else demande.genre,
+        "etapes": genre is not None and genre.unite == "etapes",
         "expiree": demande.expire_le is not None and demande.expire_le <= timezone.now(),
     }
     if request.htmx:
@@ -125,6 +129,4 @@ def demande_fichier(request, demande_pk):
     if genre is not None:
         _tracer(request.user, genre)
     nom = f"{genre.nom_fichier if genre else 'export'}-{demande.cree_le:%Y-%m-%d}.{demande.format}"
-    return reponse_fichier(
-        demande.fichier, nom=nom, type_mime=TYPE_CSV if demande.format == "csv" else TYPE_XLSX
-    )
+    return reponse_fichier(demande.fichier, nom=nom, type_mime=TYPES_MIME[demande.format])
