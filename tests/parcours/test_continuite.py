@@ -3,22 +3,61 @@ become a request to the suggested structure, the school level's school year, the
 change history, the schemes in the pathway's PDF and in the API."""
 
 import json
-from datetime import date, timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from parcours.models import Dispositif, Parcours, ParoleFamille, Sollicitation, Statut, Transition
+from parcours.models import (
+    Dispositif,
+    Enfant,
+    NiveauScolaire,
+    Parcours,
+    ParoleFamille,
+    Sollicitation,
+    Statut,
+    Transition,
+    TypeTransition,
+    niveau_en,
+)
+from parcours.selectors import type_prevu
 from parcours.services import (
     TEXTE_SUPPRIME,
     dispositif_ajouter,
+    enfant_modifier,
     enfants_anonymiser,
     parole_ajouter,
     sollicitation_repondre,
     transition_creer,
     transition_modifier,
 )
+from reussite.core.noms import nom_complet_texte
+from tests.conftest import connecter
+from tests.factories.partage import (
+    ajouter_intervenant,
+    consentement,
+    partenaire,
+    professionnel,
+)
 from tests.parcours.test_sollicitations import Reseau
+from tests.parcours.test_transitions import (  # noqa: F401
+    LISTE,
+    NAISSANCES,
+    _a_paris,
+    _corps,
+    _liste,
+    _noms,
+    _parcours,
+    a,
+    printemps,
+)
+from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +178,148 @@ def test_l_anonymisation_efface_les_textes_de_l_issue_21_et_leur_historique(r):
     textes = json.dumps(lignes, default=str, ensure_ascii=False)
     for secret in SECRETS:
         assert secret not in textes, secret
+
+
+# --- The transitions' change history ---------------------------------------------------------
+
+
+def test_l_historique_montre_qui_a_modifie_la_liste_de_passage(client, a, printemps):  # noqa: F811
+    referent = professionnel(a.porteuse)
+    p = _parcours(a, nom="Historien", naissance=NAISSANCES["cm2"], referent=referent)
+    url = reverse("parcours:transition", args=[p.pk])
+    connecter(client, a.coordinateur)
+    client.post(url, {"jeton": jeton(), **_corps(etablissement_accueil="Collège Lumière")})
+    transition = Transition.objects.get(parcours=p)
+    connecter(client, referent.user)
+    client.post(
+        url,
+        {"version": transition.version, **_corps(contact_le="2027-04-02")},
+    )
+
+    page = client.get(reverse("parcours:historique", args=[p.pk]))
+
+    modifications = page.context["modifications_transition"]
+    assert [m.action for m in modifications] == ["Modification", "Création"]
+    assert modifications[0].qui == nom_complet_texte(referent.user)
+    assert modifications[1].qui == nom_complet_texte(a.coordinateur)
+    champs = {c.champ: c.apres for c in modifications[0].changements}
+    assert champs["contact pris le"] == "02/04/2027"
+    assert "Collège Lumière" in page.content.decode()
+    # The full rectification history lists them too.
+    connecter(client, a.coordinateur)
+    complet = client.get(reverse("parcours:historique_modifications", args=[p.pk]))
+    assert "Passage à la rentrée" in complet.content.decode()
+
+
+def test_un_partenaire_intervenant_ne_voit_pas_l_historique_du_passage(client, a, printemps):  # noqa: F811
+    structure = partenaire(a.programme, nom="Club")
+    pro = professionnel(structure)
+    p = _parcours(a, nom="Discret", naissance=NAISSANCES["cm2"])
+    consentement(p, structures=[structure], auteur=a.coordinateur)
+    ajouter_intervenant(p, pro, auteur=a.coordinateur)
+    transition_creer(
+        parcours=p,
+        annee_rentree=2027,
+        auteur=a.coordinateur,
+        donnees={"type": "cm2_6e", "etablissement_accueil": "Collège Lumière"},
+    )
+    connecter(client, pro.user)
+
+    page = client.get(reverse("parcours:historique", args=[p.pk]))
+
+    assert page.status_code == 200
+    assert page.context["modifications_transition"] is None
+    assert "Collège Lumière" not in page.content.decode()
+
+
+def test_l_onglet_historique_coute_autant_avec_1_ou_15_modifications(client, a, printemps):  # noqa: F811
+    p = _parcours(a, nom="Compte", naissance=NAISSANCES["cm2"])
+    transition = transition_creer(
+        parcours=p, annee_rentree=2027, auteur=a.coordinateur, donnees={"type": "cm2_6e"}
+    )
+    connecter(client, a.coordinateur)
+    url = reverse("parcours:historique", args=[p.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as une:
+        client.get(url)
+    for n in range(14):
+        transition = transition_modifier(
+            transition=transition,
+            version=transition.version,
+            auteur=a.coordinateur,
+            donnees={"referent_accueil": f"CPE {n}"},
+        )
+    with CaptureQueriesContext(connection) as quinze:
+        page = client.get(url)
+    assert len(page.context["modifications_transition"]) == 15
+    assert len(quinze) == len(une)
+
+
+# --- The school level's school year -------------------------------------------------------------
+
+
+def test_un_niveau_note_porte_son_annee_scolaire(a):  # noqa: F811
+    with time_machine.travel(_a_paris(2026, 8, 31, 23, 30), tick=False):
+        p = _parcours(a, nom="Date", niveau=NiveauScolaire.CM1)
+        assert p.enfant.niveau_scolaire_annee == 2025
+        assert p.enfant.libelle_annee_niveau == "2025-2026"
+    with time_machine.travel(_a_paris(2026, 9, 1, 0, 30), tick=False):
+        enfant = Enfant.objects.get(pk=p.enfant_id)
+        assert (enfant.niveau_actuel(), enfant.niveau_a_verifier()) == (NiveauScolaire.CM2, True)
+        enfant_modifier(
+            enfant=enfant,
+            donnees={"niveau_scolaire": NiveauScolaire.CM1},  # a repeated year, confirmed
+            version=enfant.version,
+        )
+        enfant.refresh_from_db()
+        assert (enfant.niveau_scolaire, enfant.niveau_scolaire_annee) == ("cm1", 2026)
+        assert (enfant.niveau_actuel(), enfant.niveau_a_verifier()) == ("cm1", False)
+
+
+def test_niveau_en_avance_d_une_classe_par_annee_jusqu_au_lycee():
+    assert niveau_en("cm1", 2025, 2025) == "cm1"
+    assert niveau_en("cm1", 2025, 2026) == "cm2"
+    assert niveau_en("cm1", 2024, 2026) == "6e"
+    assert niveau_en("3e", 2020, 2026) == "lycee"
+    assert niveau_en("non_scolarise", 2020, 2026) == "non_scolarise"
+    assert niveau_en("ce2", None, 2026) == "ce2"
+
+
+def test_la_liste_fait_avancer_un_niveau_note_l_annee_precedente_a_la_rentree(a):  # noqa: F811
+    # Recorded in spring 2026 for 2025-2026: CM1 (stays in primary), GS (→ CP this rentrée).
+    with time_machine.travel(_a_paris(2026, 4, 15, 10), tick=False):
+        _parcours(a, nom="Moyen", naissance=date(2016, 3, 3), niveau=NiveauScolaire.CM1)
+        _parcours(a, nom="Petit", naissance=date(2020, 6, 1), niveau=NiveauScolaire.GS)
+        assert _noms(_liste(a)) == ["Petit"]
+    # The next spring the recorded CM1 is a CM2 (→ 6e), the GS a CP (no change of school).
+    with time_machine.travel(_a_paris(2027, 4, 15, 10), tick=False):
+        lignes = list(_liste(a))
+        assert _noms(lignes) == ["Moyen"]
+        assert lignes[0].type_transition == TypeTransition.CM2_6E
+        assert lignes[0].niveau_deduit
+        client = Client()
+        connecter(client, a.coordinateur)
+        page = client.get(LISTE).content.decode()
+        assert "Niveau noté en 2025-2026, avancé d’une classe par année : à vérifier" in page
+        fiche = client.get(reverse("parcours:transition", args=[lignes[0].pk])).content.decode()
+        assert "Niveau cette année, à vérifier : CM2" in fiche
+
+
+def test_a_la_bascule_du_1er_septembre_le_niveau_avance(a):  # noqa: F811
+    with time_machine.travel(_a_paris(2026, 6, 1, 10), tick=False):
+        p = _parcours(a, nom="Bascule", naissance=date(2016, 3, 3), niveau=NiveauScolaire.CM1)
+    # Still 2025-2026 on August 31st in Paris (22:30 UTC); 2026-2027 an hour later.
+    with time_machine.travel(datetime(2026, 8, 31, 21, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))):
+        assert type_prevu(Parcours.objects.get(pk=p.pk)) == ""
+    with time_machine.travel(datetime(2026, 8, 31, 22, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))):
+        assert type_prevu(Parcours.objects.get(pk=p.pk)) == TypeTransition.CM2_6E
+
+
+def test_le_formulaire_de_l_enfant_propose_le_niveau_de_cette_annee(client, a):  # noqa: F811
+    with time_machine.travel(_a_paris(2026, 5, 1, 10), tick=False):
+        p = _parcours(a, nom="Formulaire", naissance=date(2016, 3, 3), niveau=NiveauScolaire.CM1)
+    with time_machine.travel(_a_paris(2026, 10, 1, 10), tick=False):
+        connecter(client, a.coordinateur)
+        form = client.get(reverse("parcours:modifier_enfant", args=[p.pk])).context["form"]
+        assert form.initial["niveau_scolaire"] == NiveauScolaire.CM2
+        assert "Noté « CM1 » en 2025-2026" in str(form.fields["niveau_scolaire"].help_text)
