@@ -9,11 +9,13 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parcours.access import Capacite, parcours_pour
 from parcours.models import (
     Dispositif,
     Enfant,
@@ -26,7 +28,7 @@ from parcours.models import (
     TypeTransition,
     niveau_en,
 )
-from parcours.selectors import type_prevu
+from parcours.selectors import fiche_du_parcours, type_prevu
 from parcours.services import (
     TEXTE_SUPPRIME,
     dispositif_ajouter,
@@ -39,13 +41,20 @@ from parcours.services import (
 )
 from reussite.core.noms import nom_complet_texte
 from tests.conftest import connecter
+from tests.factories.api import client_api
 from tests.factories.partage import (
     ajouter_intervenant,
     consentement,
     partenaire,
+    pre,
     professionnel,
 )
-from tests.parcours.test_sollicitations import Reseau
+from tests.parcours.test_dispositifs import (
+    _ajouter,
+    monde,  # noqa: F401
+)
+from tests.parcours.test_exports import _texte_pdf
+from tests.parcours.test_sollicitations import Reseau, client_de
 from tests.parcours.test_transitions import (  # noqa: F401
     LISTE,
     NAISSANCES,
@@ -323,3 +332,152 @@ def test_le_formulaire_de_l_enfant_propose_le_niveau_de_cette_annee(client, a): 
         form = client.get(reverse("parcours:modifier_enfant", args=[p.pk])).context["form"]
         assert form.initial["niveau_scolaire"] == NiveauScolaire.CM2
         assert "Noté « CM1 » en 2025-2026" in str(form.fields["niveau_scolaire"].help_text)
+
+
+# --- Redirected requests --------------------------------------------------------------------
+
+
+def _rediriger(r: Reseau, vers):
+    s = r.solliciter()
+    return s, client_de(r.etranger.user).post(
+        reverse("parcours:sollicitation_recue", args=[s.pk]),
+        {"version": s.version, "statut": "redirigee", "structure_conseillee": vers.pk},
+    )
+
+
+def test_une_reorientation_hors_du_reseau_est_refusee_en_francais(r):
+    s, reponse = _rediriger(r, r.structure_b)
+    assert reponse.status_code == 200
+    assert reponse.context["form"].errors["structure_conseillee"] == [
+        "Cette structure ne fait pas partie du réseau de ce programme."
+    ]
+    s.refresh_from_db()
+    assert s.statut == "envoyee"
+    # The service refuses it too, whoever calls it.
+    with pytest.raises(ValidationError) as erreur:
+        sollicitation_repondre(
+            sollicitation=s,
+            donnees={"statut": "redirigee", "structure_conseillee": r.structure_b},
+            version=s.version,
+            auteur=r.etranger.user,
+        )
+    assert erreur.value.message_dict["structure_conseillee"] == [
+        "Cette structure ne fait pas partie du réseau de ce programme."
+    ]
+
+
+def test_l_equipe_transmet_la_demande_reorientee_en_une_etape_liee_aux_deux_fils(r):
+    s, reponse = _rediriger(r, r.structure)
+    assert reponse.status_code == 302
+    s.refresh_from_db()
+    assert (s.statut, s.structure_conseillee) == ("redirigee", r.structure)
+    equipe = client_de(r.a.coordinateur)
+    page = equipe.get(reverse("parcours:sollicitation_equipe", args=[r.parcours.pk, s.pk]))
+    assert page.context["peut_reorienter"]
+    url = reverse("parcours:sollicitation_reorienter", args=[r.parcours.pk, s.pk])
+    corps = {
+        "jeton": jeton(),
+        "version": s.version,
+        "echeance": (date.today() + timedelta(days=12)).isoformat(),
+    }
+
+    premiere = equipe.post(url, corps)
+    seconde = equipe.post(url, corps)  # the same form sent twice
+
+    assert premiere.status_code == 302 and seconde.status_code == 302
+    suite = Sollicitation.objects.get(origine=s)
+    assert Sollicitation.objects.count() == 2
+    assert (suite.structure, suite.statut, suite.objectif, suite.demande) == (
+        r.structure,
+        "envoyee",
+        r.objectif,
+        s.demande,
+    )
+    assert premiere.url == reverse("parcours:sollicitation_equipe", args=[r.parcours.pk, suite.pk])
+    # Both threads show the link: the team's two pages, and each partner's.
+    premier_fil = equipe.get(reverse("parcours:sollicitation_equipe", args=[r.parcours.pk, s.pk]))
+    assert suite.reference in premier_fil.content.decode()
+    assert not premier_fil.context["peut_reorienter"]
+    second_fil = equipe.get(
+        reverse("parcours:sollicitation_equipe", args=[r.parcours.pk, suite.pk])
+    ).content.decode()
+    assert s.reference in second_fil and "CMP des Lilas" in second_fil
+    chez_b = client_de(r.referent.user).get(
+        reverse("parcours:sollicitation_recue", args=[suite.pk])
+    )
+    assert s.reference in chez_b.content.decode()
+    chez_a = client_de(r.etranger.user).get(reverse("parcours:sollicitation_recue", args=[s.pk]))
+    assert suite.reference in chez_a.content.decode()
+
+
+def test_deux_transmissions_concurrentes_la_seconde_voit_le_conflit(r):
+    s, _reponse = _rediriger(r, r.structure)
+    s.refresh_from_db()
+    url = reverse("parcours:sollicitation_reorienter", args=[r.parcours.pk, s.pk])
+    echeance = (date.today() + timedelta(days=12)).isoformat()
+    une = client_de(r.a.coordinateur).post(
+        url, {"jeton": jeton(), "version": s.version, "echeance": echeance}
+    )
+    autre = client_de(r.a.coordinateur).post(
+        url, {"jeton": jeton(), "version": s.version, "echeance": echeance}
+    )
+    assert une.status_code == 302 and autre.status_code == 409
+    assert Sollicitation.objects.filter(origine=s).count() == 1
+
+
+def test_seule_l_equipe_qui_peut_modifier_transmet(r):
+    s, _reponse = _rediriger(r, r.structure)
+    s.refresh_from_db()
+    url = reverse("parcours:sollicitation_reorienter", args=[r.parcours.pk, s.pk])
+    corps = {"jeton": jeton(), "version": s.version, "echeance": "2099-01-01"}
+    for qui in (r.etranger.user, r.b.coordinateur):
+        assert client_de(qui).post(url, corps).status_code == 404
+    assert not Sollicitation.objects.filter(origine=s).exists()
+
+
+# --- Schemes in the pathway's PDF -------------------------------------------------------------
+
+
+def test_la_fiche_pdf_montre_les_dispositifs_avec_les_reserves_de_la_page(client, monde):  # noqa: F811
+    _ajouter(monde, "clas", precision="Centre social Nord")
+    _ajouter(monde, "aemo", precision="Service AEMO du département")
+    for qui in (monde.a.coordinateur, monde.referent.user):
+        connecter(client, qui)
+        reponse = client.get(reverse("parcours:fiche_pdf", args=[monde.parcours.pk]))
+        texte = _texte_pdf(reponse.content)
+        assert "Autres dispositifs" in texte
+        assert "CLAS" in texte and "Centre social Nord" in texte
+        assert "Mesure d’AEMO" in texte and "Service AEMO du département" in texte
+        assert "Mesure réservée au référent et à la coordination" in texte
+    # An assigned partner neither gets the fiche nor, through the same reading rule as the
+    # page, a reserved measure.
+    connecter(client, monde.intervenant.user)
+    assert client.get(reverse("parcours:fiche_pdf", args=[monde.parcours.pk])).status_code == 404
+    parcours = parcours_pour(
+        user=monde.intervenant.user, pk=monde.parcours.pk, capacite=Capacite.LECTURE
+    )
+    assert [d.type for d in fiche_du_parcours(parcours, parcours.droits)["dispositifs"]] == ["clas"]
+
+
+# --- Schemes in the API -----------------------------------------------------------------------
+
+
+def test_l_api_liste_les_dispositifs_avec_les_reserves_de_la_page(monde):  # noqa: F811
+    _ajouter(monde, "clas", precision="Centre social Nord")
+    _ajouter(monde, "cmp")
+    url = reverse("api:dispositifs", args=[monde.parcours.pk])
+
+    equipe = client_api(monde.referent.user).get(url)
+    intervenant = client_api(monde.intervenant.user).get(url)
+    ailleurs = client_api(pre(nom="PRE Ailleurs").coordinateur).get(url)
+
+    assert equipe.status_code == 200
+    assert [(d["type"], d["reserve"]) for d in equipe.json()["results"]] == [
+        ("clas", False),
+        ("cmp", True),
+    ]
+    assert intervenant.status_code == 200
+    assert [d["type"] for d in intervenant.json()["results"]] == ["clas"]
+    assert ailleurs.status_code == 404
+    schema = client_api(monde.referent.user).get(reverse("api:schema") + "?format=json").json()
+    assert any(chemin.endswith("/dispositifs/") for chemin in schema["paths"])
