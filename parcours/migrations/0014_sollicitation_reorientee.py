@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sollicitation',
             name='origine',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suite', to='parcours.sollicitation', verbose_name='fait suite à'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='suite', to='parcours.sollicitation', verbose_name='fait suite à'),
         ),
         migrations.AddField(
             model_name='sollicitation',

@@ -119,10 +119,12 @@ class Sollicitation(models.Model):
         blank=True,
         related_name="+",
     )
+    # RESTRICT, not PROTECT: the first request cannot be deleted alone, but a pathway's
+    # requests go together with it (both ends are in the same cascade).
     origine = models.OneToOneField(
         "self",
         verbose_name=_("fait suite à"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="suite",
