@@ -183,6 +183,14 @@ class Sollicitation(models.Model):
         return f"SOL-{self.pk:06d}" if self.pk else "SOL-?"
 
     @property
+    def suite_envoyee(self) -> "Sollicitation | None":
+        """The request sent on to the suggested structure, if any (`suite` raises when none)."""
+        try:
+            return self.suite
+        except Sollicitation.DoesNotExist:
+            return None
+
+    @property
     def en_attente_de_reponse(self) -> bool:
         return self.statut == StatutSollicitation.ENVOYEE
 

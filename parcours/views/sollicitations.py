@@ -107,7 +107,7 @@ def _detail_equipe(request, sollicitation, **contexte):
             "peut_reorienter": sollicitation.droits.modifier
             and sollicitation.statut == StatutSollicitation.REDIRIGEE
             and sollicitation.structure_conseillee_id is not None
-            and not hasattr(sollicitation, "suite"),
+            and sollicitation.suite_envoyee is None,
             "form_reorienter": SollicitationReorienterForm(),
             **contexte,
         },

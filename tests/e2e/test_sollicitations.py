@@ -146,6 +146,7 @@ def test_le_partenaire_reoriente_et_l_equipe_transmet_en_une_etape(
     equipe = PageSollicitationEquipe(coordination, serveur, controle).verifier(
         "sollicitation réorientée"
     )
+    expect(equipe.suite).to_have_count(0)  # nothing sent on yet
     suite = equipe.transmettre()
     expect(suite.messages).to_contain_text("transmise à la structure conseillée")
     expect(suite.origine).to_contain_text(premiere.reference)

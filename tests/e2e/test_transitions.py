@@ -102,7 +102,9 @@ def test_la_coordination_prepare_le_passage_en_6e_et_telecharge_la_fiche(
 
     # The pathway's Historique tab tells who changed the checklist, and what.
     page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageParcours.atteinte(liste, re.compile(r"Camille\s+PASSERELLE"), "fiche du parcours")
+    fiche = PageParcours.atteinte(
+        liste, re.compile(r"Camille\s+Passerelle", re.IGNORECASE), "fiche du parcours"
+    )
     fiche.onglet("Historique")
     modifications = page.get_by_role("region", name="Passage à la rentrée : modifications")
     expect(modifications.get_by_role("listitem").filter(has_text="Création")).to_contain_text(
