@@ -719,7 +719,15 @@ def sollicitation_pour(*, user, sollicitation_pk):
         sollicitation = (
             sollicitations_recues_par(user)
             .filter(pk=identifiant)
-            .select_related("structure", "professionnel__user", "objectif", "parcours__enfant")
+            .select_related(
+                "structure",
+                "professionnel__user",
+                "objectif",
+                "parcours__enfant",
+                "structure_conseillee",
+                "origine__structure",
+                "suite__structure",
+            )
             .first()
         )
     if sollicitation is None:
@@ -750,7 +758,15 @@ def sollicitation_equipe_pour(*, user, pk, sollicitation_pk, capacite=Capacite.E
     def trouver(parcours, droits):
         return _rattacher(
             Sollicitation.objects.filter(parcours=parcours, pk=_entier(sollicitation_pk))
-            .select_related("structure", "professionnel__user", "objectif", "repondu_par")
+            .select_related(
+                "structure",
+                "professionnel__user",
+                "objectif",
+                "repondu_par",
+                "structure_conseillee",
+                "origine__structure",
+                "suite__structure",
+            )
             .first(),
             parcours,
         )

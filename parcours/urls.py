@@ -289,6 +289,11 @@ sollicitations_urls = [
         sollicitations.sollicitation_en_action_vue,
         name="sollicitation_en_action",
     ),
+    path(
+        "<int:pk>/sollicitations/<int:sollicitation_pk>/reorienter/",
+        sollicitations.sollicitation_reorienter_vue,
+        name="sollicitation_reorienter",
+    ),
     # The obstacles report (steering and coordination).
     path("statistiques/obstacles/", sollicitations.obstacles, name="obstacles"),
     # The funders' evidence packs (programme, structure and year in the query string).

@@ -7,7 +7,16 @@ from rest_framework import serializers
 
 from reussite.core.noms import nom_complet_texte
 
-from ..models import Action, Note, Objectif, Parcours, StatutAction, Visibilite
+from ..models import (
+    Action,
+    CategorieDispositif,
+    Dispositif,
+    Note,
+    Objectif,
+    Parcours,
+    StatutAction,
+    Visibilite,
+)
 
 
 class EnfantSerializer(serializers.Serializer):
@@ -92,6 +101,33 @@ class NoteSerializer(serializers.ModelSerializer):
 
     def get_auteur(self, note) -> str:
         return nom_complet_texte(note.auteur) if note.auteur_id else ""
+
+
+class DispositifSerializer(serializers.ModelSerializer):
+    """Another scheme the child is in. Reserved measures (AEMO, ASE placement, CMP/CMPP, PPS)
+    are in the list only for the pathway's référent and coordination, as on the page."""
+
+    categorie = serializers.ChoiceField(choices=CategorieDispositif.choices, read_only=True)
+    reserve = serializers.BooleanField(
+        read_only=True,
+        help_text="Mesure de protection de l’enfance ou de santé : réservée au référent et à "
+        "la coordination.",
+    )
+
+    class Meta:
+        model = Dispositif
+        fields = [
+            "id",
+            "type",
+            "categorie",
+            "reserve",
+            "precision",
+            "date_debut",
+            "date_fin",
+            "accord_contact",
+            "contact",
+            "version",
+        ]
 
 
 # --- Writes: the body's shape (documented in the schema); the page's form then validates it

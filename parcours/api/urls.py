@@ -56,6 +56,7 @@ urlpatterns = [
     path("parcours/<int:pk>/", vues.ParcoursDetail.as_view(), name="parcours_detail"),
     path("parcours/<int:pk>/objectifs/", vues.ObjectifsListe.as_view(), name="objectifs"),
     path("parcours/<int:pk>/actions/", vues.ActionsListe.as_view(), name="actions"),
+    path("parcours/<int:pk>/dispositifs/", vues.DispositifsListe.as_view(), name="dispositifs"),
     path(
         "parcours/<int:pk>/actions/<int:action_pk>/",
         vues.ActionDetail.as_view(),

@@ -32,7 +32,7 @@ from reussite.core.models import PorteeJeton
 from ..access import Capacite, action_pour, note_pour, parcours_pour
 from ..filters import ParcoursFilter
 from ..forms import ActionAvancementForm, ActionForm, NoteForm
-from ..models import Action, Note, Objectif
+from ..models import Action, Dispositif, Note, Objectif
 from ..selectors import indicateurs_enquete, parcours_pour_liste, perimetre_pour
 from ..selectors.actions import offres_du_parcours
 from ..selectors.journal import notes_lisibles
@@ -131,6 +131,20 @@ class ObjectifsListe(_SousListe):
 
     def get_queryset(self):
         return Objectif.objects.filter(parcours=self.parcours())
+
+
+@extend_schema(tags=["parcours"])
+class DispositifsListe(_SousListe):
+    """Les autres dispositifs de l’enfant, comme sur la synthèse du parcours : les mesures
+    d’AEMO, de placement ASE, de suivi CMP/CMPP et les PPS pour le référent et la
+    coordination seulement."""
+
+    serializer_class = s.DispositifSerializer
+    queryset = Dispositif.objects.none()  # the model, for the schema
+
+    def get_queryset(self):
+        parcours = self.parcours()
+        return Dispositif.objects.filter(parcours=parcours).lisibles(equipe=parcours.droits.equipe)
 
 
 @extend_schema(tags=["parcours"])

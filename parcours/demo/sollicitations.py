@@ -11,6 +11,7 @@ from ..models import MotifRefus, Objectif, Sollicitation, Statut, StatutObjectif
 from ..services import (
     sollicitation_creer,
     sollicitation_en_action,
+    sollicitation_reorienter,
     sollicitation_repondre,
     sollicitation_retirer,
 )
@@ -38,7 +39,7 @@ ISSUES = [
     ("refusee", {"motif_refus": MotifRefus.CONDITIONS}),
     ("refusee", {"motif_refus": MotifRefus.FAMILLE}),
     ("refusee", {"motif_refus": MotifRefus.AUTRE, "commentaire_reponse": "Dossier incomplet"}),
-    ("redirigee", {"redirigee_vers": "CMPP de la ville voisine"}),
+    ("redirigee", {}),
     ("envoyee", {}),
     ("envoyee", {}),
     ("retiree", {}),
@@ -104,12 +105,26 @@ def generer_sollicitations(*, programme, coordinateur, partenaire, rng, aujourdh
         elif issue != "envoyee":
             if issue == "acceptee":
                 donnees = {"date_rdv": aujourdhui + timedelta(days=rng.randint(3, 30))}
+            if issue == "redirigee":
+                autres = [x for x in structures if x.pk != structure.pk]
+                if not autres:
+                    continue
+                donnees = {"structure_conseillee": autres[rang % len(autres)]}
             s = sollicitation_repondre(
                 sollicitation=s,
                 donnees={"statut": issue, **donnees},
                 version=s.version,
                 auteur=_repondant(s, membres),
             )
+            if issue == "redirigee":
+                # The team sends it on to the suggested structure: a linked new request.
+                sollicitation_reorienter(
+                    sollicitation=s,
+                    version=s.version,
+                    auteur=coordinateur,
+                    echeance=aujourdhui + timedelta(days=15),
+                )
+                nombre += 1
             if issue == "acceptee" and rang % 2 == 0:
                 sollicitation_en_action(
                     sollicitation=s,

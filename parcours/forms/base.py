@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Professionnel, Structure, TypeStructure
@@ -20,6 +21,8 @@ from ..models import (
     ResponsableLegal,
     Sexe,
     Statut,
+    annee_scolaire,
+    libelle_annee_scolaire,
 )
 from ..services import MOTIFS_AUTOMATIQUES, fin_annee_scolaire
 
@@ -85,6 +88,22 @@ class EnfantForm(ModeleFormulaireDsfr):
         self.fields["etablissement"].queryset = _etablissements(programmes)
         # A required radio list offers no empty "---------" choice.
         self.fields["sexe"].choices = Sexe.choices
+        # The level is this school year's: a level recorded in an earlier one is offered moved
+        # on (one level a year), for the team to confirm or correct (a repeated year).
+        aujourdhui = timezone.localdate()
+        aide = _("Le niveau de l’année scolaire %(annee)s.") % {
+            "annee": libelle_annee_scolaire(annee_scolaire(aujourdhui))
+        }
+        if self.instance.pk and self.instance.niveau_a_verifier(aujourdhui):
+            self.initial["niveau_scolaire"] = self.instance.niveau_actuel(aujourdhui)
+            aide = _(
+                "%(aide)s Noté « %(niveau)s » en %(annee)s : vérifiez le niveau de cette année."
+            ) % {
+                "aide": aide,
+                "niveau": self.instance.get_niveau_scolaire_display(),
+                "annee": self.instance.libelle_annee_niveau,
+            }
+        self.fields["niveau_scolaire"].help_text = aide
 
     def clean_date_naissance(self):
         valeur = self.cleaned_data["date_naissance"]

@@ -11,7 +11,12 @@ from reussite.core.forms import DateInput, FormulaireDsfr
 from ..models import MotifRefus, StatutObjectif, StatutSollicitation
 from .base import ReferentChoiceField, _professionnels
 
-__all__ = ["SollicitationActionForm", "SollicitationForm", "SollicitationReponseForm"]
+__all__ = [
+    "SollicitationActionForm",
+    "SollicitationForm",
+    "SollicitationReorienterForm",
+    "SollicitationReponseForm",
+]
 
 
 class SollicitationForm(FormulaireDsfr):
@@ -94,8 +99,17 @@ class SollicitationReponseForm(FormulaireDsfr):
         required=False,
         choices=[("", "—"), *MotifRefus.choices],
     )
-    redirigee_vers = forms.CharField(
-        label=_("Si réorientée : structure conseillée"), required=False, max_length=200
+    structure_conseillee = forms.ModelChoiceField(
+        label=_("Si réorientée : structure conseillée"),
+        queryset=Structure.objects.none(),
+        required=False,
+        help_text=_(
+            "Une structure du réseau du programme : l’équipe du parcours pourra lui transmettre "
+            "la demande en une étape."
+        ),
+        error_messages={
+            "invalid_choice": _("Cette structure ne fait pas partie du réseau de ce programme.")
+        },
     )
     commentaire_reponse = forms.CharField(
         label=_("Précision"),
@@ -103,6 +117,31 @@ class SollicitationReponseForm(FormulaireDsfr):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, sollicitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure_conseillee"].queryset = (
+            Structure.objects.filter(programmes=sollicitation.programme_id)
+            .exclude(pk=sollicitation.structure_id)
+            .order_by("nom")
+        )
+
+
+class SollicitationReorienterForm(FormulaireDsfr):
+    """The team sends a redirected request to the suggested structure: a new deadline."""
+
+    echeance = forms.DateField(label=_("Réponse souhaitée avant le"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["echeance"].initial = date.today() + timedelta(days=15)
+
+    def clean_echeance(self):
+        echeance = self.cleaned_data["echeance"]
+        if echeance < date.today():
+            raise forms.ValidationError(_("L’échéance ne peut pas être dans le passé."))
+        return echeance
 
 
 class SollicitationActionForm(FormulaireDsfr):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -41,6 +42,50 @@ class NiveauScolaire(models.TextChoices):
     QUATRIEME = "4e", _("4e")
     TROISIEME = "3e", _("3e")
     LYCEE = "lycee", _("Lycée")
+
+
+# The order a child goes through the levels, one a school year.
+PROGRESSION_NIVEAUX = [
+    NiveauScolaire.PS,
+    NiveauScolaire.MS,
+    NiveauScolaire.GS,
+    NiveauScolaire.CP,
+    NiveauScolaire.CE1,
+    NiveauScolaire.CE2,
+    NiveauScolaire.CM1,
+    NiveauScolaire.CM2,
+    NiveauScolaire.SIXIEME,
+    NiveauScolaire.CINQUIEME,
+    NiveauScolaire.QUATRIEME,
+    NiveauScolaire.TROISIEME,
+    NiveauScolaire.LYCEE,
+]
+# (month, day) of the rentrée: the school year's first day.
+DEBUT_ANNEE_SCOLAIRE = (9, 1)
+
+
+def annee_scolaire(le: date) -> int:
+    """The year the school year of `le` started (2026 for 2026-2027)."""
+    return le.year if (le.month, le.day) >= DEBUT_ANNEE_SCOLAIRE else le.year - 1
+
+
+def libelle_annee_scolaire(annee: int | None) -> str:
+    """« 2026-2027 » for 2026."""
+    return f"{annee}-{annee + 1}" if annee is not None else ""
+
+
+def niveau_en(niveau: str, annee_notee: int | None, annee: int) -> str:
+    """The level, in the school year starting in September `annee`, of a child whose level
+    `niveau` was recorded for the school year `annee_notee` (a row without a year counts as
+    recorded this year): one level more per school year passed, lycée the last one. A level
+    outside the progression (non scolarisé) is kept. The result is a guess once a year has
+    passed: the team confirms it (or records a repeated year) on the child's record."""
+    if not niveau or annee_notee is None or annee <= annee_notee:
+        return niveau
+    if niveau not in PROGRESSION_NIVEAUX:
+        return niveau
+    rang = PROGRESSION_NIVEAUX.index(niveau) + (annee - annee_notee)
+    return PROGRESSION_NIVEAUX[min(rang, len(PROGRESSION_NIVEAUX) - 1)]
 
 
 class LienResponsable(models.TextChoices):
@@ -112,7 +157,7 @@ class ResponsableLegal(models.Model):
 ENFANT_ANONYMISE = _("Enfant anonymisé")
 
 
-@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "recherche", "version"])
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "recherche", "version", "niveau_scolaire_annee"])
 class Enfant(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enfants")
     famille = models.ForeignKey(Famille, on_delete=models.PROTECT, related_name="enfants")
@@ -130,6 +175,13 @@ class Enfant(models.Model):
     )
     niveau_scolaire = models.CharField(
         _("niveau scolaire"), max_length=20, choices=NiveauScolaire.choices, blank=True
+    )
+    # The school year the level was recorded for (2026 for 2026-2027): a level recorded last
+    # year has moved on since September (`niveau_en`). Set by `noter_niveau` and, for a new
+    # row, by save(); empty with the level. Rows inserted in bulk SQL without it count as
+    # recorded this year.
+    niveau_scolaire_annee = models.PositiveSmallIntegerField(
+        _("année scolaire du niveau"), null=True, blank=True, editable=False
     )
     classe = models.CharField(_("classe"), max_length=50, blank=True)
     quartier = models.CharField(_("quartier"), max_length=150, blank=True)
@@ -178,9 +230,41 @@ class Enfant(models.Model):
 
     def save(self, *args, **kwargs):
         self.recherche = normaliser(f"{self.nom} {self.prenom}")
+        if not self.niveau_scolaire:
+            self.niveau_scolaire_annee = None
+        elif self.niveau_scolaire_annee is None:
+            self.niveau_scolaire_annee = annee_scolaire(timezone.localdate())
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "recherche"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "recherche",
+                "niveau_scolaire_annee",
+            }
         super().save(*args, **kwargs)
+
+    def noter_niveau(self, niveau: str, *, le: date | None = None) -> None:
+        """Record the level the child is in this school year (a form or a file says it now)."""
+        self.niveau_scolaire = niveau
+        self.niveau_scolaire_annee = annee_scolaire(le or timezone.localdate()) if niveau else None
+
+    def niveau_actuel(self, le: date | None = None) -> str:
+        """The recorded level moved on to the school year of `le` ("" when none recorded)."""
+        return niveau_en(
+            self.niveau_scolaire,
+            self.niveau_scolaire_annee,
+            annee_scolaire(le or timezone.localdate()),
+        )
+
+    def niveau_a_verifier(self, le: date | None = None) -> bool:
+        """Whether the recorded level is from an earlier school year (a guess since)."""
+        return bool(self.niveau_scolaire) and (
+            self.niveau_scolaire_annee is not None
+            and self.niveau_scolaire_annee < annee_scolaire(le or timezone.localdate())
+        )
+
+    @property
+    def libelle_annee_niveau(self) -> str:
+        return libelle_annee_scolaire(self.niveau_scolaire_annee)
 
     def age(self, le: date | None = None) -> int:
         le = le or date.today()

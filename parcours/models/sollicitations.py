@@ -106,7 +106,29 @@ class Sollicitation(models.Model):
     motif_refus = models.CharField(
         _("motif du refus"), max_length=12, choices=MotifRefus.choices, blank=True
     )
+    # Before the suggested structure was chosen from the network, it was typed: kept for the
+    # answers given then (and scrubbed by anonymisation), no longer written.
     redirigee_vers = models.CharField(_("structure conseillée"), max_length=200, blank=True)
+    # « Réorientée »: the structure of the programme's network the partner suggests. The team
+    # confirms, and one step sends the same request there (`suite` of this one).
+    structure_conseillee = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure conseillée"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # RESTRICT, not PROTECT: the first request cannot be deleted alone, but a pathway's
+    # requests go together with it (both ends are in the same cascade).
+    origine = models.OneToOneField(
+        "self",
+        verbose_name=_("fait suite à"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="suite",
+    )
     commentaire_reponse = models.TextField(_("précision"), blank=True)
     repondu_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -159,6 +181,14 @@ class Sollicitation(models.Model):
     def reference(self) -> str:
         """What the partner reads instead of the child's name when it may not see the child."""
         return f"SOL-{self.pk:06d}" if self.pk else "SOL-?"
+
+    @property
+    def suite_envoyee(self) -> "Sollicitation | None":
+        """The request sent on to the suggested structure, if any (`suite` raises when none)."""
+        try:
+            return self.suite
+        except Sollicitation.DoesNotExist:
+            return None
 
     @property
     def en_attente_de_reponse(self) -> bool:

@@ -7,12 +7,13 @@ decides what the hand-over sheet (a PDF) contains; the sheet cannot be produced 
 agreement is recorded, and it never contains notes or child-protection data.
 """
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import Parcours
+from .base import NON_SUIVIS, Parcours, suivi
 
 __all__ = ["ETAPES_TRANSITION", "ElementTransmis", "Transition", "TypeTransition"]
 
@@ -56,6 +57,9 @@ def _auteur():
     )
 
 
+# Change history like the pathway's other tracked rows (shown on its Historique tab); the
+# version bump alone records nothing. Anonymisation scrubs the free texts here too.
+@pghistory.track(*suivi(), exclude=[*NON_SUIVIS, "version"])
 class Transition(models.Model):
     parcours = models.ForeignKey(Parcours, on_delete=models.PROTECT, related_name="transitions")
     # The September the child changes level (the school year annee_rentree–annee_rentree+1).

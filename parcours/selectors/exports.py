@@ -7,7 +7,7 @@ from partenaires.models import Professionnel
 from reussite.core import roles
 from reussite.core.models import Role
 
-from ..models import Action, Addendum, Examen, Note, Parcours, Visibilite
+from ..models import Action, Addendum, Dispositif, Examen, Note, Parcours, Visibilite
 
 __all__ = [
     "actions_pour_liste",
@@ -72,7 +72,7 @@ def dpo_seulement(user) -> bool:
     )
 
 
-def fiche_du_parcours(parcours: Parcours) -> dict:
+def fiche_du_parcours(parcours: Parcours, droits) -> dict:
     """What the printable fiche holds, for the family or the EPS: identity (what is needed to
     recognise the child, no contact), the référent, objectives and their actions, consents in
     force, EPS decisions, and the notes written for the pathway's team.
@@ -111,9 +111,17 @@ def fiche_du_parcours(parcours: Parcours) -> dict:
         )
         .order_by("cree_le", "pk")
     )
+    # The other schemes, with the page's reservation (`dispositifs_du_parcours`): child-welfare
+    # and health measures only for the pathway's team, said so on the paper.
+    dispositifs = list(
+        Dispositif.objects.filter(parcours=parcours)
+        .lisibles(equipe=droits.equipe)
+        .order_by("date_debut", "pk")
+    )
     return {
         "objectifs": objectifs,
         "actions_sans_objectif": par_objectif.get(None, []),
+        "dispositifs": dispositifs,
         "consentements": consentements,
         "examens": examens,
         "notes": notes,

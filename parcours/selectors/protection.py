@@ -376,6 +376,7 @@ SOURCES = [
         "Addendum",
         "e.note_id IN (SELECT n.id FROM parcours_note n WHERE n.parcours_id = %(parcours)s)",
     ),
+    ("Transition", "e.parcours_id = %(parcours)s"),
 ]
 # Columns never shown: keys and links to the parent rows.
 CACHES = {
@@ -397,6 +398,7 @@ LIBELLES_OBJETS = {
     "Consentement": gettext_lazy("Consentement"),
     "Note": gettext_lazy("Note"),
     "Addendum": gettext_lazy("Addendum"),
+    "Transition": gettext_lazy("Passage à la rentrée"),
 }
 ACTIONS = {
     "insert": gettext_lazy("Création"),
@@ -410,6 +412,12 @@ NOMMES = {
     "orienteur_structure_id": Structure,
     "enregistre_par_id": User,
     "auteur_id": User,
+    # A transition's steps carry who recorded them.
+    "cree_par_id": User,
+    "contact_par_id": User,
+    "accord_famille_par_id": User,
+    "fiche_remise_par_id": User,
+    "reunion_par_id": User,
     "renouvelle_id": None,
 }
 
@@ -430,9 +438,11 @@ class Modification:
     changements: list[Changement] = field(default_factory=list)
 
 
-def _union(params: dict, *, avec_precedent: bool) -> str:
+def _union(params: dict, *, avec_precedent: bool, modeles: tuple[str, ...] | None = None) -> str:
     selects = []
     for nom, condition in SOURCES:
+        if modeles is not None and nom not in modeles:
+            continue
         table = apps.get_model("parcours", f"{nom}Event")._meta.db_table
         precedent = (
             f"""(SELECT to_jsonb(p) FROM "{table}" p WHERE p.pgh_obj_id = e.pgh_obj_id
@@ -452,7 +462,10 @@ class HistoriqueModifications:
     """The history of a pathway as a sequence Django's Paginator can page: `count()` is one
     query and a slice another, whatever the number of events."""
 
-    def __init__(self, parcours: Parcours):
+    def __init__(self, parcours: Parcours, *, modeles: tuple[str, ...] | None = None):
+        # `modeles`: only these tracked models' events (the Historique tab shows a transition's
+        # changes to the pathway's team, who may not open the full rectification history).
+        self.modeles = modeles
         self.params = {
             "enfant": parcours.enfant_id,
             "famille": parcours.enfant.famille_id,
@@ -464,7 +477,7 @@ class HistoriqueModifications:
         if self._nombre is None:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT count(*) FROM ({_union(self.params, avec_precedent=False)}) u",
+                    f"SELECT count(*) FROM ({_union(self.params, avec_precedent=False, modeles=self.modeles)}) u",
                     self.params,
                 )
                 self._nombre = cursor.fetchone()[0]
@@ -480,7 +493,7 @@ class HistoriqueModifications:
             cursor.execute(
                 f"""SELECT u.modele, u.pgh_label, u.pgh_created_at, u.donnees, u.precedent,
                            c.metadata
-                    FROM ({_union(self.params, avec_precedent=True)}) u
+                    FROM ({_union(self.params, avec_precedent=True, modeles=self.modeles)}) u
                     LEFT OUTER JOIN pghistory_context c ON c.id = u.pgh_context_id
                     ORDER BY u.pgh_created_at DESC, u.pgh_id DESC
                     LIMIT %(limite)s OFFSET %(debut)s""",

@@ -4,10 +4,13 @@ The rules, in one place:
 - a school year starts on September 1st: on a date from September to December the current
   school year is the calendar year's, otherwise the previous one's; the next rentrée is the
   September that follows;
-- a child's level this school year is the one recorded on the child (`Enfant.niveau_scolaire`),
-  or, when none is recorded, the level expected from the birth year (a child enters CP in the
-  September of the calendar year it turns 6: school year − birth year = 6); the coordination
-  corrects a wrong guess on the checklist (kind « pas de changement d’école ») or on the child;
+- a child's level this school year is the one recorded on the child (`Enfant.niveau_scolaire`)
+  moved on by one level per school year since the one it was recorded for
+  (`Enfant.niveau_scolaire_annee`: a CM1 recorded in 2025-2026 is a CM2 in 2026-2027, flagged
+  « à vérifier » since a child may repeat a year), or, when none is recorded, the level
+  expected from the birth year (a child enters CP in the September of the calendar year it
+  turns 6: school year − birth year = 6); the coordination corrects a wrong guess on the
+  checklist (kind « pas de changement d’école ») or on the child's record;
 - the children in grande section, CM2 and 3e change school level at the next rentrée; they are
   listed from the 1st of the programme's spring month (`Programme.transitions_debut_mois`,
   March by default) until August 31st, and from the 1st of its alert month (June by default) a
@@ -28,9 +31,19 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import ETAPES_TRANSITION, NiveauScolaire, Parcours, Transition, TypeTransition
+from ..models import (
+    DEBUT_ANNEE_SCOLAIRE,
+    ETAPES_TRANSITION,
+    PROGRESSION_NIVEAUX,
+    NiveauScolaire,
+    Parcours,
+    Transition,
+    TypeTransition,
+    annee_scolaire,
+)
 
 __all__ = [
     "DEBUT_ANNEE_SCOLAIRE",
@@ -44,8 +57,6 @@ __all__ = [
     "transitions_a_venir",
 ]
 
-# (month, day) of the rentrée: the school year's first day.
-DEBUT_ANNEE_SCOLAIRE = (9, 1)
 # The level a child leaves at the rentrée → the kind of transition.
 PASSAGES = {
     NiveauScolaire.GS: TypeTransition.GS_CP,
@@ -72,11 +83,6 @@ AGE_PAR_NIVEAU = {niveau: age for age, niveau in NIVEAUX_PAR_AGE.items()}
 TYPES_PASSAGE = [t.value for t in PASSAGES.values()]
 
 
-def annee_scolaire(le: date) -> int:
-    """The year the school year of `le` started (2026 for 2026-2027)."""
-    return le.year if (le.month, le.day) >= DEBUT_ANNEE_SCOLAIRE else le.year - 1
-
-
 def annee_rentree(le: date) -> int:
     """The year of the next rentrée, the one the checklist prepares."""
     return annee_scolaire(le) + 1
@@ -92,11 +98,32 @@ def _avant_rentree(le: date) -> bool:
     return (le.month, le.day) < DEBUT_ANNEE_SCOLAIRE
 
 
-def _niveau_effectif(le: date, prefixe: str = "enfant__"):
-    """SQL: the child's level this school year, recorded or expected from the birth year."""
+def _ecart_niveau(le: date, prefixe: str = "enfant__"):
+    """SQL: school years since the recorded level's (0 for a row without a year)."""
     annee = annee_scolaire(le)
+    return Value(annee) - Coalesce(F(f"{prefixe}niveau_scolaire_annee"), Value(annee))
+
+
+def _niveau_effectif(le: date, prefixe: str = "enfant__", ecart: str = "niveau_ecart"):
+    """SQL, on rows annotated with `ecart` (`_ecart_niveau`): the child's level this school
+    year when it is one that changes school at the next rentrée (PASSAGES), "" otherwise —
+    recorded and moved on by the years passed (`niveau_en`), or expected from the birth year."""
+    annee = annee_scolaire(le)
+    champ = f"{prefixe}niveau_scolaire"
+    avances = []
+    for cible in PASSAGES:
+        rang = PROGRESSION_NIVEAUX.index(cible)
+        for depart in PROGRESSION_NIVEAUX[:rang]:
+            avances.append(
+                When(
+                    **{champ: depart, ecart: rang - PROGRESSION_NIVEAUX.index(depart)},
+                    then=Value(cible),
+                )
+            )
     return Case(
-        When(~Q(**{f"{prefixe}niveau_scolaire": ""}), then=F(f"{prefixe}niveau_scolaire")),
+        When(Q(**{ecart: 0}) & ~Q(**{champ: ""}), then=F(champ)),
+        *avances,
+        When(~Q(**{champ: ""}), then=Value("")),
         *(
             When(**{f"{prefixe}date_naissance__year": annee - age}, then=Value(niveau))
             for niveau, age in ((n, AGE_PAR_NIVEAU[n]) for n in PASSAGES)
@@ -111,21 +138,27 @@ def avec_transition(qs, le: date):
     LEFT JOIN), the kind of transition (`type_transition`: the checklist's, or the one the
     child's level implies) and `etapes_faites` (0 to 4). One query, whatever the number."""
     rentree = annee_rentree(le)
-    qs = qs.annotate(
-        t=FilteredRelation("transitions", condition=Q(transitions__annee_rentree=rentree)),
-        niveau_effectif=_niveau_effectif(le),
-    ).annotate(
-        t_pk=F("t__pk"),
-        type_prevu=Case(
-            *(When(niveau_effectif=n.value, then=Value(t.value)) for n, t in PASSAGES.items()),
-            default=Value(""),
-            output_field=CharField(),
-        ),
-        niveau_deduit=Case(
-            When(enfant__niveau_scolaire="", then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+    qs = (
+        qs.annotate(
+            t=FilteredRelation("transitions", condition=Q(transitions__annee_rentree=rentree)),
+            niveau_ecart=_ecart_niveau(le),
+        )
+        .annotate(niveau_effectif=_niveau_effectif(le))
+        .annotate(
+            t_pk=F("t__pk"),
+            type_prevu=Case(
+                *(When(niveau_effectif=n.value, then=Value(t.value)) for n, t in PASSAGES.items()),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            # Not read on the child's record this school year: from the birth date, or a level
+            # recorded in an earlier school year and moved on since (« à vérifier »).
+            niveau_deduit=Case(
+                When(Q(enfant__niveau_scolaire="") | Q(niveau_ecart__gt=0), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
     )
     etapes = sum(
         (
@@ -209,7 +242,7 @@ def type_prevu(parcours: Parcours, *, le: date | None = None) -> str:
     """The kind of transition the child's level implies (recorded or expected), or ""."""
     le = le or timezone.localdate()
     enfant = parcours.enfant
-    niveau = enfant.niveau_scolaire or niveau_attendu(enfant.date_naissance, annee_scolaire(le))
+    niveau = enfant.niveau_actuel(le) or niveau_attendu(enfant.date_naissance, annee_scolaire(le))
     return PASSAGES.get(niveau, "")
 
 

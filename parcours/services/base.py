@@ -209,7 +209,12 @@ def enfant_modifier(*, enfant: Enfant, donnees: dict, version: int | None) -> En
     """Edit the child's record, read at `version` (a conflict if saved since)."""
     actuel = verrouiller(enfant, version)
     for nom, valeur in donnees.items():
-        setattr(actuel, nom, valeur)
+        if nom == "niveau_scolaire":
+            # The form shows the level moved on to this school year (`Enfant.niveau_actuel`):
+            # saving it says what the child is in now, a repeated year included.
+            actuel.noter_niveau(valeur)
+        else:
+            setattr(actuel, nom, valeur)
     actuel.version += 1
     return _sauver(actuel)
 

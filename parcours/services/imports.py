@@ -602,8 +602,9 @@ def _completer(parcours: Parcours, auteur, v) -> None:
 
 
 def _modifier(enfant: Enfant, auteur, v) -> None:
-    for champ in ("nom", "prenom", "sexe", "niveau_scolaire"):
+    for champ in ("nom", "prenom", "sexe"):
         setattr(enfant, champ, v[champ])
+    enfant.noter_niveau(v["niveau_scolaire"])  # the file says the level of this school year
     enfant.date_naissance = date.fromisoformat(v["date_naissance"])
     enfant.etablissement_id = v["etablissement"]
     enfant.version += 1

@@ -52,6 +52,8 @@ from ..models import (
     QuestionnaireSortie,
     ResponsableLegal,
     Rupture,
+    Sollicitation,
+    Transition,
 )
 
 __all__ = [
@@ -224,6 +226,22 @@ def _anonymiser_lot(enfant_ids: list[int], maintenant) -> BilanAnonymisation:
         QuestionnaireSortie.objects.filter(parcours__in=parcours),
         "aide_commentaire",
         "frein_commentaire",
+    )
+    # Requests to partners keep their structure, domain, dates, status and refusal reason (the
+    # obstacles report); what was asked, why, and the partner's words go, in the history too.
+    textes_sollicitation = ("demande", "motif", "redirigee_vers", "commentaire_reponse")
+    _vider(Sollicitation.objects.filter(parcours__in=parcours), *textes_sollicitation)
+    _vider(
+        _evenements("Sollicitation").filter(parcours_id__in=parcours.values("pk")),
+        *textes_sollicitation,
+    )
+    # Transitions keep their kind, rentrée and dated steps; the receiving school and its
+    # référent, with the child's level and year, would single the child out.
+    textes_transition = ("etablissement_accueil", "referent_accueil")
+    _vider(Transition.objects.filter(parcours__in=parcours), *textes_transition)
+    _vider(
+        _evenements("Transition").filter(parcours_id__in=parcours.values("pk")),
+        *textes_transition,
     )
     # A need carries no identity; its link to the pathway is cut (see BesoinNonCouvert).
     BesoinNonCouvert.objects.filter(parcours__in=parcours).update(parcours=None)

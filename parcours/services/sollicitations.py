@@ -38,6 +38,7 @@ __all__ = [
     "destinataires_sollicitation",
     "sollicitation_creer",
     "sollicitation_en_action",
+    "sollicitation_reorienter",
     "sollicitation_repondre",
     "sollicitation_retirer",
 ]
@@ -47,9 +48,11 @@ CHAMPS_REPONSE = (
     "date_rdv",
     "delai_semaines",
     "motif_refus",
-    "redirigee_vers",
+    "structure_conseillee",
     "commentaire_reponse",
 )
+
+HORS_RESEAU = _("Cette structure ne fait pas partie du réseau de ce programme.")
 
 
 def destinataires_sollicitation(sollicitation: Sollicitation) -> list[User]:
@@ -76,6 +79,7 @@ def sollicitation_creer(
     motif: str,
     echeance: date,
     auteur: User,
+    origine: Sollicitation | None = None,
 ) -> Sollicitation:
     """Ask a structure of the programme's network (optionally one of its professionals) to act
     on an open objective of an open pathway. The caller holds the change right on `parcours`."""
@@ -87,9 +91,7 @@ def sollicitation_creer(
     if objectif.statut != StatutObjectif.OUVERT:
         raise ValidationError({"objectif": _("Cet objectif est clos.")})
     if not Structure.objects.filter(pk=structure.pk, programmes=actuel.programme_id).exists():
-        raise ValidationError(
-            {"structure": _("Cette structure ne fait pas partie du réseau de ce programme.")}
-        )
+        raise ValidationError({"structure": HORS_RESEAU})
     if professionnel is not None and (
         professionnel.structure_id != structure.pk or not professionnel.actif
     ):
@@ -110,6 +112,7 @@ def sollicitation_creer(
         echeance=echeance,
         auteur=auteur,
         envoyee_le=timezone.now(),
+        origine=origine,
     )
     _sauver(sollicitation)
     _noter_activite(actuel)
@@ -166,8 +169,16 @@ def sollicitation_repondre(
         erreurs["delai_semaines"] = _("Indiquez le délai d’attente estimé.")
     if statut == StatutSollicitation.REFUSEE and actuel.motif_refus not in MotifRefus.values:
         erreurs["motif_refus"] = _("Indiquez le motif du refus.")
-    if statut == StatutSollicitation.REDIRIGEE and not actuel.redirigee_vers.strip():
-        erreurs["redirigee_vers"] = _("Indiquez vers quelle structure vous réorientez.")
+    if statut == StatutSollicitation.REDIRIGEE:
+        conseillee = actuel.structure_conseillee
+        if conseillee is None:
+            erreurs["structure_conseillee"] = _("Indiquez vers quelle structure vous réorientez.")
+        elif conseillee.pk == actuel.structure_id:
+            erreurs["structure_conseillee"] = _("Réorientez vers une autre structure que la vôtre.")
+        elif not Structure.objects.filter(
+            pk=conseillee.pk, programmes=actuel.programme_id
+        ).exists():
+            erreurs["structure_conseillee"] = HORS_RESEAU
     if erreurs:
         raise ValidationError(erreurs)
     # Only the fields of the answer given are kept.
@@ -178,7 +189,8 @@ def sollicitation_repondre(
     if statut != StatutSollicitation.REFUSEE:
         actuel.motif_refus = ""
     if statut != StatutSollicitation.REDIRIGEE:
-        actuel.redirigee_vers = ""
+        actuel.structure_conseillee = None
+    actuel.redirigee_vers = ""
     actuel.repondu_par = auteur
     actuel.repondu_le = timezone.now()
     actuel.version += 1
@@ -248,3 +260,36 @@ def sollicitation_en_action(
     actuel.version += 1
     _sauver(actuel)
     return action
+
+
+@transaction.atomic
+def sollicitation_reorienter(
+    *, sollicitation: Sollicitation, version: int | None, auteur: User, echeance: date
+) -> Sollicitation:
+    """The team confirms a « réorientée » answer: in one step the same request (objective,
+    what is asked, why) goes to the suggested structure, linked to the first one (`origine`),
+    so that each thread shows the other. The first request is read at `version`: a second
+    confirmation, or one after the answer changed, is a conflict; one follow-up at most."""
+    actuel = _verrouiller_ouverte(sollicitation, version)
+    if actuel.statut != StatutSollicitation.REDIRIGEE or actuel.structure_conseillee_id is None:
+        raise ValidationError(
+            _("Seule une sollicitation réorientée vers une structure du réseau se transmet.")
+        )
+    if Sollicitation.objects.filter(origine=actuel).exists():
+        raise ValidationError(
+            _("Cette sollicitation a déjà été transmise à la structure conseillée.")
+        )
+    suite = sollicitation_creer(
+        parcours=actuel.parcours,
+        objectif=actuel.objectif,
+        structure=actuel.structure_conseillee,
+        professionnel=None,
+        demande=actuel.demande,
+        motif=actuel.motif,
+        echeance=echeance,
+        auteur=auteur,
+        origine=actuel,
+    )
+    actuel.version += 1
+    _sauver(actuel)
+    return suite

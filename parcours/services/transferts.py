@@ -162,6 +162,7 @@ def _copier(origine: Parcours, transfert: Transfert, auteur: User) -> Parcours:
             date_naissance=enfant_origine.date_naissance,
             sexe=enfant_origine.sexe,
             niveau_scolaire=enfant_origine.niveau_scolaire,
+            niveau_scolaire_annee=enfant_origine.niveau_scolaire_annee,
         )
     )
     parcours = _sauver(

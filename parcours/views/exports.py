@@ -43,6 +43,10 @@ def fiche_pdf(request, pk):
         capacite=Capacite.EQUIPE,
         queryset=parcours_detail_queryset(),
     )
-    contexte = {"parcours": parcours, "enfant": parcours.enfant, **fiche_du_parcours(parcours)}
+    contexte = {
+        "parcours": parcours,
+        "enfant": parcours.enfant,
+        **fiche_du_parcours(parcours, parcours.droits),
+    }
     contenu = pdf_depuis_gabarit("parcours/exports/fiche.html", contexte, request=request)
     return reponse_pdf(contenu, _("fiche-parcours-%(numero)s") % {"numero": parcours.pk})

@@ -30,6 +30,7 @@ from ..selectors import (
     SECTION_OBJECTIFS,
     SECTION_PARTAGE,
     SECTION_SYNTHESE,
+    HistoriqueModifications,
     avec_entree_validee,
     besoins_du_parcours,
     chronologie_du_parcours,
@@ -41,6 +42,9 @@ from ..selectors import (
     protection_du_parcours,
 )
 from ..services import transitions_possibles
+
+# The latest changes of the transition checklist shown on the Historique tab.
+LIMITE_MODIFICATIONS_TRANSITION = 20
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,13 @@ def parcours_historique(request, pk):
     """Historique: status changes, who consulted the file, the data-protection records."""
     parcours, droits, contexte = _lire(request, pk, SECTION_HISTORIQUE)
     contexte["historique"] = parcours.historique.all()
+    contexte["modifications_transition"] = None
+    if droits.equipe:
+        # The transition checklist is the team's (référent and coordination): its changes show
+        # here, newest first, two queries whatever their number.
+        contexte["modifications_transition"] = HistoriqueModifications(
+            parcours, modeles=("Transition",)
+        )[:LIMITE_MODIFICATIONS_TRANSITION]
     if droits.coordinateur:
         contexte["consultations"] = consultations_du_parcours(parcours)
     contexte |= protection_du_parcours(droits)

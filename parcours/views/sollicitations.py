@@ -16,6 +16,7 @@ from ..forms import (
     PeriodeForm,
     SollicitationActionForm,
     SollicitationForm,
+    SollicitationReorienterForm,
     SollicitationReponseForm,
 )
 from ..models import StatutSollicitation
@@ -31,6 +32,7 @@ from ..services import (
     avertissement_hors_consentement,
     sollicitation_creer,
     sollicitation_en_action,
+    sollicitation_reorienter,
     sollicitation_repondre,
     sollicitation_retirer,
 )
@@ -102,6 +104,11 @@ def _detail_equipe(request, sollicitation, **contexte):
             and sollicitation.statut == StatutSollicitation.ACCEPTEE
             and sollicitation.action_id is None,
             "form_action": SollicitationActionForm(),
+            "peut_reorienter": sollicitation.droits.modifier
+            and sollicitation.statut == StatutSollicitation.REDIRIGEE
+            and sollicitation.structure_conseillee_id is not None
+            and sollicitation.suite_envoyee is None,
+            "form_reorienter": SollicitationReorienterForm(),
             **contexte,
         },
     )
@@ -161,6 +168,34 @@ def sollicitation_en_action_vue(request, pk, sollicitation_pk):
     )
 
 
+@require_POST
+def sollicitation_reorienter_vue(request, pk, sollicitation_pk):
+    """One step: the redirected request goes to the structure the partner suggested, as a new
+    request linked to the first. The form carries the first request's version (a concurrent
+    confirmation is a conflict) and a one-time token (sent twice, one request)."""
+    if (rejoue := envoi_rejoue(request)) is not None:
+        return rejoue
+    sollicitation = sollicitation_equipe_pour(
+        user=request.user, pk=pk, sollicitation_pk=sollicitation_pk, capacite=Capacite.MODIFICATION
+    )
+    form = SollicitationReorienterForm(request.POST)
+    return ecrire(
+        request,
+        form,
+        lambda: sollicitation_reorienter(
+            sollicitation=sollicitation,
+            version=version_soumise(request),
+            auteur=request.user,
+            echeance=form.cleaned_data["echeance"],
+        ),
+        creation=True,
+        succes=_("La demande a été transmise à la structure conseillée."),
+        suite=lambda s: reverse("parcours:sollicitation_equipe", args=[pk, s.pk]),
+        page=lambda: _detail_equipe(request, sollicitation, form_reorienter=form),
+        actuelle=reverse("parcours:sollicitation_equipe", args=[pk, sollicitation.pk]),
+    )
+
+
 # --- The partner ----------------------------------------------------------------------------
 
 
@@ -181,7 +216,9 @@ def sollicitation_recue(request, sollicitation_pk):
     """The partner reads the request and answers it. Who may read it may answer it (the named
     professional, or any active member of the structure named alone)."""
     sollicitation = sollicitation_pour(user=request.user, sollicitation_pk=sollicitation_pk)
-    form = SollicitationReponseForm(request.POST if request.method == "POST" else None)
+    form = SollicitationReponseForm(
+        request.POST if request.method == "POST" else None, sollicitation=sollicitation
+    )
     return ecrire(
         request,
         form,

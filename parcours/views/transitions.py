@@ -15,7 +15,7 @@ from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
 
 from ..access import Capacite, parcours_pour
 from ..forms import FiltreTransitionsForm, PassageForm
-from ..models import ElementTransmis, Parcours, TypeTransition
+from ..models import ElementTransmis, NiveauScolaire, Parcours, TypeTransition
 from ..selectors import (
     annee_rentree,
     contenu_fiche_de_liaison,
@@ -114,6 +114,9 @@ def transition_vue(request, pk):
                 "form": form,
                 "rentree": rentree,
                 "peut_editer_fiche": transition_fiche_autorisee(transition),
+                "niveau_actuel": parcours.enfant.niveau_actuel(le),
+                "niveau_a_verifier": parcours.enfant.niveau_a_verifier(le),
+                "libelles_niveaux": dict(NiveauScolaire.choices),
             },
         ),
     )

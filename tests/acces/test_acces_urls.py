@@ -820,6 +820,10 @@ def corps(nom: str, d: Dossier) -> dict:
             "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
             "confirmer_consentement": "on",
         },
+        "parcours:sollicitation_reorienter": {
+            "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
+            "echeance": (aujourdhui + timedelta(days=10)).isoformat(),
+        },
         # --- transitions
         "parcours:transition": {
             "version": Transition.objects.get(parcours=d.parcours).version,
@@ -883,6 +887,7 @@ CREATIONS = {
     "parcours:transfert_proposer",
     "parcours:sollicitation_creer",
     "parcours:sollicitation_en_action",
+    "parcours:sollicitation_reorienter",
     # --- dispositifs
     "parcours:dispositif_ajouter",
     "parcours:parole_ajouter",
@@ -1258,8 +1263,28 @@ def _accepter_la_sollicitation(monde):
     )
 
 
+def _reorienter_la_sollicitation(monde):
+    """The partner asked redirects the request to another structure of the network."""
+    s = Sollicitation.objects.get(pk=monde.p.sollicitation.pk)
+    sollicitation_repondre(
+        sollicitation=s,
+        donnees={
+            "statut": "redirigee",
+            "structure_conseillee": Structure.objects.filter(programmes=s.programme_id)
+            .exclude(pk=s.structure_id)
+            .order_by("pk")
+            .first(),
+        },
+        version=s.version,
+        auteur=monde.p.sollicite.user,
+    )
+
+
 # A POST that needs its object in another state than the swept world's.
-PREPARER_POST = {"parcours:sollicitation_en_action": _accepter_la_sollicitation}
+PREPARER_POST = {
+    "parcours:sollicitation_en_action": _accepter_la_sollicitation,
+    "parcours:sollicitation_reorienter": _reorienter_la_sollicitation,
+}
 PROTECTION = {
     "parcours:droit_acces_pdf",
     "parcours:droit_acces_json",
@@ -2437,7 +2462,7 @@ def test_api_qui_n_est_pas_affecte_recoit_404_partout(monde, qui):
 def test_api_l_intervenant_lit_le_parcours_et_ecrit_une_note_seulement(monde):
     non_applicables = methodes_api_non_applicables(monde)
     lisibles = {"api:parcours_detail", "api:objectifs", "api:actions", "api:action"}
-    lisibles |= {"api:notes", "api:note"}
+    lisibles |= {"api:notes", "api:note", "api:dispositifs"}
     avant = empreinte()
 
     def attendu(nom, methode):

@@ -63,6 +63,20 @@ class PageSollicitationEquipe(PageReussite):
             expect(case).to_be_checked()
         self.page.get_by_role("button", name="Créer l’action").click()
 
+    def transmettre(self) -> "PageSollicitationEquipe":
+        """Send the redirected request on to the suggested structure (one step)."""
+        formulaire = self.page.get_by_role("form", name="Transmettre à la structure conseillée")
+        formulaire.get_by_role("button", name="Transmettre la demande").click()
+        return self._vers(PageSollicitationEquipe, "demande transmise à la structure conseillée")
+
+    @property
+    def origine(self) -> Locator:
+        return self.page.locator("#origine")
+
+    @property
+    def suite(self) -> Locator:
+        return self.page.locator("#suite")
+
 
 class PageSollicitationsRecues(PageReussite):
     titre = "Sollicitations reçues"
@@ -90,6 +104,14 @@ class PageSollicitationRecue(PageReussite):
         self.page.get_by_label(libelle("Si acceptée : date de début ou du rendez-vous")).fill(le)
         self.page.get_by_role("button", name="Envoyer la réponse").click()
         return self._vers(PageSollicitationRecue, "réponse envoyée")
+
+    def reorienter(self, structure: str) -> "PageSollicitationRecue":
+        self.page.get_by_text("Réorientée vers une autre structure", exact=True).click()
+        self.page.get_by_label(libelle("Si réorientée : structure conseillée")).select_option(
+            label=structure
+        )
+        self.page.get_by_role("button", name="Envoyer la réponse").click()
+        return self._vers(PageSollicitationRecue, "réponse réorientée envoyée")
 
 
 class PageObstacles(PageReussite):

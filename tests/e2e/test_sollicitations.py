@@ -1,7 +1,9 @@
 """Requests to partners (issue 21), in Chromium: the coordinator asks a partner structure that
 the family's consent does not name; its professional reads a pseudonymised request (never the
 child's name), accepts it with a date; the coordinator turns it into an action of the pathway
-in one step, through the consent warning. axe-core runs on every page reached."""
+in one step, through the consent warning; a request redirected to another structure of the
+network is sent on to it in one step, each thread naming the other. axe-core runs on every page
+reached."""
 
 from datetime import date, timedelta
 
@@ -105,3 +107,67 @@ def test_le_referent_sollicite_le_partenaire_repond_et_la_reponse_devient_une_ac
     # The obstacles report counts it, by structure.
     rapport = PageObstacles(page, serveur, controle).ouvrir().regrouper_par("Structure")
     expect(rapport.ligne("CMP des Lilas")).to_contain_text("1")
+
+
+def test_le_partenaire_reoriente_et_l_equipe_transmet_en_une_etape(
+    page, browser, serveur, controle, monde
+):
+    reseau, psychologue, parcours, objectif = monde
+    cmpp = partenaire(reseau.programme, nom="CMPP Voltaire", commune="Villeneuve")
+    orthophoniste = professionnel(cmpp, user__first_name="Jade", user__last_name="Roux")
+    from parcours.services import sollicitation_creer
+
+    premiere = sollicitation_creer(
+        parcours=parcours,
+        objectif=objectif,
+        structure=psychologue.structure,
+        professionnel=psychologue,
+        demande="Un bilan du langage",
+        motif="Des mots qui manquent en classe",
+        echeance=date.today() + timedelta(days=10),
+        auteur=reseau.coordinateur,
+    )
+
+    # The CMP redirects it to the CMPP, chosen from the programme's network.
+    PageConnexion(page, serveur, controle).ouvrir().se_connecter(
+        psychologue.user.email, MOT_DE_PASSE
+    )
+    recue = PageSollicitationsRecues(page, serveur, controle).ouvrir().lire(premiere.reference)
+    repondue = recue.reorienter("CMPP Voltaire")
+    expect(page.locator("#reponse")).to_contain_text("CMPP Voltaire")
+    expect(repondue.messages).to_contain_text("Votre réponse a été envoyée")
+    page.context.clear_cookies()
+
+    # The coordinator sends it on in one step; both threads show the link.
+    coordination = _connecte(browser, serveur, controle, reseau.coordinateur.email)
+    liste = PageSollicitationsParcours.du_parcours(coordination, serveur, controle, parcours.pk)
+    expect(liste.ligne(premiere.reference)).to_contain_text("Réorientée")
+    coordination.get_by_role("link", name=premiere.reference).click()
+    equipe = PageSollicitationEquipe(coordination, serveur, controle).verifier(
+        "sollicitation réorientée"
+    )
+    expect(equipe.suite).to_have_count(0)  # nothing sent on yet
+    suite = equipe.transmettre()
+    expect(suite.messages).to_contain_text("transmise à la structure conseillée")
+    expect(suite.origine).to_contain_text(premiere.reference)
+    expect(suite.origine).to_contain_text("CMP des Lilas")
+    nouvelle = Sollicitation.objects.get(origine=premiere)
+    assert nouvelle.structure == cmpp and nouvelle.demande == "Un bilan du langage"
+    coordination.go_back()
+    coordination.reload()
+    expect(
+        PageSollicitationEquipe(coordination, serveur, controle)
+        .verifier("première sollicitation, suite donnée")
+        .suite
+    ).to_contain_text(nouvelle.reference)
+    coordination.context.close()
+
+    # The CMPP's professional reads the new request, linked to the first.
+    controle.page = page
+    PageConnexion(page, serveur, controle).ouvrir().se_connecter(
+        orthophoniste.user.email, MOT_DE_PASSE
+    )
+    chez_cmpp = PageSollicitationsRecues(page, serveur, controle).ouvrir().lire(nouvelle.reference)
+    expect(page.locator("#origine")).to_contain_text(premiere.reference)
+    expect(page.locator("main")).not_to_contain_text(NOM)
+    assert chez_cmpp

@@ -4,6 +4,7 @@ checklist with the keyboard, records the family's agreement and downloads the ha
 which holds what the family agreed to and no note."""
 
 import io
+import re
 import zoneinfo
 from datetime import date, datetime
 
@@ -19,7 +20,7 @@ from tests.factories.core import MOT_DE_PASSE
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre
 
-from .pages import PageConnexion
+from .pages import PageConnexion, PageParcours
 from .pages_transitions import PageTransitions
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -98,3 +99,15 @@ def test_la_coordination_prepare_le_passage_en_6e_et_telecharge_la_fiche(
     expect(liste.ligne("Passerelle")).to_contain_text("2 étape(s) sur 4")
     transition = Transition.objects.get(parcours=parcours)
     assert transition.accord_famille_par == a.coordinateur
+
+    # The pathway's Historique tab tells who changed the checklist, and what.
+    page.goto(f"{serveur}/parcours/{parcours.pk}/")
+    fiche = PageParcours.atteinte(
+        liste, re.compile(r"Camille\s+Passerelle", re.IGNORECASE), "fiche du parcours"
+    )
+    fiche.onglet("Historique")
+    modifications = page.get_by_role("region", name="Passage à la rentrée : modifications")
+    expect(modifications.get_by_role("listitem").filter(has_text="Création")).to_contain_text(
+        "Collège Jean Zay"
+    )
+    expect(modifications).to_contain_text("14/04/2027")

@@ -380,7 +380,7 @@ def _requetes(client, url) -> int:
     return len(requetes)
 
 
-@pytest.mark.parametrize("nom", ["parcours", "objectifs", "actions", "notes"])
+@pytest.mark.parametrize("nom", ["parcours", "objectifs", "actions", "notes", "dispositifs"])
 def test_les_listes_coutent_autant_avec_1_et_20_lignes(a, nom):
     from parcours.services import note_ajouter
 
@@ -395,6 +395,12 @@ def test_les_listes_coutent_autant_avec_1_et_20_lignes(a, nom):
             fabrique_actions.objectif(p, auteur=a.coordinateur)
         elif nom == "actions":
             fabrique_actions.action(p, auteur=a.coordinateur)
+        elif nom == "dispositifs":
+            from parcours.services import dispositif_ajouter
+
+            dispositif_ajouter(
+                parcours=p, auteur=a.coordinateur, type="aemo", date_debut=timezone.localdate()
+            )
         else:
             note_ajouter(parcours=p, auteur=a.coordinateur, texte="Note", visibilite="equipe")
 
@@ -413,7 +419,7 @@ def test_les_listes_coutent_autant_avec_1_et_20_lignes(a, nom):
 # release, the token with its user, the charter; the list (one query, whatever its length);
 # for a pathway's sub-lists, the pathway through the access module (its trail entry goes
 # through the `trace` connection, not counted here).
-BUDGETS = {"parcours": 5, "objectifs": 6, "actions": 6, "notes": 6}
+BUDGETS = {"parcours": 5, "objectifs": 6, "actions": 6, "notes": 6, "dispositifs": 6}
 
 
 def test_un_identifiant_au_dela_des_bigint_donne_404_pas_500(a, client):

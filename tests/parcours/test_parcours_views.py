@@ -197,6 +197,7 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:sollicitation_equipe": "id de la sollicitation, équipe du parcours",
     "parcours:sollicitation_retirer": "POST seulement (id de la sollicitation)",
     "parcours:sollicitation_en_action": "POST seulement (id de la sollicitation)",
+    "parcours:sollicitation_reorienter": "POST seulement (id de la sollicitation)",
     "parcours:sollicitation_recue": "id de la sollicitation, le partenaire sollicité seulement",
     "parcours:obstacles": "programme lu dans la requête (DECLAREES)",
     "parcours:obstacles_csv": "programme lu dans la requête (DECLAREES)",

@@ -200,7 +200,7 @@ def test_la_premiere_reponse_gagne_la_seconde_voit_la_page_de_conflit(r):
         ({"statut": "acceptee", "date_rdv": ""}, "date_rdv"),
         ({"statut": "attente", "delai_semaines": ""}, "delai_semaines"),
         ({"statut": "refusee", "motif_refus": ""}, "motif_refus"),
-        ({"statut": "redirigee", "redirigee_vers": ""}, "redirigee_vers"),
+        ({"statut": "redirigee", "structure_conseillee": ""}, "structure_conseillee"),
     ],
 )
 def test_chaque_reponse_dit_ce_qui_lui_est_propre(r, corps, champ):
