@@ -1,6 +1,6 @@
 """Importing an existing caseload: a dry run first, then everything or nothing.
 
-`import_analyser` reads the file (`parcours.imports.lecture`), checks every row with the same
+`import_analyser` reads the file (`reussite.core.imports.lecture`), checks every row with the same
 rules as the forms and services (dates in their plausible ranges, choices, the référent, the
 consent a status requires, duplicates) and stores the plan: for each row, create, update,
 unchanged or rejected, with French errors naming the row and the column, and the versions of
@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 
 from partenaires.models import Partenariat, Professionnel, Structure, TypeStructure
 from reussite.core.dates import PlageDates
+from reussite.core.imports.lecture import lire_tableau
+from reussite.core.imports.modeles import Colonne, libelles
 from reussite.core.models import Programme, User
 
-from ..imports.lecture import lire_tableau
 from ..models import (
     Consentement,
     Enfant,
@@ -71,34 +72,37 @@ __all__ = [
 SEUIL_ARRIERE_PLAN = 300
 
 
-@dataclass(frozen=True)
-class Colonne:
-    cle: str
-    aide: str
-    obligatoire: bool = False
-
-
 COLONNES = [
     Colonne("identifiant", _("identifiant de l’enfant dans votre outil actuel (réimports)"), True),
     Colonne("nom", _("nom de l’enfant"), True),
     Colonne("prenom", _("prénom de l’enfant"), True),
     Colonne("date_naissance", _("date de naissance (JJ/MM/AAAA)"), True),
-    Colonne("sexe", _("F ou M"), True),
+    Colonne("sexe", _("Fille ou Garçon (ou F, M)"), True, libelles(Sexe)),
     Colonne("etablissement", _("école ou collège du réseau (nom ou UAI)")),
-    Colonne("niveau_scolaire", _("CP, CE1, 6e…")),
+    Colonne("niveau_scolaire", _("CP, CE1, 6e…"), choix=libelles(NiveauScolaire)),
     Colonne("commune", _("commune de la famille")),
     Colonne("adresse", _("adresse de la famille")),
     Colonne("responsable_nom", _("nom du responsable légal"), True),
     Colonne("responsable_prenom", _("prénom du responsable légal")),
-    Colonne("responsable_lien", _("mère, père, tuteur·rice, institution ou autre"), True),
+    Colonne(
+        "responsable_lien",
+        _("mère, père, tuteur·rice, institution ou autre"),
+        True,
+        libelles(LienResponsable),
+    ),
     Colonne("responsable_telephone", _("téléphone du responsable")),
     Colonne("responsable_email", _("adresse électronique du responsable")),
-    Colonne("statut", _("repérage, en attente de consentement, diagnostic, en cours…"), True),
+    Colonne(
+        "statut",
+        _("repérage, en attente de consentement, diagnostic, en cours…"),
+        True,
+        libelles(Statut),
+    ),
     Colonne("date_entree", _("date d’entrée dans le parcours"), True),
     Colonne("date_sortie", _("date de sortie (parcours sortis)")),
-    Colonne("motif_sortie", _("motif de sortie (parcours sortis)")),
+    Colonne("motif_sortie", _("motif de sortie (parcours sortis)"), choix=libelles(MotifSortie)),
     Colonne("referent_email", _("adresse électronique du référent, compte existant")),
-    Colonne("orienteur", _("école, PMI, service social, famille…"), True),
+    Colonne("orienteur", _("école, PMI, service social, famille…"), True, libelles(Orienteur)),
     Colonne("motifs", _("motifs d’orientation séparés par « | »"), True),
     Colonne("consentement_date_signature", _("date de signature du consentement")),
     Colonne("consentement_date_expiration", _("date d’expiration du consentement")),
