@@ -95,7 +95,10 @@ COLONNES_RESEAU = [
     Colonne(
         "structure_type",
         gettext_lazy("type de la structure (lignes « structure »)"),
-        choix=libelles(TypeStructure),
+        # The programme's structure porteuse is set up with the programme, never imported.
+        choix=tuple(
+            libelle for code, libelle in TypeStructure.choices if code != TypeStructure.PORTEUSE
+        ),
     ),
     Colonne("structure_uai", gettext_lazy("UAI d’une école ou d’un collège")),
     Colonne("structure_adresse", gettext_lazy("adresse")),
