@@ -407,3 +407,41 @@ def test_les_modeles_404_hors_coordination(client, a):
             assert client.get(reverse(nom)).status_code == 404
     client.logout()
     assert client.get(reverse("parcours:import_modele_xlsx")).status_code == 302
+
+
+# --- Confirmation in bulk (issue 17: 300 rows in seconds, not minutes) -----------------------
+
+
+def _cout_de_la_confirmation(a, nombre: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    referent = professionnel(a.porteuse)
+    imp = _analyser(
+        a,
+        _csv(
+            *[
+                _ligne(
+                    f"N{nombre}-{i}",
+                    nom=f"Enfant{nombre}x{i}",
+                    referent_email=referent.user.email if i % 2 else "",
+                    statut="en cours" if i % 3 else "repérage",
+                )
+                for i in range(nombre)
+            ]
+        ),
+    )
+    with CaptureQueriesContext(connection) as requetes:
+        assert import_appliquer(import_id=imp.pk).statut == StatutImport.TERMINE
+    return len(requetes)
+
+
+def test_la_confirmation_ecrit_les_lignes_en_masse_a_cout_constant(a):
+    """The rows to create cost the same number of queries for 3 rows and for 30."""
+    peu = _cout_de_la_confirmation(a, 3)
+    beaucoup = _cout_de_la_confirmation(a, 30)
+    assert beaucoup <= peu + 4, (peu, beaucoup)
+    assert Parcours.objects.count() == 33
+    # Every pathway has its history and its child its search key.
+    assert all(p.historique.exists() for p in Parcours.objects.all())
+    assert not Enfant.objects.filter(recherche="").exists()
