@@ -396,3 +396,26 @@ def test_les_modeles_csv_et_xlsx_se_relisent_sans_erreur(client, a):
         "offre_domaine",
         "offre_unite_capacite",
     }
+
+
+def test_un_grand_fichier_du_reseau_est_importe_en_arriere_plan(
+    client, a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from partenaires.views import imports as vues
+
+    monkeypatch.setattr(vues, "SEUIL_ARRIERE_PLAN_RESEAU", 1)
+    imp = _analyser(a, _csv(_structure(), _offre()))
+    envoyes = []
+    monkeypatch.setattr(tasks.import_reseau_appliquer, "delay", envoyes.append)
+    connecter(client, a.admin)
+    url = reverse("partenaires:import_reseau_apercu", args=[imp.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"version": imp.version})
+
+    assert envoyes == [imp.pk]
+    assert ImportReseau.objects.get().statut == StatutImportReseau.EN_COURS
+    assert "L’import a commencé" in client.get(url).content.decode()
+    assert tasks.import_reseau_appliquer(imp.pk) == StatutImportReseau.TERMINE
+    assert tasks.import_reseau_appliquer(imp.pk) == StatutImportReseau.TERMINE  # twice: no-op
+    assert Offre.objects.filter(structure__nom="Association Les Petits Pas").count() == 1
