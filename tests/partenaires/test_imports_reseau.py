@@ -419,3 +419,18 @@ def test_un_grand_fichier_du_reseau_est_importe_en_arriere_plan(
     assert tasks.import_reseau_appliquer(imp.pk) == StatutImportReseau.TERMINE
     assert tasks.import_reseau_appliquer(imp.pk) == StatutImportReseau.TERMINE  # twice: no-op
     assert Offre.objects.filter(structure__nom="Association Les Petits Pas").count() == 1
+
+
+@pytest.mark.parametrize("nombre", [1, 20])
+def test_l_apercu_du_reseau_coute_le_meme_nombre_de_requetes(
+    client, a, django_assert_num_queries, nombre
+):
+    imp = _analyser(a, _csv(*[_structure(f"Structure {i}") for i in range(nombre)]))
+    connecter(client, a.admin)
+    url = reverse("partenaires:import_reseau_apercu", args=[imp.pk])
+    client.get(url)
+    with django_assert_num_queries(REQUETES_APERCU):
+        client.get(url)
+
+
+REQUETES_APERCU = 9
