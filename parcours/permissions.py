@@ -11,6 +11,7 @@ Time-bound facts (consent expiry, the référent's 30 days after exit) are store
 take effect on their date with nothing saved; a nightly task recomputes the rows.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,6 +41,9 @@ LECTURE = "view_parcours"
 ECRITURE = "change_parcours"
 
 
+_MEMO: ContextVar[dict | None] = ContextVar("permissions_memo", default=None)
+
+
 @dataclass(frozen=True)
 class Droit:
     user_id: int
@@ -57,8 +61,22 @@ def _permissions() -> dict[str, Permission]:
     }
 
 
+def _memo(cle, calcul):
+    """Memoised within `permissions_creer_en_masse` (many pathways, a few professionals)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return calcul()
+    if cle not in memo:
+        memo[cle] = calcul()
+    return memo[cle]
+
+
 def _professionnel_habilite(professionnel: Professionnel) -> bool:
     """Active membership, active account, and the charter accepted by the person."""
+    return _memo(("habilite", professionnel.pk), lambda: _habilite(professionnel))
+
+
+def _habilite(professionnel: Professionnel) -> bool:
     return (
         professionnel.actif
         and professionnel.user.is_active
@@ -69,17 +87,23 @@ def _professionnel_habilite(professionnel: Professionnel) -> bool:
 
 
 def _equipe_pre(professionnel: Professionnel, programme_id: int) -> bool:
-    return Partenariat.objects.filter(
-        programme_id=programme_id, structure_id=professionnel.structure_id, est_porteuse=True
-    ).exists()
+    return _memo(
+        ("equipe", professionnel.structure_id, programme_id),
+        lambda: Partenariat.objects.filter(
+            programme_id=programme_id, structure_id=professionnel.structure_id, est_porteuse=True
+        ).exists(),
+    )
 
 
 def _fin_du_consentement(parcours: Parcours, professionnel: Professionnel, le: date) -> date | None:
     """The day the valid consents naming the professional's structure stop covering it, or None
     when none covers it (a structure must also have signed the charter)."""
-    if not SignatureCharte.objects.filter(
-        structure_id=professionnel.structure_id, version=CHARTE_VERSION
-    ).exists():
+    if not _memo(
+        ("charte", professionnel.structure_id),
+        lambda: SignatureCharte.objects.filter(
+            structure_id=professionnel.structure_id, version=CHARTE_VERSION
+        ).exists(),
+    ):
         return None
     fins = [
         c.fin_de_validite()
@@ -170,34 +194,56 @@ def permissions_attendues(parcours: Parcours, *, le: date | None = None) -> set[
     }
 
 
+def _avec_faits(queryset):
+    """The pathways with the facts `droits_attendus` reads, prefetched."""
+    return queryset.select_related("referent__user").prefetch_related(
+        Prefetch(
+            "intervenants",
+            queryset=Intervenant.objects.filter(actif=True).select_related("professionnel__user"),
+        ),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.filter(
+                statut__in=STATUTS_ACTION_ACTIFS, professionnel__isnull=False
+            ).select_related("professionnel__user"),
+        ),
+        Prefetch(
+            "consentements",
+            queryset=Consentement.objects.select_related("renouvele_par").prefetch_related(
+                "structures"
+            ),
+        ),
+    )
+
+
 def _recharger(parcours: Parcours) -> Parcours:
     # The row lock serialises concurrent recomputes of one pathway, so that a recompute that
     # read old facts cannot write back a row another one just removed.
-    return (
-        Parcours.objects.select_for_update(of=("self",))
-        .select_related("referent__user")
-        .prefetch_related(
-            Prefetch(
-                "intervenants",
-                queryset=Intervenant.objects.filter(actif=True).select_related(
-                    "professionnel__user"
-                ),
-            ),
-            Prefetch(
-                "actions",
-                queryset=Action.objects.filter(
-                    statut__in=STATUTS_ACTION_ACTIFS, professionnel__isnull=False
-                ).select_related("professionnel__user"),
-            ),
-            Prefetch(
-                "consentements",
-                queryset=Consentement.objects.select_related("renouvele_par").prefetch_related(
-                    "structures"
-                ),
-            ),
-        )
-        .get(pk=parcours.pk)
-    )
+    return _avec_faits(Parcours.objects.select_for_update(of=("self",))).get(pk=parcours.pk)
+
+
+def permissions_creer_en_masse(*, parcours_ids: list[int], le: date | None = None) -> int:
+    """The permission rows of pathways that have none yet (just created in bulk, by an
+    import), computed with the same `droits_attendus` as `parcours_permissions_recalculer`:
+    the facts are read in a few queries for all of them, the few professionals' checks are
+    memoised, and the rows are written in one insert. Returns the number of rows."""
+    permissions = _permissions()
+    jeton = _MEMO.set({})
+    try:
+        lignes = [
+            ParcoursUserObjectPermission(
+                content_object=parcours,
+                user_id=user_id,
+                permission=permissions[codename],
+                expire_le=expire_le,
+            )
+            for parcours in _avec_faits(Parcours.objects.filter(pk__in=parcours_ids))
+            for (user_id, codename), expire_le in droits_attendus(parcours, le=le).items()
+        ]
+    finally:
+        _MEMO.reset(jeton)
+    ParcoursUserObjectPermission.objects.bulk_create(lignes, batch_size=1000)
+    return len(lignes)
 
 
 @transaction.atomic

@@ -1,10 +1,5 @@
-import unicodedata
+"""Text helpers of the pathways; `normaliser` lives in the core, shared with partenaires."""
 
+from reussite.core.texte import normaliser
 
-def normaliser(texte: str) -> str:
-    """Lower-case, accent-free, single-spaced text: the form names are searched in."""
-    decompose = unicodedata.normalize("NFKD", texte)
-    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c))
-    return " ".join(
-        sans_accents.casefold().replace("-", " ").replace("’", " ").replace("'", " ").split()
-    )
+__all__ = ["normaliser"]

@@ -405,6 +405,12 @@ urlpatterns = [
     path("orientations/", include(orientations_urls)),
     path("import/", imports.import_page, name="import"),
     path("import/modele/", imports.import_modele, name="import_modele"),
+    path(
+        "import/modele/xlsx/",
+        imports.import_modele,
+        {"format_": "xlsx"},
+        name="import_modele_xlsx",
+    ),
     path("import/<int:import_pk>/", imports.import_apercu, name="import_apercu"),
     path("transferts/", transferts.transferts_liste, name="transferts"),
     path("transferts/<int:transfert_pk>/", transferts.transfert_detail, name="transfert"),

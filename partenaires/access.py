@@ -119,6 +119,26 @@ def peut_inviter(user) -> bool:
     return programmes_administres(user).exists()
 
 
+# --- Network imports ------------------------------------------------------------------------
+
+
+def import_reseau_pour(*, user, import_pk):
+    """A network import, for the administrators of its programme; otherwise 404. It names
+    professionals and structures, no child."""
+    from .models import ImportReseau
+
+    imp = (
+        ImportReseau.objects.filter(
+            pk=_entier(import_pk), programme__in=programmes_administres(user)
+        )
+        .select_related("programme")
+        .first()
+    )
+    if imp is None:
+        raise Http404
+    return imp
+
+
 # --- Conventions ----------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from django.urls import path
 
 from reussite.core.views.exports import exporter
 
-from .views import annuaire
+from .views import annuaire, imports
 
 app_name = "partenaires"
 
@@ -40,6 +40,20 @@ urlpatterns = [
         name="inviter",
     ),
     path("offres/nouvelle/", annuaire.offre_creer_vue, name="offre_creer"),
+    # Importing the network (issue 17): the programme's administrators
+    path("import/", imports.import_reseau_page, name="import_reseau"),
+    path("import/modele/", imports.import_reseau_modele, name="import_reseau_modele"),
+    path(
+        "import/modele/xlsx/",
+        imports.import_reseau_modele,
+        {"format_": "xlsx"},
+        name="import_reseau_modele_xlsx",
+    ),
+    path(
+        "import/<int:import_reseau_pk>/",
+        imports.import_reseau_apercu,
+        name="import_reseau_apercu",
+    ),
     path("offres/<int:offre_pk>/modifier/", annuaire.offre_modifier_vue, name="offre_modifier"),
     path("offres/<int:offre_pk>/retirer/", annuaire.offre_depublier_vue, name="offre_depublier"),
 ]

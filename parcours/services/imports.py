@@ -1,6 +1,6 @@
 """Importing an existing caseload: a dry run first, then everything or nothing.
 
-`import_analyser` reads the file (`parcours.imports.lecture`), checks every row with the same
+`import_analyser` reads the file (`reussite.core.imports.lecture`), checks every row with the same
 rules as the forms and services (dates in their plausible ranges, choices, the référent, the
 consent a status requires, duplicates) and stores the plan: for each row, create, update,
 unchanged or rejected, with French errors naming the row and the column, and the versions of
@@ -21,18 +21,21 @@ from datetime import date, datetime
 import pghistory
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partenaires.models import Partenariat, Professionnel, Structure, TypeStructure
 from reussite.core.dates import PlageDates
+from reussite.core.imports.lecture import lire_tableau
+from reussite.core.imports.modeles import Colonne, libelles
 from reussite.core.models import Programme, User
 
-from ..imports.lecture import lire_tableau
 from ..models import (
+    ChangementStatut,
     Consentement,
     Enfant,
+    Famille,
     Finalite,
     ImportParcours,
     LienResponsable,
@@ -46,17 +49,14 @@ from ..models import (
     Statut,
     StatutImport,
 )
-from ..permissions import parcours_permissions_recalculer
+from ..permissions import parcours_permissions_recalculer, permissions_creer_en_masse
 from ..text import normaliser
 from .base import (
-    DonneesCreation,
-    DonneesResponsable,
     _changer_statut,
     _sauver,
     _toucher,
     _verifier_referent,
     consentement_enregistrer,
-    enfant_et_parcours_creer,
 )
 
 __all__ = [
@@ -71,34 +71,37 @@ __all__ = [
 SEUIL_ARRIERE_PLAN = 300
 
 
-@dataclass(frozen=True)
-class Colonne:
-    cle: str
-    aide: str
-    obligatoire: bool = False
-
-
 COLONNES = [
     Colonne("identifiant", _("identifiant de l’enfant dans votre outil actuel (réimports)"), True),
     Colonne("nom", _("nom de l’enfant"), True),
     Colonne("prenom", _("prénom de l’enfant"), True),
     Colonne("date_naissance", _("date de naissance (JJ/MM/AAAA)"), True),
-    Colonne("sexe", _("F ou M"), True),
+    Colonne("sexe", _("Fille ou Garçon (ou F, M)"), True, libelles(Sexe)),
     Colonne("etablissement", _("école ou collège du réseau (nom ou UAI)")),
-    Colonne("niveau_scolaire", _("CP, CE1, 6e…")),
+    Colonne("niveau_scolaire", _("CP, CE1, 6e…"), choix=libelles(NiveauScolaire)),
     Colonne("commune", _("commune de la famille")),
     Colonne("adresse", _("adresse de la famille")),
     Colonne("responsable_nom", _("nom du responsable légal"), True),
     Colonne("responsable_prenom", _("prénom du responsable légal")),
-    Colonne("responsable_lien", _("mère, père, tuteur·rice, institution ou autre"), True),
+    Colonne(
+        "responsable_lien",
+        _("mère, père, tuteur·rice, institution ou autre"),
+        True,
+        libelles(LienResponsable),
+    ),
     Colonne("responsable_telephone", _("téléphone du responsable")),
     Colonne("responsable_email", _("adresse électronique du responsable")),
-    Colonne("statut", _("repérage, en attente de consentement, diagnostic, en cours…"), True),
+    Colonne(
+        "statut",
+        _("repérage, en attente de consentement, diagnostic, en cours…"),
+        True,
+        libelles(Statut),
+    ),
     Colonne("date_entree", _("date d’entrée dans le parcours"), True),
     Colonne("date_sortie", _("date de sortie (parcours sortis)")),
-    Colonne("motif_sortie", _("motif de sortie (parcours sortis)")),
+    Colonne("motif_sortie", _("motif de sortie (parcours sortis)"), choix=libelles(MotifSortie)),
     Colonne("referent_email", _("adresse électronique du référent, compte existant")),
-    Colonne("orienteur", _("école, PMI, service social, famille…"), True),
+    Colonne("orienteur", _("école, PMI, service social, famille…"), True, libelles(Orienteur)),
     Colonne("motifs", _("motifs d’orientation séparés par « | »"), True),
     Colonne("consentement_date_signature", _("date de signature du consentement")),
     Colonne("consentement_date_expiration", _("date d’expiration du consentement")),
@@ -536,34 +539,6 @@ def progression_import(import_id: int) -> int | None:
     return cache.get(f"import-parcours-{import_id}")
 
 
-def _creer(programme, auteur, v) -> Parcours:
-    parcours = enfant_et_parcours_creer(
-        programme=programme,
-        auteur=auteur,
-        donnees=DonneesCreation(
-            enfant={
-                "nom": v["nom"],
-                "prenom": v["prenom"],
-                "date_naissance": date.fromisoformat(v["date_naissance"]),
-                "sexe": v["sexe"],
-                "etablissement_id": v["etablissement"],
-                "niveau_scolaire": v["niveau_scolaire"],
-                "identifiant_externe": v["identifiant"],
-            },
-            famille={"commune": v["commune"], "adresse": v["adresse"]},
-            responsables=[DonneesResponsable(**v["responsable"])],
-            parcours={
-                "orienteur": v["orienteur"],
-                "motifs_orientation": v["motifs"],
-                "date_entree": date.fromisoformat(v["date_entree"]),
-            },
-        ),
-        commentaire=_("Création par import de fichier"),
-    )
-    _completer(parcours, auteur, v)
-    return parcours
-
-
 def _completer(parcours: Parcours, auteur, v) -> None:
     """Consent, référent and status of an imported pathway, in that order (the référent may
     be a partner the consent names; the status may need the consent)."""
@@ -619,6 +594,181 @@ def _modifier(enfant: Enfant, auteur, v) -> None:
     _completer(parcours, auteur, v)
 
 
+def _sans_relations(modele) -> list[str]:
+    # ForeignKey.validate reads the database: the ids come from this file's own rows or were
+    # checked just above, and the database's constraints stand behind them.
+    return [f.name for f in modele._meta.fields if f.is_relation]
+
+
+def _valider_objet(objet) -> None:
+    objet.clean_fields(exclude=_sans_relations(type(objet)))
+    objet.clean()
+
+
+def _verifier_referents(programme: Programme, lignes: list[dict]) -> None:
+    """The sharing rule of `_verifier_affectation`, for every référent of the rows at once: an
+    active member of a structure working with the programme, of its structure porteuse or of
+    a structure the row's consent names (valid, allowing sharing). Facts may have changed
+    since the dry run (a référent who left): the file then fails, naming the row."""
+    ids = {ligne["valeurs"]["referent"] for ligne in lignes if ligne["valeurs"]["referent"]}
+    pros = {p.pk: p for p in Professionnel.objects.filter(pk__in=ids)}
+    partenaires = set(
+        Partenariat.objects.filter(programme=programme).values_list("structure_id", flat=True)
+    )
+    porteuses = set(
+        Partenariat.objects.filter(programme=programme, est_porteuse=True).values_list(
+            "structure_id", flat=True
+        )
+    )
+    aujourdhui = date.today()
+    for ligne in lignes:
+        v = ligne["valeurs"]
+        c = v["consentement"]
+        if c and any(s not in partenaires for s in c["structures"]):
+            raise ErreurLigne(
+                "",
+                _("ligne %(n)s : %(e)s")
+                % {
+                    "n": ligne["ligne"],
+                    "e": _("Ces structures ne travaillent pas avec ce programme."),
+                },
+            )
+        if not v["referent"]:
+            continue
+        pro = pros.get(v["referent"])
+        if pro is None or not pro.actif or pro.structure_id not in partenaires:
+            message = _("Ce professionnel ne travaille pas avec ce programme.")
+        elif pro.structure_id in porteuses or (
+            c
+            and Finalite.PARTAGE in c["finalites"]
+            and pro.structure_id in c["structures"]
+            and date.fromisoformat(c["date_signature"])
+            <= aujourdhui
+            < date.fromisoformat(c["date_expiration"])
+        ):
+            continue
+        else:
+            message = _("Le consentement de la famille ne couvre pas la structure du référent.")
+        raise ErreurLigne("", _("ligne %(n)s : %(e)s") % {"n": ligne["ligne"], "e": message})
+
+
+def _creer_en_masse(programme: Programme, auteur: User, lignes: list[dict]) -> None:
+    """The rows to create, written in bulk with what the per-row services write: the family,
+    its guardian, the child, the pathway at its imported status with the history rows the
+    pages read (« création », then the status reached by the import), the consent with its
+    signatory and structures, and the derived permissions. The dry run validated each row
+    with the services' rules; what may have changed since is checked again here
+    (`_verifier_referents`), and every object's fields are validated before the inserts. The
+    change history (pghistory's triggers) records each insert with the import's context."""
+    if not lignes:
+        return
+    _verifier_referents(programme, lignes)
+    maintenant = timezone.now()
+    familles, responsables, enfants, parcours_ = [], [], [], []
+    for ligne in lignes:
+        v = ligne["valeurs"]
+        famille = Famille(programme=programme, commune=v["commune"], adresse=v["adresse"])
+        responsable = ResponsableLegal(famille=famille, **v["responsable"])
+        enfant = Enfant(
+            programme=programme,
+            famille=famille,
+            nom=v["nom"],
+            prenom=v["prenom"],
+            date_naissance=date.fromisoformat(v["date_naissance"]),
+            sexe=v["sexe"],
+            etablissement_id=v["etablissement"],
+            niveau_scolaire=v["niveau_scolaire"],
+            identifiant_externe=v["identifiant"],
+        )
+        enfant.recherche = normaliser(f"{enfant.nom} {enfant.prenom}")  # Enfant.save's work
+        sorti = v["statut"] == Statut.SORTI
+        parcours = Parcours(
+            programme=programme,
+            enfant=enfant,
+            statut=v["statut"],
+            orienteur=v["orienteur"],
+            motifs_orientation=v["motifs"],
+            date_entree=date.fromisoformat(v["date_entree"]),
+            date_sortie=date.fromisoformat(v["date_sortie"]) if sorti else None,
+            motif_sortie=v["motif_sortie"] if sorti else "",
+            referent_id=v["referent"],
+            derniere_activite=maintenant,
+        )
+        try:
+            for objet in (famille, responsable, enfant, parcours):
+                _valider_objet(objet)
+        except ValidationError as erreur:
+            raise ErreurLigne(
+                "", _("ligne %(n)s : %(e)s") % {"n": ligne["ligne"], "e": " ".join(erreur.messages)}
+            ) from erreur
+        familles.append(famille)
+        responsables.append(responsable)
+        enfants.append(enfant)
+        parcours_.append(parcours)
+    try:
+        with transaction.atomic():
+            Famille.objects.bulk_create(familles, batch_size=500)
+            for responsable, enfant in zip(responsables, enfants, strict=True):
+                responsable.famille = responsable.famille  # the family's new id
+                enfant.famille = enfant.famille
+            ResponsableLegal.objects.bulk_create(responsables, batch_size=500)
+            Enfant.objects.bulk_create(enfants, batch_size=500)
+            for parcours in parcours_:
+                parcours.enfant = parcours.enfant
+            Parcours.objects.bulk_create(parcours_, batch_size=500)
+    except IntegrityError as erreur:
+        raise ErreurLigne("", _("Enregistrement impossible : %(e)s") % {"e": erreur}) from erreur
+
+    creation = _("Création par import de fichier")
+    historique = []
+    consentements, signataires, structures = [], [], []
+    for ligne, parcours, responsable in zip(lignes, parcours_, responsables, strict=True):
+        historique.append(
+            ChangementStatut(
+                parcours=parcours,
+                ancien_statut="",
+                nouveau_statut=Statut.REPERAGE,
+                auteur=auteur,
+                commentaire=creation,
+            )
+        )
+        if parcours.statut != Statut.REPERAGE:
+            historique.append(
+                ChangementStatut(
+                    parcours=parcours,
+                    ancien_statut=Statut.REPERAGE,
+                    nouveau_statut=parcours.statut,
+                    auteur=auteur,
+                    commentaire=_("Import de fichier"),
+                )
+            )
+        c = ligne["valeurs"]["consentement"]
+        if c:
+            consentement = Consentement(
+                parcours=parcours,
+                date_signature=date.fromisoformat(c["date_signature"]),
+                date_expiration=date.fromisoformat(c["date_expiration"]),
+                finalites=list(c["finalites"]),
+                enregistre_par=auteur,
+            )
+            _valider_objet(consentement)
+            consentements.append(consentement)
+            signataires.append((consentement, responsable))
+            structures.append((consentement, c["structures"]))
+    ChangementStatut.objects.bulk_create(historique, batch_size=1000)
+    Consentement.objects.bulk_create(consentements, batch_size=500)
+    Consentement.signataires.through.objects.bulk_create(
+        Consentement.signataires.through(consentement_id=c.pk, responsablelegal_id=r.pk)
+        for c, r in signataires
+    )
+    Consentement.structures.through.objects.bulk_create(
+        Consentement.structures.through(consentement_id=c.pk, structure_id=s)
+        for c, ids in structures
+        for s in ids
+    )
+    permissions_creer_en_masse(parcours_ids=[p.pk for p in parcours_])
+
+
 def import_appliquer(*, import_id: int, auteur: User | None = None) -> ImportParcours:
     """Confirm a dry run: write its plan in one transaction, or nothing. Safe to run twice:
     only an import still « analysé » or « en cours » (a worker that died) is applied."""
@@ -642,6 +792,9 @@ def import_appliquer(*, import_id: int, auteur: User | None = None) -> ImportPar
                 )
                 .prefetch_related("parcours")
             }
+            # The rows to create are written in bulk at the end (`_creer_en_masse`); the rows
+            # to update go through the per-row services (few, each with its own checks).
+            a_creer: list[dict] = []
             with pghistory.context(user=auteur.pk, **{"import": imp.pk}):
                 for rang, ligne in enumerate(imp.lignes, start=1):
                     action, v = ligne["action"], ligne["valeurs"]
@@ -658,14 +811,7 @@ def import_appliquer(*, import_id: int, auteur: User | None = None) -> ImportPar
                         if enfant is not None:  # created in the application since the dry run
                             resultat["perimes"].append(ligne["ligne"])
                             continue
-                        try:
-                            _creer(imp.programme, auteur, v)
-                        except ValidationError as erreur:
-                            raise ErreurLigne(
-                                "",
-                                _("ligne %(n)s : %(e)s")
-                                % {"n": ligne["ligne"], "e": " ".join(erreur.messages)},
-                            ) from erreur
+                        a_creer.append(ligne)
                         resultat["crees"].append(ligne["ligne"])
                         continue
                     parcours = _parcours_courant(enfant) if enfant else None
@@ -685,6 +831,8 @@ def import_appliquer(*, import_id: int, auteur: User | None = None) -> ImportPar
                             % {"n": ligne["ligne"], "e": " ".join(erreur.messages)},
                         ) from erreur
                     resultat["modifies"].append(ligne["ligne"])
+                cache.set(f"import-parcours-{imp.pk}", len(imp.lignes) - len(a_creer), 3600)
+                _creer_en_masse(imp.programme, auteur, a_creer)
             imp.statut = StatutImport.TERMINE
             imp.resultat = resultat
             imp.termine_le = timezone.now()

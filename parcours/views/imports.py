@@ -1,11 +1,10 @@
 """Importing an existing caseload: upload, preview (the dry run), confirm, result."""
 
-import csv
-import io
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from reussite.core.ecriture import ecrire, verrouiller, version_soumise
 from reussite.core.forms import FormulaireDsfr
+from reussite.core.imports.modeles import reponse_modele
 
 from ..access import import_pour
 from ..forms import ImportForm
@@ -26,26 +26,35 @@ from ..services.imports import (
     progression_import,
 )
 
-EXEMPLE = {
-    "identifiant": "ANC-0001",
-    "nom": "Martin",
-    "prenom": "Léa",
-    "date_naissance": "14/03/2016",
-    "sexe": "F",
-    "niveau_scolaire": "CE2",
-    "commune": "Villeneuve",
-    "responsable_nom": "Martin",
-    "responsable_prenom": "Sophie",
-    "responsable_lien": "mère",
-    "responsable_telephone": "06 39 98 00 01",
-    "statut": "en cours",
-    "date_entree": "02/09/2024",
-    "orienteur": "école",
-    "motifs": "résultats scolaires|isolement social",
-    "consentement_date_signature": "10/09/2024",
-    "consentement_date_expiration": "05/07/2026",
-    "consentement_finalites": "accompagnement",
-}
+
+def exemple_parcours() -> dict[str, str]:
+    """A synthetic example row, its dates computed from today so that the template always
+    reads back without an error (a child of 9, in a pathway for a year, consent valid)."""
+    aujourdhui = date.today()
+
+    def jour(d: date) -> str:
+        return d.strftime("%d/%m/%Y")
+
+    return {
+        "identifiant": "ANC-0001",
+        "nom": "Exemple",
+        "prenom": "Léa",
+        "date_naissance": jour(aujourdhui.replace(day=1) - timedelta(days=365 * 9)),
+        "sexe": "Fille",
+        "niveau_scolaire": "CE2",
+        "commune": "Villeneuve",
+        "responsable_nom": "Exemple",
+        "responsable_prenom": "Sophie",
+        "responsable_lien": "Mère",
+        "responsable_telephone": "06 39 98 00 01",
+        "statut": "En cours",
+        "date_entree": jour(aujourdhui - timedelta(days=365)),
+        "orienteur": "École / établissement scolaire",
+        "motifs": "résultats scolaires|isolement social",
+        "consentement_date_signature": jour(aujourdhui - timedelta(days=360)),
+        "consentement_date_expiration": jour(aujourdhui + timedelta(days=180)),
+        "consentement_finalites": "accompagnement",
+    }
 
 
 def import_page(request):
@@ -80,17 +89,13 @@ def import_page(request):
 
 
 @require_GET
-def import_modele(request):
-    """The template file: the columns, and one example row."""
+def import_modele(request, format_="csv"):
+    """The template file (CSV or XLSX): the columns, and one example row of synthetic data."""
     if not programmes_coordonnes(request.user).exists():
-        raise PermissionDenied
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";")
-    ecrivain.writerow([c.cle for c in COLONNES])
-    ecrivain.writerow([EXEMPLE.get(c.cle, "") for c in COLONNES])
-    reponse = HttpResponse("\ufeff" + tampon.getvalue(), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="modele-import-parcours.csv"'
-    return reponse
+        raise Http404
+    return reponse_modele(
+        COLONNES, exemple_parcours(), nom="modele-import-parcours", format_=format_
+    )
 
 
 def _confirmer(imp: ImportParcours, version: int | None) -> ImportParcours:

@@ -2,3 +2,4 @@
 
 from .annuaire import *  # noqa: F403
 from .conventions import *  # noqa: F403
+from .imports import *  # noqa: F403

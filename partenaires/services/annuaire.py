@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from ..models import Professionnel, Structure
 
-__all__ = ["lien_definir_mot_de_passe", "professionnel_inviter"]
+__all__ = [
+    "invitation_envoyer",
+    "lien_definir_mot_de_passe",
+    "professionnel_creer",
+    "professionnel_inviter",
+]
 
 
 def lien_definir_mot_de_passe(user) -> str:
@@ -28,18 +33,12 @@ def lien_definir_mot_de_passe(user) -> str:
 
 
 @transaction.atomic
-def professionnel_inviter(
-    *,
-    structure: Structure,
-    email: str,
-    prenom: str,
-    nom: str,
-    fonction: str,
-    auteur,
-    base_url: str,
+def professionnel_creer(
+    *, structure: Structure, email: str, prenom: str, nom: str, fonction: str, auteur
 ) -> Professionnel:
-    """Create the account (no usable password) and the membership, then email a one-time link
-    to set a password. The email names only the structure and the platform."""
+    """Create the account (no usable password) and the membership; no e-mail. The invitation
+    form and the network import share it: the same checks, the same refusal of an e-mail
+    that already has an account."""
     from ..access import structure_administree_par
 
     if not structure_administree_par(auteur, structure):
@@ -57,9 +56,16 @@ def professionnel_inviter(
     professionnel = Professionnel(user=user, structure=structure, fonction=fonction)
     professionnel.full_clean()
     professionnel.save()
+    return professionnel
+
+
+def invitation_envoyer(*, professionnel: Professionnel, auteur, base_url: str) -> None:
+    """E-mail a one-time link to set a password. The e-mail names only the structure and the
+    platform."""
+    user = professionnel.user
     contexte = {
         "user": user,
-        "structure": structure,
+        "structure": professionnel.structure,
         "auteur": auteur,
         "lien": base_url.rstrip("/") + lien_definir_mot_de_passe(user),
     }
@@ -67,6 +73,24 @@ def professionnel_inviter(
         subject=_("Votre accès à Réussite"),
         message=render_to_string("partenaires/annuaire/email_invitation.txt", contexte),
         from_email=None,
-        recipient_list=[email],
+        recipient_list=[user.email],
     )
+
+
+@transaction.atomic
+def professionnel_inviter(
+    *,
+    structure: Structure,
+    email: str,
+    prenom: str,
+    nom: str,
+    fonction: str,
+    auteur,
+    base_url: str,
+) -> Professionnel:
+    """Create the account and the membership, then e-mail the one-time link."""
+    professionnel = professionnel_creer(
+        structure=structure, email=email, prenom=prenom, nom=nom, fonction=fonction, auteur=auteur
+    )
+    invitation_envoyer(professionnel=professionnel, auteur=auteur, base_url=base_url)
     return professionnel

@@ -217,6 +217,25 @@ def _offre(c):
     return _premier(Offre.objects.filter(programmes=c.programme))
 
 
+def _import_reseau(c):
+    """The programme's latest network import; without one, the dry run of the import's own
+    template by its administrator (what an administrator sees first)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partenaires.models import ImportReseau
+    from partenaires.services.imports import COLONNES_RESEAU, import_reseau_analyser
+    from partenaires.views.imports import EXEMPLES
+    from reussite.core.imports.modeles import modele_csv
+
+    identifiant = _premier(ImportReseau.objects.filter(programme=c.programme))
+    if identifiant is None and "administration" in c.utilisateurs:
+        fichier = SimpleUploadedFile("reseau.csv", modele_csv(COLONNES_RESEAU, EXEMPLES))
+        identifiant = import_reseau_analyser(
+            programme=c.programme, auteur=c.utilisateurs["administration"], fichier=fichier
+        ).pk
+    return identifiant
+
+
 def _convention(c):
     from django.db.models import Case, When
 
@@ -266,7 +285,11 @@ IDS_RESEAU = {
         "partie_pk": _partie,
         "engagement_pk": _engagement,
     },
-    "partenaires/": {"structure_pk": _structure, "offre_pk": _offre},
+    "partenaires/": {
+        "structure_pk": _structure,
+        "offre_pk": _offre,
+        "import_reseau_pk": _import_reseau,
+    },
     "programmes/": {"programme_pk": lambda c: c.programme.pk, "pk": _demande_droit},
 }
 

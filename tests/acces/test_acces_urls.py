@@ -115,6 +115,11 @@ HORS_BALAYAGE = {
     "partenaires/offres/": "catalogue : lignes du réseau, sans donnée d’enfant ; une offre non "
     "publiée aux programmes de l’utilisateur répond 404, l’édition suit la matrice de droits "
     "(test_offres : test_pages_offre_et_droits, test_pages_du_reseau_404_ailleurs_et_connexion_requise)",
+    # --- network import (issue 17): the programme's administrators only, no child data
+    "partenaires/import/": "import du réseau (structures, professionnels, offres ; aucune donnée "
+    "d’enfant) : chaque route répond 404 hors de l’administration du programme de l’import, "
+    "l’anonyme va à la connexion (test_import_du_reseau_404_hors_de_l_administration_du_"
+    "programme, ci-dessous) ; les règles : tests/partenaires/test_imports_reseau.py",
     # --- conventions
     "partenaires/conventions/": "conventions d’un programme (aucune donnée d’enfant) : chaque "
     "URL est balayée pour l’administrateur d’un autre programme, le partenaire et l’anonyme par "
@@ -157,7 +162,10 @@ EXEMPTEES = {
     "parcours:orientations": "la boîte des orientations : Orientation.objects.recues_par(user) "
     "(programmes coordonnés), aucun identifiant lu ; un partenaire est renvoyé vers les siennes",
     "parcours:import_modele": "le modèle de fichier d’import : des en-têtes et une ligne "
-    "d’exemple fictive, aucune donnée ; 403 hors coordination",
+    "d’exemple fictive, aucune donnée ; 404 hors coordination "
+    "(tests/parcours/test_imports.py::test_les_modeles_404_hors_coordination)",
+    "parcours:import_modele_xlsx": "le même modèle en XLSX, avec ses listes de valeurs ; 404 "
+    "hors coordination (tests/parcours/test_imports.py::test_les_modeles_404_hors_coordination)",
     "parcours:transferts": "les transferts proposés à et par les programmes que l’utilisateur "
     "coordonne (programmes_coordonnes), aucun identifiant lu ; 403 hors coordination",
     "parcours:transitions": "les passages à la rentrée des programmes que l’utilisateur "
@@ -2599,3 +2607,62 @@ def test_obstacles_refusent_un_programme_d_ailleurs(monde):
             assert client.get(reverse(nom), {"programme": monde.a.programme.pk}).status_code == 200
     for nom in ("parcours:obstacles", "parcours:obstacles_csv"):
         assert client_de(monde.non_affecte.user).get(reverse(nom)).status_code == 404
+
+
+# --- network import (issue 17) -------------------------------------------------------------
+
+
+def test_import_du_reseau_404_hors_de_l_administration_du_programme(client):
+    """Every route under partenaires/import/ (excluded from the sweep above: it belongs to the
+    administrators, not to the coordination the sweep's positive control uses)."""
+    from partenaires.models import ImportReseau, StatutImportReseau
+    from partenaires.services.imports import import_reseau_analyser
+    from tests.factories.core import administrateur
+
+    a, b = pre(nom="PRE Alpha"), pre(nom="PRE Bêta")
+    admin_a = administrateur(a.programme)
+    fichier = ContentFile(
+        b"nature;structure_nom;structure_type\nstructure;Association Test;Association\n",
+        name="reseau.csv",
+    )
+    imp = import_reseau_analyser(programme=a.programme, auteur=admin_a, fichier=fichier)
+    routes = [
+        r
+        for r in _parcourir(get_resolver().url_patterns)
+        if r.gabarit.startswith("partenaires/import/")
+    ]
+    assert {r.nom for r in routes} == {
+        "partenaires:import_reseau",
+        "partenaires:import_reseau_modele",
+        "partenaires:import_reseau_modele_xlsx",
+        "partenaires:import_reseau_apercu",
+    }
+
+    def url(route):
+        return reverse(route.nom, args=[imp.pk] if route.identifiants else [])
+
+    autres = {
+        "coordinateur-a": a.coordinateur,
+        "administrateur-b": administrateur(b.programme),
+        "partenaire-a": professionnel(partenaire(a.programme)).user,
+        "referent-a": professionnel(a.porteuse).user,
+        "dpo-a": dpo(a.programme),
+        "pilotage-a": _pilote(a.programme),
+    }
+    for qui, user in autres.items():
+        connecter(client, user)
+        for route in routes:
+            if qui == "administrateur-b" and not route.identifiants:
+                continue  # their own import page and templates
+            for methode in ("GET", "POST"):
+                reponse = envoyer(client, methode, url(route), {"version": imp.version})
+                assert reponse.status_code in (404, 405), (qui, route.nom, methode)
+                assert reponse.status_code == 404 or methode == "POST", (qui, route.nom)
+    client.logout()
+    for route in routes:
+        reponse = client.get(url(route))
+        assert reponse.status_code == 302 and reponse["Location"].startswith(reverse("login"))
+    connecter(client, admin_a)
+    for route in routes:
+        assert client.get(url(route)).status_code == 200, route.nom
+    assert ImportReseau.objects.get().statut == StatutImportReseau.ANALYSE

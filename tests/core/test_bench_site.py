@@ -144,6 +144,11 @@ def test_chaque_route_est_mesuree_post_seulement_ou_exclue():
         ("parcours:preuves", "pilotage"),
         ("parcours:preuves_dossier", "pilotage"),
         ("parcours:preuves_dossier", "administration"),
+        # --- network import (issue 17): the administrator's page, templates and preview
+        ("partenaires:import_reseau", "administration"),
+        ("partenaires:import_reseau_modele_xlsx", "administration"),
+        ("partenaires:import_reseau_apercu", "administration"),
+        ("parcours:import_modele_xlsx", "coordination"),
         ("admin:core_traceacces_changelist", "personnel"),
         ("admin:core_rappel_changelist", "personnel"),
         ("admin:core_user_changelist", "personnel"),

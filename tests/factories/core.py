@@ -44,6 +44,13 @@ def coordinateur(programme: Programme, **kwargs) -> User:
     return user
 
 
+def administrateur(programme: Programme, **kwargs) -> User:
+    """The programme's administrator: its partner network, users and settings."""
+    user = UserFactory(**kwargs)
+    role_attribuer(user=user, programme=programme, role=Role.ADMINISTRATEUR)
+    return user
+
+
 def dpo(programme: Programme, **kwargs) -> User:
     """The programme's data-protection officer (issue 19): a role, never a child's file."""
     user = UserFactory(**kwargs)

@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from itertools import pairwise
 
@@ -65,6 +65,8 @@ ROLES = [
     "administrateur",
     "comité de pilotage",
     "délégué à la protection des données",
+    "coordinateur (PRE de Rive-Claire)",
+    "référent (PRE de Rive-Claire)",
 ]
 
 
@@ -108,12 +110,14 @@ def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, 
     assert _compter() == apres_la_premiere
     assert "existe déjà" in seconde
     assert _comptes(seconde) == _comptes(sortie)
-    assert apres_la_premiere["core.Programme"] == 1
-    assert apres_la_premiere["partenaires.Structure"] >= 12
-    assert apres_la_premiere["partenaires.Professionnel"] == 30
-    # 200 children, and one opened by an accepted referral.
-    assert apres_la_premiere["parcours.Enfant"] == 201
-    assert apres_la_premiere["parcours.Parcours"] == 201
+    # The demo programme, and a second one to try transfers with.
+    assert apres_la_premiere["core.Programme"] == 2
+    assert apres_la_premiere["partenaires.Structure"] >= 13
+    assert apres_la_premiere["partenaires.Professionnel"] == 32
+    # 200 children, one opened by an accepted referral, and the copy of a transferred child in
+    # the second programme.
+    assert apres_la_premiere["parcours.Enfant"] == 202
+    assert apres_la_premiere["parcours.Parcours"] == 202
     assert set(Orientation.objects.values_list("statut", flat=True)) == set(
         StatutOrientation.values
     )
@@ -185,8 +189,11 @@ def test_les_donnees_suivent_les_regles_et_les_proportions_du_domaine(sortie):
 def _verifier_les_regles():
     aujourdhui = date.today()
     ordre_des_niveaux = list(NiveauScolaire)  # non scolarisé, PS ... 3e, lycée
+    # The demo programme's pathways, written in bulk (the second programme's one copy was
+    # written by the transfer service, whose rules tests/parcours/test_transferts.py checks).
     parcours = list(
-        Parcours.objects.select_related("enfant__famille", "referent__structure")
+        Parcours.objects.filter(programme__nom=NOM_PROGRAMME)
+        .select_related("enfant__famille", "referent__structure")
         .prefetch_related("historique", "consentements__signataires")
         .order_by("pk")
     )
@@ -209,7 +216,9 @@ def _verifier_les_regles():
             assert apres.nouveau_statut in (*TRANSITIONS[apres.ancien_statut], Statut.SORTI)
         assert historique[-1].nouveau_statut == p.statut
         assert historique[0].le.date() == p.date_entree
-        assert historique[-1].le <= p.derniere_activite
+        # (The services stamp both with now(), the history a few milliseconds after: the
+        # demo's transferred child went through them.)
+        assert historique[-1].le <= p.derniere_activite + timedelta(seconds=1)
 
         # A consent, signed by the child's guardians, for every pathway past "en attente".
         statuts = [c.nouveau_statut for c in historique]
@@ -240,12 +249,13 @@ def _verifier_les_regles():
     assert Parcours.objects.recherche(f"{enfant.prenom} {enfant.nom}").filter(pk=parcours[0].pk)
     sorties = Counter(p.motif_sortie for p in parcours if p.statut == Statut.SORTI)
     assert sorties[MotifSortie.REFUS_FAMILLE] > 0
-    ouverts = Parcours.objects.ouverts()
+    ouverts = Parcours.objects.ouverts().filter(programme__nom=NOM_PROGRAMME)
     assert 0 < ouverts.filter(referent__isnull=True).count() <= 0.1 * ouverts.count()
     assert 0 < ouverts.revue_depassee().count() <= 0.1 * ouverts.count()
-    assert Partenariat.objects.get(est_porteuse=True).structure.type == TypeStructure.PORTEUSE
+    porteuse = Partenariat.objects.get(est_porteuse=True, programme__nom=NOM_PROGRAMME).structure
+    assert porteuse.type == TypeStructure.PORTEUSE
     referents_porteuse = Professionnel.objects.filter(
-        structure__type=TypeStructure.PORTEUSE, fonction=Fonction.REFERENT
+        structure=porteuse, fonction=Fonction.REFERENT
     )
     assert 5 <= referents_porteuse.count() <= 7
 
@@ -254,7 +264,11 @@ def _verifier_les_proportions():
     """DOMAIN.md, "Realistic proportions"."""
     aujourdhui = date.today()
     # The 200 generated children; the one a referral opened follows the referral, not the quotas.
-    enfants = list(Enfant.objects.exclude(parcours__orientation_origine__isnull=False))
+    enfants = list(
+        Enfant.objects.filter(programme__nom=NOM_PROGRAMME).exclude(
+            parcours__orientation_origine__isnull=False
+        )
+    )
     assert Counter(e.sexe for e in enfants)["M"] == 116  # 58 %
     tranches = Counter(
         "2-5" if e.age() <= 5 else "6-10" if e.age() <= 10 else "11-16" for e in enfants
@@ -502,7 +516,7 @@ def test_la_demo_a_un_cadre_juridique_et_un_dpo_qui_ne_voit_aucun_enfant(sortie,
     from reussite.core.models import CadreJuridique
 
     _mot_de_passe, comptes = _comptes(sortie)
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(nom=NOM_PROGRAMME)
     cadre = CadreJuridique.objects.get(programme=programme)
     assert cadre.responsable_nom.startswith("CCAS de") and cadre.bases_legales
     delegue = User.objects.get(email=comptes["délégué à la protection des données"])
@@ -579,3 +593,35 @@ def test_la_demo_donne_au_financeur_un_dossier_de_preuves_credible(sortie, clien
     )
     assert page.status_code == 200
     assert not any(f">{nom}<" in page.content.decode() for nom in noms)
+
+
+# --- second programme (issue 17: transfers between programmes, tried by hand)
+def test_la_demo_a_un_second_programme_pour_essayer_un_transfert(sortie, client):
+    from parcours.demo.second_programme import NOM_SECOND_PROGRAMME, TRANSFERABLES
+    from parcours.models import Finalite, MotifSortie, StatutTransfert, Transfert
+
+    _mot_de_passe, comptes = _comptes(sortie)
+    premier = Programme.objects.get(nom=NOM_PROGRAMME)
+    second = Programme.objects.get(nom=NOM_SECOND_PROGRAMME)
+    coordinateur = User.objects.get(email=comptes[f"coordinateur ({NOM_SECOND_PROGRAMME})"])
+    assert Programme.objects.avec_role(coordinateur, Role.COORDINATEUR).get() == second
+    assert Partenariat.objects.get(programme=second).est_porteuse
+    # One child already transferred: it exited the first programme, waits for the family's
+    # consent in the second.
+    transfert = Transfert.objects.get()
+    assert transfert.statut == StatutTransfert.ACCEPTE
+    assert transfert.parcours_origine.motif_sortie == MotifSortie.TRANSFERT
+    assert transfert.parcours_destination.programme == second
+    assert transfert.parcours_destination.statut == Statut.EN_ATTENTE_CONSENTEMENT
+    assert list(Parcours.objects.visibles_par(coordinateur)) == [transfert.parcours_destination]
+    # Open pathways whose family agreed to a transfer: the first coordination can propose one.
+    transferables = Parcours.objects.filter(
+        programme=premier,
+        statut__in=[Statut.EN_COURS, Statut.DIAGNOSTIC],
+        consentements__finalites__contains=[Finalite.TRANSFERT],
+    ).distinct()
+    assert transferables.count() >= TRANSFERABLES
+    connecter(client, User.objects.get(email=comptes["coordinateur"]))
+    page = client.get(reverse("parcours:transfert_proposer", args=[transferables.first().pk]))
+    assert page.status_code == 200
+    assert NOM_SECOND_PROGRAMME in page.content.decode()

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from parcours.imports import lecture
 from parcours.models import (
     Consentement,
     Enfant,
@@ -20,7 +19,9 @@ from parcours.models import (
 )
 from parcours.services import imports as service
 from parcours.services.imports import COLONNES, import_analyser, import_appliquer
+from reussite.core.imports import lecture
 from tests.conftest import connecter
+from tests.factories.core import administrateur
 from tests.factories.parcours import EnfantFactory
 from tests.factories.partage import pre, professionnel
 from tests.support.formulaires import jeton
@@ -354,3 +355,93 @@ def test_l_apercu_coute_le_meme_nombre_de_requetes(client, a, django_assert_num_
     client.get(reverse("parcours:import_apercu", args=[imp.pk]))
     with django_assert_num_queries(REQUETES_APERCU):
         client.get(reverse("parcours:import_apercu", args=[imp.pk]))
+
+
+# --- Templates (issue 17: a template for each import, read back without an error) ------------
+
+
+def test_les_modeles_csv_et_xlsx_se_relisent_sans_erreur(client, a):
+    from openpyxl import load_workbook
+
+    connecter(client, a.coordinateur)
+    csv_ = client.get(reverse("parcours:import_modele"))
+    xlsx = client.get(reverse("parcours:import_modele_xlsx"))
+
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="modele-import-parcours.xlsx"' in xlsx["Content-Disposition"]
+    for nom, contenu in (("modele.csv", csv_.content), ("modele.xlsx", xlsx.content)):
+        imp = _analyser(a, SimpleUploadedFile(nom, contenu))
+        assert [(ligne["action"], ligne["erreurs"]) for ligne in imp.lignes] == [("creer", [])]
+    assert import_appliquer(import_id=imp.pk).statut == StatutImport.TERMINE
+    assert Enfant.objects.get().identifiant_externe == "ANC-0001"
+
+    classeur = load_workbook(io.BytesIO(xlsx.content))
+    feuille = classeur.worksheets[0]
+    assert [c.value for c in feuille[1]] == ENTETES
+    listes = {
+        ENTETES[cellule.column - 1]
+        for validation in feuille.data_validations.dataValidation
+        for plage in validation.sqref.ranges
+        for cellule in feuille[plage.coord][0]
+    }
+    assert listes == {
+        "sexe",
+        "niveau_scolaire",
+        "responsable_lien",
+        "statut",
+        "motif_sortie",
+        "orienteur",
+    }
+    # The lists hold the French labels, in a hidden sheet; the columns are explained.
+    valeurs_statut = [c.value for c in classeur["Listes"]["D"][1:] if c.value]
+    assert "En attente de consentement" in valeurs_statut
+    assert classeur["Listes"].sheet_state == "hidden"
+    assert classeur["Colonnes"]["A2"].value == "identifiant"
+
+
+def test_les_modeles_404_hors_coordination(client, a):
+    for user in (professionnel(a.porteuse).user, administrateur(a.programme)):
+        # The partner and the administrator (who imports the network, not the caseload).
+        connecter(client, user)
+        for nom in ("parcours:import_modele", "parcours:import_modele_xlsx"):
+            assert client.get(reverse(nom)).status_code == 404
+    client.logout()
+    assert client.get(reverse("parcours:import_modele_xlsx")).status_code == 302
+
+
+# --- Confirmation in bulk (issue 17: 300 rows in seconds, not minutes) -----------------------
+
+
+def _cout_de_la_confirmation(a, nombre: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    referent = professionnel(a.porteuse)
+    imp = _analyser(
+        a,
+        _csv(
+            *[
+                _ligne(
+                    f"N{nombre}-{i}",
+                    nom=f"Enfant{nombre}x{i}",
+                    referent_email=referent.user.email if i % 2 else "",
+                    statut="en cours" if i % 3 else "repérage",
+                )
+                for i in range(nombre)
+            ]
+        ),
+    )
+    with CaptureQueriesContext(connection) as requetes:
+        assert import_appliquer(import_id=imp.pk).statut == StatutImport.TERMINE
+    return len(requetes)
+
+
+def test_la_confirmation_ecrit_les_lignes_en_masse_a_cout_constant(a):
+    """The rows to create cost the same number of queries for 3 rows and for 30."""
+    peu = _cout_de_la_confirmation(a, 3)
+    beaucoup = _cout_de_la_confirmation(a, 30)
+    assert beaucoup <= peu + 4, (peu, beaucoup)
+    assert Parcours.objects.count() == 33
+    # Every pathway has its history and its child its search key.
+    assert all(p.historique.exists() for p in Parcours.objects.all())
+    assert not Enfant.objects.filter(recherche="").exists()

@@ -43,6 +43,7 @@ from parcours.demo.juridique import generer_juridique
 from parcours.demo.offres import generer_offres
 from parcours.demo.orientations import generer_orientations
 from parcours.demo.protection import generer_rectifications
+from parcours.demo.second_programme import NOM_SECOND_PROGRAMME, generer_second_programme
 from parcours.demo.sollicitations import generer_sollicitations
 from parcours.demo.statistiques import generer_pilotage
 from parcours.demo.transitions import generer_transitions
@@ -96,6 +97,11 @@ EMAIL_PARTENAIRE = f"partenaire@{DOMAINE}"
 EMAIL_ADMIN = f"admin@{DOMAINE}"
 EMAIL_PILOTAGE = f"pilotage@{DOMAINE}"
 EMAIL_DPO = f"dpo@{DOMAINE}"
+# The second programme (transfers between programmes): its coordinator and référent.
+EMAILS_SECOND_PROGRAMME = {
+    "coordinateur": f"coordination.rive-claire@{DOMAINE}",
+    "referent": f"referent.rive-claire@{DOMAINE}",
+}
 COMPTES = [
     ("coordinateur", EMAIL_COORDINATION),
     ("référent de parcours", EMAIL_REFERENT),
@@ -103,6 +109,8 @@ COMPTES = [
     ("administrateur", EMAIL_ADMIN),
     ("comité de pilotage", EMAIL_PILOTAGE),
     ("délégué à la protection des données", EMAIL_DPO),
+    (f"coordinateur ({NOM_SECOND_PROGRAMME})", EMAILS_SECOND_PROGRAMME["coordinateur"]),
+    (f"référent ({NOM_SECOND_PROGRAMME})", EMAILS_SECOND_PROGRAMME["referent"]),
 ]
 
 # (key, name, type, UAI). UAI codes in the non-existent département 999.
@@ -452,6 +460,16 @@ class _Generateur:
         self._planifier(enfants)
         self._parcours(enfants)
         self._charte_et_intervenants()
+        # The second programme and its one transferred child, before the actions, meetings
+        # and notes: those go to the pathways still open. The transfer goes through the
+        # services, which derive the moved pathway's permissions themselves.
+        generer_second_programme(
+            programme=self.programme,
+            coordinateur=self.coordination.user,
+            emails=EMAILS_SECOND_PROGRAMME,
+            mot_de_passe_chiffre=User.objects.get(email=EMAIL_ADMIN).password,
+            aujourdhui=self.aujourdhui,
+        )
         generer_offres(
             programme=self.programme,
             structures=self.structures,

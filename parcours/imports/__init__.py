@@ -1,1 +1,0 @@
-"""Importing an existing caseload from a CSV or XLSX file (issue 17, point 2)."""

@@ -1,0 +1,1 @@
+"""Reading tabular import files and building their templates, for every app."""
