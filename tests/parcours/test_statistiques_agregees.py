@@ -317,6 +317,28 @@ def test_requetes_de_la_page_de_tous_les_programmes_fixes(client, pays):
     assert _requetes(client, params) == peu
 
 
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_requetes_de_l_export_de_l_enquete_de_tous_les_programmes_fixes(client, pays, format):
+    connecter(client, UserFactory(is_staff=True))
+    nom = "parcours:statistiques_enquete" + ("_xlsx" if format == "xlsx" else "")
+    url = reverse(nom) + f"?programme={TOUS}&annee={ANNEE}"
+    _rafraichir(pays[2:])
+    client.get(url)
+    with CaptureQueriesContext(connection) as peu:
+        reponse = client.get(url)
+        b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    _rafraichir(pays)
+    for i in range(10):
+        _rafraichir([ProgrammeFactory(nom=f"Autre {i}")])
+    with CaptureQueriesContext(connection) as beaucoup:
+        reponse = client.get(url)
+        b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    # Session, user, perimeter (3), the aggregates and the programmes' count (2), the session's
+    # save (1), the test transaction's savepoints (4).
+    assert len(peu.captured_queries) == 10
+    assert len(beaucoup.captured_queries) == len(peu.captured_queries)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_l_entree_nocturne_du_calendrier_remplit_les_agregats_sur_un_vrai_worker():
     programmes = [ProgrammeFactory(nom="PRE Nuit A"), ProgrammeFactory(nom="PRE Nuit B")]
