@@ -34,6 +34,24 @@ def permissions_recalculer_nuit(tout: bool = False) -> int:
 
 
 @shared_task(time_limit=3600, soft_time_limit=3300)
+def statistiques_rafraichir_nuit(annees: list[int] | None = None) -> int:
+    """Refresh the yearly statistics of every programme (the platform-wide page adds them up).
+
+    One transaction per programme and year, so that a long run never holds locks for long and
+    a failure keeps what was done; the page shows the date of its oldest row."""
+    from reussite.core.models import Programme
+
+    from .services.statistiques import annees_a_rafraichir, statistique_annuelle_rafraichir
+
+    nombre = 0
+    for programme in Programme.objects.order_by("pk").iterator(chunk_size=100):
+        for annee in annees or annees_a_rafraichir():
+            statistique_annuelle_rafraichir(programme=programme, annee=annee)
+            nombre += 1
+    return nombre
+
+
+@shared_task(time_limit=3600, soft_time_limit=3300)
 def parcours_anonymiser_nuit() -> int:
     """Anonymise the children whose retention period has ended (DOMAIN.md, rule 5)."""
     from .services.protection import enfants_anonymiser

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from reussite.core.charte import CHARTE_VERSION
 
 from .models import Partenariat, Professionnel, SignatureCharte, Structure
 from .signals import adhesion_modifiee
@@ -52,10 +55,32 @@ class ProfessionnelAdmin(admin.ModelAdmin):
             _recalculer_structure(ancienne_structure)
 
 
+class VersionCharteFilter(admin.SimpleListFilter):
+    """The version in force or the older ones: a filter on every value of the column would
+    read the whole table (`SELECT DISTINCT version`) on each display (issue 18)."""
+
+    title = _("version de la charte")
+    parameter_name = "version"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("en_vigueur", _("En vigueur (%(version)s)") % {"version": CHARTE_VERSION}),
+            ("anterieures", _("Versions antérieures")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "en_vigueur":
+            return queryset.filter(version=CHARTE_VERSION)
+        if self.value() == "anterieures":
+            return queryset.exclude(version=CHARTE_VERSION)
+        return queryset
+
+
 @admin.register(SignatureCharte)
 class SignatureCharteAdmin(admin.ModelAdmin):
     list_display = ["structure", "version", "date_signature", "signataire"]
-    list_filter = ["version"]
+    list_filter = [VersionCharteFilter]
+    list_select_related = ["structure"]
     search_fields = ["structure__nom", "signataire"]
     autocomplete_fields = ["structure"]
 

@@ -7,6 +7,7 @@ from .eps import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .sollicitations import *  # noqa: F403
+from .statistiques import *  # noqa: F403
 from .suivi import *  # noqa: F403
 from .transferts import *  # noqa: F403
 from .transitions import *  # noqa: F403

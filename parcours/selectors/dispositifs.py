@@ -131,9 +131,11 @@ def statistiques_dispositifs(perimetre, debut: date, fin: date) -> dict:
     """The statistics' part of issue 21, in two queries whatever the volume: how many children
     followed in the period were also in each other scheme during it, and the exit
     questionnaires filled in the period. Masked under 5 like every figure of the page."""
-    from .statistiques import _serie, masquer_total
+    return presenter_dispositifs(perimetre, chiffres_dispositifs(perimetre, debut, fin))
 
-    m = perimetre.masquer
+
+def chiffres_dispositifs(perimetre, debut: date, fin: date) -> dict:
+    """The raw counts behind `statistiques_dispositifs` (two queries)."""
     suivi = Q(parcours__date_entree__lte=fin) & (
         Q(parcours__date_sortie__isnull=True) | Q(parcours__date_sortie__gte=debut)
     )
@@ -158,6 +160,14 @@ def statistiques_dispositifs(perimetre, debut: date, fin: date) -> dict:
         **{f"aide_{a.value}": Count("pk", filter=Q(aides__contains=[a.value])) for a in AideSortie},
         **{f"frein_{f.value}": Count("pk", filter=Q(freins__contains=[f.value])) for f in Frein},
     )
+    return {"dispositifs": d, "questionnaires": q}
+
+
+def presenter_dispositifs(perimetre, chiffres: dict) -> dict:
+    from .statistiques import _serie, masquer_total
+
+    m = perimetre.masquer
+    d, q = chiffres["dispositifs"], chiffres["questionnaires"]
     return {
         "dispositifs_enfants": masquer_total(d["enfants"]) if m else d["enfants"],
         "dispositifs": _serie(

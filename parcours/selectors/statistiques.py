@@ -492,7 +492,27 @@ def _bornes_jours(jours) -> float | None:
 
 def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict:
     """Everything the statistics page shows, as series ready for a chart and a table."""
-    c = _chiffres(perimetre, debut, fin)
+    return presenter_statistiques(perimetre, debut, fin, _chiffres(perimetre, debut, fin))
+
+
+def _premieres(paires: list, nombre: int | None, autres) -> list:
+    """The `nombre` largest rows and one row adding up the rest (the platform-wide page lists
+    thousands of structures otherwise); the total stays the same."""
+    if nombre is None or len(paires) <= nombre + 1:
+        return paires
+    reste = paires[nombre:]
+    libelle = autres % {"nombre": len(reste)}
+    return [*paires[:nombre], (libelle, sum(n for _nom, n in reste))]
+
+
+def presenter_statistiques(
+    perimetre: Perimetre, debut: date, fin: date, c: dict, *, lignes_max: int | None = None
+) -> dict:
+    """The page's series from the raw counts `c` (computed live by `_chiffres`, or added up
+    from the yearly aggregates); masking is applied here, after any addition.
+
+    `lignes_max` shortens the per-structure and per-convention lists to their largest rows
+    and one « autres » row."""
     m = perimetre.masquer
 
     def serie(titre, paires, **kwargs):
@@ -609,12 +629,20 @@ def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict
         ),
         "actions_structure": serie(
             _("Actions par structure partenaire"),
-            [(nom or _("Structure non précisée"), n) for nom, n in c["actions_par_structure"]],
+            _premieres(
+                [(nom or _("Structure non précisée"), n) for nom, n in c["actions_par_structure"]],
+                lignes_max,
+                _("Autres structures (%(nombre)s)"),
+            ),
             total=a["total"],
         ),
         "actions_convention": serie(
             _("Actions par convention"),
-            [(nom or _("Sans convention"), n) for nom, n in c["actions_par_convention"]],
+            _premieres(
+                [(nom or _("Sans convention"), n) for nom, n in c["actions_par_convention"]],
+                lignes_max,
+                _("Autres conventions (%(nombre)s)"),
+            ),
             total=a["total"],
         ),
         "actions_cout": a["cout"],
@@ -654,8 +682,22 @@ def statistiques_programme(perimetre: Perimetre, debut: date, fin: date) -> dict
 
 def indicateurs_enquete(perimetre: Perimetre, annee: int) -> list[tuple[str, str, object]]:
     """The annual national survey's indicators for one calendar year: (section, label, value).
-    Masked values are the text « < 5 »."""
-    stats = statistiques_programme(perimetre, date(annee, 1, 1), date(annee, 12, 31))
+    Masked values are the text « < 5 ».
+
+    Every programme at once reads the yearly aggregates (`statistiques_agregees`): adding up
+    the rows of each programme instead of scanning every pathway of the country."""
+    debut, fin = date(annee, 1, 1), date(annee, 12, 31)
+    if perimetre.programme is None:
+        from .statistiques_agregees import statistiques_agregees
+
+        stats = statistiques_agregees(perimetre, annee)
+    else:
+        from .dispositifs import statistiques_dispositifs
+        from .orientations import statistiques_orientations
+
+        stats = statistiques_programme(perimetre, debut, fin)
+        stats.update(statistiques_orientations(perimetre, debut, fin))
+        stats.update(statistiques_dispositifs(perimetre, debut, fin))
     lignes: list[tuple[str, str, object]] = []
 
     def ajouter(section, libelle, valeur):
@@ -690,29 +732,23 @@ def indicateurs_enquete(perimetre: Perimetre, annee: int) -> list[tuple[str, str
     )
     ajouter(_("Réunions d’EPS"), _("Réunions d’EPS tenues ou prévues"), stats["eps_reunions"])
     ajouter(_("Réunions d’EPS"), _("Parcours examinés"), stats["eps_parcours"])
-    from .orientations import statistiques_orientations
-
-    orientations = statistiques_orientations(perimetre, date(annee, 1, 1), date(annee, 12, 31))
     section = _("Orientations reçues")
-    ajouter(section, _("Orientations reçues"), orientations["orientations_total"])
-    for libelle, valeur in orientations["orientations_source"].lignes:
+    ajouter(section, _("Orientations reçues"), stats["orientations_total"])
+    for libelle, valeur in stats["orientations_source"].lignes:
         ajouter(section, libelle, valeur)
-    taux = orientations["orientations_taux_acceptation"]
+    taux = stats["orientations_taux_acceptation"]
     ajouter(section, _("Taux d’acceptation (%)"), taux)
     # Issue 21: the other schemes of the children followed, and the families' exit answers.
-    from .dispositifs import statistiques_dispositifs
-
-    autres = statistiques_dispositifs(perimetre, date(annee, 1, 1), date(annee, 12, 31))
     ajouter(
         _("Autres dispositifs"),
         _("Enfants suivis également dans un autre dispositif"),
-        autres["dispositifs_enfants"],
+        stats["dispositifs_enfants"],
     )
     ajouter(
-        _("Questionnaires de sortie"), _("Questionnaires remplis"), autres["questionnaires_total"]
+        _("Questionnaires de sortie"), _("Questionnaires remplis"), stats["questionnaires_total"]
     )
     for cle in ("dispositifs", "satisfaction", "aides", "freins"):
-        s = autres[cle]
+        s = stats[cle]
         for libelle, valeur in s.lignes:
             ajouter(s.titre, libelle, valeur)
     return lignes

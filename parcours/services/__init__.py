@@ -11,5 +11,6 @@ from .offres import *  # noqa: F403
 from .orientations import *  # noqa: F403
 from .protection import *  # noqa: F403
 from .sollicitations import *  # noqa: F403
+from .statistiques import *  # noqa: F403
 from .transferts import *  # noqa: F403
 from .transitions import *  # noqa: F403

@@ -22,6 +22,7 @@ from ..selectors import (
     statistiques_programme,
 )
 from ..selectors.statistiques import CLE_SESSION
+from ..selectors.statistiques_agregees import LIGNES_MAX_PLATEFORME, statistiques_agregees
 
 FORMATS = ("csv", "xlsx")
 
@@ -35,9 +36,15 @@ def statistiques(request):
     )
     if formulaire.is_bound and formulaire.is_valid():
         debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
-    contexte = statistiques_programme(perimetre, debut, fin)
-    contexte.update(statistiques_orientations(perimetre, debut, fin))
-    contexte.update(statistiques_dispositifs(perimetre, debut, fin))
+    if perimetre.programme is None:
+        # Every programme: the yearly aggregates added up (issue 18), so a calendar year.
+        debut, fin = date(fin.year, 1, 1), date(fin.year, 12, 31)
+        contexte = statistiques_agregees(perimetre, fin.year, lignes_max=LIGNES_MAX_PLATEFORME)
+    else:
+        contexte = statistiques_programme(perimetre, debut, fin)
+        contexte.update(statistiques_orientations(perimetre, debut, fin))
+        contexte.update(statistiques_dispositifs(perimetre, debut, fin))
+        contexte["fraicheur"] = None
     contexte["formulaire"] = formulaire
     if not request.session.get(CLE_SESSION):
         request.session[CLE_SESSION] = True  # the header's link, refreshed at each visit

@@ -9,6 +9,7 @@ from .models import Programme, Rappel, TraceAcces, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
+    show_full_result_count = False
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
@@ -68,6 +69,19 @@ class TraceAccesAdmin(admin.ModelAdmin):
         return False
 
 
+class GenreRappelFilter(admin.SimpleListFilter):
+    title = _("type de rappel")
+    parameter_name = "genre"
+
+    def lookups(self, request, model_admin):
+        from .rappels import libelles
+
+        return sorted(libelles().items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(genre=self.value()) if self.value() else queryset
+
+
 @admin.register(Rappel)
 class RappelAdmin(admin.ModelAdmin):
     """Platform staff follow the sends (failures included) without any child's identity: rows
@@ -84,8 +98,12 @@ class RappelAdmin(admin.ModelAdmin):
         "tentatives",
         "erreur",
     ]
-    list_filter = ["statut", "genre"]
-    date_hierarchy = "cree_le"
+    # No date_hierarchy (a DISTINCT over every reminder's date) and no `AllValuesFieldListFilter`
+    # on the kind (a DISTINCT over every reminder): the kinds are the registered ones. Newest
+    # first by primary key, its index; no count of every reminder (issue 18).
+    list_filter = ["statut", GenreRappelFilter]
+    ordering = ["-pk"]
+    show_full_result_count = False
     fields = [*list_display, "envoye_le", "lu_le"]
     readonly_fields = fields
 

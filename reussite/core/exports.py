@@ -207,15 +207,27 @@ def genre_export(cle: str) -> GenreExport | None:
 
 def ecrire_fichier(tableau: Tableau, format: str, sortie: IO[bytes], progression=None) -> None:
     """Write the whole export to a binary file (the background task's path)."""
-    lignes = tableau.lignes(progression)
     if format == "csv":
-        for texte in lignes_csv(tableau.entetes, lignes):
+        for texte in lignes_csv(tableau.entetes, tableau.lignes(progression)):
             sortie.write(texte.encode("utf-8"))
     else:
-        ecrire_xlsx(sortie, [(tableau.titre, tableau.entetes, lignes)])
+        for morceau in _xlsx_neutralise(tableau, progression):
+            sortie.write(morceau)
+
+
+def _xlsx_neutralise(tableau: Tableau, progression=None) -> Iterator[bytes]:
+    from .xlsx_flux import xlsx_en_flux
+
+    lignes = ([neutraliser(v) for v in ligne] for ligne in tableau.lignes(progression))
+    return xlsx_en_flux([(tableau.titre, [neutraliser(e) for e in tableau.entetes], lignes)])
 
 
 def reponse_export(tableau: Tableau, format: str, nom: str):
+    """Both formats streamed: the first bytes leave before the first row is read (issue 18:
+    the XLSX list was built whole by openpyxl, 5 s before its first byte)."""
     if format == "csv":
         return reponse_csv(nom, tableau.entetes, tableau.lignes())
-    return reponse_xlsx(nom, [(tableau.titre, tableau.entetes, tableau.lignes())])
+    reponse = StreamingHttpResponse(_xlsx_neutralise(tableau), content_type=TYPE_XLSX)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+    reponse["Cache-Control"] = "no-store"
+    return reponse

@@ -36,12 +36,31 @@ def _lire_statique(url: str) -> dict:
     return {"string": contenu, "mime_type": mimetypes.guess_type(trouve)[0]}
 
 
+_PROCESSUS: dict = {}
+
+
+def _par_processus():
+    """What WeasyPrint would otherwise build again for every document (issue 18): the
+    fontconfig configuration (the system's fonts scanned and matched) and the cache of the
+    static images. Documents declare no @font-face, so one configuration serves them all; the
+    images are the project's static files only (`_lire_statique`), identical for every user."""
+    if not _PROCESSUS:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _PROCESSUS["polices"] = FontConfiguration()
+        _PROCESSUS["images"] = {}
+    return _PROCESSUS["polices"], _PROCESSUS["images"]
+
+
 def pdf_depuis_gabarit(gabarit: str, contexte: dict, *, request=None) -> bytes:
     """Render `gabarit` (a full HTML document, see templates/pdf/base.html) to PDF bytes."""
     from weasyprint import HTML
 
     html = render_to_string(gabarit, contexte, request=request)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_lire_statique).write_pdf()
+    polices, images = _par_processus()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_lire_statique).write_pdf(
+        font_config=polices, cache=images
+    )
 
 
 def reponse_pdf(contenu: bytes, nom: str) -> HttpResponse:

@@ -390,6 +390,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parcours.tasks.parcours_anonymiser_nuit",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Issue 18: the platform-wide statistics add up these yearly rows.
+    "statistiques-rafraichir-nuit": {
+        "task": "parcours.tasks.statistiques_rafraichir_nuit",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "trace-purger-nuit": {
         "task": "reussite.core.tasks.trace_purger_nuit",
         "schedule": crontab(hour=3, minute=45),

@@ -313,6 +313,11 @@ def test_pilotage_voit_des_agregats_masques_sans_nom(client, monde):
 
 
 def test_vue_plateforme_pour_le_personnel(client, monde):
+    from parcours.services.statistiques import statistique_annuelle_rafraichir
+
+    # Every programme reads the yearly aggregates the nightly task stores.
+    for programme in (monde["programme"], monde["autre"]):
+        statistique_annuelle_rafraichir(programme=programme, annee=2025)
     staff = UserFactory(is_staff=True)
     connecter(client, staff)
     reponse = client.get(URL, {"programme": "tous", "debut": "2025-01-01", "fin": "2025-12-31"})

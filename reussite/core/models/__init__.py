@@ -3,7 +3,9 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -70,6 +72,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        # The administration's user search is `icontains` on these three columns, which Django
+        # writes `UPPER(col) LIKE UPPER('%…%')`: trigram indexes on that expression serve it
+        # instead of a scan of every user (issue 18).
+        indexes = [
+            GinIndex(OpClass(Upper(champ), name="gin_trgm_ops"), name=f"user_{champ}_trigramme")
+            for champ in ("email", "first_name", "last_name")
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email
