@@ -47,3 +47,24 @@ def test_la_configuration_dsfr_est_lue_une_fois_par_minute_et_suit_ses_changemen
         horloge.shift(dt.timedelta(seconds=2))
         page, lectures = _page(client)
         assert lectures == 1 and "Maintenance terminée" in page
+
+
+def test_le_filtre_libelle_donne_le_libelle_de_chaque_choix_comme_get_display():
+    """The Synthèse reads choice labels through `libelle` (Django's get_FOO_display translates
+    every label of the field on each call): same text for every choice, and for an empty or
+    unknown value."""
+    from django.utils import translation
+
+    from parcours.models import Enfant, NiveauScolaire, Orienteur, Parcours
+    from parcours.templatetags.parcours_tags import badge_statut, libelle
+
+    with translation.override("fr"):
+        for valeur in [*NiveauScolaire.values, "", "inconnu"]:
+            enfant = Enfant(niveau_scolaire=valeur)
+            assert str(libelle(enfant, "niveau_scolaire")) == enfant.get_niveau_scolaire_display()
+        for valeur in Orienteur.values:
+            parcours = Parcours(orienteur=valeur)
+            assert str(libelle(parcours, "orienteur")) == parcours.get_orienteur_display()
+        for statut in Parcours._meta.get_field("statut").choices:
+            parcours = Parcours(statut=statut[0])
+            assert parcours.get_statut_display() in badge_statut(parcours)
