@@ -4,9 +4,9 @@ The login time and the last renewal live in the session itself, so enforcing the
 no query. The session is not saved on every request (SESSION_SAVE_EVERY_REQUEST is off: the save
 cost an UPDATE and a commit per page, issue 18): `DureeSessionMiddleware` renews it, so that it is
 saved with a new expiry, when its last renewal is REUSSITE_SESSION_RENOUVELLEMENT seconds old (one
-minute by default): the inactivity timeout keeps sliding, late by that step at most. The expiry warning
-counts from the last renewal (`expire_dans`). `SessionUtilisateur` maps a user to their session
-keys; it is written at login and logout only.
+minute by default): the inactivity timeout keeps sliding, late by that step at most. The expiry
+warning counts from the last renewal (`expire_dans`). `SessionUtilisateur` maps a user to their
+session keys; it is written at login and logout only.
 """
 
 import time
