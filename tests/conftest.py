@@ -152,7 +152,11 @@ def _caches_froids():
     test in the same worker warmed it must not change the queries a test counts."""
     from django.contrib.contenttypes.models import ContentType
 
+    from reussite.core.context_processors import vider_config_dsfr
+
     ContentType.objects.clear_cache()
+    # Same for the DSFR site configuration the pages read once a minute per process.
+    vider_config_dsfr()
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Cœur de la plateforme")
 
     def ready(self):
-        from . import checks, deux_facteurs, metriques, requete_id, sessions, signals  # noqa: F401
+        # context_processors: its receivers keep the cached DSFR site configuration fresh.
+        from . import (  # noqa: F401
+            checks,
+            context_processors,
+            deux_facteurs,
+            metriques,
+            requete_id,
+            sessions,
+            signals,
+        )
 
         sessions.brancher_appareils()
         metriques.brancher()

@@ -1,8 +1,12 @@
 """Session management: absolute lifetime, the user's list of sessions, ending them all.
 
-The login time and the last activity live in the session itself (saved on every request anyway:
-SESSION_SAVE_EVERY_REQUEST), so enforcing the lifetime costs no query. `SessionUtilisateur` maps a
-user to their session keys; it is written at login and logout only.
+The login time and the last renewal live in the session itself, so enforcing the lifetime costs
+no query. The session is not saved on every request (SESSION_SAVE_EVERY_REQUEST is off: the save
+cost an UPDATE and a commit per page, issue 18): `DureeSessionMiddleware` renews it, so that it is
+saved with a new expiry, when its last renewal is REUSSITE_SESSION_RENOUVELLEMENT seconds old (one
+minute by default): the inactivity timeout keeps sliding, late by that step at most. The expiry
+warning counts from the last renewal (`expire_dans`). `SessionUtilisateur` maps a user to their
+session keys; it is written at login and logout only.
 """
 
 import time
@@ -24,11 +28,30 @@ from .models import SessionUtilisateur, User
 SESSION_CONNEXION = "reussite_connexion_le"
 SESSION_ACTIVITE = "reussite_activite_le"
 
-__all__ = ["DureeSessionMiddleware", "sessions_terminer"]
+# Response header giving the seconds left before the session expires for inactivity: the expiry
+# warning (static/js/session.js) re-arms its timer from it after each htmx exchange.
+ENTETE_EXPIRE_DANS = "X-Session-Expire-Dans"
+
+__all__ = ["DureeSessionMiddleware", "expire_dans", "renouveler", "sessions_terminer"]
 
 
 def duree_max() -> int:
     return int(getattr(settings, "REUSSITE_SESSION_DUREE_MAX", 12 * 3600))
+
+
+def renouveler(session, maintenant: float | None = None) -> None:
+    """Mark the session active now. Setting the key marks the session modified, so that
+    SessionMiddleware saves it at the end of the request with a new expiry date."""
+    session[SESSION_ACTIVITE] = time.time() if maintenant is None else maintenant
+
+
+def expire_dans(session) -> int:
+    """Seconds left before the session expires for inactivity, counted from its last renewal
+    (the last save of the session row, which set its expiry date)."""
+    activite = session.get(SESSION_ACTIVITE)
+    if activite is None:
+        return session.get_expiry_age()
+    return max(0, int(session.get_expiry_age() - (time.time() - activite)))
 
 
 @receiver(user_logged_in, dispatch_uid="sessions_connexion")
@@ -94,7 +117,9 @@ def brancher_appareils():
 
 class DureeSessionMiddleware:
     """Ends a session older than REUSSITE_SESSION_DUREE_MAX (default 12 h) whatever the
-    activity; records the last activity in the session for "Mes sessions"."""
+    activity; renews a signed-in session whose last renewal is REUSSITE_SESSION_RENOUVELLEMENT
+    seconds old (also the last activity "Mes sessions" shows); tells the page how long the
+    session has left (ENTETE_EXPIRE_DANS)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -107,6 +132,17 @@ class DureeSessionMiddleware:
             logout(request)
             messages.info(request, _t("Votre session a expiré : reconnectez-vous."))
             return redirect(settings.LOGIN_URL)
-        if connexion is not None:
-            session[SESSION_ACTIVITE] = maintenant
-        return self.get_response(request)
+        if connexion is None:
+            return self.get_response(request)
+        activite = session.get(SESSION_ACTIVITE) or 0
+        if maintenant - activite >= settings.REUSSITE_SESSION_RENOUVELLEMENT:
+            renouveler(session, maintenant)
+        reponse = self.get_response(request)
+        # Still signed in (not logged out by the view, which empties the session).
+        if SESSION_CONNEXION in session:
+            if session.modified:
+                # The view changed the session: it is saved anyway, with a new expiry date, so
+                # the renewal costs nothing and keeps `expire_dans` exact.
+                renouveler(session, maintenant)
+            reponse.headers[ENTETE_EXPIRE_DANS] = str(expire_dans(session))
+        return reponse

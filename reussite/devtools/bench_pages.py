@@ -393,6 +393,7 @@ def session_pour(prefixe: str) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from reussite.core.charte import CHARTE_VERSION
+    from reussite.core.sessions import SESSION_ACTIVITE, SESSION_CONNEXION
 
     user = _utilisateur(prefixe, None)
     session = SessionStore()
@@ -401,6 +402,9 @@ def session_pour(prefixe: str) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["charte_acceptee"] = CHARTE_VERSION
     session[DEVICE_ID_SESSION_KEY] = _appareil(user).persistent_id
+    # As a real login leaves it (reussite.core.sessions): the session is then renewed once a
+    # minute during the load test, as a real user's, instead of never.
+    session[SESSION_CONNEXION] = session[SESSION_ACTIVITE] = time.time()
     session.create()
     return session.session_key
 

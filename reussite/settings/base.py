@@ -97,7 +97,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # django-dsfr's site_config, without its query on every page.
+                "reussite.core.context_processors.site_config",
                 "reussite.core.context_processors.navigation",
             ],
         },
@@ -152,9 +153,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after inactivity: the cookie is renewed on each request.
+# Sessions end after inactivity. The session is renewed (saved with a new expiry date) at most
+# once every REUSSITE_SESSION_RENOUVELLEMENT seconds by reussite.core.sessions.DureeSessionMiddleware,
+# not on every request: the timeout keeps sliding without three queries per page (issue 18).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+REUSSITE_SESSION_RENOUVELLEMENT = env.int("REUSSITE_SESSION_RENOUVELLEMENT", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # Absolute lifetime of a signed-in session, in seconds (default 12 hours).

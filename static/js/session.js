@@ -1,5 +1,5 @@
 // Inactivity warning: shows a DSFR alert before the session expires; "Rester connecté" calls the
-// keep-alive URL, which renews the session cookie. Loaded as a file (CSP: script-src 'self').
+// keep-alive URL, which renews the session. Loaded as a file (CSP: script-src 'self').
 (function () {
   "use strict";
   var bloc = document.getElementById("session-expiration");
@@ -35,7 +35,12 @@
       .then(function (donnees) { armer(donnees.expire_dans); })
       .catch(function () { window.location.assign(bloc.dataset.connexion); });
   });
-  // Any htmx exchange renews the session too.
-  document.body.addEventListener("htmx:afterRequest", function () { armer(duree); });
+  // After an htmx exchange, the server says how long the session has left (it renews the session
+  // at most once a minute, so an exchange does not always move the expiry).
+  document.body.addEventListener("htmx:afterRequest", function (evenement) {
+    var xhr = evenement.detail && evenement.detail.xhr;
+    var reste = xhr ? parseInt(xhr.getResponseHeader("X-Session-Expire-Dans"), 10) : NaN;
+    if (!isNaN(reste)) armer(reste);
+  });
   armer(duree);
 })();

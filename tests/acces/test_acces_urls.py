@@ -1817,7 +1817,8 @@ def test_la_charte_ne_renvoie_pas_hors_du_site(client):
 
 # --- Query budget -----------------------------------------------------------------------------
 
-REQUETES_MES_SUIVIS = 12
+# 8 since issue 18, point 3 (no session save, the DSFR configuration kept for a minute).
+REQUETES_MES_SUIVIS = 8
 
 
 @pytest.mark.parametrize("nombre", [1, 30])

@@ -249,3 +249,41 @@ def test_l_image_charge_la_production_avec_les_variables_de_son_build():
     assert "SITE_URL" in variables
 
     assert _charger_prod(**variables).returncode == 0
+
+
+# --- Issue 18, point 3: what every request would otherwise repeat ------------------------------
+
+
+def test_la_production_garde_les_gabarits_compiles_et_ne_sauve_pas_la_session_a_chaque_page():
+    """Templates are compiled once per process (Django's cached loader, which it only puts in
+    place when TEMPLATES sets no `loaders`), and the session is renewed at most once a minute
+    instead of being saved by every request."""
+    programme = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "from django.template import engines; print(json.dumps({"
+        "'chargeurs': [type(c).__module__ + '.' + type(c).__name__ "
+        "for c in engines['django'].engine.template_loaders], "
+        "'debug': settings.DEBUG, 'save_every_request': settings.SESSION_SAVE_EVERY_REQUEST, "
+        "'renouvellement': settings.REUSSITE_SESSION_RENOUVELLEMENT}))"
+    )
+    environnement = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "reussite.settings.prod",
+        **_variables_minimales(),
+    }
+    chargement = subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "-c", programme],
+        env=environnement,
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+        timeout=120,
+        check=False,
+    )
+    assert chargement.returncode == 0, chargement.stderr
+    assert json.loads(chargement.stdout) == {
+        "chargeurs": ["django.template.loaders.cached.Loader"],
+        "debug": False,
+        "save_every_request": False,
+        "renouvellement": 60,
+    }

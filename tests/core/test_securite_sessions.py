@@ -1,5 +1,6 @@
 """Sessions: fixation, logout replay, deactivation, absolute and inactivity timeouts (controlled
-clock), the user's list of sessions, the keep-alive of the expiry warning."""
+clock), the renewal at most once a minute (issue 18), the user's list of sessions, the keep-alive of
+the expiry warning."""
 
 import datetime as dt
 
@@ -136,3 +137,96 @@ def test_mes_sessions_liste_et_termine_les_autres():
     assert reponse["Location"] == reverse("securite:mes_sessions")
     assert not est_connecte(ailleurs)
     assert est_connecte(ici)
+
+
+def _ecritures_de_session(requetes) -> int:
+    return sum(
+        1
+        for q in requetes
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    )
+
+
+def _page(client: Client, requetes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as capture:
+        reponse = client.get("/notifications/")
+    requetes[:] = capture.captured_queries
+    assert reponse.status_code == 200
+    return reponse
+
+
+def test_la_session_n_est_ecrite_qu_une_fois_par_minute_et_l_alerte_compte_depuis():
+    """Issue 18, point 3: no session write on every request (three queries per page); the
+    expiry warning counts from the last renewal, in the page and in the htmx header."""
+    user = UserFactory()
+    requetes = []
+    with time_machine.travel(DEBUT, tick=False) as horloge:
+        client = connecter(Client(), user)
+        horloge.shift(dt.timedelta(seconds=30))
+        reponse = _page(client, requetes)
+        assert _ecritures_de_session(requetes) == 0
+        # Renewed at login, 30 s ago: the warning counts the 30 s already gone.
+        assert 'data-duree="1770"' in reponse.content.decode()
+        assert reponse["X-Session-Expire-Dans"] == "1770"
+        horloge.shift(dt.timedelta(seconds=29))
+        reponse = _page(client, requetes)
+        assert _ecritures_de_session(requetes) == 0
+        assert reponse["X-Session-Expire-Dans"] == "1741"
+        horloge.shift(dt.timedelta(seconds=1))
+        reponse = _page(client, requetes)
+        assert _ecritures_de_session(requetes) == 1
+        assert 'data-duree="1800"' in reponse.content.decode()
+        assert reponse["X-Session-Expire-Dans"] == "1800"
+        # The row's expiry moved with the renewal, not with the requests in between.
+        session = Session.objects.get(
+            session_key=client.cookies[settings.SESSION_COOKIE_NAME].value
+        )
+        assert session.expire_date == DEBUT + dt.timedelta(seconds=60 + 1800)
+
+
+def test_active_toutes_les_30_secondes_pendant_deux_heures_reste_connectee():
+    user = UserFactory()
+    requetes = []
+    ecritures = 0
+    with time_machine.travel(DEBUT, tick=False) as horloge:
+        client = connecter(Client(), user)
+        for _ in range(4 * 60):
+            horloge.shift(dt.timedelta(seconds=30))
+            _page(client, requetes)
+            ecritures += _ecritures_de_session(requetes)
+        assert ecritures == 2 * 60
+        # Then idle: still signed in just before the timeout (counted from the last renewal,
+        # 30 s before the last request at most), signed out after it.
+        horloge.shift(dt.timedelta(minutes=29))
+        assert est_connecte(client)
+        horloge.shift(dt.timedelta(minutes=30, seconds=1))
+        assert not est_connecte(client)
+
+
+def test_inactif_plus_longtemps_que_le_delai_apres_une_activite_est_deconnecte():
+    user = UserFactory()
+    with time_machine.travel(DEBUT, tick=False) as horloge:
+        client = connecter(Client(), user)
+        horloge.shift(dt.timedelta(seconds=50))
+        assert est_connecte(client)  # not renewed: 50 s after the login
+        # The timeout counts from the renewal (the login), so at most one minute early.
+        horloge.shift(dt.timedelta(minutes=29, seconds=11))
+        assert not est_connecte(client)
+
+
+def test_rester_connecte_renouvelle_meme_dans_la_minute():
+    user = UserFactory()
+    with time_machine.travel(DEBUT, tick=False) as horloge:
+        client = connecter(Client(), user)
+        horloge.shift(dt.timedelta(minutes=29, seconds=30))
+        assert est_connecte(client)  # renewed: more than a minute since the login
+        horloge.shift(dt.timedelta(seconds=20))
+        reponse = client.get(reverse("securite:session_maintenir"))
+        assert reponse.json() == {"expire_dans": 1800}
+        assert reponse["X-Session-Expire-Dans"] == "1800"
+        horloge.shift(dt.timedelta(minutes=29, seconds=50))
+        assert est_connecte(client)

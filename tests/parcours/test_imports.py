@@ -345,7 +345,8 @@ def test_seule_la_coordination_du_programme_ouvre_un_import(client, a):
     assert client.get(reverse("parcours:import")).status_code == 403
 
 
-REQUETES_APERCU = 9
+# 5 since issue 18, point 3 (no session save, the DSFR configuration kept for a minute).
+REQUETES_APERCU = 5
 
 
 @pytest.mark.parametrize("nombre", [1, 20])

@@ -1198,8 +1198,9 @@ def test_htmx_renvoie_le_fragment_de_resultats(client, monde):
 # Each page is measured with few and with many rows; the count is pinned and must not move with
 # the number of rows: changing it is a deliberate decision. Every count includes the session read,
 # the user, the charter check (the first request of a session: the acceptance is then remembered
-# in the session), the request's two savepoints and their releases, the session save (8) and
-# django-dsfr's configuration (1).
+# in the session), the request's two savepoints and their releases, the session save (8: this
+# first request changes the session; later ones save it at most once a minute) and django-dsfr's
+# configuration (1: the first request of the process in a minute; issue 18, point 3).
 REQUETES = {
     # + count, "may create", référent and school choices, the page's rows
     "parcours:liste": 14,

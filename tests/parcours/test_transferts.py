@@ -253,7 +253,8 @@ def test_les_statistiques_comptent_une_sortie_d_un_cote_et_une_entree_de_l_autre
     assert ("Transfert vers un autre programme", 1) in a["sorties"].lignes
 
 
-REQUETES_TRANSFERTS = 11
+# 7 since issue 18, point 3 (no session save, the DSFR configuration kept for a minute).
+REQUETES_TRANSFERTS = 7
 
 
 @pytest.mark.parametrize("nombre", [1, 20])

@@ -242,7 +242,8 @@ def test_un_anonyme_est_renvoye_vers_la_connexion(client):
     assert reponse.status_code == 302 and reponse["Location"].startswith(reverse("login"))
 
 
-REQUETES_LISTE = 11
+# 7 since issue 18, point 3 (no session save, the DSFR configuration kept for a minute).
+REQUETES_LISTE = 7
 
 
 @pytest.mark.parametrize("nombre", [1, 30])

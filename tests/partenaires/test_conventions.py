@@ -608,7 +608,9 @@ def test_liste_nombre_de_requetes_constant(client, monde, django_assert_num_quer
     _conventions(monde, n)
     connecter(client, monde.admin)
     client.get(reverse("partenaires:convention_liste"))
-    with django_assert_num_queries(13):
+    # 12 since issue 18, point 3: the DSFR configuration is kept for a minute (the page
+    # refreshes the header's flag in the session, which is therefore still saved).
+    with django_assert_num_queries(12):
         reponse = client.get(reverse("partenaires:convention_liste"))
     assert reponse.content.decode().count("Convention ") >= n
 
@@ -620,6 +622,7 @@ def test_detail_nombre_de_requetes_constant(client, monde, django_assert_num_que
         services.engagement_ajouter(partie=partie, annee=2025, nature="financier", quantite=D("1"))
         action(monde, c, partie.structure, date(2025, 4, 1), D("1"))
     connecter(client, monde.admin)
-    # 13: whether the user administers it comes with the convention (partenaires.access).
-    with django_assert_num_queries(13):
+    # 13: whether the user administers it comes with the convention (partenaires.access);
+    # 10 since issue 18, point 3: the session is not saved by this first request.
+    with django_assert_num_queries(10):
         client.get(reverse("partenaires:convention_detail", args=[c.pk]))

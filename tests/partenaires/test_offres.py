@@ -236,7 +236,8 @@ def test_budget_catalogue(client, reseau, django_assert_num_queries, nombre):
         client.get(reverse("partenaires:offres"))
 
 
-BUDGET_CATALOGUE = 13
+# 9 since issue 18, point 3 (no session save, the DSFR configuration kept for a minute).
+BUDGET_CATALOGUE = 9
 
 
 @pytest.mark.parametrize("nombre", [2, 30])
@@ -250,7 +251,8 @@ def test_budget_annuaire(client, reseau, django_assert_num_queries, nombre):
     assert reponse.status_code == 200
 
 
-BUDGET_ANNUAIRE = 15
+# 12 since issue 18, point 3: the session is not saved by this first request.
+BUDGET_ANNUAIRE = 12
 
 
 def test_annuaire_filtres(client, reseau):

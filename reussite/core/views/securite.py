@@ -164,7 +164,11 @@ def session_terminer(request):
 
 @require_http_methods(["GET"])
 def session_maintenir(request):
-    """Keep-alive for the expiry warning: the request itself renews the session cookie."""
+    """Keep-alive for the expiry warning (« Rester connecté »): renews the session now, whatever
+    the renewal step, and says how long it has left."""
     from django.http import JsonResponse
 
-    return JsonResponse({"expire_dans": request.session.get_expiry_age()})
+    from ..sessions import expire_dans, renouveler
+
+    renouveler(request.session)
+    return JsonResponse({"expire_dans": expire_dans(request.session)})
