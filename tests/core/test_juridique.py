@@ -463,3 +463,23 @@ def test_l_echantillon_rgaa_a_titre_et_h1(client, a):
         titre = " ".join(html[html.index("<title>") + 7 : html.index("</title>")].split())
         assert titre.endswith("— Réussite") and len(titre) > len("— Réussite") + 2, (url, titre)
         assert html.count("<h1") == 1, (url, html.count("<h1"))
+
+
+def test_le_document_d_audit_cite_le_module():
+    """docs/accessibilite/audit-rgaa.md copies the recorded audit: it must follow the module
+    the statement and the footer read (date, rate, mention, sample, grid, non-conformities)."""
+    resultat = rgaa.resultat()
+    document = (RACINE / "docs" / "accessibilite" / "audit-rgaa.md").read_text(encoding="utf-8")
+    assert f"**Date de l’audit :** {resultat.date:%d/%m/%Y}" in document
+    assert (
+        f"**Taux de conformité :** {resultat.taux} % ({resultat.conformes} critères respectés "
+        f"sur {resultat.applicables} critères applicables évalués"
+    ) in document
+    assert f"Réussite est **{resultat.mention}** avec le RGAA" in document
+    for nom, adresse, raison in resultat.echantillon:
+        assert f"| {nom} | `{adresse}` | {raison} |" in document
+    for critere in resultat.criteres:
+        assert f"| {critere.numero} | {critere.intitule} |" in document
+        assert f"| {critere.resultat_libelle} |" in document
+    for ecart in resultat.non_conformites + resultat.derogations:
+        assert f"`{ecart.page}`, critère {ecart.critere} : {ecart.description}" in document
