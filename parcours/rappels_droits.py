@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from reussite.core.models import Rappel
 from reussite.core.rappels import Genre, Rendu, enregistrer
+from reussite.core.roles import titulaires
 
-from .models import DemandeDroit
+from .models import DemandeDroit, InformationTransfert
 from .rappels import _colonnes, _coordination, _pour_coordination
+from .services.droits import GENRE_INFORMATION, ROLES_INFORMES
 
 GENRE = "demande_droit_echeance"
 # Enough to write and send an answer, or to tell the family of an extension.
@@ -76,7 +78,89 @@ def _rendre(rappels: list[Rappel]) -> dict[int, Rendu]:
     return rendus
 
 
+# --- A request about a pathway transferred to another programme ---------------------------------
+
+
+def _informations_dues(le: date):
+    """(information, person) pairs whose reason holds: the person still keeps the informed
+    programme's register (coordinator or DPO)."""
+    lien = "programme__programmeuserobjectpermission"
+    return (
+        InformationTransfert.objects.filter(
+            **{f"{lien}__permission__codename__in": [r.value for r in ROLES_INFORMES]}
+        )
+        .annotate(r_objet=F("pk"), r_destinataire=F(f"{lien}__user_id"))
+        .order_by()
+        .values("r_objet", "r_destinataire")
+    )
+
+
+def _informations_valables(rappels: list[Rappel], le: date) -> set[int]:
+    programmes = dict(
+        InformationTransfert.objects.filter(pk__in={r.object_id for r in rappels}).values_list(
+            "pk", "programme_id"
+        )
+    )
+    tenants = set()
+    for role in ROLES_INFORMES:
+        tenants |= titulaires(set(programmes.values()), role)
+    return {
+        r.pk
+        for r in rappels
+        if r.object_id in programmes and (programmes[r.object_id], r.destinataire_id) in tenants
+    }
+
+
+def _rendre_informations(rappels: list[Rappel]) -> dict[int, Rendu]:
+    informations = InformationTransfert.objects.select_related(
+        "demande__programme", "transfert"
+    ).in_bulk({r.object_id for r in rappels})
+    rendus = {}
+    for r in rappels:
+        info = informations.get(r.object_id)
+        if info is None:
+            continue
+        demande = info.demande
+        contexte = {
+            "origine": demande.programme.nom,
+            "numero": demande.pk,
+            "genre": demande.get_genre_display(),
+            "recue": demande.recue_le.strftime("%d/%m/%Y"),
+            "echeance": demande.echeance.strftime("%d/%m/%Y"),
+            "transfert": info.transfert_id,
+            "parcours": info.transfert.parcours_destination_id,
+        }
+        lien = reverse("droits:creer", args=[info.programme_id]) + f"?genre={demande.genre}"
+        texte = _(
+            "%(origine)s a reçu le %(recue)s une demande d’exercice d’un droit (%(genre)s, "
+            "sa demande n° %(numero)s) au sujet d’un parcours qu’il vous a transféré "
+            "(transfert n° %(transfert)s). Vous êtes responsable du traitement de ce parcours "
+            "depuis le transfert : enregistrez la demande dans votre registre et répondez pour "
+            "votre part ; %(origine)s répond au plus tard le %(echeance)s."
+        )
+        if contexte["parcours"] is not None:
+            texte += " " + _("Votre parcours : n° %(parcours)s.")
+            lien += f"&parcours={contexte['parcours']}"
+        rendus[r.pk] = Rendu(
+            titre=_("Demande d’une famille sur un parcours transféré par %(origine)s") % contexte,
+            texte=texte % contexte,
+            lien=lien,
+        )
+    return rendus
+
+
 def enregistrer_le_genre() -> None:
+    enregistrer(
+        Genre(
+            nom=GENRE_INFORMATION,
+            libelle=gettext_lazy("Demande d’une famille sur un parcours qui vous a été transféré"),
+            modele=InformationTransfert,
+            candidats=None,
+            encore_dus=_informations_dues,
+            valables=_informations_valables,
+            rendre=_rendre_informations,
+        )
+    )
     enregistrer(
         Genre(
             nom=GENRE,

@@ -19,12 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from reussite.core.models import Programme
 
 from .base import Parcours
+from .transferts import Transfert
 
 __all__ = [
     "STATUTS_DEMANDE_OUVERTS",
     "CanalDemande",
     "DemandeDroit",
     "GenreDemande",
+    "InformationTransfert",
     "StatutDemande",
     "ajouter_mois",
     "echeance_legale",
@@ -174,3 +176,34 @@ class DemandeDroit(models.Model):
     @property
     def en_retard(self) -> bool:
         return self.ouverte and self.jours_restants() < 0
+
+
+class InformationTransfert(models.Model):
+    """A programme told of a request because the pathway it is about was transferred to it: that
+    programme is the controller of what happened there since (GDPR article 19 and the
+    controllers' duty to cooperate). One row per request and informed programme, whatever the
+    number of times the telling is attempted; its coordinators and its DPO get the reminder
+    « demande sur un parcours transféré », which names the request by its number only."""
+
+    demande = models.ForeignKey(
+        DemandeDroit, on_delete=models.PROTECT, related_name="informations_transfert"
+    )
+    transfert = models.ForeignKey(Transfert, on_delete=models.PROTECT, related_name="+")
+    # The informed programme (the transfer's destination): the reminders carry it.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    informe_le = models.DateTimeField(default=timezone.now)
+    # The coordinators and DPOs who received the reminder; 0 says someone must phone or write.
+    personnes_prevenues = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("information d’un programme destinataire d’un transfert")
+        verbose_name_plural = _("informations des programmes destinataires d’un transfert")
+        ordering = ["informe_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demande", "programme"], name="information_transfert_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Information n° {self.pk} (demande n° {self.demande_id})"

@@ -17,15 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reussite.core.ecriture import verrouiller
-from reussite.core.models import Programme, User
+from reussite.core.models import Programme, Role, User
+from reussite.core.rappels import rappel_signaler
+from reussite.core.roles import titulaires
 
 from ..models import (
     DemandeDroit,
     GenreDemande,
+    InformationTransfert,
     MotifSortie,
     Parcours,
     Statut,
     StatutDemande,
+    StatutTransfert,
+    Transfert,
     echeance_legale,
 )
 from .base import parcours_sortir
@@ -36,7 +41,15 @@ __all__ = [
     "demande_droit_creer",
     "demande_droit_dossier_produit",
     "demande_droit_repondre",
+    "demandes_droits_informer_apres_transfert",
 ]
+
+# The reminder kind that tells a transfer's receiving programme of a request (rappels_droits).
+GENRE_INFORMATION = "demande_droit_parcours_transfere"
+# Who is told in the receiving programme: those who keep its register of requests.
+ROLES_INFORMES = (Role.COORDINATEUR, Role.DPO)
+# A pathway is transferred a few times at most; the bound only guards against a loop.
+TRANSFERTS_MAX = 20
 
 # The answers that end the processing of the child's data.
 EFFETS_SORTIE = {
@@ -82,7 +95,79 @@ def demande_droit_creer(
     )
     demande.full_clean()
     demande.save()
+    _informer_les_programmes_destinataires(demande)
     return demande
+
+
+def _transferts_en_aval(parcours_id: int | None) -> list[Transfert]:
+    """The accepted transfers the pathway went through, in order: A's pathway to B, then B's
+    pathway to C… Each receiving programme is the controller of its own copy."""
+    chaine: list[Transfert] = []
+    vus: set[int] = set()
+    while parcours_id is not None and parcours_id not in vus and len(chaine) < TRANSFERTS_MAX:
+        vus.add(parcours_id)
+        transfert = Transfert.objects.filter(
+            parcours_origine_id=parcours_id, statut=StatutTransfert.ACCEPTE
+        ).first()
+        if transfert is None:
+            break
+        chaine.append(transfert)
+        parcours_id = transfert.parcours_destination_id
+    return chaine
+
+
+def _parcours_en_amont(parcours_id: int) -> list[int]:
+    """The pathway and those it was transferred from, back to the first programme."""
+    ids = [parcours_id]
+    while len(ids) <= TRANSFERTS_MAX:
+        precedent = (
+            Transfert.objects.filter(
+                parcours_destination_id=ids[-1], statut=StatutTransfert.ACCEPTE
+            )
+            .values_list("parcours_origine_id", flat=True)
+            .first()
+        )
+        if precedent is None or precedent in ids:
+            break
+        ids.append(precedent)
+    return ids
+
+
+def _informer_les_programmes_destinataires(demande: DemandeDroit) -> list[InformationTransfert]:
+    """Tell each programme the request's pathway was transferred to, once: its coordinators
+    and its DPO get an immediate reminder (in-app, and by email as each chose), sent after
+    commit. The reminder names the request and the programme's own pathway by number, never
+    the child. Runs inside the caller's transaction."""
+    nouvelles = []
+    for transfert in _transferts_en_aval(demande.parcours_id):
+        programme_id = transfert.programme_destination_id
+        information, creee = InformationTransfert.objects.get_or_create(
+            demande=demande, programme_id=programme_id, defaults={"transfert": transfert}
+        )
+        if not creee:
+            continue
+        ids = set()
+        for role in ROLES_INFORMES:
+            ids |= {u for _p, u in titulaires([programme_id], role)}
+        destinataires = list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+        for destinataire in destinataires:
+            rappel_signaler(
+                genre_nom=GENRE_INFORMATION, objet=information, destinataire=destinataire
+            )
+        information.personnes_prevenues = len(destinataires)
+        information.save(update_fields=["personnes_prevenues"])
+        nouvelles.append(information)
+    return nouvelles
+
+
+def demandes_droits_informer_apres_transfert(*, transfert: Transfert) -> None:
+    """A transfer was just accepted: the requests still open about the sending pathway, or
+    about a pathway it came from, now concern the receiving programme too. Call it inside the
+    transfer's transaction."""
+    for demande in DemandeDroit.objects.ouvertes().filter(
+        parcours_id__in=_parcours_en_amont(transfert.parcours_origine_id)
+    ):
+        _informer_les_programmes_destinataires(demande)
 
 
 def _sortir_et_anonymiser(demande: DemandeDroit, auteur: User, le: date) -> None:

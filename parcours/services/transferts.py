@@ -40,6 +40,7 @@ from ..models import (
 )
 from ..permissions import parcours_permissions_recalculer
 from .base import _bloquer, _changer_statut, _sauver
+from .droits import demandes_droits_informer_apres_transfert
 
 __all__ = ["transfert_accepter", "transfert_proposer", "transfert_refuser"]
 
@@ -257,4 +258,6 @@ def transfert_accepter(*, transfert: Transfert, auteur: User, version: int | Non
     actuel.version += 1
     _sauver(actuel)
     _signaler(actuel, actuel.programme_origine_id, "transfert_decide")
+    # A family's request still open in the sending programme now concerns the receiving one.
+    demandes_droits_informer_apres_transfert(transfert=actuel)
     return actuel

@@ -79,13 +79,24 @@ def registre(request, programme_pk):
     )
 
 
+def _initiales(request) -> dict:
+    """The reminder of a request on a transferred pathway links here with the receiving
+    programme's pathway number and the right exercised (`?parcours=…&genre=…`)."""
+    initiales = {"recue_le": timezone.localdate(), "suivie_par": request.user.pk}
+    if (numero := request.GET.get("parcours", "")).isdigit():
+        initiales["numero_parcours"] = int(numero)
+    if request.GET.get("genre") in GenreDemande.values:
+        initiales["genre"] = request.GET["genre"]
+    return initiales
+
+
 def creer(request, programme_pk):
     programme = _programme(request, programme_pk)
     form = DemandeDroitForm(
         request.POST if request.method == "POST" else None,
         programme=programme,
         personnes=_personnes(programme),
-        initial={"recue_le": timezone.localdate(), "suivie_par": request.user.pk},
+        initial=_initiales(request),
     )
 
     def service():
@@ -152,7 +163,8 @@ def demande(request, programme_pk, pk):
     # links are shown to it only, and the pages themselves check again (`parcours_pour`).
     gestion = objet.parcours_id is not None and a_un_role(request.user, GESTION, programme.pk)
     # A pathway transferred to another programme continues under that programme's controller,
-    # which must be told of the request: the page names it and its DPO's contact.
+    # which was told of the request when it was recorded (or when the transfer was accepted):
+    # the page says who was told, when, and names the DPO's contact.
     transfert = (
         Transfert.objects.filter(
             parcours_origine_id=objet.parcours_id, statut=StatutTransfert.ACCEPTE
@@ -185,6 +197,11 @@ def demande(request, programme_pk, pk):
                 "efface": objet.genre in (GenreDemande.EFFACEMENT, GenreDemande.OPPOSITION),
                 "transfert": transfert,
                 "cadre_destination": cadre_destination,
+                "informations": list(
+                    objet.informations_transfert.select_related("programme").order_by(
+                        "informe_le", "pk"
+                    )
+                ),
             },
         ),
     )

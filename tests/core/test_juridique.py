@@ -56,7 +56,8 @@ def test_le_pied_de_page_mene_a_chaque_page_legale_sans_connexion(client):
     }
     assert liens == {
         "Plan du site": reverse("juridique:plan_du_site"),
-        "Accessibilité : non conforme": reverse("juridique:accessibilite"),
+        # The mention the recorded self-audit gives (reussite/core/rgaa.py), never typed here.
+        f"Accessibilité : {rgaa.resultat().mention}": reverse("juridique:accessibilite"),
         "Mentions légales": reverse("juridique:mentions_legales"),
         "Données personnelles": reverse("juridique:donnees_personnelles"),
         "Gestion des cookies": reverse("juridique:cookies"),
@@ -382,10 +383,13 @@ def test_chaque_mesure_de_securite_nomme_un_fichier_de_test_existant():
 
 
 def test_la_mention_d_accessibilite_suit_la_regle_du_rgaa():
-    def critere(resultat):
-        return rgaa.Critere("1.1", "x", "manuelle", resultat, "y")
+    def critere(resultat, numero="1.1"):
+        return rgaa.Critere(numero, "x", "manuelle", resultat, "y")
 
-    assert rgaa.calculer([critere(rgaa.CONFORME)] * 4).statut == "totalement"
+    # Criteria met / applicable criteria; « totalement » only for a grid covering the whole
+    # referential, at 100 %.
+    assert rgaa.calculer([critere(rgaa.CONFORME)] * 4, referentiel=4).statut == "totalement"
+    assert rgaa.calculer([critere(rgaa.CONFORME)] * 4).statut == "partiellement"
     partiel = rgaa.calculer([critere(rgaa.CONFORME)] * 3 + [critere(rgaa.NON_CONFORME)] * 2)
     assert (partiel.taux, partiel.statut) == (60, "partiellement")
     faible = rgaa.calculer([critere(rgaa.CONFORME)] + [critere(rgaa.NON_CONFORME)] * 2)
@@ -394,17 +398,56 @@ def test_la_mention_d_accessibilite_suit_la_regle_du_rgaa():
     incomplet = rgaa.calculer([critere(rgaa.CONFORME)] * 5 + [critere(rgaa.NON_EVALUE)])
     assert (incomplet.taux, incomplet.complet, incomplet.statut) == (100, False, "non")
     assert rgaa.calculer([critere(rgaa.NON_APPLICABLE)]).statut == "non"
+    # Not applicable criteria leave the rate; the automatic axe row is not an RGAA criterion.
+    avec_na = rgaa.calculer(
+        [critere(rgaa.CONFORME)] * 3
+        + [critere(rgaa.NON_APPLICABLE), critere(rgaa.NON_CONFORME), critere("x", "axe")]
+    )
+    assert (avec_na.taux, avec_na.applicables, avec_na.couverture) == (75, 4, 5)
 
 
-def test_la_declaration_cite_le_taux_l_echantillon_et_les_recours(client):
+def test_le_resultat_de_l_audit_enregistre():
+    """The recorded audit: the 20 pages, every criterion of the grid evaluated, its rate."""
     resultat = rgaa.resultat()
     assert len(resultat.echantillon) == 20
+    assert resultat.complet
+    assert resultat.taux == resultat.conformes * 100 // resultat.applicables
+    assert resultat.statut == ("partiellement" if resultat.taux >= 50 else "non")
+
+
+def test_la_declaration_cite_le_taux_l_echantillon_et_les_recours(client, monkeypatch):
+    resultat = rgaa.resultat()
     texte = _texte(client.get(reverse("juridique:accessibilite")))
-    assert f"donne {resultat.taux} % de critères respectés" in texte
+    assert (
+        f"donne un taux de conformité de {resultat.taux} % : {resultat.conformes} critères "
+        f"respectés sur {resultat.applicables} critères applicables évalués"
+    ) in texte
     assert f"Réussite est {resultat.mention} avec le RGAA." in texte
+    assert f"Cette déclaration a été établie le {resultat.date:%d/%m/%Y}" in texte
     assert "Défenseur des droits" in texte
-    for nom, _adresse, _raison in resultat.echantillon:
-        assert str(nom) in texte
+    for nom, _adresse, raison in resultat.echantillon:
+        assert str(nom) in texte and str(raison)[1:] in texte
+    for critere in resultat.criteres:
+        assert str(critere.intitule) in texte
+    assert "Aucune non-conformité n’est connue" in texte
+
+    # The statement and the footer read the module: a non-conformity recorded there shows on
+    # the page and moves the rate and the mention, with nothing changed in the template.
+    echec = rgaa.Critere("11.10", "Erreurs reliées", "automatique", rgaa.NON_CONFORME, "z")
+    ecart = rgaa.NonConformite("/parcours/nouveau/", "11.10", "Message d’erreur isolé.")
+    derogation = rgaa.NonConformite("/parcours/statistiques/", "1.3", "Carte.", derogation=True)
+    monkeypatch.setattr(rgaa, "CRITERES", [*rgaa.CRITERES[:3], echec])
+    monkeypatch.setattr(rgaa, "NON_CONFORMITES", [ecart, derogation])
+    modifie = rgaa.resultat()
+    assert modifie.taux == 66 and modifie.statut == "partiellement"
+    texte = _texte(client.get(reverse("juridique:accessibilite")))
+    assert "donne un taux de conformité de 66 % : 2 critères respectés sur 3" in texte
+    assert "/parcours/nouveau/, critère 11.10 : Message d’erreur isolé." in texte
+    assert "/parcours/statistiques/, critère 1.3 : Carte." in texte
+    monkeypatch.setattr(rgaa, "CRITERES", [rgaa.CRITERES[1], echec, echec])
+    texte = _texte(client.get(reverse("juridique:accessibilite")))
+    assert "Réussite est non conforme avec le RGAA." in texte
+    assert "Accessibilité : non conforme" in texte
 
 
 def test_l_echantillon_rgaa_a_titre_et_h1(client, a):
@@ -421,3 +464,23 @@ def test_l_echantillon_rgaa_a_titre_et_h1(client, a):
         titre = " ".join(html[html.index("<title>") + 7 : html.index("</title>")].split())
         assert titre.endswith("— Réussite") and len(titre) > len("— Réussite") + 2, (url, titre)
         assert html.count("<h1") == 1, (url, html.count("<h1"))
+
+
+def test_le_document_d_audit_cite_le_module():
+    """docs/accessibilite/audit-rgaa.md copies the recorded audit: it must follow the module
+    the statement and the footer read (date, rate, mention, sample, grid, non-conformities)."""
+    resultat = rgaa.resultat()
+    document = (RACINE / "docs" / "accessibilite" / "audit-rgaa.md").read_text(encoding="utf-8")
+    assert f"**Date de l’audit :** {resultat.date:%d/%m/%Y}" in document
+    assert (
+        f"**Taux de conformité :** {resultat.taux} % ({resultat.conformes} critères respectés "
+        f"sur {resultat.applicables} critères applicables évalués"
+    ) in document
+    assert f"Réussite est **{resultat.mention}** avec le RGAA" in document
+    for nom, adresse, raison in resultat.echantillon:
+        assert f"| {nom} | `{adresse}` | {raison} |" in document
+    for critere in resultat.criteres:
+        assert f"| {critere.numero} | {critere.intitule} |" in document
+        assert f"| {critere.resultat_libelle} |" in document
+    for ecart in resultat.non_conformites + resultat.derogations:
+        assert f"`{ecart.page}`, critère {ecart.critere} : {ecart.description}" in document

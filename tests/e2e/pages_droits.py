@@ -55,6 +55,11 @@ class PageDemande(PageReussite):
     def echeance(self) -> Locator:
         return self.page.locator("#echeance")
 
+    @property
+    def informations_transfert(self) -> Locator:
+        """Who was told of the request in the programmes the pathway was transferred to."""
+        return self.page.locator("#informations-transfert li")
+
     def repondre(self, *, statut: str, reponse: str, le: str, preuve: str) -> "PageDemande":
         self.page.get_by_label(libelle("Statut")).select_option(label=statut)
         self.page.get_by_label(libelle("Réponse apportée")).fill(reponse)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from parcours.models import Parcours, Statut, echeance_legale
 from reussite.core.models import Evenement, TraceAcces
-from tests.factories.core import cadre_juridique, dpo
+from tests.factories.core import MOT_DE_PASSE, cadre_juridique, dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre, professionnel
 
@@ -77,4 +77,68 @@ def test_le_dpo_enregistre_une_demande_y_repond_et_ouvre_une_anomalie(page, serv
     expect(anomalies.liste("refus").first).to_contain_text("fureteur@exemple.test")
     journal = anomalies.ouvrir("refus")
     expect(journal.lignes).to_have_count(6)
+    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)
+
+
+def test_une_demande_sur_un_parcours_transfere_previent_le_programme_qui_l_a_recu(
+    page, serveur, controle
+):
+    """The DPO records a request about a pathway transferred to another programme: the page
+    says that programme was told automatically, and its coordinator finds the reminder in the
+    bell, which names no child."""
+    from parcours.models import Finalite
+    from parcours.services import transfert_accepter, transfert_proposer
+    from tests.factories.partage import consentement
+
+    from .pages import PageReussite
+
+    a = pre(nom="PRE de Villeneuve")
+    b = pre(nom="PRE des Tilleuls")
+    cadre_juridique(a.programme)
+    cadre_juridique(b.programme, dpo_email="dpo@tilleuls.exemple.test")
+    dpo(b.programme)
+    parcours = ParcoursFactory(
+        programme=a.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=a.programme, nom="Zorgheb"),
+    )
+    consentement(
+        parcours, auteur=a.coordinateur, finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT]
+    )
+    transfert = transfert_proposer(
+        parcours=parcours, programme_destination=b.programme, auteur=a.coordinateur
+    )
+    transfert_accepter(transfert=transfert, auteur=b.coordinateur, version=transfert.version)
+    delegue = dpo(a.programme)
+
+    espace = PageConnexion(page, serveur, controle).ouvrir()
+    espace = espace.se_connecter_vers(delegue.email, "mot-de-passe-de-test-123", PageProtection)
+    demande = (
+        PageRegistreDemandes.depuis(espace)
+        .nouvelle()
+        .enregistrer(
+            genre="Opposition (article 21)",
+            demandeur="le père",
+            canal="Courriel",
+            recue_le=timezone.localdate().isoformat(),
+            parcours=parcours.pk,
+        )
+    )
+    expect(demande.informations_transfert).to_have_count(1)
+    expect(demande.informations_transfert.first).to_contain_text(
+        "PRE des Tilleuls a été informé automatiquement le"
+    )
+    expect(demande.informations_transfert.first).to_contain_text("2 personnes prévenues")
+    expect(page.get_by_text("dpo@tilleuls.exemple.test")).to_be_visible()
+
+    # The receiving coordinator's bell.
+    page.get_by_role("button", name="Se déconnecter").click()
+    PageConnexion(page, serveur, controle).ouvrir().se_connecter(b.coordinateur.email, MOT_DE_PASSE)
+    page.goto(serveur + "/notifications/")
+    rappels = PageReussite(page, serveur, controle)
+    rappels.titre = "Rappels"
+    rappels.verifier("rappels du programme destinataire")
+    expect(
+        page.get_by_text("Demande d’une famille sur un parcours transféré par PRE de Villeneuve")
+    ).to_be_visible()
     expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)

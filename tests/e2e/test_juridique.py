@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from parcours.models import Parcours, Statut
+from reussite.core import rgaa
 from reussite.core.models import Evenement, TraceAcces
 from tests.factories.core import cadre_juridique, dpo
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -36,8 +37,9 @@ def test_un_visiteur_trouve_les_pages_legales_et_la_notice_des_familles(page, se
 
     connexion = PageConnexion(page, serveur, controle).ouvrir()
     plan = par_le_pied_de_page(connexion, "Plan du site", PagePlanDuSite)
-    accessibilite = par_le_pied_de_page(plan, "Accessibilité : non conforme", PageAccessibilite)
-    expect(page.get_by_text("Réussite est non conforme avec le RGAA.")).to_be_visible()
+    mention = rgaa.resultat().mention
+    accessibilite = par_le_pied_de_page(plan, f"Accessibilité : {mention}", PageAccessibilite)
+    expect(page.get_by_text(f"Réussite est {mention} avec le RGAA.")).to_be_visible()
     mentions = par_le_pied_de_page(accessibilite, "Mentions légales", PageMentionsLegales)
     expect(page.get_by_text("Hébergeur de démonstration")).to_be_visible()
     cookies = par_le_pied_de_page(mentions, "Gestion des cookies", PageCookies)

@@ -82,3 +82,72 @@ def test_le_scan_par_le_courtier_previent_avant_l_echeance_par_un_seul_courriel(
     assert len(envoyes) == 1
     assert f"n° {demande.pk}" in envoyes[0].subject
     assert "Zorgheb" not in envoyes[0].subject + envoyes[0].body
+
+
+def test_le_programme_qui_a_recu_le_parcours_est_prevenu_par_le_courtier_sans_le_nom():
+    """A request about a transferred pathway: on commit, the receiving programme's reminders
+    leave through the broker (`rappel_envoyer.delay`, i.e. `apply_async`) to a real worker,
+    one email per person who asked for immediate emails, naming no child."""
+    from parcours.models import Finalite, InformationTransfert
+    from parcours.services import transfert_accepter, transfert_proposer
+    from parcours.services.droits import GENRE_INFORMATION
+    from tests.factories.core import dpo
+    from tests.factories.partage import consentement
+
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    a = pre(nom="PRE de Villeneuve")
+    b = pre(nom="PRE des Tilleuls")
+    delegue_b = dpo(b.programme, frequence_courriels=FrequenceCourriels.IMMEDIAT)
+    coordination_b = coordinateur(b.programme, frequence_courriels=FrequenceCourriels.IMMEDIAT)
+    parcours = ParcoursFactory(
+        programme=a.programme, enfant=EnfantFactory(programme=a.programme, nom="Zorgheb")
+    )
+    consentement(
+        parcours, auteur=a.coordinateur, finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT]
+    )
+    transfert = transfert_proposer(
+        parcours=parcours, programme_destination=b.programme, auteur=a.coordinateur
+    )
+    transfert_accepter(transfert=transfert, auteur=b.coordinateur, version=transfert.version)
+    mail.outbox.clear()
+
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        queues=[app.conf.task_default_queue],
+    ):
+        demande = demande_droit_creer(
+            programme=a.programme,
+            donnees=DonneesDemande(
+                genre=GenreDemande.EFFACEMENT,
+                demandeur="la mère",
+                canal="courrier",
+                recue_le=timezone.localdate(),
+                parcours=parcours,
+            ),
+            auteur=a.coordinateur,
+        )
+        _attendre(
+            lambda: (
+                Rappel.objects.filter(
+                    genre=GENRE_INFORMATION,
+                    destinataire__in=[delegue_b, coordination_b],
+                    statut=StatutRappel.ENVOYE,
+                ).count()
+                == 2
+            ),
+            "the receiving programme's reminders were not sent by the worker",
+        )
+    information = InformationTransfert.objects.get(demande=demande)
+    assert information.programme_id == b.programme.pk
+    envoyes = [m for m in mail.outbox if set(m.to) & {delegue_b.email, coordination_b.email}]
+    assert len(envoyes) == 2
+    for message in envoyes:
+        assert "PRE de Villeneuve" in message.subject
+        assert f"demande n° {demande.pk}" in message.body
+        contenu = message.subject + message.body + message.alternatives[0][0]
+        assert "Zorgheb" not in contenu
+    # Nobody in the sending programme got this reminder.
+    assert not Rappel.objects.filter(genre=GENRE_INFORMATION, programme_id=a.programme.pk).exists()
