@@ -173,6 +173,7 @@ PAGES_GENERALES = [
     "parcours:orientations",
     "parcours:orientations_envoyees",
     "parcours:import_modele",
+    "parcours:import_modele_xlsx",
     "parcours:transferts",
     # --- sollicitations (issue 21): the partner's inbox, empty for who receives nothing
     "parcours:sollicitations_recues",
@@ -181,7 +182,6 @@ PAGES_GENERALES = [
 ]
 # Coordinators only, in one of their own programmes.
 PAGES_DE_COORDINATION = {
-    "parcours:import_modele",
     "parcours:transferts",
     "parcours:creer",
     "parcours:passation",
@@ -270,6 +270,9 @@ DELEGUEES_AU_BALAYAGE = {
     "parcours:transfert": "id du transfert",
     "parcours:transfert_decider": "POST seulement (id du transfert)",
     "parcours:transfert_proposer": "balayée (id du parcours), coordination seulement",
+    # --- the funders' evidence packs (issue 21; their own matrix: tests/parcours/test_preuves.py)
+    "parcours:preuves": "programme lu dans la requête (DECLAREES)",
+    "parcours:preuves_dossier": "programme, structure et année lus dans la requête (DECLAREES)",
 }
 
 
@@ -287,7 +290,7 @@ def _en_tant_que(client, monde: Monde, role: str) -> Parcours:
 def _attendu(page: str, role: str) -> int | str:
     if role == "anonyme":
         return "connexion"
-    if page == "parcours:transitions":
+    if page in {"parcours:transitions", "parcours:import_modele", "parcours:import_modele_xlsx"}:
         return 200 if role in {"coordinateur", "autre_programme"} else 404
     if page in PAGES_DE_COORDINATION:
         return 200 if role in {"coordinateur", "autre_programme"} else 403
@@ -1223,8 +1226,9 @@ REQUETES = {
     # + consents with their signatories and structures, intervenants, the structures delivering
     # an action without being named, the choices of professionals to add as intervenant
     "parcours:partage": 17,
-    # + history, the names of who consulted the file
-    "parcours:historique": 12,
+    # + history, the names of who consulted the file, the school transitions' changes and
+    # their authors
+    "parcours:historique": 14,
 }
 SECTIONS = {
     "parcours:detail",

@@ -394,7 +394,8 @@ def test_export_liste_filtre_et_neutralise(client, monde):
     assert len(lignes) == 1 + 2  # header + p1, p2 (open, in this programme)
     assert any(r[1] == '\'=HYPERLINK("http://x")' for r in lignes)
     reponse = client.get(reverse("parcours:parcours_export_xlsx"), {"statut": "sorti"})
-    feuille = load_workbook(io.BytesIO(reponse.content)).active
+    assert reponse.streaming  # streamed as it is written (issue 18)
+    feuille = load_workbook(io.BytesIO(b"".join(reponse.streaming_content))).active
     assert feuille.max_row == 1 + 3
 
 
