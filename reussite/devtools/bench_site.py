@@ -172,7 +172,7 @@ class Contexte:
     utilisateurs: dict  # role -> User
     programme: object
     parcours: object  # a generated pathway (or the dossier's in the tests)
-    dossier: object  # tests.acces.test_acces_urls.Dossier
+    dossier: object  # tests.acces.balayage.Dossier
 
 
 def _premier(qs):
@@ -301,7 +301,7 @@ PARCOURS_DU_DOSSIER = {"parcours:transition_fiche_pdf"}
 
 def ids_pour(route, contexte: Contexte) -> dict | None:
     """The path ids of `route`, or None when no source knows one of them."""
-    from tests.acces.test_acces_urls import ids_de
+    from tests.acces.balayage import ids_de
 
     if not route.identifiants:
         return {}
@@ -335,7 +335,7 @@ class Page:
 def routes_du_site():
     from django.urls import get_resolver
 
-    from tests.acces.test_acces_urls import _parcourir
+    from tests.acces.balayage import _parcourir
 
     return list(_parcourir(get_resolver().url_patterns))
 
@@ -437,14 +437,14 @@ def _utilisateur_cree(email, *, personnel=False):
 
 
 def _dossier_du_balayage(programme, coordinateur, referent, partenaire):
-    """The sweep's dossier (tests/acces/test_acces_urls.py `_dossier`), built in programme 1 of the
+    """The sweep's dossier (tests/acces/balayage.py `_dossier`), built in programme 1 of the
     generated data: each run adds one pathway with one object of every kind (synthetic)."""
     import factory.random
     from django.db.models import Max
 
     from partenaires.models import Professionnel, Structure
     from reussite.core.models import User
-    from tests.acces.test_acces_urls import _dossier
+    from tests.acces.balayage import _dossier
     from tests.factories.core import UserFactory
     from tests.factories.partage import Pre
 

@@ -40,11 +40,11 @@ from reussite.core.ecriture import ConflitDeModification, verrouiller
 from reussite.core.models import EnvoiFormulaire, Role
 from reussite.core.services import role_attribuer
 from reussite.core.tasks import envois_purger
-from tests.acces.test_acces_urls import Monde, client_de, construire_monde, erreurs
+from tests.acces.balayage import Monde, client_de, construire_monde, erreurs
 from tests.factories import actions as fab
 from tests.factories.core import UserFactory
 from tests.factories.partage import fichier_png, professionnel
-from tests.parcours.test_parcours_views import formulaire, saisir
+from tests.parcours.vues import formulaire, saisir
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.acces.test_acces_urls import (
+from tests.acces.balayage import (
     ROUTES,
     _convention,
     client_de,

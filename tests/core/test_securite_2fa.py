@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reussite.core.deux_facteurs import VUES_LIBRES, verifier_exemption_demo
-from tests.acces.test_acces_urls import (
+from tests.acces.balayage import (
     METHODES,
     ROUTES,
     SONDES,

@@ -19,7 +19,7 @@ from partenaires.models import Domaine
 from reussite.core.ecriture import ConflitDeModification
 from reussite.core.models import TraceAcces
 from reussite.core.trace import ALIAS as TRACE
-from tests.acces.test_acces_urls import Monde, client_de, construire_monde, erreurs
+from tests.acces.balayage import Monde, client_de, construire_monde, erreurs
 from tests.conftest import connecter
 from tests.factories import actions as fab
 from tests.factories.parcours import ParcoursFactory

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from parcours.models import Action, ChangementStatut, Parcours, Statut
-from tests.acces.test_acces_urls import (
+from tests.acces.balayage import (
     SECTIONS_FICHE,
     Monde,
     client_de,

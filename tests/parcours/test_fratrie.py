@@ -31,7 +31,7 @@ from tests.factories.partage import (
     professionnel,
 )
 from tests.factories.partenaires import StructureFactory
-from tests.parcours.test_parcours_views import formulaire, saisir
+from tests.parcours.vues import formulaire, saisir
 from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db

@@ -202,7 +202,7 @@ def test_une_rectification_est_historisee_avec_son_auteur(client, dossier):
     parcours = dossier["parcours"]
     coordo = dossier["equipe"].coordinateur
     connecter(client, coordo)
-    from tests.parcours.test_parcours_views import formulaire, saisir
+    from tests.parcours.vues import formulaire, saisir
 
     url = _url("modifier_enfant", parcours)
     donnees = saisir(formulaire(client.get(url), "enfant-nom"), enfant__nom="Zébulon-Martin")
