@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.factories.core import MOT_DE_PASSE, UserFactory
 
-from .pages import libelle
+from .pages_securite import PageActivation, PageConnexionMotDePasse, PageVerificationCode
 
 
 def _code(secret: str, deja: set[int]) -> str:
@@ -24,51 +24,24 @@ def _code(secret: str, deja: set[int]) -> str:
     return f"{horloge.token():06d}"
 
 
-def _mot_de_passe(page, serveur, email):
-    page.goto(serveur + "/connexion/")
-    page.get_by_label(libelle("Adresse électronique")).fill(email)
-    page.get_by_label(libelle("Mot de passe")).fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-
-
 def test_un_utilisateur_active_la_double_authentification_puis_se_reconnecte(
     page, serveur, controle
 ):
     user = UserFactory(first_name="Inès", last_name="Moreau")
     utilises: set[int] = set()
 
-    _mot_de_passe(page, serveur, user.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Activer la double authentification")
-    controle.page_verifiee("activer la double authentification")
-    expect(page.locator(".reussite-qr svg")).to_be_visible()
-    secret = page.get_by_test_id("cle-secrete").inner_text()
+    connexion = PageConnexionMotDePasse(page, serveur, controle).ouvrir()
+    activation = connexion.mot_de_passe_vers(user.email, MOT_DE_PASSE, PageActivation)
+    expect(activation.qr).to_be_visible()
+    secret = activation.cle_secrete()
     assert re.fullmatch(r"[A-Z2-7 ]+", secret)
 
-    page.get_by_label(libelle("Code à usage unique")).fill(_code(secret, utilises))
-    page.get_by_role("button", name="Activer").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
-    controle.page_verifiee("codes de secours")
-    expect(page.get_by_test_id("codes-secours").locator("li")).to_have_count(10)
-    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
-    controle.page_verifiee("tableau de bord après activation")
+    codes = activation.activer(_code(secret, utilises))
+    expect(codes.codes).to_have_count(10)
+    connexion = codes.continuer().mes_sessions().se_deconnecter()
 
-    page.get_by_role("link", name="Mes sessions").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes sessions")
-    controle.page_verifiee("mes sessions")
-
-    page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter à Réussite")
-
-    _mot_de_passe(page, serveur, user.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Vérification en deux étapes")
-    controle.page_verifiee("vérification")
-    page.get_by_label(libelle("Code à usage unique")).fill("000000")
-    page.get_by_role("button", name="Vérifier").click()
-    expect(page.get_by_text(re.compile("Code incorrect|Trop de codes")).first).to_be_visible()
-    controle.page_verifiee("code refusé")
+    verification = connexion.mot_de_passe_vers(user.email, MOT_DE_PASSE, PageVerificationCode)
+    verification = verification.refuser("000000")
     page.wait_for_timeout(1500)  # django-otp slows down the next try after a wrong code
-    page.get_by_label(libelle("Code à usage unique")).fill(_code(secret, utilises))
-    page.get_by_role("button", name="Vérifier").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
-    expect(page.locator("#utilisateur-connecte")).to_have_text("Inès Moreau")
+    accueil = verification.accepter(_code(secret, utilises))
+    expect(accueil.utilisateur_connecte).to_have_text("Inès Moreau")
