@@ -44,5 +44,7 @@ def test_le_coordinateur_filtre_et_trie_les_parcours_a_risque(page, connecter, c
     assert "motif=revue_depassee" in page.url  # the filtered list has its own address
     a_risque.choisir("Motif", "Tous", 3)
     a_risque.choisir("Trier par", "Dernière activité (la plus ancienne d’abord)", 3)
+    # The sorted fragment replaces the list: wait for it rather than read the old order.
+    expect(a_risque.lignes.first).to_contain_text("Lou Tranquille")
     assert a_risque.noms()[0] == "Lou Tranquille"
     expect(a_risque.lignes.first).to_contain_text("Aucune activité depuis plus de")
