@@ -226,3 +226,167 @@ def test_le_dpo_voit_les_connexions_des_personnes_affectees_a_ses_parcours(clien
     texte = reponse.content.decode()
     assert "affectee@exemple.test" in texte
     assert "inconnu@exemple.test" not in texte
+
+
+def test_les_personnes_du_programme_sont_les_memes_qu_avec_la_jointure(a):
+    """Issue 18: the people assigned to the programme's pathways are read through the
+    pathway ids (an index probe per pathway) instead of a join that scanned the whole
+    permission table; the set is the one the join gave, on a varied data set: référents,
+    intervenants, several pathways per person, a person on two programmes, another
+    programme's people left out, a programme with no pathway."""
+    from parcours.models import ParcoursUserObjectPermission
+    from parcours.permissions import affectes_du_programme
+    from tests.factories.partage import (
+        ajouter_intervenant,
+        consentement,
+        nommer_referent,
+        partenaire,
+    )
+
+    b = pre(nom="PRE voisin")
+    vide = pre(nom="PRE sans parcours")
+    structure_a = partenaire(a.programme)
+    commune = professionnel(partenaire(a.programme, b.programme))
+    for i in range(3):
+        p = _parcours(a.programme, nom=f"Enfant{i}")
+        nommer_referent(p, professionnel(a.porteuse), auteur=a.coordinateur)
+        consentement(p, auteur=a.coordinateur, structures=[structure_a, commune.structure])
+        ajouter_intervenant(p, professionnel(structure_a), auteur=a.coordinateur)
+        ajouter_intervenant(p, commune, auteur=a.coordinateur)
+    autre = _parcours(b.programme, nom="Ailleurs")
+    nommer_referent(autre, professionnel(b.porteuse), auteur=b.coordinateur)
+    consentement(autre, auteur=b.coordinateur, structures=[commune.structure])
+    ajouter_intervenant(autre, commune, auteur=b.coordinateur)
+
+    for programme in (a.programme, b.programme, vide.programme):
+        avant = set(
+            ParcoursUserObjectPermission.objects.filter(
+                content_object__programme_id=programme.pk
+            ).values_list("user_id", flat=True)
+        )
+        apres = {ligne["user_id"] for ligne in affectes_du_programme(programme.pk)}
+        assert apres == avant
+    assert len({ligne["user_id"] for ligne in affectes_du_programme(a.programme.pk)}) >= 4
+    assert not list(affectes_du_programme(vide.programme.pk))
+
+
+def test_les_personnes_du_programme_sont_lues_par_l_index_des_parcours(a):
+    """The permission rows are probed through their pathway index, never scanned whole
+    (233,386 rows in the national set: 85 ms and a misestimate of thousands of people)."""
+    from parcours.permissions import affectes_du_programme
+
+    requete = affectes_du_programme(a.programme.pk)
+    sql, params = requete.query.sql_with_params()
+    with connection.cursor() as curseur:
+        curseur.execute("SET LOCAL enable_seqscan = off")
+        curseur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
+    assert "Seq Scan" not in plan, plan
+    assert "Join" not in plan and "Nested Loop" not in plan, plan
+
+
+def _export_attendu(programme_id, filtres):
+    """The CSV rows the export wrote before it streamed (issue 18): the whole result in a
+    list, its people in one `in_bulk` — the reference the streamed export must match."""
+    from reussite.core.models import User
+
+    lignes = list(trace_du_programme(programme_id, filtres))
+    personnes = User.objects.in_bulk({ligne.user_id for ligne in lignes if ligne.user_id})
+    libelles = dict(Evenement.choices)
+    rangees = []
+    for ligne in lignes:
+        personne = personnes.get(ligne.user_id)
+        objet = (
+            f"{ContentType.objects.get_for_id(ligne.content_type_id).name} n° {ligne.object_id}"
+            if ligne.content_type_id and ligne.object_id
+            else ""
+        )
+        rangees.append(
+            [
+                timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
+                personne.get_full_name() if personne else "",
+                personne.email if personne else ligne.identifiant,
+                str(libelles.get(ligne.evenement, ligne.evenement)),
+                "oui" if ligne.autorise else "non",
+                objet,
+                ligne.page,
+            ]
+        )
+    return rangees
+
+
+def _jeu_varie(a):
+    from tests.factories.partage import nommer_referent
+
+    p = _parcours(a.programme)
+    referente = professionnel(a.porteuse, user__first_name="Ysolde", user__last_name="Brac")
+    nommer_referent(p, referente, auteur=a.coordinateur)
+    for i in range(7):
+        _trace(referente.user, Evenement.LECTURE, a.programme.pk, p.pk, il_y_a=timedelta(hours=i))
+    _trace(a.coordinateur, Evenement.MODIFICATION, a.programme.pk, p.pk, timedelta(days=3))
+    _trace(None, Evenement.REFUS, a.programme.pk, p.pk, identifiant="=inconnu@exemple.test")
+    _trace(referente.user, Evenement.CONNEXION, il_y_a=timedelta(days=1))
+    _trace(referente.user, Evenement.DECONNEXION, il_y_a=timedelta(minutes=5))
+    _trace(a.coordinateur, Evenement.EXPORT, a.programme.pk)
+    return p
+
+
+@pytest.mark.parametrize("lot", [2, 500])
+def test_l_export_diffuse_donne_le_meme_csv_qu_avant(client, a, monkeypatch, lot):
+    """Streamed by batches (2 rows here, crossing batch boundaries; 500 in production): the
+    same rows, in the same order, as the export that built its whole result in memory."""
+    from reussite.core.views import console_dpo
+
+    monkeypatch.setattr(console_dpo, "TAILLE_LOT", lot)
+    p = _jeu_varie(a)
+    connecter(client, dpo(a.programme))
+    url = reverse("programmes:journal_export", args=[a.programme.pk])
+    for parametres, filtres in [
+        ({}, {}),
+        ({"evenement": "connexion"}, {"evenement": "connexion"}),
+        ({"parcours": p.pk}, {"parcours": p.pk}),
+        ({"evenement": "refus"}, {"evenement": "refus"}),
+    ]:
+        attendu = _export_attendu(a.programme.pk, filtres)
+        reponse = client.get(url, parametres)
+        assert reponse.streaming
+        lignes = list(
+            csv.reader(
+                io.StringIO(b"".join(reponse.streaming_content).decode("utf-8-sig")),
+                delimiter=";",
+            )
+        )
+        neutralise = [[("'" + v) if v.startswith("=") else v for v in rangee] for rangee in attendu]
+        assert lignes[1:] == neutralise, parametres
+        assert lignes[0][0] == "Date et heure"
+    assert len(_export_attendu(a.programme.pk, {})) >= 11
+
+
+@pytest.mark.parametrize("nombre", [1, 30])
+def test_l_export_coute_autant_avec_peu_ou_beaucoup_de_lignes(
+    client, a, django_assert_num_queries, nombre
+):
+    """The header goes out before any query on the trail; the rows then cost the UNION on a
+    server-side cursor and one query for the batch's people, whatever their number."""
+    p = _parcours(a.programme)
+    for i in range(nombre):
+        auteur = professionnel(a.porteuse).user if i % 2 else a.coordinateur
+        _trace(auteur, Evenement.LECTURE, a.programme.pk, p.pk)
+    connecter(client, dpo(a.programme))
+    url = reverse("programmes:journal_export", args=[a.programme.pk])
+    client.get(url)
+    with django_assert_num_queries(REQUETES_EXPORT):
+        reponse = client.get(url)
+    contenu = iter(reponse.streaming_content)
+    with django_assert_num_queries(0):
+        assert next(contenu).decode("utf-8-sig").startswith("Date et heure")
+    with django_assert_num_queries(REQUETES_EXPORT_LIGNES):
+        reste = b"".join(contenu)
+    assert reste.count(b"\n") == nombre
+
+
+# Session, user; savepoint; the programme (role check); release: the view runs no query on
+# the trail (the export's own trace row goes through the `trace` connection).
+REQUETES_EXPORT = 5
+# The UNION (one server-side cursor) and the people of the batch.
+REQUETES_EXPORT_LIGNES = 2

@@ -8,6 +8,8 @@ A professional's logins carry no programme: those of the people holding a role o
 are added by a second branch on the index (user_id, -le), in a UNION.
 """
 
+from itertools import batched
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..exports import reponse_csv
+from ..exports import TAILLE_LOT, reponse_csv
 from ..forms.console_dpo import RechercheTraceForm
 from ..models import Evenement, TraceAcces, User
 from ..roles import programmes_dpo
@@ -75,12 +77,15 @@ def console(request, programme_pk):
 
 @require_GET
 def console_export(request, programme_pk):
-    """The search's result as CSV; the export is itself traced, for this programme."""
+    """The search's result as CSV; the export is itself traced, for this programme.
+
+    Streamed (issue 18): the header goes out before the query runs, rows are read from a
+    server-side cursor `TAILLE_LOT` at a time, and the people of each batch in one query; the
+    export never holds the result (up to `EXPORT_MAX` rows) in memory."""
     programme = _programme(request, programme_pk)
     form = RechercheTraceForm(request.GET or None)
     filtres = form.cleaned_data if form.is_valid() else {}
-    lignes = list(trace_du_programme(programme.pk, filtres)[:EXPORT_MAX])
-    personnes = _personnes(lignes)
+    requete = trace_du_programme(programme.pk, filtres)[:EXPORT_MAX]
     tracer(
         user=request.user,
         evenement=Evenement.EXPORT,
@@ -97,20 +102,24 @@ def console_export(request, programme_pk):
         _("Objet"),
         _("Page"),
     ]
-    libelles = dict(Evenement.choices)
+    # Translated now, in the request's language: the rows are written after the view returns.
+    libelles = {valeur: str(texte) for valeur, texte in Evenement.choices}
+    oui, non = _("oui"), _("non")
 
     def rangees():
-        for ligne in lignes:
-            personne = personnes.get(ligne.user_id)
-            yield [
-                timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
-                personne.get_full_name() if personne else "",
-                personne.email if personne else ligne.identifiant,
-                str(libelles.get(ligne.evenement, ligne.evenement)),
-                _("oui") if ligne.autorise else _("non"),
-                _objet(ligne),
-                ligne.page,
-            ]
+        for lot in batched(requete.iterator(chunk_size=TAILLE_LOT), TAILLE_LOT):
+            personnes = _personnes(lot)
+            for ligne in lot:
+                personne = personnes.get(ligne.user_id)
+                yield [
+                    timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
+                    personne.get_full_name() if personne else "",
+                    personne.email if personne else ligne.identifiant,
+                    libelles.get(ligne.evenement, ligne.evenement),
+                    oui if ligne.autorise else non,
+                    _objet(ligne),
+                    ligne.page,
+                ]
 
     return reponse_csv(
         f"journal-{programme.pk}-{timezone.localdate():%Y-%m-%d}", entetes, rangees()
