@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from partenaires.models import Partenariat, Professionnel, Structure, TypeStructure
 from reussite.core.dates import PlageDates
-from reussite.core.imports.lecture import lire_tableau
+from reussite.core.imports.lecture import lignes_du_fichier
 from reussite.core.imports.modeles import Colonne, libelles
 from reussite.core.models import Programme, User
 
@@ -108,7 +108,6 @@ COLONNES = [
     Colonne("consentement_finalites", _("finalités séparées par « | »")),
     Colonne("consentement_structures", _("structures nommées, séparées par « | »")),
 ]
-CLES = [c.cle for c in COLONNES]
 OBLIGATOIRES = [c.cle for c in COLONNES if c.obligatoire]
 LIBELLES = {c.cle: c.cle for c in COLONNES}
 
@@ -489,40 +488,12 @@ def _analyser_lignes(programme: Programme, donnees: list[dict]) -> list[dict]:
     return plan
 
 
-def _lignes_du_fichier(fichier) -> list[dict]:
-    tableau = lire_tableau(fichier)
-    entetes = [normaliser(e).replace(" ", "_") for e in tableau.entetes]
-    manquantes = [c for c in OBLIGATOIRES if c not in entetes]
-    inconnues = [
-        brute for brute, e in zip(tableau.entetes, entetes, strict=True) if e and e not in CLES
-    ]
-    problemes = []
-    if manquantes:
-        problemes.append(_("Colonnes manquantes : %(c)s.") % {"c": ", ".join(manquantes)})
-    if inconnues:
-        problemes.append(
-            _("Colonnes inconnues : %(c)s (voir la liste des colonnes).")
-            % {"c": ", ".join(inconnues)}
-        )
-    if problemes:
-        raise ValidationError(" ".join(problemes))
-    if not tableau.lignes:
-        raise ValidationError(_("Le fichier ne contient aucune ligne sous les en-têtes."))
-    return [
-        {
-            "_ligne": numero,
-            **{e: (cellules[i] if i < len(cellules) else "") for i, e in enumerate(entetes) if e},
-        }
-        for numero, cellules in tableau.lignes
-    ]
-
-
 @transaction.atomic
 def import_analyser(*, programme: Programme, auteur: User, fichier) -> ImportParcours:
     """The dry run: read and check the file, store its plan. Writes only the import's row."""
     fichier.seek(0)
     empreinte = hashlib.sha256(fichier.read()).hexdigest()
-    donnees = _lignes_du_fichier(fichier)
+    donnees = lignes_du_fichier(fichier, COLONNES)
     brutes = [dict(d) for d in donnees]
     plan = _analyser_lignes(programme, donnees)
     return ImportParcours.objects.create(

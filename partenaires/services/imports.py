@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reussite.core.imports.lecture import lire_tableau
+from reussite.core.imports.lecture import lignes_du_fichier
 from reussite.core.imports.modeles import Colonne, libelles
 from reussite.core.models import Programme, User
 from reussite.core.texte import normaliser
@@ -127,7 +127,6 @@ COLONNES_RESEAU = [
     Colonne("offre_contact_email", gettext_lazy("adresse électronique du contact")),
     Colonne("offre_contact_telephone", gettext_lazy("téléphone du contact")),
 ]
-CLES = [c.cle for c in COLONNES_RESEAU]
 OBLIGATOIRES = [c.cle for c in COLONNES_RESEAU if c.obligatoire]
 
 CHAMPS_STRUCTURE = ["nom", "commune", "siret", "type", "uai", "adresse", "telephone", "email"]
@@ -532,34 +531,6 @@ def _analyser_lignes(programme: Programme, auteur: User, donnees: list[dict]) ->
     return sorted(plan, key=lambda e: e["ligne"])
 
 
-def _lignes_du_fichier(fichier) -> list[dict]:
-    tableau = lire_tableau(fichier)
-    entetes = [normaliser(e).replace(" ", "_") for e in tableau.entetes]
-    manquantes = [c for c in OBLIGATOIRES if c not in entetes]
-    inconnues = [
-        brute for brute, e in zip(tableau.entetes, entetes, strict=True) if e and e not in CLES
-    ]
-    problemes = []
-    if manquantes:
-        problemes.append(_("Colonnes manquantes : %(c)s.") % {"c": ", ".join(manquantes)})
-    if inconnues:
-        problemes.append(
-            _("Colonnes inconnues : %(c)s (voir la liste des colonnes).")
-            % {"c": ", ".join(inconnues)}
-        )
-    if problemes:
-        raise ValidationError(" ".join(problemes))
-    if not tableau.lignes:
-        raise ValidationError(_("Le fichier ne contient aucune ligne sous les en-têtes."))
-    return [
-        {
-            "_ligne": numero,
-            **{e: (cellules[i] if i < len(cellules) else "") for i, e in enumerate(entetes) if e},
-        }
-        for numero, cellules in tableau.lignes
-    ]
-
-
 @transaction.atomic
 def import_reseau_analyser(
     *, programme: Programme, auteur: User, fichier, inviter: bool = False
@@ -567,7 +538,7 @@ def import_reseau_analyser(
     """The dry run: read and check the file, store its plan. Writes only the import's row."""
     fichier.seek(0)
     empreinte = hashlib.sha256(fichier.read()).hexdigest()
-    donnees = _lignes_du_fichier(fichier)
+    donnees = lignes_du_fichier(fichier, COLONNES_RESEAU)
     return ImportReseau.objects.create(
         programme=programme,
         auteur=auteur,

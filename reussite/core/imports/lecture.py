@@ -137,3 +137,38 @@ def lire_tableau(fichier) -> Tableau:
     if nom.endswith((".xls", ".ods")):
         raise ValidationError(_("Enregistrez le fichier au format XLSX ou CSV."))
     return _lire_csv(contenu)
+
+
+def lignes_du_fichier(fichier, colonnes) -> list[dict]:
+    """The file's rows as dicts keyed by column key (headers normalised: accents, case, spaces),
+    each with its line number under `_ligne`; a missing required column, an unknown column or
+    an empty file is one French `ValidationError` naming them. `colonnes`: the import's
+    `Colonne`s (reussite.core.imports.modeles)."""
+    from reussite.core.texte import normaliser
+
+    cles = {c.cle for c in colonnes}
+    tableau = lire_tableau(fichier)
+    entetes = [normaliser(e).replace(" ", "_") for e in tableau.entetes]
+    manquantes = [c.cle for c in colonnes if c.obligatoire and c.cle not in entetes]
+    inconnues = [
+        brute for brute, e in zip(tableau.entetes, entetes, strict=True) if e and e not in cles
+    ]
+    problemes = []
+    if manquantes:
+        problemes.append(_("Colonnes manquantes : %(c)s.") % {"c": ", ".join(manquantes)})
+    if inconnues:
+        problemes.append(
+            _("Colonnes inconnues : %(c)s (voir la liste des colonnes).")
+            % {"c": ", ".join(inconnues)}
+        )
+    if problemes:
+        raise ValidationError(" ".join(problemes))
+    if not tableau.lignes:
+        raise ValidationError(_("Le fichier ne contient aucune ligne sous les en-têtes."))
+    return [
+        {
+            "_ligne": numero,
+            **{e: (cellules[i] if i < len(cellules) else "") for i, e in enumerate(entetes) if e},
+        }
+        for numero, cellules in tableau.lignes
+    ]
