@@ -14,7 +14,7 @@ class ParcoursConfig(AppConfig):
         from .exports import enregistrer_les_exports
         from .exports_preuves import enregistrer_preuves
         from .permissions import recalculer_apres_adhesion
-        from .rappels import enregistrer_les_genres, enregistrer_les_genres_sollicitations
+        from .rappels import enregistrer_les_genres
         from .selectors.statistiques import noter_acces_statistiques
         from .selectors.transitions import noter_acces_transitions
 
@@ -24,10 +24,6 @@ class ParcoursConfig(AppConfig):
             recalculer_apres_adhesion, dispatch_uid="recalculer_apres_adhesion"
         )
         enregistrer_les_genres()
-        from .rappels_droits import enregistrer_le_genre as enregistrer_le_genre_des_demandes
-
-        enregistrer_le_genre_des_demandes()
-        enregistrer_les_genres_sollicitations()
         enregistrer_les_exports()
         enregistrer_preuves()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")

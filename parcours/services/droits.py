@@ -44,7 +44,7 @@ __all__ = [
     "demandes_droits_informer_apres_transfert",
 ]
 
-# The reminder kind that tells a transfer's receiving programme of a request (rappels_droits).
+# The reminder kind that tells a transfer's receiving programme of a request (parcours/rappels/droits.py).
 GENRE_INFORMATION = "demande_droit_parcours_transfere"
 # Who is told in the receiving programme: those who keep its register of requests.
 ROLES_INFORMES = (Role.COORDINATEUR, Role.DPO)

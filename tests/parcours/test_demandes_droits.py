@@ -21,7 +21,7 @@ from parcours.models import (
     StatutDemande,
     echeance_legale,
 )
-from parcours.rappels_droits import GENRE
+from parcours.rappels.droits import GENRE
 from parcours.services import (
     DonneesDemande,
     demande_droit_creer,

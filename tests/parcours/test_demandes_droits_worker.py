@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from parcours.models import DemandeDroit, GenreDemande
-from parcours.rappels_droits import GENRE
+from parcours.rappels.droits import GENRE
 from parcours.services import DonneesDemande, demande_droit_creer
 from reussite.celery import app
 from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel

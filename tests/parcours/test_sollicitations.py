@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.models import Action, Parcours, Sollicitation, Statut
-from parcours.rappels import _rendre_sollicitations
+from parcours.rappels.sollicitations import _rendre_sollicitations
 from parcours.selectors import carte_competences, perimetre_pour, rapport_obstacles
 from parcours.services import (
     sollicitation_creer,

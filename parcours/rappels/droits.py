@@ -1,7 +1,7 @@
-"""The reminder of a family's rights request whose legal deadline approaches (issue 19),
-registered with the core's scan like the other kinds (parcours/rappels.py).
+"""Reminders about families' rights requests (issue 19): a request whose legal deadline
+approaches, and a request about a pathway transferred to another programme.
 
-It goes to the programme's coordinators and to the person following the request, from
+The first goes to the programme's coordinators and to the person following the request, from
 `RAPPEL_JOURS` days before the deadline until the answer is recorded. The deadline is the
 reminder's due date: an extension moves it, so the old reminder loses its reason (cancelled
 by the scan) and a new one is due before the new deadline.
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reussite.core.models import Rappel
-from reussite.core.rappels import Genre, Rendu, enregistrer
+from reussite.core.rappels import Genre, Rendu
 from reussite.core.roles import titulaires
 
-from .models import DemandeDroit, InformationTransfert
-from .rappels import _colonnes, _coordination, _pour_coordination
-from .services.droits import GENRE_INFORMATION, ROLES_INFORMES
+from ..models import DemandeDroit, InformationTransfert
+from ..services.droits import GENRE_INFORMATION, ROLES_INFORMES
+from .base import coordinateurs, en_colonnes, pour_coordination
 
 GENRE = "demande_droit_echeance"
 # Enough to write and send an answer, or to tell the family of an extension.
@@ -35,12 +35,12 @@ def _candidats(le: date):
     base = _ouvertes_proches(le)
     colonnes = {"objet": "pk", "programme": "programme_id", "echeance": F("echeance")}
     suivies = base.filter(suivie_par__isnull=False).annotate(r_destinataire=F("suivie_par_id"))
-    return _colonnes(_pour_coordination(base), **colonnes).union(_colonnes(suivies, **colonnes))
+    return en_colonnes(pour_coordination(base), **colonnes).union(en_colonnes(suivies, **colonnes))
 
 
 def _valables(rappels: list[Rappel], le: date) -> set[int]:
     demandes = _ouvertes_proches(le).in_bulk({r.object_id for r in rappels})
-    coordination = _coordination({d.programme_id for d in demandes.values()})
+    coordination = coordinateurs({d.programme_id for d in demandes.values()})
     return {
         r.pk
         for r in rappels
@@ -149,25 +149,22 @@ def _rendre_informations(rappels: list[Rappel]) -> dict[int, Rendu]:
     return rendus
 
 
-def enregistrer_le_genre() -> None:
-    enregistrer(
-        Genre(
-            nom=GENRE_INFORMATION,
-            libelle=gettext_lazy("Demande d’une famille sur un parcours qui vous a été transféré"),
-            modele=InformationTransfert,
-            candidats=None,
-            encore_dus=_informations_dues,
-            valables=_informations_valables,
-            rendre=_rendre_informations,
-        )
-    )
-    enregistrer(
-        Genre(
-            nom=GENRE,
-            libelle=gettext_lazy("Demande d’une famille à traiter avant son délai légal"),
-            modele=DemandeDroit,
-            candidats=_candidats,
-            valables=_valables,
-            rendre=_rendre,
-        )
-    )
+INFORMATION_TRANSFERT = Genre(
+    nom=GENRE_INFORMATION,
+    libelle=gettext_lazy("Demande d’une famille sur un parcours qui vous a été transféré"),
+    modele=InformationTransfert,
+    candidats=None,
+    encore_dus=_informations_dues,
+    valables=_informations_valables,
+    rendre=_rendre_informations,
+)
+
+
+DEMANDE_ECHEANCE = Genre(
+    nom=GENRE,
+    libelle=gettext_lazy("Demande d’une famille à traiter avant son délai légal"),
+    modele=DemandeDroit,
+    candidats=_candidats,
+    valables=_valables,
+    rendre=_rendre,
+)
