@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from parcours.management.commands.demo_data import NOM_PROGRAMME
+from parcours.demo.parametres import NOM_PROGRAMME
 from parcours.models import (
     ChangementStatut,
     Consentement,
