@@ -7,10 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from parcours.management.commands.generer_donnees import (
-    TAILLE_GRAND_PROGRAMME,
-    Generateur,
-)
+from parcours.generation.generateur import Generateur
+from parcours.generation.parametres import TAILLE_GRAND_PROGRAMME
 from parcours.models import Action, Consentement, Enfant, Note, Parcours
 from parcours.models import ParcoursUserObjectPermission as Droit
 from parcours.permissions import parcours_permissions_recalculer
