@@ -40,6 +40,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import statistics
@@ -48,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.client import HTTPConnection, HTTPException
@@ -281,16 +283,19 @@ class Navigateur:
             corps=contenu.decode("utf-8", "replace"),
             cookies=brute.headers.get_all("Set-Cookie") or [],
         )
+        non_securises = []
         for ligne in reponse.cookies:
             cookie = SimpleCookie()
             cookie.load(ligne)
             for nom, morceau in cookie.items():
                 if https and not morceau["secure"]:
-                    raise Erreur(f"{genre} {chemin}: cookie {nom} sans l’attribut Secure")
+                    non_securises.append(nom)
                 if morceau.value == "" or morceau["max-age"] == "0":
                     self.cookies.pop(nom, None)
                 else:
                     self.cookies[nom] = morceau.value
+        if non_securises:
+            raise Erreur(f"{genre} {chemin}: cookie {', '.join(non_securises)} sans Secure")
         if reponse.statut >= 400:
             raise Erreur(f"{genre} {methode} {chemin}: {reponse.statut}")
         return reponse
@@ -470,7 +475,7 @@ def client(
                 if user["parcours_notes"] and envoyees // 10 > notes:
                     notes += 1
                     ecrire_note(nav, urls, hasard.choice(user["parcours_notes"]), notes)
-                    envoyees += 6
+                    envoyees += 5  # form, bell, POST, journal, bell
                 nav.page(chemin, genre)
                 cloche(nav, urls, chemin)
             except Erreur as exc:
@@ -596,6 +601,10 @@ def rapport(mesures: Mesures, secondes: float, charges: list[tuple[float, ...]])
         f"Erreurs : {len(mesures.erreurs)}. Charge moyenne de la machine (1/5/15 min, au départ "
         f"puis à la fin) : {charge}.",
     ]
+    # The errors by kind (numbers left out), then the first few in full.
+    sortes = Counter(re.sub(r"\d+", "N", texte.split(": ", 1)[-1]) for texte in mesures.erreurs)
+    for sorte, nombre in sortes.most_common(ERREURS_MONTREES):
+        lignes.append(f"- {nombre} × {sorte}")
     for texte in mesures.erreurs[:ERREURS_MONTREES]:
         lignes.append(f"- {texte}")
     if len(mesures.erreurs) > ERREURS_MONTREES:
