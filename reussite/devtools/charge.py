@@ -568,6 +568,24 @@ def verifier_proxy(port: int, urls: dict, mesures: Mesures) -> None:
         )
     except Erreur as exc:
         mesures.erreur(f"vérification du proxy : {exc}")
+    # The same header from an address gunicorn does not trust (127.0.0.2, not a proxy): gunicorn
+    # then keeps wsgi.url_scheme at http, but Django reads X-Forwarded-Proto itself
+    # (SECURE_PROXY_SSL_HEADER). Reported, not counted: that port must be reachable by the proxy
+    # only (docker-compose.yml), which is the deployment's guarantee, not the application's.
+    with contextlib.suppress(OSError, HTTPException):
+        connexion = HTTPConnection(
+            "127.0.0.1", port, timeout=DELAI_REQUETE_S, source_address=("127.0.0.2", 0)
+        )
+        connexion.request(
+            "GET", urls["connexion"], headers={"Host": HOTE, "X-Forwarded-Proto": "https"}
+        )
+        statut = connexion.getresponse().status
+        connexion.close()
+        say(
+            "remarque : X-Forwarded-Proto envoyé depuis 127.0.0.2 (adresse non approuvée par "
+            f"gunicorn) → {statut}"
+            + (" : Django le croit quand même (SECURE_PROXY_SSL_HEADER)" if statut == 200 else "")
+        )
 
 
 def rapport(mesures: Mesures, secondes: float, charges: list[tuple[float, ...]]) -> str:
@@ -664,6 +682,9 @@ def lancer(args) -> int:
             "--access-logfile=-",
             # The TLS proxy's address, as gunicorn sees it: only it may claim HTTPS.
             "--forwarded-allow-ips=127.0.0.1",
+            # gunicorn 27's control socket defaults to ~/.gunicorn/gunicorn.ctl, one per
+            # container in docker-compose, but shared by every gunicorn of this machine here.
+            f"--control-socket={dossier / 'gunicorn.ctl'}",
         ]
         say(f"gunicorn ({args.workers} workers, reussite.settings.prod) sur le port {port}")
         with journal_serveur.open("ab") as sortie_serveur:
