@@ -67,6 +67,8 @@ ECHAUFFEMENT_S = 5
 DELAI_REQUETE_S = 90  # longer than gunicorn's --timeout=60: a killed worker shows as an error
 ERREURS_MONTREES = 8
 PARCOURS_PAR_UTILISATEUR = 200
+# gunicorn's default access log format (docker-compose does not set one).
+FORMAT_ACCES = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 # The static files collected as the image build does (the production storage needs the manifest).
 STATIQUES = VAR / "charge-static"
 
@@ -588,6 +590,48 @@ def verifier_proxy(port: int, urls: dict, mesures: Mesures) -> None:
         )
 
 
+def temps_serveur(journal: str) -> dict[str, list[float]]:
+    """The time gunicorn spent on each request of the access log, per kind of request (the
+    warm-up and the sign-ins included)."""
+    genres = [
+        (r"GET /notifications/compteur/", "cloche (htmx)"),
+        (r"GET /parcours/\d+/journal/", "journal"),
+        (r"GET /parcours/\d+/notes/nouvelle/", "formulaire de note"),
+        (r"POST /parcours/\d+/notes/nouvelle/", "note (POST)"),
+        (r"GET /parcours/\d+/ ", "fiche parcours"),
+        (r"GET /parcours/actions/", "liste des actions"),
+        (r"GET /parcours/[ ?]", "liste des parcours"),
+    ]
+    temps: dict[str, list[float]] = {}
+    for ligne in journal.splitlines():
+        trouve = re.search(r'"((?:GET|POST) \S+) HTTP/[\d.]+" (\d{3}) .* (\d+)$', ligne)
+        if not trouve:
+            continue
+        requete = trouve.group(1) + " "
+        genre = next((g for motif, g in genres if re.match(motif, requete)), "autres")
+        temps.setdefault(genre, []).append(float(trouve.group(3)))
+    return temps
+
+
+def rapport_serveur(temps: dict[str, list[float]]) -> str:
+    lignes = [
+        "Côté serveur (temps passé dans gunicorn, sans l’attente d’un worker libre ; "
+        "échauffement compris ; « autres » : les connexions et la vérification du proxy) :",
+        "",
+        "| Requête | nombre | p50 (ms) | p95 (ms) | p99 (ms) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    # The mix only: "autres" holds the sign-ins and the first requests of each cold worker.
+    toutes = [t for genre, durees in temps.items() if genre != "autres" for t in durees]
+    for genre, durees in [*sorted(temps.items()), ("**toutes (mélange)**", toutes)]:
+        if durees:
+            lignes.append(
+                f"| {genre} | {len(durees)} | {statistics.median(durees):.0f} "
+                f"| {_centile(durees, 0.95):.0f} | {_centile(durees, 0.99):.0f} |"
+            )
+    return "\n".join(lignes)
+
+
 def rapport(mesures: Mesures, secondes: float, charges: list[tuple[float, ...]]) -> str:
     lignes = [
         "| Requête | nombre (mesurées) | p50 (ms) | p95 (ms) | p99 (ms) |",
@@ -680,6 +724,9 @@ def lancer(args) -> int:
             f"--workers={args.workers}",
             "--timeout=60",
             "--access-logfile=-",
+            # compose's (default) access log line, with the time spent in gunicorn (ms) at the
+            # end: the client's figures include the wait for a free worker.
+            f"--access-logformat={FORMAT_ACCES} %(M)s",
             # The TLS proxy's address, as gunicorn sees it: only it may claim HTTPS.
             "--forwarded-allow-ips=127.0.0.1",
             # gunicorn 27's control socket defaults to ~/.gunicorn/gunicorn.ctl, one per
@@ -730,6 +777,7 @@ def lancer(args) -> int:
         charges.append(os.getloadavg())
         print(rapport(mesures, args.secondes, charges), flush=True)
         journal = journal_serveur.read_text(errors="replace")
+        print("\n" + rapport_serveur(temps_serveur(journal)), flush=True)
         incidents = [
             ligne
             for ligne in journal.splitlines()
