@@ -161,6 +161,8 @@ SESSION_SAVE_EVERY_REQUEST = False
 REUSSITE_SESSION_RENOUVELLEMENT = env.int("REUSSITE_SESSION_RENOUVELLEMENT", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Django's message storage, whose cookie is also deleted as Secure and HttpOnly (issue 18).
+MESSAGE_STORAGE = "reussite.core.messages_cookie.StockageMessages"
 # Absolute lifetime of a signed-in session, in seconds (default 12 hours).
 REUSSITE_SESSION_DUREE_MAX = env.int("REUSSITE_SESSION_DUREE_MAX", default=12 * 3600)
 # The inactivity warning shows this many seconds before the session expires.

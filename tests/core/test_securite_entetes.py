@@ -136,3 +136,22 @@ def test_les_pages_d_erreur_sont_generiques_et_en_francais(settings, chemin, sta
     assert titre in texte and '<html lang="fr"' in texte
     for fuite in ("Traceback", "detail interne", "RuntimeError", "SuspiciousOperation", ".py"):
         assert fuite not in texte, (chemin, fuite)
+
+
+def test_le_cookie_des_messages_est_efface_en_secure_et_httponly(settings):
+    """Django deletes the messages cookie without `Secure` (HttpResponse.delete_cookie): every
+    page showing a message answered a Set-Cookie without it over HTTPS (issue 18, load test)."""
+    from tests.factories.core import UserFactory
+
+    settings.SESSION_COOKIE_SECURE = True
+    client = connecter(Client(), UserFactory())
+    client.get(reverse("securite:codes_secours"))  # no code to show: an information message
+    assert client.cookies["messages"]["secure"] is True
+
+    reponse = client.get(reverse("securite:mes_sessions"))  # shows it, then deletes the cookie
+
+    efface = reponse.cookies["messages"]
+    assert efface.value == ""
+    assert efface["max-age"] == 0
+    assert efface["secure"] is True
+    assert efface["httponly"] is True
