@@ -407,6 +407,8 @@ def _setup():
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     # The API's per-token throttle would answer 429 to the measuring loop: it times the response.
     os.environ.setdefault("API_DEBIT_JETON", "1000000/min")
+    # Same for the open data·inclusion routes' per-address throttle (120/min by default).
+    os.environ.setdefault("API_DEBIT_ANONYME", "1000000/min")
     import logging
 
     import django
@@ -598,24 +600,34 @@ class Travailleur:
         return {"durees": durees}
 
     def requetes(self, cle):
-        """Queries of one request on both connections, and the seq scans of their plans."""
+        """Queries of one request on both connections, and the seq scans of their plans.
+
+        The steady state: of two consecutive requests, the one with fewer queries. A page costs
+        one to two more queries once a minute per session and process (the session renewed at
+        most once a minute, the DSFR configuration re-read once a minute): counting whichever
+        request happened to fall on that minute made the same page differ by one between the
+        two scales."""
         from django.db import connections
 
         page = self.pages[cle]
-        notees = {"default": [], "trace": []}
+        essais = []
+        for _ in range(2):
+            notees = {"default": [], "trace": []}
 
-        def noter_pour(alias):
-            def noter(execute, sql, params, many, context):
-                notees[alias].append((sql, params))
-                return execute(sql, params, many, context)
+            def noter_pour(alias, notees=notees):
+                def noter(execute, sql, params, many, context):
+                    notees[alias].append((sql, params))
+                    return execute(sql, params, many, context)
 
-            return noter
+                return noter
 
-        with (
-            connections["default"].execute_wrapper(noter_pour("default")),
-            connections["trace"].execute_wrapper(noter_pour("trace")),
-        ):
-            _obtenir(self.clients[page.role], page.url)
+            with (
+                connections["default"].execute_wrapper(noter_pour("default")),
+                connections["trace"].execute_wrapper(noter_pour("trace")),
+            ):
+                _obtenir(self.clients[page.role], page.url)
+            essais.append(notees)
+        notees = min(essais, key=lambda n: len(n["default"]) + len(n["trace"]))
         scans = set()
         for alias, requetes in notees.items():
             with connections[alias].cursor() as c:
