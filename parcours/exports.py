@@ -22,12 +22,13 @@ from reussite.core.exports import (  # noqa: F401 - re-exported for the statisti
     Tableau,
     enregistrer,
     libelle,
+    libelles,
     neutraliser,
     reponse_csv,
     reponse_xlsx,
 )
 
-from .models import Action, Parcours
+from .models import Action, Enfant, Objectif, Parcours
 from .selectors.mutualisation import offres_catalogue_avec_utilisation
 
 
@@ -74,6 +75,83 @@ def ligne_parcours(p: Parcours) -> list:
     ]
 
 
+# The columns `ligne_parcours_valeurs` reads, in its order: one tuple per row, no instance.
+COLONNES_PARCOURS = (
+    "programme__nom",
+    "enfant__nom",
+    "enfant__prenom",
+    "enfant__date_naissance",
+    "enfant__sexe",
+    "enfant__niveau_scolaire",
+    "enfant__classe",
+    "enfant__etablissement__nom",
+    "enfant__qpv",
+    "statut",
+    "orienteur",
+    "referent_id",
+    "referent__user__first_name",
+    "referent__user__last_name",
+    "referent__user__email",
+    "date_entree",
+    "date_sortie",
+    "motif_sortie",
+    "date_prochaine_revue",
+)
+
+
+def nom_d_utilisateur(prenom: str, nom: str, email: str) -> str:
+    """`str(user)` from its three columns (`User.__str__`: full name, else the address)."""
+    return f"{prenom} {nom}".strip() or email
+
+
+def ligne_parcours_valeurs(v: tuple) -> list:
+    """`ligne_parcours` from the tuple of `COLONNES_PARCOURS`."""
+    sexes = libelles(Enfant, "sexe")
+    niveaux = libelles(Enfant, "niveau_scolaire")
+    statuts = libelles(Parcours, "statut")
+    orienteurs = libelles(Parcours, "orienteur")
+    motifs = libelles(Parcours, "motif_sortie")
+    (
+        programme,
+        nom,
+        prenom,
+        naissance,
+        sexe,
+        niveau,
+        classe,
+        etablissement,
+        qpv,
+        statut,
+        orienteur,
+        referent,
+        referent_prenom,
+        referent_nom,
+        referent_email,
+        entree,
+        sortie,
+        motif,
+        revue,
+    ) = v
+    return [
+        programme,
+        nom,
+        prenom,
+        naissance,
+        sexes.get(sexe, sexe),
+        niveaux.get(niveau, niveau),
+        classe,
+        etablissement or "",
+        qpv,
+        statuts.get(statut, statut),
+        orienteurs.get(orienteur, orienteur),
+        nom_d_utilisateur(referent_prenom, referent_nom, referent_email) if referent else "",
+        entree,
+        sortie,
+        motifs.get(motif, motif),
+        revue,
+    ]
+
+
 def lignes_parcours(queryset) -> Iterator[list]:
     """One row per pathway, read by batches from a server-side cursor."""
     for p in queryset.iterator(chunk_size=TAILLE_LOT):
@@ -94,7 +172,13 @@ def tableau_parcours(user, parametres) -> Tableau:
 
     _coordination_seulement(user)
     filtre = ParcoursFilter(parametres, queryset=parcours_pour_liste(user))
-    return Tableau(_("Parcours"), entetes_parcours(), filtre.qs, ligne_parcours)
+    return Tableau(
+        _("Parcours"),
+        entetes_parcours(),
+        filtre.qs,
+        ligne_parcours_valeurs,
+        colonnes=COLONNES_PARCOURS,
+    )
 
 
 def entetes_actions() -> list[str]:
@@ -142,13 +226,67 @@ def ligne_action(a: Action) -> list:
     ]
 
 
+def ligne_action_valeurs(v: tuple) -> list:
+    """`ligne_action` from the tuple of `COLONNES_ACTION`."""
+    domaines = libelles(Objectif, "domaine")
+    statuts = libelles(Action, "statut")
+    (
+        programme,
+        nom,
+        prenom,
+        intitule,
+        objectif,
+        objectif_intitule,
+        domaine,
+        offre,
+        collective,
+        structure,
+        professionnel,
+        pro_prenom,
+        pro_nom,
+        pro_email,
+        debut,
+        fin,
+        statut,
+        resultat,
+        cout,
+        heures,
+        convention,
+    ) = v
+    return [
+        programme,
+        nom,
+        prenom,
+        intitule,
+        objectif_intitule if objectif else "",
+        domaines.get(domaine, domaine) if objectif else "",
+        offre or "",
+        collective or "",
+        structure or "",
+        nom_d_utilisateur(pro_prenom, pro_nom, pro_email) if professionnel else "",
+        debut,
+        fin,
+        statuts.get(statut, statut),
+        resultat,
+        cout,
+        heures,
+        convention or "",
+    ]
+
+
 def tableau_actions(user, parametres) -> Tableau:
     """The action list (`/parcours/actions/`) with its filters: coordinators only."""
     from .selectors.exports import filtre_actions
 
     _coordination_seulement(user)
     filtre = filtre_actions(user, parametres)
-    return Tableau(_("Actions"), entetes_actions(), filtre.qs.only(*COLONNES_ACTION), ligne_action)
+    return Tableau(
+        _("Actions"),
+        entetes_actions(),
+        filtre.qs,
+        ligne_action_valeurs,
+        colonnes=COLONNES_ACTION_VALEURS,
+    )
 
 
 # The columns `ligne_action` reads, and nothing else: the list joins eight relations, and
@@ -165,6 +303,33 @@ COLONNES_ACTION = (
     "offre__intitule",
     "collective__intitule",
     "structure__nom",
+    "professionnel__user__first_name",
+    "professionnel__user__last_name",
+    "professionnel__user__email",
+    "date_debut",
+    "date_fin",
+    "statut",
+    "resultat",
+    "cout",
+    "heures",
+    "convention__intitule",
+)
+
+
+# The columns `ligne_action_valeurs` reads, in its order (issue 18: one tuple per row instead
+# of nine model instances).
+COLONNES_ACTION_VALEURS = (
+    "parcours__programme__nom",
+    "parcours__enfant__nom",
+    "parcours__enfant__prenom",
+    "intitule",
+    "objectif_id",
+    "objectif__intitule",
+    "objectif__domaine",
+    "offre__intitule",
+    "collective__intitule",
+    "structure__nom",
+    "professionnel_id",
     "professionnel__user__first_name",
     "professionnel__user__last_name",
     "professionnel__user__email",

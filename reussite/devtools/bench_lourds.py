@@ -22,7 +22,7 @@ def _setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reussite.settings.dev")
     os.environ["DEBUG"] = "False"
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    # The synchronous exports are measured up to 10,000 rows (the background threshold aside).
+    # The synchronous exports are measured up to 10,500 rows (the background threshold aside).
     os.environ.setdefault("EXPORTS_SEUIL_ARRIERE_PLAN", "20000")
     import django
 
@@ -85,6 +85,146 @@ def _mesurer(client, url, n):
 def _ligne(libelle, mesure):
     p50, premier, requetes, taille = mesure
     print(f"| {libelle} | {requetes} | {premier:.0f} | {p50:.0f} | {taille / 1024:.0f} |")
+
+
+def _flux(client, url, paliers=()):
+    """(first byte ms, total ms, rows, queries) of one streamed GET. `paliers`: row counts at
+    which the time is also noted (CSV only: a row is a line), {n: ms}."""
+    with _Compteur() as compteur:
+        debut = time.perf_counter()
+        reponse = client.get(url)
+        assert reponse.status_code == 200, (url, reponse.status_code)
+        assert reponse.streaming, url
+        premier, lignes, temps = None, -1, {}
+        for morceau in reponse.streaming_content:
+            maintenant = time.perf_counter()
+            if premier is None:
+                premier = maintenant - debut
+            if paliers:
+                avant = lignes
+                lignes += morceau.count(b"\n")
+                for n in paliers:
+                    if avant < n <= lignes:
+                        temps[n] = 1000 * (maintenant - debut)
+        total = time.perf_counter() - debut
+        for fermer in getattr(reponse, "_resource_closers", []):
+            fermer()
+    return 1000 * premier, 1000 * total, lignes, str(compteur), temps
+
+
+def _limiter(cle, limite):
+    """Registers a copy of the list export `cle` whose rows stop after `limite` (the cursor
+    is closed there): the same view, query, access check and trace, fewer rows written.
+    Returns the function that puts the original back."""
+    import dataclasses
+    from itertools import islice
+
+    from reussite.core import exports
+
+    genre = exports.GENRES[cle]
+
+    def construire(user, parametres):
+        tableau = genre.construire(user, parametres)
+        lignes = tableau.lignes
+
+        def limitees(progression=None):
+            generateur = lignes(progression)
+            try:
+                yield from islice(generateur, limite)
+            finally:
+                generateur.close()
+
+        tableau.lignes = limitees
+        return tableau
+
+    exports.GENRES[cle] = dataclasses.replace(genre, construire=construire)
+
+    def remettre():
+        exports.GENRES[cle] = genre
+
+    return remettre
+
+
+def _exports_en_flux(n, programme, coordination, personnel):
+    """Issue 18, point 2: every streamed export, first byte and total for 1,000 and 10,000
+    rows (median of `n` requests each; fewer rows where the data set has fewer)."""
+    from django.urls import reverse
+
+    from reussite.core.models import Programme, Role, TraceAcces
+    from reussite.core.services import role_attribuer
+    from reussite.devtools.bench_pages import _client
+    from reussite.devtools.bench_site import _utilisateur_cree
+
+    # Lists of about 10,000 rows: programme 1's actions (its coordinator), the pathways of
+    # programmes 1 to 3 (3,500 each: a coordinator of the three).
+    trois = _utilisateur_cree("coordination-trois-lourds@national.bench")
+    dpo = _utilisateur_cree("dpo-lourds@national.bench")
+    for p in Programme.objects.order_by("pk")[:3]:
+        role_attribuer(user=trois, programme=p, role=Role.COORDINATEUR)
+        role_attribuer(user=trois, programme=p, role=Role.ADMINISTRATEUR)
+    role_attribuer(user=dpo, programme=programme, role=Role.DPO)
+    clients = {
+        "trois": _client(trois),
+        "coordination": _client(coordination),
+        "dpo": _client(dpo),
+        "personnel": _client(personnel),
+    }
+    print(
+        "\n| export en flux | lignes demandées | lignes écrites | requêtes "
+        "| premier octet p50 (ms) | total p50 (ms) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    listes = [
+        ("trois", "parcours:parcours_export", "parcours", "csv"),
+        ("trois", "parcours:parcours_export_xlsx", "parcours", "xlsx"),
+        ("coordination", "parcours:actions_export", "actions", "csv"),
+        ("coordination", "parcours:actions_export_xlsx", "actions", "xlsx"),
+        ("trois", "partenaires:offres_export", "offres", "csv"),
+        ("trois", "partenaires:offres_export_xlsx", "offres", "xlsx"),
+        ("trois", "partenaires:conventions_export", "conventions", "csv"),
+        ("trois", "partenaires:conventions_export_xlsx", "conventions", "xlsx"),
+    ]
+    for qui, nom, cle, format in listes:
+        for limite in (1_000, 10_000):
+            remettre = _limiter(cle, limite)
+            try:
+                mesures = [_flux(clients[qui], reverse(nom), (10**9,)) for _i in range(n)]
+            finally:
+                remettre()
+            premier = statistics.median(m[0] for m in mesures)
+            total = statistics.median(m[1] for m in mesures)
+            # XLSX: rows are not counted in the compressed bytes; the CSV's are.
+            ecrites = str(mesures[0][2]) if format == "csv" else "—"
+            print(
+                f"| {nom} | {limite} | {ecrites} | {mesures[0][3]} | {premier:.0f} | {total:.0f} |"
+            )
+    # The DPO trail of programme 1: the time at which the 1,000th and 10,000th rows left.
+    url = reverse("programmes:journal_export", args=[programme.pk])
+    mesures = [_flux(clients["dpo"], url, (1_000, 10_000)) for _i in range(n)]
+    for palier in (1_000, 10_000):
+        temps = [m[4][palier] for m in mesures if palier in m[4]]
+        print(
+            f"| core:journal_export (programme 1, ligne {palier} atteinte) | {palier} "
+            f"| {mesures[0][2]} | {mesures[0][3]} | {statistics.median(m[0] for m in mesures):.0f} "
+            f"| {statistics.median(temps) if temps else float('nan'):.0f} |"
+        )
+    print(
+        f"(piste d’audit du programme 1 : {TraceAcces.objects.filter(programme_id=programme.pk).count()})"
+    )
+    # Aggregated reports: whole exports, a few rows each.
+    annee = time.localtime().tm_year
+    autres = [
+        ("personnel", f"{reverse('parcours:statistiques_enquete')}?programme=tous&annee={annee}"),
+        ("trois", f"{reverse('parcours:obstacles_csv')}?programme={programme.pk}"),
+        ("dpo", reverse("droits:export_csv", args=[programme.pk])),
+    ]
+    for qui, url in autres:
+        mesures = [_flux(clients[qui], url, (10**9,)) for _i in range(n)]
+        print(
+            f"| {url} | tout | {mesures[0][2]} | {mesures[0][3]} "
+            f"| {statistics.median(m[0] for m in mesures):.0f} "
+            f"| {statistics.median(m[1] for m in mesures):.0f} |"
+        )
 
 
 def _parcours_lourd(programme, auteur):
@@ -245,6 +385,11 @@ def main():
                 f"{nom}, tous les programmes",
                 _mesurer(staff, f"{reverse('parcours:' + nom)}?programme={TOUS}&annee={annee}", n),
             )
+
+    if "exports" in parties:
+        os.system("uptime")  # noqa: S605, S607 - the load the figures were taken under
+        _exports_en_flux(max(1, n // 2), programme, coordination, personnel)
+        os.system("uptime")  # noqa: S605, S607
 
     if "exports" in parties:
         # --- Streamed exports --------------------------------------------------------------------
