@@ -106,6 +106,11 @@ def _colonne(i: int) -> str:
 
 
 def _cellule(reference: str, valeur) -> str:
+    if type(valeur) is str:  # most cells: tested first
+        if not valeur:
+            return ""
+        texte = escape(_INTERDITS.sub("", valeur))
+        return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{texte}</t></is></c>'
     if valeur is None or valeur == "":
         return ""
     if isinstance(valeur, bool):
