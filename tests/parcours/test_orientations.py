@@ -21,7 +21,6 @@ from reussite.core.models import Rappel, TraceAcces
 from reussite.core.rappels import rappels_scanner
 from reussite.core.trace import ALIAS
 from tests.conftest import connecter
-from tests.factories.monde import construire_monde
 from tests.factories.orientations import decider, donnees_orientation, orientation
 from tests.factories.parcours import EnfantFactory
 from tests.factories.partage import fichier_png, partenaire, pre, professionnel
@@ -33,19 +32,11 @@ pytestmark = pytest.mark.django_db
 
 class Monde:
     def __init__(self):
-        m = construire_monde(
-            nom="PRE Alpha",
-            communes=["Villeneuve"],
-            structure={"ecole": True},
-            avec_referent=False,
-            intervenants=(),
-            membres=({}, {}),
-            avec_parcours=False,
-        )
-        self.a, self.ecole = m.pre, m.structure
-        # the referrer, and a colleague of the same school who is not the referrer
-        self.orienteur, self.collegue = m.membres
+        self.a = pre(nom="PRE Alpha", communes=["Villeneuve"])
         self.b = pre(nom="PRE Bêta", communes=["Montagne"])
+        self.ecole = StructureFactory(ecole=True, programmes=[self.a.programme])
+        self.orienteur = professionnel(self.ecole)
+        self.collegue = professionnel(self.ecole)  # same structure, not the referrer
         self.partenaire_b = professionnel(partenaire(self.b.programme))
 
 
