@@ -172,7 +172,7 @@ class Contexte:
     utilisateurs: dict  # role -> User
     programme: object
     parcours: object  # a generated pathway (or the dossier's in the tests)
-    dossier: object  # tests.acces.balayage.Dossier
+    dossier: object  # tests.acces.monde.Dossier
 
 
 def _premier(qs):
@@ -439,14 +439,14 @@ def _utilisateur_cree(email, *, personnel=False):
 
 
 def _dossier_du_balayage(programme, coordinateur, referent, partenaire):
-    """The sweep's dossier (tests/acces/balayage.py `_dossier`), built in programme 1 of the
+    """The sweep's dossier (tests/acces/monde.py `_dossier`), built in programme 1 of the
     generated data: each run adds one pathway with one object of every kind (synthetic)."""
     import factory.random
     from django.db.models import Max
 
     from partenaires.models import Professionnel, Structure
     from reussite.core.models import User
-    from tests.acces.balayage import _dossier
+    from tests.acces.monde import _dossier
     from tests.factories.core import UserFactory
     from tests.factories.partage import Pre
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.acces.balayage import Monde, construire_monde
+from tests.acces.monde import Monde, construire_monde
 
 
 @pytest.fixture

@@ -17,17 +17,16 @@ from tests.acces.balayage import (
     ROUTES_API,
     _client_api,
     _jeton,
-    _pilote,
     _url_api,
     balayer_api,
     client_de,
-    empreinte,
     envoyer_api,
     est_un_test_existant,
     ids_de,
     methodes_api_non_applicables,
     refus,
 )
+from tests.acces.monde import _pilote, empreinte
 
 pytestmark = pytest.mark.django_db
 

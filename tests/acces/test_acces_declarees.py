@@ -1,5 +1,5 @@
 """The access sweep, declared views: ids read from the query string or the body are refused
-when they belong elsewhere. The world and the declarations: tests/acces/balayage.py."""
+when they belong elsewhere. The declarations: tests/acces/balayage.py; the world: tests/acces/monde.py."""
 
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -28,22 +28,24 @@ from tests.acces.balayage import (
     PROTECTION,
     REQUETES_MES_SUIVIS,
     SONDES,
-    _convention,
-    _convention_signee,
-    _corps_creation,
-    _fichier_import,
     _parcourir,
-    _pilote,
     balayer,
     client_de,
-    corps,
-    empreinte,
     envoyer,
     erreurs,
     ids_de,
     methodes_non_applicables,
     refus,
     url_de,
+)
+from tests.acces.monde import (
+    _convention,
+    _convention_signee,
+    _corps_creation,
+    _fichier_import,
+    _pilote,
+    corps,
+    empreinte,
 )
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions

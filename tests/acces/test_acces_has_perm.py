@@ -10,7 +10,7 @@ from django.http import Http404
 from parcours.access import Capacite, parcours_pour
 from parcours.services import parcours_sortir
 from reussite.core.backends import ObjectPermissionBackend
-from tests.acces.balayage import _pilote, construire_monde
+from tests.acces.monde import _pilote, construire_monde
 from tests.factories.core import UserFactory
 from tests.factories.partage import version_actuelle
 

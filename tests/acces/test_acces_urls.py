@@ -1,5 +1,5 @@
 """The access sweep: the guard (every URL swept, declared or exempt) and the sweep of every
-URL with every kind of user. The world and the URL map: tests/acces/balayage.py."""
+URL with every kind of user. The URL map: tests/acces/balayage.py; the world: tests/acces/monde.py."""
 
 from datetime import date
 
@@ -24,15 +24,10 @@ from tests.acces.balayage import (
     SANS_CONNEXION,
     SECTIONS_FICHE,
     SOLLICITE_SEUL,
-    SURVEILLES,
     Route,
     _parcourir,
-    _pilote,
     balayer,
     client_de,
-    construire_monde,
-    corps,
-    empreinte,
     envoyer,
     erreurs,
     est_un_test_existant,
@@ -42,6 +37,7 @@ from tests.acces.balayage import (
     refus,
     url_de,
 )
+from tests.acces.monde import SURVEILLES, _pilote, construire_monde, corps, empreinte
 from tests.conftest import connecter
 from tests.factories.core import dpo
 from tests.factories.partage import partenaire, pre, professionnel, version_actuelle

@@ -19,7 +19,8 @@ from partenaires import services as services_partenaires
 from reussite.core.models import Role
 from reussite.core.services import role_attribuer
 from reussite.devtools import bench_site
-from tests.acces.balayage import Route, _pilote, construire_monde
+from tests.acces.balayage import Route
+from tests.acces.monde import _pilote, construire_monde
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
 from tests.factories.core import UserFactory, dpo

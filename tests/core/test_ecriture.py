@@ -40,7 +40,8 @@ from reussite.core.ecriture import ConflitDeModification, verrouiller
 from reussite.core.models import EnvoiFormulaire, Role
 from reussite.core.services import role_attribuer
 from reussite.core.tasks import envois_purger
-from tests.acces.balayage import Monde, client_de, construire_monde, erreurs
+from tests.acces.balayage import client_de, erreurs
+from tests.acces.monde import Monde, construire_monde
 from tests.factories import actions as fab
 from tests.factories.core import UserFactory
 from tests.factories.partage import fichier_png, professionnel

@@ -7,31 +7,27 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parcours.models import Parcours, Statut
+from parcours.models import Statut
 from reussite.core import rappels as service
 from reussite.core.models import FrequenceCourriels, Rappel, StatutRappel
 from tests.conftest import connecter
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, nommer_referent, partenaire, pre, professionnel
+from tests.factories.partage import partenaire, pre, professionnel
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def monde():
-    equipe = pre(nom="PRE Cloche")
-    structure = partenaire(equipe.programme)
-    referent = professionnel(structure)
-    parcours = ParcoursFactory(
-        programme=equipe.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=equipe.programme, prenom="Lou", nom="Synthèse"),
+    m = construire_monde(
+        nom="PRE Cloche",
+        intervenants=(),
+        enfant={"prenom": "Lou", "nom": "Synthèse"},
         date_prochaine_revue=date.today() + timedelta(days=5),
     )
-    consentement(parcours, structures=[structure], auteur=equipe.coordinateur)
-    nommer_referent(parcours, referent, auteur=equipe.coordinateur)
     service.rappels_scanner()
-    return equipe, referent, Parcours.objects.get(pk=parcours.pk)
+    return m.pre, m.referent, m.parcours
 
 
 def test_la_cloche_compte_les_rappels_non_lus_de_l_utilisateur_seulement(client, monde):

@@ -10,15 +10,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.acces.balayage import (
-    ROUTES,
-    _convention,
-    client_de,
-    construire_monde,
-    envoyer,
-    ids_de,
-    url_de,
-)
+from tests.acces.balayage import ROUTES, client_de, envoyer, ids_de, url_de
+from tests.acces.monde import _convention, construire_monde
 
 pytestmark = pytest.mark.django_db
 

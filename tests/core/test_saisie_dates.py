@@ -14,7 +14,8 @@ from parcours.models import Parcours, ResponsableLegal
 from parcours.services import parcours_modifier
 from reussite.core.dates import PLAGES, PlageDates, plage
 from reussite.core.telephones import valider_telephone
-from tests.acces.balayage import client_de, construire_monde, corps
+from tests.acces.balayage import client_de
+from tests.acces.monde import construire_monde, corps
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 from parcours.services import ordre_du_jour_proposer, reunion_planifier
 from reussite.core.models import Role
 from reussite.core.services import role_attribuer
-from tests.acces.balayage import ROUTES, client_de, construire_monde
+from tests.acces.balayage import ROUTES, client_de
+from tests.acces.monde import construire_monde
 from tests.factories import actions as fabrique_actions
 from tests.factories.core import UserFactory
 

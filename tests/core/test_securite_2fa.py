@@ -14,17 +14,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reussite.core.deux_facteurs import VUES_LIBRES, verifier_exemption_demo
-from tests.acces.balayage import (
-    METHODES,
-    ROUTES,
-    SONDES,
-    construire_monde,
-    corps,
-    empreinte,
-    envoyer,
-    ids_de,
-    url_de,
-)
+from tests.acces.balayage import METHODES, ROUTES, SONDES, envoyer, ids_de, url_de
+from tests.acces.monde import construire_monde, corps, empreinte
 from tests.conftest import appareil_totp, connecter
 from tests.factories.core import MOT_DE_PASSE, UserFactory
 

@@ -104,7 +104,7 @@ def _formulaires_de_depot():
     from partenaires import services as services_partenaires
     from reussite.core.models import Role
     from reussite.core.services import role_attribuer
-    from tests.acces.balayage import construire_monde, corps
+    from tests.acces.monde import construire_monde, corps
     from tests.factories.core import UserFactory
 
     monde = construire_monde()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.acces.balayage import _corps_creation, construire_monde, corps
+from tests.acces.monde import _corps_creation, construire_monde, corps
 from tests.conftest import connecter
 from tests.factories.partage import partenaire, professionnel
 from tests.partenaires.test_offres import donnees_offre

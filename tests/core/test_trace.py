@@ -22,13 +22,12 @@ from reussite.core.services import RETENTION_MINIMALE_TRACE, trace_purger
 from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.core import MOT_DE_PASSE, UserFactory
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.monde import construire_monde
+from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import (
     ajouter_intervenant,
     consentement,
     fichier_png,
-    nommer_referent,
-    partenaire,
     pre,
     professionnel,
 )
@@ -59,15 +58,8 @@ class Monde:
 @pytest.fixture
 def monde():
     """Programme A with one shared pathway: a partner référent and a partner intervenant."""
-    a = pre(nom="PRE A")
-    structure = partenaire(a.programme)
-    referent, intervenant = professionnel(structure), professionnel(structure)
-    enfant = EnfantFactory(programme=a.programme, nom=NOM, prenom=PRENOM)
-    p = ParcoursFactory(programme=a.programme, enfant=enfant, statut=Statut.EN_COURS)
-    consentement(p, structures=[structure], auteur=a.coordinateur, fichier=fichier_png())
-    nommer_referent(p, referent, auteur=a.coordinateur)
-    ajouter_intervenant(p, intervenant, auteur=a.coordinateur)
-    return Monde(a.programme, a.coordinateur, structure, referent, intervenant, p)
+    m = construire_monde(nom="PRE A", enfant={"nom": NOM, "prenom": PRENOM}, fichier=fichier_png())
+    return Monde(m.programme, m.coordinateur, m.structure, m.referent, m.intervenant, m.parcours)
 
 
 # --- Reads and denials ------------------------------------------------------------------------

@@ -12,17 +12,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from parcours.models import Examen, Parcours, ReunionEPS, Statut
-from partenaires.models import Fonction, TypeStructure
+from parcours.models import Examen, Parcours, ReunionEPS
+from partenaires.models import TypeStructure
 from tests.factories import actions as fab
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import (
-    consentement,
-    nommer_referent,
-    partenaire,
-    pre,
-    professionnel,
-)
+from tests.factories.monde import ANIMATEUR, REFERENTE_PORTEUSE, construire_monde
 
 from .pages_actions import PageParcoursActions
 from .pages_eps import PageReunion, PageReunionsEPS
@@ -38,29 +31,17 @@ class Fiche(PageParcoursActions, PageParcoursJournal):
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve")
-    club = partenaire(
-        reseau.programme, nom="Association Lire Ensemble", type=TypeStructure.ASSOCIATION
-    )
-    referente = professionnel(
-        reseau.porteuse,
-        fonction=Fonction.REFERENT,
-        user__first_name="Nadia",
-        user__last_name="Roussel",
-    )
-    animateur = professionnel(
-        club, fonction=Fonction.ANIMATEUR, user__first_name="Hugo", user__last_name="Lambert"
-    )
-    fab.offre(club, reseau.programme, intitule="Club lecture du mercredi", capacite=12)
-    parcours = ParcoursFactory(
-        programme=reseau.programme,
-        statut=Statut.EN_COURS,
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "Association Lire Ensemble", "type": TypeStructure.ASSOCIATION},
+        referent=REFERENTE_PORTEUSE,
+        intervenants=(),
+        membres=[ANIMATEUR],
+        enfant={"prenom": "Sacha", "nom": "Moulin"},
         date_prochaine_revue=date.today() + timedelta(days=5),
-        enfant=EnfantFactory(programme=reseau.programme, prenom="Sacha", nom="Moulin"),
     )
-    consentement(parcours, auteur=reseau.coordinateur, structures=[club])
-    nommer_referent(parcours, referente, auteur=reseau.coordinateur)
-    return referente, animateur, Parcours.objects.get(pk=parcours.pk)
+    fab.offre(m.structure, m.programme, intitule="Club lecture du mercredi", capacite=12)
+    return m.referent, m.membres[0], m.parcours
 
 
 def _fiche(page, serveur, controle, parcours, etape: str) -> Fiche:

@@ -8,18 +8,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from parcours.models import Statut
-from partenaires.models import Fonction, TypeStructure
+from partenaires.models import TypeStructure
 from tests.factories import actions as fabrique_actions
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import (
-    ajouter_intervenant,
-    consentement,
-    nommer_referent,
-    partenaire,
-    pre,
-    professionnel,
-)
+from tests.factories.monde import ANIMATEUR, REFERENTE_PORTEUSE, construire_monde
 
 from .pages_dispositifs import PageParcoursDispositifs
 
@@ -29,33 +20,16 @@ MOTS = "J’aimerais lire tout seul les histoires à ma petite sœur."
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve")
-    association = partenaire(
-        reseau.programme, nom="Association Lire et Grandir", type=TypeStructure.ASSOCIATION
-    )
-    referente = professionnel(
-        reseau.porteuse,
-        fonction=Fonction.REFERENT,
-        user__first_name="Nadia",
-        user__last_name="Roussel",
-    )
-    animateur = professionnel(
-        association,
-        fonction=Fonction.ANIMATEUR,
-        user__first_name="Hugo",
-        user__last_name="Lambert",
-    )
-    suivi = ParcoursFactory(
-        programme=reseau.programme,
-        statut=Statut.EN_COURS,
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "Association Lire et Grandir", "type": TypeStructure.ASSOCIATION},
+        referent=REFERENTE_PORTEUSE,
+        intervenants=[ANIMATEUR],
+        enfant={"prenom": "Sacha", "nom": "Moulin"},
         date_entree=date.today() - timedelta(days=300),
-        enfant=EnfantFactory(programme=reseau.programme, prenom="Sacha", nom="Moulin"),
     )
-    consentement(suivi, auteur=reseau.coordinateur, structures=[association])
-    nommer_referent(suivi, referente, auteur=reseau.coordinateur)
-    ajouter_intervenant(suivi, animateur, auteur=reseau.coordinateur)
-    fabrique_actions.objectif(suivi, auteur=reseau.coordinateur, intitule=OBJECTIF)
-    return referente, animateur, suivi
+    fabrique_actions.objectif(m.parcours, auteur=m.coordinateur, intitule=OBJECTIF)
+    return m.referent, m.intervenant, m.parcours
 
 
 def _fiche(page, serveur, controle, parcours, etape: str) -> PageParcoursDispositifs:

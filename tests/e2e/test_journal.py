@@ -10,16 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from parcours.models import Parcours, Statut
-from partenaires.models import Fonction, TypeStructure
+from partenaires.models import TypeStructure
+from tests.factories.monde import ANIMATEUR, REFERENTE_PORTEUSE, construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import (
-    ajouter_intervenant,
-    consentement,
-    nommer_referent,
-    partenaire,
-    pre,
-    professionnel,
-)
 
 from .pages_journal import PageARisque, PageParcoursJournal
 
@@ -29,41 +22,24 @@ EQUIPE = "Bon démarrage de l’aide aux devoirs, à poursuivre jusqu’aux vaca
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve")
-    association = partenaire(
-        reseau.programme, nom="Association Lire et Grandir", type=TypeStructure.ASSOCIATION
-    )
-    referente = professionnel(
-        reseau.porteuse,
-        fonction=Fonction.REFERENT,
-        user__first_name="Nadia",
-        user__last_name="Roussel",
-    )
-    animateur = professionnel(
-        association,
-        fonction=Fonction.ANIMATEUR,
-        user__first_name="Hugo",
-        user__last_name="Lambert",
-    )
-    suivi = ParcoursFactory(
-        programme=reseau.programme,
-        statut=Statut.EN_COURS,
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "Association Lire et Grandir", "type": TypeStructure.ASSOCIATION},
+        referent=REFERENTE_PORTEUSE,
+        intervenants=[ANIMATEUR],
+        enfant={"prenom": "Sacha", "nom": "Moulin"},
         date_prochaine_revue=date.today() + timedelta(days=12),
-        enfant=EnfantFactory(programme=reseau.programme, prenom="Sacha", nom="Moulin"),
     )
-    consentement(suivi, auteur=reseau.coordinateur, structures=[association])
-    nommer_referent(suivi, referente, auteur=reseau.coordinateur)
-    ajouter_intervenant(suivi, animateur, auteur=reseau.coordinateur)
     calme = ParcoursFactory(
-        programme=reseau.programme,
+        programme=m.programme,
         statut=Statut.EN_COURS,
-        referent=referente,
-        enfant=EnfantFactory(programme=reseau.programme, prenom="Lou", nom="Tranquille"),
+        referent=m.referent,
+        enfant=EnfantFactory(programme=m.programme, prenom="Lou", nom="Tranquille"),
     )
     Parcours.objects.filter(pk=calme.pk).update(
         derniere_activite=timezone.now() - timedelta(days=90)
     )
-    return reseau, referente, animateur, suivi
+    return m.pre, m.referent, m.intervenant, m.parcours
 
 
 def _fiche(page, serveur, controle, parcours, etape: str) -> PageParcoursJournal:

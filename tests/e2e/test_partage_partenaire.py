@@ -9,17 +9,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from parcours.models import Statut
 from partenaires.models import Fonction, TypeStructure
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import (
-    ajouter_intervenant,
-    consentement,
-    partenaire,
-    pre,
-    professionnel,
-)
+from tests.factories.monde import construire_monde, suivre
 
 from .pages import PageConnexion, libelle
 from .verifications import Controle
@@ -27,33 +19,33 @@ from .verifications import Controle
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve")
-    departement = partenaire(
-        reseau.programme, nom="Service social départemental", type=TypeStructure.DEPARTEMENT
+    assistante = {
+        "charte_acceptee": False,
+        "fonction": Fonction.ASSISTANT_SOCIAL,
+        "user__first_name": "Inès",
+        "user__last_name": "Moreau",
+    }
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "Service social départemental", "type": TypeStructure.DEPARTEMENT},
+        avec_referent=False,
+        intervenants=[assistante],
+        enfant={"prenom": "Adam", "nom": "Bernard"},
     )
-    assistante = professionnel(
-        departement,
-        charte_acceptee=False,
-        fonction=Fonction.ASSISTANT_SOCIAL,
-        user__first_name="Inès",
-        user__last_name="Moreau",
-    )
-    enfants = [("Adam", "Bernard"), ("Léna", "Garnier"), ("Yanis", "Petitjean")]
-    parcours = []
-    for prenom, nom in enfants:
-        p = ParcoursFactory(
-            programme=reseau.programme,
-            statut=Statut.EN_COURS,
-            enfant=EnfantFactory(programme=reseau.programme, prenom=prenom, nom=nom),
-        )
-        consentement(p, auteur=reseau.coordinateur, structures=[departement])
-        parcours.append(p)
     # Shared with her: the first two. The third names her structure but is not assigned to her.
-    for p in parcours[:2]:
-        ajouter_intervenant(p, assistante, auteur=reseau.coordinateur)
-    reseau.coordinateur.first_name, reseau.coordinateur.last_name = "Camille", "Durand"
-    reseau.coordinateur.save()
-    return reseau, assistante, parcours
+    parcours = [
+        m.parcours,
+        suivre(
+            m.pre,
+            structures=[m.structure],
+            intervenants=m.intervenants,
+            enfant={"prenom": "Léna", "nom": "Garnier"},
+        ),
+        suivre(m.pre, structures=[m.structure], enfant={"prenom": "Yanis", "nom": "Petitjean"}),
+    ]
+    m.coordinateur.first_name, m.coordinateur.last_name = "Camille", "Durand"
+    m.coordinateur.save()
+    return m.pre, m.intervenant, parcours
 
 
 def _se_connecter(page, serveur, controle, email: str):

@@ -7,30 +7,25 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from parcours.models import Statut
 from reussite.core.models import FrequenceCourriels
 from reussite.core.rappels import rappels_scanner
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, nommer_referent, partenaire, pre, professionnel
+from tests.factories.monde import construire_monde
 
 from .pages_rappels import PageAvecCloche
 
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE des Rappels")
-    structure = partenaire(reseau.programme, nom="Centre social des Tilleuls")
-    referente = professionnel(structure, user__first_name="Nora", user__last_name="Vidal")
-    parcours = ParcoursFactory(
-        programme=reseau.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=reseau.programme, prenom="Maël", nom="Fontaine"),
+    m = construire_monde(
+        nom="PRE des Rappels",
+        structure={"nom": "Centre social des Tilleuls"},
+        referent={"user__first_name": "Nora", "user__last_name": "Vidal"},
+        intervenants=(),
+        enfant={"prenom": "Maël", "nom": "Fontaine"},
         date_prochaine_revue=date.today() + timedelta(days=7),
     )
-    consentement(parcours, auteur=reseau.coordinateur, structures=[structure])
-    nommer_referent(parcours, referente, auteur=reseau.coordinateur)
     rappels_scanner()
-    return referente, parcours
+    return m.referent, m.parcours
 
 
 def test_une_referente_voit_un_rappel_sous_la_cloche_et_le_marque_lu(

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from parcours.models import Action, Sollicitation, Statut
+from parcours.models import Action, Sollicitation
 from tests.factories import actions as fab
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, partenaire, pre, professionnel
+from tests.factories.monde import construire_monde
+from tests.factories.partage import partenaire, professionnel
 
 from .pages import PageConnexion
 from .pages_sollicitations import (
@@ -29,19 +29,20 @@ NOM = "Benali"
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve")
-    cmp = partenaire(reseau.programme, nom="CMP des Lilas", commune="Villeneuve")
-    psychologue = professionnel(cmp, user__first_name="Inès", user__last_name="Morel")
-    parcours = ParcoursFactory(
-        programme=reseau.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=reseau.programme, nom=NOM, prenom="Lina"),
+    # The consent names no structure: the CMP is asked without seeing the child.
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "CMP des Lilas", "commune": "Villeneuve"},
+        avec_referent=False,
+        intervenants=(),
+        membres=[{"user__first_name": "Inès", "user__last_name": "Morel"}],
+        enfant={"nom": NOM, "prenom": "Lina"},
+        partage=False,
     )
-    consentement(parcours, structures=[], auteur=reseau.coordinateur)
     objectif = fab.objectif(
-        parcours, auteur=reseau.coordinateur, domaine="bien_etre", intitule="Apaiser l’anxiété"
+        m.parcours, auteur=m.coordinateur, domaine="bien_etre", intitule="Apaiser l’anxiété"
     )
-    return reseau, psychologue, parcours, objectif
+    return m.pre, m.membres[0], m.parcours, objectif
 
 
 def _connecte(browser, serveur, controle, email):

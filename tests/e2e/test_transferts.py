@@ -5,11 +5,11 @@ summary, accepts, and opens the new pathway; the sending pathway shows where the
 import pytest
 from playwright.sync_api import expect
 
-from parcours.models import Finalite, Statut
+from parcours.models import Finalite
 from tests.factories.actions import objectif
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, pre
+from tests.factories.monde import suivre
+from tests.factories.partage import pre
 
 from .pages import PageConnexion
 from .pages_transferts import PageProposerTransfert, PageTransfert
@@ -20,14 +20,9 @@ from .verifications import Controle
 def monde(serveur):
     depart = pre(nom="PRE de Villeneuve", communes=["Villeneuve"])
     arrivee = pre(nom="PRE de Montagne", communes=["Montagne", "Col-Bleu"])
-    parcours = ParcoursFactory(
-        programme=depart.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=depart.programme, prenom="Lou", nom="Voyageur"),
-    )
-    consentement(
-        parcours,
-        auteur=depart.coordinateur,
+    parcours = suivre(
+        depart,
+        enfant={"prenom": "Lou", "nom": "Voyageur"},
         finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
     )
     objectif(parcours, auteur=depart.coordinateur, intitule="Lire seul un album")

@@ -13,11 +13,11 @@ import time_machine
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from parcours.models import Statut, Transition
+from parcours.models import Transition
 from parcours.services import note_ajouter
 from tests.factories.actions import objectif
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.monde import suivre
 from tests.factories.partage import pre
 
 from .pages import PageConnexion, PageParcours
@@ -35,22 +35,15 @@ def printemps():
 @pytest.fixture
 def monde(printemps, serveur):
     a = pre(nom="PRE des Passerelles")
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(
-            programme=a.programme,
-            prenom="Camille",
-            nom="Passerelle",
-            date_naissance=date(2016, 3, 3),
-        ),
+    parcours = suivre(
+        a,
+        avec_consentement=False,
+        enfant={"prenom": "Camille", "nom": "Passerelle", "date_naissance": date(2016, 3, 3)},
     )
-    ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(
-            programme=a.programme, prenom="Léo", nom="Maternelle", date_naissance=date(2021, 5, 5)
-        ),
+    suivre(
+        a,
+        avec_consentement=False,
+        enfant={"prenom": "Léo", "nom": "Maternelle", "date_naissance": date(2021, 5, 5)},
     )
     objectif(parcours, auteur=a.coordinateur, intitule="Lire seul un album")
     note_ajouter(

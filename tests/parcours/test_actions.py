@@ -19,7 +19,8 @@ from partenaires.models import Domaine
 from reussite.core.ecriture import ConflitDeModification
 from reussite.core.models import TraceAcces
 from reussite.core.trace import ALIAS as TRACE
-from tests.acces.balayage import Monde, client_de, construire_monde, erreurs
+from tests.acces.balayage import client_de, erreurs
+from tests.acces.monde import Monde, construire_monde
 from tests.conftest import connecter
 from tests.factories import actions as fab
 from tests.factories.parcours import ParcoursFactory

@@ -22,11 +22,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from parcours.models import Statut
 from parcours.services import note_ajouter
 from tests.factories import actions as fabrique_actions
 from tests.factories.api import jeton
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.monde import suivre
 from tests.factories.partage import pre
 
 NEGATIF = GenerationMode.NEGATIVE
@@ -56,11 +55,7 @@ def schema_api():
 @pytest.fixture
 def monde_api():
     a = pre(nom="PRE Fuzz")
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=a.programme),
-    )
+    parcours = suivre(a, avec_consentement=False)
     action = fabrique_actions.action(parcours, auteur=a.coordinateur)
     note = note_ajouter(parcours=parcours, auteur=a.coordinateur, texte="Note", visibilite="equipe")
     return {

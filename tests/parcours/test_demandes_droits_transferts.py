@@ -22,6 +22,7 @@ from reussite.core.rappels import rappels_scanner, rendre
 from reussite.core.services import role_retirer
 from tests.conftest import connecter
 from tests.factories.core import coordinateur, dpo
+from tests.factories.monde import suivre
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import consentement, pre
 
@@ -33,16 +34,12 @@ class Monde:
 
     def __init__(self):
         self.a = pre(nom="PRE de Villeneuve")
+        self.parcours = suivre(self.a, avec_consentement=False, enfant={"nom": "Zorgheb"})
         self.b = pre(nom="PRE des Tilleuls")
         self.c = pre(nom="PRE du Lac")
         self.dpo_a = dpo(self.a.programme)
         self.dpo_b = dpo(self.b.programme)
         self.dpo_c = dpo(self.c.programme)
-        self.parcours = ParcoursFactory(
-            programme=self.a.programme,
-            statut=Statut.EN_COURS,
-            enfant=EnfantFactory(programme=self.a.programme, nom="Zorgheb"),
-        )
 
     def coordination(self, programme_id):
         return next(

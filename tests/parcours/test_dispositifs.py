@@ -37,15 +37,10 @@ from reussite.core.services import role_attribuer
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
 from tests.factories.core import UserFactory
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.monde import construire_monde
+from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import (
     Pre,
-    ajouter_intervenant,
-    consentement,
-    nommer_referent,
-    partenaire,
-    pre,
-    professionnel,
     version_actuelle,
 )
 from tests.support.formulaires import jeton
@@ -66,20 +61,14 @@ class Monde:
 
 @pytest.fixture
 def monde() -> Monde:
-    a = pre(nom="PRE Dispositifs")
-    structure = partenaire(a.programme, nom="Centre social")
-    referent, intervenant = professionnel(structure), professionnel(structure)
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=a.programme, nom="Dispositaire", prenom="Lina"),
+    m = construire_monde(
+        nom="PRE Dispositifs",
+        structure={"nom": "Centre social"},
+        enfant={"nom": "Dispositaire", "prenom": "Lina"},
         date_entree=AUJOURDHUI - timedelta(days=300),
     )
-    consentement(parcours, structures=[structure], auteur=a.coordinateur)
-    nommer_referent(parcours, referent, auteur=a.coordinateur)
-    ajouter_intervenant(parcours, intervenant, auteur=a.coordinateur)
-    objectif = fabrique_actions.objectif(parcours, auteur=a.coordinateur, intitule="Lire seul")
-    return Monde(a, Parcours.objects.get(pk=parcours.pk), objectif, referent, intervenant)
+    objectif = fabrique_actions.objectif(m.parcours, auteur=m.coordinateur, intitule="Lire seul")
+    return Monde(m.pre, m.parcours, objectif, m.referent, m.intervenant)
 
 
 def _ajouter(monde, type, **kwargs) -> Dispositif:

@@ -32,11 +32,10 @@ from reussite.core import rappels
 from reussite.core.ecriture import ConflitDeModification
 from reussite.core.models import Rappel
 from tests.conftest import connecter
+from tests.factories.monde import construire_monde, suivre
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
-    ajouter_intervenant,
     consentement,
-    nommer_referent,
     partenaire,
     pre,
     professionnel,
@@ -58,33 +57,26 @@ def _demain_a(heure: int = 14) -> datetime:
 
 @pytest.fixture
 def monde():
-    equipe = pre(nom="PRE EPS")
-    structure = partenaire(equipe.programme, nom="Centre social")
-    referente = professionnel(structure)
-    intervenant = professionnel(structure)
-    etranger = professionnel(partenaire(equipe.programme))
-
-    def dossier(nom, revue, **kwargs):
-        parcours = ParcoursFactory(
-            programme=equipe.programme,
-            statut=kwargs.pop("statut", Statut.EN_COURS),
-            enfant=EnfantFactory(programme=equipe.programme, nom=nom, prenom="Lou"),
-            date_prochaine_revue=revue,
-        )
-        consentement(parcours, structures=[structure], auteur=equipe.coordinateur)
-        return Parcours.objects.get(pk=parcours.pk)
-
-    du = dossier("Echeance", date.today())
-    pas_du = dossier("Tranquille", date.today() + timedelta(days=90))
-    nommer_referent(du, referente, auteur=equipe.coordinateur)
-    ajouter_intervenant(du, intervenant, auteur=equipe.coordinateur)
+    m = construire_monde(
+        nom="PRE EPS",
+        structure={"nom": "Centre social"},
+        enfant={"nom": "Echeance", "prenom": "Lou"},
+        date_prochaine_revue=date.today(),
+    )
+    etranger = professionnel(partenaire(m.programme))
+    pas_du = suivre(
+        m.pre,
+        structures=[m.structure],
+        enfant={"nom": "Tranquille", "prenom": "Lou"},
+        date_prochaine_revue=date.today() + timedelta(days=90),
+    )
     return {
-        "equipe": equipe,
-        "structure": structure,
-        "referente": referente,
-        "intervenant": intervenant,
+        "equipe": m.pre,
+        "structure": m.structure,
+        "referente": m.referent,
+        "intervenant": m.intervenant,
         "etranger": etranger,
-        "du": Parcours.objects.get(pk=du.pk),
+        "du": m.parcours,
         "pas_du": pas_du,
     }
 

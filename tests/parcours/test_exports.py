@@ -29,11 +29,9 @@ from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories import actions as fabrique
 from tests.factories.core import UserFactory
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
+from tests.factories.monde import construire_monde, suivre
 from tests.factories.partage import (
     ajouter_intervenant,
-    consentement,
-    nommer_referent,
     partenaire,
     pre,
     professionnel,
@@ -79,22 +77,15 @@ def administrateur(programme):
 
 class Monde:
     def __init__(self):
-        self.a, self.b = pre(nom="PRE Alpha"), pre(nom="PRE Bêta")
-        self.structure = partenaire(self.a.programme)
+        m = construire_monde(nom="PRE Alpha", intervenants=(), enfant={"nom": "Pimprenelle"})
+        self.a, self.structure, self.referent, self.p = m.pre, m.structure, m.referent, m.parcours
+        self.b = pre(nom="PRE Bêta")
         self.structure_b = partenaire(self.b.programme)
-        self.referent = professionnel(self.structure)
-        self.p = self.parcours(self.a, nom="Pimprenelle")
         self.q = self.parcours(self.b, nom="Quentinois")
-        consentement(self.p, structures=[self.structure], auteur=self.a.coordinateur)
-        nommer_referent(self.p, self.referent, auteur=self.a.coordinateur)
 
     @staticmethod
     def parcours(programme, **enfant):
-        return ParcoursFactory(
-            programme=programme.programme,
-            statut="en_cours",
-            enfant=EnfantFactory(programme=programme.programme, **enfant),
-        )
+        return suivre(programme, avec_consentement=False, enfant=enfant)
 
     def action(self, parcours=None, **donnees):
         parcours = parcours or self.p

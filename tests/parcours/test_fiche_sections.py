@@ -12,15 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from parcours.models import Action, ChangementStatut, Parcours, Statut
-from tests.acces.balayage import (
-    SECTIONS_FICHE,
-    Monde,
-    client_de,
-    construire_monde,
-    corps,
-    empreinte,
-    erreurs,
-)
+from tests.acces.balayage import SECTIONS_FICHE, client_de, erreurs
+from tests.acces.monde import Monde, construire_monde, corps, empreinte
 from tests.factories import actions as fab
 from tests.factories.partage import professionnel
 from tests.support.formulaires import jeton

@@ -21,12 +21,10 @@ from parcours.services import DonneesCreation, DonneesResponsable, enfant_et_par
 from reussite.core.models import Evenement, TraceAcces, User
 from reussite.core.trace import ALIAS as TRACE
 from tests.conftest import connecter
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import ParcoursFactory, ResponsableLegalFactory
 from tests.factories.partage import (
     Pre,
-    ajouter_intervenant,
-    nommer_referent,
-    partenaire,
     pre,
     professionnel,
 )
@@ -54,32 +52,20 @@ class Monde:
 
 @pytest.fixture
 def monde() -> Monde:
-    a, b = pre(nom="PRE A"), pre(nom="PRE B")
-    association = partenaire(a.programme)
-    aine = ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant__nom="Benali",
-        enfant__prenom="Yanis",
-        enfant__quartier="Les Tilleuls",
-        enfant__qpv=True,
-        avec_consentement=True,
-        avec_consentement__structures=[association],
+    m = construire_monde(
+        nom="PRE A",
+        enfant={"nom": "Benali", "prenom": "Yanis", "quartier": "Les Tilleuls", "qpv": True},
     )
-    famille = aine.enfant.famille
+    b = pre(nom="PRE B")
     mere = ResponsableLegalFactory(
-        famille=famille,
+        famille=m.parcours.enfant.famille,
         nom="Benali",
         prenom="Hélène",
         telephone="06 39 98 00 01",
         email="h.benali@example.org",
     )
-    referent = professionnel(association)
-    nommer_referent(aine, referent, auteur=a.coordinateur)
-    intervenant = professionnel(association)
-    ajouter_intervenant(aine, intervenant, auteur=a.coordinateur)
-    autre = ParcoursFactory(programme=a.programme, enfant__nom="Morel")
-    return Monde(a, b, aine, mere, referent.user, intervenant.user, autre)
+    autre = ParcoursFactory(programme=m.programme, enfant__nom="Morel")
+    return Monde(m.pre, b, m.parcours, mere, m.referent.user, m.intervenant.user, autre)
 
 
 def corps_frere(**remplacements) -> dict:

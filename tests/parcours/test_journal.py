@@ -41,17 +41,15 @@ from reussite.core.models import User
 from reussite.core.trace import ALIAS as TRACE
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import ChangementStatutFactory, ParcoursFactory
 from tests.factories.partage import (
     PDF,
     Pre,
-    ajouter_intervenant,
     consentement,
     fichier_png,
     nommer_referent,
-    partenaire,
     pre,
-    professionnel,
     version_actuelle,
 )
 from tests.support.formulaires import jeton
@@ -71,18 +69,11 @@ class Monde:
 
 @pytest.fixture
 def monde() -> Monde:
-    a = pre(nom="PRE Journal")
-    structure = partenaire(a.programme)
-    referent, intervenant, auteur, autre = (professionnel(structure) for _ in range(4))
-    parcours = ParcoursFactory(
-        programme=a.programme, statut=Statut.EN_COURS, enfant__nom="Journalier"
+    m = construire_monde(
+        nom="PRE Journal", intervenants=({}, {}), membres=({},), enfant={"nom": "Journalier"}
     )
-    consentement(parcours, structures=[structure], auteur=a.coordinateur)
-    nommer_referent(parcours, referent, auteur=a.coordinateur)
-    ajouter_intervenant(parcours, intervenant, auteur=a.coordinateur)
-    ajouter_intervenant(parcours, auteur, auteur=a.coordinateur)
-    parcours.refresh_from_db()
-    return Monde(a, parcours, referent, intervenant, auteur, autre)
+    intervenant, auteur = m.intervenants
+    return Monde(m.pre, m.parcours, m.referent, intervenant, auteur, m.membres[0])
 
 
 def _note(monde, visibilite, *, auteur=None, texte=None) -> Note:

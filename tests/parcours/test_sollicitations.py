@@ -333,7 +333,7 @@ def test_le_rapport_compte_les_reponses_et_masque_sous_cinq_pour_le_pilotage(r):
     assert (ligne.nombre, ligne.refusees, ligne.attente, ligne.acceptees) == (7, 5, 1, 1)
     assert ligne.mediane_jours == pytest.approx(4, abs=0.1)
     assert ligne.taux_refus == 71 and ligne.motifs[0] == 5
-    from tests.acces.balayage import _pilote
+    from tests.acces.monde import _pilote
 
     pilotage = perimetre_pour(_pilote(r.a.programme), str(r.a.programme.pk))
     (masquee,) = rapport_obstacles(pilotage, debut, fin, "domaine").lignes

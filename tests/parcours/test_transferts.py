@@ -26,13 +26,11 @@ from parcours.services import (
 from reussite.core.models import Rappel
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
-    ajouter_intervenant,
     consentement,
-    partenaire,
     pre,
-    professionnel,
     version_actuelle,
 )
 from tests.support.formulaires import jeton
@@ -42,23 +40,21 @@ pytestmark = pytest.mark.django_db
 
 class Monde:
     def __init__(self):
-        self.a = pre(nom="PRE Alpha", communes=["Villeneuve"])
-        self.b = pre(nom="PRE Bêta", communes=["Montagne"])
-        self.c = pre(nom="PRE Gamma")
-        self.structure = partenaire(self.a.programme)
-        self.intervenant = professionnel(self.structure)
-        self.parcours = ParcoursFactory(
-            programme=self.a.programme,
-            statut=Statut.EN_COURS,
-            enfant=EnfantFactory(programme=self.a.programme, nom="Voyageur", prenom="Lou"),
-        )
-        consentement(
-            self.parcours,
-            auteur=self.a.coordinateur,
-            structures=[self.structure],
+        m = construire_monde(
+            nom="PRE Alpha",
+            communes=["Villeneuve"],
+            avec_referent=False,
+            enfant={"nom": "Voyageur", "prenom": "Lou"},
             finalites=[Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE, Finalite.TRANSFERT],
         )
-        ajouter_intervenant(self.parcours, self.intervenant, auteur=self.a.coordinateur)
+        self.a, self.structure, self.intervenant, self.parcours = (
+            m.pre,
+            m.structure,
+            m.intervenant,
+            m.parcours,
+        )
+        self.b = pre(nom="PRE Bêta", communes=["Montagne"])
+        self.c = pre(nom="PRE Gamma")
 
 
 @pytest.fixture

@@ -1,0 +1,167 @@
+"""One builder for the small world most flow tests start from: a programme (its structure
+porteuse and coordinator), a partner structure with its professionals, and one child followed
+through the services: consent naming the partner, référent, intervenants.
+
+Each `monde` fixture is a call to `construire_monde` (a fixture adds what only its flow needs);
+`suivre` adds more pathways to the same programme. Everything goes through the services, as in
+`partage.py`, so permission rows are derived exactly as in production.
+
+The two-programme world of the access sweep, holding an object of every kind, is another thing:
+tests/acces/monde.py.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parcours.models import Parcours, Statut
+from partenaires.models import Fonction, Professionnel, Structure
+from reussite.core.models import Programme, User
+
+from .parcours import EnfantFactory, ParcoursFactory
+from .partage import (
+    Pre,
+    ajouter_intervenant,
+    consentement,
+    nommer_referent,
+    partenaire,
+    pre,
+    professionnel,
+)
+
+Champs = Mapping[str, Any]
+
+# The people the browser journeys meet, by the names their pages show (synthetic).
+REFERENTE_PORTEUSE: Champs = {
+    "porteuse": True,
+    "fonction": Fonction.REFERENT,
+    "user__first_name": "Nadia",
+    "user__last_name": "Roussel",
+}
+ANIMATEUR: Champs = {
+    "fonction": Fonction.ANIMATEUR,
+    "user__first_name": "Hugo",
+    "user__last_name": "Lambert",
+}
+
+
+@dataclass
+class Monde:
+    pre: Pre
+    structure: Structure | None  # the partner structure (named in the consent unless partage=False)
+    referent: Professionnel | None
+    intervenants: list[Professionnel] = field(default_factory=list)  # assigned to the pathway
+    membres: list[Professionnel] = field(
+        default_factory=list
+    )  # of the structure, assigned to nothing
+    parcours: Parcours | None = None  # read again from the database once built
+
+    @property
+    def programme(self) -> Programme:
+        return self.pre.programme
+
+    @property
+    def coordinateur(self) -> User:
+        return self.pre.coordinateur
+
+    @property
+    def intervenant(self) -> Professionnel | None:
+        return self.intervenants[0] if self.intervenants else None
+
+
+def suivre(
+    equipe: Pre,
+    *,
+    enfant: Champs | None = None,
+    avec_consentement: bool = True,
+    structures: Sequence[Structure] = (),
+    finalites: Sequence[str] | None = None,
+    fichier=None,
+    referent: Professionnel | None = None,
+    intervenants: Sequence[Professionnel] = (),
+    **champs,
+) -> Parcours:
+    """A pathway of `equipe`'s programme (in progress unless `statut=` says otherwise): a child
+    (`enfant`: EnfantFactory fields), a consent recorded by the coordinator naming `structures`
+    (`avec_consentement=False`: none), then the référent named and the intervenants added."""
+    champs.setdefault("statut", Statut.EN_COURS)
+    parcours = ParcoursFactory(
+        programme=equipe.programme,
+        enfant=EnfantFactory(programme=equipe.programme, **(enfant or {})),
+        **champs,
+    )
+    if avec_consentement:
+        options = {"finalites": finalites} if finalites is not None else {}
+        consentement(
+            parcours,
+            structures=list(structures),
+            auteur=equipe.coordinateur,
+            fichier=fichier,
+            **options,
+        )
+    if referent is not None:
+        nommer_referent(parcours, referent, auteur=equipe.coordinateur)
+    for intervenant in intervenants:
+        ajouter_intervenant(parcours, intervenant, auteur=equipe.coordinateur)
+    return Parcours.objects.get(pk=parcours.pk)
+
+
+def _membre(equipe: Pre, structure: Structure | None, champs: Champs) -> Professionnel:
+    """A professional of the partner structure, or of the porteuse with `porteuse=True`."""
+    champs = dict(champs)
+    return professionnel(equipe.porteuse if champs.pop("porteuse", False) else structure, **champs)
+
+
+def construire_monde(
+    *,
+    nom: str | None = None,
+    communes: Sequence[str] | None = None,
+    structure: Champs | None = None,
+    avec_partenaire: bool = True,
+    avec_referent: bool = True,
+    referent: Champs | None = None,
+    intervenants: Sequence[Champs] = ({},),
+    membres: Sequence[Champs] = (),
+    avec_parcours: bool = True,
+    enfant: Champs | None = None,
+    avec_consentement: bool = True,
+    partage: bool = True,
+    finalites: Sequence[str] | None = None,
+    fichier=None,
+    **champs_parcours,
+) -> Monde:
+    """A programme named `nom` (over `communes`) and, in this order:
+
+    - a partner structure (`structure`: its fields; `avec_partenaire=False`: none);
+    - its professionals, as `professionnel()` fields (`porteuse=True` for a member of the
+      structure porteuse instead): the `referent` (`avec_referent=False`: none), the
+      `intervenants` (one by default), the `membres` assigned to nothing;
+    - unless `avec_parcours=False`, one child followed in the programme (`enfant`: its fields,
+      `champs_parcours`: the pathway's), its consent naming the partner (`partage=False`: no
+      structure; `avec_consentement=False`: no consent), the référent and the intervenants.
+    """
+    options_pre = {"nom": nom} if nom is not None else {}
+    if communes is not None:
+        options_pre["communes"] = list(communes)
+    equipe = pre(**options_pre)
+    partenaire_ = partenaire(equipe.programme, **(structure or {})) if avec_partenaire else None
+    monde = Monde(
+        pre=equipe,
+        structure=partenaire_,
+        referent=_membre(equipe, partenaire_, referent or {}) if avec_referent else None,
+        intervenants=[_membre(equipe, partenaire_, champs) for champs in intervenants],
+        membres=[_membre(equipe, partenaire_, champs) for champs in membres],
+    )
+    if avec_parcours:
+        monde.parcours = suivre(
+            equipe,
+            enfant=enfant,
+            avec_consentement=avec_consentement,
+            structures=[partenaire_] if partenaire_ is not None and partage else [],
+            finalites=finalites,
+            fichier=fichier,
+            referent=monde.referent,
+            intervenants=monde.intervenants,
+            **champs_parcours,
+        )
+    return monde
