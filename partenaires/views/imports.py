@@ -18,6 +18,7 @@ PAGES = PagesImport(
     url="partenaires:import_reseau",
     gabarit_page="partenaires/imports/page.html",
     gabarit_apercu="partenaires/imports/apercu.html",
+    tableaux_defilants=False,
 )
 
 # The templates' synthetic example rows: a structure, one of its professionals, one of its offers.

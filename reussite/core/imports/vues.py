@@ -34,6 +34,10 @@ class PagesImport:
     url: str
     gabarit_page: str
     gabarit_apercu: str
+    # Tables inside the DSFR wrapper (they scroll sideways), as most of the site's; False keeps
+    # plain tables whose cells wrap (the network's pages, whose errors list long choices).
+    # Kept as each page was when the two imports were merged; unifying them is a design choice.
+    tableaux_defilants: bool = True
 
     def _urls(self) -> dict[str, str]:
         return {
@@ -67,6 +71,7 @@ class PagesImport:
                     "colonnes": self.flux.colonnes,
                     "derniers": derniers,
                     "urls": self._urls(),
+                    "tableaux_defilants": self.tableaux_defilants,
                 },
             ),
         )
@@ -89,6 +94,7 @@ class PagesImport:
                     "progression": self.flux.progression(imp),
                     "en_arriere_plan": self.flux.en_arriere_plan(imp),
                     "urls": self._urls(),
+                    "tableaux_defilants": self.tableaux_defilants,
                 },
             )
 
