@@ -57,14 +57,9 @@ def import_page(request):
     programmes = programmes_coordonnes(request.user)
     if not programmes.exists():
         raise PermissionDenied
-    form = ImportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        programmes=programmes,
-    )
     return PAGES.page(
         request,
-        form=form,
+        formulaire=ImportForm,
         programmes=programmes,
         analyser=lambda donnees: import_analyser(
             programme=donnees["programme"], auteur=request.user, fichier=donnees["fichier"]

@@ -68,14 +68,9 @@ def _programmes(request):
 
 def import_reseau_page(request):
     programmes = _programmes(request)
-    form = ImportReseauForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        programmes=programmes,
-    )
     return PAGES.page(
         request,
-        form=form,
+        formulaire=ImportReseauForm,
         programmes=programmes,
         analyser=lambda donnees: import_reseau_analyser(
             programme=donnees["programme"],

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ..ecriture import ecrire, version_soumise
 from ..forms import FormulaireDsfr
 from .flux import FluxImport
+from .formulaire import FormulaireImport
 
 __all__ = ["PagesImport"]
 
@@ -48,11 +49,20 @@ class PagesImport:
         }
 
     def page(
-        self, request, *, form, programmes, analyser: Callable[[dict[str, Any]], Any]
+        self,
+        request,
+        *,
+        formulaire: type[FormulaireImport],
+        programmes,
+        analyser: Callable[[dict[str, Any]], Any],
     ) -> HttpResponse:
         """Upload: `analyser(cleaned_data)` runs the dry run (a creation form: its one-time
         token makes a double submission analyse once), then the preview; the page again
-        with the file's errors otherwise."""
+        with the file's errors otherwise. `programmes`: those the user may import for."""
+        poste = request.method == "POST"
+        form = formulaire(
+            request.POST if poste else None, request.FILES if poste else None, programmes=programmes
+        )
         derniers = self.flux.modele.objects.filter(programme__in=programmes).select_related(
             "programme"
         )[:DERNIERS]
