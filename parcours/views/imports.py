@@ -1,29 +1,25 @@
-"""Importing an existing caseload: upload, preview (the dry run), confirm, result."""
+"""Importing an existing caseload: upload, preview (the dry run), confirm, result. For the
+programme's coordinators (the pages of every import: reussite.core.imports.vues)."""
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reussite.core.ecriture import ecrire, verrouiller, version_soumise
-from reussite.core.forms import FormulaireDsfr
 from reussite.core.imports.modeles import reponse_modele
+from reussite.core.imports.vues import PagesImport
 
 from ..access import import_pour
 from ..forms import ImportForm
-from ..models import ImportParcours, StatutImport
 from ..selectors import programmes_coordonnes
-from ..services.imports import (
-    COLONNES,
-    SEUIL_ARRIERE_PLAN,
-    import_analyser,
-    import_appliquer,
-    progression_import,
+from ..services.imports import COLONNES, FLUX, import_analyser
+
+PAGES = PagesImport(
+    flux=FLUX,
+    url="parcours:import",
+    gabarit_page="parcours/imports/page.html",
+    gabarit_apercu="parcours/imports/apercu.html",
 )
 
 
@@ -61,29 +57,12 @@ def import_page(request):
     programmes = programmes_coordonnes(request.user)
     if not programmes.exists():
         raise PermissionDenied
-    form = ImportForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        programmes=programmes,
-    )
-    derniers = ImportParcours.objects.filter(programme__in=programmes).select_related("programme")[
-        :10
-    ]
-    return ecrire(
+    return PAGES.page(
         request,
-        form,
-        lambda: import_analyser(
-            programme=form.cleaned_data["programme"],
-            auteur=request.user,
-            fichier=form.cleaned_data["fichier"],
-        ),
-        creation=True,
-        succes=_("Fichier analysé : vérifiez l’aperçu, rien n’est encore importé."),
-        suite=lambda imp: reverse("parcours:import_apercu", args=[imp.pk]),
-        page=lambda: render(
-            request,
-            "parcours/imports/page.html",
-            {"form": form, "colonnes": COLONNES, "derniers": derniers},
+        formulaire=ImportForm,
+        programmes=programmes,
+        analyser=lambda donnees: import_analyser(
+            programme=donnees["programme"], auteur=request.user, fichier=donnees["fichier"]
         ),
     )
 
@@ -98,55 +77,6 @@ def import_modele(request, format_="csv"):
     )
 
 
-def _confirmer(imp: ImportParcours, version: int | None) -> ImportParcours:
-    with transaction.atomic():
-        actuel = verrouiller(imp, version)
-        if actuel.statut != StatutImport.ANALYSE:
-            raise ValidationError(_("Cet import a déjà été confirmé."))
-        grand = len(actuel.lignes) > SEUIL_ARRIERE_PLAN
-        if not grand:
-            return import_appliquer(import_id=actuel.pk)
-        from ..tasks import import_parcours_appliquer
-
-        actuel.statut = StatutImport.EN_COURS
-        actuel.version += 1
-        actuel.save(update_fields=["statut", "version"])
-        transaction.on_commit(lambda: import_parcours_appliquer.delay(actuel.pk))
-        return actuel
-
-
 def import_apercu(request, import_pk):
     """The dry run's preview, its confirmation (the version it was read at), then the result."""
-    imp = import_pour(user=request.user, import_pk=import_pk)
-    form = FormulaireDsfr(request.POST if request.method == "POST" else None)
-
-    def page():
-        return render(
-            request,
-            "parcours/imports/apercu.html",
-            {
-                "imp": imp,
-                "form": form,
-                "compte": {a: imp.compter(a) for a in ("creer", "modifier", "inchange", "rejet")},
-                "progression": progression_import(imp.pk)
-                if imp.statut == StatutImport.EN_COURS
-                else None,
-                "en_arriere_plan": len(imp.lignes) > SEUIL_ARRIERE_PLAN,
-            },
-        )
-
-    def succes(resultat):
-        if resultat.statut == StatutImport.TERMINE:
-            return _("Import terminé : voici ce qui a été fait.")
-        if resultat.statut == StatutImport.ECHEC:
-            return _("L’import a échoué : rien n’a été écrit.")
-        return _("Import lancé : cette page montre sa progression.")
-
-    return ecrire(
-        request,
-        form,
-        lambda: _confirmer(imp, version_soumise(request)),
-        succes=succes,
-        suite=reverse("parcours:import_apercu", args=[imp.pk]),
-        page=page,
-    )
+    return PAGES.apercu(request, import_pour(user=request.user, import_pk=import_pk))

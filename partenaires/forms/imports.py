@@ -1,20 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reussite.core.forms import FormulaireDsfr
+from reussite.core.imports.formulaire import FormulaireImport, champ_fichier
 
 __all__ = ["ImportReseauForm"]
 
 
-class ImportReseauForm(FormulaireDsfr):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, empty_label=None)
-    fichier = forms.FileField(
-        label=_("Fichier du réseau : structures, professionnels et offres"),
-        help_text=_(
-            "CSV (séparateur « ; » ou « , », UTF-8 ou Windows) ou XLSX, 10 Mo et 20 000 lignes au plus."
-        ),
-        error_messages={"required": _("Choisissez le fichier à importer.")},
-    )
+class ImportReseauForm(FormulaireImport):
+    fichier = champ_fichier(_("Fichier du réseau : structures, professionnels et offres"))
     inviter = forms.BooleanField(
         label=_("Envoyer une invitation aux professionnels créés"),
         help_text=_(
@@ -23,8 +16,3 @@ class ImportReseauForm(FormulaireDsfr):
         ),
         required=False,
     )
-
-    def __init__(self, *args, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["programme"].initial = programmes.first()

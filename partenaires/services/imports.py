@@ -29,16 +29,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reussite.core.imports.lecture import lignes_du_fichier
+from reussite.core.imports.flux import FluxImport, resultat_vide
 from reussite.core.imports.modeles import Colonne, libelles
+from reussite.core.imports.valeurs import ErreurLigne, erreur_de_ligne, lire_choix, verifier
 from reussite.core.models import Programme, User
 from reussite.core.texte import normaliser
 
@@ -59,10 +58,10 @@ from .offres import CHAMPS_OFFRE, _valider
 
 __all__ = [
     "COLONNES_RESEAU",
+    "FLUX_RESEAU",
     "SEUIL_ARRIERE_PLAN_RESEAU",
     "import_reseau_analyser",
     "import_reseau_appliquer",
-    "progression_import_reseau",
 ]
 
 SEUIL_ARRIERE_PLAN_RESEAU = 300
@@ -130,24 +129,6 @@ COLONNES_RESEAU = [
 OBLIGATOIRES = [c.cle for c in COLONNES_RESEAU if c.obligatoire]
 
 CHAMPS_STRUCTURE = ["nom", "commune", "siret", "type", "uai", "adresse", "telephone", "email"]
-
-
-class ErreurLigne(Exception):
-    def __init__(self, colonne: str, message: str):
-        super().__init__(message)
-        self.colonne, self.message = colonne, str(message)
-
-
-def _choix(valeur: str, choix, colonne: str) -> str:
-    cle = normaliser(valeur)
-    for code, libelle in choix:
-        if cle in (normaliser(str(code)), normaliser(str(libelle))):
-            return code
-    raise ErreurLigne(
-        colonne,
-        _("« %(v)s » n’est pas une valeur possible (%(possibles)s).")
-        % {"v": valeur, "possibles": ", ".join(str(libelle) for _c, libelle in choix)},
-    )
 
 
 def _entier(valeur: str, colonne: str) -> int | None:
@@ -228,10 +209,11 @@ def _valeurs_structure(ligne: dict) -> tuple[dict, list]:
     if not ligne.get("structure_type"):
         erreurs.append(("structure_type", _("valeur obligatoire pour une structure.")))
     else:
-        try:
-            v["type"] = _choix(ligne["structure_type"], TypeStructure.choices, "structure_type")
-        except ErreurLigne as e:
-            erreurs.append((e.colonne, e.message))
+        v["type"] = verifier(
+            erreurs,
+            lambda: lire_choix(ligne["structure_type"], TypeStructure.choices, "structure_type"),
+            "",
+        )
     if v["type"] == TypeStructure.PORTEUSE:
         erreurs.append(
             ("structure_type", _("la structure porteuse du programme ne s’importe pas."))
@@ -270,12 +252,13 @@ def _valeurs_professionnel(ligne: dict) -> tuple[dict, list]:
         except ValidationError:
             erreurs.append(("professionnel_email", _("adresse électronique invalide.")))
     if ligne.get("professionnel_fonction"):
-        try:
-            v["fonction"] = _choix(
+        v["fonction"] = verifier(
+            erreurs,
+            lambda: lire_choix(
                 ligne["professionnel_fonction"], Fonction.choices, "professionnel_fonction"
-            )
-        except ErreurLigne as e:
-            erreurs.append((e.colonne, e.message))
+            ),
+            "",
+        )
     return v, erreurs
 
 
@@ -295,43 +278,34 @@ def _valeurs_offre(ligne: dict) -> tuple[dict, list]:
         if not ligne.get(cle):
             erreurs.append((cle, _("valeur obligatoire pour une offre.")))
 
-    def verifier(colonne, fonction, defaut=None):
-        try:
-            return fonction()
-        except ErreurLigne as e:
-            erreurs.append((e.colonne, e.message))
-            return defaut
-
     if ligne.get("offre_type_service"):
         v["type_service"] = verifier(
-            "offre_type_service",
-            lambda: _choix(ligne["offre_type_service"], TypeService.choices, "offre_type_service"),
+            erreurs,
+            lambda: lire_choix(
+                ligne["offre_type_service"], TypeService.choices, "offre_type_service"
+            ),
         )
     if ligne.get("offre_domaine"):
         v["domaine"] = verifier(
-            "offre_domaine",
-            lambda: _choix(ligne["offre_domaine"], Domaine.choices, "offre_domaine"),
+            erreurs,
+            lambda: lire_choix(ligne["offre_domaine"], Domaine.choices, "offre_domaine"),
         )
     if ligne.get("offre_unite_capacite"):
         v["unite_capacite"] = verifier(
-            "offre_unite_capacite",
-            lambda: _choix(
+            erreurs,
+            lambda: lire_choix(
                 ligne["offre_unite_capacite"], UniteCapacite.choices, "offre_unite_capacite"
             ),
             UniteCapacite.PLACES,
         )
-    minimum = verifier(
-        "offre_age_min", lambda: _entier(ligne.get("offre_age_min", ""), "offre_age_min")
-    )
-    maximum = verifier(
-        "offre_age_max", lambda: _entier(ligne.get("offre_age_max", ""), "offre_age_max")
-    )
+    minimum = verifier(erreurs, lambda: _entier(ligne.get("offre_age_min", ""), "offre_age_min"))
+    maximum = verifier(erreurs, lambda: _entier(ligne.get("offre_age_max", ""), "offre_age_max"))
     v["age_min"] = 2 if minimum is None else minimum
     v["age_max"] = 16 if maximum is None else maximum
     v["capacite"] = verifier(
-        "offre_capacite", lambda: _entier(ligne.get("offre_capacite", ""), "offre_capacite")
+        erreurs, lambda: _entier(ligne.get("offre_capacite", ""), "offre_capacite")
     )
-    cout = verifier("offre_cout", lambda: _montant(ligne.get("offre_cout", ""), "offre_cout"))
+    cout = verifier(erreurs, lambda: _montant(ligne.get("offre_cout", ""), "offre_cout"))
     if not erreurs:
         # The offer service's own rules (ages, capacity, cost), then the model's fields.
         try:
@@ -389,10 +363,7 @@ def _analyser_lignes(programme: Programme, auteur: User, donnees: list[dict]) ->
         ]
         nature = None
         if not erreurs:
-            try:
-                nature = _choix(d["nature"], Nature.CHOIX, "nature")
-            except ErreurLigne as e:
-                erreurs.append((e.colonne, e.message))
+            nature = verifier(erreurs, lambda d=d: lire_choix(d["nature"], Nature.CHOIX, "nature"))
         entree["nature"] = nature or ""
         cle = _cle_structure(d)
         entree["structure"] = cle
@@ -536,181 +507,164 @@ def import_reseau_analyser(
     *, programme: Programme, auteur: User, fichier, inviter: bool = False
 ) -> ImportReseau:
     """The dry run: read and check the file, store its plan. Writes only the import's row."""
-    fichier.seek(0)
-    empreinte = hashlib.sha256(fichier.read()).hexdigest()
-    donnees = lignes_du_fichier(fichier, COLONNES_RESEAU)
-    return ImportReseau.objects.create(
+    return FLUX_RESEAU.analyser(
         programme=programme,
         auteur=auteur,
-        nom_fichier=(getattr(fichier, "name", "") or "")[:200],
-        empreinte=empreinte,
+        fichier=fichier,
+        planifier=lambda donnees: _analyser_lignes(programme, auteur, donnees),
         inviter=inviter,
-        lignes=_analyser_lignes(programme, auteur, donnees),
     )
-
-
-def progression_import_reseau(import_id: int) -> int | None:
-    return cache.get(f"import-reseau-{import_id}")
 
 
 def import_reseau_appliquer(*, import_id: int) -> ImportReseau:
     """Confirm a dry run: write its plan in one transaction, or nothing. Safe to run twice."""
+    return FLUX_RESEAU.appliquer(import_id=import_id, ecrire=_ecrire)
+
+
+def _ecrire(imp: ImportReseau) -> dict:
+    """The plan's rows written, the import's row locked by the caller (`FluxImport.appliquer`);
+    the invitations asked for leave after the commit."""
     from ..access import offre_modifiable_par
     from .annuaire import professionnel_creer
     from .offres import offre_creer, offre_modifier
 
     invitations: list[int] = []
-    try:
-        with transaction.atomic():
-            imp = (
-                ImportReseau.objects.select_for_update(of=("self",))
-                .select_related("programme", "auteur")
-                .get(pk=import_id)
-            )
-            if imp.statut not in (StatutImportReseau.ANALYSE, StatutImportReseau.EN_COURS):
-                return imp
-            programme, auteur = imp.programme, imp.auteur
-            resultat = {"crees": [], "modifies": [], "inchanges": [], "rejetes": [], "perimes": []}
-            reseau = _Reseau(programme)
-            structures: dict[str, Structure] = {}
-            ordre = sorted(imp.lignes, key=lambda e: e["nature"] != Nature.STRUCTURE)
-            for rang, ligne in enumerate(ordre, start=1):
-                if rang % 50 == 0:
-                    cache.set(f"import-reseau-{imp.pk}", rang, 3600)
-                action, v, numero = ligne["action"], ligne["valeurs"], ligne["ligne"]
-                if action == "rejet":
-                    resultat["rejetes"].append(numero)
+    programme, auteur = imp.programme, imp.auteur
+    resultat = resultat_vide()
+    reseau = _Reseau(programme)
+    structures: dict[str, Structure] = {}
+    ordre = sorted(imp.lignes, key=lambda e: e["nature"] != Nature.STRUCTURE)
+    for ligne in FLUX_RESEAU.parcourir(imp, ordre):
+        action, v, numero = ligne["action"], ligne["valeurs"], ligne["ligne"]
+        if action == "rejet":
+            resultat["rejetes"].append(numero)
+            continue
+        cle = ligne["structure"]
+        if cle not in structures:
+            trouvee = reseau.trouver(cle)
+            if trouvee is not None:
+                structures[cle] = trouvee
+        structure = structures.get(cle)
+        try:
+            if ligne["nature"] == Nature.STRUCTURE:
+                if action == "creer":
+                    if structure is not None:  # created in the application since
+                        resultat["perimes"].append(numero)
+                        continue
+                    structure = Structure(**v)
+                    structure.full_clean()
+                    structure.save()
+                    Partenariat.objects.create(
+                        structure=structure, programme=programme, depuis=date.today()
+                    )
+                    structures[cle] = structure
+                elif structure is None or _empreinte_structure(structure) != ligne["empreinte"]:
+                    resultat["perimes"].append(numero)
                     continue
-                cle = ligne["structure"]
-                if cle not in structures:
-                    trouvee = reseau.trouver(cle)
-                    if trouvee is not None:
-                        structures[cle] = trouvee
-                structure = structures.get(cle)
-                try:
-                    if ligne["nature"] == Nature.STRUCTURE:
-                        if action == "creer":
-                            if structure is not None:  # created in the application since
-                                resultat["perimes"].append(numero)
-                                continue
-                            structure = Structure(**v)
-                            structure.full_clean()
-                            structure.save()
-                            Partenariat.objects.create(
-                                structure=structure, programme=programme, depuis=date.today()
-                            )
-                            structures[cle] = structure
-                        elif (
-                            structure is None
-                            or _empreinte_structure(structure) != ligne["empreinte"]
-                        ):
-                            resultat["perimes"].append(numero)
-                            continue
-                        elif action == "modifier":
-                            for champ in ligne.get("champs", []):
-                                setattr(structure, champ, v[champ])
-                            structure.full_clean()
-                            structure.save()
-                            if ligne.get("rattacher"):
-                                Partenariat.objects.get_or_create(
-                                    structure=structure,
-                                    programme=programme,
-                                    defaults={"depuis": date.today()},
-                                )
-                    elif ligne["nature"] == Nature.PROFESSIONNEL:
-                        if structure is None:
-                            raise ValidationError(_("structure introuvable."))
-                        membre = (
-                            Professionnel.objects.select_related("user")
-                            .select_for_update(of=("self",))
-                            .filter(user__email__iexact=v["email"], structure=structure)
-                            .first()
+                elif action == "modifier":
+                    for champ in ligne.get("champs", []):
+                        setattr(structure, champ, v[champ])
+                    structure.full_clean()
+                    structure.save()
+                    if ligne.get("rattacher"):
+                        Partenariat.objects.get_or_create(
+                            structure=structure,
+                            programme=programme,
+                            defaults={"depuis": date.today()},
                         )
-                        if action == "creer":
-                            if membre is not None:
-                                resultat["perimes"].append(numero)
-                                continue
-                            membre = professionnel_creer(
-                                structure=structure,
-                                email=v["email"],
-                                prenom=v["prenom"],
-                                nom=v["nom"],
-                                fonction=v["fonction"],
-                                auteur=auteur,
-                            )
-                            if imp.inviter:
-                                invitations.append(membre.pk)
-                        elif (
-                            membre is None or _empreinte_professionnel(membre) != ligne["empreinte"]
-                        ):
-                            resultat["perimes"].append(numero)
-                            continue
-                        elif action == "modifier":
-                            from .structures import professionnel_reactiver
+            elif ligne["nature"] == Nature.PROFESSIONNEL:
+                if structure is None:
+                    raise ValidationError(_("structure introuvable."))
+                membre = (
+                    Professionnel.objects.select_related("user")
+                    .select_for_update(of=("self",))
+                    .filter(user__email__iexact=v["email"], structure=structure)
+                    .first()
+                )
+                if action == "creer":
+                    if membre is not None:
+                        resultat["perimes"].append(numero)
+                        continue
+                    membre = professionnel_creer(
+                        structure=structure,
+                        email=v["email"],
+                        prenom=v["prenom"],
+                        nom=v["nom"],
+                        fonction=v["fonction"],
+                        auteur=auteur,
+                    )
+                    if imp.inviter:
+                        invitations.append(membre.pk)
+                elif membre is None or _empreinte_professionnel(membre) != ligne["empreinte"]:
+                    resultat["perimes"].append(numero)
+                    continue
+                elif action == "modifier":
+                    from .structures import professionnel_reactiver
 
-                            membre.fonction = v["fonction"]
-                            membre.full_clean()
-                            membre.save(update_fields=["fonction"])
-                            if not membre.actif:
-                                professionnel_reactiver(professionnel=membre)
-                    else:
-                        if structure is None:
-                            raise ValidationError(_("structure introuvable."))
-                        donnees = {c: v[c] for c in v if c != "cout"}
-                        donnees["cout"] = Decimal(v["cout"]) if v["cout"] is not None else None
-                        if action == "creer":
-                            if any(
-                                normaliser(o.intitule) == normaliser(v["intitule"])
-                                for o in structure.offres.all()
-                            ):
-                                resultat["perimes"].append(numero)
-                                continue
-                            offre_creer(
-                                structure=structure,
-                                donnees=donnees,
-                                programmes=[programme],
-                                auteur=auteur,
-                            )
-                        else:
-                            offre = Offre.objects.filter(pk=ligne["offre"]).first()
-                            if offre is None or offre.version != ligne["empreinte"]:
-                                resultat["perimes"].append(numero)
-                                continue
-                            if action == "modifier":
-                                if not offre_modifiable_par(auteur, offre):
-                                    raise ValidationError(
-                                        _("vous ne pouvez plus modifier cette offre.")
-                                    )
-                                offre_modifier(
-                                    offre=offre,
-                                    donnees=donnees,
-                                    programmes=list(offre.programmes.all()),
-                                    version=offre.version,
-                                    auteur=auteur,
-                                )
-                except ValidationError as erreur:
-                    raise ErreurLigne(
-                        "", _("ligne %(n)s : %(e)s") % {"n": numero, "e": " ".join(erreur.messages)}
-                    ) from erreur
-                cible = {"creer": "crees", "modifier": "modifies", "inchange": "inchanges"}[action]
-                resultat[cible].append(numero)
-            for cible in resultat.values():
-                cible.sort()
-            imp.statut = StatutImportReseau.TERMINE
-            imp.resultat = {**resultat, "invitations": len(invitations)}
-            imp.termine_le = timezone.now()
-            imp.version += 1
-            imp.save(update_fields=["statut", "resultat", "termine_le", "version"])
-            if invitations:
-                from ..tasks import invitations_envoyer
+                    membre.fonction = v["fonction"]
+                    membre.full_clean()
+                    membre.save(update_fields=["fonction"])
+                    if not membre.actif:
+                        professionnel_reactiver(professionnel=membre)
+            else:
+                if structure is None:
+                    raise ValidationError(_("structure introuvable."))
+                donnees = {c: v[c] for c in v if c != "cout"}
+                donnees["cout"] = Decimal(v["cout"]) if v["cout"] is not None else None
+                if action == "creer":
+                    if any(
+                        normaliser(o.intitule) == normaliser(v["intitule"])
+                        for o in structure.offres.all()
+                    ):
+                        resultat["perimes"].append(numero)
+                        continue
+                    offre_creer(
+                        structure=structure,
+                        donnees=donnees,
+                        programmes=[programme],
+                        auteur=auteur,
+                    )
+                else:
+                    offre = Offre.objects.filter(pk=ligne["offre"]).first()
+                    if offre is None or offre.version != ligne["empreinte"]:
+                        resultat["perimes"].append(numero)
+                        continue
+                    if action == "modifier":
+                        if not offre_modifiable_par(auteur, offre):
+                            raise ValidationError(_("vous ne pouvez plus modifier cette offre."))
+                        offre_modifier(
+                            offre=offre,
+                            donnees=donnees,
+                            programmes=list(offre.programmes.all()),
+                            version=offre.version,
+                            auteur=auteur,
+                        )
+        except ValidationError as erreur:
+            raise erreur_de_ligne(numero, erreur) from erreur
+        cible = {"creer": "crees", "modifier": "modifies", "inchange": "inchanges"}[action]
+        resultat[cible].append(numero)
+    for cible in resultat.values():
+        cible.sort()
+    if invitations:
+        from ..tasks import invitations_envoyer
 
-                ids = list(invitations)
-                transaction.on_commit(lambda: invitations_envoyer.delay(ids, auteur.pk))
-            return imp
-    except ErreurLigne as erreur:
-        ImportReseau.objects.filter(pk=import_id).update(
-            statut=StatutImportReseau.ECHEC,
-            resultat={"erreur": erreur.message},
-            termine_le=timezone.now(),
-        )
-        return ImportReseau.objects.get(pk=import_id)
+        ids = list(invitations)
+        transaction.on_commit(lambda: invitations_envoyer.delay(ids, auteur.pk))
+    return {**resultat, "invitations": len(invitations)}
+
+
+def _tache():
+    from ..tasks import import_reseau_appliquer
+
+    return import_reseau_appliquer
+
+
+FLUX_RESEAU = FluxImport(
+    modele=ImportReseau,
+    statuts=StatutImportReseau,
+    colonnes=COLONNES_RESEAU,
+    cle_progression="import-reseau",
+    seuil_arriere_plan=SEUIL_ARRIERE_PLAN_RESEAU,
+    service_appliquer=import_reseau_appliquer,
+    tache=_tache,
+)

@@ -311,10 +311,7 @@ def test_un_mauvais_fichier_donne_un_rapport_en_francais_jamais_une_erreur_500(c
 def test_un_grand_fichier_est_importe_en_arriere_plan(
     client, a, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(service, "SEUIL_ARRIERE_PLAN", 1)
-    from parcours.views import imports as vues
-
-    monkeypatch.setattr(vues, "SEUIL_ARRIERE_PLAN", 1)
+    monkeypatch.setattr(service.FLUX, "seuil_arriere_plan", 1)
     imp = _analyser(a, _csv(_ligne("A-1"), _ligne("A-2", nom="Benali")))
     connecter(client, a.coordinateur)
     envoyes = []

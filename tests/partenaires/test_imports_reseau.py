@@ -22,6 +22,7 @@ from partenaires.models import (
 )
 from partenaires.services.imports import (
     COLONNES_RESEAU,
+    FLUX_RESEAU,
     import_reseau_analyser,
     import_reseau_appliquer,
 )
@@ -401,9 +402,7 @@ def test_les_modeles_csv_et_xlsx_se_relisent_sans_erreur(client, a):
 def test_un_grand_fichier_du_reseau_est_importe_en_arriere_plan(
     client, a, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from partenaires.views import imports as vues
-
-    monkeypatch.setattr(vues, "SEUIL_ARRIERE_PLAN_RESEAU", 1)
+    monkeypatch.setattr(FLUX_RESEAU, "seuil_arriere_plan", 1)
     imp = _analyser(a, _csv(_structure(), _offre()))
     envoyes = []
     monkeypatch.setattr(tasks.import_reseau_appliquer, "delay", envoyes.append)
