@@ -7,9 +7,11 @@ which would give its few answers back.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Aggregate, Count, F, FloatField, Func, Min, Q, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Domaine, TypeStructure
@@ -22,6 +24,7 @@ __all__ = [
     "AXES_OBSTACLES",
     "RapportObstacles",
     "boite_sollicitations",
+    "chiffres_obstacles",
     "rapport_obstacles",
     "sollicitations_du_parcours",
     "sollicitations_refusees_ou_en_attente",
@@ -123,6 +126,8 @@ class RapportObstacles:
     motifs: list[str]
     graphiques: list[Serie]
     masque: bool
+    # Every programme: how old the yearly aggregates are (None for one programme, live).
+    fraicheur: "FraicheurObstacles | None" = None
 
     def entetes(self) -> list[str]:
         return [
@@ -177,19 +182,13 @@ def _libelles_axe(axe: str) -> dict:
     return {}
 
 
-def _agregats(base, cle: str, aujourdhui: date):
-    delai = JoursEntre(F("repondu_le"), F("envoyee_le"))
-    repondue = Q(statut__in=_REPONDUES)
-    agregats = {
+def _compteurs(aujourdhui: date) -> dict:
+    """The report's counts of one group (what adds up across programmes)."""
+    compteurs = {
         "nombre": Count("pk"),
-        "repondues": Count("pk", filter=repondue),
-        "mediane": Centile(delai, 0.5, filter=repondue),
-        "p90": Centile(delai, 0.9, filter=repondue),
+        "repondues": Count("pk", filter=Q(statut__in=_REPONDUES)),
         "acceptees": Count("pk", filter=Q(statut=StatutSollicitation.ACCEPTEE)),
         "attente": Count("pk", filter=Q(statut=StatutSollicitation.ATTENTE)),
-        "attente_semaines": Centile(
-            F("delai_semaines"), 0.5, filter=Q(statut=StatutSollicitation.ATTENTE)
-        ),
         "refusees": Count("pk", filter=Q(statut=StatutSollicitation.REFUSEE)),
         "redirigees": Count("pk", filter=Q(statut=StatutSollicitation.REDIRIGEE)),
         "echues": Count(
@@ -197,10 +196,144 @@ def _agregats(base, cle: str, aujourdhui: date):
         ),
     }
     for motif in MotifRefus:
-        agregats[f"motif_{motif.value}"] = Count(
+        compteurs[f"motif_{motif.value}"] = Count(
             "pk", filter=Q(statut=StatutSollicitation.REFUSEE, motif_refus=motif.value)
         )
+    return compteurs
+
+
+def _agregats(base, cle: str, aujourdhui: date):
+    delai = JoursEntre(F("repondu_le"), F("envoyee_le"))
+    repondue = Q(statut__in=_REPONDUES)
+    agregats = {
+        **_compteurs(aujourdhui),
+        "mediane": Centile(delai, 0.5, filter=repondue),
+        "p90": Centile(delai, 0.9, filter=repondue),
+        "attente_semaines": Centile(
+            F("delai_semaines"), 0.5, filter=Q(statut=StatutSollicitation.ATTENTE)
+        ),
+    }
     return base.order_by().values(cle).annotate(**agregats).order_by(cle)
+
+
+def _sollicitations(filtre: Q, debut: date, fin: date):
+    """Requests sent in [debut, fin], withdrawn ones aside (nothing was asked in the end)."""
+    return Sollicitation.objects.filter(
+        filtre,
+        envoyee_le__date__gte=debut,
+        envoyee_le__date__lt=fin + timedelta(days=1),
+    ).exclude(statut=StatutSollicitation.RETIREE)
+
+
+# The finest grouping the stored yearly rows keep: every axis is a coarser grouping of it.
+GROUPES_OBSTACLES = {
+    "domaine": "domaine",
+    "type": "structure__type",
+    "structure": "structure__nom",
+    "territoire": "structure__commune",
+}
+
+
+def chiffres_obstacles(programme, annee: int, *, aujourdhui: date | None = None) -> list[dict]:
+    """One programme's obstacles for a calendar year, as the yearly aggregate stores them
+    (`StatistiqueAnnuelle.chiffres["obstacles"]`): one row per (domain, structure type, name,
+    territory) with its counts and the values the percentiles are taken from (response delays
+    in days, as PostgreSQL computes them live, and the waiting list's weeks), so that the
+    platform-wide medians stay exact. Delays say nothing about a child. One query."""
+    aujourdhui = aujourdhui or date.today()
+    debut, fin = date(annee, 1, 1), date(annee, 12, 31)
+    delai = Cast(JoursEntre(F("repondu_le"), F("envoyee_le")), FloatField())
+    lignes = (
+        _sollicitations(Q(programme_id=programme.pk), debut, fin)
+        .order_by()
+        .values(*GROUPES_OBSTACLES.values())
+        .annotate(
+            **_compteurs(aujourdhui),
+            delais=ArrayAgg(
+                delai,
+                filter=Q(statut__in=_REPONDUES, repondu_le__isnull=False),
+                default=Value([]),
+            ),
+            semaines=ArrayAgg(
+                "delai_semaines",
+                filter=Q(statut=StatutSollicitation.ATTENTE, delai_semaines__isnull=False),
+                default=Value([]),
+            ),
+        )
+    )
+    return [
+        {
+            **{axe: ligne.pop(chemin) for axe, chemin in GROUPES_OBSTACLES.items()},
+            **ligne,
+        }
+        for ligne in lignes
+    ]
+
+
+_SQL_OBSTACLES_AGREGES = """
+SELECT g.cle, {colonnes},
+  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (v #>> '{{}}')::float8)
+     FROM jsonb_array_elements(g.delais) l, jsonb_array_elements(l) v) AS mediane,
+  (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY (v #>> '{{}}')::float8)
+     FROM jsonb_array_elements(g.delais) l, jsonb_array_elements(l) v) AS p90,
+  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (v #>> '{{}}')::float8)
+     FROM jsonb_array_elements(g.semaines) l, jsonb_array_elements(l) v) AS attente_semaines
+FROM (
+  SELECT e ->> %s AS cle, {sommes},
+         jsonb_agg(e -> 'delais') AS delais, jsonb_agg(e -> 'semaines') AS semaines
+  FROM {table} s CROSS JOIN LATERAL jsonb_array_elements(s.chiffres -> 'obstacles') e
+  WHERE s.annee = %s
+  GROUP BY 1
+) g
+ORDER BY g.cle
+"""
+
+
+def _agregats_annuels(annee: int, axe: str) -> list[dict]:
+    """The stored rows of every programme for `annee`, grouped by `axe` and added up in
+    PostgreSQL: counts summed, percentiles taken over the stored values (the same
+    `percentile_cont` as live), groups sorted by the database's collation as live. One query."""
+    from django.db import connection
+
+    from ..models import StatistiqueAnnuelle
+
+    cles = list(_compteurs(date.today()))
+    sommes = ", ".join(f"SUM((e ->> '{c}')::int) AS {c}" for c in cles)
+    sql = _SQL_OBSTACLES_AGREGES.format(
+        sommes=sommes,
+        colonnes=", ".join(f"g.{c}" for c in cles),
+        table=StatistiqueAnnuelle._meta.db_table,
+    )
+    with connection.cursor() as curseur:
+        curseur.execute(sql, [axe, annee])
+        colonnes = [c.name for c in curseur.description]
+        lignes = [dict(zip(colonnes, ligne, strict=True)) for ligne in curseur.fetchall()]
+    cle = GROUPES_OBSTACLES[axe]
+    for ligne in lignes:
+        ligne[cle] = ligne.pop("cle")
+        for c in cles:
+            ligne[c] = int(ligne[c] or 0)
+    return lignes
+
+
+@dataclass
+class FraicheurObstacles:
+    """How old the added-up figures are: the oldest refresh, and the programmes not counted."""
+
+    calcule_le: datetime | None
+    programmes: int
+    manquants: int
+
+
+def _fraicheur(annee: int) -> FraicheurObstacles:
+    from reussite.core.models import Programme
+
+    from ..models import StatistiqueAnnuelle
+
+    lignes = StatistiqueAnnuelle.objects.filter(annee=annee, chiffres__has_key="obstacles")
+    comptes = lignes.aggregate(le=Min("calcule_le"), n=Count("pk"))
+    nombre = Programme.objects.count()
+    return FraicheurObstacles(comptes["le"], nombre, max(nombre - comptes["n"], 0))
 
 
 def _ligne(libelle: str, r: dict, masquer: bool) -> LigneObstacles:
@@ -242,23 +375,29 @@ def rapport_obstacles(
     perimetre, debut: date, fin: date, axe: str = "domaine", *, aujourdhui: date | None = None
 ) -> RapportObstacles:
     """Requests sent in [debut, fin] (withdrawn ones aside: nothing was asked of the partner
-    in the end), grouped by `axe`. Two queries: the axis, and the domains for the charts."""
+    in the end), grouped by `axe`. Two queries: the axis, and the domains for the charts.
+
+    Every programme at once (`perimetre.programme` None) reads the yearly aggregates of the
+    calendar year of `fin` instead of every request of the country (issue 18): two more
+    queries say how old they are."""
     aujourdhui = aujourdhui or date.today()
     axe = axe if axe in AXES_OBSTACLES else "domaine"
     libelle_axe, cle = AXES_OBSTACLES[axe]
-    base = Sollicitation.objects.filter(
-        perimetre.filtre(),
-        envoyee_le__date__gte=debut,
-        envoyee_le__date__lt=fin + timedelta(days=1),
-    ).exclude(statut=StatutSollicitation.RETIREE)
+    fraicheur = None
+    if perimetre.programme is None:
+        lignes_axe = _agregats_annuels(fin.year, axe)
+        par_domaine = lignes_axe if axe == "domaine" else _agregats_annuels(fin.year, "domaine")
+        fraicheur = _fraicheur(fin.year)
+    else:
+        base = _sollicitations(perimetre.filtre(), debut, fin)
+        lignes_axe = list(_agregats(base, cle, aujourdhui))
+        par_domaine = lignes_axe if axe == "domaine" else _agregats(base, "domaine", aujourdhui)
     libelles = _libelles_axe(axe)
-    lignes_axe = list(_agregats(base, cle, aujourdhui))
     lignes = [
         _ligne(str(libelles.get(r[cle], r[cle] or _("Non renseigné"))), r, perimetre.masquer)
         for r in lignes_axe
     ]
     # One chart per domain, drawn from the unmasked counts and masked by `_serie`.
-    par_domaine = lignes_axe if axe == "domaine" else _agregats(base, "domaine", aujourdhui)
     domaines = dict(Domaine.choices)
     graphiques = [
         _serie(
@@ -282,6 +421,7 @@ def rapport_obstacles(
         motifs=[str(m.label) for m in MotifRefus],
         graphiques=graphiques,
         masque=perimetre.masquer,
+        fraicheur=fraicheur,
     )
 
 
