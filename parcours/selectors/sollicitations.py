@@ -9,9 +9,7 @@ which would give its few answers back.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Aggregate, Count, F, FloatField, Func, Min, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Domaine, TypeStructure
@@ -24,7 +22,7 @@ __all__ = [
     "AXES_OBSTACLES",
     "RapportObstacles",
     "boite_sollicitations",
-    "chiffres_obstacles",
+    "obstacles_plateforme",
     "rapport_obstacles",
     "sollicitations_du_parcours",
     "sollicitations_refusees_ou_en_attente",
@@ -225,115 +223,36 @@ def _sollicitations(filtre: Q, debut: date, fin: date):
     ).exclude(statut=StatutSollicitation.RETIREE)
 
 
-# The finest grouping the stored yearly rows keep: every axis is a coarser grouping of it.
-GROUPES_OBSTACLES = {
-    "domaine": "domaine",
-    "type": "structure__type",
-    "structure": "structure__nom",
-    "territoire": "structure__commune",
-}
-
-
-def chiffres_obstacles(programme, annee: int, *, aujourdhui: date | None = None) -> list[dict]:
-    """One programme's obstacles for a calendar year, as the yearly aggregate stores them
-    (`StatistiqueAnnuelle.chiffres["obstacles"]`): one row per (domain, structure type, name,
-    territory) with its counts and the values the percentiles are taken from (response delays
-    in days, as PostgreSQL computes them live, and the waiting list's weeks), so that the
-    platform-wide medians stay exact. Delays say nothing about a child. One query."""
+def obstacles_plateforme(annee: int, *, aujourdhui: date | None = None) -> dict[str, list]:
+    """Every programme's report rows for a calendar year, one list per axis: what the nightly
+    task stores (`ObstaclesAnnuels`). The live queries, over every request of the country."""
     aujourdhui = aujourdhui or date.today()
-    debut, fin = date(annee, 1, 1), date(annee, 12, 31)
-    delai = Cast(JoursEntre(F("repondu_le"), F("envoyee_le")), FloatField())
-    lignes = (
-        _sollicitations(Q(programme_id=programme.pk), debut, fin)
-        .order_by()
-        .values(*GROUPES_OBSTACLES.values())
-        .annotate(
-            **_compteurs(aujourdhui),
-            delais=ArrayAgg(
-                delai,
-                filter=Q(statut__in=_REPONDUES, repondu_le__isnull=False),
-                default=Value([]),
-            ),
-            semaines=ArrayAgg(
-                "delai_semaines",
-                filter=Q(statut=StatutSollicitation.ATTENTE, delai_semaines__isnull=False),
-                default=Value([]),
-            ),
-        )
-    )
-    return [
-        {
-            **{axe: ligne.pop(chemin) for axe, chemin in GROUPES_OBSTACLES.items()},
-            **ligne,
-        }
-        for ligne in lignes
-    ]
-
-
-_SQL_OBSTACLES_AGREGES = """
-SELECT g.cle, {colonnes},
-  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (v #>> '{{}}')::float8)
-     FROM jsonb_array_elements(g.delais) l, jsonb_array_elements(l) v) AS mediane,
-  (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY (v #>> '{{}}')::float8)
-     FROM jsonb_array_elements(g.delais) l, jsonb_array_elements(l) v) AS p90,
-  (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (v #>> '{{}}')::float8)
-     FROM jsonb_array_elements(g.semaines) l, jsonb_array_elements(l) v) AS attente_semaines
-FROM (
-  SELECT e ->> %s AS cle, {sommes},
-         jsonb_agg(e -> 'delais') AS delais, jsonb_agg(e -> 'semaines') AS semaines
-  FROM {table} s CROSS JOIN LATERAL jsonb_array_elements(s.chiffres -> 'obstacles') e
-  WHERE s.annee = %s
-  GROUP BY 1
-) g
-ORDER BY g.cle
-"""
-
-
-def _agregats_annuels(annee: int, axe: str) -> list[dict]:
-    """The stored rows of every programme for `annee`, grouped by `axe` and added up in
-    PostgreSQL: counts summed, percentiles taken over the stored values (the same
-    `percentile_cont` as live), groups sorted by the database's collation as live. One query."""
-    from django.db import connection
-
-    from ..models import StatistiqueAnnuelle
-
-    cles = list(_compteurs(date.today()))
-    sommes = ", ".join(f"SUM((e ->> '{c}')::int) AS {c}" for c in cles)
-    sql = _SQL_OBSTACLES_AGREGES.format(
-        sommes=sommes,
-        colonnes=", ".join(f"g.{c}" for c in cles),
-        table=StatistiqueAnnuelle._meta.db_table,
-    )
-    with connection.cursor() as curseur:
-        curseur.execute(sql, [axe, annee])
-        colonnes = [c.name for c in curseur.description]
-        lignes = [dict(zip(colonnes, ligne, strict=True)) for ligne in curseur.fetchall()]
-    cle = GROUPES_OBSTACLES[axe]
-    for ligne in lignes:
-        ligne[cle] = ligne.pop("cle")
-        for c in cles:
-            ligne[c] = int(ligne[c] or 0)
-    return lignes
+    base = _sollicitations(Q(), date(annee, 1, 1), date(annee, 12, 31))
+    return {
+        axe: list(_agregats(base, cle, aujourdhui)) for axe, (_l, cle) in AXES_OBSTACLES.items()
+    }
 
 
 @dataclass
 class FraicheurObstacles:
-    """How old the added-up figures are: the oldest refresh, and the programmes not counted."""
+    """When the platform-wide rows were computed (None: not yet)."""
 
     calcule_le: datetime | None
-    programmes: int
-    manquants: int
 
 
-def _fraicheur(annee: int) -> FraicheurObstacles:
-    from reussite.core.models import Programme
+def _agregats_annuels(annee: int, axe: str) -> tuple[list[dict], list[dict], FraicheurObstacles]:
+    """The stored rows of `axe` and of the domains (the charts) for `annee`. One query."""
+    from ..models import ObstaclesAnnuels
 
-    from ..models import StatistiqueAnnuelle
-
-    lignes = StatistiqueAnnuelle.objects.filter(annee=annee, chiffres__has_key="obstacles")
-    comptes = lignes.aggregate(le=Min("calcule_le"), n=Count("pk"))
-    nombre = Programme.objects.count()
-    return FraicheurObstacles(comptes["le"], nombre, max(nombre - comptes["n"], 0))
+    stockees = {
+        nom: (lignes, le)
+        for nom, lignes, le in ObstaclesAnnuels.objects.filter(
+            annee=annee, axe__in={axe, "domaine"}
+        ).values_list("axe", "lignes", "calcule_le")
+    }
+    lignes_axe, le = stockees.get(axe, ([], None))
+    par_domaine, _le = stockees.get("domaine", ([], None))
+    return lignes_axe, par_domaine, FraicheurObstacles(le)
 
 
 def _ligne(libelle: str, r: dict, masquer: bool) -> LigneObstacles:
@@ -378,16 +297,14 @@ def rapport_obstacles(
     in the end), grouped by `axe`. Two queries: the axis, and the domains for the charts.
 
     Every programme at once (`perimetre.programme` None) reads the yearly aggregates of the
-    calendar year of `fin` instead of every request of the country (issue 18): two more
-    queries say how old they are."""
+    calendar year of `fin` (computed each night over every request of the country, issue 18)
+    instead of the requests themselves: one query."""
     aujourdhui = aujourdhui or date.today()
     axe = axe if axe in AXES_OBSTACLES else "domaine"
     libelle_axe, cle = AXES_OBSTACLES[axe]
     fraicheur = None
     if perimetre.programme is None:
-        lignes_axe = _agregats_annuels(fin.year, axe)
-        par_domaine = lignes_axe if axe == "domaine" else _agregats_annuels(fin.year, "domaine")
-        fraicheur = _fraicheur(fin.year)
+        lignes_axe, par_domaine, fraicheur = _agregats_annuels(fin.year, axe)
     else:
         base = _sollicitations(perimetre.filtre(), debut, fin)
         lignes_axe = list(_agregats(base, cle, aujourdhui))

@@ -21,7 +21,6 @@ from reussite.core.models import Programme
 from ..models import Parcours, StatistiqueAnnuelle
 from .dispositifs import chiffres_dispositifs, presenter_dispositifs
 from .orientations import chiffres_orientations, presenter_orientations
-from .sollicitations import chiffres_obstacles
 from .statistiques import EcartJours, Perimetre, _chiffres, presenter_statistiques
 
 __all__ = [
@@ -74,9 +73,6 @@ def chiffres_annuels(programme: Programme, annee: int) -> dict:
         "statistiques": c,
         "orientations": chiffres_orientations(perimetre, debut, fin),
         "dispositifs": chiffres_dispositifs(perimetre, debut, fin),
-        # Added up in SQL by the obstacles report (`sollicitations._agregats_annuels`), never
-        # read by `statistiques_agregees`.
-        "obstacles": chiffres_obstacles(programme, annee),
     }
 
 
@@ -163,18 +159,8 @@ def statistiques_agregees(
     if perimetre.programme is not None:
         lignes = lignes.filter(programme=perimetre.programme)
         programmes = programmes.filter(pk=perimetre.programme.pk)
-    # The three parts this page adds up, not the obstacles' rows (read by their own report).
-    lignes = list(
-        lignes.values_list(
-            "chiffres__statistiques",
-            "chiffres__orientations",
-            "chiffres__dispositifs",
-            "calcule_le",
-        )
-    )
-    total = additionner(
-        [{"statistiques": s, "orientations": o, "dispositifs": d} for s, o, d, _le in lignes]
-    )
+    lignes = list(lignes.values_list("chiffres", "calcule_le"))
+    total = additionner([chiffres for chiffres, _le in lignes])
     nombre = programmes.count()
     if not total:
         vide = Programme(pk=0)
@@ -185,7 +171,7 @@ def statistiques_agregees(
     contexte.update(presenter_orientations(perimetre, total["orientations"]))
     contexte.update(presenter_dispositifs(perimetre, total["dispositifs"]))
     contexte["fraicheur"] = Fraicheur(
-        calcule_le=min((ligne[-1] for ligne in lignes), default=None),
+        calcule_le=min((le for _c, le in lignes), default=None),
         programmes=nombre,
         manquants=max(nombre - len(lignes), 0),
     )
