@@ -35,19 +35,28 @@ def permissions_recalculer_nuit(tout: bool = False) -> int:
 
 @shared_task(time_limit=3600, soft_time_limit=3300)
 def statistiques_rafraichir_nuit(annees: list[int] | None = None) -> int:
-    """Refresh the yearly statistics of every programme (the platform-wide page adds them up).
+    """Refresh the yearly statistics of every programme (the platform-wide page adds them up),
+    then the platform-wide obstacles report of each year.
 
     One transaction per programme and year, so that a long run never holds locks for long and
     a failure keeps what was done; the page shows the date of its oldest row."""
     from reussite.core.models import Programme
 
-    from .services.statistiques import annees_a_rafraichir, statistique_annuelle_rafraichir
+    from .services.statistiques import (
+        annees_a_rafraichir,
+        obstacles_annuels_rafraichir,
+        statistique_annuelle_rafraichir,
+    )
 
+    annees = annees or annees_a_rafraichir()
     nombre = 0
     for programme in Programme.objects.order_by("pk").iterator(chunk_size=100):
-        for annee in annees or annees_a_rafraichir():
+        for annee in annees:
             statistique_annuelle_rafraichir(programme=programme, annee=annee)
             nombre += 1
+    # The platform-wide obstacles report: one pass over the country's requests per year.
+    for annee in annees:
+        obstacles_annuels_rafraichir(annee=annee)
     return nombre
 
 

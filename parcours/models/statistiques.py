@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reussite.core.models import Programme
 
-__all__ = ["StatistiqueAnnuelle"]
+__all__ = ["ObstaclesAnnuels", "StatistiqueAnnuelle"]
 
 
 class StatistiqueAnnuelle(models.Model):
@@ -32,3 +32,25 @@ class StatistiqueAnnuelle(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.annee}"
+
+
+class ObstaclesAnnuels(models.Model):
+    """The obstacles report of every programme for one calendar year, grouped by one axis
+    (domain, structure type, structure, territory): the rows the live report computes over
+    every request of the country, stored by the nightly task so that the platform-wide report
+    reads a handful of rows instead (issue 18). Counts, delays and rates only, never a child."""
+
+    annee = models.PositiveSmallIntegerField(_("année"))
+    axe = models.CharField(_("axe"), max_length=12)
+    lignes = models.JSONField(_("lignes"))
+    calcule_le = models.DateTimeField(_("calculé le"))
+
+    class Meta:
+        verbose_name = _("obstacles de l’année")
+        verbose_name_plural = _("obstacles des années")
+        constraints = [
+            models.UniqueConstraint(fields=["annee", "axe"], name="obstacles_annuels_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.annee} {self.axe}"

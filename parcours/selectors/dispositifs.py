@@ -140,9 +140,7 @@ def chiffres_dispositifs(perimetre, debut: date, fin: date) -> dict:
         Q(parcours__date_sortie__isnull=True) | Q(parcours__date_sortie__gte=debut)
     )
     pendant = Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-    d = Dispositif.objects.filter(
-        perimetre.filtre("parcours__programme"), suivi, pendant
-    ).aggregate(
+    d = Dispositif.objects.filter(perimetre.filtre_parcours(), suivi, pendant).aggregate(
         enfants=Count("parcours__enfant_id", distinct=True),
         **{
             f"type_{t.value}": Count("parcours__enfant_id", filter=Q(type=t.value), distinct=True)
@@ -150,7 +148,7 @@ def chiffres_dispositifs(perimetre, debut: date, fin: date) -> dict:
         },
     )
     q = QuestionnaireSortie.objects.filter(
-        perimetre.filtre("parcours__programme"), date__gte=debut, date__lte=fin
+        perimetre.filtre_parcours(), date__gte=debut, date__lte=fin
     ).aggregate(
         total=Count("pk"),
         **{

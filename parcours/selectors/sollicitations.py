@@ -7,7 +7,7 @@ which would give its few answers back.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ __all__ = [
     "AXES_OBSTACLES",
     "RapportObstacles",
     "boite_sollicitations",
+    "obstacles_plateforme",
     "rapport_obstacles",
     "sollicitations_du_parcours",
     "sollicitations_refusees_ou_en_attente",
@@ -123,6 +124,8 @@ class RapportObstacles:
     motifs: list[str]
     graphiques: list[Serie]
     masque: bool
+    # Every programme: how old the yearly aggregates are (None for one programme, live).
+    fraicheur: "FraicheurObstacles | None" = None
 
     def entetes(self) -> list[str]:
         return [
@@ -177,19 +180,13 @@ def _libelles_axe(axe: str) -> dict:
     return {}
 
 
-def _agregats(base, cle: str, aujourdhui: date):
-    delai = JoursEntre(F("repondu_le"), F("envoyee_le"))
-    repondue = Q(statut__in=_REPONDUES)
-    agregats = {
+def _compteurs(aujourdhui: date) -> dict:
+    """The report's counts of one group (what adds up across programmes)."""
+    compteurs = {
         "nombre": Count("pk"),
-        "repondues": Count("pk", filter=repondue),
-        "mediane": Centile(delai, 0.5, filter=repondue),
-        "p90": Centile(delai, 0.9, filter=repondue),
+        "repondues": Count("pk", filter=Q(statut__in=_REPONDUES)),
         "acceptees": Count("pk", filter=Q(statut=StatutSollicitation.ACCEPTEE)),
         "attente": Count("pk", filter=Q(statut=StatutSollicitation.ATTENTE)),
-        "attente_semaines": Centile(
-            F("delai_semaines"), 0.5, filter=Q(statut=StatutSollicitation.ATTENTE)
-        ),
         "refusees": Count("pk", filter=Q(statut=StatutSollicitation.REFUSEE)),
         "redirigees": Count("pk", filter=Q(statut=StatutSollicitation.REDIRIGEE)),
         "echues": Count(
@@ -197,10 +194,65 @@ def _agregats(base, cle: str, aujourdhui: date):
         ),
     }
     for motif in MotifRefus:
-        agregats[f"motif_{motif.value}"] = Count(
+        compteurs[f"motif_{motif.value}"] = Count(
             "pk", filter=Q(statut=StatutSollicitation.REFUSEE, motif_refus=motif.value)
         )
+    return compteurs
+
+
+def _agregats(base, cle: str, aujourdhui: date):
+    delai = JoursEntre(F("repondu_le"), F("envoyee_le"))
+    repondue = Q(statut__in=_REPONDUES)
+    agregats = {
+        **_compteurs(aujourdhui),
+        "mediane": Centile(delai, 0.5, filter=repondue),
+        "p90": Centile(delai, 0.9, filter=repondue),
+        "attente_semaines": Centile(
+            F("delai_semaines"), 0.5, filter=Q(statut=StatutSollicitation.ATTENTE)
+        ),
+    }
     return base.order_by().values(cle).annotate(**agregats).order_by(cle)
+
+
+def _sollicitations(filtre: Q, debut: date, fin: date):
+    """Requests sent in [debut, fin], withdrawn ones aside (nothing was asked in the end)."""
+    return Sollicitation.objects.filter(
+        filtre,
+        envoyee_le__date__gte=debut,
+        envoyee_le__date__lt=fin + timedelta(days=1),
+    ).exclude(statut=StatutSollicitation.RETIREE)
+
+
+def obstacles_plateforme(annee: int, *, aujourdhui: date | None = None) -> dict[str, list]:
+    """Every programme's report rows for a calendar year, one list per axis: what the nightly
+    task stores (`ObstaclesAnnuels`). The live queries, over every request of the country."""
+    aujourdhui = aujourdhui or date.today()
+    base = _sollicitations(Q(), date(annee, 1, 1), date(annee, 12, 31))
+    return {
+        axe: list(_agregats(base, cle, aujourdhui)) for axe, (_l, cle) in AXES_OBSTACLES.items()
+    }
+
+
+@dataclass
+class FraicheurObstacles:
+    """When the platform-wide rows were computed (None: not yet)."""
+
+    calcule_le: datetime | None
+
+
+def _agregats_annuels(annee: int, axe: str) -> tuple[list[dict], list[dict], FraicheurObstacles]:
+    """The stored rows of `axe` and of the domains (the charts) for `annee`. One query."""
+    from ..models import ObstaclesAnnuels
+
+    stockees = {
+        nom: (lignes, le)
+        for nom, lignes, le in ObstaclesAnnuels.objects.filter(
+            annee=annee, axe__in={axe, "domaine"}
+        ).values_list("axe", "lignes", "calcule_le")
+    }
+    lignes_axe, le = stockees.get(axe, ([], None))
+    par_domaine, _le = stockees.get("domaine", ([], None))
+    return lignes_axe, par_domaine, FraicheurObstacles(le)
 
 
 def _ligne(libelle: str, r: dict, masquer: bool) -> LigneObstacles:
@@ -242,23 +294,27 @@ def rapport_obstacles(
     perimetre, debut: date, fin: date, axe: str = "domaine", *, aujourdhui: date | None = None
 ) -> RapportObstacles:
     """Requests sent in [debut, fin] (withdrawn ones aside: nothing was asked of the partner
-    in the end), grouped by `axe`. Two queries: the axis, and the domains for the charts."""
+    in the end), grouped by `axe`. Two queries: the axis, and the domains for the charts.
+
+    Every programme at once (`perimetre.programme` None) reads the yearly aggregates of the
+    calendar year of `fin` (computed each night over every request of the country, issue 18)
+    instead of the requests themselves: one query."""
     aujourdhui = aujourdhui or date.today()
     axe = axe if axe in AXES_OBSTACLES else "domaine"
     libelle_axe, cle = AXES_OBSTACLES[axe]
-    base = Sollicitation.objects.filter(
-        perimetre.filtre(),
-        envoyee_le__date__gte=debut,
-        envoyee_le__date__lt=fin + timedelta(days=1),
-    ).exclude(statut=StatutSollicitation.RETIREE)
+    fraicheur = None
+    if perimetre.programme is None:
+        lignes_axe, par_domaine, fraicheur = _agregats_annuels(fin.year, axe)
+    else:
+        base = _sollicitations(perimetre.filtre(), debut, fin)
+        lignes_axe = list(_agregats(base, cle, aujourdhui))
+        par_domaine = lignes_axe if axe == "domaine" else _agregats(base, "domaine", aujourdhui)
     libelles = _libelles_axe(axe)
-    lignes_axe = list(_agregats(base, cle, aujourdhui))
     lignes = [
         _ligne(str(libelles.get(r[cle], r[cle] or _("Non renseigné"))), r, perimetre.masquer)
         for r in lignes_axe
     ]
     # One chart per domain, drawn from the unmasked counts and masked by `_serie`.
-    par_domaine = lignes_axe if axe == "domaine" else _agregats(base, "domaine", aujourdhui)
     domaines = dict(Domaine.choices)
     graphiques = [
         _serie(
@@ -282,6 +338,7 @@ def rapport_obstacles(
         motifs=[str(m.label) for m in MotifRefus],
         graphiques=graphiques,
         masque=perimetre.masquer,
+        fraicheur=fraicheur,
     )
 
 

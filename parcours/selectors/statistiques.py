@@ -212,6 +212,19 @@ class Perimetre:
             return Q()
         return Q(**{f"{chemin}_id": self.programme.pk})
 
+    def filtre_parcours(self, chemin: str = "parcours", colonne: str = "pk") -> Q:
+        """Rows of the programme's pathways (`chemin` names the foreign key to the pathway, or
+        to what `colonne` of the pathway points at), read through that key's index.
+
+        `chemin__programme_id = X` joined every row of the country (a parallel seq scan of
+        actions, consents, children) before keeping the programme's; `chemin = ANY(ARRAY(ids
+        of the programme's pathways))` reads the programme's pathways once by their index,
+        then only their rows, whatever the size of the platform (issue 18)."""
+        if self.programme is None:
+            return Q()
+        ids = Parcours.objects.filter(programme_id=self.programme.pk).values(colonne)
+        return Q(**{f"{chemin}_id__dans_tableau": ids})
+
 
 def perimetre_pour(user, valeur: str | None) -> Perimetre:
     """The programme asked for, if `user` may read its statistics; 404 otherwise.
@@ -397,10 +410,16 @@ def _chiffres(perimetre: Perimetre, debut: date, fin: date) -> dict:
         if haut is not None:
             condition &= Q(duree__lt=haut)
         agregats[f"duree_{cle}"] = Count("pk", filter=condition)
-    chiffres = parcours.annotate(
-        duree=EcartJours(F("date_sortie"), F("date_entree")),
-        duree_en_cours=EcartJours(Value(fin), F("date_entree")),
-    ).aggregate(**agregats)
+    # The children of the programme's pathways, named by their ids: the age, sex, level and
+    # QPV counts then read these children by index, not every child of the country.
+    chiffres = (
+        parcours.filter(perimetre.filtre_parcours("enfant", "enfant_id"))
+        .annotate(
+            duree=EcartJours(F("date_sortie"), F("date_entree")),
+            duree_en_cours=EcartJours(Value(fin), F("date_entree")),
+        )
+        .aggregate(**agregats)
+    )
 
     chiffres["entrees_par_mois"] = dict(
         parcours.filter(entre)
@@ -418,7 +437,7 @@ def _chiffres(perimetre: Perimetre, debut: date, fin: date) -> dict:
     )
 
     # Actions running during the period, on the programme's pathways.
-    actions = Action.objects.filter(perimetre.filtre("parcours__programme")).filter(
+    actions = Action.objects.filter(perimetre.filtre_parcours()).filter(
         Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
     )
     domaine = Coalesce(
@@ -461,9 +480,7 @@ def _chiffres(perimetre: Perimetre, debut: date, fin: date) -> dict:
         },
     )
 
-    chiffres["consentements"] = Consentement.objects.filter(
-        perimetre.filtre("parcours__programme")
-    ).aggregate(
+    chiffres["consentements"] = Consentement.objects.filter(perimetre.filtre_parcours()).aggregate(
         signes=Count(
             "pk",
             filter=Q(date_signature__gte=debut, date_signature__lte=fin, renouvelle__isnull=True),

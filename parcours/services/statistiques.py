@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from reussite.core.models import Programme
 
-from ..models import StatistiqueAnnuelle
+from ..models import ObstaclesAnnuels, StatistiqueAnnuelle
+from ..selectors.sollicitations import obstacles_plateforme
 from ..selectors.statistiques_agregees import chiffres_annuels
 
-__all__ = ["annees_a_rafraichir", "statistique_annuelle_rafraichir"]
+__all__ = ["annees_a_rafraichir", "obstacles_annuels_rafraichir", "statistique_annuelle_rafraichir"]
 
 
 def annees_a_rafraichir(aujourdhui: date | None = None) -> list[int]:
@@ -31,3 +32,16 @@ def statistique_annuelle_rafraichir(*, programme: Programme, annee: int) -> Stat
         defaults={"chiffres": chiffres_annuels(programme, annee), "calcule_le": timezone.now()},
     )
     return ligne
+
+
+@transaction.atomic
+def obstacles_annuels_rafraichir(*, annee: int) -> list[ObstaclesAnnuels]:
+    """Recompute the platform-wide obstacles report of one year, one row per axis (the unique
+    constraint makes a repeated or concurrent refresh an update)."""
+    maintenant = timezone.now()
+    return [
+        ObstaclesAnnuels.objects.update_or_create(
+            annee=annee, axe=axe, defaults={"lignes": lignes, "calcule_le": maintenant}
+        )[0]
+        for axe, lignes in obstacles_plateforme(annee).items()
+    ]

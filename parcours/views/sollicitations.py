@@ -1,6 +1,8 @@
 """Requests to partners (issue 21): the pathway's team asks, the partner answers, an accepted
 request becomes an action; and the obstacles report."""
 
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -251,6 +253,9 @@ def _rapport(request):
     )
     if formulaire.is_bound and formulaire.is_valid():
         debut, fin = formulaire.cleaned_data["debut"], formulaire.cleaned_data["fin"]
+    if perimetre.programme is None:
+        # Every programme: the yearly aggregates added up (issue 18), so a calendar year.
+        debut, fin = date(fin.year, 1, 1), date(fin.year, 12, 31)
     axe = request.GET.get("axe") if request.GET.get("axe") in AXES_OBSTACLES else "domaine"
     return perimetre, formulaire, debut, fin, rapport_obstacles(perimetre, debut, fin, axe)
 

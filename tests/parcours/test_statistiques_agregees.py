@@ -339,10 +339,8 @@ def test_requetes_de_l_export_de_l_enquete_de_tous_les_programmes_fixes(client, 
     assert len(beaucoup.captured_queries) == len(peu.captured_queries)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_l_entree_nocturne_du_calendrier_remplit_les_agregats_sur_un_vrai_worker():
-    programmes = [ProgrammeFactory(nom="PRE Nuit A"), ProgrammeFactory(nom="PRE Nuit B")]
-    ParcoursFactory(programme=programmes[0], statut=Statut.EN_COURS, date_entree=DEBUT)
+def _lancer_tache_de_nuit():
+    """Run the nightly beat entry on a real worker, and wait for its success."""
     app.loader.import_default_modules()
     entree = settings.CELERY_BEAT_SCHEDULE["statistiques-rafraichir-nuit"]
     tache = app.tasks[entree["task"]]
@@ -372,6 +370,13 @@ def test_l_entree_nocturne_du_calendrier_remplit_les_agregats_sur_un_vrai_worker
         task_failure.disconnect(echouee)
 
     assert fini == ["ok"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_l_entree_nocturne_du_calendrier_remplit_les_agregats_sur_un_vrai_worker():
+    programmes = [ProgrammeFactory(nom="PRE Nuit A"), ProgrammeFactory(nom="PRE Nuit B")]
+    ParcoursFactory(programme=programmes[0], statut=Statut.EN_COURS, date_entree=DEBUT)
+    _lancer_tache_de_nuit()
     lignes = set(StatistiqueAnnuelle.objects.values_list("programme_id", "annee"))
     assert lignes == {(p.pk, a) for p in programmes for a in annees_a_rafraichir()}
     ligne = StatistiqueAnnuelle.objects.get(programme=programmes[0], annee=ANNEE)
