@@ -76,8 +76,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         # writes `UPPER(col) LIKE UPPER('%…%')`: trigram indexes on that expression serve it
         # instead of a scan of every user (issue 18).
         indexes = [
-            GinIndex(OpClass(Upper(champ), name="gin_trgm_ops"), name=f"user_{champ}_trigramme")
-            for champ in ("email", "first_name", "last_name")
+            *(
+                GinIndex(OpClass(Upper(champ), name="gin_trgm_ops"), name=f"user_{champ}_trigramme")
+                for champ in ("email", "first_name", "last_name")
+            ),
+            # People are listed by name (the professionals' ordering, the referent choices):
+            # read in this order, a page of 100 professionals is 100 index probes instead of
+            # a sort of every professional joined to every user (issue 18).
+            models.Index(fields=["last_name", "first_name"], name="user_nom_prenom"),
         ]
 
     def __str__(self):
