@@ -225,13 +225,18 @@ class ParcoursARisqueFilter(django_filters.FilterSet):
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, queryset=queryset, **kwargs)
+        # `= ANY(ARRAY(…))` rather than `IN`: the planner cannot size the list of pathways
+        # and hash-joined every professional, user and structure of the platform to it
+        # (20,000 each at national scale, issue 18); here it reads the few referents and
+        # schools of the list through their primary keys.
+        lignes = queryset.order_by()
         self.filters["referent"].queryset = (
-            Professionnel.objects.filter(pk__in=queryset.values("referent_id"))
+            Professionnel.objects.filter(pk__dans_tableau=lignes.values("referent_id"))
             .select_related("user", "structure")
             .order_by("user__last_name", "user__first_name")
         )
         self.filters["etablissement"].queryset = Structure.objects.filter(
-            pk__in=queryset.values("enfant__etablissement_id")
+            pk__dans_tableau=lignes.values("enfant__etablissement_id")
         ).order_by("nom")
 
     def filtrer_motif(self, queryset, name, value):

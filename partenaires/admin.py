@@ -27,6 +27,8 @@ class ProfessionnelInline(admin.TabularInline):
 
 @admin.register(Structure)
 class StructureAdmin(admin.ModelAdmin):
+    # The paginator counts the list; the admin's second count of the whole table is not shown.
+    show_full_result_count = False
     list_display = ["nom", "type", "commune"]
     list_filter = ["type"]
     search_fields = ["nom", "siret", "uai"]
@@ -39,6 +41,8 @@ class StructureAdmin(admin.ModelAdmin):
 
 @admin.register(Professionnel)
 class ProfessionnelAdmin(admin.ModelAdmin):
+    # The paginator counts the list; the admin's second count of the whole table is not shown.
+    show_full_result_count = False
     list_display = ["user", "structure", "fonction", "actif"]
     list_filter = ["fonction", "actif"]
     search_fields = ["user__email", "user__last_name", "structure__nom"]
@@ -78,6 +82,8 @@ class VersionCharteFilter(admin.SimpleListFilter):
 
 @admin.register(SignatureCharte)
 class SignatureCharteAdmin(admin.ModelAdmin):
+    # The paginator counts the list; the admin's second count of the whole table is not shown.
+    show_full_result_count = False
     list_display = ["structure", "version", "date_signature", "signataire"]
     list_filter = [VersionCharteFilter]
     list_select_related = ["structure"]

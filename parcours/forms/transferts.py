@@ -4,17 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from reussite.core.forms import FormulaireDsfr
 from reussite.core.models import Programme
 
-from ..text import normaliser
-
 __all__ = ["DecisionTransfertForm", "TransfertForm"]
 
 
+# The destinations the form offers at once: a search narrows the platform's programmes (500 at
+# national scale) to a page, so that the page does not grow with the platform (issue 18).
+DESTINATIONS_PAR_PAGE = 20
+
+
 class TransfertForm(FormulaireDsfr):
-    recherche = forms.CharField(
-        label=_("Ville ou nom du programme"),
-        required=False,
-        help_text=_("Filtrez la liste des programmes par la commune où la famille s’installe."),
-    )
     programme_destination = forms.ModelChoiceField(
         label=_("Programme qui accueillera la famille"),
         queryset=Programme.objects.none(),
@@ -26,22 +24,24 @@ class TransfertForm(FormulaireDsfr):
 
     def __init__(self, *args, origine: Programme, recherche: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        programmes = Programme.objects.exclude(pk=origine.pk).order_by("nom")
+        programmes = Programme.objects.exclude(pk=origine.pk).order_by("nom", "pk")
+        # Any other programme stays a valid choice when sent: the search only narrows what is
+        # offered.
         self.fields["programme_destination"].queryset = programmes
-        cle = normaliser(recherche)
-        if cle:
-            trouves = [
-                p.pk
-                for p in programmes
-                if cle in normaliser(p.nom)
-                or cle in normaliser(p.territoire)
-                or any(cle in normaliser(c) for c in p.communes)
-            ]
-            # Only narrows what is offered; any other programme stays a valid choice when sent.
-            self.fields["programme_destination"].choices = [
-                ("", "---------"),
-                *[(p.pk, p.nom) for p in programmes.filter(pk__in=trouves)],
-            ]
+        trouves = list(programmes.recherche(recherche)[: DESTINATIONS_PAR_PAGE + 1])
+        self.limite = DESTINATIONS_PAR_PAGE
+        self.destinations = trouves[:DESTINATIONS_PAR_PAGE]
+        self.destinations_en_plus = len(trouves) > DESTINATIONS_PAR_PAGE
+        # Read when the select is rendered, after validation: a choice sent from an earlier
+        # search stays selected when the form comes back with an error.
+        self.fields["programme_destination"].choices = self._choix
+
+    def _choix(self):
+        offerts = list(self.destinations)
+        choisi = getattr(self, "cleaned_data", {}).get("programme_destination")
+        if choisi is not None and choisi not in offerts:
+            offerts.insert(0, choisi)
+        return [("", "---------"), *((p.pk, p.nom) for p in offerts)]
 
 
 class DecisionTransfertForm(FormulaireDsfr):

@@ -33,6 +33,7 @@ class UserAdmin(BaseUserAdmin):
 class ProgrammeAdmin(GuardedModelAdmin):
     list_display = ["nom", "territoire"]
     search_fields = ["nom", "territoire"]
+    show_full_result_count = False  # one count of the table, not two
 
 
 @admin.register(TraceAcces)

@@ -178,6 +178,19 @@ def test_les_requetes_de_la_console_passent_par_l_index_programme_temps(a):
             assert "Seq Scan on core_traceacces" not in plan, (filtre, plan)
 
 
+def test_les_connexions_des_personnes_du_programme_sont_lues_par_leur_index(a):
+    """The logins branch reads each person's logins alone (partial index `trace_connexions_le`),
+    not their whole trail filtered afterwards: on (user_id, -le) the console read ~1,200 rows per
+    person to keep ~30, a cost that grew with the platform's trail (issue 18)."""
+    requete = trace_du_programme(a.programme.pk, {})[:50]
+    sql, params = requete.query.sql_with_params()
+    with connection.cursor() as curseur:
+        curseur.execute("SET LOCAL enable_seqscan = off")
+        curseur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(ligne[0] for ligne in curseur.fetchall())
+    assert "trace_connexions_le" in plan, plan
+
+
 def test_un_export_de_liste_est_trace_comme_export_pour_son_programme(client, a):
     _parcours(a.programme)
     connecter(client, a.coordinateur)

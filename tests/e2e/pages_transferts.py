@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from .pages import PageReussite, libelle
 
@@ -11,12 +11,26 @@ class PageProposerTransfert(PageReussite):
     titre = "Proposer un transfert vers un autre programme"
     etape = "proposer un transfert"
 
-    def chercher(self, ville: str) -> "PageProposerTransfert":
-        champ = self.page.get_by_label("Ville ou nom du programme", exact=True)
+    def chercher(self, terme: str) -> "PageProposerTransfert":
+        """Keyboard only: type into the search field, Enter sends the search (no script)."""
+        champ = self.page.get_by_role(
+            "searchbox", name=libelle("Nom, commune ou territoire du programme")
+        )
         champ.focus()
-        self.page.keyboard.type(ville)
+        self.page.keyboard.type(terme)
         self.page.keyboard.press("Enter")
-        return self._vers(PageProposerTransfert, "programmes de la ville")
+        return self._vers(PageProposerTransfert, "programmes trouvés")
+
+    @property
+    def destinations(self) -> Locator:
+        """The programmes the destination select offers (the empty choice aside)."""
+        return self.page.get_by_label(libelle("Programme qui accueillera la famille")).locator(
+            "option:not([value=''])"
+        )
+
+    @property
+    def resultat_recherche(self) -> Locator:
+        return self.page.locator("#destinations-trouvees")
 
     def proposer(self, programme: str) -> "PageTransfert":
         self.page.get_by_label(libelle("Programme qui accueillera la famille")).select_option(

@@ -5,9 +5,10 @@ summary, accepts, and opens the new pathway; the sending pathway shows where the
 import pytest
 from playwright.sync_api import expect
 
+from parcours.forms.transferts import DESTINATIONS_PAR_PAGE
 from parcours.models import Finalite
 from tests.factories.actions import objectif
-from tests.factories.core import MOT_DE_PASSE
+from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory
 from tests.factories.monde import suivre
 from tests.factories.partage import pre
 
@@ -26,6 +27,9 @@ def monde(serveur):
         finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
     )
     objectif(parcours, auteur=depart.coordinateur, intitule="Lire seul un album")
+    # More programmes than the form offers at once (issue 18): the destination is searched.
+    for i in range(DESTINATIONS_PAR_PAGE + 5):
+        ProgrammeFactory(nom=f"PRE Lointain {i:02d}", territoire="Ailleurs", communes=[])
     return depart, arrivee, parcours
 
 
@@ -42,7 +46,12 @@ def test_un_parcours_suit_la_famille_d_un_programme_a_l_autre(
     page.goto(f"{serveur}/parcours/{parcours.pk}/")
     page.get_by_role("link", name="La famille déménage : proposer un transfert").click()
     proposition = PageProposerTransfert(page, serveur, controle).verifier()
-    proposition = proposition.chercher("col-bleu")
+    expect(proposition.destinations).to_have_count(DESTINATIONS_PAR_PAGE)
+    expect(proposition.resultat_recherche).to_contain_text("Les 20 premiers programmes")
+    # Accents, case and hyphens aside: « COL BLEU » finds the commune « Col-Bleu ».
+    proposition = proposition.chercher("COL BLEU")
+    expect(proposition.resultat_recherche).to_have_text("1 programme correspond à « COL BLEU ».")
+    expect(proposition.destinations).to_have_text(["PRE de Montagne"])
     transfert = proposition.proposer("PRE de Montagne")
     expect(transfert.messages).to_contain_text("Le transfert est proposé")
 

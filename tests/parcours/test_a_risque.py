@@ -3,9 +3,11 @@ distinct sort orders, pagination that keeps the filters, and a query count that 
 with the list. The list itself stays `parcours_a_risque(user)`, built on `equipe_de` (what the
 user may see is tested in tests/parcours/test_journal.py)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,3 +166,28 @@ def test_a_risque_coute_le_meme_nombre_de_requetes_avec_1_ou_100_lignes(
 
     assert len(reponse.context["lignes"]) == min(nombre, 25)
     assert reponse.context["page"].paginator.count == nombre
+
+
+def test_les_choix_de_referent_et_d_ecole_sont_lus_par_leur_cle(a):
+    """The referent and school choices read the few rows of the list through their primary
+    keys: with `IN (list)`, PostgreSQL hash-joined every professional, user and structure of
+    the platform (20,000 each at national scale, issue 18)."""
+    from parcours.filters import ParcoursARisqueFilter
+    from parcours.selectors.journal import parcours_a_risque
+
+    ecole = StructureFactory(ecole=True, programmes=[a.programme])
+    parcours = _parcours(a, nom="Risque", etablissement=ecole)
+    Parcours.objects.filter(pk=parcours.pk).update(referent=professionnel(a.porteuse))
+    filtre = ParcoursARisqueFilter({}, queryset=parcours_a_risque(a.coordinateur))
+
+    for nom in ("referent", "etablissement"):
+        choix = filtre.filters[nom].queryset
+        assert len(choix) == 1
+        sql, params = choix.query.sql_with_params()
+        with transaction.atomic(), connection.cursor() as curseur:
+            curseur.execute("SET LOCAL enable_seqscan = off")
+            curseur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(ligne for (ligne,) in curseur.fetchall())
+        table = choix.model._meta.db_table
+        assert re.search(rf"Index Scan (using|on) {table}_pkey", plan), plan
+        assert "Index Cond: (id = ANY" in plan, plan

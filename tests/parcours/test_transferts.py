@@ -1,11 +1,14 @@
 """Transfers between programmes (issue 17, point 3): the family moves, the pathway follows."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 
+from parcours.forms.transferts import DESTINATIONS_PAR_PAGE
 from parcours.models import (
     Enfant,
     Finalite,
@@ -23,9 +26,10 @@ from parcours.services import (
     transfert_proposer,
     transfert_refuser,
 )
-from reussite.core.models import Rappel
+from reussite.core.models import Programme, Rappel
 from tests.conftest import connecter
 from tests.factories import actions as fabrique_actions
+from tests.factories.core import ProgrammeFactory
 from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import (
@@ -278,3 +282,98 @@ def test_la_liste_des_transferts_coute_le_meme_nombre_de_requetes(
         reponse = client.get(reverse("parcours:transferts"))
 
     assert reponse.content.decode().count("Transfert n°") == nombre
+
+
+# --- Choosing the destination (issue 18): a search, never the whole platform -------------------
+
+
+def _destinations(reponse) -> list[str]:
+    """The programmes the destination select offers, by name, in order."""
+    html = reponse.content.decode()
+    select = re.search(r'<select name="programme_destination".*?</select>', html, re.S).group(0)
+    return [
+        nom.strip()
+        for valeur, nom in re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select)
+        if valeur
+    ]
+
+
+def _autres_programmes(nombre: int) -> None:
+    for i in range(nombre):
+        ProgrammeFactory(nom=f"PRE Lointain {i:02d}", territoire="Ailleurs", communes=[])
+
+
+def test_la_recherche_ignore_accents_majuscules_et_tirets(client, monde):
+    ProgrammeFactory(
+        nom="PRE Cœur de Loire",
+        territoire="Loire-Atlantique",
+        communes=["Saint-Étienne-de-Montluc", "L’Haÿ"],
+    )
+    connecter(client, monde.a.coordinateur)
+    url = reverse("parcours:transfert_proposer", args=[monde.parcours.pk])
+
+    for terme in ("saint etienne", "ÉTIENNE-DE", "l'hay", "loire atlantique", "cœur", "BETA"):
+        attendu = ["PRE Bêta"] if terme == "BETA" else ["PRE Cœur de Loire"]
+        assert _destinations(client.get(url, {"recherche": terme})) == attendu, terme
+    reponse = client.get(url, {"recherche": "villeneuve"})  # the sending programme's commune
+    assert _destinations(reponse) == []
+    assert "Aucun programme ne correspond à « villeneuve »" in reponse.content.decode()
+
+
+def test_la_page_propose_au_plus_vingt_programmes(client, monde):
+    _autres_programmes(DESTINATIONS_PAR_PAGE + 5)
+    connecter(client, monde.a.coordinateur)
+    url = reverse("parcours:transfert_proposer", args=[monde.parcours.pk])
+
+    sans_recherche = client.get(url)
+    assert len(_destinations(sans_recherche)) == DESTINATIONS_PAR_PAGE
+    assert _destinations(sans_recherche)[0] == "PRE Bêta"  # alphabetical order
+    assert "Les 20 premiers programmes" in sans_recherche.content.decode()
+
+    lointains = client.get(url, {"recherche": "lointain"})
+    assert _destinations(lointains) == [f"PRE Lointain {i:02d}" for i in range(20)]
+    assert "Plus de 20 programmes correspondent à « lointain »" in lointains.content.decode()
+
+    precise = client.get(url, {"recherche": "lointain 24"})
+    assert _destinations(precise) == ["PRE Lointain 24"]
+    assert "1 programme correspond à « lointain 24 »" in precise.content.decode()
+
+    # The search narrows what is offered, not what may be sent; on an error the choice sent
+    # stays selected.
+    loin = Programme.objects.get(nom="PRE Lointain 24")
+    erreur = client.post(url, {"programme_destination": loin.pk})  # no one-time token
+    assert f'<option value="{loin.pk}" selected>' in erreur.content.decode()
+    client.post(url + "?recherche=beta", {"jeton": jeton(), "programme_destination": loin.pk})
+    assert Transfert.objects.get().programme_destination == loin
+
+
+# 12 (+1 on the trail) as measured by bench_site: the destinations are one query, `LIMIT 21`.
+REQUETES_PROPOSER = 12
+
+
+@pytest.mark.parametrize("autres", [2, 40])
+@pytest.mark.parametrize("recherche", ["", "pre"])
+def test_proposer_coute_le_meme_nombre_de_requetes_quel_que_soit_le_nombre_de_programmes(
+    client, monde, django_assert_num_queries, autres, recherche
+):
+    _autres_programmes(autres)
+    connecter(client, monde.a.coordinateur)
+    url = reverse("parcours:transfert_proposer", args=[monde.parcours.pk])
+    client.get(url)
+
+    with django_assert_num_queries(REQUETES_PROPOSER):
+        reponse = client.get(url, {"recherche": recherche})
+
+    assert len(_destinations(reponse)) == min(autres + 2, DESTINATIONS_PAR_PAGE)
+
+
+def test_la_recherche_de_programmes_passe_par_l_index_trigramme():
+    requete = Programme.objects.recherche("Saint-Étienne").values("pk").query
+    sql, parametres = requete.sql_with_params()
+    with transaction.atomic(), connection.cursor() as curseur:
+        # A few-row table is read sequentially whatever its indexes: the planner is told not
+        # to, to see which index serves the search.
+        curseur.execute("SET LOCAL enable_seqscan = off")
+        curseur.execute("EXPLAIN " + sql, parametres)
+        plan = "\n".join(ligne for (ligne,) in curseur.fetchall())
+    assert "programme_recherche_trigramme" in plan, plan

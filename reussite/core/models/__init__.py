@@ -76,8 +76,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         # writes `UPPER(col) LIKE UPPER('%…%')`: trigram indexes on that expression serve it
         # instead of a scan of every user (issue 18).
         indexes = [
-            GinIndex(OpClass(Upper(champ), name="gin_trgm_ops"), name=f"user_{champ}_trigramme")
-            for champ in ("email", "first_name", "last_name")
+            *(
+                GinIndex(OpClass(Upper(champ), name="gin_trgm_ops"), name=f"user_{champ}_trigramme")
+                for champ in ("email", "first_name", "last_name")
+            ),
+            # People are listed by name (the professionals' ordering, the referent choices):
+            # read in this order, a page of 100 professionals is 100 index probes instead of
+            # a sort of every professional joined to every user (issue 18).
+            models.Index(fields=["last_name", "first_name"], name="user_nom_prenom"),
         ]
 
     def __str__(self):
@@ -101,12 +107,36 @@ class Role(models.TextChoices):
     DPO = "proteger_donnees_programme", _("délégué à la protection des données")
 
 
+class CleRechercheProgramme(models.Func):
+    """A programme's name, territory and communes as `normaliser` writes text (lower-case,
+    accent-free, hyphens and apostrophes as spaces): the SQL function of migration core 0021,
+    declared immutable so that a trigram index can be built on it. A function rather than a
+    stored column: programmes inserted in bulk SQL (the generators) are searchable too."""
+
+    function = "programme_cle_recherche"
+    output_field = models.TextField()
+
+    def __init__(self):
+        super().__init__(models.F("nom"), models.F("territoire"), models.F("communes"))
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def avec_role(self, user, role: Role):
         """Programmes on which `user` holds `role` (a direct object permission)."""
         from ..roles import programmes_avec_roles
 
         return self.filter(pk__in=programmes_avec_roles(user, [role]).values("pk"))
+
+    def recherche(self, terme: str):
+        """Programmes whose name, territory or communes hold every word of `terme`, accents,
+        case, hyphens and apostrophes aside (« saint etienne » finds « Saint-Étienne »). Each
+        word is a `LIKE '%…%'` on `CleRechercheProgramme`, served by its trigram index."""
+        from ..texte import normaliser
+
+        qs = self.alias(cle_recherche=CleRechercheProgramme())
+        for mot in normaliser(terme).split():
+            qs = qs.filter(cle_recherche__contains=mot)
+        return qs
 
 
 # The months of a school year before the rentrée of September 1st.
@@ -200,6 +230,12 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         ordering = ["nom"]
         permissions = [(role.value, role.label) for role in Role]
+        indexes = [
+            GinIndex(
+                OpClass(CleRechercheProgramme(), name="gin_trgm_ops"),
+                name="programme_recherche_trigramme",
+            )
+        ]
 
     def __str__(self):
         return self.nom
@@ -263,6 +299,18 @@ class TraceAcces(models.Model):
             models.Index(fields=["user_id", "-le"]),
             # The DPO's console reads one programme's trail over a period (issue 19).
             models.Index(fields=["programme_id", "-le"], name="trace_programme_le"),
+            # The console's second branch: the logins of a programme's people, which carry no
+            # programme. On (user_id, -le) it read every row of each person's trail and kept
+            # one in forty, a cost that grew with the whole trail (issue 18); this index holds
+            # the logins alone (a quarter of the trail).
+            models.Index(
+                fields=["user_id", "-le"],
+                condition=models.Q(
+                    programme_id__isnull=True,
+                    evenement__in=[Evenement.CONNEXION, Evenement.DECONNEXION],
+                ),
+                name="trace_connexions_le",
+            ),
         ]
 
     def __str__(self):
