@@ -78,6 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [
             GinIndex(OpClass(Upper(champ), name="gin_trgm_ops"), name=f"user_{champ}_trigramme")
             for champ in ("email", "first_name", "last_name")
+        ] + [
+            # A programme's service accounts (programmes:comptes_de_service): a handful among
+            # every user of the platform, found without scanning them all.
+            models.Index(
+                fields=["id"], condition=models.Q(compte_de_service=True), name="user_service"
+            )
         ]
 
     def __str__(self):
@@ -360,6 +366,13 @@ class Rappel(models.Model):
                 fields=["reserve_le"],
                 condition=models.Q(statut=StatutRappel.EN_COURS),
                 name="rappel_en_cours",
+            ),
+            # The failed-email console (notifications:echecs): a programme's failures, newest
+            # first, without scanning every reminder of the platform.
+            models.Index(
+                fields=["programme_id", "-cree_le", "-id"],
+                condition=models.Q(statut=StatutRappel.ECHEC),
+                name="rappel_echec",
             ),
         ]
 
