@@ -84,6 +84,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             # read in this order, a page of 100 professionals is 100 index probes instead of
             # a sort of every professional joined to every user (issue 18).
             models.Index(fields=["last_name", "first_name"], name="user_nom_prenom"),
+            # A programme's service accounts (programmes:comptes_de_service): a handful among
+            # every user of the platform, found without scanning them all.
+            models.Index(
+                fields=["id"], condition=models.Q(compte_de_service=True), name="user_service"
+            ),
         ]
 
     def __str__(self):
@@ -408,6 +413,13 @@ class Rappel(models.Model):
                 fields=["reserve_le"],
                 condition=models.Q(statut=StatutRappel.EN_COURS),
                 name="rappel_en_cours",
+            ),
+            # The failed-email console (notifications:echecs): a programme's failures, newest
+            # first, without scanning every reminder of the platform.
+            models.Index(
+                fields=["programme_id", "-cree_le", "-id"],
+                condition=models.Q(statut=StatutRappel.ECHEC),
+                name="rappel_echec",
             ),
         ]
 
