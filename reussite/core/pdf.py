@@ -74,29 +74,33 @@ def _cle(html: str) -> str:
     return "pdf:" + hashlib.sha256(html.encode()).hexdigest()
 
 
+def pdf_en_cache(html: str) -> bytes | None:
+    """The PDF of this very HTML if it was built less than `PDF_CACHE_SECONDES` ago."""
+    if not settings.PDF_CACHE_SECONDES:
+        return None
+    try:
+        return cache.get(_cle(html))
+    except Exception:  # any cache failure: the document is built instead
+        logger.warning("PDF cache unavailable (read)", exc_info=True)
+        return None
+
+
 def pdf_depuis_html(html: str) -> bytes:
     """PDF bytes of `html`, from the shared cache when the very same HTML was built less than
     `PDF_CACHE_SECONDES` ago. The cache is a shortcut, never a dependency: when Redis fails,
     the document is built as if it were not there."""
-    duree = settings.PDF_CACHE_SECONDES
-    cle = _cle(html)
-    if duree:
-        try:
-            contenu = cache.get(cle)
-        except Exception:  # any cache failure: build the document instead
-            logger.warning("PDF cache unavailable (read)", exc_info=True)
-            contenu = None
-        if contenu is not None:
-            return contenu
+    contenu = pdf_en_cache(html)
+    if contenu is not None:
+        return contenu
     from weasyprint import HTML
 
     polices, images = _par_processus()
     contenu = HTML(string=html, base_url=BASE_URL, url_fetcher=_lire_statique).write_pdf(
         font_config=polices, cache=images
     )
-    if duree:
+    if duree := settings.PDF_CACHE_SECONDES:
         try:
-            cache.set(cle, contenu, duree)
+            cache.set(_cle(html), contenu, duree)
         except Exception:  # the document is built: serve it anyway
             logger.warning("PDF cache unavailable (write)", exc_info=True)
     return contenu
