@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from reussite.core.pagination import PaginationDifferee, parametres_sans_page
 from reussite.core.pdf import pdf_depuis_html, pdf_en_cache, reponse_pdf
 
-from ..exports_fiche import GENRE, fiche_pour, html_fiche
+from ..exports_documents import GENRE, fiche_pour, html_fiche, parametres_parcours
 from ..selectors import filtre_actions, programmes_coordonnes
 
 
@@ -40,8 +40,13 @@ def fiche_pdf(request, pk):
     if seuil and len(html) > seuil and pdf_en_cache(html) is None:
         return render(
             request,
-            "parcours/exports/fiche_confirmer.html",
-            {"parcours": parcours, "genre": GENRE, "filtres": f"parcours={parcours.pk}"},
+            "parcours/exports/document_confirmer.html",
+            {
+                "parcours": parcours,
+                "titre": _("Fiche du parcours n° %(numero)s") % {"numero": parcours.pk},
+                "genre": GENRE,
+                "filtres": parametres_parcours(parcours),
+            },
         )
     contenu = pdf_depuis_html(html)
     return reponse_pdf(contenu, _("fiche-parcours-%(numero)s") % {"numero": parcours.pk})

@@ -16,7 +16,7 @@ from django.urls import reverse
 from parcours.models import Statut
 from parcours.services import note_ajouter
 from reussite.celery import app
-from reussite.core.models import DemandeExport, StatutExport, TraceAcces
+from reussite.core.models import DemandeExport, Evenement, StatutExport, TraceAcces
 from reussite.core.trace import ALIAS
 from tests.conftest import connecter
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
@@ -63,7 +63,7 @@ def test_une_longue_fiche_est_preparee_par_le_worker_pour_son_seul_demandeur(tmp
 
     page = client.get(url)
     assert page["Content-Type"].startswith("text/html")
-    assert "préparée en arrière-plan" in page.content.decode()
+    assert "préparé en arrière-plan" in page.content.decode()
     with start_worker(
         app,
         pool="solo",
@@ -113,3 +113,64 @@ def test_une_longue_fiche_est_preparee_par_le_worker_pour_son_seul_demandeur(tmp
     )
     assert refus.status_code == 404
     assert DemandeExport.objects.count() == 1
+
+
+def test_un_long_droit_d_acces_est_prepare_par_le_worker_et_trace(tmp_path, settings):
+    settings.EXPORTS_ROOT = tmp_path / "exports"
+    settings.EXPORTS_FILE_CELERY = ""
+    settings.PDF_SEUIL_ARRIERE_PLAN = 1
+    a, b = pre(nom="PRE A"), pre(nom="PRE B")
+    parcours = ParcoursFactory(
+        programme=a.programme,
+        statut=Statut.EN_COURS,
+        enfant=EnfantFactory(programme=a.programme, nom="Zéphyrine"),
+    )
+    note_ajouter(
+        parcours=parcours, auteur=a.coordinateur, texte="Bilan avec l’école", visibilite="equipe"
+    )
+    url = reverse("parcours:droit_acces_pdf", args=[parcours.pk])
+    exports = TraceAcces.objects.using(ALIAS).filter(
+        user_id=a.coordinateur.pk, object_id=parcours.pk, evenement=Evenement.DROIT_ACCES
+    )
+    client = connecter(Client(), a.coordinateur)
+
+    page = client.get(url)
+    assert "préparé en arrière-plan" in page.content.decode()
+    # Nothing has left the platform yet.
+    assert not exports.exists()
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=10,
+        queues=[app.conf.task_default_queue],
+    ):
+        reponse = client.post(
+            reverse("exports:demander"),
+            {"genre": "droit_acces", "format": "pdf", "filtres": f"parcours={parcours.pk}"},
+        )
+        demande = DemandeExport.objects.get(genre="droit_acces")
+        _attendre(
+            lambda: DemandeExport.objects.get(pk=demande.pk).statut == StatutExport.TERMINE,
+            "the worker did not build the right-of-access file",
+        )
+
+    assert reponse["Location"] == reverse("exports:demande", args=[demande.pk])
+    assert exports.count() == 1
+    fichier = client.get(reverse("exports:fichier", args=[demande.pk]))
+    texte = _texte(b"".join(fichier.streaming_content))
+    fichier.close()
+    assert "Bilan avec l’école" in texte
+    assert "Journal des accès au dossier" in texte
+    autre = connecter(Client(), b.coordinateur)
+    assert autre.get(reverse("exports:fichier", args=[demande.pk])).status_code == 404
+    refus = autre.post(
+        reverse("exports:demander"),
+        {"genre": "droit_acces", "format": "pdf", "filtres": f"parcours={parcours.pk}"},
+    )
+    assert refus.status_code == 404
+    # Under the threshold, the file is served directly, traced as before.
+    settings.PDF_SEUIL_ARRIERE_PLAN = 0
+    direct = client.get(url)
+    assert direct["Content-Type"] == "application/pdf"
+    assert exports.count() == 2
