@@ -1,5 +1,6 @@
-"""A long pathway fiche built in the background (issue 18): above `PDF_SEUIL_ARRIERE_PLAN` the
-fiche's URL offers a background build instead of laying out twenty pages in the request; the
+"""A pathway's long PDFs (fiche, right of access) built in the background (issue 18): above
+`PDF_SEUIL_ARRIERE_PLAN` the document's URL offers a background build instead of laying out
+twenty pages in the request; the
 request goes through the broker with `apply_async` to a real worker (the test settings: Redis,
 not eager, this pytest process's own queue), which replays the access check and builds the
 very document the direct download gives; only its requester can take it."""
