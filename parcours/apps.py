@@ -12,6 +12,7 @@ class ParcoursConfig(AppConfig):
         from partenaires.signals import adhesion_modifiee
 
         from .exports import enregistrer_les_exports
+        from .exports_documents import enregistrer_documents
         from .exports_preuves import enregistrer_preuves
         from .permissions import recalculer_apres_adhesion
         from .rappels import enregistrer_les_genres
@@ -26,6 +27,7 @@ class ParcoursConfig(AppConfig):
         enregistrer_les_genres()
         enregistrer_les_exports()
         enregistrer_preuves()
+        enregistrer_documents()
         user_logged_in.connect(noter_acces_statistiques, dispatch_uid="noter_acces_statistiques")
         user_logged_in.connect(noter_acces_transitions, dispatch_uid="noter_acces_transitions")
         # The DPO's console shows the logins of the people assigned to the programme's pathways.

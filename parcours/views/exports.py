@@ -1,21 +1,17 @@
 """Pages of the exports flow: the action list (with its CSV/XLSX exports) and a pathway's
 printable fiche."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reussite.core.pagination import PaginationDifferee, parametres_sans_page
-from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
+from reussite.core.pdf import pdf_depuis_html, pdf_en_cache, reponse_pdf
 
-from ..access import Capacite, parcours_pour
-from ..selectors import (
-    fiche_du_parcours,
-    filtre_actions,
-    parcours_detail_queryset,
-    programmes_coordonnes,
-)
+from ..exports_documents import GENRE, fiche_pour, html_fiche, parametres_parcours
+from ..selectors import filtre_actions, programmes_coordonnes
 
 
 @require_GET
@@ -36,17 +32,21 @@ def actions_liste(request):
 @require_GET
 def fiche_pdf(request, pk):
     """The pathway's fiche, to hand to the family or to the EPS. Only those who read the whole
-    pathway (its team: coordination and référent) get it; anyone else 404, traced."""
-    parcours = parcours_pour(
-        user=request.user,
-        pk=pk,
-        capacite=Capacite.EQUIPE,
-        queryset=parcours_detail_queryset(),
-    )
-    contexte = {
-        "parcours": parcours,
-        "enfant": parcours.enfant,
-        **fiche_du_parcours(parcours, parcours.droits),
-    }
-    contenu = pdf_depuis_gabarit("parcours/exports/fiche.html", contexte, request=request)
+    pathway (its team: coordination and référent) get it; anyone else 404, traced. A long fiche
+    (a loaded pathway: twenty pages, seconds of layout) is offered as a background build."""
+    parcours = fiche_pour(request.user, pk)
+    html = html_fiche(parcours, request=request)
+    seuil = settings.PDF_SEUIL_ARRIERE_PLAN
+    if seuil and len(html) > seuil and pdf_en_cache(html) is None:
+        return render(
+            request,
+            "parcours/exports/document_confirmer.html",
+            {
+                "parcours": parcours,
+                "titre": _("Fiche du parcours n° %(numero)s") % {"numero": parcours.pk},
+                "genre": GENRE,
+                "filtres": parametres_parcours(parcours),
+            },
+        )
+    contenu = pdf_depuis_html(html)
     return reponse_pdf(contenu, _("fiche-parcours-%(numero)s") % {"numero": parcours.pk})

@@ -10,26 +10,26 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reussite.core.models import Evenement
-from reussite.core.pdf import pdf_depuis_gabarit, reponse_pdf
+from reussite.core.pdf import pdf_depuis_html, reponse_pdf
 from reussite.core.trace import tracer
 
-from ..access import Capacite, parcours_pour
-from ..models import Parcours
+from ..exports_documents import (
+    GENRE_DROIT_ACCES,
+    droit_acces_pour,
+    html_droit_acces,
+    parametres_parcours,
+)
 from ..selectors import HistoriqueModifications, droit_acces_donnees
 
 __all__ = []
 
 
 def _pour_coordination(request, pk):
-    return parcours_pour(
-        user=request.user,
-        pk=pk,
-        capacite=Capacite.COORDINATION,
-        queryset=Parcours.objects.select_related("enfant", "programme"),
-    )
+    return droit_acces_pour(request.user, pk)
 
 
 def _export(request, pk):
@@ -55,13 +55,27 @@ def droit_acces_json(request, pk):
 
 @require_GET
 def droit_acces_pdf(request, pk):
-    parcours, donnees, nom = _export(request, pk)
-    contenu = pdf_depuis_gabarit(
-        "parcours/protection/droit_acces_pdf.html",
-        {"donnees": donnees, "parcours": parcours},
-        request=request,
-    )
-    return reponse_pdf(contenu, nom)
+    """The file as a PDF. A loaded pathway's runs to twenty pages: above the threshold, the page
+    offers a background build (parcours/exports_documents.py) instead of the document."""
+    parcours = _pour_coordination(request, pk)
+    donnees = droit_acces_donnees(parcours)
+    html = html_droit_acces(parcours, donnees, request=request)
+    seuil = settings.PDF_SEUIL_ARRIERE_PLAN
+    if seuil and len(html) > seuil:
+        # Nothing left the platform yet: the worker writes the export's trail entry.
+        return render(
+            request,
+            "parcours/exports/document_confirmer.html",
+            {
+                "parcours": parcours,
+                "titre": _("Droit d’accès"),
+                "genre": GENRE_DROIT_ACCES,
+                "filtres": parametres_parcours(parcours),
+            },
+        )
+    tracer(user=request.user, evenement=Evenement.DROIT_ACCES, autorise=True, objet=parcours)
+    nom = f"droit-acces-parcours-{parcours.pk}-{timezone.localdate():%Y%m%d}"
+    return reponse_pdf(pdf_depuis_html(html), nom)
 
 
 @require_GET

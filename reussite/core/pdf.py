@@ -2,20 +2,33 @@
 
 WeasyPrint may only read the project's own static files: any other URL (remote, `file://`,
 `data:` aside) is refused, so a document cannot be made to fetch anything from the network.
+
+A built PDF is kept a short while in the shared cache under the digest of the HTML it was made
+from (issue 18): downloading the same document again costs its queries and its template, not
+WeasyPrint's layout (about 0.7 s of CPU for a loaded pathway's 19 pages). The key is the content
+itself, so nothing can be served stale or to someone else: the HTML already holds everything the
+PDF shows, as the requester may see it, and a view always checks access and writes its trace
+before building the HTML. A document that changes at every request (the right-of-access file
+lists its own download) simply never hits.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import mimetypes
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 BASE_URL = "reussite-static:/"
+
+logger = logging.getLogger(__name__)
 
 
 def _lire_statique(url: str) -> dict:
@@ -54,13 +67,43 @@ def _par_processus():
 
 def pdf_depuis_gabarit(gabarit: str, contexte: dict, *, request=None) -> bytes:
     """Render `gabarit` (a full HTML document, see templates/pdf/base.html) to PDF bytes."""
+    return pdf_depuis_html(render_to_string(gabarit, contexte, request=request))
+
+
+def _cle(html: str) -> str:
+    return "pdf:" + hashlib.sha256(html.encode()).hexdigest()
+
+
+def pdf_en_cache(html: str) -> bytes | None:
+    """The PDF of this very HTML if it was built less than `PDF_CACHE_SECONDES` ago."""
+    if not settings.PDF_CACHE_SECONDES:
+        return None
+    try:
+        return cache.get(_cle(html))
+    except Exception:  # any cache failure: the document is built instead
+        logger.warning("PDF cache unavailable (read)", exc_info=True)
+        return None
+
+
+def pdf_depuis_html(html: str) -> bytes:
+    """PDF bytes of `html`, from the shared cache when the very same HTML was built less than
+    `PDF_CACHE_SECONDES` ago. The cache is a shortcut, never a dependency: when Redis fails,
+    the document is built as if it were not there."""
+    contenu = pdf_en_cache(html)
+    if contenu is not None:
+        return contenu
     from weasyprint import HTML
 
-    html = render_to_string(gabarit, contexte, request=request)
     polices, images = _par_processus()
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_lire_statique).write_pdf(
+    contenu = HTML(string=html, base_url=BASE_URL, url_fetcher=_lire_statique).write_pdf(
         font_config=polices, cache=images
     )
+    if duree := settings.PDF_CACHE_SECONDES:
+        try:
+            cache.set(_cle(html), contenu, duree)
+        except Exception:  # the document is built: serve it anyway
+            logger.warning("PDF cache unavailable (write)", exc_info=True)
+    return contenu
 
 
 def reponse_pdf(contenu: bytes, nom: str) -> HttpResponse:

@@ -283,6 +283,13 @@ EXPORTS_ABANDON_HEURES = env.int("EXPORTS_ABANDON_HEURES", default=6)
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=BASE_DIR / "var" / "exports")
 # The queue export tasks go to (None: Celery's default queue).
 EXPORTS_FILE_CELERY = env("EXPORTS_FILE_CELERY", default=None)
+# PDFs (reussite.core.pdf): a built document stays this many seconds in the shared cache, under
+# the digest of its HTML, so that downloading it again does not lay it out again. It holds a
+# child's data: keep it short; 0 turns the cache off.
+PDF_CACHE_SECONDES = env.int("PDF_CACHE_SECONDES", default=600)
+# A pathway's fiche whose HTML is longer than this many characters (about twelve pages) is built
+# in the background, like a large export (parcours/exports_fiche.py); 0: always directly.
+PDF_SEUIL_ARRIERE_PLAN = env.int("PDF_SEUIL_ARRIERE_PLAN", default=40000)
 
 # Backups (`manage.py sauvegarder`, docs/exploitation.md): the folder new backups go to, and the
 # bin folder of a PostgreSQL client of the server's major version when it is not found by itself

@@ -723,7 +723,20 @@ def test_exports_une_demande_ne_vise_que_ce_que_le_demandeur_voit(monde, setting
     ):
         corps_ = {"genre": genre, "format": "csv", "filtres": ""}
         assert envoyer(client_de(user), "POST", url, corps_).status_code == 404, (user, genre)
+    # A pathway's long PDF (issue 18): the pathway named in the filters must be one whose
+    # document the user may have, or nothing is recorded.
+    for user, genre, dossier in (
+        (monde.a.coordinateur, "fiche", monde.q.parcours),
+        (monde.a.coordinateur, "droit_acces", monde.q.parcours),
+        (monde.referent.user, "droit_acces", monde.p.parcours),
+        (_pilote(monde.a.programme), "fiche", monde.p.parcours),
+    ):
+        corps_ = {"genre": genre, "format": "pdf", "filtres": urlencode({"parcours": dossier.pk})}
+        assert envoyer(client_de(user), "POST", url, corps_).status_code == 404, (user, genre)
     assert DemandeExport.objects.count() == avant
+    corps_ = {"genre": "fiche", "format": "pdf", "filtres": f"parcours={monde.p.parcours.pk}"}
+    assert envoyer(client_de(monde.a.coordinateur), "POST", url, corps_).status_code == 302
+    assert DemandeExport.objects.filter(genre="fiche", demandeur=monde.a.coordinateur).exists()
     from reussite.core.exports_arriere_plan import export_construire
 
     filtres = urlencode({"structure": monde.q.structure.pk})

@@ -629,6 +629,46 @@ def test_la_fiche_pdf_pour_l_equipe_seulement(client, monde):
     )
 
 
+def test_la_fiche_telechargee_deux_fois_n_est_mise_en_page_qu_une_fois(client, monde, monkeypatch):
+    from weasyprint import HTML
+
+    mises_en_page = []
+    original = HTML.write_pdf
+
+    def compter(self, *args, **kwargs):
+        mises_en_page.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", compter)
+    coordinateur = monde.a.coordinateur
+    url = reverse("parcours:fiche_pdf", args=[monde.p.pk])
+    traces = TraceAcces.objects.using(ALIAS).filter(
+        user_id=coordinateur.pk, object_id=monde.p.pk, autorise=True
+    )
+    connecter(client, coordinateur)
+
+    premiere = client.get(url)
+    seconde = client.get(url)
+
+    assert seconde.content == premiere.content
+    assert len(mises_en_page) == 1
+    # Access is checked and traced at every download, the cached one included.
+    assert traces.count() == 2
+    # Someone outside the team still gets a 404, not the document the team built.
+    client.logout()
+    connecter(client, monde.b.coordinateur)
+    assert client.get(url).status_code == 404
+    # The pathway changes: the next download shows it.
+    client.logout()
+    connecter(client, coordinateur)
+    note_ajouter(
+        parcours=monde.p, auteur=coordinateur, texte="Nouvelle note d’équipe", visibilite="equipe"
+    )
+    apres = client.get(url)
+    assert len(mises_en_page) == 2
+    assert "Nouvelle note d’équipe" in _texte_pdf(apres.content)
+
+
 # --- Steering users' landing ----------------------------------------------------------------
 
 
