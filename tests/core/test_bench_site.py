@@ -1,4 +1,4 @@
-"""The whole-site benchmark's inventory (reussite/devtools/bench_site.py, issue 18).
+"""The whole-site benchmark's inventory (reussite/devtools/bench_site_inventaire.py, issue 18).
 
 Every route of the URL resolver is measured (some user gets 200 in GET), POST-only (405 for
 everyone) or excluded with a reason. A page another change adds fails
