@@ -473,12 +473,18 @@ def reunions_pour(user):
     equipe = Exists(programmes_equipe_pre(user).filter(pk=OuterRef("programme_id")))
     # `pk IN (… UNION …)` rather than `equipe OR invited`: the OR scanned every meeting of the
     # platform (issue 18); each branch starts from the user's own rows.
-    par_equipe = ReunionEPS.objects.filter(
-        programme_id__in=programmes_equipe_pre(user).values("pk")
-    ).values("pk")
+    # `programme_id = ANY(ARRAY(…))`: the planner sees one array of a few programmes and probes
+    # the (programme, date) index, instead of estimating hundreds and scanning every meeting.
+    par_equipe = (
+        ReunionEPS.objects.filter(
+            programme_id__dans_tableau=programmes_equipe_pre(user).values("pk")
+        )
+        .order_by()
+        .values("pk")
+    )
     par_invitation = InvitationEPS.objects.filter(professionnel__user=user).values("reunion_id")
     return (
-        ReunionEPS.objects.filter(pk__in=par_equipe.union(par_invitation, all=True))
+        ReunionEPS.objects.filter(pk__dans_tableau=par_equipe.union(par_invitation, all=True))
         .annotate(equipe=equipe)
         .select_related("programme")
     )

@@ -123,6 +123,18 @@ def test_la_liste_des_reunions_eps_coute_autant_avec_1_ou_8_reunions(
     assert [(r.lieu, r.equipe, r.nombre_examens) for r in vues] == [("Salle", False, 1)]
 
 
+def test_les_reunions_visibles_sont_lues_par_tableau_d_identifiants():
+    """`pk = ANY(ARRAY(… UNION …))` and `programme_id = ANY(ARRAY(…))`: at national scale
+    `pk IN (…)` let PostgreSQL estimate hundreds of programmes and scan every meeting of the
+    platform (issue 18, parcours:eps_liste)."""
+    from parcours.access import reunions_pour
+
+    equipe = pre(nom="PRE EPS")
+    sql = str(reunions_pour(equipe.coordinateur).query)
+    assert '"parcours_reunioneps"."id" = ANY(ARRAY(' in sql
+    assert '"programme_id" = ANY(ARRAY(' in sql
+
+
 # --- Deferred pagination (the actions list) ---------------------------------------------------
 
 
