@@ -68,15 +68,17 @@ def structures_modifiables(user):
     coordinators and administrators, the structures working with their programmes."""
     if not _actif(user):
         return Structure.objects.none()
-    # Two EXISTS rather than an OR over two joins: each uses its index, no DISTINCT needed.
-    return Structure.objects.filter(
-        Exists(Professionnel.objects.filter(structure_id=OuterRef("pk"), user=user, actif=True))
-        | Exists(
-            Partenariat.objects.filter(
-                structure_id=OuterRef("pk"), programme__in=programmes_de_gestion(user)
-            )
+    # `pk = ANY(ARRAY(… UNION …))`: each branch starts from the user's own rows by index; an OR
+    # of two EXISTS tested every structure of the platform (issue 18, partenaires:offre_creer).
+    propres = Professionnel.objects.filter(user=user, actif=True).order_by().values("structure_id")
+    geres = (
+        Partenariat.objects.filter(
+            programme_id__dans_tableau=programmes_de_gestion(user).values("pk")
         )
+        .order_by()
+        .values("structure_id")
     )
+    return Structure.objects.filter(pk__dans_tableau=propres.union(geres))
 
 
 def offres_catalogue(user):

@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
             checks,
             context_processors,
             deux_facteurs,
+            lookups,
             metriques,
             requete_id,
             sessions,

@@ -18,7 +18,7 @@ class PaginationDifferee(Paginator):
         ids = self.object_list.values("pk")[debut:fin]
         # The row query starts from the model, not the filtered queryset: its filters are in
         # the ids already, and repeated they would lead the planner back to the large join.
-        # `= ANY(ARRAY(…))` (parcours.querysets.DansTableau): with `IN`, PostgreSQL does not
+        # `= ANY(ARRAY(…))` (reussite.core.lookups.DansTableau): with `IN`, PostgreSQL does not
         # know the subquery yields 25 ids and hashes the whole table.
         lignes = self.object_list.model._default_manager.filter(pk__dans_tableau=ids)
         lignes.query.select_related = self.object_list.query.select_related

@@ -1,0 +1,20 @@
+"""Query lookups shared by every app, registered when the core app is ready."""
+
+from django.db import models
+
+
+@models.Field.register_lookup
+class DansTableau(models.Lookup):
+    """`champ = ANY(ARRAY(sous-requête))`: the subquery runs once (an InitPlan) and the rows
+    are then read through the column's index. `IN (sous-requête)` let PostgreSQL join every
+    row of a large table before applying the semi-join, its size being unknown (issue 18)."""
+
+    lookup_name = "dans_tableau"
+
+    def as_sql(self, compiler, connection):
+        gauche, params_gauche = self.process_lhs(compiler, connection)
+        droite, params_droite = self.process_rhs(compiler, connection)
+        return f"{gauche} = ANY(ARRAY{droite})", (*params_gauche, *params_droite)
+
+
+models.ForeignKey.register_lookup(DansTableau)
