@@ -1,4 +1,4 @@
-"""The load test's own pieces (reussite/devtools/charge.py, issue 18 point 5).
+"""The load test's own pieces (reussite/devtools/charge.py and charge_client.py, issue 18 point 5).
 
 The full run needs gunicorn with the production settings, the collected static files and a
 generated database: minutes on the project's machine, so it is a documented run
