@@ -27,7 +27,7 @@ from ..models import (
     StatutObjectif,
 )
 from .base import DroitsParcours
-from .transitions import avec_transition, transition_sans_plan
+from .transitions import avec_liste_de_rentree, sans_plan
 
 __all__ = [
     "LIMITE_PAR_SOURCE",
@@ -324,12 +324,12 @@ def parcours_a_risque(user, *, le: date | None = None):
     )
     revue = Q(date_prochaine_revue__lt=le)
     return _avec_motifs(
-        avec_transition(base, le).annotate(
+        avec_liste_de_rentree(base, le).annotate(
             rupture_sans_reponse=rupture_ouverte, action_en_retard=action_en_retard
         ),
         inactif,
         revue,
-        transition_sans_plan(le),
+        sans_plan(le),
     )
 
 

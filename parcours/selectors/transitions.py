@@ -228,6 +228,53 @@ def transition_sans_plan(le: date) -> Q:
     )
 
 
+def _niveau_de_passage(le: date, prefixe: str = "enfant__") -> Q:
+    """SQL condition, the same rows as `_niveau_effectif(le)` in PASSAGES but without any
+    annotation: the recorded level moved on by the school years passed lands on a level that
+    changes school (one `IN` per number of years), or, with no level recorded, the birth year
+    is one of theirs. Small enough for Django to build a filter on it cheaply (issue 18)."""
+    annee = annee_scolaire(le)
+    champ = f"{prefixe}niveau_scolaire"
+    annee_notee = f"{prefixe}niveau_scolaire_annee"
+    departs: dict[int, list[str]] = {}
+    for cible in PASSAGES:
+        rang = PROGRESSION_NIVEAUX.index(cible)
+        for depart in PROGRESSION_NIVEAUX[: rang + 1]:
+            departs.setdefault(rang - PROGRESSION_NIVEAUX.index(depart), []).append(depart)
+    condition = Q(**{f"{champ}__in": departs.pop(0)}) & (
+        Q(**{f"{annee_notee}__isnull": True}) | Q(**{annee_notee: annee})
+    )
+    for ecart, niveaux in sorted(departs.items()):
+        condition |= Q(**{f"{champ}__in": niveaux, annee_notee: annee - ecart})
+    par_age = Q()
+    for niveau in PASSAGES:
+        par_age |= Q(**{f"{prefixe}date_naissance__year": annee - AGE_PAR_NIVEAU[niveau]})
+    return condition | (Q(**{champ: ""}) & par_age)
+
+
+def avec_liste_de_rentree(qs, le: date):
+    """Only the next rentrée's checklist of `avec_transition` (`t`, through one LEFT JOIN): what
+    `sans_plan` reads."""
+    return qs.annotate(
+        t=FilteredRelation("transitions", condition=Q(transitions__annee_rentree=annee_rentree(le)))
+    )
+
+
+def sans_plan(le: date) -> Q:
+    """`transition_sans_plan(le)` on pathways annotated by `avec_liste_de_rentree` alone: the
+    same rows, written on the columns rather than on the `type_transition` and
+    `etapes_faites` annotations, which Django would copy whole into every condition and
+    subquery reading them (issue 18: 0.45 s building the « parcours à risque » page)."""
+    en_passage = Q(t__pk__isnull=False, t__type__in=TYPES_PASSAGE) | (
+        Q(t__pk__isnull=True) & _niveau_de_passage(le)
+    )
+    rien_fait = Q(**{f"t__{nom}_le__isnull": True for nom, _libelle in ETAPES_TRANSITION})
+    return _periode(le, "transitions_alerte_mois") & en_passage & rien_fait
+
+
+__all__ += ["avec_liste_de_rentree", "sans_plan"]
+
+
 def transition_du_parcours(parcours: Parcours, *, le: date | None = None) -> Transition | None:
     """The pathway's checklist for the next rentrée, with its authors (None when not started)."""
     le = le or timezone.localdate()

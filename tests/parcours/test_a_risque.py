@@ -194,3 +194,15 @@ def test_les_choix_de_referent_et_d_ecole_sont_lus_par_leur_cle(a):
             curseur.execute("EXPLAIN " + sql, params)
             plan = "\n".join(ligne for (ligne,) in curseur.fetchall())
         assert f"Seq Scan on {table}" not in plan, plan
+
+
+def test_la_requete_des_parcours_a_risque_ne_recopie_pas_le_calcul_du_niveau(a):
+    """Issue 18: the transition flag was a CASE over the `type_transition` annotation, itself
+    over the child's level (a CASE of 25 branches) that Django copied into every condition and
+    subquery reading it — 39 CASE and 48,000 characters of SQL, 0.45 s of query building on a
+    page that compiles it four times. Read on the columns, each reason is stated in the SELECT
+    and once in the WHERE."""
+    from parcours.selectors.journal import parcours_a_risque
+
+    sql = str(parcours_a_risque(a.coordinateur, le=date(2027, 6, 10)).query)
+    assert sql.count("CASE") <= 6 and len(sql) < 12_000, (sql.count("CASE"), len(sql))

@@ -531,3 +531,46 @@ def test_le_rappel_part_au_referent_en_juin_une_fois_et_cesse_quand_la_liste_est
     }
     # From September to December nothing is due, and the scan's SQL still compiles.
     assert rappels_scanner(le=date(2027, 10, 1)).crees["transition_incomplete"] == 0
+
+
+def test_sans_plan_lit_les_memes_parcours_que_transition_sans_plan(a):
+    """The « parcours à risque » list reads the transition flag on the columns (`sans_plan`,
+    issue 18) rather than on the `type_transition`/`etapes_faites` annotations: the same rows,
+    for every recorded level and year (moved on, repeated, recorded later), a level guessed from
+    the birth year, and a checklist missing, empty, started or corrected to « aucune »."""
+    from parcours.models import Enfant, NiveauScolaire, Transition, TypeTransition
+    from parcours.selectors.transitions import (
+        avec_liste_de_rentree,
+        avec_transition,
+        sans_plan,
+        transition_sans_plan,
+    )
+
+    annee = 2026  # the school year of June 2027
+    numero = 0
+    for niveau in ["", *NiveauScolaire.values]:
+        annees = [None] if not niveau else [None, annee, annee - 1, annee - 3, annee - 9, annee + 1]
+        for annee_notee in annees:
+            naissances = range(2009, 2024) if not niveau else [date(2016, 3, 3).year]
+            for naissance in naissances:
+                numero += 1
+                p = _parcours(a, nom=f"Enfant{numero:03d}", naissance=date(naissance, 5, 5))
+                Enfant.objects.filter(pk=p.enfant_id).update(
+                    niveau_scolaire=niveau, niveau_scolaire_annee=annee_notee
+                )
+                liste = numero % 5
+                if liste:
+                    Transition.objects.create(
+                        parcours=p,
+                        annee_rentree=2027 if liste != 4 else 2026,
+                        type=TypeTransition.AUCUNE if liste == 1 else TypeTransition.CM2_6E,
+                        contact_le=date(2027, 4, 1) if liste == 3 else None,
+                    )
+    ouverts = Parcours.objects.filter(programme=a.programme).ouverts()
+    for le in (date(2027, 5, 31), date(2027, 6, 10), date(2027, 8, 31), date(2027, 9, 1)):
+        attendus = set(
+            avec_transition(ouverts, le).filter(transition_sans_plan(le)).values_list("pk")
+        )
+        lus = set(avec_liste_de_rentree(ouverts, le).filter(sans_plan(le)).values_list("pk"))
+        assert lus == attendus, le
+        assert le.month != 6 or len(attendus) > 10
