@@ -49,8 +49,15 @@ def navigation(request):
 
     from django.conf import settings
 
+    def session_verifiee() -> bool:
+        # Installed by DeuxFacteursMiddleware; absent when a page is rendered without it.
+        est_verifie = getattr(user, "is_verified", None)
+        return est_verifie() if callable(est_verifie) else True
+
     return {
         "nav_programmes_coordonnes": programmes_coordonnes,
+        # Before the second factor, the bell's fragment is refused (403): do not ask for it.
+        "session_verifiee": session_verifiee,
         "session_alerte": settings.REUSSITE_SESSION_ALERTE,
         # Counted from the last renewal: the session is not renewed on every request.
         "session_expire_dans": lambda: expire_dans(request.session),

@@ -422,11 +422,13 @@ if _intervalle := env.int("REUSSITE_BEAT_INTERVALLE", default=0):
         _entree["schedule"] = _timedelta(seconds=_intervalle)
 
 # Content-Security-Policy: only our own static files, inline scripts only with the nonce.
+# 'report-sample' allows nothing more: a refusal's event (and report) carries the first 40
+# characters of what was refused, which names the culprit.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "script-src": [SELF, NONCE, "'report-sample'"],
+        "style-src": [SELF, "'report-sample'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

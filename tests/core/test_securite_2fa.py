@@ -92,6 +92,22 @@ def test_avec_appareil_la_connexion_demande_un_code_et_respecte_next():
     assert client.get("/notifications/").status_code == 200
 
 
+def test_la_cloche_ne_demande_son_compteur_qu_apres_le_second_facteur():
+    """Before the code, the bell's fragment would be refused (403): the header does not ask."""
+    user, client = UserFactory(), Client()
+    device = appareil_totp(user)
+    se_connecter(client, user)
+    compteur = reverse("notifications:compteur")
+    verification = client.get(VERIFICATION)
+    assert verification.status_code == 200
+    assert 'id="cloche"' in verification.text and compteur not in verification.text
+    assert client.get(compteur, headers={"HX-Request": "true"}).status_code == 403
+
+    client.post(VERIFICATION, {"code": code_de(device), "next": "/"})
+    assert f'hx-get="{compteur}"' in client.get("/").text
+    assert client.get(compteur, headers={"HX-Request": "true"}).status_code == 200
+
+
 def test_un_next_externe_est_ignore():
     user, client = UserFactory(), Client()
     device = appareil_totp(user)

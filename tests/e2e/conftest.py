@@ -104,6 +104,16 @@ def serveur(live_server, transactional_db, django_db_serialized_rollback) -> str
     return live_server.url
 
 
+# Every page of every journey: what the site's CSP refused, with its source and a sample
+# ('report-sample'), written to the console so that the test can name the culprit.
+PREFIXE_CSP = "CSP refusé :"
+ESPION_CSP = (
+    "document.addEventListener('securitypolicyviolation', (e) => console.error("
+    f"'{PREFIXE_CSP} ' + e.effectiveDirective + ' ' + e.blockedURI + ' depuis ' + e.sourceFile"
+    " + ':' + e.lineNumber + ':' + e.columnNumber + ' « ' + e.sample + ' » sur ' + e.documentURI));"
+)
+
+
 @pytest.fixture
 def controle(request, page: Page, pytestconfig):
     # pytest-playwright empties test-results/ (its --output) when any pytest session starts.
@@ -115,6 +125,11 @@ def controle(request, page: Page, pytestconfig):
     dossier.mkdir(parents=True, exist_ok=True)
     verif = Controle(page=page, nom_test=slug(request.node.originalname), dossier=dossier)
     page.on("pageerror", lambda erreur: verif.erreurs_js.append(str(erreur)))
+    page.context.add_init_script(ESPION_CSP)
+    page.on(
+        "console",
+        lambda m: verif.violations_csp.append(m.text) if m.text.startswith(PREFIXE_CSP) else None,
+    )
     yield verif
     verif.ecrire_remarques()
     rapport = getattr(request.node, "rep_call", None)  # set by pytest-playwright's hook
@@ -122,6 +137,7 @@ def controle(request, page: Page, pytestconfig):
         page.screenshot(path=dossier / f"{verif.nom_test}-echec.png", full_page=True)
     if rapport is not None and rapport.passed:
         assert not verif.erreurs_js, f"Erreurs JavaScript dans la page : {verif.erreurs_js}"
+        assert not verif.violations_csp, f"Refusé par la CSP : {verif.violations_csp}"
 
 
 @pytest.fixture

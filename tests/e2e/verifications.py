@@ -19,6 +19,7 @@ class Controle:
     etapes: int = 0
     captures: list[Path] = field(default_factory=list)
     erreurs_js: list[str] = field(default_factory=list)
+    violations_csp: list[str] = field(default_factory=list)
     # Minor or moderate violations, and what axe could not decide ("incomplete"): not failures,
     # written next to the screenshots for a human to review.
     remarques: list[str] = field(default_factory=list)
