@@ -134,7 +134,9 @@ def controle(request, page: Page, pytestconfig):
     verif.ecrire_remarques()
     rapport = getattr(request.node, "rep_call", None)  # set by pytest-playwright's hook
     if rapport is not None and rapport.failed and not page.is_closed():
-        page.screenshot(path=dossier / f"{verif.nom_test}-echec.png", full_page=True)
+        page.screenshot(
+            path=dossier / f"{verif.nom_test}-echec.png", full_page=True, caret="initial"
+        )
     if rapport is not None and rapport.passed:
         assert not verif.erreurs_js, f"Erreurs JavaScript dans la page : {verif.erreurs_js}"
         assert not verif.violations_csp, f"Refusé par la CSP : {verif.violations_csp}"

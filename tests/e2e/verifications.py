@@ -28,7 +28,10 @@ class Controle:
         """Full-page screenshot: test-results/screenshots/<test>-<NN>-<étape>.png."""
         self.etapes += 1
         chemin = self.dossier / f"{self.nom_test}-{self.etapes:02d}-{slug(etape)}.png"
-        self.page.screenshot(path=chemin, full_page=True)
+        # caret="initial": Playwright's default hides the text caret with an injected style,
+        # which the DSFR's script can copy into a style attribute that the site's CSP refuses
+        # (a flaky CSP error in the console, depending on timing).
+        self.page.screenshot(path=chemin, full_page=True, caret="initial")
         self.captures.append(chemin)
         return chemin
 
