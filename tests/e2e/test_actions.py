@@ -11,6 +11,7 @@ from parcours.models import Action, Objectif, StatutAction
 from partenaires.models import Domaine, UniteCapacite
 from tests.factories import actions as fab
 from tests.factories.core import coordinateur
+from tests.factories.monde import construire_monde, suivre
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import consentement, partenaire, pre, professionnel
 
@@ -19,19 +20,21 @@ from .pages_actions import PageParcoursActions
 
 @pytest.fixture
 def monde(serveur):
-    a = pre(nom="PRE de Villeneuve")
-    association = partenaire(a.programme, nom="Association Lire Ensemble")
-    centre = partenaire(a.programme, nom="Centre médico-psychologique")
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut="en_cours",
-        enfant__prenom="Éloïse",
-        enfant__nom="Lefèvre",
-        enfant__date_naissance=date.today() - timedelta(days=365 * 8 + 40),
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        coordinateur={"first_name": "Camille", "last_name": "Durand"},
+        structure={"nom": "Association Lire Ensemble"},
+        autres_structures=[{"nom": "Centre médico-psychologique"}],
+        avec_referent=False,
+        intervenants=(),
+        enfant={
+            "prenom": "Éloïse",
+            "nom": "Lefèvre",
+            "date_naissance": date.today() - timedelta(days=365 * 8 + 40),
+        },
     )
-    consentement(parcours, structures=[association, centre], auteur=a.coordinateur)
-    autre = ParcoursFactory(programme=a.programme, statut="en_cours")
-    consentement(autre, structures=[centre], auteur=a.coordinateur)
+    a, (association, centre) = m.pre, m.structures
+    autre = suivre(a, structures=[centre])
     fab.offre(association, a.programme, intitule="Club lecture du mercredi", capacite=12)
     complete = fab.offre(
         centre,
@@ -43,8 +46,7 @@ def monde(serveur):
     )
     fab.action(autre, auteur=a.coordinateur, offre=complete, intitule="Bilan orthophonique")
     professionnel(centre)
-    coordinatrice = coordinateur(a.programme, first_name="Camille", last_name="Durand")
-    return coordinatrice, parcours
+    return m.coordinateur, m.parcours
 
 
 def test_un_coordinateur_ajoute_un_objectif_puis_une_action_du_catalogue(

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from parcours.models import Enfant
 from parcours.services.imports import COLONNES
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
 from .pages_imports import PageImport
@@ -15,7 +15,7 @@ from .pages_imports import PageImport
 
 @pytest.fixture
 def monde(serveur, tmp_path):
-    reseau = pre(nom="PRE de Villeneuve")
+    reseau = construire_monde(nom="PRE de Villeneuve", avec_partenaire=False, avec_parcours=False)
     lignes = [
         {
             "identifiant": "ANC-1",
@@ -49,7 +49,7 @@ def monde(serveur, tmp_path):
         texte += ";".join(ligne.get(c.cle, "") for c in COLONNES) + "\r\n"
     fichier = tmp_path / "file-active.csv"
     fichier.write_bytes(texte.encode("cp1252"))  # French Excel's « CSV (point-virgule) »
-    return reseau, fichier
+    return reseau.pre, fichier
 
 
 def test_importer_une_file_active_depuis_un_csv_d_excel(page, serveur, controle, monde):

@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from partenaires.models import Offre, Partenariat, Professionnel, Structure
 from partenaires.services.imports import COLONNES_RESEAU
-from tests.factories.core import MOT_DE_PASSE, administrateur
-from tests.factories.partage import pre
+from reussite.core.models import Role
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
 from .pages_imports import PageAnnuaire
@@ -21,8 +22,12 @@ STRUCTURE = "Association Les Petits Pas"
 
 @pytest.fixture
 def monde(serveur, tmp_path):
-    reseau = pre(nom="PRE de Villeneuve")
-    admin = administrateur(reseau.programme)
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        roles={Role.ADMINISTRATEUR: {}},
+        avec_partenaire=False,
+        avec_parcours=False,
+    )
     commun = {"structure_nom": STRUCTURE, "structure_commune": "Villeneuve"}
     lignes = [
         {"nature": "structure", **commun, "structure_type": "Association"},
@@ -60,7 +65,7 @@ def monde(serveur, tmp_path):
     # French Excel's « CSV (point-virgule) »; "·" is not in Windows-1252: the function is typed
     # as Excel would keep it.
     fichier.write_bytes(texte.replace("Animateur·rice", "animateur").encode("cp1252"))
-    return reseau, admin, fichier
+    return m.pre, m.roles[Role.ADMINISTRATEUR], fichier
 
 
 def test_l_administrateur_importe_le_reseau_depuis_l_annuaire(

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from parcours.models import Orientation, Statut, StatutOrientation
 from partenaires.models import Fonction
-from tests.factories.partage import pre, professionnel
-from tests.factories.partenaires import StructureFactory
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion, PageTableauDeBord
 from .pages_orientations import (
@@ -23,17 +22,20 @@ from .verifications import Controle
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve", communes=["Villeneuve"])
-    ecole = StructureFactory(ecole=True, nom="École Jules-Ferry", programmes=[reseau.programme])
-    enseignante = professionnel(
-        ecole,
-        fonction=Fonction.ENSEIGNANT,
-        user__first_name="Nadia",
-        user__last_name="Roussel",
+    enseignante = {
+        "fonction": Fonction.ENSEIGNANT,
+        "user__first_name": "Nadia",
+        "user__last_name": "Roussel",
+    }
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        communes=["Villeneuve"],
+        coordinateur={"first_name": "Camille", "last_name": "Durand"},
+        structure={"ecole": True, "nom": "École Jules-Ferry"},
+        membres=[enseignante],
+        avec_parcours=False,
     )
-    reseau.coordinateur.first_name, reseau.coordinateur.last_name = "Camille", "Durand"
-    reseau.coordinateur.save()
-    return reseau, enseignante
+    return m.pre, m.membres[0]
 
 
 def _connexion(page, serveur, controle, email):

@@ -17,11 +17,10 @@ from partenaires import services as services_partenaires
 from partenaires.models import Convention
 from reussite.celery import app
 from reussite.core.models import Role
-from reussite.core.services import role_attribuer
 from tests.factories import actions as fab
-from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import partenaire
 
 from .pages import PageConnexion
 from .pages_preuves import PageDossiersPreuves
@@ -32,12 +31,16 @@ ANNEE = date.today().year - 1
 
 @pytest.fixture
 def monde(serveur, settings, tmp_path):
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
-    coordo = coordinateur(programme, first_name="Claire", last_name="Coordination")
-    pilote = UserFactory(first_name="Comité", last_name="de pilotage")
-    role_attribuer(user=pilote, programme=programme, role=Role.PILOTAGE)
-    caf = partenaire(programme, nom="CAF du Val")
-    club = partenaire(programme, nom="Club de judo des Tilleuls")
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        porteuse=False,
+        coordinateur={"first_name": "Claire", "last_name": "Coordination"},
+        roles={Role.PILOTAGE: {"first_name": "Comité", "last_name": "de pilotage"}},
+        structure={"nom": "CAF du Val"},
+        autres_structures=[{"nom": "Club de judo des Tilleuls"}],
+        avec_parcours=False,
+    )
+    programme, coordo, (caf, club) = m.programme, m.coordinateur, m.structures
     convention = services_partenaires.convention_creer(
         programme=programme,
         auteur=coordo,
@@ -82,7 +85,7 @@ def monde(serveur, settings, tmp_path):
         )
     settings.EXPORTS_ROOT = tmp_path / "exports"
     settings.EXPORTS_FILE_CELERY = ""
-    return coordo, pilote
+    return coordo, m.roles[Role.PILOTAGE]
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from parcours.models import NiveauScolaire, Sexe, Statut
 from reussite.core.models import Role
-from reussite.core.services import role_attribuer
-from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 
 from .pages import PageConnexion
@@ -23,7 +23,15 @@ NIVEAUX = [NiveauScolaire.GS, NiveauScolaire.CP, NiveauScolaire.CE2, NiveauScola
 @pytest.fixture
 def monde(serveur):
     """Forty pathways over this year and the last, some exited."""
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        porteuse=False,
+        coordinateur={"first_name": "Claire", "last_name": "Coordination"},
+        roles={Role.PILOTAGE: {"first_name": "Comité", "last_name": "de pilotage"}},
+        avec_partenaire=False,
+        avec_parcours=False,
+    )
+    programme = m.programme
     aujourdhui = date.today()
     debut_annee = date(aujourdhui.year, 1, 1)
     enfants = []
@@ -49,10 +57,7 @@ def monde(serveur):
                 "motif_sortie": "objectifs_atteints",
             }
         ParcoursFactory(programme=programme, enfant=enfant, date_entree=entree, **valeurs)
-    coordo = coordinateur(programme, first_name="Claire", last_name="Coordination")
-    pilote = UserFactory(first_name="Comité", last_name="de pilotage")
-    role_attribuer(user=pilote, programme=programme, role=Role.PILOTAGE)
-    return programme, coordo, pilote, enfants
+    return programme, m.coordinateur, m.roles[Role.PILOTAGE], enfants
 
 
 def test_le_coordinateur_change_la_periode_et_telecharge_l_enquete(

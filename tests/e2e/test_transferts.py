@@ -9,8 +9,7 @@ from parcours.forms.transferts import DESTINATIONS_PAR_PAGE
 from parcours.models import Finalite
 from tests.factories.actions import objectif
 from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory
-from tests.factories.monde import suivre
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
 from .pages_transferts import PageProposerTransfert, PageTransfert
@@ -19,18 +18,19 @@ from .verifications import Controle
 
 @pytest.fixture
 def monde(serveur):
-    depart = pre(nom="PRE de Villeneuve", communes=["Villeneuve"])
-    arrivee = pre(nom="PRE de Montagne", communes=["Montagne", "Col-Bleu"])
-    parcours = suivre(
-        depart,
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        communes=["Villeneuve"],
+        avec_partenaire=False,
         enfant={"prenom": "Lou", "nom": "Voyageur"},
         finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+        autres_programmes=[{"nom": "PRE de Montagne", "communes": ["Montagne", "Col-Bleu"]}],
     )
-    objectif(parcours, auteur=depart.coordinateur, intitule="Lire seul un album")
+    objectif(m.parcours, auteur=m.coordinateur, intitule="Lire seul un album")
     # More programmes than the form offers at once (issue 18): the destination is searched.
     for i in range(DESTINATIONS_PAR_PAGE + 5):
         ProgrammeFactory(nom=f"PRE Lointain {i:02d}", territoire="Ailleurs", communes=[])
-    return depart, arrivee, parcours
+    return m.pre, m.autres[0], m.parcours
 
 
 def _connexion(page, serveur, controle, email):

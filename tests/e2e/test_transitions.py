@@ -17,8 +17,7 @@ from parcours.models import Transition
 from parcours.services import note_ajouter
 from tests.factories.actions import objectif
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.monde import suivre
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde, suivre
 
 from .pages import PageConnexion, PageParcours
 from .pages_transitions import PageTransitions
@@ -34,12 +33,13 @@ def printemps():
 
 @pytest.fixture
 def monde(printemps, serveur):
-    a = pre(nom="PRE des Passerelles")
-    parcours = suivre(
-        a,
+    m = construire_monde(
+        nom="PRE des Passerelles",
+        avec_partenaire=False,
         avec_consentement=False,
         enfant={"prenom": "Camille", "nom": "Passerelle", "date_naissance": date(2016, 3, 3)},
     )
+    a, parcours = m.pre, m.parcours
     suivre(
         a,
         avec_consentement=False,

@@ -3,7 +3,9 @@ porteuse and coordinator), a partner structure with its professionals, and one c
 through the services: consent naming the partner, référent, intervenants.
 
 Each `monde` fixture is a call to `construire_monde` (a fixture adds what only its flow needs);
-`suivre` adds more pathways to the same programme. Everything goes through the services, as in
+its keyword-only options shape the world a page must show: no structure porteuse, more partner
+structures, users in other roles, other programmes, no pathway at all. `suivre` adds more
+pathways to the same programme. Everything goes through the services, as in
 `partage.py`, so permission rows are derived exactly as in production.
 
 The two-programme world of the access sweep, holding an object of every kind, is another thing:
