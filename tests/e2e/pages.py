@@ -106,15 +106,19 @@ class PageConnexion(PageReussite):
         return self.se_connecter_vers(email, mot_de_passe, PageTableauDeBord)
 
     def se_connecter_vers(self, email: str, mot_de_passe: str, arrivee: type[PageReussite]):
-        """Keyboard only: the e-mail field has the focus, Tab to the password, Enter to submit;
-        the journey lands on `arrivee` (a steering user's home is the statistics page)."""
+        """The journey lands on `arrivee` (a steering user's home is the statistics page)."""
+        self.saisir_identifiants(email, mot_de_passe)
+        self.page.wait_for_url(self.serveur + arrivee.chemin)
+        return self._vers(arrivee)
+
+    def saisir_identifiants(self, email: str, mot_de_passe: str) -> None:
+        """Keyboard only: the e-mail field has the focus, Tab to the password, Enter to submit,
+        then the second factor."""
         self._taper_puis_tab(self.page.get_by_label(libelle("Adresse électronique")), email)
         expect(self.page.get_by_label(libelle("Mot de passe"))).to_be_focused()
         self.page.keyboard.type(mot_de_passe)
         self.page.keyboard.press("Enter")
         self.second_facteur(email)
-        self.page.wait_for_url(self.serveur + arrivee.chemin)
-        return self._vers(arrivee)
 
     def second_facteur(self, email: str) -> None:
         """After the password: the verification step, with the code of the user's TOTP device
