@@ -7,7 +7,14 @@ from datetime import date
 
 from playwright.sync_api import Locator, expect
 
-from .pages import PageConnexion, PageParcours, PageReussite, PageTableauDeBord, libelle
+from .pages import (
+    PageConnexion,
+    PageIntrouvable,
+    PageParcours,
+    PageReussite,
+    PageTableauDeBord,
+    libelle,
+)
 
 
 class PageConnexionPremiere(PageConnexion):
@@ -30,9 +37,7 @@ class PageCharte(PageReussite):
 
 class _AvecMesSuivis(PageReussite):
     def aller_a_mes_suivis(self, etape: str | None = None) -> "PageMesSuivis":
-        menu = self.page.get_by_role("navigation", name="Menu principal")
-        menu.get_by_role("link", name="Mes suivis").click()
-        return self._vers(PageMesSuivis, etape)
+        return self.aller_au_menu("Mes suivis", PageMesSuivis, etape)
 
 
 class PageTableauDeBordPartenaire(_AvecMesSuivis, PageTableauDeBord):
@@ -55,10 +60,10 @@ class PageMesSuivis(_AvecMesSuivis):
         self._cliquer(enfant)
         return PageParcoursPartenaire.atteinte(self, enfant, "parcours vu par le partenaire")
 
-    def ouvrir_le_parcours_perdu(self, enfant: str, etape: str) -> "PageIntrouvable":
+    def ouvrir_le_parcours_perdu(self, enfant: str, etape: str) -> "PageIntrouvablePartenaire":
         """A pathway no longer shared: not found, exactly like one that does not exist."""
         self._cliquer(enfant)
-        return self._vers(PageIntrouvable, etape)
+        return self._vers(PageIntrouvablePartenaire, etape)
 
 
 class PageParcoursPartenaire(PageParcours):
@@ -78,13 +83,8 @@ class PageParcoursPartenaire(PageParcours):
         return self._vers(PageMesSuivis, "mes suivis, retour")
 
 
-class PageIntrouvable(_AvecMesSuivis):
-    titre = "Page introuvable"
-    etape = "introuvable"
-
-    @property
-    def corps(self) -> Locator:
-        return self.page.locator("body")
+class PageIntrouvablePartenaire(_AvecMesSuivis, PageIntrouvable):
+    pass
 
 
 class PagePartageParcours(PageParcours):

@@ -160,7 +160,6 @@ def test_les_20_pages_de_l_echantillon_passent_les_controles_rgaa_automatisables
 
     def visiter(chemin: str) -> None:
         titre, bouton = ATTENDUS[chemin]
-        page.goto(serveur + chemin.replace("<n>", str(parcours.pk)))
         auditee = PageAuditee(
             page,
             serveur,
@@ -168,7 +167,7 @@ def test_les_20_pages_de_l_echantillon_passent_les_controles_rgaa_automatisables
             chemin=chemin,
             titre=titre,
             etape=chemin.strip("/") or "accueil",
-        ).verifier()
+        ).ouvrir_adresse(serveur + chemin.replace("<n>", str(parcours.pk)))
         resultats[chemin] = _auditer(auditee, bouton)
 
     # The public pages as a visitor sees them, then the others as the coordinator.

@@ -69,7 +69,7 @@ def test_le_coordinateur_filtre_les_actions_et_telecharge_l_export_prepare_en_ar
     tableau = connecter(monde)
     actions = PageActions.depuis_la_liste_des_parcours(tableau)
     actions.filtrer_par_statut("En cours", "actions en cours")
-    assert page.locator("#actions tbody tr").count() == EN_COURS
+    assert actions.lignes.count() == EN_COURS
 
     suivi = actions.exporter_csv().preparer().attendre_qu_il_soit_pret()
     telechargement = suivi.telecharger()

@@ -59,13 +59,12 @@ def test_importer_une_file_active_depuis_un_csv_d_excel(page, serveur, controle,
     PageConnexion(page, serveur, controle).ouvrir().se_connecter(
         reseau.coordinateur.email, MOT_DE_PASSE
     )
-    page.goto(serveur + PageImport.chemin)
-    apercu = PageImport(page, serveur, controle).verifier().analyser(str(fichier))
-    expect(page.locator("main")).to_contain_text("1 enfant à créer")
-    expect(page.locator("main")).to_contain_text("Ligne 3, colonne date_naissance")
+    apercu = PageImport(page, serveur, controle).ouvrir().analyser(str(fichier))
+    expect(apercu.contenu).to_contain_text("1 enfant à créer")
+    expect(apercu.contenu).to_contain_text("Ligne 3, colonne date_naissance")
     assert not Enfant.objects.exists()
 
-    apercu.confirmer()
-    expect(page.locator("#resultat")).to_contain_text("1 enfant créé")
-    expect(page.locator("#resultat")).to_contain_text("1 ligne refusée")
+    apercu = apercu.confirmer()
+    expect(apercu.resultat).to_contain_text("1 enfant créé")
+    expect(apercu.resultat).to_contain_text("1 ligne refusée")
     assert list(Enfant.objects.values_list("nom", flat=True)) == ["Lefèvre"]

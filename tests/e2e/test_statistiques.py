@@ -65,15 +65,14 @@ def test_le_coordinateur_change_la_periode_et_telecharge_l_enquete(
 ):
     programme, coordo, _pilote, _enfants = monde
     tableau = connecter(coordo)
-    page.get_by_role("link", name="Statistiques", exact=True).first.click()
-    stats = tableau._vers(PageStatistiques, "statistiques de l’année")
+    stats = PageStatistiques.depuis_le_menu(tableau, "statistiques de l’année")
     annee = date.today().year
-    expect(page.locator(".fr-text--lead")).to_contain_text(f"1 janvier {annee}")
-    expect(page.locator("svg.reussite-graphique").first).to_be_visible()
-    expect(page.get_by_text("Secret statistique")).to_have_count(0)
+    expect(stats.periode).to_contain_text(f"1 janvier {annee}")
+    expect(stats.graphiques.first).to_be_visible()
+    expect(stats.texte("Secret statistique")).to_have_count(0)
 
     stats.choisir_periode(f"{annee - 1}-01-01", f"{annee - 1}-12-31", "statistiques année passée")
-    expect(page.locator(".fr-text--lead")).to_contain_text(f"31 décembre {annee - 1}")
+    expect(stats.periode).to_contain_text(f"31 décembre {annee - 1}")
 
     telechargement = stats.telecharger_enquete_xlsx()
     assert telechargement.suggested_filename == f"enquete-pre-{annee - 1}-{programme.pk}.xlsx"
@@ -92,14 +91,11 @@ def test_le_comite_de_pilotage_voit_les_graphiques_et_aucun_nom(page, monde, ser
         .ouvrir()
         .se_connecter_vers(pilote.email, MOT_DE_PASSE, PageStatistiques)
     )
-    expect(page.get_by_text("Secret statistique", exact=False)).to_be_visible()
-    assert page.locator("svg.reussite-graphique").count() >= 10
-    texte = page.content()
+    expect(stats.texte("Secret statistique", exact=False)).to_be_visible()
+    assert stats.graphiques.count() >= 10
+    texte = stats.html()
     for enfant in enfants:
         assert enfant.nom not in texte and enfant.prenom not in texte
     # Each chart has its table, with a caption, next to it.
-    assert (
-        page.locator("table caption").count() >= page.locator("svg.reussite-graphique").count() - 1
-    )
-    page.locator("#titre-sexe").scroll_into_view_if_needed()
-    stats.controle.page_verifiee("pilotage, répartition par sexe")
+    assert stats.legendes_des_tableaux.count() >= stats.graphiques.count() - 1
+    stats.voir_la_section("titre-sexe", "pilotage, répartition par sexe")
