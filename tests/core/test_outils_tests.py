@@ -1,6 +1,10 @@
 """`make test-fast` (issue 16, step 5): a PostgreSQL cluster kept under var/ between runs, so that
 pytest's `--reuse-db` finds its databases, and a selection without the slow parts."""
 
+import ast
+import re
+from pathlib import Path
+
 import psycopg2
 
 from reussite.devtools import test as commande
@@ -57,3 +61,28 @@ def test_le_lancement_rapide_reutilise_les_bases_et_laisse_le_navigateur_a_la_ci
     options = complet.args[complet.args.index("pytest") + 1 :]
     assert "-m" not in options
     assert "--reuse-db" not in options
+
+
+# What drives or reads a browser page: the journeys leave it to their page objects.
+PILOTAGE_DE_PAGE = {
+    "goto", "go_back", "reload", "locator", "keyboard", "mouse", "evaluate", "content", "url",
+    "set_viewport_size", "emulate_media", "wait_for_url", "wait_for_load_state",
+    "wait_for_timeout", "expect_download", "set_input_files", "click", "fill",
+}  # fmt: skip
+PAGE_PLAYWRIGHT = re.compile(r"^(page|page_\w+|\w+_page)$")
+
+
+def test_les_parcours_du_navigateur_passent_par_leurs_objets_de_page():
+    """Issue 16, step 5: a journey (tests/e2e/test_*.py) never drives the page itself; the
+    steps live in tests/e2e/pages*.py, one object per page, which checks the page it reaches."""
+    ecarts = []
+    for fichier in sorted((Path(__file__).parents[1] / "e2e").glob("test_*.py")):
+        for noeud in ast.walk(ast.parse(fichier.read_text())):
+            if (
+                isinstance(noeud, ast.Attribute)
+                and isinstance(noeud.value, ast.Name)
+                and PAGE_PLAYWRIGHT.match(noeud.value.id)
+                and (noeud.attr in PILOTAGE_DE_PAGE or noeud.attr.startswith("get_by_"))
+            ):
+                ecarts.append(f"{fichier.name}:{noeud.lineno} {noeud.value.id}.{noeud.attr}")
+    assert ecarts == []

@@ -71,9 +71,17 @@ class PageReussite:
     def _vers(self, classe: type["PageReussite"], etape: str | None = None):
         return classe(self.page, self.serveur, self.controle).verifier(etape)
 
-    def ouvrir(self):
-        self.page.goto(self.serveur + self.chemin)
-        return self.verifier()
+    def ouvrir(self, etape: str | None = None):
+        return self.ouvrir_adresse(self.serveur + self.chemin, etape)
+
+    def statut_http(self, chemin: str) -> int:
+        """The HTTP status a visit to `chemin` gets (a page the user may not reach)."""
+        return self.page.goto(self.serveur + chemin).status
+
+    def ouvrir_adresse(self, adresse: str, etape: str | None = None):
+        """This page at `adresse` (one given to the user, or copied from another browser)."""
+        self.page.goto(adresse)
+        return self.verifier(etape)
 
     def verifier(self, etape: str | None = None):
         expect(self.page.get_by_role("heading", level=1)).to_have_text(self.titre)
@@ -84,10 +92,75 @@ class PageReussite:
     def messages(self) -> Locator:
         return self.page.get_by_role("status")
 
+    @property
+    def corps(self) -> Locator:
+        """The whole page, for what it must never show."""
+        return self.page.locator("body")
+
+    def texte(self, texte: str | re.Pattern, *, exact: bool | None = None) -> Locator:
+        """What the page says, wherever it says it."""
+        return self.page.get_by_text(texte, exact=exact)
+
+    def lien(self, nom: str | re.Pattern) -> Locator:
+        """A link by its accessible name (to check that one is, or is not, offered)."""
+        return self.page.get_by_role("link", name=nom)
+
+    def region(self, nom: str) -> Locator:
+        return self.page.get_by_role("region", name=nom)
+
+    @property
+    def contenu(self) -> Locator:
+        return self.page.get_by_role("main")
+
+    @property
+    def adresse(self) -> str:
+        return self.page.url
+
+    def appuyer(self, *touches: str):
+        """Keys pressed in turn, as a keyboard user would."""
+        for touche in touches:
+            self.page.keyboard.press(touche)
+        return self
+
+    def retour(self):
+        """The browser's back button."""
+        self.page.go_back()
+        return self
+
+    def recharger(self, etape: str):
+        """Read again, as someone else has written meanwhile."""
+        self.page.reload()
+        return self.verifier(etape)
+
+    def redimensionner(self, largeur: int, hauteur: int):
+        self.page.set_viewport_size({"width": largeur, "height": hauteur})
+        return self
+
+    def largeur_du_document(self) -> int:
+        """What the page is wide: above the window's width, it scrolls sideways."""
+        return self.page.evaluate("document.documentElement.scrollWidth")
+
+    @property
+    def utilisateur_connecte(self) -> Locator:
+        """The signed-in user's name in the header."""
+        return self.page.locator("#utilisateur-connecte")
+
+    @property
+    def menu_principal(self) -> Locator:
+        return self.page.get_by_role("navigation", name="Menu principal")
+
     def aller_aux_parcours(self) -> "PageListeParcours":
-        menu = self.page.get_by_role("navigation", name="Menu principal")
-        menu.get_by_role("link", name="Parcours", exact=True).click()
-        return self._vers(PageListeParcours)
+        return self.aller_au_menu("Parcours", PageListeParcours, exact=True)
+
+    def aller_au_menu(
+        self, lien: str, classe: type["PageReussite"], etape: str | None = None, *, exact=False
+    ):
+        self.menu_principal.get_by_role("link", name=lien, exact=exact).click()
+        return self._vers(classe, etape)
+
+    def se_deconnecter(self) -> None:
+        self.page.get_by_role("button", name="Se déconnecter").click()
+        self.page.wait_for_load_state()
 
     def _taper_puis_tab(self, champ: Locator, texte: str) -> None:
         """Type into the focused field, as a user would, then move on with Tab."""
@@ -106,15 +179,19 @@ class PageConnexion(PageReussite):
         return self.se_connecter_vers(email, mot_de_passe, PageTableauDeBord)
 
     def se_connecter_vers(self, email: str, mot_de_passe: str, arrivee: type[PageReussite]):
-        """Keyboard only: the e-mail field has the focus, Tab to the password, Enter to submit;
-        the journey lands on `arrivee` (a steering user's home is the statistics page)."""
+        """The journey lands on `arrivee` (a steering user's home is the statistics page)."""
+        self.saisir_identifiants(email, mot_de_passe)
+        self.page.wait_for_url(self.serveur + arrivee.chemin)
+        return self._vers(arrivee)
+
+    def saisir_identifiants(self, email: str, mot_de_passe: str) -> None:
+        """Keyboard only: the e-mail field has the focus, Tab to the password, Enter to submit,
+        then the second factor."""
         self._taper_puis_tab(self.page.get_by_label(libelle("Adresse électronique")), email)
         expect(self.page.get_by_label(libelle("Mot de passe"))).to_be_focused()
         self.page.keyboard.type(mot_de_passe)
         self.page.keyboard.press("Enter")
         self.second_facteur(email)
-        self.page.wait_for_url(self.serveur + arrivee.chemin)
-        return self._vers(arrivee)
 
     def second_facteur(self, email: str) -> None:
         """After the password: the verification step, with the code of the user's TOTP device
@@ -127,6 +204,13 @@ class PageConnexion(PageReussite):
         PageVerification(self.page, self.serveur, self.controle).verifier().saisir(
             code_totp(device)
         )
+
+
+class PageIntrouvable(PageReussite):
+    """Not found: what a page the user may not see answers, exactly like one that is not."""
+
+    titre = "Page introuvable"
+    etape = "introuvable"
 
 
 class PageVerification(PageReussite):
@@ -307,6 +391,9 @@ class PageListeParcours(PageReussite):
     def nombre_resultats(self) -> Locator:
         return self.page.locator("#nombre-resultats")
 
+    def lien_enfant(self, nom: str) -> Locator:
+        return self.page.locator("#resultats").get_by_role("link", name=nom)
+
     def rechercher(self, texte: str, nombre_attendu: int) -> "PageListeParcours":
         """Type in the search field: htmx refreshes the results as the user types."""
         champ = self.page.get_by_label("Rechercher un enfant")
@@ -324,12 +411,21 @@ class PageListeParcours(PageReussite):
         return self.resultats.filter(has_text=enfant).locator(f'td[data-label="{colonne}"]')
 
     def ouvrir(self, lien: str, nom_affiche: str) -> "PageParcours":
+        """The pathway of the child named `lien` (the list itself: `ouvrir_adresse`)."""
         self.page.locator("#resultats").get_by_role("link", name=lien, exact=True).click()
         return PageParcours.atteinte(self, nom_affiche, "fiche parcours")
 
 
 class PageParcours(PageReussite):
     etape = "fiche parcours"
+
+    @classmethod
+    def ouvrir_pour(
+        cls, page: Page, serveur: str, controle: Controle, parcours, nom_affiche: str, etape: str
+    ):
+        """The pathway's page, opened by its address."""
+        page.goto(f"{serveur}/parcours/{parcours.pk}/")
+        return cls.atteinte(cls(page, serveur, controle), nom_affiche, etape)
 
     @classmethod
     def atteinte(cls, depuis: PageReussite, nom_affiche: str, etape: str) -> "PageParcours":
@@ -360,9 +456,12 @@ class PageParcours(PageReussite):
         self.onglet("Historique")
         return self.page.get_by_role("region", name="Historique").get_by_role("listitem")
 
+    def bouton_statut(self, statut: str) -> Locator:
+        return self.page.get_by_role("button", name=f"Passer à « {statut} »")
+
     def passer_a(self, statut: str) -> "PageParcours":
         self.onglet("Synthèse")
-        self.page.get_by_role("button", name=f"Passer à « {statut} »").click()
+        self.bouton_statut(statut).click()
         expect(self.messages).to_contain_text(f"Statut changé : {statut}.")
         return self.verifier(f"statut {statut}")
 

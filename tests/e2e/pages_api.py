@@ -66,6 +66,9 @@ class PageParametresProgramme(PageReussite):
     titre = "Paramètres du programme"
     etape = "paramètres du programme"
 
+    def ouvrir_pour(self, programme) -> "PageParametresProgramme":
+        return self.ouvrir_adresse(f"{self.serveur}/programmes/{programme.pk}/parametres/")
+
     def comptes_de_service(self) -> "PageComptesService":
         self.page.get_by_role("link", name="Comptes de service (API)").click()
         return self._vers(PageComptesService)

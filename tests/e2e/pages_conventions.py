@@ -17,6 +17,7 @@ def menu_reseau(depuis: PageReussite, lien: str, arrivee: type[PageReussite], et
 class PageConventions(PageReussite):
     titre = "Conventions"
     etape = "liste des conventions"
+    chemin = "/partenaires/conventions/"
 
     @classmethod
     def depuis_le_menu(cls, depuis: PageReussite) -> "PageConventions":
@@ -122,7 +123,3 @@ class PageConvention(PageReussite):
         self.page.get_by_role("button", name="Mettre en vigueur").click()
         expect(self.statut).to_have_text("En vigueur")
         return self.verifier("convention en vigueur")
-
-    def recharger(self, etape: str) -> "PageConvention":
-        self.page.reload()
-        return self.verifier(etape)

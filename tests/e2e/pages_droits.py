@@ -52,6 +52,11 @@ class PageDemande(PageReussite):
     etape = "demande"
 
     @property
+    def lien_dossier_enfant(self) -> Locator:
+        """The coordination produces the child's file; the DPO only keeps the register."""
+        return self.page.get_by_role("link", name="Produire le dossier de l’enfant")
+
+    @property
     def echeance(self) -> Locator:
         return self.page.locator("#echeance")
 

@@ -16,6 +16,10 @@ class PageReunionsEPS(PageReussite):
     def section(self, titre: str) -> Locator:
         return self.page.get_by_role("region", name=titre)
 
+    def ouvrir_la_premiere(self, section: str, etape: str) -> "PageReunion":
+        self.section(section).get_by_role("link").first.click()
+        return self._vers(PageReunion, etape)
+
     def planifier(self) -> "PagePlanification":
         self.page.get_by_role("link", name="Planifier une réunion").click()
         return self._vers(PagePlanification)
@@ -57,6 +61,22 @@ class PageReunion(PageReussite):
     def presences(self) -> Locator:
         return self.page.get_by_role("region", name="Invités et présences")
 
+    @property
+    def bouton_presences(self) -> Locator:
+        return self.page.get_by_role("button", name="Enregistrer les présences")
+
+    @property
+    def lien_releve(self) -> Locator:
+        return self.page.get_by_role("link", name="Relevé de conclusions à imprimer")
+
+    @property
+    def tenue(self) -> Locator:
+        return self.page.get_by_text("Tenue", exact=True)
+
+    def vers_la_liste(self, etape: str) -> PageReunionsEPS:
+        self.page.get_by_role("link", name="Réunions EPS").first.click()
+        return self._vers(PageReunionsEPS, etape)
+
     def inscrire(self, nom: str) -> "PageReunion":
         """Keyboard: tick the proposed pathway with Space, Tab to the button, Enter."""
         case = self.proposes.get_by_role("checkbox", name=re.compile(nom))
@@ -83,7 +103,7 @@ class PageReunion(PageReussite):
         return self._vers(PageDecision)
 
     def releve(self) -> "PageReleve":
-        self.page.get_by_role("link", name="Relevé de conclusions à imprimer").click()
+        self.lien_releve.click()
         return self._vers(PageReleve)
 
 
@@ -93,6 +113,10 @@ class PageDecision(PageReussite):
 
     def choix(self, decision: str) -> Locator:
         return self.page.get_by_role("radio", name=re.compile(f"^{decision}"))
+
+    def objectif(self, intitule: str) -> Locator:
+        """An objective the decision lists (« objectifs revus »: the ones to revise)."""
+        return self.page.get_by_role("link", name=re.compile(re.escape(intitule)))
 
     def effet(self, decision: str) -> Locator:
         """The effect written under a decision, read before choosing it."""
@@ -116,3 +140,13 @@ class PageDecision(PageReussite):
 class PageReleve(PageReussite):
     titre = re.compile(r"^\s*Relevé de conclusions")
     etape = "relevé de conclusions"
+
+    def imprimer(self) -> "PageReleve":
+        """Print media emulated, as the printed page reads (`ecran()` goes back)."""
+        self.page.emulate_media(media="print")
+        self.controle.page_verifiee("releve imprime")
+        return self
+
+    def ecran(self) -> "PageReleve":
+        self.page.emulate_media(media="screen")
+        return self

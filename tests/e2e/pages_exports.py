@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from .pages import PageReussite, libelle
 
@@ -23,6 +23,10 @@ class PageActions(PageReussite):
         )
         depart.page.get_by_role("link", name="Toutes les actions").click()
         return depart._vers(cls)
+
+    @property
+    def lignes(self) -> Locator:
+        return self.page.locator("#actions tbody tr")
 
     def filtrer_par_statut(self, statut: str, etape: str) -> "PageActions":
         self.page.get_by_label(libelle("Statut")).select_option(label=statut)

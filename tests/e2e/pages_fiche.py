@@ -12,6 +12,14 @@ class PageFiche(PageParcours):
     def onglet_courant(self) -> Locator:
         return self.onglets.locator('[aria-current="page"]')
 
+    def lien_onglet(self, nom: str) -> Locator:
+        return self.onglets.get_by_role("link", name=nom)
+
+    @property
+    def hors_consentement(self) -> Locator:
+        """The warning under an action delivered by a structure the consent does not name."""
+        return self.page.locator("#hors-consentement")
+
     def suspendre(self) -> "PageSuspension":
         self.onglet("Synthèse")
         secondaires = self.page.locator("#actions-secondaires")

@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from .pages import PageReussite, libelle
 
@@ -22,7 +22,14 @@ class PageImport(PageReussite):
         return self._vers(PageApercuImport, "aperçu de l’import")
 
 
-class PageApercuImport(PageReussite):
+class _Apercu(PageReussite):
+    @property
+    def resultat(self) -> Locator:
+        """What the confirmed import created and refused."""
+        return self.page.locator("#resultat")
+
+
+class PageApercuImport(_Apercu):
     titre = re.compile(r"^Import de .+")
     etape = "aperçu"
 
@@ -31,7 +38,7 @@ class PageApercuImport(PageReussite):
         bouton.focus()
         self.page.keyboard.press("Enter")
         page = self._vers(PageApercuImport, "import terminé")
-        expect(self.page.locator("#resultat")).to_be_visible()
+        expect(page.resultat).to_be_visible()
         return page
 
 
@@ -43,8 +50,12 @@ class PageAnnuaire(PageReussite):
     etape = "annuaire"
     chemin = "/partenaires/"
 
+    @property
+    def lien_import(self) -> Locator:
+        return self.page.get_by_role("link", name="Importer le réseau")
+
     def importer_le_reseau(self) -> "PageImportReseau":
-        self.page.get_by_role("link", name="Importer le réseau").click()
+        self.lien_import.click()
         return self._vers(PageImportReseau)
 
 
@@ -70,7 +81,7 @@ class PageImportReseau(PageReussite):
         return self._vers(PageApercuImportReseau, "aperçu de l’import du réseau")
 
 
-class PageApercuImportReseau(PageReussite):
+class PageApercuImportReseau(_Apercu):
     titre = re.compile(r"^Import du réseau : .+")
     etape = "aperçu du réseau"
 
@@ -79,5 +90,5 @@ class PageApercuImportReseau(PageReussite):
         bouton.focus()
         self.page.keyboard.press("Enter")
         page = self._vers(PageApercuImportReseau, "import du réseau terminé")
-        expect(self.page.locator("#resultat")).to_be_visible()
+        expect(page.resultat).to_be_visible()
         return page

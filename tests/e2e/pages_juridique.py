@@ -71,7 +71,13 @@ class PageDonneesPersonnelles(PageReussite):
         return self._vers(PageNoticeFamilles)
 
 
-class PageCadreJuridique(PageReussite):
+class _RetourProtection(PageReussite):
+    def retour_a_la_protection(self) -> "PageProtection":
+        self.page.get_by_role("link", name="Retour à la protection des données").click()
+        return self._vers(PageProtection)
+
+
+class PageCadreJuridique(_RetourProtection):
     titre = "Cadre juridique du programme"
     etape = "cadre juridique"
 
@@ -107,7 +113,7 @@ class PageCadreJuridique(PageReussite):
         return self.messages
 
 
-class PageRegistre(PageReussite):
+class PageRegistre(_RetourProtection):
     titre = "Fiche du registre des traitements"
     etape = "registre des traitements"
 
@@ -148,3 +154,7 @@ class PageProtection(PageReussite):
 class PageFormulaireConsentement(PageReussite):
     titre = "Consentement de la famille au parcours de réussite éducative"
     etape = "formulaire de consentement"
+
+    def ouvrir_pour(self, parcours) -> "PageFormulaireConsentement":
+        self.page.goto(f"{self.serveur}/parcours/{parcours.pk}/consentement/formulaire/")
+        return self.verifier()

@@ -210,7 +210,3 @@ class PageConnexionInvitee(PageConnexion):
 
 class PageActivationInvitee(PageActivation):
     etape = "invitée connectée"
-
-    @property
-    def utilisateur_connecte(self) -> Locator:
-        return self.page.locator("#utilisateur-connecte")

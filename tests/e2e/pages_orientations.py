@@ -1,9 +1,11 @@
 """Page objects of the referral journeys: the partner's form and list, the coordination's
 inbox, and a referral's page (seen by either)."""
 
+import re
+
 from playwright.sync_api import Locator, expect
 
-from .pages import PageReussite, libelle
+from .pages import PageParcours, PageReussite, libelle
 
 
 def _menu(page):
@@ -49,6 +51,11 @@ class PageNouvelleOrientation(PageReussite):
             self._taper_puis_tab(champ, texte)
         return self
 
+    def saisir_date(self, etiquette: str, le) -> "PageNouvelleOrientation":
+        """With fill(): typing into a date input depends on the browser's locale."""
+        self.page.get_by_label(etiquette).fill(le.isoformat())
+        return self
+
     def choisir(self, etiquette: str, option: str) -> "PageNouvelleOrientation":
         self.page.get_by_label(libelle(etiquette)).select_option(label=option)
         return self
@@ -91,6 +98,16 @@ class PageOrientation(PageReussite):
     def entete(self) -> Locator:
         return self.page.locator("main")
 
+    def recharger(self, etape: str) -> "PageOrientation":
+        """Read again, as the other side of the thread has written meanwhile."""
+        self.page.reload()
+        return PageOrientation.atteinte(self, etape)
+
+    def ouvrir_le_parcours(self, prenom: str, etape: str) -> PageParcours:
+        lien = "Ouvrir le parcours créé à partir de cette orientation"
+        self.page.get_by_role("link", name=lien).click()
+        return PageParcours.atteinte(self, re.compile(prenom), etape)
+
     def decider(self, decision: str, etape: str, **champs: str) -> "PageOrientation":
         bouton = self.page.get_by_role("radio", name=decision, exact=True)
         bouton.focus()
@@ -120,6 +137,9 @@ class PageOrientationsRecues(PageReussite):
     def depuis_le_menu(cls, depuis: PageReussite) -> "PageOrientationsRecues":
         _menu(depuis.page).get_by_role("link", name="Orientations").click()
         return depuis._vers(cls)
+
+    def ligne(self, enfant: str) -> Locator:
+        return self.page.get_by_role("row").filter(has_text=enfant)
 
     def ouvrir(self, enfant: str) -> PageOrientation:
         self.page.get_by_role("link", name=enfant).click()

@@ -3,7 +3,7 @@ parties, one party's pack for a year, and the background build's page."""
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from .pages import PageReussite
 
@@ -14,9 +14,10 @@ class PageDossiersPreuves(PageReussite):
     chemin = "/parcours/statistiques/preuves/"
 
     @classmethod
-    def depuis_les_statistiques(cls, statistiques: PageReussite) -> "PageDossiersPreuves":
-        statistiques.page.locator("#lien-preuves").click()
-        return statistiques._vers(cls)
+    def depuis(cls, depart: PageReussite) -> "PageDossiersPreuves":
+        """By the link the statistics and the conventions both carry."""
+        depart.page.locator("#lien-preuves").click()
+        return depart._vers(cls)
 
     def ouvrir_le_dossier(self, structure: str, annee: int) -> "PageDossierPreuves":
         self.page.get_by_role("link", name=f"Dossier {annee} de {structure}").click()
@@ -26,6 +27,11 @@ class PageDossiersPreuves(PageReussite):
 class PageDossierPreuves(PageReussite):
     titre = re.compile(r"^Dossier de preuves \d{4} : ")
     etape = "dossier de preuves d’un financeur"
+
+    @property
+    def engage(self) -> Locator:
+        """What the funder committed to for the year."""
+        return self.page.locator("#preuves-engage")
 
     def cellules(self, tableau: str) -> list[str]:
         return self.page.locator(f"#{tableau} tbody td").all_inner_texts()

@@ -21,6 +21,7 @@ class PageAvecCloche(PageReussite):
 class PageRappels(PageAvecCloche):
     titre = "Rappels"
     etape = "rappels"
+    chemin = "/notifications/"
 
     @property
     def liste(self) -> Locator:

@@ -48,10 +48,6 @@ class PageCodesSecours(PageReussite):
 
 
 class PageTableauDeBordSecurite(PageTableauDeBord):
-    @property
-    def utilisateur_connecte(self) -> Locator:
-        return self.page.locator("#utilisateur-connecte")
-
     def mes_sessions(self) -> "PageMesSessions":
         self.page.get_by_role("link", name="Mes sessions").click()
         return self._vers(PageMesSessions)
@@ -75,6 +71,11 @@ class PageVerificationCode(PageVerification):
             self.page.get_by_text(re.compile("Code incorrect|Trop de codes")).first
         ).to_be_visible()
         return self.verifier("code refusé")
+
+    def patienter_apres_un_refus(self) -> "PageVerificationCode":
+        """django-otp slows down the next try after a wrong code."""
+        self.page.wait_for_timeout(1500)
+        return self
 
     def accepter(self, code: str) -> PageTableauDeBordSecurite:
         self._valider(code)

@@ -24,6 +24,10 @@ class PageSollicitationsParcours(PageReussite):
     def ligne(self, texte: str) -> Locator:
         return self.page.get_by_role("row").filter(has_text=texte)
 
+    def ouvrir(self, reference: str, etape: str) -> "PageSollicitationEquipe":
+        self.page.get_by_role("link", name=reference).click()
+        return self._vers(PageSollicitationEquipe, etape)
+
 
 class PageNouvelleSollicitation(PageReussite):
     titre = "Solliciter un partenaire"
@@ -98,6 +102,15 @@ class PageSollicitationRecue(PageReussite):
     @property
     def avis_pseudonymise(self) -> Locator:
         return self.page.locator("#pseudonymise")
+
+    @property
+    def reponse(self) -> Locator:
+        return self.page.locator("#reponse")
+
+    @property
+    def origine(self) -> Locator:
+        """The request this one follows on from."""
+        return self.page.locator("#origine")
 
     def accepter(self, le: str) -> "PageSollicitationRecue":
         self.page.get_by_text("Acceptée", exact=True).click()

@@ -4,7 +4,23 @@ import re
 
 from playwright.sync_api import Locator, expect
 
-from .pages import PageReussite, libelle
+from .pages import PageParcours, PageReussite, libelle
+
+
+class PageParcoursTransfert(PageParcours):
+    """The pathway's page, where a transfer starts and where it leaves its trace."""
+
+    def proposer_un_transfert(self) -> "PageProposerTransfert":
+        self.page.get_by_role("link", name="La famille déménage : proposer un transfert").click()
+        return self._vers(PageProposerTransfert)
+
+    @property
+    def transfert_entrant(self) -> Locator:
+        return self.page.locator("#transfert-entrant")
+
+    @property
+    def transfert_sortant(self) -> Locator:
+        return self.page.locator("#transfert-sortant")
 
 
 class PageProposerTransfert(PageReussite):
@@ -53,3 +69,7 @@ class PageTransfert(PageReussite):
         expect(bouton).to_be_checked()
         self.page.get_by_role("button", name="Enregistrer la réponse").click()
         return self._vers(PageTransfert, "transfert accepté")
+
+    def ouvrir_le_parcours_accueilli(self, prenom: str) -> PageParcoursTransfert:
+        self.page.get_by_role("link", name="Le parcours ouvert dans votre programme").click()
+        return PageParcoursTransfert.atteinte(self, re.compile(prenom), "parcours arrivé")

@@ -13,13 +13,22 @@ class PageTransitions(PageReussite):
     etape = "passages à la rentrée"
     chemin = "/parcours/transitions/"
 
+    @classmethod
+    def depuis(cls, depart: PageReussite) -> "PageTransitions":
+        depart.page.get_by_role("link", name="Passages à la rentrée").click()
+        return depart._vers(cls)
+
+    @property
+    def lignes(self):
+        return self.page.locator("#transitions tbody tr")
+
     def filtrer(self, passage: str) -> "PageTransitions":
         self.page.get_by_label(libelle("Passage")).select_option(label=passage)
         self.page.get_by_role("button", name="Filtrer").click()
         return self._vers(PageTransitions, "passages filtrés")
 
     def ligne(self, nom: str):
-        return self.page.locator("#transitions tbody tr", has_text=nom)
+        return self.lignes.filter(has_text=nom)
 
     def ouvrir_liste_de(self, nom: str) -> "PageTransition":
         self.ligne(nom).get_by_role("link").click()
@@ -32,6 +41,15 @@ class PageTransition(PageReussite):
 
     def _champ(self, nom: str):
         return self.page.get_by_label(libelle(nom))
+
+    @property
+    def fiche_indisponible(self):
+        """Said instead of the download while the family has not agreed."""
+        return self.page.locator("#fiche-indisponible")
+
+    @property
+    def etapes(self):
+        return self.page.locator("#etapes-transition")
 
     def saisir_etablissement(self, etablissement: str, referent: str, contact_le: str):
         """Keyboard only: focus the first field, type, Tab to the next; the date with fill(),

@@ -41,7 +41,7 @@ def test_le_coordinateur_filtre_et_trie_les_parcours_a_risque(page, connecter, c
     assert a_risque.noms() == ["Inès Attente", "Marius Brisé", "Lou Tranquille"]
     a_risque.choisir("Motif", "Revue en EPS en retard", 1)
     expect(a_risque.lignes).to_contain_text("Revue en retard depuis le")
-    assert "motif=revue_depassee" in page.url  # the filtered list has its own address
+    assert "motif=revue_depassee" in a_risque.adresse  # the filtered list has its own address
     a_risque.choisir("Motif", "Tous", 3)
     a_risque.choisir("Trier par", "Dernière activité (la plus ancienne d’abord)", 3)
     # The sorted fragment replaces the list: wait for it rather than read the old order.

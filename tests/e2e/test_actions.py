@@ -11,6 +11,7 @@ from parcours.models import Action, Objectif, StatutAction
 from partenaires.models import Domaine, UniteCapacite
 from tests.factories import actions as fab
 from tests.factories.core import coordinateur
+from tests.factories.monde import construire_monde, suivre
 from tests.factories.parcours import ParcoursFactory
 from tests.factories.partage import consentement, partenaire, pre, professionnel
 
@@ -19,19 +20,21 @@ from .pages_actions import PageParcoursActions
 
 @pytest.fixture
 def monde(serveur):
-    a = pre(nom="PRE de Villeneuve")
-    association = partenaire(a.programme, nom="Association Lire Ensemble")
-    centre = partenaire(a.programme, nom="Centre médico-psychologique")
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut="en_cours",
-        enfant__prenom="Éloïse",
-        enfant__nom="Lefèvre",
-        enfant__date_naissance=date.today() - timedelta(days=365 * 8 + 40),
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        coordinateur={"first_name": "Camille", "last_name": "Durand"},
+        structure={"nom": "Association Lire Ensemble"},
+        autres_structures=[{"nom": "Centre médico-psychologique"}],
+        avec_referent=False,
+        intervenants=(),
+        enfant={
+            "prenom": "Éloïse",
+            "nom": "Lefèvre",
+            "date_naissance": date.today() - timedelta(days=365 * 8 + 40),
+        },
     )
-    consentement(parcours, structures=[association, centre], auteur=a.coordinateur)
-    autre = ParcoursFactory(programme=a.programme, statut="en_cours")
-    consentement(autre, structures=[centre], auteur=a.coordinateur)
+    a, (association, centre) = m.pre, m.structures
+    autre = suivre(a, structures=[centre])
     fab.offre(association, a.programme, intitule="Club lecture du mercredi", capacite=12)
     complete = fab.offre(
         centre,
@@ -43,8 +46,7 @@ def monde(serveur):
     )
     fab.action(autre, auteur=a.coordinateur, offre=complete, intitule="Bilan orthophonique")
     professionnel(centre)
-    coordinatrice = coordinateur(a.programme, first_name="Camille", last_name="Durand")
-    return coordinatrice, parcours
+    return m.coordinateur, m.parcours
 
 
 def test_un_coordinateur_ajoute_un_objectif_puis_une_action_du_catalogue(
@@ -52,10 +54,9 @@ def test_un_coordinateur_ajoute_un_objectif_puis_une_action_du_catalogue(
 ):
     coordinatrice, parcours = monde
     connecter(coordinatrice)
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageParcoursActions(page, serveur, controle)
-    fiche.titre = "Éloïse Lefèvre"
-    fiche.verifier("fiche parcours")
+    fiche = PageParcoursActions.ouvrir_pour(
+        page, serveur, controle, parcours, "Éloïse Lefèvre", "fiche parcours"
+    )
     expect(fiche.section).to_contain_text("Aucun objectif pour le moment.")
 
     # An objective, typed with the keyboard.
@@ -77,7 +78,7 @@ def test_un_coordinateur_ajoute_un_objectif_puis_une_action_du_catalogue(
 
     # Without the confirmation nothing is saved; with it, the action is added.
     action = action.enregistrer_sans_confirmer()
-    expect(page.get_by_role("main")).to_contain_text("a atteint sa capacité")
+    expect(action.contenu).to_contain_text("a atteint sa capacité")
     assert not Action.objects.filter(parcours=parcours).exists()
     fiche = action.confirmer_la_capacite_au_clavier().enregistrer("action ajoutee")
     expect(fiche.section.locator("table.actions")).to_contain_text("Bilan orthophonique")
@@ -125,13 +126,11 @@ def test_une_action_collective_ne_devoile_pas_les_autres_enfants(
     assert ville.actions_collectives.get().participations.count() == 3
 
     # The référent of Éloïse only: the outing shows on her pathway, the others are counted.
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state()
+    collective.se_deconnecter()
     connecter(referente.user)
-    page.goto(f"{serveur}/parcours/{enfants[0].pk}/")
-    fiche = PageParcoursActions(page, serveur, controle)
-    fiche.titre = "Éloïse Lefèvre"
-    fiche.verifier("fiche vue par la referente")
+    fiche = PageParcoursActions.ouvrir_pour(
+        page, serveur, controle, enfants[0], "Éloïse Lefèvre", "fiche vue par la referente"
+    )
     expect(fiche.section).to_contain_text("Sortie au musée")
     expect(fiche.section).to_contain_text("et 2 autres enfants")
     expect(fiche.section).not_to_contain_text("Aubry")

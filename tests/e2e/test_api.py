@@ -60,8 +60,8 @@ def test_la_coordination_cree_un_compte_de_service_de_pilotage_puis_le_desactive
 
     a = pre(nom="PRE A")
     connecter(a.coordinateur)
-    page.goto(f"{serveur}/programmes/{a.programme.pk}/parametres/")
-    comptes = PageParametresProgramme(page, serveur, controle).verifier().comptes_de_service()
+    parametres = PageParametresProgramme(page, serveur, controle).ouvrir_pour(a.programme)
+    comptes = parametres.comptes_de_service()
 
     secret = comptes.creer("Tableau de bord du comité")
     api = page.context.request

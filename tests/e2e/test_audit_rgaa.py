@@ -27,13 +27,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from parcours.models import Statut
 from reussite.core import rgaa
 from reussite.core.models import Rappel
 from tests.factories import actions as fabrique_actions
 from tests.factories.core import cadre_juridique
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, partenaire, pre, professionnel
+from tests.factories.monde import construire_monde
 
 from .pages_audit import PageAuditee
 
@@ -73,23 +71,22 @@ SITE = "Réussite"
 
 @pytest.fixture
 def monde(serveur):
-    a = pre(nom="PRE de Villeneuve")
-    cadre_juridique(a.programme)
-    association = partenaire(a.programme, nom="Association Lire Ensemble")
-    professionnel(association)
-    fabrique_actions.offre(association, a.programme, intitule="Club lecture du mercredi")
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(
-            programme=a.programme,
-            prenom="Inès",
-            nom="Marchand",
-            date_naissance=date.today() - timedelta(days=365 * 9),
-        ),
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "Association Lire Ensemble"},
+        avec_referent=False,
+        intervenants=(),
+        membres=({},),
+        enfant={
+            "prenom": "Inès",
+            "nom": "Marchand",
+            "date_naissance": date.today() - timedelta(days=365 * 9),
+        },
         date_prochaine_revue=date.today() - timedelta(days=3),
     )
-    consentement(parcours, structures=[association], auteur=a.coordinateur)
+    a, parcours = m.pre, m.parcours
+    cadre_juridique(a.programme)
+    fabrique_actions.offre(m.structure, a.programme, intitule="Club lecture du mercredi")
     Rappel.objects.create(
         genre="revue_depassee",
         content_type_id=_type_parcours(),
@@ -163,7 +160,6 @@ def test_les_20_pages_de_l_echantillon_passent_les_controles_rgaa_automatisables
 
     def visiter(chemin: str) -> None:
         titre, bouton = ATTENDUS[chemin]
-        page.goto(serveur + chemin.replace("<n>", str(parcours.pk)))
         auditee = PageAuditee(
             page,
             serveur,
@@ -171,7 +167,7 @@ def test_les_20_pages_de_l_echantillon_passent_les_controles_rgaa_automatisables
             chemin=chemin,
             titre=titre,
             etape=chemin.strip("/") or "accueil",
-        ).verifier()
+        ).ouvrir_adresse(serveur + chemin.replace("<n>", str(parcours.pk)))
         resultats[chemin] = _auditer(auditee, bouton)
 
     # The public pages as a visitor sees them, then the others as the coordinator.

@@ -5,10 +5,9 @@ runs on every page reached, in both browsers."""
 import pytest
 from playwright.sync_api import expect
 
-from parcours.models import Enfant, Statut
+from parcours.models import Enfant
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import pre, professionnel
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
 from .pages_conflit import PageModifierEnfant
@@ -17,15 +16,15 @@ from .verifications import Controle
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve")
-    referente = professionnel(reseau.porteuse, user__first_name="Nadia")
-    parcours = ParcoursFactory(
-        programme=reseau.programme,
-        statut=Statut.EN_COURS,
-        referent=referente,
-        enfant=EnfantFactory(programme=reseau.programme, prenom="Sacha", quartier="Les Tilleuls"),
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        avec_partenaire=False,
+        avec_referent=True,
+        referent={"porteuse": True, "user__first_name": "Nadia"},
+        avec_consentement=False,
+        enfant={"prenom": "Sacha", "quartier": "Les Tilleuls"},
     )
-    return reseau.coordinateur, referente.user, parcours
+    return m.coordinateur, m.referent.user, m.parcours
 
 
 def test_la_seconde_sauvegarde_montre_le_conflit_et_garde_la_saisie(

@@ -11,11 +11,9 @@ from playwright.sync_api import expect
 from parcours.models import Action
 from partenaires.models import Convention
 from reussite.core.models import Role
-from reussite.core.services import role_attribuer
-from tests.factories.core import ProgrammeFactory, UserFactory
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import ParcoursFactory
-from tests.factories.partage import PDF, partenaire
-from tests.factories.partenaires import structure_porteuse
+from tests.factories.partage import PDF
 
 from .pages_conventions import PageConventions
 
@@ -28,13 +26,15 @@ PARTIES = [
 
 @pytest.fixture
 def monde(serveur):
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
-    structure_porteuse(programme)
-    for nom, *_ in PARTIES:
-        partenaire(programme, nom=nom)
-    admin = UserFactory(first_name="Alix", last_name="Martin")
-    role_attribuer(user=admin, programme=programme, role=Role.ADMINISTRATEUR)
-    return programme, admin
+    (premiere, *_), *autres = PARTIES
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        roles={Role.ADMINISTRATEUR: {"first_name": "Alix", "last_name": "Martin"}},
+        structure={"nom": premiere},
+        autres_structures=[{"nom": nom} for nom, *_ in autres],
+        avec_parcours=False,
+    )
+    return m.programme, m.roles[Role.ADMINISTRATEUR]
 
 
 def test_un_administrateur_cree_signe_et_suit_une_convention(page, monde, connecter, controle):

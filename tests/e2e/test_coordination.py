@@ -18,7 +18,7 @@ from tests.factories import actions as fab
 from tests.factories.monde import ANIMATEUR, REFERENTE_PORTEUSE, construire_monde
 
 from .pages_actions import PageParcoursActions
-from .pages_eps import PageReunion, PageReunionsEPS
+from .pages_eps import PageReunionsEPS
 from .pages_journal import PageParcoursJournal
 
 NOTE = "Le père évoque des tensions à la maison : à garder entre nous."
@@ -45,10 +45,7 @@ def monde(serveur):
 
 
 def _fiche(page, serveur, controle, parcours, etape: str) -> Fiche:
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = Fiche(page, serveur, controle)
-    fiche.titre = "Sacha Moulin"
-    return fiche.verifier(etape)
+    return Fiche.ouvrir_pour(page, serveur, controle, parcours, "Sacha Moulin", etape)
 
 
 def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
@@ -77,10 +74,7 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
 
     # The EPS meeting, next week. Planning puts nothing on the agenda: Sacha's review is due,
     # so the meeting's page proposes the pathway, and Nadia confirms it.
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Réunions EPS"
-    ).click()
-    liste = PageReunionsEPS(page, serveur, controle).verifier()
+    liste = fiche.aller_au_menu("Réunions EPS", PageReunionsEPS)
     dans_une_semaine = timezone.localtime() + timedelta(days=7)
     reunion = liste.planifier().planifier(
         le=dans_une_semaine.strftime("%Y-%m-%dT14:00"),
@@ -95,25 +89,22 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
 
     # Not held before its day: no attendance, no decision yet, and still « À venir ».
     expect(reunion.presences).to_contain_text("La réunion n’a pas encore eu lieu")
-    expect(page.get_by_role("button", name="Enregistrer les présences")).to_have_count(0)
+    expect(reunion.bouton_presences).to_have_count(0)
     expect(reunion.ordre_du_jour.get_by_role("link", name=re.compile("Décider"))).to_have_count(0)
-    page.get_by_role("link", name="Réunions EPS").first.click()
-    liste = PageReunionsEPS(page, serveur, controle).verifier("réunion à venir")
+    liste = reunion.vers_la_liste("réunion à venir")
     expect(liste.section("À venir")).to_contain_text("Planifiée")
 
     # The day has come (the meeting started an hour ago): attendance, then the decision.
     ReunionEPS.objects.update(date=timezone.now() - timedelta(hours=1))
-    page.reload()
-    liste = PageReunionsEPS(page, serveur, controle).verifier("le jour de la réunion")
-    liste.section("Passées").get_by_role("link").first.click()
-    reunion = PageReunion(page, serveur, controle).verifier("réunion du jour")
+    liste = liste.recharger("le jour de la réunion")
+    reunion = liste.ouvrir_la_premiere("Passées", "réunion du jour")
     reunion = reunion.enregistrer_presences("Hugo Lambert")
-    expect(reunion.page.get_by_text("Tenue", exact=True)).to_be_visible()
+    expect(reunion.tenue).to_be_visible()
     decision = reunion.decider("Sacha")
     # Each decision's effect, read before choosing: « objectifs revus » lists the objective to
     # revise, « réorientation » says the exit form comes next.
     expect(decision.effet("Objectifs revus")).to_contain_text("prochaine revue")
-    expect(page.get_by_role("link", name=re.compile("Lire chaque jour"))).to_be_visible()
+    expect(decision.objectif("Lire chaque jour")).to_be_visible()
     expect(decision.effet("Réorientation")).to_contain_text("formulaire de sortie")
     expect(decision.effet("Entrée validée")).to_contain_text("son statut ne change pas")
     revue = date.today() + timedelta(days=120)
@@ -126,28 +117,21 @@ def test_une_referente_coordonne_un_parcours_jusqu_au_releve_d_eps(
 
     # The printable minutes: the pathway examined and its conclusions, never the note; print
     # media emulated.
-    reunion.releve()
-    page.emulate_media(media="print")
-    controle.page_verifiee("releve imprime")
-    corps = page.locator("body")
-    expect(corps).to_contain_text(RELEVE)
-    expect(corps).to_contain_text("Sacha M.")
-    expect(corps).not_to_contain_text("non examiné")
-    expect(corps).not_to_contain_text(NOTE)
-    expect(page.get_by_role("navigation", name="Menu principal")).to_be_hidden()
-    page.emulate_media(media="screen")
+    releve = reunion.releve().imprimer()
+    expect(releve.corps).to_contain_text(RELEVE)
+    expect(releve.corps).to_contain_text("Sacha M.")
+    expect(releve.corps).not_to_contain_text("non examiné")
+    expect(releve.corps).not_to_contain_text(NOTE)
+    expect(releve.menu_principal).to_be_hidden()
+    releve.ecran()
 
     # Hugo, who delivers the action, reads the conclusions but not the note.
-    page.get_by_role("button", name="Se déconnecter").click()
+    releve.se_deconnecter()
     connecter(animateur.user)
     fiche = _fiche(page, serveur, controle, parcours, "parcours vu par le partenaire")
     expect(fiche.chronologie).to_contain_text(RELEVE)
-    expect(page.locator("body")).not_to_contain_text(NOTE)
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Réunions EPS"
-    ).click()
-    liste = PageReunionsEPS(page, serveur, controle).verifier("réunions vues par le partenaire")
-    liste.section("Passées").get_by_role("link").first.click()
-    reunion = PageReunion(page, serveur, controle).verifier("reunion vue par le partenaire")
+    expect(fiche.corps).not_to_contain_text(NOTE)
+    liste = fiche.aller_au_menu("Réunions EPS", PageReunionsEPS, "réunions vues par le partenaire")
+    reunion = liste.ouvrir_la_premiere("Passées", "reunion vue par le partenaire")
     expect(reunion.ordre_du_jour).to_contain_text(RELEVE)
-    expect(page.get_by_role("link", name="Relevé de conclusions à imprimer")).to_have_count(0)
+    expect(reunion.lien_releve).to_have_count(0)

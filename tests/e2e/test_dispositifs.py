@@ -33,10 +33,9 @@ def monde(serveur):
 
 
 def _fiche(page, serveur, controle, parcours, etape: str) -> PageParcoursDispositifs:
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageParcoursDispositifs(page, serveur, controle)
-    fiche.titre = "Sacha Moulin"
-    return fiche.verifier(etape)
+    return PageParcoursDispositifs.ouvrir_pour(
+        page, serveur, controle, parcours, "Sacha Moulin", etape
+    )
 
 
 def test_autres_dispositifs_parole_et_questionnaire_de_sortie(
@@ -67,17 +66,17 @@ def test_autres_dispositifs_parole_et_questionnaire_de_sortie(
     expect(fiche.objectifs).to_contain_text("Nadia")
 
     # The assigned partner: the CLAS and the child's words, never the AEMO measure.
-    page.get_by_role("button", name="Se déconnecter").click()
+    fiche.se_deconnecter()
     connecter(animateur.user)
     fiche = _fiche(page, serveur, controle, suivi, "synthèse vue par le partenaire")
     expect(fiche.dispositifs).to_contain_text("CLAS")
-    expect(page.locator("body")).not_to_contain_text("AEMO")
+    expect(fiche.corps).not_to_contain_text("AEMO")
     expect(fiche.dispositifs.get_by_role("link", name="Ajouter un dispositif")).to_have_count(0)
     expect(fiche.objectifs).to_contain_text(MOTS)
-    expect(page.get_by_role("link", name="Noter la parole de la famille")).to_have_count(0)
+    expect(fiche.lien("Noter la parole de la famille")).to_have_count(0)
 
     # The référent closes the pathway and fills the exit questionnaire with the family.
-    page.get_by_role("button", name="Se déconnecter").click()
+    fiche.se_deconnecter()
     connecter(referente.user)
     fiche = _fiche(page, serveur, controle, suivi, "synthèse avant la sortie")
     questionnaire = fiche.clore("Objectifs atteints").remplir(

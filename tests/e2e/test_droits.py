@@ -56,7 +56,7 @@ def test_le_dpo_enregistre_une_demande_y_repond_et_ouvre_une_anomalie(page, serv
     echeance = echeance_legale(recue, prolongee=False).strftime("%d/%m/%Y")
     expect(demande.echeance).to_contain_text(f"Réponse due au plus tard le {echeance}")
     # The DPO keeps the register; the coordination produces the child's file.
-    expect(page.get_by_role("link", name="Produire le dossier de l’enfant")).to_have_count(0)
+    expect(demande.lien_dossier_enfant).to_have_count(0)
 
     demande = demande.repondre(
         statut="Satisfaite",
@@ -65,11 +65,11 @@ def test_le_dpo_enregistre_une_demande_y_repond_et_ouvre_une_anomalie(page, serv
         preuve="Remis en main propre, reçu signé",
     )
     expect(demande.echeance).to_have_count(0)
-    expect(page.get_by_text("Remis en main propre, reçu signé")).to_be_visible()
+    expect(demande.texte("Remis en main propre, reçu signé")).to_be_visible()
     registre = demande.registre()
     expect(registre.lignes).to_have_count(1)
     expect(registre.lignes.first).to_contain_text("Satisfaite")
-    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)
+    expect(registre.texte("Zorgheb", exact=False)).to_have_count(0)
 
     espace = PageProtection(page, serveur, controle).ouvrir()
     anomalies = PageAnomalies.depuis(espace)
@@ -77,7 +77,7 @@ def test_le_dpo_enregistre_une_demande_y_repond_et_ouvre_une_anomalie(page, serv
     expect(anomalies.liste("refus").first).to_contain_text("fureteur@exemple.test")
     journal = anomalies.ouvrir("refus")
     expect(journal.lignes).to_have_count(6)
-    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)
+    expect(journal.texte("Zorgheb", exact=False)).to_have_count(0)
 
 
 def test_une_demande_sur_un_parcours_transfere_previent_le_programme_qui_l_a_recu(
@@ -90,7 +90,7 @@ def test_une_demande_sur_un_parcours_transfere_previent_le_programme_qui_l_a_rec
     from parcours.services import transfert_accepter, transfert_proposer
     from tests.factories.partage import consentement
 
-    from .pages import PageReussite
+    from .pages_rappels import PageRappels
 
     a = pre(nom="PRE de Villeneuve")
     b = pre(nom="PRE des Tilleuls")
@@ -129,16 +129,13 @@ def test_une_demande_sur_un_parcours_transfere_previent_le_programme_qui_l_a_rec
         "PRE des Tilleuls a été informé automatiquement le"
     )
     expect(demande.informations_transfert.first).to_contain_text("2 personnes prévenues")
-    expect(page.get_by_text("dpo@tilleuls.exemple.test")).to_be_visible()
+    expect(demande.texte("dpo@tilleuls.exemple.test")).to_be_visible()
 
     # The receiving coordinator's bell.
-    page.get_by_role("button", name="Se déconnecter").click()
+    demande.se_deconnecter()
     PageConnexion(page, serveur, controle).ouvrir().se_connecter(b.coordinateur.email, MOT_DE_PASSE)
-    page.goto(serveur + "/notifications/")
-    rappels = PageReussite(page, serveur, controle)
-    rappels.titre = "Rappels"
-    rappels.verifier("rappels du programme destinataire")
+    rappels = PageRappels(page, serveur, controle).ouvrir("rappels du programme destinataire")
     expect(
-        page.get_by_text("Demande d’une famille sur un parcours transféré par PRE de Villeneuve")
+        rappels.texte("Demande d’une famille sur un parcours transféré par PRE de Villeneuve")
     ).to_be_visible()
-    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)
+    expect(rappels.texte("Zorgheb", exact=False)).to_have_count(0)

@@ -12,9 +12,8 @@ from celery.contrib.testing.worker import start_worker
 from parcours.models import StatutAction
 from reussite.celery import app
 from tests.factories import actions as fabrique
-from tests.factories.core import ProgrammeFactory, coordinateur
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import partenaire
 
 from .pages_exports import PageActions
 
@@ -23,9 +22,14 @@ EN_COURS = 8
 
 @pytest.fixture
 def monde(serveur, settings):
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
-    coordo = coordinateur(programme, first_name="Claire", last_name="Coordination")
-    structure = partenaire(programme, nom="Médiathèque des Tilleuls")
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        porteuse=False,
+        coordinateur={"first_name": "Claire", "last_name": "Coordination"},
+        structure={"nom": "Médiathèque des Tilleuls"},
+        avec_parcours=False,
+    )
+    programme, coordo, structure = m.programme, m.coordinateur, m.structure
     for i in range(EN_COURS + 3):
         parcours = ParcoursFactory(
             programme=programme,
@@ -65,7 +69,7 @@ def test_le_coordinateur_filtre_les_actions_et_telecharge_l_export_prepare_en_ar
     tableau = connecter(monde)
     actions = PageActions.depuis_la_liste_des_parcours(tableau)
     actions.filtrer_par_statut("En cours", "actions en cours")
-    assert page.locator("#actions tbody tr").count() == EN_COURS
+    assert actions.lignes.count() == EN_COURS
 
     suivi = actions.exporter_csv().preparer().attendre_qu_il_soit_pret()
     telechargement = suivi.telecharger()

@@ -8,8 +8,8 @@ import re
 from playwright.sync_api import expect
 
 from parcours.models import Action, Parcours, Statut
-from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import consentement, partenaire, pre
+from tests.factories.monde import construire_monde
+from tests.factories.partage import partenaire
 
 from .pages_fiche import PageFiche
 
@@ -17,16 +17,15 @@ SECTIONS = ("Synthèse", "Objectifs et actions", "Journal", "Partage et consente
 
 
 def _monde():
-    a = pre(nom="PRE de Villeneuve")
-    nommee = partenaire(a.programme, nom="Association Lire Ensemble")
-    partenaire(a.programme, nom="Théâtre des Coteaux")  # never named by the consent
-    parcours = ParcoursFactory(
-        programme=a.programme,
-        statut=Statut.EN_COURS,
-        enfant=EnfantFactory(programme=a.programme, prenom="Inès", nom="Marchand"),
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        structure={"nom": "Association Lire Ensemble"},
+        avec_referent=False,
+        intervenants=(),
+        enfant={"prenom": "Inès", "nom": "Marchand"},
     )
-    consentement(parcours, structures=[nommee], auteur=a.coordinateur)
-    return a, parcours
+    partenaire(m.programme, nom="Théâtre des Coteaux")  # never named by the consent
+    return m.pre, m.parcours
 
 
 def test_les_onglets_de_la_fiche_la_suspension_confirmee_et_la_structure_non_nommee(
@@ -34,31 +33,29 @@ def test_les_onglets_de_la_fiche_la_suspension_confirmee_et_la_structure_non_nom
 ):
     a, parcours = _monde()
     connecter(a.coordinateur)
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageFiche.atteinte(PageFiche(page, serveur, controle), "Inès Marchand", "synthèse")
+    fiche = PageFiche.ouvrir_pour(page, serveur, controle, parcours, "Inès Marchand", "synthèse")
 
     # Five tabs, links to pages of their own; the synthesis is the current one.
     liens = fiche.onglets.get_by_role("link")
     expect(liens).to_have_text(list(SECTIONS))
     expect(fiche.onglet_courant()).to_have_text("Synthèse")
-    expect(page.get_by_role("button", name="Passer à « Suspendu »")).to_have_count(0)
+    expect(fiche.bouton_statut("Suspendu")).to_have_count(0)
 
     # Mouse: each tab changes the address; the back button walks them back.
     fiche.onglet("Journal")
-    assert page.url.endswith(f"/parcours/{parcours.pk}/journal/")
+    assert fiche.adresse.endswith(f"/parcours/{parcours.pk}/journal/")
     fiche.onglet("Historique")
-    expect(page.get_by_role("region", name="Historique")).to_be_visible()
-    page.go_back()
+    expect(fiche.region("Historique")).to_be_visible()
+    fiche.retour()
     expect(fiche.onglet_courant()).to_have_text("Journal")
-    page.go_back()
+    fiche.retour()
     expect(fiche.onglet_courant()).to_have_text("Synthèse")
 
     # Keyboard: Tab reaches the tabs in order, Enter follows one.
-    fiche.onglets.get_by_role("link", name="Synthèse").focus()
-    page.keyboard.press("Tab")
-    expect(fiche.onglets.get_by_role("link", name="Objectifs et actions")).to_be_focused()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    fiche.lien_onglet("Synthèse").focus()
+    fiche.appuyer("Tab")
+    expect(fiche.lien_onglet("Objectifs et actions")).to_be_focused()
+    fiche.appuyer("Tab", "Enter")
     expect(fiche.onglet_courant()).to_have_text("Journal")
     controle.page_verifiee("journal ouvert au clavier")
 
@@ -72,23 +69,22 @@ def test_les_onglets_de_la_fiche_la_suspension_confirmee_et_la_structure_non_nom
     assert not Action.objects.filter(parcours=parcours).exists()
     fiche = action.confirmer_et_enregistrer()
     expect(fiche.onglet_courant()).to_have_text("Objectifs et actions")
-    expect(page.locator("#hors-consentement")).to_contain_text(
+    expect(fiche.hors_consentement).to_contain_text(
         "Les professionnels de Théâtre des Coteaux ne voient pas l’enfant"
     )
 
     # Suspending: a secondary action, refused without the confirmation, then done.
     suspension = fiche.suspendre()
     suspension.envoyer_sans_confirmer()
-    expect(page.get_by_role("main")).to_contain_text("Cochez la confirmation")
+    expect(suspension.contenu).to_contain_text("Cochez la confirmation")
     assert Parcours.objects.get(pk=parcours.pk).statut == Statut.EN_COURS
     fiche = suspension.confirmer("Hospitalisation de trois semaines")
     expect(fiche.messages).to_contain_text("Le parcours est suspendu.")
     expect(fiche.statut).to_have_text("Suspendu")
-    expect(page.get_by_role("button", name="Passer à « En cours »")).to_be_visible()
+    expect(fiche.bouton_statut("En cours")).to_be_visible()
 
     # On a phone, the tabs scroll sideways inside their bar, never the page.
-    page.set_viewport_size({"width": 390, "height": 844})
-    fiche.onglet("Partage et consentement")
+    fiche.redimensionner(390, 844).onglet("Partage et consentement")
     controle.page_verifiee("partage sur un téléphone")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    expect(fiche.onglets.get_by_role("link", name=re.compile("Partage"))).to_be_visible()
+    assert fiche.largeur_du_document() <= 390
+    expect(fiche.lien_onglet(re.compile("Partage"))).to_be_visible()

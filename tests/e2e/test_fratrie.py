@@ -31,16 +31,15 @@ def test_un_coordinateur_ajoute_un_frere_depuis_le_parcours_puis_voit_la_fratrie
     ResponsableLegalFactory(famille=famille, nom="Lefèvre", prenom="Nadia")
 
     connecter(coordinatrice)
-    page.goto(f"{serveur}/parcours/{eloise.pk}/")
-    fiche = PageParcoursFamille(page, serveur, controle)
-    fiche.titre = "Éloïse Lefèvre"
-    fiche.verifier("parcours de l’aînée")
+    fiche = PageParcoursFamille.ouvrir_pour(
+        page, serveur, controle, eloise, "Éloïse Lefèvre", "parcours de l’aînée"
+    )
 
     ajout = fiche.ajouter_un_enfant_a_la_famille()
     # Prefilled from the family: the name and the neighbourhood; the guardian is shown, not asked.
     expect(ajout.champ_enfant("Nom")).to_have_value("Lefèvre")
     expect(ajout.champ_enfant("Quartier")).to_have_value("Les Tilleuls")
-    expect(page.get_by_role("region", name="La famille")).to_contain_text("Nadia")
+    expect(ajout.region("La famille")).to_contain_text("Nadia")
     ajout.saisir_enfant("Malo", date.today() - timedelta(days=365 * 6 + 30), "Garçon")
     ajout.saisir_parcours("Famille", "Langage")
     controle.page_verifiee("formulaire du frère rempli")

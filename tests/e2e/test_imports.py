@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from parcours.models import Enfant
 from parcours.services.imports import COLONNES
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
 from .pages_imports import PageImport
@@ -15,7 +15,7 @@ from .pages_imports import PageImport
 
 @pytest.fixture
 def monde(serveur, tmp_path):
-    reseau = pre(nom="PRE de Villeneuve")
+    reseau = construire_monde(nom="PRE de Villeneuve", avec_partenaire=False, avec_parcours=False)
     lignes = [
         {
             "identifiant": "ANC-1",
@@ -49,7 +49,7 @@ def monde(serveur, tmp_path):
         texte += ";".join(ligne.get(c.cle, "") for c in COLONNES) + "\r\n"
     fichier = tmp_path / "file-active.csv"
     fichier.write_bytes(texte.encode("cp1252"))  # French Excel's « CSV (point-virgule) »
-    return reseau, fichier
+    return reseau.pre, fichier
 
 
 def test_importer_une_file_active_depuis_un_csv_d_excel(page, serveur, controle, monde):
@@ -59,13 +59,12 @@ def test_importer_une_file_active_depuis_un_csv_d_excel(page, serveur, controle,
     PageConnexion(page, serveur, controle).ouvrir().se_connecter(
         reseau.coordinateur.email, MOT_DE_PASSE
     )
-    page.goto(serveur + PageImport.chemin)
-    apercu = PageImport(page, serveur, controle).verifier().analyser(str(fichier))
-    expect(page.locator("main")).to_contain_text("1 enfant à créer")
-    expect(page.locator("main")).to_contain_text("Ligne 3, colonne date_naissance")
+    apercu = PageImport(page, serveur, controle).ouvrir().analyser(str(fichier))
+    expect(apercu.contenu).to_contain_text("1 enfant à créer")
+    expect(apercu.contenu).to_contain_text("Ligne 3, colonne date_naissance")
     assert not Enfant.objects.exists()
 
-    apercu.confirmer()
-    expect(page.locator("#resultat")).to_contain_text("1 enfant créé")
-    expect(page.locator("#resultat")).to_contain_text("1 ligne refusée")
+    apercu = apercu.confirmer()
+    expect(apercu.resultat).to_contain_text("1 enfant créé")
+    expect(apercu.resultat).to_contain_text("1 ligne refusée")
     assert list(Enfant.objects.values_list("nom", flat=True)) == ["Lefèvre"]

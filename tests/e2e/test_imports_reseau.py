@@ -10,19 +10,24 @@ from playwright.sync_api import expect
 
 from partenaires.models import Offre, Partenariat, Professionnel, Structure
 from partenaires.services.imports import COLONNES_RESEAU
-from tests.factories.core import MOT_DE_PASSE, administrateur
-from tests.factories.partage import pre
+from reussite.core.models import Role
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
-from .pages_imports import PageAnnuaire
+from .pages_imports import PageAnnuaire, PageImportReseau
 
 STRUCTURE = "Association Les Petits Pas"
 
 
 @pytest.fixture
 def monde(serveur, tmp_path):
-    reseau = pre(nom="PRE de Villeneuve")
-    admin = administrateur(reseau.programme)
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        roles={Role.ADMINISTRATEUR: {}},
+        avec_partenaire=False,
+        avec_parcours=False,
+    )
     commun = {"structure_nom": STRUCTURE, "structure_commune": "Villeneuve"}
     lignes = [
         {"nature": "structure", **commun, "structure_type": "Association"},
@@ -60,7 +65,7 @@ def monde(serveur, tmp_path):
     # French Excel's « CSV (point-virgule) »; "·" is not in Windows-1252: the function is typed
     # as Excel would keep it.
     fichier.write_bytes(texte.replace("Animateur·rice", "animateur").encode("cp1252"))
-    return reseau, admin, fichier
+    return m.pre, m.roles[Role.ADMINISTRATEUR], fichier
 
 
 def test_l_administrateur_importe_le_reseau_depuis_l_annuaire(
@@ -75,13 +80,13 @@ def test_l_administrateur_importe_le_reseau_depuis_l_annuaire(
     assert modele.worksheets[0].data_validations.dataValidation
 
     apercu = import_.analyser(str(fichier))
-    expect(page.locator("main")).to_contain_text("3 lignes à créer")
-    expect(page.locator("main")).to_contain_text("Ligne 4, colonne professionnel_fonction")
+    expect(apercu.contenu).to_contain_text("3 lignes à créer")
+    expect(apercu.contenu).to_contain_text("Ligne 4, colonne professionnel_fonction")
     assert not Structure.objects.filter(nom=STRUCTURE).exists()
 
-    apercu.confirmer()
-    expect(page.locator("#resultat")).to_contain_text("3 lignes créées")
-    expect(page.locator("#resultat")).to_contain_text("1 ligne refusée")
+    apercu = apercu.confirmer()
+    expect(apercu.resultat).to_contain_text("3 lignes créées")
+    expect(apercu.resultat).to_contain_text("1 ligne refusée")
     structure = Structure.objects.get(nom=STRUCTURE)
     assert Partenariat.objects.filter(structure=structure, programme=reseau.programme).exists()
     assert list(
@@ -89,16 +94,14 @@ def test_l_administrateur_importe_le_reseau_depuis_l_annuaire(
     ) == ["camille@petits-pas.test"]
     assert Offre.objects.get(structure=structure).intitule == "Aide aux devoirs du soir"
 
-    PageAnnuaire(page, serveur, controle).ouvrir()
-    expect(page.locator("main")).to_contain_text(STRUCTURE)
+    annuaire = PageAnnuaire(page, serveur, controle).ouvrir()
+    expect(annuaire.contenu).to_contain_text(STRUCTURE)
 
 
 def test_la_coordination_n_importe_pas_le_reseau(page, serveur, controle, monde):
     reseau, _admin, _fichier = monde
-    PageConnexion(page, serveur, controle).ouvrir().se_connecter(
-        reseau.coordinateur.email, MOT_DE_PASSE
-    )
-    reponse = page.goto(serveur + "/partenaires/import/")
-    assert reponse.status == 404
-    page.goto(serveur + "/partenaires/")
-    expect(page.get_by_role("link", name="Importer le réseau")).to_have_count(0)
+    accueil = PageConnexion(page, serveur, controle).ouvrir()
+    accueil = accueil.se_connecter(reseau.coordinateur.email, MOT_DE_PASSE)
+    assert accueil.statut_http(PageImportReseau.chemin) == 404
+    annuaire = PageAnnuaire(page, serveur, controle).ouvrir()
+    expect(annuaire.lien_import).to_have_count(0)

@@ -43,10 +43,7 @@ def monde(serveur):
 
 
 def _fiche(page, serveur, controle, parcours, etape: str) -> PageParcoursJournal:
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageParcoursJournal(page, serveur, controle)
-    fiche.titre = "Sacha Moulin"
-    return fiche.verifier(etape)
+    return PageParcoursJournal.ouvrir_pour(page, serveur, controle, parcours, "Sacha Moulin", etape)
 
 
 def test_le_journal_du_referent_et_ce_qu_en_lit_le_partenaire(
@@ -84,10 +81,10 @@ def test_le_journal_du_referent_et_ce_qu_en_lit_le_partenaire(
     expect(a_risque.lignes.filter(has_text="Moulin")).to_have_count(0)
 
     # The assigned partner reads the team's note only.
-    page.get_by_role("button", name="Se déconnecter").click()
+    a_risque.se_deconnecter()
     connecter(animateur.user)
     fiche = _fiche(page, serveur, controle, suivi, "parcours vu par le partenaire")
     expect(fiche.chronologie).to_contain_text(EQUIPE)
-    expect(page.locator("body")).not_to_contain_text(CONFIDENTIELLE)
-    expect(page.locator("body")).not_to_contain_text("Déménagement")
-    expect(page.get_by_role("link", name="Signaler une rupture")).to_have_count(0)
+    expect(fiche.corps).not_to_contain_text(CONFIDENTIELLE)
+    expect(fiche.corps).not_to_contain_text("Déménagement")
+    expect(fiche.lien("Signaler une rupture")).to_have_count(0)

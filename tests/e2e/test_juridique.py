@@ -39,16 +39,16 @@ def test_un_visiteur_trouve_les_pages_legales_et_la_notice_des_familles(page, se
     plan = par_le_pied_de_page(connexion, "Plan du site", PagePlanDuSite)
     mention = rgaa.resultat().mention
     accessibilite = par_le_pied_de_page(plan, f"Accessibilité : {mention}", PageAccessibilite)
-    expect(page.get_by_text(f"Réussite est {mention} avec le RGAA.")).to_be_visible()
+    expect(accessibilite.texte(f"Réussite est {mention} avec le RGAA.")).to_be_visible()
     mentions = par_le_pied_de_page(accessibilite, "Mentions légales", PageMentionsLegales)
-    expect(page.get_by_text("Hébergeur de démonstration")).to_be_visible()
+    expect(mentions.texte("Hébergeur de démonstration")).to_be_visible()
     cookies = par_le_pied_de_page(mentions, "Gestion des cookies", PageCookies)
     donnees = par_le_pied_de_page(cookies, "Données personnelles", PageDonneesPersonnelles)
 
     donnees = donnees.choisir_programme("PRE de Villeneuve")
-    expect(page.get_by_text("CCAS de Villeneuve (Centre communal d’action sociale")).to_be_visible()
+    expect(donnees.texte("CCAS de Villeneuve (Centre communal d’action sociale")).to_be_visible()
     notice = donnees.notice()
-    expect(page.get_by_text("puis 24 mois après la fin")).to_be_visible()
+    expect(notice.texte("puis 24 mois après la fin")).to_be_visible()
     imprimee(notice, "notice des familles imprimée")
     assert notice.telecharger_pdf().suggested_filename.endswith(".pdf")
 
@@ -79,7 +79,7 @@ def test_le_dpo_renseigne_le_cadre_lit_le_registre_et_cherche_dans_le_journal(
 
     espace = PageConnexion(page, serveur, controle).ouvrir()
     espace = espace.se_connecter_vers(delegue.email, "mot-de-passe-de-test-123", PageProtection)
-    expect(page.get_by_text("Le cadre juridique n’est pas renseigné")).to_be_visible()
+    expect(espace.texte("Le cadre juridique n’est pas renseigné")).to_be_visible()
 
     cadre = espace.cadre().remplir(
         {
@@ -98,18 +98,15 @@ def test_le_dpo_renseigne_le_cadre_lit_le_registre_et_cherche_dans_le_journal(
     )
     expect(cadre.messages).to_contain_text("Le cadre juridique du programme est enregistré.")
 
-    page.get_by_role("link", name="Retour à la protection des données").click()
-    espace = cadre._vers(PageProtection)
-    registre = espace.registre()
-    expect(page.get_by_text("Dominique Délégué —")).to_be_visible()
+    registre = cadre.retour_a_la_protection().registre()
+    expect(registre.texte("Dominique Délégué —")).to_be_visible()
     imprimee(registre, "registre imprimé")
 
-    page.get_by_role("link", name="Retour à la protection des données").click()
-    journal = registre._vers(PageProtection).journal()
+    journal = registre.retour_a_la_protection().journal()
     journal = journal.chercher_personne("referente@exemple.test")
     expect(journal.lignes).to_have_count(1)
     expect(journal.lignes.first).to_contain_text(f"parcours n° {parcours.pk}")
-    expect(page.get_by_text("Zorgheb", exact=False)).to_have_count(0)
+    expect(journal.texte("Zorgheb", exact=False)).to_have_count(0)
 
 
 def test_le_formulaire_de_consentement_s_imprime_avec_la_notice(page, serveur, controle, connecter):
@@ -123,7 +120,6 @@ def test_le_formulaire_de_consentement_s_imprime_avec_la_notice(page, serveur, c
     titulaire(parcours)
     connecter(a.coordinateur)
 
-    page.goto(f"{serveur}/parcours/{parcours.pk}/consentement/formulaire/")
-    formulaire = PageFormulaireConsentement(page, serveur, controle).verifier()
-    expect(page.get_by_text("Responsable du traitement : CCAS de Villeneuve")).to_be_visible()
+    formulaire = PageFormulaireConsentement(page, serveur, controle).ouvrir_pour(parcours)
+    expect(formulaire.texte("Responsable du traitement : CCAS de Villeneuve")).to_be_visible()
     imprimee(formulaire, "formulaire de consentement imprimé")

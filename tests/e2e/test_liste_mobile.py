@@ -37,11 +37,9 @@ def test_la_liste_montre_statut_et_referent_sur_un_telephone(page, connecter, se
         statut=Statut.DIAGNOSTIC,
         enfant=EnfantFactory(programme=a.programme, prenom="Bastien", nom="Bernard"),
     )
-    page.set_viewport_size({"width": LARGEUR, "height": 844})
+    liste = PageListeParcours(page, serveur, controle).redimensionner(LARGEUR, 844)
     connecter(a.coordinateur)
-
-    page.goto(serveur + PageListeParcours.chemin)
-    liste = PageListeParcours(page, serveur, controle).verifier("liste sur un téléphone")
+    liste = liste.ouvrir_adresse(serveur + PageListeParcours.chemin, "liste sur un téléphone")
 
     expect(liste.resultats).to_have_count(2)
     _dans_l_ecran(liste.cellule("Albert", "Statut"))
@@ -54,7 +52,7 @@ def test_la_liste_montre_statut_et_referent_sur_un_telephone(page, connecter, se
     _dans_l_ecran(liste.cellule("Bernard", "Référent"))
     expect(liste.cellule("Bernard", "Référent")).to_contain_text("À désigner")
     # « Prénom NOM »: the family name is set in capitals on screen.
-    lien = page.locator("#resultats").get_by_role("link", name="Anaïs Albert-Delacroix-Montgolfier")
+    lien = liste.lien_enfant("Anaïs Albert-Delacroix-Montgolfier")
     expect(lien.locator(".reussite-nom-famille")).to_have_css("text-transform", "uppercase")
     # Nothing scrolls sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= LARGEUR
+    assert liste.largeur_du_document() <= LARGEUR

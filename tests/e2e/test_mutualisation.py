@@ -46,7 +46,7 @@ def test_un_partenaire_publie_une_offre_et_la_voit_au_catalogue(page, serveur, c
     )
     catalogue = offre.vers_le_catalogue("catalogue avec l’offre")
     expect(catalogue.offre("Aide aux devoirs du soir")).to_be_visible()
-    expect(page.get_by_text("12 sur 12 places disponibles")).to_be_visible()
+    expect(catalogue.texte("12 sur 12 places disponibles")).to_be_visible()
     assert Offre.objects.get().structure == association
 
 
@@ -60,8 +60,7 @@ def test_un_coordinateur_signale_un_besoin_et_la_carte_change(page, serveur, con
     )
     accueil = _connecter(page, serveur, controle, a.coordinateur)
 
-    page.goto(serveur + PageCarte.chemin)
-    carte = PageCarte(page, serveur, controle).verifier("carte avant")
+    carte = PageCarte(page, serveur, controle).ouvrir("carte avant")
     expect(carte.cellules_avec_un_besoin).to_have_count(0)
 
     fiche = PageParcoursBesoins.ouverte(

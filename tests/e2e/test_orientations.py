@@ -10,10 +10,9 @@ from playwright.sync_api import expect
 
 from parcours.models import Orientation, Statut, StatutOrientation
 from partenaires.models import Fonction
-from tests.factories.partage import pre, professionnel
-from tests.factories.partenaires import StructureFactory
+from tests.factories.monde import construire_monde
 
-from .pages import PageConnexion, PageTableauDeBord
+from .pages import PageConnexion, PageIntrouvable, PageTableauDeBord
 from .pages_orientations import (
     PageMesOrientations,
     PageOrientationsRecues,
@@ -23,17 +22,20 @@ from .verifications import Controle
 
 @pytest.fixture
 def monde(serveur):
-    reseau = pre(nom="PRE de Villeneuve", communes=["Villeneuve"])
-    ecole = StructureFactory(ecole=True, nom="École Jules-Ferry", programmes=[reseau.programme])
-    enseignante = professionnel(
-        ecole,
-        fonction=Fonction.ENSEIGNANT,
-        user__first_name="Nadia",
-        user__last_name="Roussel",
+    enseignante = {
+        "fonction": Fonction.ENSEIGNANT,
+        "user__first_name": "Nadia",
+        "user__last_name": "Roussel",
+    }
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        communes=["Villeneuve"],
+        coordinateur={"first_name": "Camille", "last_name": "Durand"},
+        structure={"ecole": True, "nom": "École Jules-Ferry"},
+        membres=[enseignante],
+        avec_parcours=False,
     )
-    reseau.coordinateur.first_name, reseau.coordinateur.last_name = "Camille", "Durand"
-    reseau.coordinateur.save()
-    return reseau, enseignante
+    return m.pre, m.membres[0]
 
 
 def _connexion(page, serveur, controle, email):
@@ -47,10 +49,9 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     naissance = date.today() - timedelta(days=365 * 8 + 20)
 
     # The teacher, on a phone-sized screen.
-    page.set_viewport_size({"width": 390, "height": 844})
+    PageConnexion(page, serveur, controle).redimensionner(390, 844)
     _connexion(page, serveur, controle, enseignante.user.email)
-    page.goto(serveur + PageMesOrientations.chemin)
-    mes = PageMesOrientations(page, serveur, controle).verifier()
+    mes = PageMesOrientations(page, serveur, controle).ouvrir()
     formulaire = mes.orienter()
     formulaire.saisir_au_clavier(
         [
@@ -58,7 +59,7 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
             ("Prénom de l’enfant", "Lina"),
         ]
     )
-    page.get_by_label("Date de naissance").fill(naissance.isoformat())
+    formulaire.saisir_date("Date de naissance", naissance)
     formulaire.choisir_bouton_radio("Fille")
     formulaire.choisir("Établissement scolaire", "École Jules-Ferry")
     formulaire.saisir_au_clavier(
@@ -88,7 +89,7 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     tableau = _connexion(page_c, serveur, controle_c, reseau.coordinateur.email)
     assert isinstance(tableau, PageTableauDeBord)
     boite = PageOrientationsRecues.depuis_le_menu(tableau)
-    expect(boite.page.get_by_role("row").filter(has_text="Benali")).to_contain_text("Reçue")
+    expect(boite.ligne("Benali")).to_contain_text("Reçue")
     vue = boite.ouvrir("Lina Benali")
     vue = vue.decider(
         "Demander un complément à l’orienteur",
@@ -98,19 +99,17 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     expect(vue.entete).to_contain_text("Complément demandé")
 
     # The teacher answers in the same thread.
-    page.reload()
-    orientation.controle.page_verifiee("complément demandé vu par l’orienteur")
-    expect(page.locator("main")).to_contain_text("L’enfant a-t-elle un PPRE ?")
+    orientation = orientation.recharger("complément demandé vu par l’orienteur")
+    expect(orientation.entete).to_contain_text("L’enfant a-t-elle un PPRE ?")
     orientation = orientation.repondre("Oui, depuis septembre.")
     expect(orientation.entete).to_contain_text("En étude")
 
     # The coordinator accepts: the pathway opens in repérage.
-    page_c.reload()
-    vue = vue.decider("Accepter : ouvrir le parcours en repérage", "orientation acceptée")
+    vue = vue.recharger("réponse lue par la coordination").decider(
+        "Accepter : ouvrir le parcours en repérage", "orientation acceptée"
+    )
     expect(vue.messages).to_contain_text("le parcours est ouvert en repérage")
-    page_c.get_by_role("link", name="Ouvrir le parcours créé à partir de cette orientation").click()
-    expect(page_c.get_by_role("heading", level=1)).to_contain_text("Lina")
-    controle_c.page_verifiee("parcours ouvert depuis l’orientation")
+    vue.ouvrir_le_parcours("Lina", "parcours ouvert depuis l’orientation")
     contexte.close()
 
     o = Orientation.objects.get()
@@ -118,9 +117,8 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     assert o.parcours.statut == Statut.REPERAGE
 
     # The teacher sees the decision, not the file.
-    page.goto(serveur + PageMesOrientations.chemin)
-    mes = PageMesOrientations(page, serveur, controle).verifier("mes orientations après décision")
+    mes = PageMesOrientations(page, serveur, controle).ouvrir("mes orientations après décision")
     expect(mes.ligne("Benali")).to_contain_text("Acceptée")
-    page.goto(f"{serveur}/parcours/{o.parcours_id}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
-    controle.page_verifiee("le dossier reste fermé à l’orienteur")
+    PageIntrouvable(page, serveur, controle).ouvrir_adresse(
+        f"{serveur}/parcours/{o.parcours_id}/", "le dossier reste fermé à l’orienteur"
+    )

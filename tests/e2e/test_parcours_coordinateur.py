@@ -76,7 +76,7 @@ def test_un_coordinateur_cree_retrouve_et_fait_avancer_un_parcours(
 
     tableau = PageConnexion(page, serveur, controle).ouvrir()
     tableau = tableau.se_connecter(coordinatrice.email, MOT_DE_PASSE)
-    expect(page.locator("#utilisateur-connecte")).to_have_text("Camille Durand")
+    expect(tableau.utilisateur_connecte).to_have_text("Camille Durand")
 
     creation = tableau.nouveau_parcours()
     creation.saisir_enfant(ELOISE).saisir_famille(FAMILLE_LEFEVRE).saisir_parcours(
@@ -103,12 +103,12 @@ def test_un_coordinateur_cree_retrouve_et_fait_avancer_un_parcours(
     liste.rechercher("eloise LEFEVRE", nombre_attendu=1)
     expect(liste.resultats.first).to_contain_text("Éloïse Lefèvre")
     # hx-push-url: the search is in the address bar, so it can be bookmarked or shared.
-    assert parse_qs(urlparse(page.url).query)["q"] == ["eloise LEFEVRE"]
+    assert parse_qs(urlparse(liste.adresse).query)["q"] == ["eloise LEFEVRE"]
 
     fiche = liste.ouvrir("Éloïse Lefèvre", nom_affiche="Éloïse Lefèvre")
     fiche = fiche.passer_a("En attente de consentement")
     expect(fiche.statut).to_have_text("En attente de consentement")
-    expect(page.get_by_role("button", name="Passer à « Diagnostic »")).to_be_visible()
+    expect(fiche.bouton_statut("Diagnostic")).to_be_visible()
 
     fiche = fiche.enregistrer_consentement().signe_par("Nadia Lefèvre")
     # Back to the section the consent belongs to; the synthesis sums it up.
@@ -116,7 +116,7 @@ def test_un_coordinateur_cree_retrouve_et_fait_avancer_un_parcours(
         "aria-current", "page"
     )
     fiche.onglet("Synthèse")
-    expect(page.get_by_text(re.compile(r"^\s*Signé le \d\d/\d\d/\d{4}, valable"))).to_be_visible()
+    expect(fiche.texte(re.compile(r"^\s*Signé le \d\d/\d\d/\d{4}, valable"))).to_be_visible()
 
     fiche = fiche.passer_a("Diagnostic")
     expect(fiche.statut).to_have_text("Diagnostic")

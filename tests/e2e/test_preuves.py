@@ -17,13 +17,13 @@ from partenaires import services as services_partenaires
 from partenaires.models import Convention
 from reussite.celery import app
 from reussite.core.models import Role
-from reussite.core.services import role_attribuer
 from tests.factories import actions as fab
-from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import partenaire
 
 from .pages import PageConnexion
+from .pages_conventions import PageConventions
 from .pages_preuves import PageDossiersPreuves
 from .pages_statistiques import PageStatistiques
 
@@ -32,12 +32,16 @@ ANNEE = date.today().year - 1
 
 @pytest.fixture
 def monde(serveur, settings, tmp_path):
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
-    coordo = coordinateur(programme, first_name="Claire", last_name="Coordination")
-    pilote = UserFactory(first_name="Comité", last_name="de pilotage")
-    role_attribuer(user=pilote, programme=programme, role=Role.PILOTAGE)
-    caf = partenaire(programme, nom="CAF du Val")
-    club = partenaire(programme, nom="Club de judo des Tilleuls")
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        porteuse=False,
+        coordinateur={"first_name": "Claire", "last_name": "Coordination"},
+        roles={Role.PILOTAGE: {"first_name": "Comité", "last_name": "de pilotage"}},
+        structure={"nom": "CAF du Val"},
+        autres_structures=[{"nom": "Club de judo des Tilleuls"}],
+        avec_parcours=False,
+    )
+    programme, coordo, (caf, club) = m.programme, m.coordinateur, m.structures
     convention = services_partenaires.convention_creer(
         programme=programme,
         auteur=coordo,
@@ -82,7 +86,7 @@ def monde(serveur, settings, tmp_path):
         )
     settings.EXPORTS_ROOT = tmp_path / "exports"
     settings.EXPORTS_FILE_CELERY = ""
-    return coordo, pilote
+    return coordo, m.roles[Role.PILOTAGE]
 
 
 @pytest.fixture
@@ -107,15 +111,15 @@ def test_le_pilotage_telecharge_le_dossier_de_preuves_masque_du_financeur(
         .ouvrir()
         .se_connecter_vers(pilote.email, MOT_DE_PASSE, PageStatistiques)
     )
-    dossiers = PageDossiersPreuves.depuis_les_statistiques(statistiques)
+    dossiers = PageDossiersPreuves.depuis(statistiques)
     dossier = dossiers.ouvrir_le_dossier("CAF du Val", ANNEE)
 
     # Six children in judo, three at the parents' café: masked under five for steering.
     cellules = dossier.cellules("preuves-actions")  # 6 cells a row: café, then judo
     assert (cellules[2:4], cellules[8:10]) == (["< 5", "< 5"], ["6", "6"])
-    texte = page.locator("main").inner_text()
+    texte = dossier.contenu.inner_text()
     assert "< 5" in texte and "Zorgheb" not in texte
-    assert "12\xa0000,00 €" in page.locator("#preuves-engage").inner_text()
+    assert "12\xa0000,00 €" in dossier.engage.inner_text()
 
     suivi = dossier.preparer_le_tableur().attendre_qu_il_soit_pret()
     telechargement = suivi.telecharger()
@@ -134,11 +138,9 @@ def test_le_coordinateur_prepare_le_pdf_depuis_les_conventions(
 ):
     coordo, _pilote = monde
     tableau = connecter(coordo)
-    page.goto(tableau.serveur + "/partenaires/conventions/")
-    page.locator("#lien-preuves").click()
-    dossiers = PageDossiersPreuves(page, tableau.serveur, controle).verifier()
-    dossier = dossiers.ouvrir_le_dossier("CAF du Val", ANNEE)
-    assert "< 5" not in page.locator("main").inner_text()
+    conventions = PageConventions(page, tableau.serveur, controle).ouvrir()
+    dossier = PageDossiersPreuves.depuis(conventions).ouvrir_le_dossier("CAF du Val", ANNEE)
+    assert "< 5" not in dossier.contenu.inner_text()
     suivi = dossier.preparer_le_pdf().attendre_qu_il_soit_pret()
     telechargement = suivi.telecharger()
     assert telechargement.suggested_filename.endswith(".pdf")

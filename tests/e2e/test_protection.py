@@ -50,12 +50,11 @@ def test_le_coordinateur_consulte_l_historique_et_exporte_le_droit_d_acces(
 ):
     parcours, coordo = dossier
     connecter(coordo)
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageParcours.atteinte(
-        PageParcours(page, serveur, controle), "Maëlys Ortolan", "fiche parcours"
+    fiche = PageParcours.ouvrir_pour(
+        page, serveur, controle, parcours, "Maëlys Ortolan", "fiche parcours"
     )
     fiche.onglet("Historique")
-    expect(page.get_by_role("region", name="Protection des données")).to_be_visible()
+    expect(fiche.region("Protection des données")).to_be_visible()
 
     historique = PageHistoriqueModifications.depuis(fiche)
     ligne = historique.lignes.filter(has_text="Modification — Enfant")

@@ -41,7 +41,6 @@ def test_un_utilisateur_active_la_double_authentification_puis_se_reconnecte(
     connexion = codes.continuer().mes_sessions().se_deconnecter()
 
     verification = connexion.mot_de_passe_vers(user.email, MOT_DE_PASSE, PageVerificationCode)
-    verification = verification.refuser("000000")
-    page.wait_for_timeout(1500)  # django-otp slows down the next try after a wrong code
+    verification = verification.refuser("000000").patienter_apres_un_refus()
     accueil = verification.accepter(_code(secret, utilises))
     expect(accueil.utilisateur_connecte).to_have_text("Inès Moreau")

@@ -19,7 +19,6 @@ from tests.factories.partage import partenaire, professionnel
 from .pages import PageConnexion
 from .pages_sollicitations import (
     PageObstacles,
-    PageSollicitationEquipe,
     PageSollicitationsParcours,
     PageSollicitationsRecues,
 )
@@ -80,27 +79,26 @@ def test_le_referent_sollicite_le_partenaire_repond_et_la_reponse_devient_une_ac
     partenaire_page = _connecte(browser, serveur, controle, psychologue.user.email)
     boite = PageSollicitationsRecues(partenaire_page, serveur, controle).ouvrir()
     expect(boite.ligne(reference)).to_contain_text("Référence pseudonymisée")
-    expect(partenaire_page.locator("main")).not_to_contain_text(NOM)
+    expect(boite.contenu).not_to_contain_text(NOM)
     recue = boite.lire(reference)
     expect(recue.avis_pseudonymise).to_be_visible()
-    expect(partenaire_page.locator("main")).not_to_contain_text(NOM)
+    expect(boite.contenu).not_to_contain_text(NOM)
     rdv = date.today() + timedelta(days=12)
     repondue = recue.accepter(rdv.isoformat())
     expect(repondue.messages).to_contain_text("Votre réponse a été envoyée")
-    expect(partenaire_page.locator("#reponse")).to_contain_text(rdv.strftime("%d/%m/%Y"))
+    expect(repondue.reponse).to_contain_text(rdv.strftime("%d/%m/%Y"))
     partenaire_page.context.close()
 
     # Back to the coordinator: the accepted request becomes an action, after the warning.
     controle.page = page
     liste = PageSollicitationsParcours.du_parcours(page, serveur, controle, parcours.pk)
     expect(liste.ligne(reference)).to_contain_text("Acceptée")
-    page.get_by_role("link", name=reference).click()
-    equipe = PageSollicitationEquipe(page, serveur, controle).verifier("sollicitation acceptée")
+    equipe = liste.ouvrir(reference, "sollicitation acceptée")
     expect(equipe.alerte_consentement).to_contain_text("ne nomme pas CMP des Lilas")
     equipe.creer_l_action(confirmer=True)
-    expect(page.get_by_role("status")).to_contain_text("est devenue une action du parcours")
+    expect(equipe.messages).to_contain_text("est devenue une action du parcours")
     controle.page_verifiee("action créée")
-    expect(page.locator("main")).to_contain_text("Un premier rendez-vous avec un psychologue")
+    expect(equipe.contenu).to_contain_text("Un premier rendez-vous avec un psychologue")
     action = Action.objects.get(parcours=parcours)
     assert Sollicitation.objects.get().action_id == action.pk
     assert action.date_debut == rdv
@@ -135,7 +133,7 @@ def test_le_partenaire_reoriente_et_l_equipe_transmet_en_une_etape(
     )
     recue = PageSollicitationsRecues(page, serveur, controle).ouvrir().lire(premiere.reference)
     repondue = recue.reorienter("CMPP Voltaire")
-    expect(page.locator("#reponse")).to_contain_text("CMPP Voltaire")
+    expect(repondue.reponse).to_contain_text("CMPP Voltaire")
     expect(repondue.messages).to_contain_text("Votre réponse a été envoyée")
     page.context.clear_cookies()
 
@@ -143,10 +141,7 @@ def test_le_partenaire_reoriente_et_l_equipe_transmet_en_une_etape(
     coordination = _connecte(browser, serveur, controle, reseau.coordinateur.email)
     liste = PageSollicitationsParcours.du_parcours(coordination, serveur, controle, parcours.pk)
     expect(liste.ligne(premiere.reference)).to_contain_text("Réorientée")
-    coordination.get_by_role("link", name=premiere.reference).click()
-    equipe = PageSollicitationEquipe(coordination, serveur, controle).verifier(
-        "sollicitation réorientée"
-    )
+    equipe = liste.ouvrir(premiere.reference, "sollicitation réorientée")
     expect(equipe.suite).to_have_count(0)  # nothing sent on yet
     suite = equipe.transmettre()
     expect(suite.messages).to_contain_text("transmise à la structure conseillée")
@@ -154,13 +149,8 @@ def test_le_partenaire_reoriente_et_l_equipe_transmet_en_une_etape(
     expect(suite.origine).to_contain_text("CMP des Lilas")
     nouvelle = Sollicitation.objects.get(origine=premiere)
     assert nouvelle.structure == cmpp and nouvelle.demande == "Un bilan du langage"
-    coordination.go_back()
-    coordination.reload()
-    expect(
-        PageSollicitationEquipe(coordination, serveur, controle)
-        .verifier("première sollicitation, suite donnée")
-        .suite
-    ).to_contain_text(nouvelle.reference)
+    premiere_vue = suite.retour().recharger("première sollicitation, suite donnée")
+    expect(premiere_vue.suite).to_contain_text(nouvelle.reference)
     coordination.context.close()
 
     # The CMPP's professional reads the new request, linked to the first.
@@ -169,6 +159,6 @@ def test_le_partenaire_reoriente_et_l_equipe_transmet_en_une_etape(
         orthophoniste.user.email, MOT_DE_PASSE
     )
     chez_cmpp = PageSollicitationsRecues(page, serveur, controle).ouvrir().lire(nouvelle.reference)
-    expect(page.locator("#origine")).to_contain_text(premiere.reference)
-    expect(page.locator("main")).not_to_contain_text(NOM)
+    expect(chez_cmpp.origine).to_contain_text(premiere.reference)
+    expect(chez_cmpp.contenu).not_to_contain_text(NOM)
     assert chez_cmpp

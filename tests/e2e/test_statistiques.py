@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from parcours.models import NiveauScolaire, Sexe, Statut
 from reussite.core.models import Role
-from reussite.core.services import role_attribuer
-from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.core import MOT_DE_PASSE
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 
 from .pages import PageConnexion
@@ -23,7 +23,15 @@ NIVEAUX = [NiveauScolaire.GS, NiveauScolaire.CP, NiveauScolaire.CE2, NiveauScola
 @pytest.fixture
 def monde(serveur):
     """Forty pathways over this year and the last, some exited."""
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        porteuse=False,
+        coordinateur={"first_name": "Claire", "last_name": "Coordination"},
+        roles={Role.PILOTAGE: {"first_name": "Comité", "last_name": "de pilotage"}},
+        avec_partenaire=False,
+        avec_parcours=False,
+    )
+    programme = m.programme
     aujourdhui = date.today()
     debut_annee = date(aujourdhui.year, 1, 1)
     enfants = []
@@ -49,10 +57,7 @@ def monde(serveur):
                 "motif_sortie": "objectifs_atteints",
             }
         ParcoursFactory(programme=programme, enfant=enfant, date_entree=entree, **valeurs)
-    coordo = coordinateur(programme, first_name="Claire", last_name="Coordination")
-    pilote = UserFactory(first_name="Comité", last_name="de pilotage")
-    role_attribuer(user=pilote, programme=programme, role=Role.PILOTAGE)
-    return programme, coordo, pilote, enfants
+    return programme, m.coordinateur, m.roles[Role.PILOTAGE], enfants
 
 
 def test_le_coordinateur_change_la_periode_et_telecharge_l_enquete(
@@ -60,15 +65,14 @@ def test_le_coordinateur_change_la_periode_et_telecharge_l_enquete(
 ):
     programme, coordo, _pilote, _enfants = monde
     tableau = connecter(coordo)
-    page.get_by_role("link", name="Statistiques", exact=True).first.click()
-    stats = tableau._vers(PageStatistiques, "statistiques de l’année")
+    stats = PageStatistiques.depuis_le_menu(tableau, "statistiques de l’année")
     annee = date.today().year
-    expect(page.locator(".fr-text--lead")).to_contain_text(f"1 janvier {annee}")
-    expect(page.locator("svg.reussite-graphique").first).to_be_visible()
-    expect(page.get_by_text("Secret statistique")).to_have_count(0)
+    expect(stats.periode).to_contain_text(f"1 janvier {annee}")
+    expect(stats.graphiques.first).to_be_visible()
+    expect(stats.texte("Secret statistique")).to_have_count(0)
 
     stats.choisir_periode(f"{annee - 1}-01-01", f"{annee - 1}-12-31", "statistiques année passée")
-    expect(page.locator(".fr-text--lead")).to_contain_text(f"31 décembre {annee - 1}")
+    expect(stats.periode).to_contain_text(f"31 décembre {annee - 1}")
 
     telechargement = stats.telecharger_enquete_xlsx()
     assert telechargement.suggested_filename == f"enquete-pre-{annee - 1}-{programme.pk}.xlsx"
@@ -87,14 +91,11 @@ def test_le_comite_de_pilotage_voit_les_graphiques_et_aucun_nom(page, monde, ser
         .ouvrir()
         .se_connecter_vers(pilote.email, MOT_DE_PASSE, PageStatistiques)
     )
-    expect(page.get_by_text("Secret statistique", exact=False)).to_be_visible()
-    assert page.locator("svg.reussite-graphique").count() >= 10
-    texte = page.content()
+    expect(stats.texte("Secret statistique", exact=False)).to_be_visible()
+    assert stats.graphiques.count() >= 10
+    texte = stats.html()
     for enfant in enfants:
         assert enfant.nom not in texte and enfant.prenom not in texte
     # Each chart has its table, with a caption, next to it.
-    assert (
-        page.locator("table caption").count() >= page.locator("svg.reussite-graphique").count() - 1
-    )
-    page.locator("#titre-sexe").scroll_into_view_if_needed()
-    stats.controle.page_verifiee("pilotage, répartition par sexe")
+    assert stats.legendes_des_tableaux.count() >= stats.graphiques.count() - 1
+    stats.voir_la_section("titre-sexe", "pilotage, répartition par sexe")

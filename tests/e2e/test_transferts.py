@@ -9,28 +9,28 @@ from parcours.forms.transferts import DESTINATIONS_PAR_PAGE
 from parcours.models import Finalite
 from tests.factories.actions import objectif
 from tests.factories.core import MOT_DE_PASSE, ProgrammeFactory
-from tests.factories.monde import suivre
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde
 
 from .pages import PageConnexion
-from .pages_transferts import PageProposerTransfert, PageTransfert
+from .pages_transferts import PageParcoursTransfert, PageTransfert
 from .verifications import Controle
 
 
 @pytest.fixture
 def monde(serveur):
-    depart = pre(nom="PRE de Villeneuve", communes=["Villeneuve"])
-    arrivee = pre(nom="PRE de Montagne", communes=["Montagne", "Col-Bleu"])
-    parcours = suivre(
-        depart,
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        communes=["Villeneuve"],
+        avec_partenaire=False,
         enfant={"prenom": "Lou", "nom": "Voyageur"},
         finalites=[Finalite.ACCOMPAGNEMENT, Finalite.TRANSFERT],
+        autres_programmes=[{"nom": "PRE de Montagne", "communes": ["Montagne", "Col-Bleu"]}],
     )
-    objectif(parcours, auteur=depart.coordinateur, intitule="Lire seul un album")
+    objectif(m.parcours, auteur=m.coordinateur, intitule="Lire seul un album")
     # More programmes than the form offers at once (issue 18): the destination is searched.
     for i in range(DESTINATIONS_PAR_PAGE + 5):
         ProgrammeFactory(nom=f"PRE Lointain {i:02d}", territoire="Ailleurs", communes=[])
-    return depart, arrivee, parcours
+    return m.pre, m.autres[0], m.parcours
 
 
 def _connexion(page, serveur, controle, email):
@@ -43,9 +43,10 @@ def test_un_parcours_suit_la_famille_d_un_programme_a_l_autre(
     depart, arrivee, parcours = monde
 
     _connexion(page, serveur, controle, depart.coordinateur.email)
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    page.get_by_role("link", name="La famille déménage : proposer un transfert").click()
-    proposition = PageProposerTransfert(page, serveur, controle).verifier()
+    fiche = PageParcoursTransfert.ouvrir_pour(
+        page, serveur, controle, parcours, "Lou Voyageur", "parcours à transférer"
+    )
+    proposition = fiche.proposer_un_transfert()
     expect(proposition.destinations).to_have_count(DESTINATIONS_PAR_PAGE)
     expect(proposition.resultat_recherche).to_contain_text("Les 20 premiers programmes")
     # Accents, case and hyphens aside: « COL BLEU » finds the commune « Col-Bleu ».
@@ -61,18 +62,18 @@ def test_un_parcours_suit_la_famille_d_un_programme_a_l_autre(
         page=page_b, nom_test=controle.nom_test + "-arrivee", dossier=controle.dossier
     )
     _connexion(page_b, serveur, controle_b, arrivee.coordinateur.email)
-    page_b.goto(page.url)
-    recue = PageTransfert(page_b, serveur, controle_b).verifier("transfert reçu")
-    expect(page_b.locator("main")).to_contain_text("Lire seul un album")
-    expect(page_b.locator("main")).not_to_contain_text("Voyageur")
+    recue = PageTransfert(page_b, serveur, controle_b).ouvrir_adresse(
+        transfert.adresse, "transfert reçu"
+    )
+    expect(recue.contenu).to_contain_text("Lire seul un album")
+    expect(recue.contenu).not_to_contain_text("Voyageur")
     recue = recue.accepter()
     expect(recue.messages).to_contain_text("Transfert accepté")
-    page_b.get_by_role("link", name="Le parcours ouvert dans votre programme").click()
-    expect(page_b.get_by_role("heading", level=1)).to_contain_text("Lou")
-    expect(page_b.locator("#transfert-entrant")).to_contain_text("Arrivé de PRE de Villeneuve")
-    controle_b.page_verifiee("parcours arrivé")
+    accueilli = recue.ouvrir_le_parcours_accueilli("Lou")
+    expect(accueilli.transfert_entrant).to_contain_text("Arrivé de PRE de Villeneuve")
     contexte.close()
 
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    expect(page.locator("#transfert-sortant")).to_contain_text("Parti vers PRE de Montagne")
-    controle.page_verifiee("parcours parti")
+    fiche = PageParcoursTransfert.ouvrir_pour(
+        page, serveur, controle, parcours, "Lou Voyageur", "parcours parti"
+    )
+    expect(fiche.transfert_sortant).to_contain_text("Parti vers PRE de Montagne")

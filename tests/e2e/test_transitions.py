@@ -17,8 +17,7 @@ from parcours.models import Transition
 from parcours.services import note_ajouter
 from tests.factories.actions import objectif
 from tests.factories.core import MOT_DE_PASSE
-from tests.factories.monde import suivre
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde, suivre
 
 from .pages import PageConnexion, PageParcours
 from .pages_transitions import PageTransitions
@@ -34,12 +33,13 @@ def printemps():
 
 @pytest.fixture
 def monde(printemps, serveur):
-    a = pre(nom="PRE des Passerelles")
-    parcours = suivre(
-        a,
+    m = construire_monde(
+        nom="PRE des Passerelles",
+        avec_partenaire=False,
         avec_consentement=False,
         enfant={"prenom": "Camille", "nom": "Passerelle", "date_naissance": date(2016, 3, 3)},
     )
+    a, parcours = m.pre, m.parcours
     suivre(
         a,
         avec_consentement=False,
@@ -56,20 +56,20 @@ def test_la_coordination_prepare_le_passage_en_6e_et_telecharge_la_fiche(
     page, serveur, controle, monde
 ):
     a, parcours = monde
-    PageConnexion(page, serveur, controle).ouvrir().se_connecter(a.coordinateur.email, MOT_DE_PASSE)
-    page.get_by_role("link", name="Passages à la rentrée").click()
-    liste = PageTransitions(page, serveur, controle).verifier()
+    accueil = PageConnexion(page, serveur, controle).ouvrir()
+    accueil = accueil.se_connecter(a.coordinateur.email, MOT_DE_PASSE)
+    liste = PageTransitions.depuis(accueil)
     expect(liste.ligne("Passerelle")).to_contain_text("Pas commencée")
     expect(liste.ligne("Maternelle")).to_contain_text("Grande section → CP")
     liste = liste.filtrer("CM2 → 6e")
-    expect(page.locator("#transitions tbody tr")).to_have_count(1)
+    expect(liste.lignes).to_have_count(1)
 
     passage = liste.ouvrir_liste_de("Passerelle")
-    expect(page.locator("#fiche-indisponible")).to_be_visible()
+    expect(passage.fiche_indisponible).to_be_visible()
     passage.saisir_etablissement("Collège Jean Zay", "Mme Durand, CPE", "2027-04-02")
     passage = passage.enregistrer("contact noté")
     expect(passage.messages).to_contain_text("La liste du passage à la rentrée est enregistrée")
-    expect(page.locator("#etapes-transition")).to_contain_text("le 02/04/2027")
+    expect(passage.etapes).to_contain_text("le 02/04/2027")
 
     passage.noter_accord(
         [
@@ -79,7 +79,7 @@ def test_la_coordination_prepare_le_passage_en_6e_et_telecharge_la_fiche(
         "2027-04-14",
     )
     passage = passage.enregistrer("accord de la famille noté")
-    expect(page.locator("#etapes-transition")).to_contain_text("le 14/04/2027")
+    expect(passage.etapes).to_contain_text("le 14/04/2027")
 
     fiche = passage.telecharger_fiche()
     with open(fiche.path(), "rb") as fichier:
@@ -94,12 +94,10 @@ def test_la_coordination_prepare_le_passage_en_6e_et_telecharge_la_fiche(
     assert transition.accord_famille_par == a.coordinateur
 
     # The pathway's Historique tab tells who changed the checklist, and what.
-    page.goto(f"{serveur}/parcours/{parcours.pk}/")
-    fiche = PageParcours.atteinte(
-        liste, re.compile(r"Camille\s+Passerelle", re.IGNORECASE), "fiche du parcours"
-    )
+    nom = re.compile(r"Camille\s+Passerelle", re.IGNORECASE)
+    fiche = PageParcours.ouvrir_pour(page, serveur, controle, parcours, nom, "fiche du parcours")
     fiche.onglet("Historique")
-    modifications = page.get_by_role("region", name="Passage à la rentrée : modifications")
+    modifications = fiche.region("Passage à la rentrée : modifications")
     expect(modifications.get_by_role("listitem").filter(has_text="Création")).to_contain_text(
         "Collège Jean Zay"
     )

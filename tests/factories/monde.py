@@ -3,7 +3,9 @@ porteuse and coordinator), a partner structure with its professionals, and one c
 through the services: consent naming the partner, référent, intervenants.
 
 Each `monde` fixture is a call to `construire_monde` (a fixture adds what only its flow needs);
-`suivre` adds more pathways to the same programme. Everything goes through the services, as in
+its keyword-only options shape the world a page must show: no structure porteuse, more partner
+structures, users in other roles, other programmes, no pathway at all. `suivre` adds more
+pathways to the same programme. Everything goes through the services, as in
 `partage.py`, so permission rows are derived exactly as in production.
 
 The two-programme world of the access sweep, holding an object of every kind, is another thing:
@@ -16,7 +18,7 @@ from typing import Any
 
 from parcours.models import Parcours, Statut
 from partenaires.models import Fonction, Professionnel, Structure
-from reussite.core.models import Programme, User
+from reussite.core.models import Programme, Role, User
 
 from .parcours import EnfantFactory, ParcoursFactory
 from .partage import (
@@ -48,13 +50,16 @@ ANIMATEUR: Champs = {
 @dataclass
 class Monde:
     pre: Pre
-    structure: Structure | None  # the partner structure (named in the consent unless partage=False)
+    structures: list[
+        Structure
+    ]  # the partner structures (named in the consent unless partage=False)
     referent: Professionnel | None
     intervenants: list[Professionnel] = field(default_factory=list)  # assigned to the pathway
     membres: list[Professionnel] = field(
         default_factory=list
     )  # of the structure, assigned to nothing
     parcours: Parcours | None = None  # read again from the database once built
+    autres: list[Pre] = field(default_factory=list)  # the other programmes of the platform
 
     @property
     def programme(self) -> Programme:
@@ -63,6 +68,14 @@ class Monde:
     @property
     def coordinateur(self) -> User:
         return self.pre.coordinateur
+
+    @property
+    def roles(self) -> dict[Role, User]:
+        return self.pre.roles
+
+    @property
+    def structure(self) -> Structure | None:
+        return self.structures[0] if self.structures else None
 
     @property
     def intervenant(self) -> Professionnel | None:
@@ -116,11 +129,15 @@ def construire_monde(
     *,
     nom: str | None = None,
     communes: Sequence[str] | None = None,
+    porteuse: bool = True,
+    coordinateur: Champs | None = None,
+    roles: Mapping[Role, Champs] | None = None,
     structure: Champs | None = None,
     avec_partenaire: bool = True,
-    avec_referent: bool = True,
+    autres_structures: Sequence[Champs] = (),
+    avec_referent: bool | None = None,
     referent: Champs | None = None,
-    intervenants: Sequence[Champs] = ({},),
+    intervenants: Sequence[Champs] | None = None,
     membres: Sequence[Champs] = (),
     avec_parcours: bool = True,
     enfant: Champs | None = None,
@@ -128,26 +145,45 @@ def construire_monde(
     partage: bool = True,
     finalites: Sequence[str] | None = None,
     fichier=None,
+    autres_programmes: Sequence[Champs] = (),
     **champs_parcours,
 ) -> Monde:
-    """A programme named `nom` (over `communes`) and, in this order:
+    """A programme named `nom` (over `communes`) with its structure porteuse (`porteuse=False`:
+    none), its coordinator (`coordinateur`: its fields) and one user per role of `roles` (role →
+    its fields), then, in this order:
 
-    - a partner structure (`structure`: its fields; `avec_partenaire=False`: none);
+    - a partner structure (`structure`: its fields; `avec_partenaire=False`: none), then one more
+      per `autres_structures` entry;
     - its professionals, as `professionnel()` fields (`porteuse=True` for a member of the
-      structure porteuse instead): the `referent` (`avec_referent=False`: none), the
-      `intervenants` (one by default), the `membres` assigned to nothing;
+      structure porteuse instead): the `referent`, the `intervenants`, the `membres` assigned
+      to nothing. With a partner and a pathway, there is a référent and one intervenant unless
+      `avec_referent=False` or `intervenants=` say otherwise; without either, none by default;
     - unless `avec_parcours=False`, one child followed in the programme (`enfant`: its fields,
-      `champs_parcours`: the pathway's), its consent naming the partner (`partage=False`: no
-      structure; `avec_consentement=False`: no consent), the référent and the intervenants.
+      `champs_parcours`: the pathway's), its consent naming the partners (`partage=False`: no
+      structure; `avec_consentement=False`: no consent), the référent and the intervenants;
+    - the other programmes of the platform, one per `autres_programmes` entry (`pre()` fields:
+      `nom`, `porteuse`, `coordinateur`, `roles`…), in `Monde.autres`.
     """
     options_pre = {"nom": nom} if nom is not None else {}
     if communes is not None:
         options_pre["communes"] = list(communes)
-    equipe = pre(**options_pre)
-    partenaire_ = partenaire(equipe.programme, **(structure or {})) if avec_partenaire else None
+    equipe = pre(porteuse=porteuse, coordinateur=coordinateur, roles=roles, **options_pre)
+    structures = []
+    if avec_partenaire:
+        structures = [
+            partenaire(equipe.programme, **champs)
+            for champs in [structure or {}, *autres_structures]
+        ]
+    # A référent and an intervenant are the partner's people on the child's pathway.
+    avec_equipe = avec_parcours and avec_partenaire
+    if avec_referent is None:
+        avec_referent = avec_equipe
+    if intervenants is None:
+        intervenants = ({},) if avec_equipe else ()
+    partenaire_ = structures[0] if structures else None
     monde = Monde(
         pre=equipe,
-        structure=partenaire_,
+        structures=structures,
         referent=_membre(equipe, partenaire_, referent or {}) if avec_referent else None,
         intervenants=[_membre(equipe, partenaire_, champs) for champs in intervenants],
         membres=[_membre(equipe, partenaire_, champs) for champs in membres],
@@ -157,11 +193,12 @@ def construire_monde(
             equipe,
             enfant=enfant,
             avec_consentement=avec_consentement,
-            structures=[partenaire_] if partenaire_ is not None and partage else [],
+            structures=structures if partage else [],
             finalites=finalites,
             fichier=fichier,
             referent=monde.referent,
             intervenants=monde.intervenants,
             **champs_parcours,
         )
+    monde.autres = [pre(**champs) for champs in autres_programmes]
     return monde

@@ -7,7 +7,8 @@ exactly as in production.
 import io
 import struct
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,29 +16,47 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from parcours.models import Consentement, Finalite, Intervenant, Parcours, ResponsableLegal
 from parcours.services import consentement_enregistrer, intervenant_ajouter, parcours_modifier
 from partenaires.models import Fonction, Professionnel, Structure
-from reussite.core.models import Programme, User
+from reussite.core.models import Programme, Role, User
+from reussite.core.services import role_attribuer
 
-from .core import ProgrammeFactory, coordinateur
+from .core import ProgrammeFactory, UserFactory
+from .core import coordinateur as _coordinateur
 from .parcours import ResponsableLegalFactory
 from .partenaires import ProfessionnelFactory, StructureFactory, structure_porteuse
 
 
 @dataclass
 class Pre:
-    """A programme with its structure porteuse and one coordinator."""
+    """A programme with its structure porteuse (unless built without), one coordinator and
+    one user for each other role asked for."""
 
     programme: Programme
-    porteuse: Structure
+    porteuse: Structure | None
     coordinateur: User
+    roles: dict[Role, User] = field(default_factory=dict)
 
 
-def pre(**kwargs) -> Pre:
-    programme = ProgrammeFactory(**kwargs)
-    return Pre(
-        programme=programme,
-        porteuse=structure_porteuse(programme),
-        coordinateur=coordinateur(programme),
+def pre(
+    *,
+    porteuse: bool = True,
+    coordinateur: Mapping | None = None,
+    roles: Mapping[Role, Mapping] | None = None,
+    **programme,
+) -> Pre:
+    """A programme (`programme`: ProgrammeFactory fields), its structure porteuse
+    (`porteuse=False`: none, for pages that would show it), its coordinator (`coordinateur`:
+    UserFactory fields) and, for each role of `roles`, a user holding it (its UserFactory fields).
+    """
+    programme_ = ProgrammeFactory(**programme)
+    equipe = Pre(
+        programme=programme_,
+        porteuse=structure_porteuse(programme_) if porteuse else None,
+        coordinateur=_coordinateur(programme_, **(coordinateur or {})),
     )
+    for role, champs in (roles or {}).items():
+        equipe.roles[role] = UserFactory(**champs)
+        role_attribuer(user=equipe.roles[role], programme=programme_, role=role)
+    return equipe
 
 
 def partenaire(*programmes: Programme, **kwargs) -> Structure:

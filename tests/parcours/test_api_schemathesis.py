@@ -25,8 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from parcours.services import note_ajouter
 from tests.factories import actions as fabrique_actions
 from tests.factories.api import jeton
-from tests.factories.monde import suivre
-from tests.factories.partage import pre
+from tests.factories.monde import construire_monde
 
 NEGATIF = GenerationMode.NEGATIVE
 pytestmark = pytest.mark.django_db
@@ -54,13 +53,14 @@ def schema_api():
 
 @pytest.fixture
 def monde_api():
-    a = pre(nom="PRE Fuzz")
-    parcours = suivre(a, avec_consentement=False)
-    action = fabrique_actions.action(parcours, auteur=a.coordinateur)
-    note = note_ajouter(parcours=parcours, auteur=a.coordinateur, texte="Note", visibilite="equipe")
+    m = construire_monde(nom="PRE Fuzz", avec_partenaire=False, avec_consentement=False)
+    action = fabrique_actions.action(m.parcours, auteur=m.coordinateur)
+    note = note_ajouter(
+        parcours=m.parcours, auteur=m.coordinateur, texte="Note", visibilite="equipe"
+    )
     return {
-        "secret": jeton(a.coordinateur),
-        "ids": {"pk": parcours.pk, "action_pk": action.pk, "note_pk": note.pk},
+        "secret": jeton(m.coordinateur),
+        "ids": {"pk": m.parcours.pk, "action_pk": action.pk, "note_pk": note.pk},
     }
 
 

@@ -21,8 +21,8 @@ from reussite.core.models import Rappel, Role, StatutRappel
 from reussite.core.rappels import rappels_scanner, rendre
 from reussite.core.services import role_retirer
 from tests.conftest import connecter
-from tests.factories.core import coordinateur, dpo
-from tests.factories.monde import suivre
+from tests.factories.core import coordinateur
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import consentement, pre
 
@@ -33,13 +33,19 @@ class Monde:
     """Programme A follows « Zorgheb »; B and C are other programmes of the platform."""
 
     def __init__(self):
-        self.a = pre(nom="PRE de Villeneuve")
-        self.parcours = suivre(self.a, avec_consentement=False, enfant={"nom": "Zorgheb"})
-        self.b = pre(nom="PRE des Tilleuls")
-        self.c = pre(nom="PRE du Lac")
-        self.dpo_a = dpo(self.a.programme)
-        self.dpo_b = dpo(self.b.programme)
-        self.dpo_c = dpo(self.c.programme)
+        m = construire_monde(
+            nom="PRE de Villeneuve",
+            roles={Role.DPO: {}},
+            avec_partenaire=False,
+            avec_consentement=False,
+            enfant={"nom": "Zorgheb"},
+            autres_programmes=[
+                {"nom": "PRE des Tilleuls", "roles": {Role.DPO: {}}},
+                {"nom": "PRE du Lac", "roles": {Role.DPO: {}}},
+            ],
+        )
+        self.a, self.parcours, (self.b, self.c) = m.pre, m.parcours, m.autres
+        self.dpo_a, self.dpo_b, self.dpo_c = (p.roles[Role.DPO] for p in (self.a, self.b, self.c))
 
     def coordination(self, programme_id):
         return next(

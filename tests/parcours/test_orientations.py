@@ -21,9 +21,10 @@ from reussite.core.models import Rappel, TraceAcces
 from reussite.core.rappels import rappels_scanner
 from reussite.core.trace import ALIAS
 from tests.conftest import connecter
+from tests.factories.monde import construire_monde
 from tests.factories.orientations import decider, donnees_orientation, orientation
 from tests.factories.parcours import EnfantFactory
-from tests.factories.partage import fichier_png, partenaire, pre, professionnel
+from tests.factories.partage import fichier_png, partenaire, professionnel
 from tests.factories.partenaires import StructureFactory
 from tests.support.formulaires import jeton
 
@@ -32,11 +33,16 @@ pytestmark = pytest.mark.django_db
 
 class Monde:
     def __init__(self):
-        self.a = pre(nom="PRE Alpha", communes=["Villeneuve"])
-        self.b = pre(nom="PRE Bêta", communes=["Montagne"])
-        self.ecole = StructureFactory(ecole=True, programmes=[self.a.programme])
-        self.orienteur = professionnel(self.ecole)
-        self.collegue = professionnel(self.ecole)  # same structure, not the referrer
+        m = construire_monde(
+            nom="PRE Alpha",
+            communes=["Villeneuve"],
+            structure={"ecole": True},
+            membres=({}, {}),
+            avec_parcours=False,
+            autres_programmes=[{"nom": "PRE Bêta", "communes": ["Montagne"]}],
+        )
+        self.a, self.ecole, (self.b,) = m.pre, m.structure, m.autres
+        self.orienteur, self.collegue = m.membres  # the collègue: same school, not the referrer
         self.partenaire_b = professionnel(partenaire(self.b.programme))
 
 

@@ -27,9 +27,9 @@ from partenaires.models import Domaine
 from reussite.core.models import Role
 from reussite.core.services import role_attribuer
 from tests.conftest import connecter
-from tests.factories.core import ProgrammeFactory, UserFactory, coordinateur
+from tests.factories.core import ProgrammeFactory, UserFactory
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
-from tests.factories.partage import partenaire
 
 ANNEE = 2025
 DEBUT, FIN = date(ANNEE, 1, 1), date(ANNEE, 12, 31)
@@ -93,10 +93,14 @@ def _parcours(programme, entree, sortie=None, motif="objectifs_atteints", **enfa
 
 @pytest.fixture
 def monde():
-    programme = ProgrammeFactory(nom="PRE de Villeneuve")
-    coordo = coordinateur(programme)
-    autre = ProgrammeFactory(nom="PRE d’Ailleurs")
-    structure = partenaire(programme, nom="Association Lire Ensemble")
+    m = construire_monde(
+        nom="PRE de Villeneuve",
+        porteuse=False,
+        structure={"nom": "Association Lire Ensemble"},
+        avec_parcours=False,
+        autres_programmes=[{"nom": "PRE d’Ailleurs", "porteuse": False}],
+    )
+    programme, structure, autre = m.programme, m.structure, m.autres[0].programme
     # Followed in 2025: p1 (since 2024), p2 (entered March), p3 (entered Feb, left Aug),
     # p4 (2023 → left June 2025 after ~2.5 years, moved away). p5 left in 2024: not followed.
     p1 = _parcours(programme, date(2024, 9, 1), sexe=Sexe.MASCULIN, naissance=date(2015, 3, 1))
@@ -176,7 +180,12 @@ def monde():
         description="Orthophoniste",
         date_signalement=date(2025, 5, 2),
     )
-    return {"programme": programme, "coordinateur": coordo, "autre": autre, "p": [p1, p2, p3, p4]}
+    return {
+        "programme": programme,
+        "coordinateur": m.coordinateur,
+        "autre": autre,
+        "p": [p1, p2, p3, p4],
+    }
 
 
 def _stats(monde, user=None):

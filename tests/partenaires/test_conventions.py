@@ -13,22 +13,16 @@ from parcours.selectors.mutualisation import totaux_convention
 from partenaires import services
 from partenaires.models import Convention, Engagement, PartieConvention
 from reussite.core.models import Role
-from reussite.core.services import role_attribuer
 from tests.conftest import connecter
 from tests.factories.core import UserFactory
+from tests.factories.monde import construire_monde
 from tests.factories.parcours import ParcoursFactory
-from tests.factories.partage import PDF, partenaire, png, pre, professionnel
+from tests.factories.partage import PDF, png
 from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-def administrateur(programme):
-    user = UserFactory()
-    role_attribuer(user=user, programme=programme, role=Role.ADMINISTRATEUR)
-    return user
 
 
 def lire(reponse) -> bytes:
@@ -43,26 +37,26 @@ def pdf(nom="convention.pdf"):
     return SimpleUploadedFile(nom, PDF, content_type="application/pdf")
 
 
-class Monde:
-    def __init__(self):
-        self.pre = pre()
-        self.programme = self.pre.programme
-        self.admin = administrateur(self.programme)
-        self.structures = [partenaire(self.programme) for _ in range(3)]
-        self.autre = pre()
-        self.admin_autre = administrateur(self.autre.programme)
-        self.pro = professionnel(self.structures[0])
+ADMIN = Role.ADMINISTRATEUR
 
 
 @pytest.fixture
 def monde():
-    return Monde()
+    """Three partners (the first with a professional) and an administrator; another programme
+    and its administrator."""
+    return construire_monde(
+        roles={ADMIN: {}},
+        autres_structures=({}, {}),
+        membres=({},),
+        avec_parcours=False,
+        autres_programmes=[{"roles": {ADMIN: {}}}],
+    )
 
 
 def convention(monde, *, parties=2, debut=date(2025, 1, 1), fin=date(2026, 12, 31), **kwargs):
     c = services.convention_creer(
         programme=monde.programme,
-        auteur=monde.admin,
+        auteur=monde.roles[ADMIN],
         intitule=kwargs.pop("intitule", "Convention réussite"),
         objet="Mutualiser l’aide aux devoirs",
         date_debut=debut,
@@ -186,7 +180,7 @@ def test_convention_signee_n_est_plus_modifiable(monde):
 def test_partie_hors_programme_refusee(monde):
     c = convention(monde, parties=0)
     with pytest.raises(ValidationError, match="ne travaille pas avec le programme"):
-        services.partie_ajouter(convention=c, structure=monde.autre.porteuse)
+        services.partie_ajouter(convention=c, structure=monde.autres[0].porteuse)
     services.partie_ajouter(convention=c, structure=monde.structures[0])
     with pytest.raises(ValidationError, match="déjà partie"):
         services.partie_ajouter(convention=c, structure=monde.structures[0])
@@ -222,7 +216,7 @@ def test_renouvellement_copie_parties_et_engagements_decales(monde):
     c = prete_a_signer(c)
     services.convention_signer(convention=c, date_signature=date.today())
     suivante = services.convention_renouveler(
-        convention=c, auteur=monde.admin, copier_engagements=True
+        convention=c, auteur=monde.roles[ADMIN], copier_engagements=True
     )
     assert suivante.renouvelle == c and suivante.statut == "projet"
     assert (suivante.date_debut, suivante.date_fin) == (date(2027, 1, 1), date(2028, 12, 31))
@@ -236,19 +230,19 @@ def test_renouvellement_copie_parties_et_engagements_decales(monde):
         )
     ) == [(2027, "financier", D("1000")), (2028, "heures", D("12.5"))]
     with pytest.raises(ValidationError, match="déjà été renouvelée"):
-        services.convention_renouveler(convention=c, auteur=monde.admin)
+        services.convention_renouveler(convention=c, auteur=monde.roles[ADMIN])
 
 
 def test_renouvellement_sans_engagements_et_projet_refuse(monde):
     c = convention(monde)
     with pytest.raises(ValidationError):
-        services.convention_renouveler(convention=c, auteur=monde.admin)
+        services.convention_renouveler(convention=c, auteur=monde.roles[ADMIN])
     c = prete_a_signer(c)
     services.engagement_ajouter(
         partie=c.parties.first(), annee=2025, nature="financier", quantite=D("1")
     )
     services.convention_signer(convention=c, date_signature=date.today())
-    suivante = services.convention_renouveler(convention=c, auteur=monde.admin)
+    suivante = services.convention_renouveler(convention=c, auteur=monde.roles[ADMIN])
     assert suivante.parties.count() == 2
     assert not Engagement.objects.filter(partie__convention=suivante).exists()
 
@@ -322,7 +316,7 @@ def test_un_solde_negatif_porte_le_badge_depassement(client, monde):
     services.engagement_ajouter(partie=partie, annee=2025, nature="financier", quantite=D("1000"))
     services.engagement_ajouter(partie=partie, annee=2026, nature="financier", quantite=D("500"))
     action(monde, c, s1, date(2025, 3, 1), D("1250"))
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
 
     contenu = client.get(reverse("partenaires:convention_detail", args=[c.pk])).content.decode()
 
@@ -417,9 +411,11 @@ def complete(monde):
 @pytest.mark.parametrize("qui", ["admin_autre", "pro", "sans_role"])
 def test_chaque_url_404_sans_acces_et_rien_ne_change(client, monde, complete, qui):
     c, partie, engagement = complete
-    user = {"admin_autre": monde.admin_autre, "pro": monde.pro.user, "sans_role": UserFactory()}[
-        qui
-    ]
+    user = {
+        "admin_autre": monde.autres[0].roles[ADMIN],
+        "pro": monde.membres[0].user,
+        "sans_role": UserFactory(),
+    }[qui]
     connecter(client, user)
     avant = etat(c)
     for nom, url in urls(c, partie, engagement).items():
@@ -465,7 +461,7 @@ def test_anonyme_renvoye_a_la_connexion(client, monde, complete):
 
 
 def test_admin_cree_modifie_et_gere_les_parties(client, monde):
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
     reponse = client.post(
         reverse("partenaires:convention_creer"),
         {
@@ -492,7 +488,7 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
         },
     )
     c = Convention.objects.get()
-    assert reponse.status_code == 302 and c.cree_par == monde.admin
+    assert reponse.status_code == 302 and c.cree_par == monde.roles[ADMIN]
     s = monde.structures[0]
     client.post(
         reverse("partenaires:convention_partie_ajouter", args=[c.pk]),
@@ -536,7 +532,7 @@ def test_admin_cree_modifie_et_gere_les_parties(client, monde):
 
 def test_document_servi_en_piece_jointe(client, monde):
     c = convention(monde)
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
     reponse = client.post(
         reverse("partenaires:convention_document_deposer", args=[c.pk]),
         {"document": SimpleUploadedFile("x.pdf", png(), content_type="application/pdf")},
@@ -555,7 +551,7 @@ def test_document_servi_en_piece_jointe(client, monde):
 
 def test_transition_refusee_affiche_un_message(client, monde):
     c = convention(monde)
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
     reponse = client.post(reverse("partenaires:convention_en_vigueur", args=[c.pk]), follow=True)
     assert "ne peut pas passer" in reponse.content.decode()
     c.refresh_from_db()
@@ -581,7 +577,7 @@ def test_liste_filtres_et_fin_proche(client, monde):
         debut=date.today(),
         fin=date.today() + timedelta(days=700),
     )
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
     url = reverse("partenaires:convention_liste")
     page = client.get(url).content.decode()
     assert page.index("Bientôt finie") < page.index("Lointaine")
@@ -606,7 +602,7 @@ def _conventions(monde, n):
 @pytest.mark.parametrize("n", [2, 20])
 def test_liste_nombre_de_requetes_constant(client, monde, django_assert_num_queries, n):
     _conventions(monde, n)
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
     client.get(reverse("partenaires:convention_liste"))
     # 12 since issue 18, point 3: the DSFR configuration is kept for a minute (the page
     # refreshes the header's flag in the session, which is therefore still saved).
@@ -621,7 +617,7 @@ def test_detail_nombre_de_requetes_constant(client, monde, django_assert_num_que
     for partie in c.parties.all():
         services.engagement_ajouter(partie=partie, annee=2025, nature="financier", quantite=D("1"))
         action(monde, c, partie.structure, date(2025, 4, 1), D("1"))
-    connecter(client, monde.admin)
+    connecter(client, monde.roles[ADMIN])
     # 13: whether the user administers it comes with the convention (partenaires.access);
     # 10 since issue 18, point 3: the session is not saved by this first request.
     with django_assert_num_queries(10):
