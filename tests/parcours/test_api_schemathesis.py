@@ -29,7 +29,7 @@ from tests.factories.monde import suivre
 from tests.factories.partage import pre
 
 NEGATIF = GenerationMode.NEGATIVE
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.lent, pytest.mark.django_db]
 EXEMPLES = int(os.environ.get("SCHEMATHESIS_EXEMPLES", "20"))
 VERIFICATIONS = [
     not_a_server_error,
