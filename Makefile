@@ -22,7 +22,7 @@ test: ## every check of CI: ruff, djlint, import contracts, migrations, Django c
 	@$(BOOTSTRAP)
 	@$(PYTHON) -m reussite.devtools.test $(ARGS)
 
-test-fast: ## the daily loop: ruff and pytest without the browser, multi-node and restore tests, databases reused
+test-fast: ## the daily loop: ruff and pytest without the browser and the `lent` tests (processes, servers), databases reused
 	@$(BOOTSTRAP)
 	@$(PYTHON) -m reussite.devtools.test --rapide $(ARGS)
 

@@ -10,10 +10,11 @@ application role runs the code and the tests.
     python -m reussite.devtools.test [pytest arguments]
     python -m reussite.devtools.test --rapide [pytest arguments]     (`make test-fast`)
 
-`--rapide` is the daily loop: ruff, then pytest without the browser journeys, the multi-node
-test and the restore drill, on a PostgreSQL cluster kept under var/test-postgres so that the test
-databases are reused (`--reuse-db`; add `--create-db` after a migration changes, `--lf` for the
-last failures).
+`--rapide` is the daily loop: ruff, then pytest without the browser journeys (`e2e`) and without
+the tests marked `lent` (they start a process or a server, or are slow by nature: the multi-node
+test, the restore drill, `make run`, the real Celery workers...), on a PostgreSQL cluster kept
+under var/test-postgres so that the test databases are reused (`--reuse-db`; add `--create-db`
+after a migration changes, `--lf` for the last failures).
 """
 
 # ruff: noqa: S603 - starting processes is the point, with argument lists built here.
@@ -47,8 +48,9 @@ MANAGE = [sys.executable, str(ROOT / "manage.py")]
 # Later arguments win: `make test ARGS="-n 0"` runs the suite in one process.
 PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations=15"]
 
-# The fast default (`make test-fast`): the slow parts stay for `make test` and CI.
-RAPIDE = ["--reuse-db", "-m", "not e2e and not multinoeud and not restauration"]
+# The fast default (`make test-fast`): the slow parts stay for `make test` and CI. The multi-node
+# test and the restore drill carry `lent` too (they start processes).
+RAPIDE = ["--reuse-db", "-m", "not e2e and not lent"]
 PERSISTENT_POSTGRES = ROOT / "var" / "test-postgres"
 
 # pytest's "no tests were collected": a suite that silently shrank to nothing must fail.

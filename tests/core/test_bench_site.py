@@ -26,7 +26,7 @@ from tests.factories import actions as fabrique_actions
 from tests.factories.core import UserFactory, dpo
 from tests.factories.partage import partenaire
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.lent, pytest.mark.django_db]
 
 
 def _avec_role(programme, role):

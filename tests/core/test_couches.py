@@ -76,12 +76,14 @@ def test_les_couches_sont_declarees_dans_l_ordre():
     assert set(contrats["celery"]["source_modules"]) == {"reussite.core", "partenaires", "parcours"}
 
 
+@pytest.mark.lent
 def test_le_depot_tient_ses_contrats(copie):
     resultat = _lint_imports(copie)
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "2 kept, 0 broken" in resultat.stdout
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize(
     ("module", "importe", "contrat"),
     [

@@ -26,6 +26,8 @@ from django.conf import settings
 from reussite.core.privileges import proprietaire
 from reussite.devtools.services import free_port
 
+pytestmark = pytest.mark.lent
+
 RACINE = Path(__file__).resolve().parents[2]
 INTERVALLE = 3
 # After the banner, long enough for every beat entry to fire a few times and the worker to run it.

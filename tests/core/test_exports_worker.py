@@ -27,7 +27,10 @@ from tests.factories import actions as fabrique
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 ATTENTE = 90
 LIGNES = 12

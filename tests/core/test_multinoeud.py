@@ -44,6 +44,7 @@ from tests.factories.partage import (
 from tests.support.s3 import ports_libres
 
 pytestmark = [
+    pytest.mark.lent,
     pytest.mark.multinoeud,
     pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
 ]

@@ -53,7 +53,7 @@ def test_le_lancement_rapide_reutilise_les_bases_et_laisse_le_navigateur_a_la_ci
     assert lint.name == "ruff check"
     assert "--reuse-db" in pytest.args
     options = pytest.args[pytest.args.index("pytest") + 1 :]
-    assert options[options.index("-m") + 1] == "not e2e and not multinoeud and not restauration"
+    assert options[options.index("-m") + 1] == "not e2e and not lent"
     # The caller's arguments come last, so that they win.
     assert pytest.args[-1] == "--lf"
     # The full run (CI) keeps everything: no selection, fresh databases.

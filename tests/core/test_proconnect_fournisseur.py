@@ -21,7 +21,7 @@ from tests.support.fournisseur_oidc import champs_caches
 
 fournisseur = fournisseur_oidc.fournisseur  # the fixture
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.lent, pytest.mark.django_db(transaction=True)]
 
 COMPTE_INCONNU = "Aucun compte actif de Réussite ne correspond à l’adresse électronique"
 ETAT_INCONNU = "ne correspond à aucune connexion en cours"

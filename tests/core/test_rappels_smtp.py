@@ -116,6 +116,7 @@ def _transactions_ouvertes_ailleurs() -> int:
         return curseur.fetchone()[0]
 
 
+@pytest.mark.lent
 def test_un_serveur_smtp_muet_fait_echouer_l_essai_sans_verrou_puis_le_reessai_l_envoie(
     serveur_smtp, settings
 ):

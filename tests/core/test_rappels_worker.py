@@ -66,6 +66,7 @@ def _attendre(condition, message: str):
     raise AssertionError(message)
 
 
+@pytest.mark.lent
 def test_le_meme_message_livre_deux_fois_n_envoie_qu_un_courriel():
     rappel = _rappel()
     identifiant = str(uuid.uuid4())
@@ -182,6 +183,7 @@ def _tuer_pendant_l_envoi(file: str, courriels: Path, moment: str, rappel: Rappe
     )
 
 
+@pytest.mark.lent
 def test_un_worker_tue_avant_l_envoi_est_relivre_et_envoie_une_fois(travailleur):
     file, courriels = travailleur
     rappel = _rappel()
@@ -191,6 +193,7 @@ def test_un_worker_tue_avant_l_envoi_est_relivre_et_envoie_une_fois(travailleur)
     assert _envoyes(courriels) == [rappel.message_id]
 
 
+@pytest.mark.lent
 def test_un_worker_tue_apres_la_remise_smtp_renvoie_avec_le_meme_message_id(travailleur):
     """The one window where a second copy exists: both copies carry the row's Message-ID, so a
     receiving server keeps one."""
@@ -212,6 +215,7 @@ def _couper_les_sessions_du_worker() -> int:
         return curseur.fetchone()[0]
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("moment", ["avant", "apres"])
 def test_une_session_postgresql_coupee_pendant_l_envoi_ne_perd_pas_le_rappel(travailleur, moment):
     """Cut before or after the SMTP hand-off: the claim is committed, no transaction is open
@@ -258,6 +262,7 @@ def _envoyer_et_attendre(rappel: Rappel, file: str, courtier: str) -> None:
     )
 
 
+@pytest.mark.lent
 def test_le_worker_reprend_seul_apres_un_redemarrage_de_redis_et_de_postgresql(tmp_path):
     redis = start_redis()
     try:

@@ -71,6 +71,7 @@ def test_la_demande_met_la_meme_tache_en_file_apres_commit_compte_ou_pas(
         assert mail.outbox == []
 
 
+@pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
 def test_la_tache_envoie_le_lien_par_un_vrai_worker_avec_les_vrais_reglages(file_de_test, settings):
     settings.SITE_URL = "https://reussite.example"

@@ -272,6 +272,7 @@ def stockages_neufs(request):
     return _stockages_neufs_sur_disque
 
 
+@pytest.mark.lent
 @pytest.mark.restauration
 @pytest.mark.django_db(transaction=True)
 def test_exercice_de_restauration(settings, tmp_path, stockages_neufs):

@@ -94,6 +94,7 @@ def _manage(*args, **env):
     )
 
 
+@pytest.mark.lent
 def test_la_production_passe_check_deploy_et_pose_hsts_et_cookies_securises():
     resultat = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr

@@ -67,6 +67,7 @@ def test_le_bouton_proconnect_n_apparait_que_si_proconnect_est_active(settings):
     assert "/static/img/proconnect-logo.svg" not in page  # in the stylesheet, not inline
 
 
+@pytest.mark.lent
 def test_la_csp_autorise_les_formulaires_vers_proconnect_seulement_s_il_est_active():
     """The ProConnect button and the logout form end in redirects to ProConnect, which the
     browser checks against form-action: its origin is added, and only when enabled."""

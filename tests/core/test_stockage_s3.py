@@ -57,6 +57,7 @@ def _rien_sur_le_disque() -> None:
             assert not [p for p in Path(dossier).rglob("*") if p.is_file()], dossier
 
 
+@pytest.mark.lent
 def test_les_fichiers_deposes_vont_dans_le_bucket_et_ne_sortent_que_par_leur_vue(stockage_s3):
     serveur, bucket = stockage_s3
     monde, formulaires = _formulaires_de_depot()
@@ -117,6 +118,7 @@ def test_les_fichiers_deposes_vont_dans_le_bucket_et_ne_sortent_que_par_leur_vue
             storages[nom].url(nouvelles[0])
 
 
+@pytest.mark.lent
 def test_un_objet_absent_du_bucket_donne_une_404(stockage_s3):
     serveur, bucket = stockage_s3
     monde, formulaires = _formulaires_de_depot()
@@ -126,6 +128,7 @@ def test_un_objet_absent_du_bucket_donne_une_404(stockage_s3):
     assert formulaires[1][1].get(url).status_code == 404
 
 
+@pytest.mark.lent
 def test_l_anonymisation_supprime_les_objets_du_bucket(
     stockage_s3, django_capture_on_commit_callbacks
 ):
@@ -165,6 +168,7 @@ def test_l_anonymisation_supprime_les_objets_du_bucket(
     assert not scan.fichier and not document.fichier
 
 
+@pytest.mark.lent
 def test_l_export_est_construit_dans_le_bucket_puis_purge_a_expiration(stockage_s3):
     from tests.factories.partage import pre
 
@@ -202,6 +206,7 @@ def _panne(serveur, settings, bucket, genre: str) -> None:
     settings.STORAGES = {**settings.STORAGES, **serveur.stockages(bucket, **options)}
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("genre", ["injoignable", "cle_refusee"])
 def test_un_stockage_s3_en_panne_donne_l_erreur_en_francais_et_n_ecrit_rien(
     stockage_s3, settings, caplog, genre
@@ -249,6 +254,7 @@ def test_un_stockage_s3_en_panne_donne_l_erreur_en_francais_et_n_ecrit_rien(
     assert Client().get("/sante/pret").status_code == 200
 
 
+@pytest.mark.lent
 def test_l_export_echoue_proprement_si_le_stockage_est_en_panne(stockage_s3, settings):
     from tests.factories.partage import pre
 

@@ -28,6 +28,7 @@ def _limites_declarees(tache) -> tuple[int, int]:
     return classe.__dict__.get("soft_time_limit"), classe.__dict__.get("time_limit")
 
 
+@pytest.mark.lent
 def test_chaque_entree_du_calendrier_part_et_s_execute_sur_un_vrai_worker():
     app.loader.import_default_modules()
     entrees = settings.CELERY_BEAT_SCHEDULE

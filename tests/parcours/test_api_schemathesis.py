@@ -28,7 +28,7 @@ from tests.factories.api import jeton
 from tests.factories.monde import construire_monde
 
 NEGATIF = GenerationMode.NEGATIVE
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.lent, pytest.mark.django_db]
 EXEMPLES = int(os.environ.get("SCHEMATHESIS_EXEMPLES", "20"))
 VERIFICATIONS = [
     not_a_server_error,

@@ -22,7 +22,10 @@ from tests.factories.core import coordinateur
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 ATTENTE = 60
 

@@ -23,7 +23,10 @@ from tests.conftest import connecter
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import pre
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 
 def _attendre(condition, message: str, delai: float = 90):

@@ -24,7 +24,10 @@ from parcours.tasks import import_parcours_appliquer
 from reussite.celery import app
 from tests.factories.partage import pre, professionnel
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 ATTENDRE = 120
 

@@ -28,7 +28,10 @@ from tests.factories.core import UserFactory
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import partenaire, pre
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 ANNEE = date.today().year - 1
 NOM = "Zéphyrine"

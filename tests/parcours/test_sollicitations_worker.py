@@ -21,7 +21,10 @@ from tests.factories import actions as fab
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import consentement, partenaire, pre, professionnel
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 NOM = "Zéphyrine"
 

@@ -318,6 +318,7 @@ def test_requetes_de_la_page_de_tous_les_programmes_fixes(client, pays):
     assert _requetes(client, params) == peu
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_requetes_de_l_export_de_l_enquete_de_tous_les_programmes_fixes(client, pays, format):
     connecter(client, UserFactory(is_staff=True))
@@ -373,6 +374,7 @@ def _lancer_tache_de_nuit():
     assert fini == ["ok"]
 
 
+@pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
 def test_l_entree_nocturne_du_calendrier_remplit_les_agregats_sur_un_vrai_worker():
     programmes = [ProgrammeFactory(nom="PRE Nuit A"), ProgrammeFactory(nom="PRE Nuit B")]

@@ -18,7 +18,7 @@ from reussite.core.models import Rappel
 from tests.factories.parcours import EnfantFactory, ParcoursFactory
 from tests.factories.partage import nommer_referent, pre, professionnel
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.lent, pytest.mark.django_db(transaction=True)]
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 

@@ -18,7 +18,10 @@ from tests.factories.core import administrateur
 from tests.factories.partage import pre
 from tests.partenaires.test_imports_reseau import _analyser, _csv, _offre, _pro, _structure
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "trace"])
+pytestmark = [
+    pytest.mark.lent,
+    pytest.mark.django_db(transaction=True, databases=["default", "trace"]),
+]
 
 ATTENDRE = 120
 
