@@ -1,4 +1,6 @@
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
 
 
 class PaginationDifferee(Paginator):
@@ -24,6 +26,77 @@ class PaginationDifferee(Paginator):
         lignes.query.select_related = self.object_list.query.select_related
         lignes = lignes.order_by(*self.object_list.query.order_by)
         return self._get_page(lignes, number, self)
+
+
+class PaginationEstimee(Paginator):
+    """The administration's lists over large tables: the unfiltered list's count read from the
+    planner's statistics, not counted.
+
+    Django's admin counts every list it pages: `SELECT COUNT(*)` reads the whole table (a
+    sequential scan of 20,000 professionals, an index scan of 2.9 million trail rows, issue 18).
+    A list with no condition is the whole table: its number of rows is the one the planner keeps
+    in `pg_class.reltuples` (refreshed by autovacuum's ANALYZE), exact enough to number pages. A
+    filtered or searched list, or a table under `SEUIL` rows by that estimate, is counted
+    exactly, in the same single query (the count is a branch PostgreSQL runs only when taken), so
+    a list costs as many queries on a small table as on a large one.
+
+    The estimate may be off by a little: a page past its end answers an empty page instead of an
+    error, and the last page is read in full (`page`), so every row stays reachable. `estime`
+    tells the template to say « environ »."""
+
+    SEUIL = 10_000
+
+    @cached_property
+    def count(self):
+        requete = self.object_list
+        requete_sql = getattr(requete, "query", None)
+        if requete_sql is None or not _sans_condition(requete_sql):
+            self.estime = False
+            return super().count
+        connexion = connections[requete.db]
+        table = connexion.ops.quote_name(requete.model._meta.db_table)
+        sql = (
+            "SELECT reltuples >= %s, "  # noqa: S608 - the model's own table, quoted
+            "CASE WHEN reltuples >= %s THEN reltuples::bigint "
+            f"ELSE (SELECT COUNT(*) FROM {table}) END "
+            "FROM pg_class WHERE oid = %s::regclass"
+        )
+        with connexion.cursor() as curseur:
+            curseur.execute(sql, [self.SEUIL, self.SEUIL, table])
+            self.estime, nombre = curseur.fetchone()
+        return nombre
+
+    estime = False
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # Past the estimated end: the estimate may be short of the table by a few rows.
+            if self.count and self.estime and int(number) > self.num_pages:
+                return int(number)
+            raise
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.estime:
+            return super().page(number)
+        debut = (number - 1) * self.per_page
+        return self._get_page(self.object_list[debut : debut + self.per_page], number, self)
+
+
+def _sans_condition(requete) -> bool:
+    """The query reads every row of its table once: no WHERE, no DISTINCT, no grouping, no
+    slice, no UNION (joins along non-null foreign keys, as `list_select_related` adds, keep
+    one row per row)."""
+    return not (
+        requete.where
+        or requete.distinct
+        or requete.group_by
+        or requete.combinator
+        or requete.low_mark
+        or requete.high_mark is not None
+    )
 
 
 def parametres_sans_page(requete) -> str:

@@ -10,3 +10,10 @@ def pagination(context, page):
     """The DSFR pagination of a list: previous, « Page N sur M », next; the links keep the
     request's other parameters (filters, tabs)."""
     return {"page": page, "parametres": parametres_sans_page(context["request"])}
+
+
+@register.filter
+def compte_estime(cl) -> bool:
+    """An admin list whose count is the planner's estimate (`PaginationEstimee`), not a count:
+    admin/pagination.html says « environ »."""
+    return getattr(cl.paginator, "estime", False)
