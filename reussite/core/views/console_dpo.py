@@ -8,8 +8,6 @@ A professional's logins carry no programme: those of the people holding a role o
 are added by a second branch on the index (user_id, -le), in a UNION.
 """
 
-from itertools import batched
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -80,12 +78,12 @@ def console_export(request, programme_pk):
     """The search's result as CSV; the export is itself traced, for this programme.
 
     Streamed (issue 18): the header goes out before the query runs, rows are read from a
-    server-side cursor `TAILLE_LOT` at a time, and the people of each batch in one query; the
-    export never holds the result (up to `EXPORT_MAX` rows) in memory."""
+    server-side cursor `TAILLE_LOT` at a time with their people joined: one query whatever the
+    number of rows, and the export never holds the result (up to `EXPORT_MAX` rows) in memory."""
     programme = _programme(request, programme_pk)
     form = RechercheTraceForm(request.GET or None)
     filtres = form.cleaned_data if form.is_valid() else {}
-    requete = trace_du_programme(programme.pk, filtres)[:EXPORT_MAX]
+    requete = trace_du_programme(programme.pk, filtres, avec_personnes=True)[:EXPORT_MAX]
     tracer(
         user=request.user,
         evenement=Evenement.EXPORT,
@@ -107,19 +105,18 @@ def console_export(request, programme_pk):
     oui, non = _("oui"), _("non")
 
     def rangees():
-        for lot in batched(requete.iterator(chunk_size=TAILLE_LOT), TAILLE_LOT):
-            personnes = _personnes(lot)
-            for ligne in lot:
-                personne = personnes.get(ligne.user_id)
-                yield [
-                    timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
-                    personne.get_full_name() if personne else "",
-                    personne.email if personne else ligne.identifiant,
-                    libelles.get(ligne.evenement, ligne.evenement),
-                    oui if ligne.autorise else non,
-                    _objet(ligne),
-                    ligne.page,
-                ]
+        for ligne in requete.iterator(chunk_size=TAILLE_LOT):
+            personne = ligne.personne
+            yield [
+                timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
+                # User.get_full_name
+                f"{personne['first_name']} {personne['last_name']}".strip() if personne else "",
+                personne["email"] if personne else ligne.identifiant,
+                libelles.get(ligne.evenement, ligne.evenement),
+                oui if ligne.autorise else non,
+                _objet(ligne),
+                ligne.page,
+            ]
 
     return reponse_csv(
         f"journal-{programme.pk}-{timezone.localdate():%Y-%m-%d}", entetes, rangees()
