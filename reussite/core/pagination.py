@@ -37,8 +37,9 @@ class PaginationEstimee(Paginator):
     A list with no condition is the whole table: its number of rows is the one the planner keeps
     in `pg_class.reltuples` (refreshed by autovacuum's ANALYZE), exact enough to number pages. A
     filtered or searched list, or a table under `SEUIL` rows by that estimate, is counted
-    exactly, in the same single query (the count is a branch PostgreSQL runs only when taken), so
-    a list costs as many queries on a small table as on a large one.
+    exactly, in the same single query (the SQL function `core_nombre_lignes` counts only when
+    the estimate is under `SEUIL`), so a list costs as many queries on a small table as on a
+    large one.
 
     The estimate may be off by a little: a page past its end answers an empty page instead of an
     error, and the last page is read in full (`page`), so every row stays reachable. `estime`
@@ -55,14 +56,12 @@ class PaginationEstimee(Paginator):
             return super().count
         connexion = connections[requete.db]
         table = connexion.ops.quote_name(requete.model._meta.db_table)
-        sql = (
-            "SELECT reltuples >= %s, "  # noqa: S608 - the model's own table, quoted
-            "CASE WHEN reltuples >= %s THEN reltuples::bigint "
-            f"ELSE (SELECT COUNT(*) FROM {table}) END "
-            "FROM pg_class WHERE oid = %s::regclass"
-        )
+        # Migration core/0025: the estimate, or the exact count below `SEUIL` rows.
         with connexion.cursor() as curseur:
-            curseur.execute(sql, [self.SEUIL, self.SEUIL, table])
+            curseur.execute(
+                "SELECT estime, nombre FROM core_nombre_lignes(%s::regclass, %s)",
+                [table, self.SEUIL],
+            )
             self.estime, nombre = curseur.fetchone()
         return nombre
 
