@@ -41,19 +41,31 @@ class PaginationEstimee(Paginator):
     the estimate is under `SEUIL`), so a list costs as many queries on a small table as on a
     large one.
 
+    A filtered list is counted up to `PLAFOND` rows, and shown as « plus de 10 000 » beyond.
     The estimate may be off by a little: a page past its end answers an empty page instead of an
-    error, and the last page is read in full (`page`), so every row stays reachable. `estime`
-    tells the template to say « environ »."""
+    error, and the last page is read in full (`page`), so every row stays reachable; past the
+    cap, the pages after the last one listed open too. admin/pagination.html says « environ »
+    or « plus de » (`nombre_resultats`)."""
 
     SEUIL = 10_000
+    # A filtered list is counted up to this many rows; beyond, « plus de 10 000 »: counting a
+    # filter that keeps a million trail rows costs as much as counting the table.
+    PLAFOND = 10_000
+    # Whether the count is the planner's estimate, and whether it stopped at PLAFOND.
+    estime = False
+    plafonne = False
 
     @cached_property
     def count(self):
         requete = self.object_list
         requete_sql = getattr(requete, "query", None)
-        if requete_sql is None or not _sans_condition(requete_sql):
-            self.estime = False
+        if requete_sql is None:
             return super().count
+        if not _sans_condition(requete_sql):
+            # The rows are not sorted to be counted; LIMIT lets PostgreSQL stop at the cap.
+            nombre = requete.order_by()[: self.PLAFOND + 1].count()
+            self.estime = self.plafonne = nombre > self.PLAFOND
+            return nombre
         connexion = connections[requete.db]
         table = connexion.ops.quote_name(requete.model._meta.db_table)
         # Migration core/0025: the estimate, or the exact count below `SEUIL` rows.
@@ -65,13 +77,11 @@ class PaginationEstimee(Paginator):
             self.estime, nombre = curseur.fetchone()
         return nombre
 
-    estime = False
-
     def validate_number(self, number):
         try:
             return super().validate_number(number)
         except EmptyPage:
-            # Past the estimated end: the estimate may be short of the table by a few rows.
+            # Past the estimated end or the cap: the list goes on.
             if self.count and self.estime and int(number) > self.num_pages:
                 return int(number)
             raise

@@ -91,3 +91,27 @@ def test_l_administration_ne_compte_pas_la_liste_des_professionnels(seuil_bas, m
     reponse = client.get(url, {"q": "Structure estimée"})
     assert reponse.context["cl"].result_count == 7
     assert "environ" not in reponse.content.decode()
+
+
+def test_une_liste_filtree_est_comptee_jusqu_a_son_plafond(monkeypatch):
+    """A filter that keeps a million trail rows costs as much to count as the table: the count
+    stops at the cap, and the pages past it still open."""
+    monkeypatch.setattr(PaginationEstimee, "PLAFOND", 3)
+    _professionnels(5)
+    tous = list(Professionnel.objects.filter(actif=True).order_by("pk"))
+    paginateur = PaginationEstimee(Professionnel.objects.filter(actif=True).order_by("pk"), 2)
+    with CaptureQueriesContext(connections["default"]) as requetes:
+        assert (paginateur.count, paginateur.plafonne) == (4, True)
+    assert len(requetes) == 1 and "LIMIT 4" in requetes[0]["sql"]
+    lus = [ligne for numero in (1, 2, 3) for ligne in paginateur.page(numero).object_list]
+    assert lus == tous
+    sous_le_plafond = PaginationEstimee(Professionnel.objects.filter(pk=tous[0].pk), 2)
+    assert (sous_le_plafond.count, sous_le_plafond.plafonne) == (1, False)
+
+    monkeypatch.setattr(ProfessionnelAdmin, "list_per_page", 2)
+    client = connecter(Client(), UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:partenaires_professionnel_changelist")
+    reponse = client.get(url, {"q": "Structure estimée"})
+    assert "plus de 3 professionnels" in re.sub(r"\s+", " ", reponse.content.decode())
+    reponse = client.get(url, {"q": "Structure estimée", "p": 3})
+    assert reponse.status_code == 200 and len(reponse.context["cl"].result_list) == 1
