@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from reussite.core.charte import CHARTE_VERSION
+from reussite.core.pagination import PaginationEstimee
 
 from .models import Partenariat, Professionnel, SignatureCharte, Structure
 from .signals import adhesion_modifiee
@@ -27,8 +28,10 @@ class ProfessionnelInline(admin.TabularInline):
 
 @admin.register(Structure)
 class StructureAdmin(admin.ModelAdmin):
-    # The paginator counts the list; the admin's second count of the whole table is not shown.
+    # The admin's second count of the whole table is not shown, and the paginator answers the
+    # unfiltered list's count from the planner's estimate (issue 18).
     show_full_result_count = False
+    paginator = PaginationEstimee
     list_display = ["nom", "type", "commune"]
     list_filter = ["type"]
     search_fields = ["nom", "siret", "uai"]
@@ -41,8 +44,10 @@ class StructureAdmin(admin.ModelAdmin):
 
 @admin.register(Professionnel)
 class ProfessionnelAdmin(admin.ModelAdmin):
-    # The paginator counts the list; the admin's second count of the whole table is not shown.
+    # The admin's second count of the whole table is not shown, and the paginator answers the
+    # unfiltered list's count from the planner's estimate (issue 18).
     show_full_result_count = False
+    paginator = PaginationEstimee
     list_display = ["user", "structure", "fonction", "actif"]
     list_filter = ["fonction", "actif"]
     search_fields = ["user__email", "user__last_name", "structure__nom"]
@@ -82,8 +87,10 @@ class VersionCharteFilter(admin.SimpleListFilter):
 
 @admin.register(SignatureCharte)
 class SignatureCharteAdmin(admin.ModelAdmin):
-    # The paginator counts the list; the admin's second count of the whole table is not shown.
+    # The admin's second count of the whole table is not shown, and the paginator answers the
+    # unfiltered list's count from the planner's estimate (issue 18).
     show_full_result_count = False
+    paginator = PaginationEstimee
     list_display = ["structure", "version", "date_signature", "signataire"]
     list_filter = [VersionCharteFilter]
     list_select_related = ["structure"]

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from .models import Programme, Rappel, TraceAcces, User
+from .pagination import PaginationEstimee
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     show_full_result_count = False
+    paginator = PaginationEstimee  # the unfiltered list is not counted (issue 18)
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
@@ -52,9 +54,11 @@ class TraceAccesAdmin(admin.ModelAdmin):
     ]
     list_filter = ["evenement", "autorise"]
     # No date_hierarchy: it runs a DISTINCT over every date of the trail (millions of rows);
-    # the content type is joined, not read once per row; no count of the whole trail.
+    # the content type is joined, not read once per row; no count of the whole trail: neither
+    # the admin's second count nor the paginator's (the planner's estimate, issue 18).
     list_select_related = ["content_type"]
     show_full_result_count = False
+    paginator = PaginationEstimee
     ordering = ["-le"]  # the index on `le`, read backwards
 
     def get_queryset(self, request):
@@ -105,6 +109,7 @@ class RappelAdmin(admin.ModelAdmin):
     list_filter = ["statut", GenreRappelFilter]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = PaginationEstimee
     fields = [*list_display, "envoye_le", "lu_le"]
     readonly_fields = fields
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -143,3 +143,83 @@ def test_la_liste_des_professionnels_se_lit_dans_l_ordre_de_l_index_des_noms():
         curseur.execute("EXPLAIN " + sql[0])
         plan = "\n".join(ligne for (ligne,) in curseur.fetchall())
     assert "user_nom_prenom" in plan, plan
+
+
+def _traces(nombre):
+    from reussite.core.models import Evenement, TraceAcces
+
+    type_user = ContentType.objects.get_for_model(UserFactory._meta.model)
+    TraceAcces.objects.using(ALIAS).bulk_create(
+        TraceAcces(
+            user_id=i,
+            evenement=Evenement.LECTURE,
+            autorise=True,
+            # Each row its own content type would be a query per row if it were not joined.
+            content_type=type_user if i % 2 else None,
+            object_id=i,
+            page="parcours:detail",
+        )
+        for i in range(nombre)
+    )
+
+
+@pytest.mark.parametrize(
+    ("parametres", "budget"),
+    # Default: session and user, the savepoints. Trail: its count (the planner's estimate beyond
+    # PaginationEstimee.SEUIL rows, exact below it, one query either way) and the page.
+    [("", (4, 2)), ("?evenement__exact=lecture", (4, 2)), ("?autorise__exact=0", (4, 2))],
+)
+def test_la_piste_d_audit_coute_autant_avec_2_ou_30_lignes_sur_ses_deux_connexions(
+    parametres, budget
+):
+    client = connecter(Client(), UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:core_traceacces_changelist") + parametres
+
+    def requetes():
+        with (
+            CaptureQueriesContext(connection) as defaut,
+            CaptureQueriesContext(connections[ALIAS]) as piste,
+        ):
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in defaut.captured_queries], [
+            q["sql"] for q in piste.captured_queries
+        ]
+
+    _traces(2)
+    client.get(url)
+    peu = requetes()
+    _traces(28)
+    beaucoup = requetes()
+    assert (len(peu[0]), len(peu[1])) == budget, peu
+    assert (len(beaucoup[0]), len(beaucoup[1])) == budget, beaucoup
+    assert not any("DISTINCT" in q for q in beaucoup[1])
+    if not parametres:
+        # The whole trail is not counted (PaginationEstimee); a filtered list is.
+        assert not any(q.startswith("SELECT COUNT(*)") for q in beaucoup[1]), beaucoup[1]
+
+
+@pytest.mark.parametrize("parametres", ["?evenement__exact=export", "?autorise__exact=0"])
+def test_les_filtres_de_la_piste_sur_ses_lignes_rares_passent_par_leur_index(parametres):
+    """Denied accesses, failed logins and exports are 1.5 % of the trail: their page and their
+    count read the partial index `trace_rares_le`, not the trail until enough are found (a
+    parallel sequential scan of 2.9 million rows to count 11,000 denied ones, issue 18)."""
+    from reussite.core.models import Evenement, TraceAcces
+
+    _traces(3)
+    TraceAcces.objects.using(ALIAS).create(
+        user_id=1, evenement=Evenement.EXPORT, autorise=False, page="parcours:export"
+    )
+    client = connecter(Client(), UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:core_traceacces_changelist") + parametres
+    with CaptureQueriesContext(connections[ALIAS]) as piste:
+        reponse = client.get(url)
+    assert len(reponse.context["cl"].result_list) == 1
+    assert len(piste.captured_queries) == 2  # the count and the page
+    for requete in piste.captured_queries:
+        with transaction.atomic(using=ALIAS), connections[ALIAS].cursor() as curseur:
+            # A few-row table is read sequentially whatever its indexes: the planner is told
+            # not to, to see which index serves the filter.
+            curseur.execute("SET LOCAL enable_seqscan = off")
+            curseur.execute("EXPLAIN " + requete["sql"])
+            plan = "\n".join(ligne for (ligne,) in curseur.fetchall())
+        assert "trace_rares_le" in plan, plan

@@ -316,6 +316,24 @@ class TraceAcces(models.Model):
                 ),
                 name="trace_connexions_le",
             ),
+            # The administration's filters on the rare rows (denied accesses, failed logins,
+            # exports): on the index of `le` alone, a page or a count of them read the trail
+            # until it found enough (a count of the 11,000 denied rows: a parallel sequential
+            # scan of 2.9 million rows, 214 ms, issue 18). The frequent events are found early
+            # on the index of `le`. About 45,000 rows, 1.5 % of the trail.
+            models.Index(
+                fields=["-le"],
+                condition=models.Q(autorise=False)
+                | models.Q(
+                    evenement__in=[
+                        Evenement.REFUS,
+                        Evenement.ECHEC_CONNEXION,
+                        Evenement.DROIT_ACCES,
+                        Evenement.EXPORT,
+                    ]
+                ),
+                name="trace_rares_le",
+            ),
         ]
 
     def __str__(self):

@@ -3,7 +3,8 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from ..models import Evenement, ProgrammeUserObjectPermission, TraceAcces, User
@@ -36,8 +37,20 @@ def _debut(jour):
     return timezone.make_aware(datetime.combine(jour, time.min))
 
 
-def trace_du_programme(programme_id: int, filtres: dict):
-    """The trail rows of `programme_id` matching `filtres`, newest first (a queryset)."""
+def _avec_personne(lignes):
+    """Each row's person (`{"first_name", "last_name", "email"}`, or None) read in the same
+    query: one probe of the users' primary key per row, where the export used to run one query
+    per batch of rows (88 for a programme's 44,000 rows, issue 18)."""
+    personne = User.objects.filter(pk=OuterRef("user_id")).values(
+        personne=JSONObject(first_name="first_name", last_name="last_name", email="email")
+    )
+    return lignes.annotate(personne=Subquery(personne))
+
+
+def trace_du_programme(programme_id: int, filtres: dict, *, avec_personnes: bool = False):
+    """The trail rows of `programme_id` matching `filtres`, newest first (a queryset); with
+    `avec_personnes`, each row carries its person as `personne` (see `_avec_personne`)."""
+    completer = _avec_personne if avec_personnes else (lambda lignes: lignes)
     conditions = Q()
     if filtres.get("du"):
         conditions &= Q(le__gte=_debut(filtres["du"]))
@@ -52,9 +65,8 @@ def trace_du_programme(programme_id: int, filtres: dict):
     lignes = TraceAcces.objects.filter(conditions, programme_id=programme_id)
     if filtres.get("parcours"):
         type_parcours = ContentType.objects.get_by_natural_key("parcours", "parcours")
-        return lignes.filter(content_type=type_parcours, object_id=filtres["parcours"]).order_by(
-            "-le", "-pk"
-        )
+        lignes = lignes.filter(content_type=type_parcours, object_id=filtres["parcours"])
+        return completer(lignes).order_by("-le", "-pk")
     if filtres.get("evenement") in ("", None, *SANS_PROGRAMME):
         connexions = TraceAcces.objects.filter(
             conditions,
@@ -62,5 +74,5 @@ def trace_du_programme(programme_id: int, filtres: dict):
             evenement__in=SANS_PROGRAMME,
             user_id__in=personnes_du_programme(programme_id),
         )
-        return lignes.union(connexions, all=True).order_by("-le", "-pk")
-    return lignes.order_by("-le", "-pk")
+        return completer(lignes).union(completer(connexions), all=True).order_by("-le", "-pk")
+    return completer(lignes).order_by("-le", "-pk")

@@ -8,8 +8,6 @@ A professional's logins carry no programme: those of the people holding a role o
 are added by a second branch on the index (user_id, -le), in a UNION.
 """
 
-from itertools import batched
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -25,6 +23,18 @@ from ..selectors.console_dpo import EXPORT_MAX, trace_du_programme
 from ..trace import tracer
 
 PAR_PAGE = 50
+# What a row of the export reads (the primary key: the UNION's order needs it selected).
+COLONNES_EXPORT = (
+    "pk",
+    "le",
+    "personne",
+    "evenement",
+    "autorise",
+    "content_type_id",
+    "object_id",
+    "page",
+    "identifiant",
+)
 
 
 def _personnes(lignes) -> dict[int, User]:
@@ -80,12 +90,15 @@ def console_export(request, programme_pk):
     """The search's result as CSV; the export is itself traced, for this programme.
 
     Streamed (issue 18): the header goes out before the query runs, rows are read from a
-    server-side cursor `TAILLE_LOT` at a time, and the people of each batch in one query; the
-    export never holds the result (up to `EXPORT_MAX` rows) in memory."""
+    server-side cursor `TAILLE_LOT` at a time with their people joined: one query whatever the
+    number of rows, and the export never holds the result (up to `EXPORT_MAX` rows) in memory."""
     programme = _programme(request, programme_pk)
     form = RechercheTraceForm(request.GET or None)
     filtres = form.cleaned_data if form.is_valid() else {}
-    requete = trace_du_programme(programme.pk, filtres)[:EXPORT_MAX]
+    # Tuples, not instances: building a model instance per row was a sixth of the export's time.
+    requete = trace_du_programme(programme.pk, filtres, avec_personnes=True).values_list(
+        *COLONNES_EXPORT
+    )[:EXPORT_MAX]
     tracer(
         user=request.user,
         evenement=Evenement.EXPORT,
@@ -105,21 +118,32 @@ def console_export(request, programme_pk):
     # Translated now, in the request's language: the rows are written after the view returns.
     libelles = {valeur: str(texte) for valeur, texte in Evenement.choices}
     oui, non = _("oui"), _("non")
+    fuseau = timezone.get_current_timezone()
+    # A content type's name is a translation looked up on every call: a third of the export's
+    # time when it was read once per row. Once per type here.
+    noms_objets = {}
 
     def rangees():
-        for lot in batched(requete.iterator(chunk_size=TAILLE_LOT), TAILLE_LOT):
-            personnes = _personnes(lot)
-            for ligne in lot:
-                personne = personnes.get(ligne.user_id)
-                yield [
-                    timezone.localtime(ligne.le).strftime("%d/%m/%Y %H:%M:%S"),
-                    personne.get_full_name() if personne else "",
-                    personne.email if personne else ligne.identifiant,
-                    libelles.get(ligne.evenement, ligne.evenement),
-                    oui if ligne.autorise else non,
-                    _objet(ligne),
-                    ligne.page,
-                ]
+        lignes = requete.iterator(chunk_size=TAILLE_LOT)
+        for _pk, le, personne, evenement, autorise, type_id, objet_id, page, identifiant in lignes:
+            le = le.astimezone(fuseau)
+            if type_id is None or objet_id is None:
+                objet = ""
+            else:
+                if type_id not in noms_objets:
+                    noms_objets[type_id] = ContentType.objects.get_for_id(type_id).name
+                objet = f"{noms_objets[type_id]} n° {objet_id}"
+            yield [
+                # strftime("%d/%m/%Y %H:%M:%S") at a fraction of its cost
+                f"{le.day:02d}/{le.month:02d}/{le.year} {le.hour:02d}:{le.minute:02d}:{le.second:02d}",
+                # User.get_full_name
+                f"{personne['first_name']} {personne['last_name']}".strip() if personne else "",
+                personne["email"] if personne else identifiant,
+                libelles.get(evenement, evenement),
+                oui if autorise else non,
+                objet,
+                page,
+            ]
 
     return reponse_csv(
         f"journal-{programme.pk}-{timezone.localdate():%Y-%m-%d}", entetes, rangees()
