@@ -33,7 +33,7 @@ from ..access import Capacite, action_pour, note_pour, parcours_pour
 from ..filters import ParcoursFilter
 from ..forms import ActionAvancementForm, ActionForm, NoteForm
 from ..models import Action, Dispositif, Note, Objectif
-from ..selectors import indicateurs_enquete, parcours_pour_liste, perimetre_pour
+from ..selectors import indicateurs_enquete, parcours_par_pk, parcours_pour_liste, perimetre_pour
 from ..selectors.actions import offres_du_parcours
 from ..selectors.journal import notes_lisibles
 from ..services import action_avancer, action_creer, note_ajouter
@@ -70,6 +70,37 @@ class ParPk(CursorPagination):
     page_size_query_param = "taille"
 
 
+class _PageParIds:
+    """What `CursorPagination.paginate_queryset` calls on its queryset (`order_by`, `filter`,
+    a slice), with the slice deferred as in reussite.core.pagination.PaginationDifferee: the
+    page's ids are sorted and limited on the base table alone, inside the query that joins what
+    a row shows, so that the joins read the page's rows only. Still one query."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def order_by(self, *champs):
+        return _PageParIds(self.queryset.order_by(*champs))
+
+    def filter(self, *args, **kwargs):
+        return _PageParIds(self.queryset.filter(*args, **kwargs))
+
+    def __getitem__(self, tranche):
+        ids = self.queryset.values("pk")[tranche]
+        lignes = self.queryset.model._default_manager.filter(pk__dans_tableau=ids)
+        lignes.query.select_related = self.queryset.query.select_related
+        return lignes.order_by(*self.queryset.query.order_by)
+
+
+class ParPkDifferee(ParPk):
+    """`ParPk` for a list whose rows join several tables (issue 18): with `ORDER BY pk LIMIT`
+    over the joined rows, PostgreSQL joined every row the user may see (3,004 for a
+    coordinator) before sorting them, a hash join having lost the order of the ids."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return super().paginate_queryset(_PageParIds(queryset), request, view)
+
+
 class ApiParcours(SansConnexionMixin):
     permission_classes = [PorteeRequise, CharteAcceptee]
     portee = PorteeJeton.PARCOURS_LECTURE
@@ -87,11 +118,11 @@ class ParcoursListe(ApiParcours, generics.ListAPIView):
     """Les parcours que l’utilisateur du jeton peut voir (mêmes filtres que la liste)."""
 
     serializer_class = s.ParcoursSerializer
-    pagination_class = ParPk
+    pagination_class = ParPkDifferee
     filterset_class = FiltreParcoursApi
 
     def get_queryset(self):
-        return parcours_pour_liste(self.request.user).order_by("pk")
+        return parcours_par_pk(self.request.user)
 
 
 @extend_schema(tags=["parcours"])

@@ -38,11 +38,29 @@ def programmes_de_travail(user):
     )
 
 
+LIGNE_PARCOURS = ("enfant", "enfant__etablissement", "referent__user", "programme")
+
+
 def parcours_pour_liste(user):
     return (
         Parcours.objects.visibles_par(user)
-        .select_related("enfant", "enfant__etablissement", "referent__user", "programme")
+        .select_related(*LIGNE_PARCOURS)
         .order_by("enfant__nom", "enfant__prenom", "pk")
+    )
+
+
+def parcours_par_pk(user):
+    """`parcours_pour_liste` in id order, for the API's cursor: `pk = ANY(ARRAY(…))`.
+
+    With `pk IN (… UNION …)` and `ORDER BY pk LIMIT 51`, PostgreSQL expected a few hundred
+    visible ids spread over the table and walked the whole primary key index in order to merge
+    them (150,708 rows read for a partner's 23 pathways at national scale, issue 18). The array
+    is computed once (an InitPlan) and read through the primary key in order: the cost follows
+    the user's rows."""
+    return (
+        Parcours.objects.filter(pk__dans_tableau=Parcours.objects.ids_visibles_par(user))
+        .select_related(*LIGNE_PARCOURS)
+        .order_by("pk")
     )
 
 

@@ -1,10 +1,10 @@
 """Read queries of the partner network: which programmes a user works in, the directory and
 the offer catalogue. Every queryset starts from the user's programmes (ARCHITECTURE.md)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 
 from reussite.core.models import Programme
-from reussite.core.roles import programmes_de_gestion
+from reussite.core.roles import GESTION, ids_programmes_avec_roles, programmes_de_gestion
 
 from ..models import Offre, Partenariat, Professionnel, SignatureCharte, Structure
 
@@ -25,12 +25,20 @@ def programmes_du_reseau(user):
     those their active structures work with."""
     if not _actif(user):
         return Programme.objects.none()
-    via_structure = Partenariat.objects.filter(
-        structure__professionnels__user=user, structure__professionnels__actif=True
-    ).values("programme_id")
-    return Programme.objects.filter(
-        Q(pk__in=programmes_de_gestion(user).values("pk")) | Q(pk__in=via_structure)
+    # `pk = ANY(ARRAY(… UNION …))`: both branches start from the user's own rows by index and
+    # the programmes are then read by their key. `pk IN (…) OR pk IN (…)` scanned every
+    # programme of the platform, and PostgreSQL, expecting 375 of 500 programmes, hashed every
+    # offer, publication and structure behind them (the catalogue, the directory and a
+    # structure's page at national scale, issue 18).
+    geres = ids_programmes_avec_roles(user, GESTION).order_by()
+    via_structure = (
+        Partenariat.objects.filter(
+            structure__professionnels__user=user, structure__professionnels__actif=True
+        )
+        .order_by()
+        .values("programme_id")
     )
+    return Programme.objects.filter(pk__dans_tableau=geres.union(via_structure))
 
 
 def structures_annuaire(user):

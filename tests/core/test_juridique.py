@@ -136,7 +136,7 @@ def test_un_programme_sans_cadre_le_dit_et_un_programme_inconnu_repond_404(clien
     assert client.get(reverse("juridique:notice_familles")).status_code == 404
 
 
-@pytest.mark.parametrize("nombre", [1, 20])
+@pytest.mark.parametrize("nombre", [1, 30])
 def test_les_donnees_personnelles_coutent_autant_quel_que_soit_le_nombre_de_programmes(
     client, django_assert_num_queries, nombre
 ):
@@ -145,13 +145,60 @@ def test_les_donnees_personnelles_coutent_autant_quel_que_soit_le_nombre_de_prog
         cadre_juridique(programme)
     url = reverse("juridique:donnees_personnelles")
     # The request's savepoint and its release, the DSFR site configuration, the programme with
-    # its legal identity, the list of programmes.
+    # its legal identity, the programmes offered.
     with django_assert_num_queries(5):
         reponse = client.get(url, {"programme": programmes[-1].pk})
     assert reponse.status_code == 200
     # The DSFR configuration is then kept for a minute (issue 18, point 3).
     with django_assert_num_queries(3):
         client.get(url)
+    with django_assert_num_queries(3):
+        client.get(url, {"recherche": "numero"})
+
+
+def _proposes(reponse) -> list[str]:
+    page = reponse.content.decode()
+    choix = page[page.index('id="choix-programme"') : page.index("</select>")]
+    return re.findall(r"<option [^>]*>([^<]+)</option>", choix)
+
+
+def test_les_donnees_personnelles_proposent_vingt_programmes_et_cherchent_les_autres(client):
+    """A platform of 500 programmes sent 500 options on every visit (issue 18, point 2): the
+    page offers the first 20 and finds the others by name, territory or commune."""
+    for i in range(25):
+        ProgrammeFactory(nom=f"PRE numéro {i:02d}")
+    lointain = ProgrammeFactory(nom="Programme Zénith", territoire="Saint-Étienne-du-Rouvray")
+    url = reverse("juridique:donnees_personnelles")
+
+    reponse = client.get(url)
+    assert _proposes(reponse) == [f"PRE numéro {i:02d}" for i in range(20)]
+    assert "Les 20 premiers programmes par ordre alphabétique sont proposés" in _texte(reponse)
+
+    reponse = client.get(url, {"recherche": "saint etienne"})
+    assert _proposes(reponse) == ["Programme Zénith"]
+    assert "1 programme correspond à « saint etienne »." in _texte(reponse)
+    # The choice keeps the search, so that the list stays the same after it.
+    assert (
+        '<input type="hidden" name="recherche" value="saint etienne">' in reponse.content.decode()
+    )
+
+    reponse = client.get(url, {"recherche": "numero"})
+    assert len(_proposes(reponse)) == 20
+    assert "Plus de 20 programmes correspondent à « numero »" in _texte(reponse)
+
+    reponse = client.get(url, {"recherche": "introuvable"})
+    assert "Aucun programme ne correspond à « introuvable »." in _texte(reponse)
+    assert 'id="choix-programme"' not in reponse.content.decode()
+
+    # The programme a link names (the family notice, the DPO's page) is offered and selected
+    # even beyond the first 20.
+    reponse = client.get(url, {"programme": lointain.pk})
+    assert _proposes(reponse)[0] == "Programme Zénith"
+    assert (
+        f'<option value="{lointain.pk}" selected>Programme Zénith</option>'
+        in reponse.content.decode()
+    )
+    assert len(_proposes(reponse)) == 21
 
 
 # --- The family notice and the consent form ----------------------------------------------

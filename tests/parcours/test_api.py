@@ -193,6 +193,33 @@ def test_la_pagination_par_curseur_parcourt_tout_une_fois(a):
     assert vus == ids
 
 
+def test_la_liste_lit_les_ids_de_la_page_avant_de_joindre_ce_qu_une_ligne_montre(a):
+    """At national scale `pk IN (… UNION …) ORDER BY pk LIMIT 51` walked the whole primary key
+    for a partner's 23 pathways, and `pk = ANY(…)` alone joined a coordinator's 3,004 rows
+    before sorting them (issue 18, api:parcours): the visible ids are an array, the page's ids
+    are sorted and limited on the pathways alone, and only they are joined. One query."""
+    ids = sorted(_parcours(a).pk for _ in range(5))
+    client = client_api(a.coordinateur)
+    client.get(reverse("api:parcours"))  # the token's last use is stamped once
+
+    with CaptureQueriesContext(connection) as requetes:
+        page = client.get(reverse("api:parcours") + "?taille=2").json()
+    (liste,) = [q["sql"] for q in requetes if '"parcours_enfant"' in q["sql"]]
+    assert liste.startswith('SELECT "parcours_parcours"."id"')
+    assert liste.count("= ANY(ARRAY(") == 2
+    interieure = liste[liste.index("= ANY(ARRAY(") :]
+    assert "LIMIT 3" in interieure and '"parcours_enfant"' not in interieure
+    assert [r["id"] for r in page["results"]] == ids[:2]
+
+    # Backwards too: the previous page of the last one, in the same order.
+    url = reverse("api:parcours") + "?taille=2"
+    while url:
+        dernier = client.get(url).json()
+        url = dernier["next"]
+    precedente = client.get(dernier["previous"]).json()
+    assert [r["id"] for r in precedente["results"]] == ids[2:4]
+
+
 def test_objectifs_actions_et_notes_d_un_parcours(a):
     p = _parcours(a)
     objectif = fabrique_actions.objectif(p, auteur=a.coordinateur)

@@ -99,8 +99,30 @@ def contexte_programme(programme: Programme) -> dict:
     }
 
 
-def _programmes():
-    return Programme.objects.only("pk", "nom").order_by("nom")
+# The programmes offered at once on the personal-data page: a platform of 500 programmes
+# would otherwise send 500 options on every visit (issue 18, point 2); the search finds the
+# others by name, territory or commune.
+PROGRAMMES_PROPOSES = 20
+
+
+def _programmes_proposes(recherche: str, choisi: Programme | None) -> dict:
+    """The programmes the page's select offers, in one query whatever the platform's size: those
+    matching `recherche` (the first alphabetically when none is typed), at most
+    PROGRAMMES_PROPOSES, with the chosen programme first when it is not among them."""
+    programmes = Programme.objects.only("pk", "nom").order_by("nom", "pk")
+    if recherche:
+        programmes = programmes.recherche(recherche)
+    trouves = list(programmes[: PROGRAMMES_PROPOSES + 1])
+    proposes = trouves[:PROGRAMMES_PROPOSES]
+    if choisi is not None and choisi not in proposes:
+        proposes.insert(0, choisi)
+    return {
+        "programmes": proposes,
+        "programmes_en_plus": len(trouves) > PROGRAMMES_PROPOSES,
+        "programmes_trouves": len(trouves),
+        "programmes_limite": PROGRAMMES_PROPOSES,
+        "recherche": recherche,
+    }
 
 
 def _programme_demande(request) -> Programme | None:
@@ -127,7 +149,8 @@ def mentions_legales(request):
 @require_GET
 def donnees_personnelles(request):
     programme = _programme_demande(request)
-    contexte = {"programmes": _programmes(), "operateur": operateur()}
+    recherche = request.GET.get("recherche", "").strip()
+    contexte = {"operateur": operateur(), **_programmes_proposes(recherche, programme)}
     if programme is not None:
         contexte |= contexte_programme(programme)
     else:
