@@ -4,6 +4,9 @@ Prometheus multiprocess mode (reussite.core.metriques): each worker writes its c
 in PROMETHEUS_MULTIPROC_DIR and a scrape adds them up. The folder must be set before any worker
 imports prometheus_client, and emptied when the server starts (a dead worker's files would count
 twice otherwise); a worker that exits is marked dead so that its live gauges disappear.
+
+Each worker, once it has loaded the application, sets its heap aside from the garbage collector
+(reussite.core.tas): a full collection no longer walks Django and the apps on some requests.
 """
 
 import os
@@ -19,6 +22,12 @@ def on_starting(server):
     dossier.mkdir(parents=True, exist_ok=True)
     for fichier in dossier.glob("*.db"):
         fichier.unlink()
+
+
+def post_worker_init(worker):
+    from reussite.core.tas import geler_le_tas
+
+    geler_le_tas()
 
 
 def child_exit(server, worker):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partenaires.models import Convention, Offre, Professionnel, Structure
 from reussite.core.forms import DateInput, FormulaireDsfr, ModeleFormulaireDsfr
+from reussite.core.widgets import ListeDeroulante
 
 from ..models import Action, ActionCollective, Objectif, Parcours
 from .base import ReferentChoiceField, _professionnels
@@ -185,9 +186,29 @@ class ActionCollectiveForm(ModeleFormulaireDsfr):
         return {nom: self.cleaned_data[nom] for nom in self.Meta.fields}
 
 
+class _ChoixParcours(forms.models.ModelChoiceIterator):
+    """The options read as plain values: a programme's coordinator chooses among thousands of
+    pathways, and a pathway and its child built for each option cost more than the rest of the
+    page (issue 18, the collective action's page)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, nom, prenom in self.queryset.values_list("pk", "enfant__nom", "enfant__prenom"):
+            yield (pk, _libelle_parcours(nom, prenom))
+
+
+def _libelle_parcours(nom: str, prenom: str) -> str:
+    return f"{nom} {prenom}"
+
+
 class ParcoursChoiceField(forms.ModelChoiceField):
+    # Written in Python, not one template per option: thousands of options in a programme.
+    widget = ListeDeroulante
+    iterator = _ChoixParcours
+
     def label_from_instance(self, obj):
-        return f"{obj.enfant.nom} {obj.enfant.prenom}"
+        return _libelle_parcours(obj.enfant.nom, obj.enfant.prenom)
 
 
 class InscriptionCollectiveForm(FormulaireDsfr):

@@ -195,11 +195,21 @@ def transitions_a_venir(qs, *, le: date | None = None, type: str = ""):
     """The open pathways of `qs` whose child changes school level at the next rentrée, once the
     programme's spring has begun, with their checklist's progress; sorted by family name."""
     le = le or timezone.localdate()
-    qs = avec_transition(qs.ouverts(), le).filter(
-        _periode(le, "transitions_debut_mois"), type_transition__in=TYPES_PASSAGE
+    types = [t for t in TYPES_PASSAGE if not type or t == type]
+    if not types:
+        return Parcours.objects.none()
+    # The same rows as filtering `type_transition` in `types`, written on the columns: Django
+    # copies an annotation whole into every condition reading it, and `type_transition` holds
+    # `type_prevu`, which holds `niveau_effectif` (dozens of CASE branches), into the WHERE of
+    # the page's query and of the paginator's COUNT (issue 18: 4,000 SQL nodes compiled per
+    # page). The annotations are still selected, for display.
+    cibles = [niveau for niveau, passage in PASSAGES.items() if passage in types]
+    en_passage = Q(t__pk__isnull=False, t__type__in=types) | (
+        Q(t__pk__isnull=True) & _niveau_de_passage(le, cibles=cibles)
     )
-    if type:
-        qs = qs.filter(type_transition=type)
+    qs = avec_transition(qs.ouverts(), le).filter(
+        _periode(le, "transitions_debut_mois"), en_passage
+    )
     return qs.select_related("enfant", "referent__user", "programme").order_by(
         "enfant__nom", "enfant__prenom", "pk"
     )
@@ -228,16 +238,18 @@ def transition_sans_plan(le: date) -> Q:
     )
 
 
-def _niveau_de_passage(le: date, prefixe: str = "enfant__") -> Q:
-    """SQL condition, the same rows as `_niveau_effectif(le)` in PASSAGES but without any
-    annotation: the recorded level moved on by the school years passed lands on a level that
-    changes school (one `IN` per number of years), or, with no level recorded, the birth year
-    is one of theirs. Small enough for Django to build a filter on it cheaply (issue 18)."""
+def _niveau_de_passage(le: date, prefixe: str = "enfant__", *, cibles=None) -> Q:
+    """SQL condition, the same rows as `_niveau_effectif(le)` in PASSAGES (or in `cibles`, some
+    of them) but without any annotation: the recorded level moved on by the school years passed
+    lands on a level that changes school (one `IN` per number of years), or, with no level
+    recorded, the birth year is one of theirs. Small enough for Django to build a filter on it
+    cheaply (issue 18)."""
+    cibles = list(PASSAGES) if cibles is None else cibles
     annee = annee_scolaire(le)
     champ = f"{prefixe}niveau_scolaire"
     annee_notee = f"{prefixe}niveau_scolaire_annee"
     departs: dict[int, list[str]] = {}
-    for cible in PASSAGES:
+    for cible in cibles:
         rang = PROGRESSION_NIVEAUX.index(cible)
         for depart in PROGRESSION_NIVEAUX[: rang + 1]:
             departs.setdefault(rang - PROGRESSION_NIVEAUX.index(depart), []).append(depart)
@@ -247,7 +259,7 @@ def _niveau_de_passage(le: date, prefixe: str = "enfant__") -> Q:
     for ecart, niveaux in sorted(departs.items()):
         condition |= Q(**{f"{champ}__in": niveaux, annee_notee: annee - ecart})
     par_age = Q()
-    for niveau in PASSAGES:
+    for niveau in cibles:
         par_age |= Q(**{f"{prefixe}date_naissance__year": annee - AGE_PAR_NIVEAU[niveau]})
     return condition | (Q(**{champ: ""}) & par_age)
 

@@ -1,6 +1,7 @@
 """Objectives, actions, the offer picker and collective actions: the services' rules, who may
 open each page (a delivering professional included), concurrent edits and query budgets."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -594,6 +595,39 @@ def test_une_action_collective_ne_montre_que_les_enfants_que_l_on_peut_voir(clie
         troisieme.pk,
     }
     assert page.context["autres"] == 0
+
+
+REQUETES_COLLECTIVE = 8
+
+
+@pytest.mark.parametrize("nombre", [1, 20])
+def test_les_enfants_a_inscrire_sont_listes_sans_gabarit_ni_instance_par_option(
+    nombre, client, monde, django_assert_num_queries
+):
+    """Issue 18: a programme's coordinator chooses among thousands of pathways on the collective
+    action's page; one template per option (and a pathway and its child built for each) made
+    the page cost 285 ms at both scales. Same options, same order, same labels."""
+    for numero in range(nombre):
+        ParcoursFactory(
+            programme=monde.a.programme,
+            enfant__nom=f"Inscriptible{numero:02}",
+            enfant__prenom="Lou",
+        )
+    connecter(client, monde.a.coordinateur)
+    url = reverse("parcours:collective_detail", args=[monde.p.collective.pk])
+    client.get(url)
+
+    with django_assert_num_queries(REQUETES_COLLECTIVE):
+        page = client.get(url)
+
+    assert "django/forms/widgets/select_option.html" not in {g.name for g in page.templates}
+    attendues = list(page.context["form"].fields["parcours"].queryset.select_related("enfant"))
+    assert len(attendues) >= nombre
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', page.content.decode())
+    assert options == [("", "Choisir")] + [
+        (str(p.pk), f"{p.enfant.nom} {p.enfant.prenom}") for p in attendues
+    ]
+    assert f'<option value="{attendues[-1].pk}">' in page.content.decode()
 
 
 def test_le_coordinateur_cree_une_action_collective_et_y_inscrit_des_enfants(client, monde):

@@ -486,6 +486,39 @@ def test_le_debit_est_limite_par_jeton_dans_le_cache_partage(a, monkeypatch):
     assert second.get(url).status_code == 200
 
 
+def test_le_schema_est_genere_une_fois_par_format_et_egal_au_schema_genere(client, monkeypatch):
+    """Issue 18: the OpenAPI schema only changes with the code; a process generates it once per
+    kind of request (format, language, version), and what it serves is what drf-spectacular
+    generates and renders."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+
+    from parcours.api import urls as urls_api
+
+    monkeypatch.setattr(urls_api, "_SCHEMAS", {}, raising=False)
+    generations = []
+    generer = SchemaGenerator.get_schema
+
+    def compter(self, *args, **kwargs):
+        generations.append(1)
+        return generer(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", compter)
+    url = reverse("api:schema")
+
+    yaml = [client.get(url) for _ in range(3)]
+    json = [client.get(url + "?format=json") for _ in range(2)]
+
+    assert len(generations) == 2
+    attendu = SchemaGenerator().get_schema(request=None, public=True)
+    assert {r.status_code for r in yaml + json} == {200}
+    assert {r.content for r in yaml} == {OpenApiYamlRenderer().render(attendu, None, {})}
+    assert {r.content for r in json} == {OpenApiJsonRenderer().render(attendu, None, {})}
+    assert yaml[-1]["Content-Type"] == "application/vnd.oai.openapi; charset=utf-8"
+    assert json[-1]["Content-Type"] == "application/vnd.oai.openapi+json"
+    assert json[-1]["Content-Disposition"] == 'inline; filename="API Réussite.json"'
+
+
 def _patch(client, url, corps):
     import json
 

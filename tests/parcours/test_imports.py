@@ -397,6 +397,46 @@ def test_les_modeles_csv_et_xlsx_se_relisent_sans_erreur(client, a):
     assert classeur["Colonnes"]["A2"].value == "identifiant"
 
 
+def test_le_modele_xlsx_est_construit_une_fois_par_jour_et_par_langue(client, a, monkeypatch):
+    """Issue 18: building the XLSX template took 250 to 350 ms of CPU on every download. A
+    process builds it once; the example row's dates follow the day, so a new day builds it
+    again, and so does another language."""
+    import time_machine
+    from django.utils import translation
+    from openpyxl import load_workbook
+
+    from reussite.core.imports import modeles
+
+    monkeypatch.setattr(modeles, "_MODELES_XLSX", {}, raising=False)
+    construits = []
+    construire = modeles.modele_xlsx
+
+    def compter(colonnes, exemples):
+        construits.append(1)
+        return construire(colonnes, exemples)
+
+    monkeypatch.setattr(modeles, "modele_xlsx", compter)
+    url = reverse("parcours:import_modele_xlsx")
+
+    def date_entree(reponse):
+        feuille = load_workbook(io.BytesIO(reponse.content)).worksheets[0]
+        return feuille.cell(row=2, column=ENTETES.index("date_entree") + 1).value
+
+    with time_machine.travel(date(2026, 3, 10), tick=False):
+        connecter(client, a.coordinateur)
+        premier, second = client.get(url), client.get(url)
+        assert len(construits) == 1
+        assert premier.content == second.content
+        assert date_entree(second) == "10/03/2025"
+        with translation.override("en"):
+            modeles.reponse_modele(COLONNES, {}, nom="modele-import-parcours", format_="xlsx")
+        assert len(construits) == 2
+    with time_machine.travel(date(2026, 3, 11), tick=False):
+        connecter(client, a.coordinateur)
+        assert date_entree(client.get(url)) == "11/03/2025"
+    assert len(construits) == 3
+
+
 def test_les_modeles_404_hors_coordination(client, a):
     for user in (professionnel(a.porteuse).user, administrateur(a.programme)):
         # The partner and the administrator (who imports the network, not the caseload).

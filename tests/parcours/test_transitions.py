@@ -574,3 +574,56 @@ def test_sans_plan_lit_les_memes_parcours_que_transition_sans_plan(a):
         lus = set(avec_liste_de_rentree(ouverts, le).filter(sans_plan(le)).values_list("pk"))
         assert lus == attendus, le
         assert le.month != 6 or len(attendus) > 10
+
+
+def test_la_liste_filtre_sur_les_colonnes_et_lit_les_memes_parcours(a):
+    """The coordination's list filters the kind of transition on the columns (issue 18): the
+    `type_transition` annotation copied into its WHERE and into the paginator's COUNT cost 4,000
+    SQL nodes to compile on every page. The same rows as that annotation, for every recorded
+    level and year, a level guessed from the birth year, a checklist missing, corrected to
+    « aucune » or of another year, and each kind chosen in the filter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parcours.models import Enfant
+    from parcours.selectors.transitions import TYPES_PASSAGE, avec_transition
+
+    annee = 2026  # the school year of spring 2027
+    numero = 0
+    for niveau in ["", *NiveauScolaire.values]:
+        annees = [None] if not niveau else [None, annee, annee - 1, annee - 3, annee + 1]
+        naissances = range(2009, 2024) if not niveau else [2016]
+        for annee_notee in annees:
+            for naissance in naissances:
+                numero += 1
+                p = _parcours(a, nom=f"Enfant{numero:03d}", naissance=date(naissance, 5, 5))
+                Enfant.objects.filter(pk=p.enfant_id).update(
+                    niveau_scolaire=niveau, niveau_scolaire_annee=annee_notee
+                )
+                liste = numero % 4
+                if liste:
+                    Transition.objects.create(
+                        parcours=p,
+                        annee_rentree=2027 if liste != 3 else 2026,
+                        type=TypeTransition.AUCUNE if liste == 1 else TypeTransition.GS_CP,
+                    )
+    ouverts = Parcours.objects.filter(programme=a.programme).ouverts()
+    for le in (date(2027, 3, 10), date(2027, 8, 31), date(2027, 9, 1)):
+        for type_ in ["", *TYPES_PASSAGE]:
+            attendus = avec_transition(ouverts, le).filter(
+                programme__transitions_debut_mois__lte=le.month if le.month < 9 else 0,
+                type_transition__in=[type_] if type_ else TYPES_PASSAGE,
+            )
+            liste = _liste(a, le=le, type=type_)
+            assert list(liste.values_list("pk", flat=True)) == list(
+                attendus.order_by("enfant__nom", "enfant__prenom", "pk").values_list(
+                    "pk", flat=True
+                )
+            ), (le, type_)
+            assert le.month == 9 or liste.count() > 0
+            with CaptureQueriesContext(connection) as requetes:
+                liste.count()
+                list(liste)
+            compte, lignes = (r["sql"] for r in requetes.captured_queries)
+            assert "CASE" not in compte
+            assert "CASE" not in lignes.split(" WHERE ", 1)[1]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -128,12 +129,42 @@ def modele_xlsx(colonnes: Sequence[Colonne], exemples: Exemples) -> bytes:
     return tampon.getvalue()
 
 
+# The XLSX templates already built by this process. Building one takes 250 to 350 ms of CPU
+# (openpyxl formats 25,000 cells as text and writes them), for a file that only changes with the
+# code, the language and the example rows (whose dates follow the day): issue 18. A deployment
+# starts new processes; a new day or language gives a new key. Bounded, as the key holds the
+# example rows.
+_MODELES_XLSX: dict[tuple, bytes] = {}
+_MODELES_XLSX_MAX = 16
+
+
+def _modele_xlsx_garde(colonnes: Sequence[Colonne], exemples: Exemples, *, nom: str) -> bytes:
+    """`modele_xlsx`, built once per process for a given import (`nom`, its columns), language
+    and example rows. The columns' help texts and lists are constants of the code, translated
+    in the active language: the key names the language, not their text."""
+    cle = (
+        nom,
+        get_language(),
+        tuple((c.cle, c.obligatoire, len(c.choix)) for c in colonnes),
+        tuple(tuple(exemple.items()) for exemple in _lignes(exemples)),
+    )
+    contenu = _MODELES_XLSX.get(cle)
+    if contenu is None:
+        contenu = modele_xlsx(colonnes, exemples)
+        if len(_MODELES_XLSX) >= _MODELES_XLSX_MAX:
+            _MODELES_XLSX.clear()
+        _MODELES_XLSX[cle] = contenu
+    return contenu
+
+
 def reponse_modele(
     colonnes: Sequence[Colonne], exemples: Exemples, *, nom: str, format_: str
 ) -> HttpResponse:
     """The template as a download, `nom` without its extension."""
     if format_ == "xlsx":
-        reponse = HttpResponse(modele_xlsx(colonnes, exemples), content_type=TYPE_XLSX)
+        reponse = HttpResponse(
+            _modele_xlsx_garde(colonnes, exemples, nom=nom), content_type=TYPE_XLSX
+        )
     else:
         format_ = "csv"
         reponse = HttpResponse(
