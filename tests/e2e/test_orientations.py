@@ -51,7 +51,8 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     # The teacher, on a phone-sized screen.
     PageConnexion(page, serveur, controle).redimensionner(390, 844)
     _connexion(page, serveur, controle, enseignante.user.email)
-    mes = PageMesOrientations(page, serveur, controle).ouvrir()
+    mes = PageMesOrientations(page, serveur, controle)
+    mes = mes.ouvrir_adresse(serveur + mes.chemin)
     formulaire = mes.orienter()
     formulaire.saisir_au_clavier(
         [
@@ -117,7 +118,7 @@ def test_une_orientation_de_l_ecole_au_parcours_ouvert(page, browser, serveur, c
     assert o.parcours.statut == Statut.REPERAGE
 
     # The teacher sees the decision, not the file.
-    mes = PageMesOrientations(page, serveur, controle).ouvrir("mes orientations après décision")
+    mes = mes.ouvrir_adresse(serveur + mes.chemin, "mes orientations après décision")
     expect(mes.ligne("Benali")).to_contain_text("Acceptée")
     PageIntrouvable(page, serveur, controle).ouvrir_adresse(
         f"{serveur}/parcours/{o.parcours_id}/", "le dossier reste fermé à l’orienteur"
