@@ -97,6 +97,10 @@ def test_les_corps_du_balayage_atteignent_chaque_page_pour_le_coordinateur(monde
     )
 
 
+# A control of the sweep itself, a fresh world per route: the largest share of the fast default's
+# time (44 % of it on the first half of a run), so CI runs it and `make test-fast` does not; the
+# access checks of the sweep stay in both.
+@pytest.mark.lent
 @pytest.mark.parametrize("nom", [route.nom for route in BALAYEES])
 def test_chaque_corps_post_du_balayage_modifie_vraiment_quelque_chose(nom):
     """Positive control for POST: the body the sweep sends would change data if the access

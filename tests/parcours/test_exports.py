@@ -514,6 +514,7 @@ def _pic_memoire(monde, format) -> int:
     return pic
 
 
+@pytest.mark.lent  # ten thousand offers generated per format
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_la_memoire_ne_croit_pas_avec_le_nombre_de_lignes(monde, format):
     _offres_en_masse(monde, 1_000)
