@@ -36,12 +36,11 @@ class PaginationEstimee(Paginator):
     sequential scan of 20,000 professionals, an index scan of 2.9 million trail rows, issue 18).
     A list with no condition is the whole table: its number of rows is the one the planner keeps
     in `pg_class.reltuples` (refreshed by autovacuum's ANALYZE), exact enough to number pages. A
-    filtered or searched list, or a table under `SEUIL` rows by that estimate, is counted
-    exactly, in the same single query (the SQL function `core_nombre_lignes` counts only when
-    the estimate is under `SEUIL`), so a list costs as many queries on a small table as on a
-    large one.
+    table under `SEUIL` rows by that estimate is counted exactly, in the same single query (the
+    SQL function `core_nombre_lignes` counts only then), so a list costs as many queries on a
+    small table as on a large one. A filtered or searched list is counted exactly up to
+    `PLAFOND` rows, and shown as « plus de 10 000 » beyond.
 
-    A filtered list is counted up to `PLAFOND` rows, and shown as « plus de 10 000 » beyond.
     The estimate may be off by a little: a page past its end answers an empty page instead of an
     error, and the last page is read in full (`page`), so every row stays reachable; past the
     cap, the pages after the last one listed open too. admin/pagination.html says « environ »
