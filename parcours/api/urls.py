@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView, SpectacularSwaggerSplitView
 
 from partenaires import api as reseau
 
@@ -46,6 +47,7 @@ class Schema(SpectacularAPIView):
     authentication_classes = []
     permission_classes = []
 
+    @extend_schema(**SCHEMA_KWARGS)  # as the parent's: the schema is not in the schema
     def get(self, request, *args, **kwargs):
         cle = (
             request.GET.get("lang") if settings.USE_I18N else None,
