@@ -17,7 +17,7 @@ MESURES = [
             "Permissions recalculées à chaque changement de consentement, d’affectation ou de "
             "structure, et vérifiées à la lecture"
         ),
-        "tests/acces/test_partage_permissions.py",
+        "tests/acces/test_partage_fin_d_acces.py",
     ),
     (
         _(

@@ -56,7 +56,7 @@ class PageDonneesPersonnelles(PageReussite):
 
     def choisir_programme(self, nom: str) -> "PageDonneesPersonnelles":
         """Keyboard only: focus the list, choose the programme, Tab to the button, Enter."""
-        liste = self.page.get_by_label("Programme de réussite éducative")
+        liste = self.page.get_by_label("Programme de réussite éducative", exact=True)
         liste.focus()
         liste.select_option(label=nom)
         self.page.keyboard.press("Tab")
