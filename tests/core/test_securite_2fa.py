@@ -123,9 +123,9 @@ def test_un_code_de_secours_ne_sert_qu_une_fois():
     appareil_totp(user)
     premier = Client()
     se_connecter(premier, user)
-    from reussite.core.views.securite import _creer_codes_secours
+    from reussite.core.services.deux_facteurs import codes_secours_creer
 
-    code = _creer_codes_secours(user)[0]
+    code = codes_secours_creer(user=user)[0]
     assert premier.post(VERIFICATION, {"code": code})["Location"] == "/"
 
     second = Client()

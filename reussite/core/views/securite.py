@@ -5,20 +5,23 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_otp import devices_for_user, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..deux_facteurs import avec_suivante, marquer_verifie, url_suivante
 from ..forms import choix_soumis
 from ..forms.securite import CodeForm
+from ..services.deux_facteurs import (
+    appareil_a_confirmer,
+    appareil_confirmer,
+    code_verifier,
+    codes_secours_creer,
+)
 
-NOMBRE_CODES_SECOURS = 10
 SESSION_CODES = "reussite_codes_secours"
 TROP_DE_CODES = _("Trop de codes incorrects : patientez quelques instants avant de réessayer.")
 
@@ -33,37 +36,20 @@ def _secret_lisible(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def _creer_codes_secours(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=_t("Codes de secours"), confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(NOMBRE_CODES_SECOURS)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
-    return codes
-
-
 @require_http_methods(["GET", "POST"])
 def inscription(request):
     """Enrol a TOTP device: scan the QR code (or type the secret), confirm with a code."""
     if user_has_device(request.user):
         return redirect(avec_suivante(_url("securite:verification"), url_suivante(request)))
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name=_t("Application d'authentification"), confirmed=False
-        )
+    device = appareil_a_confirmer(user=request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         autorise = device.verify_is_allowed()[0]
-        with transaction.atomic():
-            if device.verify_token(form.cleaned_data["code"]):
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                codes = _creer_codes_secours(request.user)
-                marquer_verifie(request, device)
-                request.session[SESSION_CODES] = codes
-                return redirect(
-                    avec_suivante(_url("securite:codes_secours"), url_suivante(request))
-                )
+        codes = appareil_confirmer(device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            marquer_verifie(request, device)
+            request.session[SESSION_CODES] = codes
+            return redirect(avec_suivante(_url("securite:codes_secours"), url_suivante(request)))
         if not autorise:
             form.add_error("code", TROP_DE_CODES)
         else:
@@ -89,14 +75,11 @@ def verification(request):
         return redirect(avec_suivante(_url("securite:inscription"), url_suivante(request)))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            devices = list(devices_for_user(request.user, for_verify=True))
-            bloque = [d for d in devices if not d.verify_is_allowed()[0]]
-            for device in devices:
-                if device.verify_token(form.cleaned_data["code"]):
-                    marquer_verifie(request, device)
-                    return redirect(url_suivante(request))
-        if bloque:
+        resultat = code_verifier(user=request.user, code=form.cleaned_data["code"])
+        if resultat.appareil is not None:
+            marquer_verifie(request, resultat.appareil)
+            return redirect(url_suivante(request))
+        if resultat.freine:
             form.add_error("code", TROP_DE_CODES)
         else:
             form.add_error("code", _t("Code incorrect ou expiré."))
@@ -119,7 +102,7 @@ def codes_secours(request):
 
 @require_http_methods(["POST"])
 def codes_secours_regenerer(request):
-    request.session[SESSION_CODES] = _creer_codes_secours(request.user)
+    request.session[SESSION_CODES] = codes_secours_creer(user=request.user)
     return redirect("securite:codes_secours")
 
 
