@@ -167,7 +167,7 @@ class ParcoursFilter(django_filters.FilterSet):
 
 # --- Pathways at risk -------------------------------------------------------------------------
 
-# Each reason is a boolean annotation of `parcours_a_risque`.
+# Each reason is a boolean annotation of `parcours_a_risque` (its `NOMS_MOTIFS`).
 MOTIFS_A_RISQUE = [
     ("inactif", _("Sans activité depuis le délai du programme")),
     ("rupture_sans_reponse", _("Rupture sans réponse décidée")),
@@ -188,7 +188,8 @@ TRIS_A_RISQUE = {
 
 
 class ParcoursARisqueFilter(django_filters.FilterSet):
-    """Narrows `parcours_a_risque(user)`; the choices come from its rows and nothing else."""
+    """Narrows the pathways of `motifs_a_risque(user)` (`parcours_parmi`, read by their keys);
+    the reasons are `motifs`, the choices come from its rows and nothing else."""
 
     motif = django_filters.ChoiceFilter(
         label=_("Motif"), choices=MOTIFS_A_RISQUE, method="filtrer_motif", empty_label=_("Tous")
@@ -223,8 +224,9 @@ class ParcoursARisqueFilter(django_filters.FilterSet):
         fields = ["motif", "referent", "etablissement", "tranche_age", "tri"]
         form = FormulaireDsfr
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, motifs: dict[int, dict[str, bool]], **kwargs):
         super().__init__(*args, queryset=queryset, **kwargs)
+        self.motifs = motifs
         # `= ANY(ARRAY(…))` rather than `IN`: the planner cannot size the list of pathways
         # and hash-joined every professional, user and structure of the platform to it
         # (20,000 each at national scale, issue 18); here it reads the few referents and
@@ -240,7 +242,7 @@ class ParcoursARisqueFilter(django_filters.FilterSet):
         ).order_by("nom")
 
     def filtrer_motif(self, queryset, name, value):
-        return queryset.filter(**{value: True})
+        return queryset.filter(pk__dans_tableau=[pk for pk, m in self.motifs.items() if m[value]])
 
     def filtrer_age(self, queryset, name, value):
         return queryset.tranche_age(value)

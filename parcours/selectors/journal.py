@@ -33,9 +33,12 @@ __all__ = [
     "LIMITE_PAR_SOURCE",
     "Evenement",
     "avec_drapeau_ip",
+    "avec_motifs",
     "chronologie_du_parcours",
+    "motifs_a_risque",
     "notes_lisibles",
     "parcours_a_risque",
+    "parcours_parmi",
 ]
 
 # Each kind of event shows at most this many of its latest entries.
@@ -331,6 +334,45 @@ def parcours_a_risque(user, *, le: date | None = None):
         revue,
         sans_plan(le),
     )
+
+
+# The reasons `parcours_a_risque` annotates, in the order the page lists them.
+NOMS_MOTIFS = (
+    "inactif",
+    "rupture_sans_reponse",
+    "action_en_retard",
+    "revue_depassee",
+    "transition_sans_plan",
+)
+
+
+def motifs_a_risque(user, *, le: date | None = None) -> dict[int, dict[str, bool]]:
+    """`parcours_a_risque(user)` read once: each pathway's key and its reasons. The page filters,
+    counts and lists from these keys (`parcours_parmi`) instead of evaluating the visibility and
+    the five reasons again for each of its four reads (issue 18: 4 compilations of the largest
+    query of the site, and 4 executions over every open pathway of the programme)."""
+    lignes = parcours_a_risque(user, le=le).order_by().values_list("pk", *NOMS_MOTIFS)
+    return {pk: dict(zip(NOMS_MOTIFS, drapeaux, strict=True)) for pk, *drapeaux in lignes}
+
+
+def parcours_parmi(motifs: dict[int, dict[str, bool]]):
+    """The pathways of `motifs_a_risque`, by their keys, with what the list shows; in the
+    default order of every list of children. `avec_motifs` puts each row's reasons back."""
+    return (
+        Parcours.objects.filter(pk__dans_tableau=list(motifs))
+        .select_related("enfant", "referent__user", "programme")
+        .order_by("enfant__nom", "enfant__prenom", "pk")
+    )
+
+
+def avec_motifs(lignes, motifs: dict[int, dict[str, bool]]) -> list[Parcours]:
+    """`lignes` (pathways of `parcours_parmi`) with their reasons as attributes, as
+    `parcours_a_risque` annotates them."""
+    lignes = list(lignes)
+    for parcours in lignes:
+        for nom, valeur in motifs[parcours.pk].items():
+            setattr(parcours, nom, valeur)
+    return lignes
 
 
 def _avec_motifs(qs, inactif, revue, sans_plan):

@@ -24,7 +24,7 @@ from ..forms import (
     ReponseRuptureForm,
     RuptureForm,
 )
-from ..selectors import parcours_a_risque
+from ..selectors import avec_motifs, motifs_a_risque, parcours_parmi
 from ..services import (
     addendum_ajouter,
     document_archiver,
@@ -264,8 +264,10 @@ def document_archiver_vue(request, pk, document_pk):
 def a_risque(request):
     """Open pathways the user coordinates or refers that need attention, and why: filtered,
     sorted and paginated; htmx asks for the results alone."""
-    filtre = ParcoursARisqueFilter(request.GET, queryset=parcours_a_risque(request.user))
+    motifs = motifs_a_risque(request.user)
+    filtre = ParcoursARisqueFilter(request.GET, queryset=parcours_parmi(motifs), motifs=motifs)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    page.object_list = avec_motifs(page.object_list, motifs)
     contexte = {"filtre": filtre, "page": page, "lignes": page.object_list}
     if request.htmx:
         return render(request, "parcours/journal/_a_risque_resultats.html", contexte)

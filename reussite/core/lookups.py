@@ -5,14 +5,23 @@ from django.db import models
 
 @models.Field.register_lookup
 class DansTableau(models.Lookup):
-    """`champ = ANY(ARRAY(sous-requête))`: the subquery runs once (an InitPlan) and the rows
+    """`champ = ANY(ARRAY(sous-requête))`, or `champ = ANY(%s)` for a list: the subquery runs once (an InitPlan) and the rows
     are then read through the column's index. `IN (sous-requête)` let PostgreSQL join every
     row of a large table before applying the semi-join, its size being unknown (issue 18)."""
 
     lookup_name = "dans_tableau"
 
+    def get_prep_lookup(self):
+        if isinstance(self.rhs, (list, tuple, set, frozenset)):
+            return [self.lhs.output_field.get_prep_value(valeur) for valeur in self.rhs]
+        return super().get_prep_lookup()
+
     def as_sql(self, compiler, connection):
         gauche, params_gauche = self.process_lhs(compiler, connection)
+        if isinstance(self.rhs, list):
+            # Keys already known in Python: one array parameter, whatever their number (`IN`
+            # would write one placeholder per key, thousands on a large programme).
+            return f"{gauche} = ANY(%s)", (*params_gauche, self.rhs)
         droite, params_droite = self.process_rhs(compiler, connection)
         return f"{gauche} = ANY(ARRAY{droite})", (*params_gauche, *params_droite)
 

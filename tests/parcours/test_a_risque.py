@@ -143,8 +143,10 @@ def test_htmx_recoit_les_resultats_seuls(client, a):
 
 
 # 8 since issue 18, point 3: the session is no longer saved on every request (3 queries) and
-# the DSFR configuration is read once a minute per process.
-REQUETES_A_RISQUE = 8
+# the DSFR configuration is read once a minute per process. 9 since the list is read once
+# (`motifs_a_risque`) and then by its keys: one more query, but the reasons and the visibility
+# are evaluated once instead of four times (test below).
+REQUETES_A_RISQUE = 9
 
 
 @pytest.mark.parametrize("nombre", [1, 100])
@@ -167,17 +169,50 @@ def test_a_risque_coute_le_meme_nombre_de_requetes_avec_1_ou_100_lignes(
     assert reponse.context["page"].paginator.count == nombre
 
 
+def test_la_liste_evalue_les_motifs_et_la_visibilite_une_seule_fois(client, a):
+    """Issue 18: the choices, the count and the page each evaluated the visibility and the five
+    reasons again (four compilations and executions of the largest query of the site). They
+    now read the keys `motifs_a_risque` found, with the same rows and the same reasons."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    ecole = StructureFactory(ecole=True, programmes=[a.programme])
+    for i in range(30):
+        parcours = _parcours(a, nom=f"Risque{i:03d}", etablissement=ecole, inactif=i % 2 == 0)
+        if i % 3 == 0:
+            Rupture.objects.create(parcours=parcours, type="absence", date=date.today())
+    _parcours(a, nom="Tranquille", inactif=False)
+    connecter(client, a.coordinateur)
+    client.get(URL)
+
+    with CaptureQueriesContext(connections["default"]) as requetes:
+        reponse = client.get(URL, {"motif": "rupture_sans_reponse"})
+
+    lectures_des_motifs = [q["sql"] for q in requetes if "parcours_rupture" in q["sql"]]
+    assert len(lectures_des_motifs) == 1, lectures_des_motifs
+    # Same rows and reasons as the one definition, `parcours_a_risque`.
+    from parcours.selectors.journal import parcours_a_risque
+
+    attendus = parcours_a_risque(a.coordinateur).filter(rupture_sans_reponse=True)
+    assert reponse.context["page"].paginator.count == attendus.count() == 10
+    for ligne in reponse.context["lignes"]:
+        reference = attendus.get(pk=ligne.pk)
+        assert (ligne.inactif, ligne.rupture_sans_reponse) == (reference.inactif, True)
+    assert "Tranquille" not in _noms(client.get(URL))
+
+
 def test_les_choix_de_referent_et_d_ecole_sont_lus_par_leur_cle(a):
     """The referent and school choices read the few rows of the list through their primary
     keys: with `IN (list)`, PostgreSQL hash-joined every professional, user and structure of
     the platform (20,000 each at national scale, issue 18)."""
     from parcours.filters import ParcoursARisqueFilter
-    from parcours.selectors.journal import parcours_a_risque
+    from parcours.selectors.journal import motifs_a_risque, parcours_parmi
 
     ecole = StructureFactory(ecole=True, programmes=[a.programme])
     parcours = _parcours(a, nom="Risque", etablissement=ecole)
     Parcours.objects.filter(pk=parcours.pk).update(referent=professionnel(a.porteuse))
-    filtre = ParcoursARisqueFilter({}, queryset=parcours_a_risque(a.coordinateur))
+    motifs = motifs_a_risque(a.coordinateur)
+    filtre = ParcoursARisqueFilter({}, queryset=parcours_parmi(motifs), motifs=motifs)
 
     for nom in ("referent", "etablissement"):
         choix = filtre.filters[nom].queryset
