@@ -5,9 +5,10 @@ from django.db import models
 
 @models.Field.register_lookup
 class DansTableau(models.Lookup):
-    """`champ = ANY(ARRAY(sous-requête))`, or `champ = ANY(%s)` for a list: the subquery runs once (an InitPlan) and the rows
+    """`champ = ANY(ARRAY(sous-requête))`: the subquery runs once (an InitPlan) and the rows
     are then read through the column's index. `IN (sous-requête)` let PostgreSQL join every
-    row of a large table before applying the semi-join, its size being unknown (issue 18)."""
+    row of a large table before applying the semi-join, its size being unknown (issue 18). A
+    Python list of keys becomes `champ IN (SELECT unnest(%s))`."""
 
     lookup_name = "dans_tableau"
 
@@ -20,8 +21,12 @@ class DansTableau(models.Lookup):
         gauche, params_gauche = self.process_lhs(compiler, connection)
         if isinstance(self.rhs, list):
             # Keys already known in Python: one array parameter, whatever their number (`IN`
-            # would write one placeholder per key, thousands on a large programme).
-            return f"{gauche} = ANY(%s)", (*params_gauche, self.rhs)
+            # would write one placeholder per key, thousands on a large programme). Unnested
+            # rather than `= ANY(ARRAY[…])`: the planner weighed each of 2,000 keys and then
+            # tested every row against the whole array (a list of 2,000 pathways at risk,
+            # count 23 → 9 ms, page 33 → 10 ms); here it hashes them once.
+            type_sql = self.lhs.output_field.cast_db_type(connection)
+            return f"{gauche} IN (SELECT unnest(%s::{type_sql}[]))", (*params_gauche, self.rhs)
         droite, params_droite = self.process_rhs(compiler, connection)
         return f"{gauche} = ANY(ARRAY{droite})", (*params_gauche, *params_droite)
 
