@@ -22,6 +22,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 BASES = ["default", "trace"]
 
 
+_FIXTURES_DE_BASE = {"db", "transactional_db", "live_server", "django_db_serialized_rollback"}
+
+
+def _sans_base(item) -> bool:
+    return item.get_closest_marker("django_db") is None and not _FIXTURES_DE_BASE & set(
+        getattr(item, "fixturenames", ())
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         marqueur = item.get_closest_marker("django_db")
@@ -30,6 +40,11 @@ def pytest_collection_modifyitems(items):
                 pytest.mark.django_db(*marqueur.args, **{**marqueur.kwargs, "databases": BASES}),
                 append=False,
             )
+    # pytest-django orders the tests as Django does: in a transaction, then transactional, then
+    # without the database. The last group holds `make run` (75 s), which thus ran alone at the
+    # very end while the other worker sat idle. Tests without the database touch nothing the
+    # others share: they go first (a stable sort; pytest-django's order holds within the rest).
+    items.sort(key=lambda item: not _sans_base(item))
 
 
 # Two database roles, as in production (reussite/core/privileges.py): the owner role

@@ -54,6 +54,20 @@ _VISIBLE = """el => {
     return false;
 }"""
 
+# The four questions asked at each stop of the keyboard walk, in one evaluation.
+_ARRET = f"""() => {{
+    const el = document.activeElement;
+    const decrire = {_DECRIRE};
+    const description = decrire(el);
+    if (description === null) return {{description: null}};
+    return {{
+        description,
+        dans_le_contenu: !!el.closest('main'),
+        visible: ({_VISIBLE})(el),
+        focus_visible: ({_FOCUS_VISIBLE})(el),
+    }};
+}}"""
+
 _CHAMPS_SANS_ETIQUETTE = """() => {
     const ignores = ['hidden', 'submit', 'button', 'reset', 'image'];
     const problemes = [];
@@ -170,22 +184,24 @@ class PageAuditee(PageReussite):
         vu_le_contenu = False
         for _rang in range(maximum):
             self.page.keyboard.press("Tab")
-            actif = self.page.evaluate_handle("document.activeElement")
-            description = self.page.evaluate(_DECRIRE, actif)
+            # One round trip per stop: what the focused element is, whether it sits in the
+            # content, is visible and shows its focus.
+            arret = self.page.evaluate(_ARRET)
+            description = arret["description"]
             if description is None:
                 break  # the focus left the document (the browser's own interface)
             if description == premier:
                 break
             premier = premier or description
             ordre.append(description)
-            dans_le_contenu = self.page.evaluate("el => !!el.closest('main')", actif)
+            dans_le_contenu = arret["dans_le_contenu"]
             if len(ordre) == 1 or (dans_le_contenu and not vu_le_contenu):
                 # What the focus looks like, for the human part of criterion 10.7.
                 self.controle.capture(f"{self.etape} focus {len(ordre)}")
             vu_le_contenu = vu_le_contenu or dans_le_contenu
-            if not self.page.evaluate(_VISIBLE, actif):
+            if not arret["visible"]:
                 problemes.append(f"focus sur un élément invisible : {description}")
-            elif not self.page.evaluate(_FOCUS_VISIBLE, actif):
+            elif not arret["focus_visible"]:
                 problemes.append(f"prise de focus non visible : {description}")
         if ordre and "Accéder au contenu" not in ordre[0] and "Contenu" not in ordre[0]:
             problemes.append(f"le premier arrêt n’est pas l’évitement : {ordre[0]}")

@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from parcours.demo.parametres import NOM_PROGRAMME
@@ -39,6 +40,7 @@ from reussite.core.charte import CHARTE_VERSION
 from reussite.core.models import Programme, ProgrammeUserObjectPermission, Role, User
 from reussite.core.services import charte_accepter
 from tests.conftest import connecter
+from tests.support.donnees_partagees import donnees_du_module
 
 pytestmark = pytest.mark.django_db
 
@@ -88,18 +90,25 @@ def _comptes(sortie: str) -> tuple[str, dict[str, str]]:
     return mot_de_passe, comptes
 
 
+@pytest.fixture(scope="module")
+def _premiere_execution(django_db_setup, django_db_blocker):
+    """The first run's output and rows, shared by the module's tests: a run takes nine seconds
+    on the 2-core machine, and each test rolls back what it changes (donnees_du_module)."""
+    with donnees_du_module(django_db_blocker), override_settings(DEBUG=True):
+        yield _executer()
+
+
 @pytest.fixture
-def sortie(settings):
-    """The first run's output. Each run takes seconds: tests share one where they can."""
-    settings.DEBUG = True
-    return _executer()
+def sortie(_premiere_execution, db):
+    return _premiere_execution
 
 
 def test_refuse_de_tourner_sans_debug(settings):
     settings.DEBUG = False
+    avant = _compter()
     with pytest.raises(CommandError, match="--force"):
         _executer()
-    assert not Programme.objects.exists()
+    assert _compter() == avant
 
 
 def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, settings, client):
