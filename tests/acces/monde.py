@@ -6,6 +6,7 @@ this world (`construire_monde`) and its data helpers; reussite/devtools/bench_si
 dossier with `_dossier`.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -374,108 +375,125 @@ def _convention_signee(pre_: Pre, structure) -> Convention:
 
 def corps(nom: str, d: Dossier) -> dict:
     """A valid body for each swept POST view: were the check missing, it would change data."""
-    parcours = Parcours.objects.get(pk=d.parcours.pk)
-    enfant = parcours.enfant
+    # Each body is built only when asked for: the sweep asks for one at a time, and building
+    # all of them read about fifteen rows per request.
     aujourdhui = date.today()
-    consentement_valide = {
-        "date_signature": aujourdhui.isoformat(),
-        "date_expiration": (aujourdhui + timedelta(days=100)).isoformat(),
-        "signataires": [d.titulaire.pk],
-        "structures": [d.structure.pk],
-        "finalites": [Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE],
-        "fichier": fichier_png(),
-    }
-    responsables = list(enfant.famille.responsables.order_by("pk"))
-    corps_famille = {
-        "version": enfant.famille.version,
-        "famille-adresse": "1 place modifiée",
-        "famille-commune": "Ailleurs",
-        "responsables-TOTAL_FORMS": len(responsables),
-        "responsables-INITIAL_FORMS": len(responsables),
-        "responsables-MIN_NUM_FORMS": 0,
-        "responsables-MAX_NUM_FORMS": 4,
-    }
-    for i, r in enumerate(responsables):
-        corps_famille |= {
-            f"responsables-{i}-id": r.pk,
-            f"responsables-{i}-nom": r.nom,
-            f"responsables-{i}-prenom": r.prenom,
-            f"responsables-{i}-lien": r.lien,
-            f"responsables-{i}-autorite_parentale": "on" if r.autorite_parentale else "",
-            f"responsables-{i}-telephone": r.telephone,
-            f"responsables-{i}-email": r.email,
+
+    @functools.cache
+    def parcours() -> Parcours:
+        return Parcours.objects.select_related("enfant__famille").get(pk=d.parcours.pk)
+
+    def enfant():
+        return parcours().enfant
+
+    def consentement_valide() -> dict:
+        return {
+            "date_signature": aujourdhui.isoformat(),
+            "date_expiration": (aujourdhui + timedelta(days=100)).isoformat(),
+            "signataires": [d.titulaire.pk],
+            "structures": [d.structure.pk],
+            "finalites": [Finalite.ACCOMPAGNEMENT, Finalite.PARTAGE],
+            "fichier": fichier_png(),
         }
-    donnees = {
-        "parcours:modifier": {
-            "version": parcours.version,
-            "parcours-orienteur": parcours.orienteur,
-            "parcours-motifs_orientation": parcours.motifs_orientation,
+
+    def corps_famille() -> dict:
+        famille = enfant().famille
+        responsables = list(famille.responsables.order_by("pk"))
+        donnees = {
+            "version": famille.version,
+            "famille-adresse": "1 place modifiée",
+            "famille-commune": "Ailleurs",
+            "responsables-TOTAL_FORMS": len(responsables),
+            "responsables-INITIAL_FORMS": len(responsables),
+            "responsables-MIN_NUM_FORMS": 0,
+            "responsables-MAX_NUM_FORMS": 4,
+        }
+        for i, r in enumerate(responsables):
+            donnees |= {
+                f"responsables-{i}-id": r.pk,
+                f"responsables-{i}-nom": r.nom,
+                f"responsables-{i}-prenom": r.prenom,
+                f"responsables-{i}-lien": r.lien,
+                f"responsables-{i}-autorite_parentale": "on" if r.autorite_parentale else "",
+                f"responsables-{i}-telephone": r.telephone,
+                f"responsables-{i}-email": r.email,
+            }
+        return donnees
+
+    fabriques = {
+        "parcours:modifier": lambda: {
+            "version": parcours().version,
+            "parcours-orienteur": parcours().orienteur,
+            "parcours-motifs_orientation": parcours().motifs_orientation,
             "parcours-profil_accompagnement": "renforce",
-            "parcours-referent": parcours.referent_id or "",
-            "parcours-date_entree": parcours.date_entree.isoformat(),
+            "parcours-referent": parcours().referent_id or "",
+            "parcours-date_entree": parcours().date_entree.isoformat(),
         },
-        "parcours:modifier_enfant": {
-            "version": enfant.version,
+        "parcours:modifier_enfant": lambda: {
+            "version": enfant().version,
             "enfant-nom": "Modifié",
-            "enfant-prenom": enfant.prenom,
-            "enfant-date_naissance": enfant.date_naissance.isoformat(),
-            "enfant-sexe": enfant.sexe,
+            "enfant-prenom": enfant().prenom,
+            "enfant-date_naissance": enfant().date_naissance.isoformat(),
+            "enfant-sexe": enfant().sexe,
         },
         "parcours:modifier_famille": corps_famille,
         # Suspending is confirmed (issue 15, point 15): without "confirmer", nothing changes.
-        "parcours:changer_statut": {
+        "parcours:changer_statut": lambda: {
             "statut": Statut.SUSPENDU,
-            "version": parcours.version,
+            "version": parcours().version,
             "confirmer": "on",
         },
-        "parcours:suspendre": {
-            "version": parcours.version,
+        "parcours:suspendre": lambda: {
+            "version": parcours().version,
             "commentaire": "Pause demandée par la famille",
             "confirmer": "on",
         },
-        "parcours:sortir": {
+        "parcours:sortir": lambda: {
             "date_sortie": aujourdhui.isoformat(),
             "motif_sortie": "demenagement",
-            "version": parcours.version,
+            "version": parcours().version,
         },
         "parcours:consentement": consentement_valide,
         "parcours:consentement_renouveler": consentement_valide,
-        "parcours:consentement_retirer": {
+        "parcours:consentement_retirer": lambda: {
             "date_retrait": aujourdhui.isoformat(),
             "motif_retrait": "La famille retire son accord.",
         },
-        "parcours:intervenant_ajouter": {"intervenant-professionnel": d.candidat.pk},
+        "parcours:intervenant_ajouter": lambda: {"intervenant-professionnel": d.candidat.pk},
         # --- actions
-        **corps_actions(d),
+        **fabriques_actions(d),
         # --- journal
-        "parcours:note_ajouter": {"texte": "Nouvelle note", "visibilite": "equipe"},
-        "parcours:note_modifier": {
+        "parcours:note_ajouter": lambda: {"texte": "Nouvelle note", "visibilite": "equipe"},
+        "parcours:note_modifier": lambda: {
             "texte": "Note corrigée",
             "visibilite": "equipe",
             "version": Note.objects.get(pk=d.note.pk).version,
         },
-        "parcours:note_addendum": {"texte": "Addendum"},
-        "parcours:information_preoccupante": {
+        "parcours:note_addendum": lambda: {"texte": "Addendum"},
+        "parcours:information_preoccupante": lambda: {
             "date_transmission": aujourdhui.isoformat(),
             "transmise_par": "La coordinatrice",
             "reference": "CRIP-1",
         },
-        "parcours:rupture_ajouter": {"type": "demenagement", "date": aujourdhui.isoformat()},
-        "parcours:rupture_reponse": {
+        "parcours:rupture_ajouter": lambda: {
+            "type": "demenagement",
+            "date": aujourdhui.isoformat(),
+        },
+        "parcours:rupture_reponse": lambda: {
             "version": Rupture.objects.get(pk=d.rupture.pk).version,
             "reponse": "Relais avec l’école",
             "date_reponse": aujourdhui.isoformat(),
         },
-        "parcours:document_ajouter": {"titre": "Compte rendu", "fichier": fichier_png()},
+        "parcours:document_ajouter": lambda: {"titre": "Compte rendu", "fichier": fichier_png()},
         # --- offres
-        "parcours:besoin_ajouter": {
+        "parcours:besoin_ajouter": lambda: {
             "domaine": "culture",
             "territoire": "Nord",
             "description": "Atelier de théâtre",
         },
-        "parcours:besoin_clore": {"statut": "clos"},
+        "parcours:besoin_clore": lambda: {"statut": "clos"},
         # --- fratrie: a sibling of the pathway's child, in its family
-        "parcours:famille_ajouter_enfant": {
+        "parcours:famille_ajouter_enfant": lambda: {
             "enfant-nom": "Cadet",
             "enfant-prenom": "Sami",
             "enfant-date_naissance": (aujourdhui - timedelta(days=365 * 6)).isoformat(),
@@ -485,46 +503,48 @@ def corps(nom: str, d: Dossier) -> dict:
             "parcours-date_entree": aujourdhui.isoformat(),
         },
         # --- orientations
-        "parcours:orientation_decider": {
+        "parcours:orientation_decider": lambda: {
             "version": Orientation.objects.get(pk=d.orientation.pk).version,
             "decision-decision": "refus",
             "decision-message": "Hors du territoire",
         },
-        "parcours:orientation_repondre": {"reponse-texte": "Aucun suivi en cours."},
+        "parcours:orientation_repondre": lambda: {"reponse-texte": "Aucun suivi en cours."},
         # --- imports
-        "parcours:transfert_proposer": {"programme_destination": _programme_cible()[0].pk},
-        "parcours:transfert_decider": {
+        "parcours:transfert_proposer": lambda: {"programme_destination": _programme_cible()[0].pk},
+        "parcours:transfert_decider": lambda: {
             "version": Transfert.objects.get(pk=d.transfert.pk).version,
             "decision-decision": "refuser",
             "decision-motif_refus": "Pas de place avant la rentrée",
         },
-        "parcours:import_apercu": {"version": ImportParcours.objects.get(pk=d.import_.pk).version},
+        "parcours:import_apercu": lambda: {
+            "version": ImportParcours.objects.get(pk=d.import_.pk).version
+        },
         # --- sollicitations
-        "parcours:sollicitation_creer": {
+        "parcours:sollicitation_creer": lambda: {
             "objectif": d.objectif.pk,
             "structure": d.structure.pk,
             "demande": "Une place à l’atelier",
             "motif": "Socialisation",
             "echeance": (aujourdhui + timedelta(days=5)).isoformat(),
         },
-        "parcours:sollicitation_recue": {
+        "parcours:sollicitation_recue": lambda: {
             "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
             "statut": "acceptee",
             "date_rdv": aujourdhui.isoformat(),
         },
-        "parcours:sollicitation_retirer": {
+        "parcours:sollicitation_retirer": lambda: {
             "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version
         },
-        "parcours:sollicitation_en_action": {
+        "parcours:sollicitation_en_action": lambda: {
             "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
             "confirmer_consentement": "on",
         },
-        "parcours:sollicitation_reorienter": {
+        "parcours:sollicitation_reorienter": lambda: {
             "version": Sollicitation.objects.get(pk=d.sollicitation.pk).version,
             "echeance": (aujourdhui + timedelta(days=10)).isoformat(),
         },
         # --- transitions
-        "parcours:transition": {
+        "parcours:transition": lambda: {
             "version": Transition.objects.get(parcours=d.parcours).version,
             "type": "cm2_6e",
             "etablissement_accueil": "Collège modifié",
@@ -533,33 +553,35 @@ def corps(nom: str, d: Dossier) -> dict:
             "accord_famille_le": aujourdhui.isoformat(),
         },
         # --- dispositifs
-        "parcours:dispositif_ajouter": {
+        "parcours:dispositif_ajouter": lambda: {
             "type": "clas",
             "date_debut": aujourdhui.isoformat(),
             "precision": "Centre social Nord",
         },
-        "parcours:dispositif_modifier": {
+        "parcours:dispositif_modifier": lambda: {
             "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
             "type": "aemo",
             "date_debut": (aujourdhui - timedelta(days=60)).isoformat(),
         },
-        "parcours:dispositif_terminer": {
+        "parcours:dispositif_terminer": lambda: {
             "version": Dispositif.objects.get(pk=d.dispositif.pk).version,
             "date_fin": aujourdhui.isoformat(),
         },
-        "parcours:parole_ajouter": {
+        "parcours:parole_ajouter": lambda: {
             "locuteur": "enfant",
             "moment": "souhaits",
             "date": aujourdhui.isoformat(),
             "texte": "Je voudrais savoir nager.",
         },
-        "parcours:questionnaire_sortie": {
+        "parcours:questionnaire_sortie": lambda: {
             "date": aujourdhui.isoformat(),
             "repondants": "ensemble",
             "satisfaction": "tres",
             "aides": ["ecoute", "activites"],
         },
-    }.get(nom, {})
+    }
+    fabrique = fabriques.get(nom)
+    donnees = fabrique() if fabrique else {}
     if nom in CREATIONS:
         return {"jeton": jeton(), **donnees}
     return donnees
@@ -594,38 +616,46 @@ CREATIONS = {
 }
 
 
-def corps_actions(d: Dossier) -> dict:
-    objectif = Objectif.objects.get(pk=d.objectif.pk)
-    action = Action.objects.get(pk=d.action.pk)
+def fabriques_actions(d: Dossier) -> dict:
+    """The bodies of the objective and action views, each built when asked for."""
+
+    @functools.cache
+    def objectif() -> Objectif:
+        return Objectif.objects.get(pk=d.objectif.pk)
+
+    @functools.cache
+    def action() -> Action:
+        return Action.objects.get(pk=d.action.pk)
+
     aujourdhui = date.today()
     return {
-        "parcours:objectif_ajouter": {
+        "parcours:objectif_ajouter": lambda: {
             "domaine": "sport",
             "intitule": "Nager 25 mètres",
             "statut": "ouvert",
         },
-        "parcours:objectif_modifier": {
-            "version": objectif.version,
-            "domaine": objectif.domaine,
+        "parcours:objectif_modifier": lambda: {
+            "version": objectif().version,
+            "domaine": objectif().domaine,
             "intitule": "Objectif reformulé",
             "statut": "ouvert",
         },
-        "parcours:action_ajouter": {
+        "parcours:action_ajouter": lambda: {
             "intitule": "Bilan orthophonique",
             "date_debut": aujourdhui.isoformat(),
             "statut": "prevue",
         },
-        "parcours:action_modifier": {
-            "version": action.version,
-            "objectif": action.objectif_id or "",
-            "intitule": action.intitule,
-            "structure": action.structure_id or "",
-            "date_debut": action.date_debut.isoformat(),
+        "parcours:action_modifier": lambda: {
+            "version": action().version,
+            "objectif": action().objectif_id or "",
+            "intitule": action().intitule,
+            "structure": action().structure_id or "",
+            "date_debut": action().date_debut.isoformat(),
             "statut": "en_cours",
             "resultat": "Bien commencé",
             "cout": "45.50",
         },
-        "parcours:collective_inscrire": {"parcours": d.parcours.pk},
+        "parcours:collective_inscrire": lambda: {"parcours": d.parcours.pk},
     }
 
 

@@ -372,7 +372,8 @@ def test_les_champs_en_trop_sont_ignores_sur_les_pages_de_modification(monde):
 
 
 def test_un_partenaire_sans_charte_passe_par_la_charte_puis_voit_ses_suivis(client):
-    a = pre(nom="PRE A")
+    # Not "PRE A": the module's shared world (tests/acces/conftest.py) has it.
+    a = pre(nom="PRE Charte")
     structure = partenaire(a.programme)
     pro = professionnel(structure, charte_acceptee=False)
     parcours = ParcoursFactory(programme=a.programme, enfant__nom="Interstitiel")
@@ -401,7 +402,7 @@ def test_un_partenaire_sans_charte_passe_par_la_charte_puis_voit_ses_suivis(clie
 
 
 def test_la_charte_ne_renvoie_pas_hors_du_site(client):
-    user = professionnel(partenaire(pre(nom="PRE A").programme), charte_acceptee=False).user
+    user = professionnel(partenaire(pre(nom="PRE Charte").programme), charte_acceptee=False).user
     connecter(client, user)
     reponse = client.post(reverse("parcours:charte"), {"next": "https://exemple.org/piege"})
     assert reponse.status_code == 302
@@ -412,7 +413,7 @@ def test_la_charte_ne_renvoie_pas_hors_du_site(client):
 def test_mes_suivis_coute_le_meme_nombre_de_requetes_quelle_que_soit_sa_longueur(
     client, django_assert_num_queries, nombre
 ):
-    a = pre(nom="PRE A")
+    a = pre(nom="PRE Suivis")
     structure = partenaire(a.programme)
     pro = professionnel(structure)
     referent = professionnel(a.porteuse)

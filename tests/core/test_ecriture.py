@@ -46,15 +46,20 @@ from tests.factories import actions as fab
 from tests.factories.core import UserFactory
 from tests.factories.partage import fichier_png, professionnel
 from tests.parcours.vues import formulaire, saisir
+from tests.support.donnees_partagees import copie_pour, monde_partage
 
 pytestmark = pytest.mark.django_db
 
 TEXTE = "Saisie-à-garder-7431"
 
 
+# Built once for the module (1 to 2 s each on the 2-core machine), each test rolled back.
+_monde_du_module = monde_partage(construire_monde)
+
+
 @pytest.fixture
-def monde() -> Monde:
-    return construire_monde()
+def monde(_monde_du_module, db, settings) -> Monde:
+    return copie_pour(_monde_du_module, settings)
 
 
 def _administrateur(monde: Monde):

@@ -33,6 +33,7 @@ from tests.factories.partage import (
     professionnel,
     version_actuelle,
 )
+from tests.support.donnees_partagees import copie_pour, monde_partage
 from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,13 @@ pytestmark = pytest.mark.django_db
 AUJOURDHUI = timezone.localdate()  # the programme's day (Europe/Paris), not the machine's
 
 
+# Built once for the module (1 to 2 s each on the 2-core machine), each test rolled back.
+_monde_du_module = monde_partage(construire_monde)
+
+
 @pytest.fixture
-def monde() -> Monde:
-    return construire_monde()
+def monde(_monde_du_module, db, settings) -> Monde:
+    return copie_pour(_monde_du_module, settings)
 
 
 def _livreur(monde: Monde):

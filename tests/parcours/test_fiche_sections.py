@@ -16,6 +16,7 @@ from tests.acces.balayage import SECTIONS_FICHE, client_de, erreurs
 from tests.acces.monde import Monde, construire_monde, corps, empreinte
 from tests.factories import actions as fab
 from tests.factories.partage import professionnel
+from tests.support.donnees_partagees import copie_pour, monde_partage
 from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,13 @@ ONGLETS = {
 }
 
 
+# Built once for the module (1 to 2 s each on the 2-core machine), each test rolled back.
+_monde_du_module = monde_partage(construire_monde)
+
+
 @pytest.fixture
-def monde() -> Monde:
-    return construire_monde()
+def monde(_monde_du_module, db, settings) -> Monde:
+    return copie_pour(_monde_du_module, settings)
 
 
 def _url(nom: str, parcours: Parcours) -> str:
