@@ -10,7 +10,7 @@ from django.http import Http404
 from parcours.access import Capacite, parcours_pour
 from parcours.services import parcours_sortir
 from reussite.core.backends import ObjectPermissionBackend
-from tests.acces.monde import _pilote, construire_monde
+from tests.acces.monde import _pilote
 from tests.factories.core import UserFactory
 from tests.factories.partage import version_actuelle
 
@@ -56,8 +56,7 @@ def _ecarts(monde, utilisateurs) -> list:
 
 
 @pytest.mark.django_db
-def test_has_perm_repond_comme_le_module_d_acces_pour_chaque_role_du_balayage():
-    monde = construire_monde()
+def test_has_perm_repond_comme_le_module_d_acces_pour_chaque_role_du_balayage(monde):
     utilisateurs = _utilisateurs(monde)
     # Positive controls, so that the comparison cannot pass with everything refused.
     assert monde.a.coordinateur.has_perm("parcours.change_parcours", monde.p.parcours)
@@ -83,10 +82,9 @@ def test_has_perm_repond_comme_le_module_d_acces_pour_chaque_role_du_balayage():
 
 
 @pytest.mark.django_db
-def test_le_backend_du_projet_remplace_celui_de_guardian(settings):
+def test_le_backend_du_projet_remplace_celui_de_guardian(settings, monde):
     assert "reussite.core.backends.ObjectPermissionBackend" in settings.AUTHENTICATION_BACKENDS
     assert "guardian.backends.ObjectPermissionBackend" not in settings.AUTHENTICATION_BACKENDS
-    monde = construire_monde()
     backend = ObjectPermissionBackend()
     assert backend.get_all_permissions(monde.referent.user, monde.p.parcours) == {
         "view_parcours",

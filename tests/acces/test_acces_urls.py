@@ -37,7 +37,7 @@ from tests.acces.balayage import (
     refus,
     url_de,
 )
-from tests.acces.monde import SURVEILLES, _pilote, construire_monde, corps, empreinte
+from tests.acces.monde import SURVEILLES, _pilote, corps, empreinte
 from tests.conftest import connecter
 from tests.factories.core import dpo
 from tests.factories.partage import partenaire, pre, professionnel, version_actuelle
@@ -102,10 +102,9 @@ def test_les_corps_du_balayage_atteignent_chaque_page_pour_le_coordinateur(monde
 # access checks of the sweep stay in both.
 @pytest.mark.lent
 @pytest.mark.parametrize("nom", [route.nom for route in BALAYEES])
-def test_chaque_corps_post_du_balayage_modifie_vraiment_quelque_chose(nom):
+def test_chaque_corps_post_du_balayage_modifie_vraiment_quelque_chose(monde, nom):
     """Positive control for POST: the body the sweep sends would change data if the access
-    check let it through (the coordinator of the programme, on a fresh world)."""
-    monde = construire_monde()
+    check let it through (the coordinator of the programme, on a fresh copy of the world)."""
     if (nom, "POST") in methodes_non_applicables(monde):
         assert corps(nom, monde.p) == {}
         return
