@@ -55,6 +55,7 @@ def _pages(monde) -> list[str]:
     return urls
 
 
+@pytest.mark.lent  # a whole-site crawl (8 s on the 2-core machine)
 def test_chaque_page_a_des_identifiants_uniques():
     monde = construire_monde()
     client = client_de(monde.a.coordinateur)

@@ -220,6 +220,7 @@ def _a_une_erreur(reponse) -> bool:
     )
 
 
+@pytest.mark.lent  # a whole-site crawl of every form, two users (18 s on the 2-core machine)
 def test_chaque_liste_de_choix_de_chaque_formulaire_refuse_une_valeur_qui_n_est_pas_un_choix():
     monde, admin = _monde_complet()
     problemes, essais, pages, vus = [], 0, set(), set()

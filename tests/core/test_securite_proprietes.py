@@ -35,6 +35,7 @@ def _verifier(client: Client, reponse, valeurs: list[str], page: str):
                 assert propre not in texte, (page, "non échappé", propre)
 
 
+@pytest.mark.lent  # property-based fuzzing of the main forms (8 s on the 2-core machine)
 def test_texte_arbitraire_dans_les_formulaires_principaux():
     monde = construire_monde()
     coordination = connecter(Client(), monde.a.coordinateur)

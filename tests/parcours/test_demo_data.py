@@ -13,8 +13,10 @@ from django.urls import reverse
 
 from parcours.demo.parametres import NOM_PROGRAMME
 from parcours.models import (
+    TYPES_DISPOSITIF_RESERVES,
     ChangementStatut,
     Consentement,
+    Dispositif,
     Enfant,
     Famille,
     MotifOrientation,
@@ -24,6 +26,8 @@ from parcours.models import (
     Orienteur,
     Parcours,
     ParcoursUserObjectPermission,
+    ParoleFamille,
+    QuestionnaireSortie,
     ResponsableLegal,
     Statut,
     StatutOrientation,
@@ -111,7 +115,27 @@ def test_refuse_de_tourner_sans_debug(settings):
     assert _compter() == avant
 
 
-def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, settings, client):
+def test_la_demo_a_ses_volumes_et_ses_comptes_fonctionnent(sortie, client):
+    volumes = _compter()
+    # The demo programme, and a second one to try transfers with.
+    assert volumes["core.Programme"] == 2
+    assert volumes["partenaires.Structure"] >= 13
+    assert volumes["partenaires.Professionnel"] == 32
+    # 200 children, one opened by an accepted referral, and the copy of a transferred child in
+    # the second programme.
+    assert volumes["parcours.Enfant"] == 202
+    assert volumes["parcours.Parcours"] == 202
+    assert set(Orientation.objects.values_list("statut", flat=True)) == set(
+        StatutOrientation.values
+    )
+    assert volumes["parcours.Consentement"] > 0
+    assert set(Parcours.objects.values_list("statut", flat=True)) == set(Statut.values)
+
+    _verifier_les_comptes(sortie, client)
+
+
+@pytest.mark.lent  # a second run of the whole demo (9 s on the 2-core machine)
+def test_deux_executions_ne_dupliquent_rien(sortie, settings):
     apres_la_premiere = _compter()
     settings.DEBUG = False
     seconde = _executer(force=True)
@@ -119,21 +143,6 @@ def test_deux_executions_ne_dupliquent_rien_et_les_comptes_fonctionnent(sortie, 
     assert _compter() == apres_la_premiere
     assert "existe déjà" in seconde
     assert _comptes(seconde) == _comptes(sortie)
-    # The demo programme, and a second one to try transfers with.
-    assert apres_la_premiere["core.Programme"] == 2
-    assert apres_la_premiere["partenaires.Structure"] >= 13
-    assert apres_la_premiere["partenaires.Professionnel"] == 32
-    # 200 children, one opened by an accepted referral, and the copy of a transferred child in
-    # the second programme.
-    assert apres_la_premiere["parcours.Enfant"] == 202
-    assert apres_la_premiere["parcours.Parcours"] == 202
-    assert set(Orientation.objects.values_list("statut", flat=True)) == set(
-        StatutOrientation.values
-    )
-    assert apres_la_premiere["parcours.Consentement"] > 0
-    assert set(Parcours.objects.values_list("statut", flat=True)) == set(Statut.values)
-
-    _verifier_les_comptes(sortie, client)
 
 
 def _verifier_les_comptes(sortie, client):
@@ -605,6 +614,17 @@ def test_la_demo_donne_au_financeur_un_dossier_de_preuves_credible(sortie, clien
 
 
 # --- second programme (issue 17: transfers between programmes, tried by hand)
+def test_la_demo_a_des_dispositifs_des_paroles_et_des_questionnaires(sortie):
+    types = set(Dispositif.objects.values_list("type", flat=True))
+    assert {"clas", "ppre"} <= types and types & TYPES_DISPOSITIF_RESERVES
+    assert Dispositif.objects.filter(date_fin__isnull=False).exists()
+    assert ParoleFamille.objects.filter(moment="souhaits").exists()
+    assert QuestionnaireSortie.objects.count() >= 5
+    for ligne in (*Dispositif.objects.all(), *QuestionnaireSortie.objects.all()):
+        ligne.full_clean()
+    assert not QuestionnaireSortie.objects.filter(parcours__motif_sortie="refus_famille").exists()
+
+
 def test_la_demo_a_un_second_programme_pour_essayer_un_transfert(sortie, client):
     from parcours.demo.second_programme import NOM_SECOND_PROGRAMME, TRANSFERABLES
     from parcours.models import Finalite, MotifSortie, StatutTransfert, Transfert

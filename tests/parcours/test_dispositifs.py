@@ -495,29 +495,6 @@ def test_les_statistiques_comptent_les_dispositifs_et_les_reponses_masquees_sous
     assert ("Satisfaction des familles à la sortie", "Très satisfaite", "< 5") in lignes
 
 
-# --- Demo data ------------------------------------------------------------------------------
-
-
-def test_la_demo_a_des_dispositifs_des_paroles_et_des_questionnaires(settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from parcours.models import TYPES_DISPOSITIF_RESERVES
-
-    settings.DEBUG = True
-    call_command("demo_data", stdout=StringIO())
-
-    types = set(Dispositif.objects.values_list("type", flat=True))
-    assert {"clas", "ppre"} <= types and types & TYPES_DISPOSITIF_RESERVES
-    assert Dispositif.objects.filter(date_fin__isnull=False).exists()
-    assert ParoleFamille.objects.filter(moment="souhaits").exists()
-    assert QuestionnaireSortie.objects.count() >= 5
-    for ligne in (*Dispositif.objects.all(), *QuestionnaireSortie.objects.all()):
-        ligne.full_clean()
-    assert not QuestionnaireSortie.objects.filter(parcours__motif_sortie="refus_famille").exists()
-
-
 # --- Retention ------------------------------------------------------------------------------
 
 

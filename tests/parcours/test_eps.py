@@ -41,6 +41,7 @@ from tests.factories.partage import (
     professionnel,
     version_actuelle,
 )
+from tests.support.donnees_partagees import copie_pour, monde_partage
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,7 @@ def _demain_a(heure: int = 14) -> datetime:
     return timezone.make_aware(datetime.combine(date.today() + timedelta(days=1), time(heure)))
 
 
-@pytest.fixture
-def monde():
+def _construire():
     m = construire_monde(
         nom="PRE EPS",
         structure={"nom": "Centre social"},
@@ -79,6 +79,16 @@ def monde():
         "du": m.parcours,
         "pas_du": pas_du,
     }
+
+
+# Built once per module (tests/support/donnees_partagees.py); each test gets a fresh copy and
+# its changes are rolled back.
+_monde_du_module = monde_partage(_construire)
+
+
+@pytest.fixture
+def monde(_monde_du_module, db, settings):
+    return copie_pour(_monde_du_module, settings)
 
 
 def _tenir(reunion: ReunionEPS) -> ReunionEPS:

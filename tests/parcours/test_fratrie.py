@@ -30,6 +30,7 @@ from tests.factories.partage import (
 )
 from tests.factories.partenaires import StructureFactory
 from tests.parcours.vues import formulaire, saisir
+from tests.support.donnees_partagees import copie_pour, monde_partage
 from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +51,7 @@ class Monde:
     autre: Parcours  # another family of programme A
 
 
-@pytest.fixture
-def monde() -> Monde:
+def _construire() -> Monde:
     m = construire_monde(
         nom="PRE A",
         enfant={"nom": "Benali", "prenom": "Yanis", "quartier": "Les Tilleuls", "qpv": True},
@@ -66,6 +66,16 @@ def monde() -> Monde:
     )
     autre = ParcoursFactory(programme=m.programme, enfant__nom="Morel")
     return Monde(m.pre, b, m.parcours, mere, m.referent.user, m.intervenant.user, autre)
+
+
+# Built once per module (tests/support/donnees_partagees.py); each test gets a fresh copy and
+# its changes are rolled back.
+_monde_du_module = monde_partage(_construire)
+
+
+@pytest.fixture
+def monde(_monde_du_module, db, settings) -> Monde:
+    return copie_pour(_monde_du_module, settings)
 
 
 def corps_frere(**remplacements) -> dict:

@@ -52,6 +52,7 @@ from tests.factories.partage import (
     pre,
     version_actuelle,
 )
+from tests.support.donnees_partagees import copie_pour, monde_partage
 from tests.support.formulaires import jeton
 
 pytestmark = pytest.mark.django_db
@@ -67,13 +68,22 @@ class Monde:
     autre: Professionnel  # same structure, not assigned
 
 
-@pytest.fixture
-def monde() -> Monde:
+def _construire() -> Monde:
     m = construire_monde(
         nom="PRE Journal", intervenants=({}, {}), membres=({},), enfant={"nom": "Journalier"}
     )
     intervenant, auteur = m.intervenants
     return Monde(m.pre, m.parcours, m.referent, intervenant, auteur, m.membres[0])
+
+
+# Built once per module (tests/support/donnees_partagees.py); each test gets a fresh copy and
+# its changes are rolled back.
+_monde_du_module = monde_partage(_construire)
+
+
+@pytest.fixture
+def monde(_monde_du_module, db, settings) -> Monde:
+    return copie_pour(_monde_du_module, settings)
 
 
 def _note(monde, visibilite, *, auteur=None, texte=None) -> Note:

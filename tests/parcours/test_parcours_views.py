@@ -5,7 +5,8 @@ from datetime import timedelta
 from operator import attrgetter
 
 import pytest
-from django.db import connections
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import URLResolver, reverse
 from pytest_django.asserts import assertRedirects
 
@@ -451,12 +452,39 @@ def _programme_peuple(nombre: int) -> tuple[User, Parcours]:
     return auteur, premier
 
 
-@pytest.mark.parametrize(
-    ("page", "nombre"),
-    [(page, nombre) for page in REQUETES for nombre in (1, 50 if page == "parcours:liste" else 20)],
-)
-def test_budget_de_requetes(page, nombre, client, django_assert_num_queries):
-    auteur, premier = _programme_peuple(nombre)
+def _rechauffer_types_de_contenu() -> None:
+    """The content types a per-test build would have cached (the guardian rows and the trail
+    name the pathway): the autouse fixture empties the cache before each test, a build shared by
+    the class must not add their query to the counts."""
+    for alias in (DEFAULT_DB_ALIAS, TRACE):
+        ContentType.objects.db_manager(alias).get_for_model(Parcours)
+
+
+class TestBudget:
+    """The pinned pages with few and with many rows, each programme built once for the class
+    (one at a time: two would change the planner's estimates, not the counts) and every test's
+    own writes (trail, session) rolled back after it."""
+
+    @pytest.fixture(scope="class", params=[1, 20])
+    @classmethod
+    def peuple(cls, request, django_db_setup, django_db_blocker):
+        with donnees_du_module(django_db_blocker):
+            yield request.param, *_programme_peuple(request.param)
+
+    @pytest.mark.parametrize("page", REQUETES)
+    def test_budget_de_requetes(self, page, peuple, client, django_assert_num_queries, db):
+        nombre, auteur, premier = peuple
+        _rechauffer_types_de_contenu()
+        _verifier_budget(page, nombre, auteur, premier, client, django_assert_num_queries)
+
+
+def test_budget_de_la_liste_avec_50_parcours(client, django_assert_num_queries):
+    """The list once more with 50 rows: more than a page of 25."""
+    auteur, premier = _programme_peuple(50)
+    _verifier_budget("parcours:liste", 50, auteur, premier, client, django_assert_num_queries)
+
+
+def _verifier_budget(page, nombre, auteur, premier, client, django_assert_num_queries) -> None:
     url = u(page, premier) if page in SECTIONS else u(page)
     connecter(client, auteur)
 
