@@ -11,6 +11,7 @@ Time-bound facts (consent expiry, the référent's 30 days after exit) are store
 take effect on their date with nothing saved; a nightly task recomputes the rows.
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -62,8 +63,23 @@ def _permissions() -> dict[str, Permission]:
     }
 
 
+@contextmanager
+def _memorise():
+    """Within it, each professional's checks are read once (`_memo`): a pathway lists the same
+    professional once per action they deliver, a bulk creation many pathways with a few
+    professionals. Nested uses share the outer memo."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    jeton = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(jeton)
+
+
 def _memo(cle, calcul):
-    """Memoised within `permissions_creer_en_masse` (many pathways, a few professionals)."""
+    """Memoised within `_memorise` (one recompute or one bulk creation)."""
     memo = _MEMO.get()
     if memo is None:
         return calcul()
@@ -229,8 +245,7 @@ def permissions_creer_en_masse(*, parcours_ids: list[int], le: date | None = Non
     the facts are read in a few queries for all of them, the few professionals' checks are
     memoised, and the rows are written in one insert. Returns the number of rows."""
     permissions = _permissions()
-    jeton = _MEMO.set({})
-    try:
+    with _memorise():
         lignes = [
             ParcoursUserObjectPermission(
                 content_object=parcours,
@@ -241,8 +256,6 @@ def permissions_creer_en_masse(*, parcours_ids: list[int], le: date | None = Non
             for parcours in _avec_faits(Parcours.objects.filter(pk__in=parcours_ids))
             for (user_id, codename), expire_le in droits_attendus(parcours, le=le).items()
         ]
-    finally:
-        _MEMO.reset(jeton)
     ParcoursUserObjectPermission.objects.bulk_create(lignes, batch_size=1000)
     return len(lignes)
 
@@ -252,7 +265,8 @@ def parcours_permissions_recalculer(*, parcours: Parcours, le: date | None = Non
     """Make the pathway's permission rows equal to what its facts grant. Deleting and
     recreating an object never inherits rows: they are keyed on the pathway's own id."""
     parcours = _recharger(parcours)
-    attendus = droits_attendus(parcours, le=le)
+    with _memorise():
+        attendus = droits_attendus(parcours, le=le)
     permissions = _permissions()
     existantes = {
         (row.user_id, row.permission.codename): row

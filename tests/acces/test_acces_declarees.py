@@ -460,6 +460,7 @@ def test_offres_les_pages_de_programme_refusent_un_programme_d_ailleurs(monde):
 # --- orientations (issue 17) ---------------------------------------------------------------------
 
 
+@pytest.mark.lent  # a whole-site sweep for one state (CI); the per-role 404 sweep stays in the fast loop
 def test_l_orienteur_suit_son_orientation_et_rien_d_autre(monde):
     """The referrer reads their referral and its document and answers the question; every
     other URL of the pathway answers 404, and another referral (p2's, same structure) too."""

@@ -217,6 +217,7 @@ def test_le_referent_partenaire_atteint_les_pages_de_son_parcours(monde):
     assert not balayer(client_de(monde.referent.user), monde.p, attendu, methodes=("GET",))
 
 
+@pytest.mark.lent  # a whole-site sweep for one state (CI); the per-role 404 sweep stays in the fast loop
 def test_apres_le_retrait_du_consentement_404_des_la_requete_suivante(monde):
     non_applicables = methodes_non_applicables(monde)
     detail = reverse("parcours:detail", args=[monde.p.parcours.pk])
@@ -251,6 +252,7 @@ def test_apres_le_retrait_du_consentement_404_des_la_requete_suivante(monde):
     )
 
 
+@pytest.mark.lent  # a whole-site sweep for one state (CI)
 def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_plus_rien(monde):
     non_applicables = methodes_non_applicables(monde)
     parcours_sortir(
@@ -292,6 +294,7 @@ def test_apres_la_sortie_le_referent_lit_sans_modifier_et_l_intervenant_ne_voit_
     assert apres == avant
 
 
+@pytest.mark.lent  # a whole-site sweep for one state (CI)
 def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):
     """A sub-object of pathway X under the path of pathway Y, which the user may edit."""
     non_applicables = methodes_non_applicables(monde)
@@ -324,6 +327,7 @@ def test_des_identifiants_d_un_autre_parcours_dans_le_chemin_donnent_404(monde):
 # --- sollicitations (issue 21) ----------------------------------------------------------------
 
 
+@pytest.mark.lent  # a whole-site sweep for one state (CI)
 def test_le_partenaire_sollicite_sans_acces_lit_une_reference_et_rien_d_autre(monde):
     """A partner that receives a request for a child it may not see (its structure is not named
     by the consent): the request's page answers, with the pseudonymised reference and never the

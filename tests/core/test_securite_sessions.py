@@ -188,6 +188,7 @@ def test_la_session_n_est_ecrite_qu_une_fois_par_minute_et_l_alerte_compte_depui
         assert session.expire_date == DEBUT + dt.timedelta(seconds=60 + 1800)
 
 
+@pytest.mark.lent  # 240 requests over two simulated hours
 def test_active_toutes_les_30_secondes_pendant_deux_heures_reste_connectee():
     user = UserFactory()
     requetes = []

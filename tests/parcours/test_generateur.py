@@ -67,6 +67,7 @@ class _Annuler(Exception):
     pass
 
 
+@pytest.mark.lent  # generates the data set twice
 def test_meme_graine_memes_lignes():
     empreintes = []
     for _ in range(2):

@@ -398,13 +398,13 @@ def test_l_orienteur_qui_quitte_sa_structure_ne_voit_plus_ses_orientations(clien
 
 
 def test_la_boite_ne_montre_que_les_orientations_des_programmes_coordonnes(client, monde):
-    orientation(monde.orienteur, nom="Alphonse")
-    orientation(monde.partenaire_b, nom="Bertrand", commune="Montagne")
+    orientation(monde.orienteur, nom="Orientee-Ici")
+    orientation(monde.partenaire_b, nom="Orientee-Ailleurs", commune="Montagne")
     connecter(client, monde.a.coordinateur)
 
     page = client.get(reverse("parcours:orientations")).content.decode()
 
-    assert "Alphonse" in page and "Bertrand" not in page
+    assert "Orientee-Ici" in page and "Orientee-Ailleurs" not in page
     # A partner who coordinates nothing lands on their own referrals.
     connecter(client, monde.orienteur.user)
     assert client.get(reverse("parcours:orientations"))["Location"] == reverse(
