@@ -36,7 +36,6 @@ HTTPConnection, which reconnects after such a close, as a browser behind the pro
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
@@ -264,11 +263,9 @@ def verifier_proxy(port: int, urls: dict, mesures: Mesures) -> None:
         )
     except Erreur as exc:
         mesures.erreur(f"vérification du proxy : {exc}")
-    # The same header from an address gunicorn does not trust (127.0.0.2, not a proxy): gunicorn
-    # then keeps wsgi.url_scheme at http, but Django reads X-Forwarded-Proto itself
-    # (SECURE_PROXY_SSL_HEADER). Reported, not counted: that port must be reachable by the proxy
-    # only (docker-compose.yml), which is the deployment's guarantee, not the application's.
-    with contextlib.suppress(OSError, HTTPException):
+    # The same header from an address gunicorn does not trust (127.0.0.2, not the proxy): gunicorn
+    # keeps the scheme at http, and Django, which reads no forwarded header itself, redirects.
+    try:
         connexion = HTTPConnection(
             "127.0.0.1", port, timeout=DELAI_REQUETE_S, source_address=("127.0.0.2", 0)
         )
@@ -277,11 +274,16 @@ def verifier_proxy(port: int, urls: dict, mesures: Mesures) -> None:
         )
         statut = connexion.getresponse().status
         connexion.close()
-        say(
-            "remarque : X-Forwarded-Proto envoyé depuis 127.0.0.2 (adresse non approuvée par "
-            f"gunicorn) → {statut}"
-            + (" : Django le croit quand même (SECURE_PROXY_SSL_HEADER)" if statut == 200 else "")
+    except (OSError, HTTPException) as exc:
+        mesures.erreur(f"vérification du proxy : hors du proxy, {exc}")
+        return
+    if statut != 301:
+        mesures.erreur(
+            f"vérification du proxy : X-Forwarded-Proto envoyé hors du proxy (127.0.0.2) → {statut}, "
+            "pas la redirection vers https"
         )
+    else:
+        say("proxy: le même en-tête envoyé depuis 127.0.0.2 (hors du proxy) → 301 vers https")
 
 
 def temps_serveur(journal: str) -> dict[str, list[float]]:

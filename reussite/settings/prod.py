@@ -42,7 +42,10 @@ if urlsplit(SITE_URL).scheme not in {"https", "http"} or not urlsplit(SITE_URL).
 # The deployment puts a TLS proxy in front of gunicorn: the client's address is read through it.
 REUSSITE_PROXIES_DE_CONFIANCE = env.int("REUSSITE_PROXIES_DE_CONFIANCE", default=1)
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would then believe X-Forwarded-Proto from any client that
+# reaches gunicorn. gunicorn already decides whom to believe (--forwarded-allow-ips, the TLS
+# proxy's address only) and sets the request's scheme to https for that proxy alone, which is
+# what request.is_secure() reads (tests/core/test_deploiement.py starts gunicorn to prove it).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

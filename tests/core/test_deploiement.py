@@ -317,3 +317,71 @@ def test_chaque_worker_gunicorn_met_son_tas_a_l_ecart_du_ramasse_miettes():
     resultat = json.loads(chargement.stdout.strip().splitlines()[-1])
     assert resultat["vues"]
     assert resultat["geles"] > 50_000
+
+
+@pytest.mark.lent
+def test_seul_le_proxy_fait_croire_a_https_sous_gunicorn(tmp_path):
+    """The production settings under gunicorn, as docker-compose starts them: X-Forwarded-Proto
+    is believed from the proxy's address (--forwarded-allow-ips) and from nowhere else. A client
+    that reaches gunicorn around the proxy and claims https is still redirected to https, so it
+    can never obtain a page, or a Secure cookie, over plain HTTP."""
+    import http.client
+    import time
+
+    from django.db import connection
+    from django.urls import reverse
+
+    from reussite.devtools import charge
+    from reussite.devtools.services import free_port
+
+    port = free_port()
+    environnement = charge.environnement(connection.settings_dict["NAME"], tmp_path)
+    gunicorn = subprocess.Popen(  # noqa: S603 - a fixed command line
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "reussite.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=1",
+            "--forwarded-allow-ips=127.0.0.1",
+            f"--control-socket={tmp_path / 'gunicorn.ctl'}",
+        ],
+        cwd=RACINE,
+        env=environnement,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # A JSON route: its answer needs no collected static file.
+    chemin = reverse("api:parcours")
+
+    def demander(source: str, **entetes):
+        connexion = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=10, source_address=(source, 0)
+        )
+        try:
+            connexion.request("GET", chemin, headers={"Host": charge.HOTE, **entetes})
+            reponse = connexion.getresponse()
+            reponse.read()
+            return reponse.status, reponse.getheader("Location")
+        finally:
+            connexion.close()
+
+    try:
+        for _ in range(150):
+            try:
+                demander("127.0.0.1")
+                break
+            except OSError:
+                time.sleep(0.2)
+        proxy = demander("127.0.0.1", **{"X-Forwarded-Proto": "https"})
+        proxy_sans = demander("127.0.0.1")
+        contournement = demander("127.0.0.2", **{"X-Forwarded-Proto": "https"})
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(30)
+
+    https = f"https://{charge.HOTE}{chemin}"
+    assert proxy[0] in {401, 403} and proxy[1] is None  # answered: the API asks for a token
+    assert proxy_sans == (301, https)
+    assert contournement == (301, https)
