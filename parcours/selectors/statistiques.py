@@ -709,12 +709,9 @@ def indicateurs_enquete(perimetre: Perimetre, annee: int) -> list[tuple[str, str
 
         stats = statistiques_agregees(perimetre, annee)
     else:
-        from .dispositifs import statistiques_dispositifs
-        from .orientations import statistiques_orientations
+        from .statistiques_agregees import statistiques_programme_en_cache
 
-        stats = statistiques_programme(perimetre, debut, fin)
-        stats.update(statistiques_orientations(perimetre, debut, fin))
-        stats.update(statistiques_dispositifs(perimetre, debut, fin))
+        stats = statistiques_programme_en_cache(perimetre, debut, fin)
     lignes: list[tuple[str, str, object]] = []
 
     def ajouter(section, libelle, valeur):

@@ -17,12 +17,13 @@ from ..selectors import (
     indicateurs_enquete,
     perimetre_pour,
     periode_par_defaut,
-    statistiques_dispositifs,
-    statistiques_orientations,
-    statistiques_programme,
 )
 from ..selectors.statistiques import CLE_SESSION
-from ..selectors.statistiques_agregees import LIGNES_MAX_PLATEFORME, statistiques_agregees
+from ..selectors.statistiques_agregees import (
+    LIGNES_MAX_PLATEFORME,
+    statistiques_agregees,
+    statistiques_programme_en_cache,
+)
 
 FORMATS = ("csv", "xlsx")
 
@@ -41,9 +42,7 @@ def statistiques(request):
         debut, fin = date(fin.year, 1, 1), date(fin.year, 12, 31)
         contexte = statistiques_agregees(perimetre, fin.year, lignes_max=LIGNES_MAX_PLATEFORME)
     else:
-        contexte = statistiques_programme(perimetre, debut, fin)
-        contexte.update(statistiques_orientations(perimetre, debut, fin))
-        contexte.update(statistiques_dispositifs(perimetre, debut, fin))
+        contexte = statistiques_programme_en_cache(perimetre, debut, fin)
         contexte["fraicheur"] = None
     contexte["formulaire"] = formulaire
     if not request.session.get(CLE_SESSION):

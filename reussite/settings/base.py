@@ -159,6 +159,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 REUSSITE_SESSION_RENOUVELLEMENT = env.int("REUSSITE_SESSION_RENOUVELLEMENT", default=60)
+# A programme's statistics (any period) are recomputed at most this often, in the shared cache:
+# the same aggregates for every reader of the programme (parcours.selectors.statistiques_agregees).
+REUSSITE_STATISTIQUES_CACHE_S = env.int("REUSSITE_STATISTIQUES_CACHE_S", default=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # Django's message storage, whose cookie is also deleted as Secure and HttpOnly (issue 18).

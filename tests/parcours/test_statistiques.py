@@ -377,19 +377,57 @@ def test_vue_plateforme_pour_le_personnel(client, monde):
     assert reponse.context["resume"][0][1] == 5
 
 
-def test_nombre_de_requetes_de_la_page_constant(client, monde, django_assert_num_queries):
-    connecter(client, monde["coordinateur"])
-    params = {"programme": monde["programme"].pk, "debut": "2025-01-01", "fin": "2025-12-31"}
-    client.get(URL, params)
+def _requetes(client, params) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as peu:
-        client.get(URL, params)
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(URL, params).status_code == 200
+    return len(requetes.captured_queries)
+
+
+def test_nombre_de_requetes_de_la_page_constant(client, monde, settings):
+    """Pinned with few and many pathways: computed (no cache) and read from the cache."""
+    connecter(client, monde["coordinateur"])
+    params = {"programme": monde["programme"].pk, "debut": "2025-01-01", "fin": "2025-12-31"}
+    settings.REUSSITE_STATISTIQUES_CACHE_S = 0  # Django's cache: 0 expires at once
+    client.get(URL, params)  # the session's first visit writes the header's link
+    calcul_peu = _requetes(client, params)
     for i in range(25):
         _parcours(monde["programme"], date(2025, 1 + i % 12, 3))
-    with django_assert_num_queries(len(peu.captured_queries)):
-        client.get(URL, params)
+    assert _requetes(client, params) == calcul_peu == 19
+    settings.REUSSITE_STATISTIQUES_CACHE_S = 300
+    client.get(URL, params)
+    assert _requetes(client, params) == 5
+
+
+def test_les_chiffres_d_un_programme_sont_calcules_une_fois_pour_tous_ses_lecteurs(client, monde):
+    """The raw counts are shared by every reader of the programme and period for a few minutes;
+    each reader still gets the masking of their role, and the page says when they were computed."""
+    from django.core.cache import cache
+
+    from parcours.selectors.statistiques_agregees import _cle_programme
+
+    params = {"programme": monde["programme"].pk, "debut": "2025-01-01", "fin": "2025-12-31"}
+    connecter(client, monde["coordinateur"])
+    premiere = client.get(URL, params)
+    assert premiere.context["resume"][0][1] == 4
+    assert "Chiffres calculés le" in premiere.content.decode()
+    _parcours(monde["programme"], date(2025, 5, 3))
+
+    # Within the delay, the same counts for the coordinator (unmasked) and the steering (masked).
+    assert client.get(URL, params).context["resume"][0][1] == 4
+    connecter(client, _pilote(monde["programme"]))
+    pilotage = client.get(URL, params)
+    assert pilotage.context["resume"][0][1] is None  # 4 is under the statistical secret
+    assert pilotage.context["calcul_recent"] == premiere.context["calcul_recent"]
+
+    # Once the delay has passed (the key expired), the new pathway is counted.
+    cache.delete(_cle_programme(monde["programme"], DEBUT, FIN))
+    assert client.get(URL, params).context["resume"][0][1] == 5
+    # Another period is computed on its own.
+    autre = client.get(URL, {**params, "debut": "2025-06-01"})
+    assert autre.context["calcul_recent"].calcule_le > premiere.context["calcul_recent"].calcule_le
 
 
 # --- Exports ------------------------------------------------------------------------------
