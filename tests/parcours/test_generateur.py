@@ -141,6 +141,22 @@ def test_historique_ecrit_en_masse_une_creation_par_ligne_suivie():
     assert (evenement.texte, evenement.parcours_id) == (note.texte, note.parcours_id)
 
 
+def test_les_statistiques_annuelles_de_la_nuit_sont_calculees():
+    """The generated platform holds what the nightly task stores (the platform-wide statistics
+    read it): one row per programme for the reference year and the one before, equal to the
+    live figures."""
+    from parcours.models import StatistiqueAnnuelle
+    from parcours.selectors.statistiques_agregees import chiffres_annuels
+
+    _generer()
+
+    programme = Parcours.objects.order_by("pk").first().programme
+    lignes = StatistiqueAnnuelle.objects.filter(programme=programme)
+    assert sorted(lignes.values_list("annee", flat=True)) == [LE.year - 1, LE.year]
+    stockee = lignes.get(annee=LE.year).chiffres["statistiques"]
+    assert stockee["suivis"] == chiffres_annuels(programme, LE.year)["statistiques"]["suivis"] > 0
+
+
 def test_tailles_un_grand_programme_aux_deux_echelles():
     """Issue 18: programme 1 is the same large programme (3,000 pathways) at both scales, so
     that the national/city ratio compares the same programme; the national set keeps about
