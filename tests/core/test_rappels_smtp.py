@@ -153,7 +153,9 @@ def test_un_serveur_smtp_muet_fait_echouer_l_essai_sans_verrou_puis_le_reessai_l
             delai=30,
         )
         duree = time.monotonic() - debut
-        assert 2 <= duree < 10, duree
+        # The server notes the connection when its event loop gets to it, a few milliseconds
+        # after the client's 2 s wait began (1.996 s was once measured): the bound allows it.
+        assert 1.8 <= duree < 10, duree
         echoue = Rappel.objects.get(pk=rappel.pk)
         assert (echoue.statut, echoue.tentatives) == (StatutRappel.A_ENVOYER, 1)
 
