@@ -5,6 +5,13 @@ STRUCTURES_PAR_PROGRAMME = 10
 PROS_PAR_PROGRAMME = 40  # 1 coordinator, 9 référents (porteuse), 30 partners
 REUNIONS_PAR_PROGRAMME = 36
 CONVENTIONS_PAR_PROGRAMME = 3
+# The large programme's wider network, at both scales: the schools, associations and services
+# a 3,000-child PRE works with (about 150 structures and 460 professionals in all). Its
+# structures and accounts come after every programme's regular ones, so the arithmetic layout
+# of the others does not move; with them the platform-wide lists (admin, data·inclusion) fill
+# their page at city scale too, and the benchmark compares pages of equal length.
+STRUCTURES_RESEAU_ELARGI = 140
+PROS_PAR_STRUCTURE_ELARGIE = 3
 # The largest tables: their secondary indexes are built once, after the inserts.
 INDEX_DIFFERES = ("core_traceacces", "parcours_note", "parcours_noteevent", "parcours_action")
 # Tables filled here outside the parcours_ and partenaires_ apps: their foreign keys too are

@@ -3,7 +3,13 @@
 
 from django.contrib.auth.hashers import make_password
 
-from parcours.generation.parametres import MOT_DE_PASSE, NOMS, PRENOMS
+from parcours.generation.parametres import (
+    MOT_DE_PASSE,
+    NOMS,
+    PRENOMS,
+    PROS_PAR_STRUCTURE_ELARGIE,
+    STRUCTURES_RESEAU_ELARGI,
+)
 
 
 class ReseauMixin:
@@ -104,7 +110,7 @@ class ReseauMixin:
                 age_min, age_max, capacite, unite_capacite, periode_capacite, territoire,
                 conditions_acces, cout, contact_nom, contact_email, contact_telephone,
                 disponible_du, disponible_au, active, version, cree_le, modifie_le, structure_id,
-                diffusion_publique, contact_public)
+                diffusion_publique, contact_public, cree_par_id)
             SELECT {{offre}} + (s - 1) * 2 + t,
                 (ARRAY['Aide aux devoirs','Atelier theatre','Bilan orthophonique','Judo',
                 'Groupe de parole parents','Sortie musee'])[1 + {x.h("s*2+t", "oi", 6)}]
@@ -115,7 +121,7 @@ class ReseauMixin:
                     [1 + {x.h("s*2+t", "oi", 6)}],
                 3, 16, 10 + {x.h("s*2+t", "cap", 20)}, 'places', 'annee_scolaire', '', '',
                 CASE WHEN t = 1 THEN 25.50 END, '', '', '', NULL, NULL, true, 1, now(), now(),
-                {{structure}} + s, false, false
+                {{structure}} + s, false, false, {{user}} + (s - 1) / {{S}} * {{K}} + 1
             FROM generate_series(1, {{P}} * {{S}}) s, generate_series(1, 2) t""",
         )
         self._executer(
@@ -156,4 +162,102 @@ class ReseauMixin:
                 1000.00 * t + 10 * q, '', {partie} + q
             FROM generate_series(1, {P} * {C} * 3) q, generate_series(0, 1) a,
                 generate_series(1, 2) t""",
+        )
+        self._reseau_elargi()
+
+    def _reseau_elargi(self) -> None:
+        """Programme 1's wider network (parametres.STRUCTURES_RESEAU_ELARGI): structures
+        {structure} + P*S + e, each with its professionals (users and professionals
+        P*K + (e - 1) * 3 + j), two offers published to programme 1, the charter signed by most
+        and accepted by most of their professionals. They share no pathway yet."""
+        x = self
+        self.o["E"], self.o["J"] = STRUCTURES_RESEAU_ELARGI, PROS_PAR_STRUCTURE_ELARGIE
+        self._executer(
+            "réseau élargi : structures",
+            """
+            INSERT INTO partenaires_structure (id, nom, type, siret, uai, adresse, commune,
+                telephone, email)
+            SELECT {structure} + {P} * {S} + e,
+                (ARRAY['Ecole','College','Association','Centre de sante','Service jeunesse','PMI',
+                'Club','Mediatheque'])[1 + e % 8] || ' ' || e,
+                (ARRAY['ecole','ecole','association','sante','ville','pmi','association',
+                'ville'])[1 + e % 8],
+                '', '', e || ' avenue des Platanes', 'Commune 1', '', ''
+            FROM generate_series(1, {E}) e""",
+        )
+        self._executer(
+            "réseau élargi : partenariats",
+            """
+            INSERT INTO partenaires_partenariat (structure_id, programme_id, est_porteuse, depuis)
+            SELECT {structure} + {P} * {S} + e, {programme} + 1, false, {le} - 700 + e
+            FROM generate_series(1, {E}) e""",
+        )
+        self._executer(
+            "réseau élargi : chartes",
+            f"""
+            INSERT INTO partenaires_signaturecharte (structure_id, version, date_signature,
+                signataire, document)
+            SELECT {{structure}} + {{P}} * {{S}} + e, '{{charte}}', {{le}} - 600 + e, 'Direction',
+                ''
+            FROM generate_series(1, {{E}}) e WHERE {x.h("e", "charte_e", 10)} > 0""",
+        )
+        self._executer(
+            "réseau élargi : comptes",
+            f"""
+            INSERT INTO core_user (id, password, is_superuser, email, first_name, last_name,
+                is_staff, is_active, date_joined, frequence_courriels, compte_de_service)
+            SELECT {{user}} + u, '{{hache}}', false, 'pro' || u || '@{{dom}}',
+                ({{prenoms}})[1 + {x.h("u", "up", len(PRENOMS))}],
+                ({{noms}})[1 + {x.h("u", "un", len(NOMS))}],
+                false, true, now(),
+                (ARRAY['quotidien','immediat','aucun'])[1 + {x.h("u", "fq", 3)}], false
+            FROM generate_series(1, {{E}} * {{J}}) i, LATERAL (SELECT {{P}} * {{K}} + i) z(u)""",
+        )
+        self._executer(
+            "réseau élargi : acceptations",
+            f"""
+            INSERT INTO core_acceptationcharte (user_id, version, le)
+            SELECT {{user}} + {{P}} * {{K}} + i, '{{charte}}', now()
+            FROM generate_series(1, {{E}} * {{J}}) i
+            WHERE {x.h("i", "acc_e", 7)} > 0""",
+        )
+        self._executer(
+            "réseau élargi : professionnels",
+            f"""
+            INSERT INTO partenaires_professionnel (id, fonction, actif, depuis, user_id,
+                structure_id)
+            SELECT {{professionnel}} + u,
+                (ARRAY['enseignant','educateur','psychologue','animateur','assistant_social',
+                'infirmier','orthophoniste','conseiller_caf','medecin'])[1 + i % 9],
+                {x.h("i", "actif_e", 40)} > 0, {{le}} - 500, {{user}} + u,
+                {{structure}} + {{P}} * {{S}} + 1 + (i - 1) / {{J}}
+            FROM generate_series(1, {{E}} * {{J}}) i, LATERAL (SELECT {{P}} * {{K}} + i) z(u)""",
+        )
+        self._executer(
+            "réseau élargi : offres",
+            f"""
+            INSERT INTO partenaires_offre (id, intitule, description, type_service, domaine,
+                age_min, age_max, capacite, unite_capacite, periode_capacite, territoire,
+                conditions_acces, cout, contact_nom, contact_email, contact_telephone,
+                disponible_du, disponible_au, active, version, cree_le, modifie_le, structure_id,
+                diffusion_publique, contact_public, cree_par_id)
+            SELECT {{offre}} + ({{P}} * {{S}} + e - 1) * 2 + t,
+                (ARRAY['Aide aux devoirs','Atelier theatre','Bilan orthophonique','Judo',
+                'Groupe de parole parents','Sortie musee'])[1 + {x.h("e*2+t", "oe", 6)}]
+                || ' ' || e || '-' || t, '',
+                (ARRAY['soutien_scolaire','collectif','soin','activite','parentalite','sejour'])
+                    [1 + {x.h("e*2+t", "oe", 6)}],
+                (ARRAY['scolarite','culture','langage','sport','parentalite','socialisation'])
+                    [1 + {x.h("e*2+t", "oe", 6)}],
+                3, 16, 10 + {x.h("e*2+t", "cap_e", 20)}, 'places', 'annee_scolaire', '', '',
+                NULL, '', '', '', NULL, NULL, true, 1, now(), now(),
+                {{structure}} + {{P}} * {{S}} + e, false, false, {{user}} + 1
+            FROM generate_series(1, {{E}}) e, generate_series(1, 2) t""",
+        )
+        self._executer(
+            "réseau élargi : publications",
+            """
+            INSERT INTO partenaires_offre_programmes (offre_id, programme_id)
+            SELECT {offre} + ({P} * {S} + e - 1) * 2 + t, {programme} + 1
+            FROM generate_series(1, {E}) e, generate_series(1, 2) t""",
         )

@@ -258,7 +258,11 @@ def statistiques_programme_en_cache(perimetre: Perimetre, debut: date, fin: date
     contexte = presenter_statistiques(perimetre, debut, fin, brut["statistiques"])
     contexte.update(presenter_orientations(perimetre, brut["orientations"]))
     contexte.update(presenter_dispositifs(perimetre, brut["dispositifs"]))
-    contexte["calcul_recent"] = CalculRecent(
-        calcule_le=brut["calcule_le"], minutes=max(settings.REUSSITE_STATISTIQUES_CACHE_S // 60, 1)
+    # Figures never kept (a delay of 0: every page computes them) need no date.
+    duree = settings.REUSSITE_STATISTIQUES_CACHE_S
+    contexte["calcul_recent"] = (
+        CalculRecent(calcule_le=brut["calcule_le"], minutes=max(round(duree / 60), 1))
+        if duree > 0
+        else None
     )
     return contexte

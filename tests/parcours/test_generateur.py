@@ -127,6 +127,31 @@ def test_lignes_valides_et_comptes_de_demo():
     )
 
 
+def test_le_grand_programme_a_un_reseau_qui_remplit_les_listes_de_la_plateforme():
+    """Issue 18: programme 1 works with about 150 structures and 460 professionals at both
+    scales, so that a platform-wide list (admin: 100 rows a page; data·inclusion: 100) shows
+    as many rows at city scale as at national scale, and the benchmark compares equal pages."""
+    from partenaires.models import Offre, SignatureCharte, Structure
+    from reussite.core.models import User
+
+    _generer()
+    reseau = Structure.objects.filter(
+        partenariat__programme__pk=Parcours.objects.first().programme_id
+    )
+    assert reseau.count() == 150
+    assert reseau.filter(partenariat__est_porteuse=True).count() == 1
+    assert Professionnel.objects.filter(structure__in=reseau).count() == 460
+    assert SignatureCharte.objects.count() > 100
+    assert Offre.objects.filter(programmes__isnull=False).distinct().count() == 300
+    assert User.objects.filter(email__icontains="pro1").count() > 100
+    for objet in (
+        list(reseau.order_by("-pk")[:3])
+        + list(Professionnel.objects.order_by("-pk")[:3])
+        + list(Offre.objects.order_by("-pk")[:3])
+    ):
+        objet.full_clean()
+
+
 def test_historique_ecrit_en_masse_une_creation_par_ligne_suivie():
     """Issue 18, point 4: the per-row history triggers are ignored while the rows are inserted,
     then one « insert » event per generated row is written in bulk, with its values."""

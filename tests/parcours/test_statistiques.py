@@ -430,6 +430,24 @@ def test_les_chiffres_d_un_programme_sont_calcules_une_fois_pour_tous_ses_lecteu
     assert autre.context["calcul_recent"].calcule_le > premiere.context["calcul_recent"].calcule_le
 
 
+def test_la_page_ne_date_pas_des_chiffres_jamais_gardes(client, monde, settings):
+    """The delay says how often the figures are at most recomputed; with no delay (0: computed
+    on every page) the page gives no date, and one minute reads as French."""
+    params = {"programme": monde["programme"].pk, "debut": "2025-01-01", "fin": "2025-12-31"}
+    connecter(client, monde["coordinateur"])
+    settings.REUSSITE_STATISTIQUES_CACHE_S = 0
+    page = client.get(URL, params)
+    assert page.context["calcul_recent"] is None
+    assert 'id="calcul-recent"' not in page.content.decode()
+    settings.REUSSITE_STATISTIQUES_CACHE_S = 60
+    assert "recalculés au plus une fois par minute." in client.get(URL, params).content.decode()
+    settings.REUSSITE_STATISTIQUES_CACHE_S = 600
+    assert (
+        "recalculés au plus toutes les 10 minutes."
+        in client.get(URL, {**params, "debut": "2025-02-01"}).content.decode()
+    )
+
+
 # --- Exports ------------------------------------------------------------------------------
 
 
