@@ -2,9 +2,14 @@
 
 Each record is built and validated by the `data-inclusion-schema` models
 (`partenaires.data_inclusion`); the lists are paginated like data·inclusion's own API
-(`page`, `size`), and the export is one JSON file holding both record kinds."""
+(`page`, `size`), and the export is one JSON file holding both record kinds, streamed."""
 
-from django.http import JsonResponse
+import json
+from collections.abc import Iterator
+from itertools import islice
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -68,16 +73,38 @@ class Export(_Ouvert, APIView):
     data·inclusion, en un document JSON."""
 
     def get(self, request):
-        contenu = {
-            "source": di.SOURCE,
-            "date": timezone.localdate().isoformat(),
-            "structures": [
-                di.enregistrement(di.structure_de(x)) for x in di.structures_diffusees()
-            ],
-            "services": [di.enregistrement(di.service_de(x)) for x in di.offres_diffusees()],
-        }
-        reponse = JsonResponse(contenu, json_dumps_params={"ensure_ascii": False})
+        jour = timezone.localdate().isoformat()
+        reponse = StreamingHttpResponse(_export_json(jour), content_type="application/json")
         reponse["Content-Disposition"] = (
-            f'attachment; filename="reussite-data-inclusion-{contenu["date"]}.json"'
+            f'attachment; filename="reussite-data-inclusion-{jour}.json"'
         )
         return reponse
+
+
+LOT = 500
+
+
+def _json(valeur) -> str:
+    return json.dumps(valeur, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def _enregistrements(lignes, en_modele) -> Iterator[str]:
+    """The records of `lignes` as JSON, comma-separated, `LOT` at a time: the rows are read
+    through a server-side cursor and each batch leaves before the next is built."""
+    lignes = iter(lignes)
+    premier = True
+    while lot := list(islice(lignes, LOT)):
+        texte = ",".join(_json(di.enregistrement(en_modele(x))) for x in lot)
+        yield texte if premier else "," + texte
+        premier = False
+
+
+def _export_json(jour: str) -> Iterator[str]:
+    """The whole feed as one JSON document, sent as it is built (issue 18: every public offer
+    of the platform, thousands at national scale, the first byte at once): the same document
+    as `{"source", "date", "structures": [...], "services": [...]}` built in memory."""
+    yield f'{{"source": {_json(di.SOURCE)}, "date": {_json(jour)}, "structures": ['
+    yield from _enregistrements(di.structures_diffusees().iterator(LOT), di.structure_de)
+    yield '], "services": ['
+    yield from _enregistrements(di.offres_diffusees().iterator(LOT), di.service_de)
+    yield "]}"

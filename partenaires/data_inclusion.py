@@ -15,7 +15,7 @@ offer marks its contact public (`Offre.contact_public`).
 from datetime import date
 
 from data_inclusion.schema import v1 as di
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from .models import Domaine, Offre, Structure, TypeService
@@ -84,10 +84,19 @@ def offres_diffusees(le: date | None = None):
 def structures_diffusees(le: date | None = None):
     """Structures with at least one offer published as open data, with the date of the last
     change of those offers (the structure's own `date_maj`)."""
-    diffusees = Offre.objects.diffusees(le)
+    # Subqueries rather than a join and GROUP BY: the paginator's count then drops the date
+    # (Django strips unused annotations) and counts the structures from the offers' index.
+    diffusees = Offre.objects.diffusees(le).filter(structure_id=OuterRef("pk"))
+    publiques = (
+        Offre.objects.filter(structure_id=OuterRef("pk"), diffusion_publique=True)
+        .order_by()
+        .values("structure_id")
+        .annotate(dernier=Max("modifie_le"))
+        .values("dernier")
+    )
     return (
-        Structure.objects.filter(pk__in=diffusees.values("structure_id"))
-        .annotate(date_maj=Max("offres__modifie_le", filter=Q(offres__diffusion_publique=True)))
+        Structure.objects.filter(Exists(diffusees))
+        .annotate(date_maj=Subquery(publiques))
         .order_by("pk")
     )
 

@@ -121,7 +121,8 @@ class ReseauMixin:
                     [1 + {x.h("s*2+t", "oi", 6)}],
                 3, 16, 10 + {x.h("s*2+t", "cap", 20)}, 'places', 'annee_scolaire', '', '',
                 CASE WHEN t = 1 THEN 25.50 END, '', '', '', NULL, NULL, true, 1, now(), now(),
-                {{structure}} + s, false, false, {{user}} + (s - 1) / {{S}} * {{K}} + 1
+                {{structure}} + s, {x.h("s*2+t", "pub", 5)} < 2, false,
+                {{user}} + (s - 1) / {{S}} * {{K}} + 1
             FROM generate_series(1, {{P}} * {{S}}) s, generate_series(1, 2) t""",
         )
         self._executer(
@@ -251,7 +252,8 @@ class ReseauMixin:
                     [1 + {x.h("e*2+t", "oe", 6)}],
                 3, 16, 10 + {x.h("e*2+t", "cap_e", 20)}, 'places', 'annee_scolaire', '', '',
                 NULL, '', '', '', NULL, NULL, true, 1, now(), now(),
-                {{structure}} + {{P}} * {{S}} + e, false, false, {{user}} + 1
+                {{structure}} + {{P}} * {{S}} + e, {x.h("e*2+t", "pub_e", 5)} < 2, false,
+                {{user}} + 1
             FROM generate_series(1, {{E}}) e, generate_series(1, 2) t""",
         )
         self._executer(

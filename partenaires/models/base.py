@@ -292,7 +292,17 @@ class Offre(models.Model):
                 violation_error_message=_("Le coût ne peut pas être négatif."),
             ),
         ]
-        indexes = [models.Index(fields=["domaine", "active"])]
+        indexes = [
+            models.Index(fields=["domaine", "active"]),
+            # The open-data feed (data·inclusion) counts and lists the offers diffused, and the
+            # structures that diffuse one, from this index alone: a few thousand entries out of
+            # every offer of the platform (issue 18).
+            models.Index(
+                fields=["structure", "disponible_du", "disponible_au"],
+                condition=Q(diffusion_publique=True, active=True),
+                name="offre_diffusee",
+            ),
+        ]
 
     def __str__(self):
         return self.intitule

@@ -143,6 +143,9 @@ def test_le_grand_programme_a_un_reseau_qui_remplit_les_listes_de_la_plateforme(
     assert Professionnel.objects.filter(structure__in=reseau).count() == 460
     assert SignatureCharte.objects.count() > 100
     assert Offre.objects.filter(programmes__isnull=False).distinct().count() == 300
+    # About 40 % of the offers are published as open data: the data·inclusion API's pages
+    # are full (100 rows) at city scale too, not empty.
+    assert 100 < Offre.objects.filter(diffusion_publique=True).count() < 200
     assert User.objects.filter(email__icontains="pro1").count() > 100
     for objet in (
         list(reseau.order_by("-pk")[:3])

@@ -71,8 +71,10 @@ def test_chaque_enregistrement_valide_avec_les_modeles_du_schema(reseau):
     for enregistrement in _liste("structures"):
         di.Structure.model_validate(enregistrement)
     export = Client().get(reverse("api:data_inclusion_export"))
-    contenu = json.loads(export.content)
+    assert export.streaming, "thousands of offers at national scale: sent as built"
+    contenu = json.loads(b"".join(export.streaming_content))
     assert export["Content-Disposition"].startswith("attachment;")
+    assert contenu["source"] == "reussite"
     assert [di.Service.model_validate(s).id for s in contenu["services"]] == [
         s["id"] for s in _liste("services")
     ]
@@ -195,11 +197,18 @@ def test_le_flux_coute_autant_avec_1_et_20_offres(reseau):
         return len(capture)
 
     peu = requetes()
+    export = reverse("api:data_inclusion_export")
+    with CaptureQueriesContext(connection) as capture:
+        assert len(json.loads(b"".join(Client().get(export).streaming_content))["services"]) == 1
+    export_peu = len(capture)
     for i in range(19):
         offre(
             partenaire(_a.programme), _a.programme, intitule=f"Offre {i}", diffusion_publique=True
         )
     assert requetes() == peu
+    with CaptureQueriesContext(connection) as capture:
+        assert len(json.loads(b"".join(Client().get(export).streaming_content))["services"]) == 20
+    assert len(capture) == export_peu
 
 
 def test_le_flux_ouvert_est_limite_par_adresse_sans_croire_x_forwarded_for(reseau, monkeypatch):
