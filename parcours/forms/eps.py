@@ -29,7 +29,7 @@ class DateHeureInput(forms.DateTimeInput):
 
 class ProfessionnelChoix(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.user.get_full_name()} – {obj.get_fonction_display()}, {obj.structure.nom}"
+        return f"{obj.user.get_full_name()} – {obj.libelle_fonction}, {obj.structure.nom}"
 
 
 class PlanificationForm(FormulaireDsfr):

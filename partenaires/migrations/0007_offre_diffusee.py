@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0026_trace_rares'),
-        ('partenaires', '0006_import_reseau'),
+        ("core", "0026_trace_rares"),
+        ("partenaires", "0006_import_reseau"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='offre',
-            index=models.Index(condition=models.Q(('active', True), ('diffusion_publique', True)), fields=['structure', 'disponible_du', 'disponible_au'], name='offre_diffusee'),
+            model_name="offre",
+            index=models.Index(
+                condition=models.Q(("active", True), ("diffusion_publique", True)),
+                fields=["structure", "disponible_du", "disponible_au"],
+                name="offre_diffusee",
+            ),
         ),
     ]

@@ -119,6 +119,16 @@ class Professionnel(models.Model):
     def __str__(self):
         return f"{self.user.get_full_name()} ({self.structure.nom})"
 
+    @property
+    def libelle_fonction(self) -> str:
+        """The function's label with one translation: Django's `get_fonction_display` hashes
+        every choice, a translation each, on every call (issue 18: 6,000 translations to list
+        the 440 professionals an EPS may invite)."""
+        try:
+            return str(Fonction(self.fonction).label)
+        except ValueError:
+            return self.fonction
+
 
 class SignatureCharte(models.Model):
     """A structure signed a version of the confidentiality charter (shared professional secrecy)."""

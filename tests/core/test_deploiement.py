@@ -229,6 +229,23 @@ def test_gunicorn_ne_croit_que_le_proxy_dans_compose(compose):
     assert exemple and "*" not in exemple
 
 
+@pytest.mark.django_db
+def test_la_base_de_compose_et_celle_des_tests_ont_les_couts_du_planificateur_des_ssd(compose):
+    """Issue 18: production's PostgreSQL and every cluster started by the README's commands
+    plan with the same page costs (docs/exploitation.md), so that what the benchmark and the
+    query tests see is what production runs."""
+    from django.db import connection
+
+    from reussite.devtools.services import POSTGRES_PLANNER_SETTINGS
+
+    commande = compose["services"]["db"]["command"]
+    for nom, valeur in POSTGRES_PLANNER_SETTINGS.items():
+        assert f"{nom}={valeur}" in commande
+        with connection.cursor() as curseur:
+            curseur.execute(f"SHOW {nom}")
+            assert curseur.fetchone()[0] == valeur
+
+
 def test_gunicorn_ne_croit_que_le_proxy_dans_l_image():
     texte = DOCKERFILE.read_text()
     cmd = re.search(r"^CMD (\[.*?\])\s*$", texte.replace("\\\n", " "), re.MULTILINE)

@@ -56,3 +56,34 @@ def test_les_choix_de_professionnels_sont_lus_sans_instances(db, django_assert_n
     assert champ.clean(str(instances[0].pk)) == instances[0]
     with pytest.raises(forms.ValidationError):
         champ.clean(str(ailleurs.pk))
+
+
+def test_les_cases_a_cocher_ecrivent_ce_qu_ecrit_le_gabarit_de_chaque_option():
+    """The DSFR checkbox list (templates/dsfr/form_field_snippets/…) writes its options in
+    Python (issue 18): the same markup as each option's own template, escaped the same way,
+    with the checked options and the widget's attributes."""
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+
+    from reussite.core.forms import FormulaireDsfr
+
+    class Formulaire(FormulaireDsfr):
+        invites = forms.MultipleChoiceField(
+            choices=[(1, "Camille <Durand> – École & collège"), (2, "Deux"), (3, "Trois")],
+            widget=forms.CheckboxSelectMultiple(attrs={"data-x": "y"}),
+            required=False,
+        )
+
+    champ = Formulaire(initial={"invites": [1, 3]})["invites"]
+    html = render_to_string(
+        "dsfr/form_field_snippets/checkboxselectmultiple_snippet.html", {"field": champ}
+    )
+    attendu = "".join(
+        f'<div class="fr-fieldset__element">{option}</div>' for option in champ.subwidgets
+    )
+    debut = html.index('<div class="fr-fieldset__element">')
+    fin = html.rindex("</div>") + len("</div>")
+    assert parse_html(html[debut:fin]) == parse_html(attendu)
+    assert html.count(" checked") == 2
+    assert "Camille &lt;Durand&gt; – École &amp; collège" in html
+    assert html.count('data-x="y"') == 3

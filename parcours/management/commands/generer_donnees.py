@@ -8,7 +8,8 @@ Every row is computed in PostgreSQL (`INSERT ... SELECT generate_series(...)`) f
 and the seed through `hashtext`, so the same seed, scale and reference date give the same rows.
 Ids are explicit (offset by the table's current maximum) so foreign keys are arithmetic.
 Programme 1 is the same large programme at both scales (3,000 pathways, 1 coordinator, 9
-référents, 30 partners): `city` is programme 1 alone. Guardian rows are derived in SQL exactly as
+référents, 30 partners sharing its pathways, and a wider network of 140 structures and 420
+professionals): `city` is programme 1 alone. About 40 % of the offers are open data. Guardian rows are derived in SQL exactly as
 `parcours.permissions.droits_attendus` does. Synthetic names only.
 
 Bulk loading (issue 18, point 4): the command runs as the schema's owner; the history triggers
