@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.ecriture import ecrire, envoi_rejoue, tous_valides, version_soumise
-from reussite.core.pagination import parametres_sans_page
+from reussite.core.pagination import PaginationDifferee, parametres_sans_page
 from reussite.core.signals import CLE_SESSION_PROTECTION
 
 from ..access import Capacite, consentement_pour, parcours_pour
@@ -79,12 +78,17 @@ def tableau_de_bord(request):
 
 @require_GET
 def parcours_liste(request, mes_suivis=False):
-    base = avec_drapeau_ip(parcours_pour_liste(request.user), request.user)
+    base = parcours_pour_liste(request.user)
     if mes_suivis:
         # Filters only narrow this queryset: they can never widen what is shared.
         base = base.suivis_par(request.user)
     filtre = ParcoursFilter(request.GET, queryset=base)
-    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    # The page's 25 ids are sorted on the pathways and children alone, then their rows joined
+    # and flagged: sorting a 3,000-pathway programme's fully joined rows cost 35 ms at national
+    # scale, where the planner expects an average programme's 300 (issue 18).
+    page = PaginationDifferee(
+        filtre.qs, 25, lignes=lambda lignes: avec_drapeau_ip(lignes, request.user)
+    ).get_page(request.GET.get("page"))
     contexte = {
         "filtre": filtre,
         "page": page,

@@ -9,7 +9,14 @@ class PaginationDifferee(Paginator):
     `queryset[25:50]` with a dozen `select_related` makes PostgreSQL join every matching row
     before sorting them (thousands for a large programme, issue 18). Here the page's ids are
     sorted and limited on the base table alone, and the row query, with its joins, reads those
-    25 rows: still one query per page, plus the count."""
+    25 rows: still one query per page, plus the count.
+
+    `lignes`: what the row query adds to each row shown (annotations), applied to those rows
+    only; the ids query does not compute it."""
+
+    def __init__(self, object_list, per_page, *args, lignes=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.completer = lignes
 
     def page(self, number):
         number = self.validate_number(number)
@@ -25,6 +32,8 @@ class PaginationDifferee(Paginator):
         lignes = self.object_list.model._default_manager.filter(pk__dans_tableau=ids)
         lignes.query.select_related = self.object_list.query.select_related
         lignes = lignes.order_by(*self.object_list.query.order_by)
+        if self.completer is not None:
+            lignes = self.completer(lignes)
         return self._get_page(lignes, number, self)
 
 
