@@ -19,8 +19,10 @@ from parcours.generation.parametres import (
     NOMS,
     PRENOMS,
     PROS_PAR_PROGRAMME,
+    PROS_PAR_STRUCTURE_ELARGIE,
     REUNIONS_PAR_PROGRAMME,
     STRUCTURES_PAR_PROGRAMME,
+    STRUCTURES_RESEAU_ELARGI,
     TABLES,
     sql_liste,
 )
@@ -70,6 +72,7 @@ class Generateur(
         self.o["noms"] = sql_liste(NOMS)
         self.o["np"], self.o["nn"] = len(PRENOMS), len(NOMS)
         self.o["S"], self.o["K"] = STRUCTURES_PAR_PROGRAMME, PROS_PAR_PROGRAMME
+        self.o["E"], self.o["J"] = STRUCTURES_RESEAU_ELARGI, PROS_PAR_STRUCTURE_ELARGIE
         self.o["R"], self.o["C"] = REUNIONS_PAR_PROGRAMME, CONVENTIONS_PAR_PROGRAMME
         self.o["charte"] = CHARTE_VERSION
         self.o["dom"] = self.domaine

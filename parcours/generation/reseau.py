@@ -3,13 +3,7 @@
 
 from django.contrib.auth.hashers import make_password
 
-from parcours.generation.parametres import (
-    MOT_DE_PASSE,
-    NOMS,
-    PRENOMS,
-    PROS_PAR_STRUCTURE_ELARGIE,
-    STRUCTURES_RESEAU_ELARGI,
-)
+from parcours.generation.parametres import MOT_DE_PASSE, NOMS, PRENOMS
 
 
 class ReseauMixin:
@@ -72,14 +66,15 @@ class ReseauMixin:
                 ({{noms}})[1 + {x.h("u", "un", len(NOMS))}],
                 false, true, now(),
                 (ARRAY['quotidien','immediat','aucun'])[1 + {x.h("u", "fq", 3)}], false
-            FROM generate_series(1, {{P}} * {{K}}) u""",
+            FROM generate_series(1, {{P}} * {{K}} + {{E}} * {{J}}) u""",
         )
         self._executer(
             "acceptations charte",
             f"""
             INSERT INTO core_acceptationcharte (user_id, version, le)
-            SELECT {{user}} + u, '{{charte}}', now() FROM generate_series(1, {{P}} * {{K}}) u
-            WHERE (u - 1) % {{K}} < 10 OR {x.h("u", "acc", 17)} > 0""",
+            SELECT {{user}} + u, '{{charte}}', now()
+            FROM generate_series(1, {{P}} * {{K}} + {{E}} * {{J}}) u
+            WHERE (u <= {{P}} * {{K}} AND (u - 1) % {{K}} < 10) OR {x.h("u", "acc", 17)} > 0""",
         )
         # j = 1 coordinator, 2..10 référents (porteuse, k = 1), 11..40 partners (k = 2..10).
         self._executer(
@@ -95,6 +90,7 @@ class ReseauMixin:
                 {{structure}} + (p - 1) * {{S}} + CASE WHEN j <= 10 THEN 1 ELSE 2 + (j - 11) % 9 END
             FROM gen_prog, generate_series(1, {{K}}) j, LATERAL (SELECT (p - 1) * {{K}} + j) z(u)""",
         )
+        self._reseau_elargi()
         self._executer(
             "rôles de coordination",
             """
@@ -122,15 +118,16 @@ class ReseauMixin:
                 3, 16, 10 + {x.h("s*2+t", "cap", 20)}, 'places', 'annee_scolaire', '', '',
                 CASE WHEN t = 1 THEN 25.50 END, '', '', '', NULL, NULL, true, 1, now(), now(),
                 {{structure}} + s, {x.h("s*2+t", "pub", 5)} < 2, false,
-                {{user}} + (s - 1) / {{S}} * {{K}} + 1
-            FROM generate_series(1, {{P}} * {{S}}) s, generate_series(1, 2) t""",
+                {{user}} + (least(s, {{P}} * {{S}}) - 1) / {{S}} * {{K}} + 1
+            FROM generate_series(1, {{P}} * {{S}} + {{E}}) s, generate_series(1, 2) t""",
         )
         self._executer(
             "publications d'offres",
             """
             INSERT INTO partenaires_offre_programmes (offre_id, programme_id)
-            SELECT {offre} + (s - 1) * 2 + t, {programme} + 1 + (s - 1) / {S}
-            FROM generate_series(1, {P} * {S}) s, generate_series(1, 2) t""",
+            SELECT {offre} + (s - 1) * 2 + t,
+                {programme} + CASE WHEN s <= {P} * {S} THEN 1 + (s - 1) / {S} ELSE 1 END
+            FROM generate_series(1, {P} * {S} + {E}) s, generate_series(1, 2) t""",
         )
         self._executer(
             "conventions",
@@ -164,15 +161,14 @@ class ReseauMixin:
             FROM generate_series(1, {P} * {C} * 3) q, generate_series(0, 1) a,
                 generate_series(1, 2) t""",
         )
-        self._reseau_elargi()
 
     def _reseau_elargi(self) -> None:
         """Programme 1's wider network (parametres.STRUCTURES_RESEAU_ELARGI): structures
-        {structure} + P*S + e, each with its professionals (users and professionals
-        P*K + (e - 1) * 3 + j), two offers published to programme 1, the charter signed by most
-        and accepted by most of their professionals. They share no pathway yet."""
+        {structure} + P*S + e, partners of programme 1, most of which signed the charter, each
+        with J professionals (users P*K + (e - 1) * J + j). Their accounts, charter acceptances
+        and offers (published to programme 1) are written by `_reseau`'s own statements, which
+        run on past the regular ids. They share no pathway yet."""
         x = self
-        self.o["E"], self.o["J"] = STRUCTURES_RESEAU_ELARGI, PROS_PAR_STRUCTURE_ELARGIE
         self._executer(
             "réseau élargi : structures",
             """
@@ -203,26 +199,6 @@ class ReseauMixin:
             FROM generate_series(1, {{E}}) e WHERE {x.h("e", "charte_e", 10)} > 0""",
         )
         self._executer(
-            "réseau élargi : comptes",
-            f"""
-            INSERT INTO core_user (id, password, is_superuser, email, first_name, last_name,
-                is_staff, is_active, date_joined, frequence_courriels, compte_de_service)
-            SELECT {{user}} + u, '{{hache}}', false, 'pro' || u || '@{{dom}}',
-                ({{prenoms}})[1 + {x.h("u", "up", len(PRENOMS))}],
-                ({{noms}})[1 + {x.h("u", "un", len(NOMS))}],
-                false, true, now(),
-                (ARRAY['quotidien','immediat','aucun'])[1 + {x.h("u", "fq", 3)}], false
-            FROM generate_series(1, {{E}} * {{J}}) i, LATERAL (SELECT {{P}} * {{K}} + i) z(u)""",
-        )
-        self._executer(
-            "réseau élargi : acceptations",
-            f"""
-            INSERT INTO core_acceptationcharte (user_id, version, le)
-            SELECT {{user}} + {{P}} * {{K}} + i, '{{charte}}', now()
-            FROM generate_series(1, {{E}} * {{J}}) i
-            WHERE {x.h("i", "acc_e", 7)} > 0""",
-        )
-        self._executer(
             "réseau élargi : professionnels",
             f"""
             INSERT INTO partenaires_professionnel (id, fonction, actif, depuis, user_id,
@@ -233,33 +209,4 @@ class ReseauMixin:
                 {x.h("i", "actif_e", 40)} > 0, {{le}} - 500, {{user}} + u,
                 {{structure}} + {{P}} * {{S}} + 1 + (i - 1) / {{J}}
             FROM generate_series(1, {{E}} * {{J}}) i, LATERAL (SELECT {{P}} * {{K}} + i) z(u)""",
-        )
-        self._executer(
-            "réseau élargi : offres",
-            f"""
-            INSERT INTO partenaires_offre (id, intitule, description, type_service, domaine,
-                age_min, age_max, capacite, unite_capacite, periode_capacite, territoire,
-                conditions_acces, cout, contact_nom, contact_email, contact_telephone,
-                disponible_du, disponible_au, active, version, cree_le, modifie_le, structure_id,
-                diffusion_publique, contact_public, cree_par_id)
-            SELECT {{offre}} + ({{P}} * {{S}} + e - 1) * 2 + t,
-                (ARRAY['Aide aux devoirs','Atelier theatre','Bilan orthophonique','Judo',
-                'Groupe de parole parents','Sortie musee'])[1 + {x.h("e*2+t", "oe", 6)}]
-                || ' ' || e || '-' || t, '',
-                (ARRAY['soutien_scolaire','collectif','soin','activite','parentalite','sejour'])
-                    [1 + {x.h("e*2+t", "oe", 6)}],
-                (ARRAY['scolarite','culture','langage','sport','parentalite','socialisation'])
-                    [1 + {x.h("e*2+t", "oe", 6)}],
-                3, 16, 10 + {x.h("e*2+t", "cap_e", 20)}, 'places', 'annee_scolaire', '', '',
-                NULL, '', '', '', NULL, NULL, true, 1, now(), now(),
-                {{structure}} + {{P}} * {{S}} + e, {x.h("e*2+t", "pub_e", 5)} < 2, false,
-                {{user}} + 1
-            FROM generate_series(1, {{E}}) e, generate_series(1, 2) t""",
-        )
-        self._executer(
-            "réseau élargi : publications",
-            """
-            INSERT INTO partenaires_offre_programmes (offre_id, programme_id)
-            SELECT {offre} + ({P} * {S} + e - 1) * 2 + t, {programme} + 1
-            FROM generate_series(1, {E}) e, generate_series(1, 2) t""",
         )
