@@ -4,6 +4,8 @@ import django.contrib.postgres.indexes
 import reussite.core.models
 from django.db import migrations
 
+from reussite.core.trigrammes import IndexTrigrammes
+
 # `reussite.core.texte.normaliser` in SQL, for the programme search of the transfer form
 # (issue 18): lower-case, the letters that Unicode decomposes into an ASCII letter and an
 # accent replaced by that letter (the list is what `normaliser` gives for U+00C0-U+024F), hyphens
@@ -48,7 +50,7 @@ class Migration(migrations.Migration):
             FONCTION,
             reverse_sql="DROP FUNCTION programme_cle_recherche(varchar, varchar, varchar[])",
         ),
-        migrations.AddIndex(
+        IndexTrigrammes(
             model_name='programme',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(reussite.core.models.CleRechercheProgramme(), name='gin_trgm_ops'), name='programme_recherche_trigramme'),
         ),
