@@ -47,6 +47,23 @@ def _permission_parcours(user, codename: str, parcours_ref: str = "pk") -> Exist
     )
 
 
+def acces_par_ligne(
+    user, codename: str = "view_parcours", *, parcours: str = "pk", programme: str = "programme_id"
+):
+    """`visibles_par` (`modifiables_par`) as a condition on one row that names a pathway: the
+    coordination of its programme, or a derived row still in force. Two index probes per row,
+    for a short list already chosen (an EPS agenda); a list of pathways is filtered with
+    `visibles_par`, whose `IN (… UNION …)` starts from the user's own rows. `parcours` and
+    `programme` are the row's paths to the pathway and to its programme."""
+    from django.db.models import BooleanField, Value
+
+    if not user.is_authenticated or not user.is_active:
+        return Value(False, output_field=BooleanField())
+    return Q(role_sur_programme(user, [Role.COORDINATEUR], programme)) | Q(
+        _permission_parcours(user, codename, parcours)
+    )
+
+
 # `champ__dans_tableau=sous_requete` (`= ANY(ARRAY(…))`) is registered by reussite.core.lookups.
 
 

@@ -3,7 +3,8 @@ words on the objectives and the exit questionnaires' figures.
 
 Reserved measures (AEMO, ASE placement, CMP/CMPP, PPS) reach only the pathway's team: on a
 pathway already authorised, through `Dispositif.objects.lisibles(equipe=droits.equipe)`; on a
-list of pathways (the EPS agenda), through `Parcours.objects.equipe_de(user)`, the same rule
+list of pathways (the EPS agenda), through the `equipe` flag `ordre_du_jour` reads with
+`Parcours.objects.annoter_equipe(user)`, the same rule
 the access module answers with `droits.equipe`."""
 
 from dataclasses import dataclass
@@ -61,11 +62,14 @@ def dispositifs_du_parcours(parcours: Parcours, droits) -> dict:
 def deja_suivi_par(examens: list, user) -> None:
     """Set `examen.deja_suivi_par` on each examination of an EPS agenda: the current schemes of
     its pathway that `user` may see (reserved measures only on the pathways whose team the user
-    is). One query whatever the agenda's length."""
-    ids = [e.parcours_id for e in examens if getattr(e, "visible", True)]
+    is). One query whatever the agenda's length.
+
+    Each examination carries `visible` (the user may see its pathway) and `equipe` (the user is
+    its team), as `ordre_du_jour` annotates them: `equipe_de` is `visibles_par` and the team."""
+    ids = [e.parcours_id for e in examens if e.visible]
+    equipe = [e.parcours_id for e in examens if e.visible and e.equipe]
     par_parcours: dict[int, list[Dispositif]] = {}
     if ids:
-        equipe = Parcours.objects.equipe_de(user).filter(pk__in=ids).values("pk")
         for dispositif in (
             Dispositif.objects.filter(parcours_id__in=ids)
             .en_cours()

@@ -1,7 +1,15 @@
 """Reads for EPS meetings. A meeting is reachable by its programme's PRE team and by the
 professionals invited to it; each pathway on it is named only to who may see that pathway."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,6 +23,7 @@ from ..models import (
     ReunionEPS,
     StatutReunion,
 )
+from ..querysets import acces_par_ligne
 from .dispositifs import deja_suivi_par
 
 __all__ = [
@@ -28,9 +37,17 @@ __all__ = [
 def ordre_du_jour(reunion: ReunionEPS, user) -> list[Examen]:
     """The agenda, each item flagged `visible` (the user may see that pathway), with what the
     decision opened. A constant number of queries whatever the agenda's length."""
-    visibles = Parcours.objects.visibles_par(user).filter(pk=OuterRef("parcours_id"))
+    # Each item's visibility and team, probed row by row: a subquery of `visibles_par` or of
+    # `equipe_de` built every pathway of the programme for a few dozen items, and PostgreSQL,
+    # expecting an average programme's pathways rather than the large programme's, looped over
+    # them once per item (59 ms for an agenda of 89 at national scale; issue 18).
+    visible = acces_par_ligne(user, parcours="parcours_id", programme="parcours__programme_id")
+    equipe = Parcours.objects.filter(pk=OuterRef("parcours_id")).annoter_equipe(user)
     examens = list(
-        reunion.examens.annotate(visible=Exists(visibles))
+        reunion.examens.annotate(
+            visible=ExpressionWrapper(visible, output_field=BooleanField()),
+            equipe=Subquery(equipe.values("equipe")[:1]),
+        )
         .select_related("parcours__enfant", "parcours__referent__user", "decide_par")
         .order_by("ordre", "pk")
     )
