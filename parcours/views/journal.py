@@ -4,7 +4,6 @@ and the pathways at risk. Each view fetches its object through the access module
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reussite.core.ecriture import ecrire, version_soumise
 from reussite.core.fichiers import TYPES_ACCEPTES
+from reussite.core.pagination import PaginationDifferee
 from reussite.core.stockage import reponse_fichier
 
 from ..access import Capacite, document_pour, note_pour, parcours_pour, rupture_pour
@@ -266,7 +266,9 @@ def a_risque(request):
     sorted and paginated; htmx asks for the results alone."""
     motifs = motifs_a_risque(request.user)
     filtre = ParcoursARisqueFilter(request.GET, queryset=parcours_parmi(motifs), motifs=motifs)
-    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    # The page's ids first, then its 25 rows with their joins: joining the programme's 2,000
+    # pathways at risk before sorting them cost 22 ms at national scale (issue 18).
+    page = PaginationDifferee(filtre.qs, 25).get_page(request.GET.get("page"))
     page.object_list = avec_motifs(page.object_list, motifs)
     contexte = {"filtre": filtre, "page": page, "lignes": page.object_list}
     if request.htmx:
