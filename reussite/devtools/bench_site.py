@@ -50,6 +50,7 @@ from reussite.devtools.bench_site_inventaire import (  # noqa: F401
     PARAMETRES,
     RACINE,
     SEUIL_LIGNES,
+    SUFFIXE_API,
     Contexte,
     Page,
     _client,
@@ -262,17 +263,9 @@ CIBLE_P95_MS = 200
 CIBLE_RAPPORT = 1.5
 # Pages with a target of their own instead of « p95 ≤ 200 ms », and pages without a
 # national/city ratio: (route pattern, role or None for every role, p95 target in ms or None,
-# ratio applies, why). Reviewed list: adding a line is a decision to write in the note.
+# ratio applies, why); the first line that matches applies, and a role matches its API client
+# too (« personnel (API) »). Reviewed list: adding a line is a decision to write in the note.
 CIBLES_PROPRES = [
-    (r"_pdf$", None, 1000, True, "PDF : moins d’une seconde"),
-    (
-        r"(_export|_csv|_xlsx|_json)$",
-        None,
-        5000,
-        True,
-        "fichier exporté : premier octet sous 200 ms et 10 000 lignes sous 5 s "
-        "(mesurés par bench_lourds)",
-    ),
     (
         r"^(parcours:(statistiques|statistiques_enquete|obstacles)|api:statistiques)$",
         "personnel",
@@ -303,11 +296,22 @@ CIBLES_PROPRES = [
         "liste de tous les programmes : 2 en `city`, 100 par page en `national` ; la même "
         "liste cherchée (`?q=001`, une ligne aux deux échelles) garde le rapport",
     ),
+    # Last: the generic documents and files, after the platform-wide ones above.
+    (r"_pdf$", None, 1000, True, "PDF : moins d’une seconde"),
+    (
+        r"(_export|_csv|_xlsx|_json)$",
+        None,
+        5000,
+        True,
+        "fichier exporté : premier octet sous 200 ms et 10 000 lignes sous 5 s "
+        "(mesurés par bench_lourds)",
+    ),
 ]
 
 
 def cible(nom: str, role: str, url: str) -> tuple[int, bool, str]:
     """The p95 target of a page, whether the ratio applies, and why if not the default."""
+    role = role.removesuffix(SUFFIXE_API)
     for motif, pour, p95, rapport, pourquoi in CIBLES_PROPRES:
         if re.search(motif, nom) and (pour is None or pour == role):
             if not rapport and "?q=" in url:
@@ -316,24 +320,64 @@ def cible(nom: str, role: str, url: str) -> tuple[int, bool, str]:
     return CIBLE_P95_MS, True, ""
 
 
-def ecarts(page: dict, city: dict, national: dict) -> list[str]:
-    """The targets a measured page misses."""
+# Below this difference of p50 (ms), a ratio is the timer's and the scheduler's: a cached
+# response of 1 ms measured 1.0 and 1.7 ms from one run to the next.
+BRUIT_MS = 2
+
+
+def _ecarts_de_temps(p95: int, rapport: bool, city: dict, national: dict) -> list[str]:
+    manques = []
+    if (
+        rapport
+        and national["p50"] > CIBLE_RAPPORT * city["p50"]
+        and national["p50"] - city["p50"] > BRUIT_MS
+    ):
+        manques.append(f"rapport > {CIBLE_RAPPORT}")
+    if national["p95"] > p95:
+        manques.append(f"p95 > {p95} ms")
+    return manques
+
+
+def ecarts(page: dict, city: dict, national: dict, contre: dict | None = None) -> list[str]:
+    """The targets a measured page misses. A time target is missed only if the second
+    measurement (`contre`, taken when the first missed one) misses it too: a single burst of
+    load on a shared machine is not the page's cost, a cost of the page misses twice."""
     p95, rapport, _pourquoi = cible(page["nom"], page["role"], page["url"])
     manques = []
     if (city["default"], city["trace"]) != (national["default"], national["trace"]):
         manques.append("requêtes")
-    if rapport and national["p50"] > CIBLE_RAPPORT * city["p50"]:
-        manques.append(f"rapport > {CIBLE_RAPPORT}")
-    if national["p95"] > p95:
-        manques.append(f"p95 > {p95} ms")
+    temps = _ecarts_de_temps(p95, rapport, city, national)
+    if contre is not None:
+        confirmes = _ecarts_de_temps(p95, rapport, contre["city"], contre["national"])
+        temps = [m for m in temps if m in confirmes]
+    manques += temps
     if national["scans"]:
         manques.append("scan séquentiel")
     return manques
 
 
+def _mesurer_page(city, national, cle, n_page, tours_page):
+    """Durations of one page at both scales, in alternating rounds."""
+    durees = {"city": [], "national": []}
+    erreur = None
+    par_tour = max(1, n_page // tours_page)
+    for tour in range(tours_page):
+        ordre = [("city", city), ("national", national)]
+        for nom, processus in ordre if tour % 2 == 0 else ordre[::-1]:
+            r = processus("mesurer", cle=cle, n=par_tour)
+            erreur = erreur or r.get("erreur")
+            durees[nom] += r.get("durees", [])
+    return durees, erreur
+
+
+def _centiles(durees: list[float]) -> dict:
+    return {"p50": statistics.median(durees), "p95": _centile(durees, 0.95)}
+
+
 def mesurer_tout(city, national, n, tours, filtre):
     inv = {"city": city("inventaire"), "national": national("inventaire")}
     cles = [p["cle"] for p in inv["national"]["pages"]]
+    pages = {p["cle"]: p for p in inv["national"]["pages"]}
     cles_city = {p["cle"] for p in inv["city"]["pages"]}
     if filtre:
         cles = [c for c in cles if re.search(filtre, c)]
@@ -350,25 +394,21 @@ def mesurer_tout(city, national, n, tours, filtre):
             erreur = erreur or r.get("erreur")
             echauffement += r.get("durees", [])
         n_page, tours_page = repetitions(n, tours, echauffement)
-        par_tour = max(1, n_page // tours_page)
-        for tour in range(tours_page):
-            ordre = [("city", city), ("national", national)]
-            for nom, processus in ordre if tour % 2 == 0 else ordre[::-1]:
-                r = processus("mesurer", cle=cle, n=par_tour)
-                erreur = erreur or r.get("erreur")
-                durees[nom] += r.get("durees", [])
+        durees, erreur_mesure = _mesurer_page(city, national, cle, n_page, tours_page)
+        erreur = erreur or erreur_mesure
         if erreur:
             resultats[cle] = {"erreur": erreur}
             continue
         q = {"city": city("requetes", cle=cle), "national": national("requetes", cle=cle)}
         resultats[cle] = {
-            echelle: {
-                "p50": statistics.median(durees[echelle]),
-                "p95": _centile(durees[echelle], 0.95),
-                **q[echelle],
-            }
+            echelle: {**_centiles(durees[echelle]), **q[echelle]}
             for echelle in ("city", "national")
         }
+        page = pages[cle]
+        if _ecarts_de_temps(*cible(page["nom"], page["role"], page["url"])[:2], **resultats[cle]):
+            # Off a time target: measured a second time to tell the page from a burst of load.
+            durees, _ = _mesurer_page(city, national, cle, n_page, tours_page)
+            resultats[cle]["contre"] = {e: _centiles(durees[e]) for e in ("city", "national")}
         c, nat = resultats[cle]["city"], resultats[cle]["national"]
         print(
             f"  {cle}: p50 {c['p50']:.0f}/{nat['p50']:.0f} ms, p95 national {nat['p95']:.0f}, "
@@ -422,16 +462,23 @@ def tableau(inv, resultats, n, tours, charge_debut, charge_fin, duree) -> str:
             hors_cible.append(f"{cle} (erreur)")
             continue
         a, b = r["city"], r["national"]
-        manques = ecarts(pages[cle], a, b)
+        manques = ecarts(pages[cle], a, b, r.get("contre"))
         if manques:
             hors_cible.append(f"{cle} ({', '.join(manques)})")
+        verdict = ", ".join(manques) or "—"
+        if "contre" in r:
+            c2, n2 = r["contre"]["city"], r["contre"]["national"]
+            verdict += (
+                f" (seconde mesure : {c2['p50']:.0f} / {n2['p50']:.0f} ms, "
+                f"rapport {n2['p50'] / c2['p50']:.2f}, p95 {n2['p95']:.0f})"
+            )
         pourquoi = cible(pages[cle]["nom"], pages[cle]["role"], pages[cle]["url"])[2]
         if pourquoi:
             propres.setdefault(pourquoi, []).append(cle)
         lignes.append(
             f"| {cle} | {a['default']}+{a['trace']} | {b['default']}+{b['trace']} "
             f"| {a['p50']:.0f} | {b['p50']:.0f} | {b['p50'] / a['p50']:.2f} | {b['p95']:.0f} "
-            f"| {', '.join(b['scans']) or 'aucun'} | {', '.join(manques) or '—'} |"
+            f"| {', '.join(b['scans']) or 'aucun'} | {verdict} |"
         )
     lignes += [
         "",

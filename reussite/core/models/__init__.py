@@ -1,5 +1,6 @@
 """Cross-cutting core: users, the tenant (`Programme`) and programme-level roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
@@ -247,10 +248,16 @@ class Programme(models.Model):
 
 
 class ProgrammeUserObjectPermission(UserObjectPermissionBase):
+    """The roles on a programme (`reussite.core.roles`). Indexes: guardian's unique (user,
+    permission, programme) serves the reads by person; the programme's own index those by
+    programme. The index guardian's Meta declared on the same three columns, and the person's
+    single-column index, only repeated the unique one (issue 18)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False)
     content_object = models.ForeignKey(Programme, on_delete=models.CASCADE)
 
     class Meta(UserObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["user", "permission", "content_object"])]
+        indexes = []
 
 
 class ProgrammeGroupObjectPermission(GroupObjectPermissionBase):
