@@ -727,7 +727,9 @@ def sollicitations_recues_par(user):
         structure__professionnels__user=user,
         structure__professionnels__actif=True,
     ).values("pk")
-    return Sollicitation.objects.filter(pk__in=nommees.union(par_structure, all=True)).annotate(
+    return Sollicitation.objects.filter(
+        pk__dans_tableau=nommees.union(par_structure, all=True)
+    ).annotate(
         voit_enfant=Exists(Parcours.objects.visibles_par(user).filter(pk=OuterRef("parcours_id")))
     )
 
