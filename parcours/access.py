@@ -465,12 +465,17 @@ def programmes_equipe_pre(user):
     )
 
 
+def _equipe_pre(user) -> Exists:
+    """Whether the user is the PRE team of the meeting's programme (annotates `equipe`)."""
+    return Exists(programmes_equipe_pre(user).filter(pk=OuterRef("programme_id")))
+
+
 def reunions_pour(user):
     """Meetings the user may open: their programme's PRE team, and who is invited; each
     annotated `equipe` (the PRE team plans, adds, records attendance and decisions)."""
     from .models import InvitationEPS
 
-    equipe = Exists(programmes_equipe_pre(user).filter(pk=OuterRef("programme_id")))
+    equipe = _equipe_pre(user)
     # `pk IN (… UNION …)` rather than `equipe OR invited`: the OR scanned every meeting of the
     # platform (issue 18); each branch starts from the user's own rows.
     # `programme_id = ANY(ARRAY(…))`: the planner sees one array of a few programmes and probes
@@ -505,7 +510,7 @@ def reunion_pour(*, user, pk, capacite: Capacite = Capacite.LECTURE) -> ReunionE
         reunion = (
             ReunionEPS.objects.filter(pk=_entier(pk))
             .annotate(
-                equipe=Exists(programmes_equipe_pre(user).filter(pk=OuterRef("programme_id"))),
+                equipe=_equipe_pre(user),
                 invite=Exists(
                     InvitationEPS.objects.filter(reunion=OuterRef("pk"), professionnel__user=user)
                 ),
